@@ -1,0 +1,152 @@
+import type { ProcessorDescriptor } from '@sluice/flow-api';
+import type { FlowDocument } from './flow-document.js';
+
+export type Role = 'admin' | 'editor' | 'viewer';
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+export interface LoginResponse {
+  token: string;
+  user: UserDto;
+}
+export interface UserDto {
+  id: string;
+  username: string;
+  role: Role;
+}
+
+/** A problem with one field of a request, or one property of one processor. */
+export interface FieldError {
+  field: string;
+  message: string;
+  processorId?: string;
+  line?: number;
+  column?: number;
+}
+/** Every 4xx body: a message plus the fields at fault. */
+export interface ErrorResponse {
+  statusCode: number;
+  error: string;
+  message: string;
+  errors?: FieldError[];
+}
+
+export type FlowRunState = 'stopped' | 'running';
+
+export interface FlowSummaryDto {
+  id: string;
+  name: string;
+  description: string;
+  version: number;
+  state: FlowRunState;
+  kind?: string;
+  direction?: string;
+  updatedAt: string;
+}
+
+export interface ProcessorValidationDto {
+  processorId: string;
+  property: string | null;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface FlowDto extends FlowSummaryDto {
+  document: FlowDocument;
+  validation: ProcessorValidationDto[];
+}
+
+export interface ProcessorTypesResponse {
+  types: ProcessorDescriptor[];
+}
+
+export interface QueuedFlowFileDto {
+  uuid: string;
+  attributes: Record<string, string>;
+  size: number;
+  entryDate: string;
+  penalized: boolean;
+  position: number;
+}
+export interface QueueListingDto {
+  connectionId: string;
+  count: number;
+  bytes: number;
+  flowFiles: QueuedFlowFileDto[];
+}
+
+export interface ProvenanceEventDto {
+  id: number;
+  flowId: string;
+  flowFileUuid: string;
+  eventType: 'CREATE' | 'RECEIVE' | 'FETCH' | 'SEND' | 'ATTRIBUTES_MODIFIED' | 'CONTENT_MODIFIED' | 'ROUTE' | 'DROP' | 'CLONE' | 'FORK' | 'JOIN';
+  processorId: string;
+  relationship: string | null;
+  parentUuids: string[];
+  childUuids: string[];
+  details: string | null;
+  timestamp: string;
+}
+
+export interface ExpressionTestRequest {
+  expression: string;
+  attributes?: Record<string, string>;
+  parameters?: Record<string, string>;
+}
+export interface MappingTestRequest {
+  spec: unknown;
+  input: unknown;
+  context?: unknown;
+}
+export interface ScriptTestRequest {
+  language: 'python' | 'javascript';
+  script: string;
+  input: string;
+  attributes?: Record<string, string>;
+}
+
+export type ExecutionTrigger = 'schedule' | 'manual' | 'outbound' | 'fetch-missing' | 'chained';
+export type ExecutionState = 'start' | 'in-progress' | 'finished';
+export type ExecutionStatus = 'in-progress' | 'success' | 'failed' | 'empty';
+
+export interface ExecutionDto {
+  id: string;
+  flowId: string;
+  trigger: ExecutionTrigger;
+  triggeredBy: string | null;
+  state: ExecutionState;
+  status: ExecutionStatus;
+  counts: { read: number; written: number; failed: number };
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+export interface ExecutionStepDto {
+  id: string;
+  executionId: string;
+  processorId: string;
+  name: string;
+  startedAt: string;
+  durationMs: number;
+  inputSize: number;
+  outputSize: number;
+  error: string | null;
+}
+export interface RowLogDto {
+  id: number;
+  executionId: string;
+  sku: string | null;
+  status: 'success' | 'failed' | 'skipped';
+  message: string;
+  step: string | null;
+  createdAt: string;
+}
+export interface Page<T> {
+  items: T[];
+  total: number;
+  offset: number;
+  limit: number;
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+export const PositionSchema = z.object({ x: z.number(), y: z.number() });
+
+export const SchedulingSchema = z.object({
+  /** timer: every `period` (a duration; `0 sec` runs whenever there is work); cron: `period` is a cron expression; event: runs when work arrives. */
+  strategy: z.enum(['timer', 'cron', 'event']).default('timer'),
+  period: z.string().default('0 sec'),
+  concurrentTasks: z.number().int().min(1).max(64).default(1),
+  penaltyDuration: z.string().default('30 sec'),
+  yieldDuration: z.string().default('1 sec'),
+});
+export type Scheduling = z.infer<typeof SchedulingSchema>;
+
+export const ProcessorConfigSchema = z.object({
+  id: z.string().min(1).max(64),
+  type: z.string().min(1),
+  name: z.string().min(1).max(200),
+  position: PositionSchema.default({ x: 0, y: 0 }),
+  properties: z.record(z.string(), z.string()).default({}),
+  scheduling: SchedulingSchema.default(SchedulingSchema.parse({})),
+  /** Relationships whose FlowFiles are dropped when no connection uses them. */
+  autoTerminated: z.array(z.string()).default([]),
+  comments: z.string().optional(),
+});
+export type ProcessorConfig = z.infer<typeof ProcessorConfigSchema>;
+
+export const ConnectionConfigSchema = z.object({
+  id: z.string().min(1).max(64),
+  sourceId: z.string().min(1),
+  relationships: z.array(z.string().min(1)).min(1),
+  targetId: z.string().min(1),
+  name: z.string().optional(),
+  /** NiFi's defaults: 10,000 FlowFiles / 1 GB. */
+  backPressureObjectThreshold: z.number().int().min(1).default(10_000),
+  backPressureDataSizeThreshold: z.string().default('1 GB'),
+});
+export type ConnectionConfig = z.infer<typeof ConnectionConfigSchema>;
+
+export const QueryKeySchema = z.object({
+  key: z.string().min(1),
+  type: z.enum(['string', 'datetime']),
+});
+
+/** The Integrator's Configuration card: how a flow is triggered and what it talks to. */
+export const IntegrationSettingsSchema = z.object({
+  kind: z.enum(['stock', 'image', 'generic']).default('generic'),
+  direction: z.enum(['inbound', 'outbound']).default('inbound'),
+  /** Inbound schedule: `every` a duration (e.g. `5 mins`) or a `cron` expression. */
+  schedule: z
+    .object({ type: z.enum(['every', 'cron', 'none']), value: z.string().default('') })
+    .default({ type: 'none', value: '' }),
+  /** Run after another flow finishes successfully. */
+  triggeredBy: z.string().optional(),
+  timeZone: z.string().default('UTC'),
+  /** Trigger settings: `sku` and `modified_date__gt` always, plus custom keys. */
+  queryKeys: z.record(z.string(), QueryKeySchema).default({
+    sku: { key: 'sku', type: 'string' },
+    modified_date__gt: { key: 'modified_date__gt', type: 'datetime' },
+  }),
+  fetchMissing: z
+    .object({
+      enabled: z.boolean().default(false),
+      interval: z.string().default('4 hours'),
+      productizationDateLimitDays: z.number().int().min(1).max(3650).default(7),
+      omnitronIdentifierPath: z.string().default('sku'),
+    })
+    .default({ enabled: false, interval: '4 hours', productizationDateLimitDays: 7, omnitronIdentifierPath: 'sku' }),
+  maxConcurrentExecutions: z.number().int().min(1).max(100).default(5),
+  /** The processor that outbound requests and manual triggers feed. */
+  entryProcessorId: z.string().optional(),
+});
+export type IntegrationSettings = z.infer<typeof IntegrationSettingsSchema>;
+
+export const FlowDocumentSchema = z.object({
+  name: z.string().min(1).max(200),
+  description: z.string().max(5000).default(''),
+  parameters: z.record(z.string(), z.string()).default({}),
+  processors: z.array(ProcessorConfigSchema).default([]),
+  connections: z.array(ConnectionConfigSchema).default([]),
+  integration: IntegrationSettingsSchema.optional(),
+});
+export type FlowDocument = z.infer<typeof FlowDocumentSchema>;
+export type FlowDocumentInput = z.input<typeof FlowDocumentSchema>;

@@ -1,0 +1,3 @@
+export * from './flow-document.js';
+export * from './api.js';
+export * from './events.js';

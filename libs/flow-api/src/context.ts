@@ -1,0 +1,46 @@
+import type { FlowFile } from './flow-file.js';
+import type { ComponentLog, ProcessorServices } from './services.js';
+
+/** A configured (or default) property value with typed accessors. */
+export interface PropertyValue {
+  /** The configured value, else the descriptor default, else undefined. */
+  readonly raw: string | undefined;
+  isSet(): boolean;
+  asString(): string | undefined;
+  asInteger(): number | undefined;
+  asNumber(): number | undefined;
+  asBoolean(): boolean | undefined;
+  /** Milliseconds. */
+  asDuration(): number | undefined;
+  /** Bytes. */
+  asDataSize(): number | undefined;
+  asJson<T = unknown>(): T | undefined;
+  /** A JSON object of string values (headers, params). */
+  asDict(): Record<string, string>;
+  /**
+   * Evaluates NiFi Expression Language in the value against the FlowFile's attributes, flow parameters
+   * and `extra` attributes (which win over the FlowFile's). Compiled once per value; throws an
+   * `ExpressionError` naming the function and argument when evaluation fails.
+   */
+  evaluate(flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>): PropertyValue;
+}
+
+export interface ProcessContext {
+  readonly flowId: string;
+  readonly processorId: string;
+  readonly processorName: string;
+  property(name: string): PropertyValue;
+  /** User-added properties (names not in the descriptor), raw. */
+  dynamicProperties(): Readonly<Record<string, string>>;
+  /** Evaluates an arbitrary EL text (for dynamic properties). */
+  evaluateExpression(text: string, flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>): string;
+  /** Relationships that lead somewhere (a connection) rather than being auto-terminated. */
+  isConnected(relationship: string): boolean;
+  hasIncomingConnection(): boolean;
+  /** Memoizes a value for this processor instance and configuration (compiled specs, parsed JSON). */
+  cache<T>(key: string, factory: () => T): T;
+  /** Asks the scheduler not to trigger this processor again for the yield duration. */
+  yield(): void;
+  readonly log: ComponentLog;
+  readonly services: ProcessorServices;
+}

@@ -1,0 +1,118 @@
+import type { ProcessContext } from './context.js';
+import type { PropertyDescriptor, PropertyValues } from './property.js';
+import type { PropertyCondition, Relationship } from './relationship.js';
+import type { ProcessSession } from './session.js';
+
+export type InputRequirement = 'required' | 'allowed' | 'forbidden';
+export type SchedulingStrategy = 'timer' | 'cron' | 'event';
+
+export interface AttributeDoc {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** Everything about a processor type that the web, docs and scheduler need. JSON-serializable. */
+export interface ProcessorDescriptor {
+  /** NiFi class name where one exists (RouteOnAttribute, InvokeHTTP, ...). */
+  readonly type: string;
+  readonly version: number;
+  readonly displayName: string;
+  readonly description: string;
+  readonly category: 'source' | 'transform' | 'routing' | 'http' | 'script' | 'integrator' | 'utility';
+  readonly tags: readonly string[];
+  readonly properties: readonly PropertyDescriptor[];
+  readonly relationships: readonly Relationship[];
+  /** User-added properties are allowed; each is evaluated as described. */
+  readonly dynamicProperties?: {
+    readonly description: string;
+    readonly expressionScope: 'none' | 'environment' | 'flowfile';
+  };
+  /** Each dynamic property becomes a relationship of the same name, when the condition holds. */
+  readonly dynamicRelationships?: {
+    readonly description: string;
+    readonly when?: PropertyCondition;
+  };
+  readonly inputRequirement: InputRequirement;
+  readonly sideEffects?: boolean;
+  readonly readsAttributes?: readonly AttributeDoc[];
+  readonly writesAttributes?: readonly AttributeDoc[];
+  readonly defaultSchedule?: { readonly strategy: SchedulingStrategy; readonly period: string };
+  /** Only one task at a time, whatever the configured concurrency. */
+  readonly triggerSerially?: boolean;
+}
+
+export interface ValidationResult {
+  /** The property at fault, or null for the processor as a whole. */
+  readonly property: string | null;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export interface ProcessorDefinition {
+  readonly descriptor: ProcessorDescriptor;
+  /** Cross-property checks; run only after every single-property check passed. Server side only. */
+  validate?(config: PropertyValues): ValidationResult[];
+  onScheduled?(context: ProcessContext): void | Promise<void>;
+  onStopped?(context: ProcessContext): void | Promise<void>;
+  onTrigger(context: ProcessContext, session: ProcessSession): void | Promise<void>;
+}
+
+export class DescriptorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DescriptorError';
+  }
+}
+
+/** Declares a processor. Checks the descriptor's own consistency once, at load. */
+export function defineProcessor<T extends ProcessorDefinition>(definition: T): T {
+  const d = definition.descriptor;
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(d.type)) throw new DescriptorError(`processor type '${d.type}' must be a PascalCase class name`);
+  const names = new Set<string>();
+  for (const p of d.properties) {
+    if (names.has(p.name)) throw new DescriptorError(`${d.type}: duplicate property '${p.name}'`);
+    names.add(p.name);
+    if (p.type === 'enum' && !p.allowableValues?.length) throw new DescriptorError(`${d.type}.${p.name}: enum without allowable values`);
+  }
+  const rels = new Set<string>();
+  for (const r of d.relationships) {
+    if (rels.has(r.name)) throw new DescriptorError(`${d.type}: duplicate relationship '${r.name}'`);
+    if (r.name !== r.name.toLowerCase() && !/^[A-Z][a-z]+( [A-Z][a-z]+)*$/.test(r.name)) {
+      throw new DescriptorError(`${d.type}: relationship '${r.name}' must be lower-case (or NiFi's Title Case)`);
+    }
+    rels.add(r.name);
+  }
+  return Object.freeze(definition);
+}
+
+/** Relationships in force for a configuration: static ones whose condition holds plus dynamic ones. */
+export function relationshipsFor(descriptor: ProcessorDescriptor, config: PropertyValues): Relationship[] {
+  const defaults = defaultValues(descriptor);
+  const out: Relationship[] = [];
+  for (const r of descriptor.relationships) {
+    if (!r.when || conditionMet(r.when, config, defaults)) out.push(r);
+  }
+  const dyn = descriptor.dynamicRelationships;
+  if (dyn && (!dyn.when || conditionMet(dyn.when, config, defaults))) {
+    const known = new Set(descriptor.properties.map((p) => p.name));
+    for (const name of Object.keys(config)) {
+      if (!known.has(name) && config[name] !== undefined && !out.some((r) => r.name === name)) {
+        out.push({ name, description: `FlowFiles that match the '${name}' rule.` });
+      }
+    }
+  }
+  return out;
+}
+
+export function defaultValues(descriptor: ProcessorDescriptor): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of descriptor.properties) if (p.default !== undefined) out[p.name] = p.default;
+  return out;
+}
+
+function conditionMet(c: PropertyCondition, config: PropertyValues, defaults: PropertyValues): boolean {
+  const v = config[c.property] ?? defaults[c.property];
+  if (v === undefined || v === '') return false;
+  return c.values === undefined || c.values.includes(v);
+}

@@ -1,0 +1,135 @@
+import type { FlowFile } from './flow-file.js';
+
+/** A time source the engine and processors share, so tests can drive time by hand. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface ComponentLog {
+  debug(message: string, details?: unknown): void;
+  info(message: string, details?: unknown): void;
+  warn(message: string, details?: unknown): void;
+  /** Errors also become bulletins on the canvas. */
+  error(message: string, details?: unknown): void;
+}
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | string;
+  /** Connect + response timeout in milliseconds. */
+  readonly timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+  /** Wall time of the exchange in milliseconds. */
+  readonly durationMs: number;
+}
+
+/** Outbound HTTP. Network failures reject with an `HttpTransportError`. */
+export interface HttpClient {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export class HttpTransportError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'timeout' | 'connection' | 'other',
+  ) {
+    super(message);
+    this.name = 'HttpTransportError';
+  }
+}
+
+export type ScriptLanguage = 'python' | 'javascript';
+
+export interface ScriptInput {
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly content: Uint8Array;
+}
+
+export interface ScriptRequest {
+  readonly language: ScriptLanguage;
+  readonly script: string;
+  /** FlowFiles the script's `session.get()` hands out, in order. */
+  readonly inputs: readonly ScriptInput[];
+  readonly timeoutMs: number;
+  readonly memoryLimitMb: number;
+  /** Scripts may call HTTP only when the flow grants it. */
+  readonly allowHttp?: boolean;
+}
+
+/** What the script did to one FlowFile. `source` is the index in `inputs`, or null for one it created. */
+export interface ScriptOutput {
+  readonly source: number | null;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly content: Uint8Array;
+  /** The relationship it was transferred to, or null when the script removed it. */
+  readonly relationship: string | null;
+}
+
+export interface ScriptResult {
+  readonly outputs: readonly ScriptOutput[];
+  /** Indexes of inputs the script took with `session.get()`. */
+  readonly taken: readonly number[];
+  readonly logs: readonly { readonly level: LogLevel; readonly message: string }[];
+  /** Set when the script raised without handling it, was killed, or broke a session rule. */
+  readonly error?: { readonly message: string; readonly traceback?: string; readonly kind: 'exception' | 'timeout' | 'memory' | 'session' };
+  readonly durationMs: number;
+}
+
+export interface ScriptRunner {
+  run(request: ScriptRequest): Promise<ScriptResult>;
+}
+
+export type StateScope = 'local' | 'cluster';
+
+/** Per-processor key/value state that survives restarts (NiFi's StateManager). */
+export interface StateManager {
+  get(scope?: StateScope): Promise<Record<string, string>>;
+  set(state: Record<string, string>, scope?: StateScope): Promise<void>;
+  /** Sets `next` only when the stored state still equals `expected`; returns whether it did. */
+  replace(expected: Record<string, string>, next: Record<string, string>, scope?: StateScope): Promise<boolean>;
+  clear(scope?: StateScope): Promise<void>;
+}
+
+/** One line of an Integrator-style row log: which record, and what happened to it. */
+export interface RowLog {
+  readonly sku: string | null;
+  readonly status: 'success' | 'failed' | 'skipped';
+  readonly message: string;
+  readonly step?: string;
+}
+
+/** Where processors report per-row outcomes and progress of the execution a FlowFile belongs to. */
+export interface ExecutionLog {
+  rows(flowFile: FlowFile, rows: readonly RowLog[]): void;
+  progress(flowFile: FlowFile, counts: { read?: number; written?: number; failed?: number }): void;
+}
+
+/** Secrets and tokens cached across executions (login tokens until they expire). */
+export interface TokenCache {
+  get(key: string): { value: string; expiresAt: number | null } | undefined;
+  set(key: string, value: string, expiresAt: number | null): void;
+  delete(key: string): void;
+}
+
+/** Everything a processor may reach outside itself. Tests and test panes pass fakes. */
+export interface ProcessorServices {
+  readonly clock: Clock;
+  readonly http: HttpClient;
+  readonly scripts: ScriptRunner;
+  readonly state: StateManager;
+  readonly executions: ExecutionLog;
+  readonly tokens: TokenCache;
+  randomUuid(): string;
+}

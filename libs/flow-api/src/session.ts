@@ -1,0 +1,45 @@
+import type { FlowFile } from './flow-file.js';
+import type { Relationship } from './relationship.js';
+
+/**
+ * The unit of work a processor runs in, with NiFi's rules: every FlowFile taken or created must be
+ * transferred or removed before commit; the framework commits when `onTrigger` returns and rolls back
+ * (returning FlowFiles to their queues, penalized) when it throws. FlowFiles are immutable: every
+ * change returns the new version, which the caller must use from then on.
+ */
+export interface ProcessSession {
+  /** The next FlowFile from the processor's incoming queues, or null when none is ready. */
+  get(): FlowFile | null;
+  /** Up to `max` FlowFiles from the incoming queues. */
+  getBatch(max: number): FlowFile[];
+  /** Queued FlowFiles not yet taken (across all incoming connections). */
+  queueSize(): number;
+
+  /** A new FlowFile; with parents it inherits their common attributes (minus uuid) and lineage. */
+  create(parents?: FlowFile | readonly FlowFile[]): FlowFile;
+  /** A copy sharing the content claim, with a new uuid. */
+  clone(flowFile: FlowFile): FlowFile;
+
+  putAttribute(flowFile: FlowFile, key: string, value: string): FlowFile;
+  putAllAttributes(flowFile: FlowFile, attributes: Readonly<Record<string, string>>): FlowFile;
+  removeAttribute(flowFile: FlowFile, key: string): FlowFile;
+  removeAllAttributes(flowFile: FlowFile, keys: readonly string[] | RegExp): FlowFile;
+
+  /** The FlowFile's content as bytes. */
+  read(flowFile: FlowFile): Promise<Uint8Array>;
+  /** The FlowFile's content decoded as UTF-8. */
+  readText(flowFile: FlowFile): Promise<string>;
+  /** Replaces the content; the bytes are persisted when the session commits. */
+  write(flowFile: FlowFile, content: Uint8Array | string): FlowFile;
+
+  transfer(flowFile: FlowFile, relationship: Relationship | string): void;
+  remove(flowFile: FlowFile): void;
+  penalize(flowFile: FlowFile): FlowFile;
+
+  /** Records a provenance event beyond the ones the session records itself (RECEIVE, SEND, FETCH). */
+  provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string): void;
+  adjustCounter(name: string, delta: number): void;
+
+  /** Drops every change made in this session; taken FlowFiles return to their queues. */
+  rollback(penalize?: boolean): void;
+}

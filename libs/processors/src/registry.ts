@@ -1,0 +1,21 @@
+import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api';
+
+// One import per processor file; keep the list sorted by type.
+// <processor-imports>
+// </processor-imports>
+
+/** Every processor type Sluice ships, keyed by its NiFi-style type name. */
+export const processorCatalogue: readonly ProcessorDefinition[] = [
+  // <processor-list>
+  // </processor-list>
+];
+
+const byType = new Map(processorCatalogue.map((p) => [p.descriptor.type, p]));
+
+export function getProcessor(type: string): ProcessorDefinition | undefined {
+  return byType.get(type);
+}
+
+export function processorDescriptors(): ProcessorDescriptor[] {
+  return processorCatalogue.map((p) => p.descriptor);
+}
