@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['sluice-source'] },
+  test: {
+    include: ['src/**/*.spec.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'dist/test-report.json' },
+  },
+});
