@@ -47,6 +47,8 @@ export interface ValidationResult {
   readonly message: string;
   readonly line?: number;
   readonly column?: number;
+  /** `required`: a value is still missing (the flow may be saved, not started); `invalid`: the value is wrong. */
+  readonly code?: 'required' | 'invalid';
 }
 
 export interface ProcessorDefinition {

@@ -28,7 +28,7 @@ export function validateConfig(descriptor: ProcessorDescriptor, config: Property
     if (p.dependsOn && !p.dependsOn.every((c) => conditionHolds(c, config, defaults))) continue;
     const value = config[p.name] ?? p.default;
     if (value === undefined || value === '') {
-      if (p.required) results.push({ property: p.name, message: `${p.displayName} is required` });
+      if (p.required) results.push({ property: p.name, message: `${p.displayName} is required`, code: 'required' });
       continue;
     }
     const error = checkValue(p, value, options);
@@ -37,13 +37,13 @@ export function validateConfig(descriptor: ProcessorDescriptor, config: Property
   for (const name of Object.keys(config)) {
     if (known.has(name) || config[name] === undefined) continue;
     if (!descriptor.dynamicProperties) {
-      results.push({ property: name, message: `'${name}' is not a property of ${descriptor.type}` });
+      results.push({ property: name, message: `'${name}' is not a property of ${descriptor.type}`, code: 'invalid' });
       continue;
     }
     const value = config[name]!;
     if (descriptor.dynamicProperties.expressionScope !== 'none' && options.checkExpression && hasExpression(value)) {
       const err = options.checkExpression(value);
-      if (err) results.push({ property: name, ...err });
+      if (err) results.push({ property: name, ...err, code: 'invalid' });
     }
   }
   return results;
@@ -57,11 +57,11 @@ export function validateProcessor(definition: ProcessorDefinition, config: Prope
 }
 
 function checkValue(p: PropertyDescriptor, value: string, options: ValidateOptions): ValidationResult | null {
-  const fail = (message: string): ValidationResult => ({ property: p.name, message: `${p.displayName}: ${message}` });
+  const fail = (message: string): ValidationResult => ({ property: p.name, message: `${p.displayName}: ${message}`, code: 'invalid' });
   const el = (p.expressionScope ?? 'none') !== 'none' && hasExpression(value);
   if (el) {
     const err = options.checkExpression?.(value);
-    return err ? { property: p.name, message: `${p.displayName}: ${err.message}`, line: err.line, column: err.column } : null;
+    return err ? { property: p.name, message: `${p.displayName}: ${err.message}`, line: err.line, column: err.column, code: 'invalid' } : null;
   }
   switch (p.type) {
     case 'integer':

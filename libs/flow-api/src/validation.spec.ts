@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { defineProcessor, DescriptorError, relationshipsFor, type ProcessorDescriptor } from './processor.js';
+import { parseDataSize, parseDuration } from './property.js';
+import { validateConfig, validateProcessor } from './validation.js';
+
+const descriptor: ProcessorDescriptor = {
+  type: 'Sample',
+  version: 1,
+  displayName: 'Sample',
+  description: 'test',
+  category: 'utility',
+  tags: [],
+  inputRequirement: 'allowed',
+  properties: [
+    { name: 'Mode', displayName: 'Mode', description: '', type: 'enum', required: true, default: 'a', allowableValues: [{ value: 'a', displayName: 'A' }, { value: 'b', displayName: 'B' }] },
+    { name: 'Count', displayName: 'Count', description: '', type: 'integer', validators: [{ kind: 'range', min: 1, max: 10 }] },
+    { name: 'Only B', displayName: 'Only B', description: '', type: 'string', required: true, dependsOn: [{ property: 'Mode', values: ['b'] }] },
+    { name: 'URL', displayName: 'URL', description: '', type: 'string', expressionScope: 'flowfile', validators: [{ kind: 'url' }] },
+    { name: 'Headers', displayName: 'Headers', description: '', type: 'dict' },
+    { name: 'Wait', displayName: 'Wait', description: '', type: 'duration' },
+    { name: 'Zone', displayName: 'Zone', description: '', type: 'string', validators: [{ kind: 'timeZone' }] },
+  ],
+  relationships: [
+    { name: 'success', description: '' },
+    { name: 'special', description: '', when: { property: 'Mode', values: ['b'] } },
+  ],
+  dynamicRelationships: { description: 'rules', when: { property: 'Mode', values: ['a'] } },
+  dynamicProperties: { description: 'rules', expressionScope: 'flowfile' },
+};
+
+describe('validateConfig', () => {
+  it('accepts defaults and skips properties whose dependsOn is unmet', () => {
+    expect(validateConfig(descriptor, {})).toEqual([]);
+  });
+
+  it('requires a dependent property once its condition holds', () => {
+    expect(validateConfig(descriptor, { Mode: 'b' })).toEqual([{ property: 'Only B', message: 'Only B is required', code: 'required' }]);
+  });
+
+  it('names the property and the problem for each bad value', () => {
+    const r = validateConfig(descriptor, { Mode: 'c', Count: '11', Headers: '[1]', Wait: 'soon', Zone: 'Mars/Base', URL: 'ftp://x' });
+    const byProp = Object.fromEntries(r.map((x) => [x.property, x.message]));
+    expect(byProp['Mode']).toContain("'c' is not one of a, b");
+    expect(byProp['Count']).toContain('at most 10');
+    expect(byProp['Headers']).toContain('JSON object');
+    expect(byProp['Wait']).toContain("'soon' is not a duration");
+    expect(byProp['Zone']).toContain('not a known time zone');
+    expect(byProp['URL']).toContain('not an http(s) URL');
+    expect(r.every((x) => x.code === 'invalid')).toBe(true);
+  });
+
+  it('checks expression syntax through the injected checker instead of the type', () => {
+    const checkExpression = (t: string) => (t.includes('${bad') ? { message: 'boom', line: 1, column: 3 } : null);
+    expect(validateConfig(descriptor, { URL: 'http://h/${ok}' }, { checkExpression })).toEqual([]);
+    expect(validateConfig(descriptor, { URL: '${bad}', rule: '${bad' }, { checkExpression })).toEqual([
+      { property: 'URL', message: 'URL: boom', line: 1, column: 3, code: 'invalid' },
+      { property: 'rule', message: 'boom', line: 1, column: 3, code: 'invalid' },
+    ]);
+  });
+
+  it('rejects unknown properties when the processor takes no dynamic ones', () => {
+    const closed = { ...descriptor, dynamicProperties: undefined };
+    expect(validateConfig(closed, { Nope: 'x' })[0]?.message).toBe("'Nope' is not a property of Sample");
+  });
+
+  it('runs cross-property validation only after single-property checks pass', () => {
+    const def = defineProcessor({ descriptor, validate: () => [{ property: null, message: 'cross' }], onTrigger: () => undefined });
+    expect(validateProcessor(def, { Count: '0' })[0]?.property).toBe('Count');
+    expect(validateProcessor(def, {})).toEqual([{ property: null, message: 'cross' }]);
+  });
+});
+
+describe('relationshipsFor', () => {
+  it('adds dynamic relationships and conditional ones from the config', () => {
+    expect(relationshipsFor(descriptor, { big: '${size:gt(10)}' }).map((r) => r.name)).toEqual(['success', 'big']);
+    expect(relationshipsFor(descriptor, { Mode: 'b', big: 'x' }).map((r) => r.name)).toEqual(['success', 'special']);
+  });
+});
+
+describe('defineProcessor', () => {
+  it('rejects inconsistent descriptors', () => {
+    expect(() => defineProcessor({ descriptor: { ...descriptor, type: 'bad type' }, onTrigger: () => undefined })).toThrow(DescriptorError);
+    expect(() =>
+      defineProcessor({ descriptor: { ...descriptor, relationships: [descriptor.relationships[0]!, descriptor.relationships[0]!] }, onTrigger: () => undefined }),
+    ).toThrow(/duplicate relationship/);
+  });
+
+  it('keeps descriptors JSON-serializable', () => {
+    expect(JSON.parse(JSON.stringify(descriptor))).toEqual(descriptor);
+  });
+});
+
+describe('durations and data sizes', () => {
+  it('parses NiFi forms', () => {
+    expect(parseDuration('30 sec')).toBe(30_000);
+    expect(parseDuration('5 mins')).toBe(300_000);
+    expect(parseDuration('100 millis')).toBe(100);
+    expect(parseDuration('1 day')).toBe(86_400_000);
+    expect(parseDuration('soon')).toBeNull();
+    expect(parseDataSize('1 GB')).toBe(1024 ** 3);
+    expect(parseDataSize('10 KB')).toBe(10_240);
+    expect(parseDataSize('ten')).toBeNull();
+  });
+});
