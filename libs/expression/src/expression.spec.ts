@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { checkExpression, compileExpression, evaluateExpression, ExpressionError, functionCatalogue, tokenizeExpression } from './index.js';
+
+export const SEED_URL = `\${http.query.string:isEmpty():not():
+    ifElse(
+        \${http.query.param.sku:isEmpty():not()
+            :ifElse(
+                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Barcodes', 'Value': '{SKU}'}]}")
+                    :replace("{SKU}", \${http.query.param.sku})                             
+                    :replace("{TOKEN}",\${token.erp})   
+                },
+                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")                             
+                    :replace("{MODIFIED_DATE}", \${http.query.param.modified_date__gt:replaceAll("(\\.\\d*)?Z?$","")})
+                    :replace("{TOKEN}",\${token.erp})
+                }            
+            )},
+        \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")
+        :replace("{MODIFIED_DATE}", \${last.request:replaceAll("(\\.\\d*)?Z?$","")})
+        :replace("{TOKEN}",\${token.erp})
+        }         
+    )
+}`;
+
+const base = "http://127.0.0.1:12345/(S(tok))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': ";
+
+describe('seed dynamic URL', () => {
+  it('builds the SKU URL', () => {
+    const attributes = { 'http.query.string': 'sku=A1', 'http.query.param.sku': 'A1', 'token.erp': 'tok' };
+    expect(evaluateExpression(SEED_URL, { attributes })).toBe(`${base}'Barcodes', 'Value': 'A1'}]}`);
+  });
+  it('builds the date URL, dropping fractional seconds and Z', () => {
+    const attributes = { 'http.query.string': 'x', 'http.query.param.modified_date__gt': '2024-01-02T03:04:05.678Z', 'token.erp': 'tok' };
+    expect(evaluateExpression(SEED_URL, { attributes })).toBe(`${base}'Date', 'Value': '2024-01-02T03:04:05'}]}`);
+  });
+  it('falls back to last.request without a query string', () => {
+    const attributes = { 'last.request': '2024-05-06T07:08:09Z', 'token.erp': 'tok' };
+    expect(evaluateExpression(SEED_URL, { attributes })).toBe(`${base}'Date', 'Value': '2024-05-06T07:08:09'}]}`);
+  });
+  it('fails when the taken branch needs a missing attribute', () => {
+    expect(() => evaluateExpression(SEED_URL, { attributes: { 'last.request': 'x' } })).toThrow(ExpressionError);
+  });
+});
+
+describe('compile errors', () => {
+  it('reports unknown functions with line, column and a suggestion', () => {
+    const err = checkExpression('a\n${x:toUpper()\n  :replce("a", "b")}');
+    expect(err).toEqual({ message: "unknown function 'replce' at 3:4; did you mean 'replace'?", line: 3, column: 4 });
+  });
+  it('throws ExpressionError with phase compile', () => {
+    try {
+      compileExpression('${a:substring(}');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ExpressionError);
+      expect((e as ExpressionError).phase).toBe('compile');
+    }
+  });
+  it('names the function on evaluation errors', () => {
+    try {
+      evaluateExpression('${a:divide(0)}', { attributes: { a: '4' } });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ExpressionError).phase).toBe('evaluate');
+      expect((e as ExpressionError).functionName).toBe('divide');
+    }
+  });
+});
+
+describe('compiled expression', () => {
+  it('marks literal text and lists referenced attributes', () => {
+    expect(compileExpression('plain $$ text').isLiteral).toBe(true);
+    const c = compileExpression('${a:append(${b})} ${"c d"}');
+    expect(c.isLiteral).toBe(false);
+    expect([...c.referencedAttributes].sort()).toEqual(['a', 'b', 'c d']);
+  });
+  it('returns the same compiled object from the cache', () => {
+    expect(compileExpression('${x:toUpper()}')).toBe(compileExpression('${x:toUpper()}'));
+  });
+});
+
+describe('catalogue and tokens', () => {
+  it('lists functions with signatures', () => {
+    const names = functionCatalogue.map((f) => f.name);
+    expect(names).toContain('replaceAll');
+    expect(functionCatalogue.find((f) => f.name === 'literal')?.subjectless).toBe(true);
+  });
+  it('tokenizes without throwing on broken text', () => {
+    expect(tokenizeExpression('a ${b:toUpper(\'x)')).not.toHaveLength(0);
+    const kinds = tokenizeExpression("x ${attr:replace('a', 1)}").map((t) => t.kind);
+    expect(kinds).toEqual(['text', 'delimiter', 'attribute', 'operator', 'function', 'operator', 'string', 'operator', 'number', 'operator', 'delimiter']);
+  });
+});

@@ -1,0 +1,86 @@
+import { compileTemplate } from './el-compiler.js';
+import type { EvalContext, HostInfo } from './el-types.js';
+import { ExpressionError } from './expression-error.js';
+
+export interface EvaluationEnvironment {
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Values for #{name}. */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** Component state read by getStateValue. */
+  readonly state?: Readonly<Record<string, string>>;
+  /** Default time zone for dates; 'UTC' when absent. */
+  readonly timeZone?: string;
+  /** hostname()/ip()/thread() values; the lib never reads the OS itself. */
+  readonly host?: HostInfo;
+}
+
+export interface CompiledExpression {
+  readonly text: string;
+  /** True when the text has no ${...} or #{...}: evaluate() returns a constant. */
+  readonly isLiteral: boolean;
+  /** Attribute names the expression reads (for completion and docs). */
+  readonly referencedAttributes: readonly string[];
+  /** Property-value semantics: null pieces render "". Throws ExpressionError (phase 'evaluate'). */
+  evaluate(env: EvaluationEnvironment): string;
+}
+
+const CACHE_LIMIT = 2000;
+const cache = new Map<string, CompiledExpression>();
+
+function wrapError(e: unknown): ExpressionError {
+  if (e instanceof ExpressionError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new ExpressionError(msg, 'evaluate');
+}
+
+function build(text: string): CompiledExpression {
+  let t;
+  try {
+    t = compileTemplate(text);
+  } catch (e) {
+    if (e instanceof ExpressionError) throw e;
+    throw new ExpressionError(e instanceof Error ? e.message : String(e), 'compile');
+  }
+  const run = t.evaluate;
+  return {
+    text,
+    isLiteral: t.isLiteral,
+    referencedAttributes: Object.freeze([...t.referencedAttributes]),
+    evaluate(env: EvaluationEnvironment): string {
+      try {
+        return run(env as EvalContext);
+      } catch (e) {
+        throw wrapError(e);
+      }
+    },
+  };
+}
+
+/** Compiles a property value (literal text with ${...} expressions); LRU-cached by text. */
+export function compileExpression(text: string): CompiledExpression {
+  const hit = cache.get(text);
+  if (hit) {
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
+  const compiled = build(text);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(text, compiled);
+  return compiled;
+}
+
+export function evaluateExpression(text: string, env: EvaluationEnvironment): string {
+  return compileExpression(text).evaluate(env);
+}
+
+/** For validateConfig's `checkExpression` option: null when the text compiles. */
+export function checkExpression(text: string): { message: string; line: number; column: number } | null {
+  try {
+    compileExpression(text);
+    return null;
+  } catch (e) {
+    const err = wrapError(e);
+    return { message: err.message, line: err.line ?? 1, column: err.column ?? 1 };
+  }
+}

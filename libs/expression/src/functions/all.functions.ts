@@ -1,0 +1,5 @@
+// Registers every EL function in the shared table (import for side effects).
+import './logic.functions.js';
+import './string.functions.js';
+import './number.functions.js';
+import './multi.functions.js';

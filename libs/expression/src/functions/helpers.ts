@@ -1,0 +1,53 @@
+import { ElDate, ElInstant, zoneOf, type EvalContext, type Evaluator, type Value } from '../el-types.js';
+import { toStr } from '../el-values.js';
+import { evalError } from '../expression-error.js';
+import { define, subj, type Compiled, type ResultType } from './function-table.js';
+
+/** Subject as a String (null stays null). */
+export function str(ev: Evaluator, ctx: EvalContext): string | null {
+  const v = ev(ctx);
+  return typeof v === 'string' ? v : toStr(v, zoneOf(ctx));
+}
+
+export function strArg(a: Compiled, ctx: EvalContext): string | null {
+  if (a.isConst) return typeof a.value === 'string' ? a.value : toStr(a.value, 'UTC');
+  return str(a.ev, ctx);
+}
+
+/** Defines a chained String→X function with a fixed argument count and eager String arguments. */
+export function stringFn(
+  name: string,
+  argNames: readonly string[],
+  returns: ResultType,
+  description: string,
+  impl: (s: string | null, args: (string | null)[], ctx: EvalContext) => Value,
+  optional = 0,
+): void {
+  define({
+    name,
+    position: 'chain',
+    minArgs: argNames.length - optional,
+    maxArgs: argNames.length,
+    returns,
+    signature: `${name}(${argNames.join(', ')}) → ${returns}`,
+    description,
+    build(s, args) {
+      const sev = subj(s);
+      if (args.length === 0) return (ctx) => impl(str(sev, ctx), [], ctx);
+      if (args.length === 1) {
+        const a0 = args[0]!;
+        return (ctx) => impl(str(sev, ctx), [strArg(a0, ctx)], ctx);
+      }
+      return (ctx) => impl(str(sev, ctx), args.map((a) => strArg(a, ctx)), ctx);
+    },
+  });
+}
+
+export function requireArg<T>(v: T | null, fn: string, what: string): T {
+  if (v === null) throw evalError(fn, `${what} is null`);
+  return v;
+}
+
+export function isDateLike(v: Value): v is ElDate | ElInstant {
+  return v instanceof ElDate || v instanceof ElInstant;
+}

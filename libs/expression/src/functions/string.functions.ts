@@ -1,0 +1,441 @@
+import { zoneOf, type Value } from '../el-types.js';
+import { toInt, toStr, toWhole } from '../el-values.js';
+import { evalError } from '../expression-error.js';
+import { compileNested } from '../el-compiler.js';
+import { compileJavaRegex, translateReplacement, type JavaRegex } from '../java-regex.js';
+import { javaTrim } from '../java-number.js';
+import { define, subj, type Compiled } from './function-table.js';
+import { requireArg, str, strArg, stringFn } from './helpers.js';
+
+stringFn('toUpper', [], 'String', 'Upper-cases the subject (locale-independent).', (s) => (s === null ? null : s.toUpperCase()));
+stringFn('toLower', [], 'String', 'Lower-cases the subject (locale-independent).', (s) => (s === null ? null : s.toLowerCase()));
+stringFn('trim', [], 'String', 'Removes leading and trailing characters <= U+0020.', (s) => (s === null ? null : javaTrim(s)));
+stringFn('append', ['text'], 'String', 'Appends the argument; null counts as empty.', (s, [a]) => (s ?? '') + (a ?? ''));
+stringFn('prepend', ['text'], 'String', 'Prepends the argument; null counts as empty.', (s, [a]) => (a ?? '') + (s ?? ''));
+stringFn('length', [], 'Whole Number', 'Number of UTF-16 code units; null is 0.', (s) => BigInt(s === null ? 0 : s.length));
+stringFn('replaceNull', ['replacement'], 'String', 'The argument when the subject is null, else the subject.', (s, [a]) => (s === null ? a! : s));
+stringFn('replaceEmpty', ['replacement'], 'String', 'The argument when the subject is null or blank, else the subject.', (s, [a]) =>
+  s === null || javaTrim(s) === '' ? a! : s,
+);
+
+define({
+  name: 'substring',
+  position: 'chain',
+  minArgs: 1,
+  maxArgs: 2,
+  returns: 'String',
+  signature: 'substring(start[, end]) → String',
+  description: 'Characters from start (0-based) up to end (exclusive); out-of-range gives "".',
+  build: (s, args) => {
+    const e = subj(s);
+    const [a, b] = args;
+    return (ctx) => {
+      const v = str(e, ctx) ?? '';
+      const start = toInt(a!.ev(ctx), 'substring', 'start index');
+      const end = b ? toInt(b.ev(ctx), 'substring', 'end index') : v.length;
+      if (start < 0 || end > v.length || start > end) return '';
+      return v.slice(start, end);
+    };
+  },
+});
+
+function searchFn(name: string, desc: string, impl: (s: string, t: string) => string): void {
+  stringFn(name, ['text'], 'String', desc, (s, [t]) => {
+    if (s === null) return '';
+    if (t === null || t === '') return s;
+    return impl(s, t);
+  });
+}
+searchFn('substringBefore', 'Text before the first occurrence of the argument.', (s, t) => {
+  const i = s.indexOf(t);
+  return i < 0 ? s : s.slice(0, i);
+});
+searchFn('substringBeforeLast', 'Text before the last occurrence of the argument.', (s, t) => {
+  const i = s.lastIndexOf(t);
+  return i < 0 ? s : s.slice(0, i);
+});
+searchFn('substringAfter', 'Text after the first occurrence of the argument.', (s, t) => {
+  const i = s.indexOf(t);
+  return i < 0 ? s : s.slice(i + t.length);
+});
+searchFn('substringAfterLast', 'Text after the last occurrence of the argument.', (s, t) => {
+  const i = s.lastIndexOf(t);
+  return i < 0 ? s : s.slice(i + t.length);
+});
+
+function oneChar(v: string | null, fn: string, what: string): string {
+  if (v === null || v.length !== 1) throw evalError(fn, `${what} must be exactly one character`);
+  return v;
+}
+
+define({
+  name: 'getDelimitedField',
+  position: 'chain',
+  minArgs: 1,
+  maxArgs: 5,
+  returns: 'String',
+  signature: "getDelimitedField(index[, delimiter=','[, quote='\"'[, escape='\\\\'[, stripChars=false]]]]) → String",
+  description: 'The 1-based field of a delimited line, honouring quotes and escapes.',
+  build: (s, args) => {
+    const e = subj(s);
+    return (ctx) => {
+      const text = str(e, ctx);
+      if (text === null || text === '') return '';
+      const index = toInt(args[0]!.ev(ctx), 'getDelimitedField', 'field index');
+      const delim = args[1] ? oneChar(strArg(args[1], ctx), 'getDelimitedField', 'delimiter') : ',';
+      const quote = args[2] ? oneChar(strArg(args[2], ctx), 'getDelimitedField', 'quote character') : '"';
+      const esc = args[3] ? oneChar(strArg(args[3], ctx), 'getDelimitedField', 'escape character') : '\\';
+      const stripV = args[4] ? args[4].ev(ctx) : false;
+      const strip = stripV === true || (typeof stripV === 'string' && javaTrim(stripV).toLowerCase() === 'true');
+      if (delim === quote || delim === esc || quote === esc) throw evalError('getDelimitedField', 'delimiter, quote and escape characters must all differ');
+      if (index < 1) return '';
+      let field = 1;
+      let cur = '';
+      let inQuote = false;
+      let escaped = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i]!;
+        if (escaped) {
+          cur += c;
+          escaped = false;
+          continue;
+        }
+        if (c === esc) {
+          escaped = true;
+          if (!strip) cur += c;
+        } else if (c === quote) {
+          inQuote = !inQuote;
+          if (!strip) cur += c;
+        } else if (c === delim && !inQuote) {
+          if (field === index) return cur;
+          field++;
+          cur = '';
+        } else cur += c;
+      }
+      return field === index ? cur : '';
+    };
+  },
+});
+
+function splitLiteral(s: string, d: string): string[] {
+  return s.split(d);
+}
+stringFn('compactDelimitedList', ['delimiter'], 'String', 'Drops empty items of a delimited list.', (s, [d]) => {
+  if (s === null) return '';
+  if (!d) return s;
+  return splitLiteral(s, d)
+    .filter((t) => t !== '')
+    .join(d);
+});
+stringFn('trimDelimitedList', ['delimiter'], 'String', 'Drops empty items at the start and end of a delimited list.', (s, [d]) => {
+  if (s === null) return '';
+  if (!d) return s;
+  const parts = splitLiteral(s, d);
+  let a = 0;
+  let b = parts.length;
+  while (a < b && parts[a] === '') a++;
+  while (b > a && parts[b - 1] === '') b--;
+  return parts.slice(a, b).join(d);
+});
+stringFn('unique', ['delimiter'], 'String', 'Removes repeated items of a delimited list, keeping the first.', (s, [d]) => {
+  if (s === null) return '';
+  if (d === null) return s;
+  const parts = d === '' ? [...s] : splitLiteral(s, d);
+  return [...new Set(parts)].join(d);
+});
+
+define({
+  name: 'replace',
+  position: 'chain',
+  minArgs: 2,
+  maxArgs: 2,
+  returns: 'String',
+  signature: 'replace(search, replacement) → String',
+  description: 'Replaces every literal occurrence of search; a null argument is an error.',
+  build: (s, [a, b]) => {
+    const e = subj(s);
+    if (a!.isConst && typeof a!.value === 'string' && b!.isConst && typeof b!.value === 'string') {
+      const search = a!.value;
+      const repl = b!.value;
+      return (ctx) => {
+        const v = str(e, ctx);
+        if (v === null) return null;
+        return search === '' ? insertEverywhere(v, repl) : v.split(search).join(repl);
+      };
+    }
+    if (a!.isConst && typeof a!.value === 'string' && a!.value !== '') {
+      const search = a!.value;
+      const bev = b!.ev;
+      return (ctx) => {
+        const v = str(e, ctx);
+        if (v === null) return null;
+        const r = bev(ctx);
+        if (r === null) throw evalError('replace', 'replacement argument is null');
+        const repl = typeof r === 'string' ? r : toStr(r, zoneOf(ctx))!;
+        const i = v.indexOf(search);
+        if (i < 0) return v;
+        if (v.indexOf(search, i + search.length) < 0) return v.slice(0, i) + repl + v.slice(i + search.length);
+        return v.split(search).join(repl);
+      };
+    }
+    return (ctx) => {
+      const v = str(e, ctx);
+      if (v === null) return null;
+      const search = requireArg(strArg(a!, ctx), 'replace', 'search argument');
+      const repl = requireArg(strArg(b!, ctx), 'replace', 'replacement argument');
+      return search === '' ? insertEverywhere(v, repl) : v.split(search).join(repl);
+    };
+  },
+});
+
+function insertEverywhere(v: string, r: string): string {
+  let out = r;
+  for (const ch of v) out += ch + r;
+  return out;
+}
+
+function regexFrom(a: Compiled, fn: string, fail: (m: string) => never): JavaRegex | null {
+  if (!a.isConst || typeof a.value !== 'string') return null;
+  try {
+    return compileJavaRegex(a.value);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+}
+
+function dynamicRegex(src: string | null, fn: string): JavaRegex {
+  if (src === null) throw evalError(fn, 'regular expression argument is null');
+  try {
+    return compileJavaRegex(src);
+  } catch (err) {
+    throw evalError(fn, (err as Error).message);
+  }
+}
+
+function regexReplace(name: string, global: boolean): void {
+  define({
+    name,
+    position: 'chain',
+    minArgs: 2,
+    maxArgs: 2,
+    returns: 'String',
+    signature: `${name}(regex, replacement) → String`,
+    description: `Java String.${name}: replaces ${global ? 'every match' : 'the first match'} of a Java regex; $1 and \${name} insert groups.`,
+    build: (s, [a, b], site) => {
+      const e = subj(s);
+      const rx = regexFrom(a!, name, site.fail);
+      if (rx && b!.isConst && typeof b!.value === 'string') {
+        let repl: string;
+        try {
+          repl = translateReplacement(b!.value, rx);
+        } catch (err) {
+          return () => {
+            throw evalError(name, (err as Error).message);
+          };
+        }
+        const re = global ? rx.global : rx.re;
+        return (ctx) => {
+          const v = str(e, ctx);
+          return v === null ? null : v.replace(re, repl);
+        };
+      }
+      return (ctx) => {
+        const v = str(e, ctx);
+        if (v === null) return null;
+        const r = rx ?? dynamicRegex(strArg(a!, ctx), name);
+        const replText = requireArg(strArg(b!, ctx), name, 'replacement argument');
+        let repl: string;
+        try {
+          repl = translateReplacement(replText, r);
+        } catch (err) {
+          throw evalError(name, (err as Error).message);
+        }
+        return v.replace(global ? r.global : r.re, repl);
+      };
+    },
+  });
+}
+regexReplace('replaceFirst', false);
+regexReplace('replaceAll', true);
+
+function parseRules(text: string, fail: (m: string) => never): { rx: JavaRegex | null; out: string }[] {
+  return text.split(',').map((rule) => {
+    const at = rule.indexOf(':');
+    const pattern = at < 0 ? rule : rule.slice(0, at);
+    const rest = at < 0 ? '' : rule.slice(at + 1);
+    const out = rest.split(':')[0]!;
+    if (at < 0 || javaTrim(out) === '') fail(`rule '${rule}' has no output after ':'`);
+    let rx: JavaRegex | null = null;
+    if (javaTrim(pattern) !== '') {
+      try {
+        rx = compileJavaRegex(pattern);
+      } catch {
+        rx = null;
+      }
+    }
+    return { rx, out };
+  });
+}
+
+define({
+  name: 'replaceByPattern',
+  position: 'chain',
+  minArgs: 1,
+  maxArgs: 1,
+  returns: 'String',
+  signature: "replaceByPattern('regex1:out1,regex2:out2') → String",
+  description: 'Returns the output of the first rule whose regex matches the whole subject.',
+  build: (s, [a], site) => {
+    const e = subj(s);
+    const constRules = a!.isConst && typeof a!.value === 'string' ? parseRules(a!.value, site.fail) : null;
+    return (ctx) => {
+      const v = str(e, ctx);
+      if (v === null) return null;
+      const rules =
+        constRules ??
+        parseRules(requireArg(strArg(a!, ctx), 'replaceByPattern', 'rules argument'), (m) => {
+          throw evalError('replaceByPattern', m);
+        });
+      for (const r of rules) if (r.rx && r.rx.full.test(v)) return r.out;
+      return v;
+    };
+  },
+});
+
+function pad(name: string, left: boolean): void {
+  define({
+    name,
+    position: 'chain',
+    minArgs: 1,
+    maxArgs: 2,
+    returns: 'String',
+    signature: `${name}(length[, padding='_']) → String`,
+    description: `Pads the subject on the ${left ? 'left' : 'right'} to the given length.`,
+    build: (s, [a, b]) => {
+      const e = subj(s);
+      return (ctx) => {
+        const v = str(e, ctx);
+        if (v === null) return null;
+        const len = toWhole(a!.ev(ctx), name);
+        if (len === null || len <= 0n || len > 2147483647n) return v;
+        let p = b ? strArg(b, ctx) : '_';
+        if (!p) p = '_';
+        const need = Number(len) - v.length;
+        if (need <= 0) return v;
+        const fill = p.repeat(Math.ceil(need / p.length)).slice(0, need);
+        return left ? fill + v : v + fill;
+      };
+    },
+  });
+}
+pad('padLeft', true);
+pad('padRight', false);
+
+define({
+  name: 'repeat',
+  position: 'chain',
+  minArgs: 1,
+  maxArgs: 2,
+  returns: 'String',
+  pure: false,
+  signature: 'repeat(times) | repeat(min, max) → String',
+  description: 'Repeats the subject a fixed or random (min..max) number of times.',
+  build: (s, [a, b]) => {
+    const e = subj(s);
+    return (ctx) => {
+      const v = str(e, ctx) ?? '';
+      const min = toInt(a!.ev(ctx), 'repeat', 'repeat count');
+      if (min <= 0) throw evalError('repeat', `repeat count must be positive, got ${min}`);
+      let times = min;
+      if (b) {
+        const max = toInt(b.ev(ctx), 'repeat', 'maximum repeat count');
+        if (max < min) throw evalError('repeat', `maximum ${max} is below minimum ${min}`);
+        times = min + Math.floor(Math.random() * (max - min + 1));
+      }
+      return v.repeat(times);
+    };
+  },
+});
+
+define({
+  name: 'evaluateELString',
+  position: 'chain',
+  minArgs: 0,
+  maxArgs: 0,
+  returns: 'String',
+  pure: false,
+  signature: 'evaluateELString() → String',
+  description: "Evaluates the subject's text as an expression template against the same attributes.",
+  build: (s) => {
+    const e = subj(s);
+    return (ctx) => {
+      const v = str(e, ctx);
+      if (v === null) return null;
+      const fn = compileNested(v);
+      return fn(ctx.parametersDisabled ? ctx : { ...ctx, parametersDisabled: true });
+    };
+  },
+});
+
+// Searching
+function predicate(name: string, desc: string, test: (s: string, t: string) => boolean): void {
+  stringFn(name, ['text'], 'Boolean', desc, (s, [t]) => (s === null || t === null ? false : test(s, t)));
+}
+predicate('startsWith', 'True when the subject starts with the argument.', (s, t) => s.startsWith(t));
+predicate('endsWith', 'True when the subject ends with the argument.', (s, t) => s.endsWith(t));
+predicate('contains', 'True when the subject contains the argument.', (s, t) => s.includes(t));
+
+define({
+  name: 'in',
+  position: 'chain',
+  minArgs: 1,
+  maxArgs: Infinity,
+  returns: 'Boolean',
+  signature: 'in(value1, value2, ...) → Boolean',
+  description: 'True when the subject equals one of the arguments.',
+  build: (s, args) => {
+    const e = subj(s);
+    return (ctx) => {
+      const v = str(e, ctx);
+      if (v === null) return false;
+      return args.some((a) => strArg(a, ctx) === v);
+    };
+  },
+});
+
+function regexPredicate(name: string, desc: string, full: boolean): void {
+  define({
+    name,
+    position: 'chain',
+    minArgs: 1,
+    maxArgs: 1,
+    returns: 'Boolean',
+    signature: `${name}(regex) → Boolean`,
+    description: desc,
+    build: (s, [a], site) => {
+      const e = subj(s);
+      const rx = regexFrom(a!, name, site.fail);
+      return (ctx) => {
+        const v = str(e, ctx);
+        if (v === null) return false;
+        const r = rx ?? (strArg(a!, ctx) === null ? null : dynamicRegex(strArg(a!, ctx), name));
+        if (!r) return false;
+        return (full ? r.full : r.re).test(v);
+      };
+    },
+  });
+}
+regexPredicate('find', 'True when part of the subject matches the Java regex.', false);
+regexPredicate('matches', 'True when the whole subject matches the Java regex.', true);
+
+function indexFn(name: string, last: boolean): void {
+  stringFn(name, ['text'], 'Whole Number', `${last ? 'Last' : 'First'} index of the argument, or -1.`, (s, [t]) => {
+    if (s === null) return -1n;
+    if (t === null) throw evalError(name, 'search argument is null');
+    return BigInt(last ? s.lastIndexOf(t) : s.indexOf(t));
+  });
+}
+indexFn('indexOf', false);
+indexFn('lastIndexOf', true);
+
+export type { Value };

@@ -1,0 +1,441 @@
+/**
+ * Translates java.util.regex syntax to an equivalent JavaScript RegExp (always with the `u` flag).
+ * Emulated: `$`/`^`/`.` line-terminator rules, \A \z \Z \Q..\E \h \R \v, Java's ASCII \s, POSIX and java* \p{...}
+ * classes, inline flags (?imsx), nested class unions. Approximated: possessive quantifiers and atomic groups become
+ * greedy/non-capturing; inline flags anywhere apply to the whole pattern. Unsupported (error): \G, class
+ * intersection `&&`.
+ */
+export interface JavaRegex {
+  readonly source: string;
+  readonly groupCount: number;
+  readonly groupNames: readonly string[];
+  /** Non-global: test/exec for `find`. */
+  readonly re: RegExp;
+  /** Global: replaceAll. */
+  readonly global: RegExp;
+  /** Whole-input match, for `matches`. */
+  readonly full: RegExp;
+}
+
+const LT = '\\n\\r\\u0085\\u2028\\u2029';
+const JAVA_S = ' \\t\\n\\x0B\\f\\r';
+const END = '(?![\\s\\S])';
+const END_OR_FINAL_LT = `(?=(?:\\r\\n|[${LT}])?${END})`;
+
+const POSIX: Record<string, string> = {
+  Lower: 'a-z',
+  Upper: 'A-Z',
+  ASCII: '\\x00-\\x7F',
+  Alpha: 'a-zA-Z',
+  Digit: '0-9',
+  Alnum: 'a-zA-Z0-9',
+  Punct: '!-\\/:-@\\[-`{-~',
+  Graph: '!-~',
+  Print: ' -~',
+  Blank: ' \\t',
+  Cntrl: '\\x00-\\x1F\\x7F',
+  XDigit: '0-9a-fA-F',
+  Space: JAVA_S,
+  javaLowerCase: '\\p{Ll}',
+  javaUpperCase: '\\p{Lu}',
+  javaWhitespace: ' \\t\\n\\x0B\\f\\r\\x1C-\\x1F\\u1680\\u2000-\\u2006\\u2008-\\u200A\\u2028\\u2029\\u205F\\u3000',
+  javaMirrored: '\\p{Bidi_M}',
+  javaLetter: '\\p{L}',
+  javaDigit: '\\p{Nd}',
+  javaLetterOrDigit: '\\p{L}\\p{Nd}',
+  javaAlphabetic: '\\p{Alphabetic}',
+  Alphabetic: '\\p{Alphabetic}',
+  Letter: '\\p{L}',
+  Digit_: '\\p{Nd}',
+  IsAlphabetic: '\\p{Alphabetic}',
+  IsDigit: '\\p{Nd}',
+  IsLetter: '\\p{L}',
+  IsUppercase: '\\p{Uppercase}',
+  IsLowercase: '\\p{Lowercase}',
+  IsWhite_Space: '\\p{White_Space}',
+  IsWhiteSpace: '\\p{White_Space}',
+  IsPunctuation: '\\p{P}',
+};
+
+const SYNTAX = new Set(['^', '$', '\\', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '/']);
+
+function lit(c: string, inClass: boolean): string {
+  if (inClass) return c === '-' || c === ']' || c === '[' || c === '\\' || c === '^' ? '\\' + c : c;
+  return SYNTAX.has(c) ? '\\' + c : c;
+}
+
+function propertyClass(name: string): string {
+  if (POSIX[name]) return POSIX[name];
+  let n = name;
+  if (/^(Is|In)/.test(n) && n.length > 2) {
+    const rest = n.slice(2);
+    if (n.startsWith('In')) throw new Error(`Unicode block \\p{${name}} is not supported`);
+    if (/^[A-Z][a-z]?$/.test(rest)) return `\\p{${rest}}`;
+    return `\\p{Script=${rest}}`;
+  }
+  if (/^(general_category|gc)=/.test(n)) n = n.split('=')[1]!;
+  if (/^(script|sc)=/i.test(n)) return `\\p{Script=${n.split('=')[1]}}`;
+  if (/^[A-Z][a-z]?$/.test(n) || /^L&$/.test(n)) return n === 'L&' ? '\\p{LC}' : `\\p{${n}}`;
+  throw new Error(`unknown character property \\p{${name}}`);
+}
+
+interface Flags {
+  i: boolean;
+  s: boolean;
+  m: boolean;
+  x: boolean;
+}
+
+export function translateJavaRegex(src: string): { source: string; flags: string; groupCount: number; groupNames: string[] } {
+  const flags: Flags = { i: false, s: false, m: false, x: false };
+  let out = '';
+  let groups = 0;
+  const names: string[] = [];
+  let i = 0;
+  const n = src.length;
+
+  const applyFlags = (spec: string): void => {
+    let on = true;
+    for (const f of spec) {
+      if (f === '-') on = false;
+      else if (f === 'i' || f === 's' || f === 'm' || f === 'x') flags[f] = on;
+      else if (f === 'u' || f === 'U' || f === 'd' || f === 'c') continue;
+      else throw new Error(`unknown inline flag '${f}'`);
+    }
+  };
+
+  /** Reads one escape at src[i] === '\\'; returns the JS text. */
+  const escape = (inClass: boolean): string => {
+    const c = src[i + 1];
+    if (c === undefined) throw new Error('pattern ends with a lone backslash');
+    i += 2;
+    switch (c) {
+      case 'A':
+        if (inClass) throw new Error('\\A inside a class');
+        return '(?<![\\s\\S])';
+      case 'z':
+        if (inClass) throw new Error('\\z inside a class');
+        return END;
+      case 'Z':
+        if (inClass) throw new Error('\\Z inside a class');
+        return END_OR_FINAL_LT;
+      case 'G':
+        throw new Error('\\G is not supported');
+      case 'h':
+        return inClass ? ' \\t\\xA0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000' : '[ \\t\\xA0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000]';
+      case 'H':
+        return '[^ \\t\\xA0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000]';
+      case 'v':
+        return inClass ? '\\n\\x0B\\f\\r\\x85\\u2028\\u2029' : '[\\n\\x0B\\f\\r\\x85\\u2028\\u2029]';
+      case 'V':
+        return '[^\\n\\x0B\\f\\r\\x85\\u2028\\u2029]';
+      case 'R':
+        return '(?:\\r\\n|[\\n\\x0B\\f\\r\\x85\\u2028\\u2029])';
+      case 's':
+        return inClass ? JAVA_S : `[${JAVA_S}]`;
+      case 'S':
+        return inClass ? '\\S' : `[^${JAVA_S}]`;
+      case 'w':
+      case 'W':
+      case 'd':
+      case 'D':
+      case 'b':
+      case 'B':
+      case 't':
+      case 'n':
+      case 'r':
+      case 'f':
+        return '\\' + c;
+      case 'e':
+        return '\\x1B';
+      case 'a':
+        return '\\x07';
+      case 'c': {
+        const x = src[i++];
+        if (!x) throw new Error('\\c needs a letter');
+        return '\\x' + (x.charCodeAt(0) ^ 64).toString(16).padStart(2, '0');
+      }
+      case 'Q': {
+        const e = src.indexOf('\\E', i);
+        const body = e < 0 ? src.slice(i) : src.slice(i, e);
+        i = e < 0 ? n : e + 2;
+        return [...body].map((ch) => lit(ch, inClass)).join('');
+      }
+      case 'E':
+        return '';
+      case 'x': {
+        if (src[i] === '{') {
+          const e = src.indexOf('}', i);
+          const hex = src.slice(i + 1, e);
+          i = e + 1;
+          return `\\u{${hex}}`;
+        }
+        const hex = src.slice(i, i + 2);
+        i += 2;
+        return '\\x' + hex;
+      }
+      case 'u': {
+        const hex = src.slice(i, i + 4);
+        i += 4;
+        return '\\u' + hex;
+      }
+      case '0': {
+        const m = /^[0-3]?[0-7]{1,2}/.exec(src.slice(i));
+        if (!m) throw new Error('bad octal escape');
+        i += m[0].length;
+        return '\\u{' + parseInt(m[0], 8).toString(16) + '}';
+      }
+      case 'k': {
+        const m = /^<([A-Za-z][A-Za-z0-9]*)>/.exec(src.slice(i));
+        if (!m) throw new Error('\\k needs a <name>');
+        i += m[0].length;
+        return `\\k<${m[1]}>`;
+      }
+      case 'p':
+      case 'P': {
+        let name: string;
+        if (src[i] === '{') {
+          const e = src.indexOf('}', i);
+          if (e < 0) throw new Error('unclosed \\p{');
+          name = src.slice(i + 1, e);
+          i = e + 1;
+        } else {
+          name = src[i++] ?? '';
+        }
+        const body = propertyClass(name);
+        if (c === 'P') {
+          if (inClass) throw new Error('\\P inside a class is not supported');
+          return `[^${body}]`;
+        }
+        return inClass ? body : `[${body}]`;
+      }
+      default:
+        if (c >= '1' && c <= '9') {
+          if (inClass) throw new Error('back reference inside a class');
+          let num = c;
+          while (i < n && /[0-9]/.test(src[i]!) && Number(num + src[i]) <= groups) num += src[i++];
+          return `(?:\\${num})`;
+        }
+        if (/[A-Za-z0-9]/.test(c)) throw new Error(`illegal escape sequence \\${c}`);
+        return lit(c, inClass);
+    }
+  };
+
+  const parseClass = (): string => {
+    // src[i] === '['
+    i++;
+    let body = '';
+    let negate = false;
+    if (src[i] === '^') {
+      negate = true;
+      i++;
+    }
+    let first = true;
+    while (i < n) {
+      const c = src[i]!;
+      if (c === ']' && !first) {
+        i++;
+        return `[${negate ? '^' : ''}${body}]`;
+      }
+      first = false;
+      if (c === '[') {
+        const inner = parseClass();
+        if (inner.startsWith('[^')) throw new Error('negated nested classes are not supported');
+        body += inner.slice(1, -1);
+      } else if (c === '&' && src[i + 1] === '&') {
+        throw new Error('class intersection && is not supported');
+      } else if (c === '\\') {
+        body += escape(true);
+      } else {
+        body += c === ']' ? '\\]' : c === '[' ? '\\[' : c === '/' ? '\\/' : c;
+        i++;
+      }
+    }
+    throw new Error('unclosed character class');
+  };
+
+  while (i < n) {
+    const c = src[i]!;
+    if (flags.x && (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\x0B')) {
+      i++;
+      continue;
+    }
+    if (flags.x && c === '#') {
+      while (i < n && src[i] !== '\n') i++;
+      continue;
+    }
+    switch (c) {
+      case '\\':
+        out += escape(false);
+        break;
+      case '[':
+        out += parseClass();
+        break;
+      case '.':
+        out += flags.s ? '[\\s\\S]' : `[^${LT}]`;
+        i++;
+        break;
+      case '$':
+        out += flags.m ? `(?=[${LT}]|${END})` : END_OR_FINAL_LT;
+        i++;
+        break;
+      case '^':
+        out += flags.m ? `(?:^|(?<=[${LT}]))` : '^';
+        i++;
+        break;
+      case '(': {
+        if (src[i + 1] !== '?') {
+          groups++;
+          out += '(';
+          i++;
+          break;
+        }
+        const rest = src.slice(i + 2);
+        const named = /^<([A-Za-z][A-Za-z0-9]*)>/.exec(rest);
+        if (named) {
+          groups++;
+          names.push(named[1]!);
+          out += `(?<${named[1]}>`;
+          i += 2 + named[0].length;
+        } else if (/^(?:[:=!]|<=|<!)/.test(rest)) {
+          const m = /^(?:[:=!]|<=|<!)/.exec(rest)!;
+          out += '(?' + m[0];
+          i += 2 + m[0].length;
+        } else if (rest[0] === '>') {
+          out += '(?:';
+          i += 3;
+        } else {
+          const f = /^([a-zA-Z-]*)([:)])/.exec(rest);
+          if (!f) throw new Error(`unknown group construct at index ${i}`);
+          applyFlags(f[1]!);
+          i += 2 + f[0].length;
+          if (f[2] === ':') out += '(?:';
+        }
+        break;
+      }
+      case '*':
+      case '+':
+      case '?':
+      case '}': {
+        out += c;
+        i++;
+        if (src[i] === '+') i++;
+        break;
+      }
+      case '{': {
+        const m = /^\{\d+(?:,\d*)?\}/.exec(src.slice(i));
+        if (!m) throw new Error(`illegal repetition near index ${i}`);
+        out += m[0];
+        i += m[0].length;
+        if (src[i] === '+') i++;
+        break;
+      }
+      case ']':
+        out += '\\]';
+        i++;
+        break;
+      case '/':
+        out += '\\/';
+        i++;
+        break;
+      default:
+        out += c;
+        i++;
+    }
+  }
+  return { source: out, flags: flags.i ? 'ui' : 'u', groupCount: groups, groupNames: names };
+}
+
+const cache = new Map<string, JavaRegex>();
+
+/** Compiles (and caches) a Java regex; throws Error with a readable message when invalid. */
+export function compileJavaRegex(src: string): JavaRegex {
+  const hit = cache.get(src);
+  if (hit) return hit;
+  const t = translateJavaRegex(src);
+  let re: RegExp;
+  try {
+    re = new RegExp(t.source, t.flags);
+  } catch (e) {
+    throw new Error(`invalid regular expression '${src}': ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+  }
+  const compiled: JavaRegex = {
+    source: src,
+    groupCount: t.groupCount,
+    groupNames: t.groupNames,
+    re,
+    global: new RegExp(t.source, t.flags + 'g'),
+    full: new RegExp(`^(?:${t.source})${END}`, t.flags),
+  };
+  if (cache.size > 2000) cache.clear();
+  cache.set(src, compiled);
+  return compiled;
+}
+
+/**
+ * Translates a Java replacement string (`$n`, `${name}`, `\x`) into JavaScript replacement syntax.
+ * Throws like Java for an illegal group reference or a trailing backslash.
+ */
+export function translateReplacement(repl: string, rx: JavaRegex): string {
+  let out = '';
+  for (let i = 0; i < repl.length; i++) {
+    const c = repl[i]!;
+    if (c === '\\') {
+      i++;
+      if (i >= repl.length) throw new Error('character to be escaped is missing');
+      out += repl[i] === '$' ? '$$' : repl[i];
+    } else if (c === '$') {
+      i++;
+      if (i >= repl.length) throw new Error('Illegal group reference: group index is missing');
+      const d = repl[i]!;
+      if (d === '{') {
+        const e = repl.indexOf('}', i);
+        const name = e < 0 ? '' : repl.slice(i + 1, e);
+        if (e < 0 || !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error("named capturing group is missing trailing '}'");
+        if (!rx.groupNames.includes(name)) throw new Error(`No group with name {${name}}`);
+        out += `$<${name}>`;
+        i = e;
+      } else if (d >= '0' && d <= '9') {
+        let num = Number(d);
+        if (num > rx.groupCount) throw new Error(`No group ${num}`);
+        while (i + 1 < repl.length && /[0-9]/.test(repl[i + 1]!) && num * 10 + Number(repl[i + 1]) <= rx.groupCount) {
+          num = num * 10 + Number(repl[++i]);
+        }
+        out += num === 0 ? '$&' : `$${String(num).padStart(2, '0')}`;
+      } else {
+        throw new Error('Illegal group reference');
+      }
+    } else out += c;
+  }
+  return out;
+}
+
+/** Java String.split(regex): trailing empty strings removed; a zero-width match at 0 adds no leading "". */
+export function javaSplit(text: string, regex: string): string[] {
+  let parts: string[];
+  if (regex.length === 1 && !'.$|()[{^?*+\\'.includes(regex)) parts = text.split(regex);
+  else {
+    const rx = compileJavaRegex(regex);
+    parts = [];
+    const g = new RegExp(rx.global.source, rx.global.flags);
+    let last = 0;
+    let m: RegExpExecArray | null;
+    while ((m = g.exec(text)) !== null) {
+      if (m[0].length === 0) {
+        if (m.index >= text.length) break;
+        if (m.index === 0) {
+          g.lastIndex++;
+          continue;
+        }
+      }
+      parts.push(text.slice(last, m.index));
+      last = m.index + m[0].length;
+      if (m[0].length === 0) g.lastIndex = m.index + 1;
+    }
+    parts.push(text.slice(last));
+  }
+  if (text.length === 0) return [''];
+  let end = parts.length;
+  while (end > 0 && parts[end - 1] === '') end--;
+  return parts.slice(0, end);
+}
