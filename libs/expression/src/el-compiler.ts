@@ -12,7 +12,7 @@ const EMPTY_CTX: EvalContext = { attributes: {} };
 export const lookupShape: FunctionLookup = Object.assign(
   (name: string): FunctionShape | undefined => {
     const f = FUNCTIONS.get(name);
-    return f ? { position: f.position === 'chain' ? ('chain' as const) : ('head' as const) } : undefined;
+    return f ? { position: f.position } : undefined;
   },
   { suggest: (name: string) => suggest(name, FUNCTIONS.keys()) },
 );
@@ -209,7 +209,13 @@ class Compiler {
     for (const c of calls) {
       const spec = this.spec(c.name, c.pos);
       if (spec.position === 'head') this.fail(c.pos, `'${spec.name}' takes no subject`, spec.name);
-      if (spec.reducer) this.fail(c.pos, `'${spec.name}' must follow an allAttributes/allMatchingAttributes/allDelineatedValues selector`, spec.name);
+      if (spec.reducer) {
+        // outside a selector a reducer sees the single subject value
+        const reduce = spec.reduce!(this.args(spec, c), this.site(spec, c.pos));
+        const inner = cur.ev;
+        cur = { ev: (ctx) => reduce(ctx, [inner(ctx)]), isConst: false, value: null };
+        continue;
+      }
       cur = this.apply(spec, cur, c);
     }
     return cur;
@@ -292,7 +298,7 @@ export function compileTemplate(text: string): CompiledTemplate {
 
 /** Compiles the inside of one string, for evaluateELString (no parameters). */
 export function compileNested(text: string): (ctx: EvalContext) => string {
-  const parts = parseTemplate(text, lookupShape, false);
+  const parts = parseTemplate(text, lookupShape, true);
   const t = new Compiler(text).template(parts);
   const ev = t.ev;
   return (ctx) => ev(ctx) ?? '';

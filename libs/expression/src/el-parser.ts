@@ -18,7 +18,7 @@ export type TemplatePart =
 
 export interface FunctionShape {
   /** Chained functions need a subject; 'head' ones (subjectless, selectors) start an expression. */
-  readonly position: 'chain' | 'head';
+  readonly position: 'chain' | 'head' | 'both';
 }
 
 /** Name lookup the parser needs; the compiler owns the full table. */
@@ -47,23 +47,29 @@ function findClose(text: string, open: number): number {
 
 /** Splits a property value into literal text, parameter references and parsed expressions. */
 export function parseTemplate(text: string, lookup: FunctionLookup, parametersInText = true): TemplatePart[] {
-  const ranges: { start: number; end: number }[] = [];
-  let escaped = false;
+  const ranges: { start: number; end: number; escaped: boolean }[] = [];
   for (let i = 1; i < text.length; i++) {
     if (text.charCodeAt(i) !== 123 || text.charCodeAt(i - 1) !== 36) continue;
     let run = 0;
     for (let j = i - 1; j >= 0 && text.charCodeAt(j) === 36; j--) run++;
     const close = findClose(text, i);
     if (close < 0) continue;
-    if (run % 2 === 1) ranges.push({ start: i - 1, end: close });
-    else escaped = true;
+    if (run % 2 === 1) ranges.push({ start: i - 1, end: close, escaped: false });
+    else ranges.push({ start: i - run, end: close, escaped: true });
     i = close;
   }
-  if (ranges.length === 0 && !escaped) return literalParts(text, parametersInText, false);
+  if (ranges.length === 0) return literalParts(text, parametersInText, false);
 
   const parts: TemplatePart[] = [];
   let litStart = 0;
   for (const r of ranges) {
+    if (r.escaped) {
+      // an escaped expression is its own literal segment: its $$ pairs collapse, its body stays text
+      if (r.start > litStart) parts.push(...literalParts(text.slice(litStart, r.start), parametersInText, true));
+      parts.push(...literalParts(text.slice(r.start, r.end + 1), false, true));
+      litStart = r.end + 1;
+      continue;
+    }
     if (r.start > litStart) parts.push(...literalParts(text.slice(litStart, r.start), parametersInText, true));
     const parser = new Parser(text, lookup, r.start + 2, r.end);
     parts.push({ k: 'expr', node: parser.parseWhole(), start: r.start, end: r.end + 1 });

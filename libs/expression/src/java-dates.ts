@@ -599,7 +599,9 @@ const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /** Resolves parsed fields to epoch millis + nano-of-second; missing fields default to 1970-01-01T00:00. */
 export function resolveParsed(p: Parsed, defaultZone: Zone, strictResolve: boolean, zonePrecedence: 'offset-first' | 'zone-arg-first' = 'offset-first'): { ms: number; nano: number } {
-  let year = p.year ?? (p.yearOfEra !== undefined ? (p.era === 0 ? 1 - p.yearOfEra : p.yearOfEra) : 1970);
+  const noYear = p.year === undefined && p.yearOfEra === undefined;
+  // without a year, validation must accept Feb 29 (a MonthDay), so check against a leap year
+  let year = p.year ?? (p.yearOfEra !== undefined ? (p.era === 0 ? 1 - p.yearOfEra : p.yearOfEra) : strictResolve && noYear ? 2000 : 1970);
   if (!Number.isFinite(year)) year = 1970;
   let month = p.month ?? 1;
   let day = p.day ?? 1;
@@ -651,11 +653,9 @@ export function resolveParsed(p: Parsed, defaultZone: Zone, strictResolve: boole
 export function isInGap(p: Parsed, zone: Zone): boolean {
   if (p.offsetSec !== undefined || zone instanceof FixedOffsetZone) return false;
   const year = p.year ?? p.yearOfEra ?? 1970;
-  const dt = DateTime.fromObject(
-    { year, month: p.month ?? 1, day: p.day ?? 1, hour: p.hour ?? (p.hour12 !== undefined ? (p.hour12 % 12) + (p.ampm === 1 ? 12 : 0) : 0), minute: p.minute ?? 0, second: p.second ?? 0 },
-    { zone },
-  );
-  return dt.isValid && (dt.hour !== (p.hour ?? dt.hour) || dt.minute !== (p.minute ?? 0));
+  const hour = p.hour ?? (p.hour12 !== undefined ? (p.hour12 % 12) + (p.ampm === 1 ? 12 : 0) : p.hour0_11 !== undefined ? p.hour0_11 + (p.ampm === 1 ? 12 : 0) : 0);
+  const dt = DateTime.fromObject({ year, month: p.month ?? 1, day: p.day ?? 1, hour, minute: p.minute ?? 0, second: p.second ?? 0 }, { zone });
+  return dt.isValid && (dt.hour !== hour || dt.minute !== (p.minute ?? 0));
 }
 
 // ---------------------------------------------------------------- implicit conversions

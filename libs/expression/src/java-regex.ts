@@ -141,6 +141,7 @@ export function translateJavaRegex(src: string): { source: string; flags: string
       case 'D':
       case 'b':
       case 'B':
+        return inClass ? '\\' + c : `(?:\\${c})`;
       case 't':
       case 'n':
       case 'r':

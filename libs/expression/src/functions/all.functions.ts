@@ -3,3 +3,4 @@ import './logic.functions.js';
 import './string.functions.js';
 import './number.functions.js';
 import './multi.functions.js';
+import './date.functions.js';

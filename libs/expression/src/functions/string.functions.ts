@@ -259,11 +259,12 @@ regexReplace('replaceFirst', false);
 regexReplace('replaceAll', true);
 
 function parseRules(text: string, fail: (m: string) => never): { rx: JavaRegex | null; out: string }[] {
+  if (javaTrim(text) === '') return [];
   return text.split(',').map((rule) => {
     const at = rule.indexOf(':');
-    const pattern = at < 0 ? rule : rule.slice(0, at);
+    const pattern = javaTrim(at < 0 ? rule : rule.slice(0, at));
     const rest = at < 0 ? '' : rule.slice(at + 1);
-    const out = rest.split(':')[0]!;
+    const out = javaTrim(rest.split(':')[0]!);
     if (at < 0 || javaTrim(out) === '') fail(`rule '${rule}' has no output after ':'`);
     let rx: JavaRegex | null = null;
     if (javaTrim(pattern) !== '') {
@@ -293,7 +294,7 @@ define({
       if (v === null) return null;
       const rules =
         constRules ??
-        parseRules(requireArg(strArg(a!, ctx), 'replaceByPattern', 'rules argument'), (m) => {
+        parseRules(strArg(a!, ctx) ?? '', (m) => {
           throw evalError('replaceByPattern', m);
         });
       for (const r of rules) if (r.rx && r.rx.full.test(v)) return r.out;
