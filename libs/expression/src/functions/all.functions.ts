@@ -4,3 +4,4 @@ import './string.functions.js';
 import './number.functions.js';
 import './multi.functions.js';
 import './date.functions.js';
+import './encode.functions.js';

@@ -109,7 +109,7 @@ const MATH: Record<string, MathImpl> = {
   abs: { arity: 1, whole: (a) => (a < 0n ? wrapLong(-a) : a), dbl: (a) => Math.abs(a) },
   max: { arity: 2, whole: (a, b) => (a > b ? a : b), dbl: (a, b) => Math.max(a, b) },
   min: { arity: 2, whole: (a, b) => (a < b ? a : b), dbl: (a, b) => Math.min(a, b) },
-  pow: { arity: 2, dbl: (a, b) => Math.pow(a, b) },
+  pow: { arity: 2, dbl: (a, b) => javaPow(a, b) },
   sqrt: { arity: 1, dbl: (a) => Math.sqrt(a) },
   cbrt: { arity: 1, dbl: (a) => Math.cbrt(a) },
   floor: { arity: 1, dbl: (a) => Math.floor(a) },
@@ -141,6 +141,15 @@ const MATH: Record<string, MathImpl> = {
   addExact: { arity: 2, whole: (a, b) => a + b, dbl: (a, b) => a + b, wholeOnly: true },
   multiplyExact: { arity: 2, whole: (a, b) => a * b, dbl: (a, b) => a * b, wholeOnly: true },
 };
+
+/** V8's Math.pow can be 1 ulp off for fractional exponents; split off the integer part for correctly rounded common cases. */
+function javaPow(a: number, b: number): number {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || Number.isInteger(b) || a <= 0) return Math.pow(a, b);
+  const n = Math.floor(b);
+  const f = b - n;
+  if (f === 0.5) return Math.pow(a, n) * Math.sqrt(a);
+  return Math.pow(a, b);
+}
 
 function rint(a: number): number {
   const f = Math.floor(a);
