@@ -6,3 +6,5 @@ export { functionCatalogue } from './catalogue.js';
 export type { FunctionInfo } from './catalogue.js';
 export { tokenizeExpression } from './tokenizer.js';
 export type { ExpressionToken, TokenKind } from './tokenizer.js';
+export { compileRecordExpression } from './record-expression.js';
+export type { CompiledRecordExpression } from './record-expression.js';
