@@ -75,7 +75,14 @@ class Compiler {
     if (merged.length === 1) {
       const only = merged[0]!;
       if (typeof only === 'string') return { ev: () => only, isConst: true, value: only };
-      return { ev: (ctx) => toStr(only(ctx), zoneOf(ctx)), isConst: false, value: null };
+      return {
+        ev: (ctx) => {
+          const v = only(ctx);
+          return typeof v === 'string' ? v : toStr(v, zoneOf(ctx));
+        },
+        isConst: false,
+        value: null,
+      };
     }
     if (merged.length === 2) {
       const [a, b] = merged as [string | Evaluator, string | Evaluator];

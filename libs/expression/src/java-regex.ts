@@ -15,6 +15,9 @@ export interface JavaRegex {
   readonly global: RegExp;
   /** Whole-input match, for `matches`. */
   readonly full: RegExp;
+  /** Same pattern with native `$`/`^`/`.`; equivalent when the input has no line terminator (null if identical). */
+  readonly fastRe: RegExp | null;
+  readonly fastGlobal: RegExp | null;
 }
 
 const LT = '\\n\\r\\u0085\\u2028\\u2029';
@@ -86,7 +89,7 @@ interface Flags {
   x: boolean;
 }
 
-export function translateJavaRegex(src: string): { source: string; flags: string; groupCount: number; groupNames: string[] } {
+export function translateJavaRegex(src: string, native = false): { source: string; flags: string; groupCount: number; groupNames: string[] } {
   const flags: Flags = { i: false, s: false, m: false, x: false };
   let out = '';
   let groups = 0;
@@ -273,11 +276,11 @@ export function translateJavaRegex(src: string): { source: string; flags: string
         out += parseClass();
         break;
       case '.':
-        out += flags.s ? '[\\s\\S]' : `[^${LT}]`;
+        out += flags.s ? '[\\s\\S]' : native ? '.' : `[^${LT}]`;
         i++;
         break;
       case '$':
-        out += flags.m ? `(?=[${LT}]|${END})` : END_OR_FINAL_LT;
+        out += flags.m ? `(?=[${LT}]|${END})` : native ? '$' : END_OR_FINAL_LT;
         i++;
         break;
       case '^':
@@ -360,7 +363,19 @@ export function compileJavaRegex(src: string): JavaRegex {
   } catch (e) {
     throw new Error(`invalid regular expression '${src}': ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
   }
+  const n = translateJavaRegex(src, true);
+  // without surrogates or line terminators in the input, native `$`/`.` and the non-unicode engine match like Java
+  const needsUnicode = /\\[pP]\{|\\u\{/.test(n.source);
+  const fastFlags = needsUnicode ? n.flags : n.flags.replace('u', '');
+  let fast: RegExp | null = null;
+  try {
+    fast = new RegExp(n.source, fastFlags);
+  } catch {
+    fast = null;
+  }
   const compiled: JavaRegex = {
+    fastRe: fast,
+    fastGlobal: fast ? new RegExp(n.source, fastFlags + 'g') : null,
     source: src,
     groupCount: t.groupCount,
     groupNames: t.groupNames,

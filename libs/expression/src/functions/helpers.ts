@@ -33,10 +33,26 @@ export function stringFn(
     description,
     build(s, args) {
       const sev = subj(s);
-      if (args.length === 0) return (ctx) => impl(str(sev, ctx), [], ctx);
+      // impl never keeps its args array, so one array per call site avoids allocating on the hot path
+      if (args.length === 0) {
+        const none: (string | null)[] = [];
+        return (ctx) => {
+          const v = sev(ctx);
+          return impl(typeof v === 'string' || v === null ? v : toStr(v, zoneOf(ctx)), none, ctx);
+        };
+      }
       if (args.length === 1) {
         const a0 = args[0]!;
-        return (ctx) => impl(str(sev, ctx), [strArg(a0, ctx)], ctx);
+        const one: (string | null)[] = [null];
+        if (a0.isConst && (typeof a0.value === 'string' || a0.value === null)) {
+          one[0] = a0.value;
+          return (ctx) => impl(str(sev, ctx), one, ctx);
+        }
+        return (ctx) => {
+          const s0 = str(sev, ctx);
+          one[0] = strArg(a0, ctx);
+          return impl(s0, one, ctx);
+        };
       }
       return (ctx) => impl(str(sev, ctx), args.map((a) => strArg(a, ctx)), ctx);
     },

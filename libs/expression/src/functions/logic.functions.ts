@@ -33,7 +33,12 @@ define({
     return (ctx) => e(ctx) !== null;
   },
 });
-stringFn('isEmpty', [], 'Boolean', 'True when the subject is null, empty or only whitespace.', (s) => s === null || JAVA_BLANK.test(s));
+stringFn('isEmpty', [], 'Boolean', 'True when the subject is null, empty or only whitespace.', (s) => {
+  if (s === null || s.length === 0) return true;
+  const c = s.charCodeAt(0);
+  if (c > 32 && c < 0x80) return false;
+  return JAVA_BLANK.test(s);
+});
 
 function typedEquals(a: Value, b: Value, tz: string): boolean {
   if (a === null || b === null) return false;
@@ -163,7 +168,9 @@ define({
   build: (s) => {
     const e = subj(s);
     return (ctx) => {
-      const b = toBool(e(ctx), 'not');
+      const v = e(ctx);
+      if (typeof v === 'boolean') return !v;
+      const b = toBool(v, 'not');
       if (b === null) throw evalError('not', 'subject is null');
       return !b;
     };

@@ -7,8 +7,28 @@ import { javaTrim } from '../java-number.js';
 import { define, subj, type Compiled } from './function-table.js';
 import { requireArg, str, strArg, stringFn } from './helpers.js';
 
-stringFn('toUpper', [], 'String', 'Upper-cases the subject (locale-independent).', (s) => (s === null ? null : s.toUpperCase()));
-stringFn('toLower', [], 'String', 'Lower-cases the subject (locale-independent).', (s) => (s === null ? null : s.toLowerCase()));
+function caseFn(name: string, desc: string, upper: boolean): void {
+  define({
+    name,
+    position: 'chain',
+    minArgs: 0,
+    maxArgs: 0,
+    returns: 'String',
+    signature: `${name}() → String`,
+    description: desc,
+    build: (s) => {
+      const e = subj(s);
+      return (ctx) => {
+        const v = e(ctx);
+        if (v === null) return null;
+        const t = typeof v === 'string' ? v : toStr(v, zoneOf(ctx))!;
+        return upper ? t.toUpperCase() : t.toLowerCase();
+      };
+    },
+  });
+}
+caseFn('toUpper', 'Upper-cases the subject (locale-independent).', true);
+caseFn('toLower', 'Lower-cases the subject (locale-independent).', false);
 stringFn('trim', [], 'String', 'Removes leading and trailing characters <= U+0020.', (s) => (s === null ? null : javaTrim(s)));
 stringFn('append', ['text'], 'String', 'Appends the argument; null counts as empty.', (s, [a]) => (s ?? '') + (a ?? ''));
 stringFn('prepend', ['text'], 'String', 'Prepends the argument; null counts as empty.', (s, [a]) => (a ?? '') + (s ?? ''));
@@ -194,6 +214,8 @@ function insertEverywhere(v: string, r: string): string {
   return out;
 }
 
+const LINE_TERMINATOR = /[\n\r\u0085\u2028\u2029\uD800-\uDFFF]/;
+
 function regexFrom(a: Compiled, fn: string, fail: (m: string) => never): JavaRegex | null {
   if (!a.isConst || typeof a.value !== 'string') return null;
   try {
@@ -234,9 +256,11 @@ function regexReplace(name: string, global: boolean): void {
           };
         }
         const re = global ? rx.global : rx.re;
+        const fast = global ? rx.fastGlobal : rx.fastRe;
         return (ctx) => {
           const v = str(e, ctx);
-          return v === null ? null : v.replace(re, repl);
+          if (v === null) return null;
+          return v.replace(fast && !LINE_TERMINATOR.test(v) ? fast : re, repl);
         };
       }
       return (ctx) => {
