@@ -1,0 +1,186 @@
+import type {
+  ErrorResponse,
+  ExecutionDto,
+  ExecutionStepDto,
+  FlowDocumentInput,
+  FlowDto,
+  FlowSummaryDto,
+  LoginResponse,
+  MappingTestRequest,
+  Page,
+  ProcessorTypesResponse,
+  QueueListingDto,
+  RowLogDto,
+  ScriptTestRequest,
+  ExpressionTestRequest,
+  UserDto,
+  FlowDocument,
+} from '@sluice/contracts';
+
+const TOKEN_KEY = 'sluice.token';
+const USER_KEY = 'sluice.user';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Partial<ErrorResponse> & Record<string, unknown>,
+  ) {
+    super(typeof body.message === 'string' ? body.message : `Request failed with status ${status}`);
+    this.name = 'ApiError';
+  }
+}
+
+export const session = {
+  token: (): string | null => localStorage.getItem(TOKEN_KEY),
+  user: (): UserDto | null => {
+    const raw = localStorage.getItem(USER_KEY);
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as UserDto;
+    } catch {
+      return null;
+    }
+  },
+  save(res: LoginResponse) {
+    localStorage.setItem(TOKEN_KEY, res.token);
+    localStorage.setItem(USER_KEY, JSON.stringify(res.user));
+  },
+  clear() {
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(USER_KEY);
+  },
+  canEdit: (): boolean => {
+    const role = session.user()?.role;
+    return role === 'admin' || role === 'editor';
+  },
+};
+
+/** Called on any 401 so the app can send the user back to /login. */
+let onUnauthorized: () => void = () => {
+  session.clear();
+  if (!location.pathname.startsWith('/login')) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+};
+export function setUnauthorizedHandler(fn: () => void) {
+  onUnauthorized = fn;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = { message: text };
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/auth/login') onUnauthorized();
+    throw new ApiError(res.status, (parsed ?? {}) as ApiError['body']);
+  }
+  return parsed as T;
+}
+
+const qs = (params: Record<string, string | number | undefined | null>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+};
+
+export interface ProcessorStatusDto {
+  id: string;
+  state: string;
+  activeTasks: number;
+  valid: boolean;
+}
+export interface FlowStatusDto {
+  state: string;
+  processors: ProcessorStatusDto[];
+  connections: { id: string; count: number; bytes: number; fill: number }[];
+}
+export interface TestOutput {
+  relationship: string;
+  attributes: Record<string, string>;
+  content: string;
+}
+export interface ProcessorTestResult {
+  outputs: TestOutput[];
+  error?: string;
+  logs?: unknown[];
+}
+export interface ScriptTestResult {
+  output: string;
+  attributes: Record<string, string>;
+  relationship: string;
+  logs: unknown[];
+  durationMs: number;
+  error?: string;
+}
+export interface MappingTestResult {
+  output: unknown;
+  warnings: { kind: string; path: string; message: string }[];
+}
+export interface TemplateDto {
+  id: string;
+  name: string;
+  description: string;
+}
+export interface HourlyMetric {
+  hour: string;
+  rows: number;
+  failed: number;
+  errorRate: number;
+}
+
+export const api = {
+  login: (username: string, password: string) => request<LoginResponse>('POST', '/auth/login', { username, password }),
+  me: () => request<UserDto>('GET', '/auth/me'),
+  processorTypes: () => request<ProcessorTypesResponse>('GET', '/processor-types'),
+
+  listFlows: () => request<FlowSummaryDto[]>('GET', '/flows'),
+  createFlow: (doc: FlowDocumentInput) => request<FlowDto>('POST', '/flows', doc),
+  getFlow: (id: string) => request<FlowDto>('GET', `/flows/${id}`),
+  saveFlow: (id: string, version: number, document: FlowDocument) => request<FlowDto>('PUT', `/flows/${id}`, { version, document }),
+  deleteFlow: (id: string) => request<void>('DELETE', `/flows/${id}`),
+  duplicateFlow: (id: string) => request<FlowDto>('POST', `/flows/${id}/duplicate`),
+  exportFlow: (id: string) => request<FlowDocument>('GET', `/flows/${id}/export`),
+  importFlow: (doc: unknown) => request<FlowDto>('POST', '/flows/import', doc),
+  templates: () => request<TemplateDto[]>('GET', '/templates'),
+  fromTemplate: (templateId: string, name?: string) => request<FlowDto>('POST', '/flows/from-template', { templateId, name }),
+
+  start: (id: string) => request<unknown>('POST', `/flows/${id}/start`),
+  stop: (id: string) => request<unknown>('POST', `/flows/${id}/stop`),
+  runOnce: (id: string, pid: string) => request<unknown>('POST', `/flows/${id}/processors/${pid}/run-once`),
+  status: (id: string) => request<FlowStatusDto>('GET', `/flows/${id}/status`),
+  queue: (id: string, cid: string) => request<QueueListingDto>('GET', `/flows/${id}/connections/${cid}/queue`),
+  emptyQueue: (id: string, cid: string) => request<unknown>('DELETE', `/flows/${id}/connections/${cid}/queue`),
+  testProcessor: (id: string, pid: string, body: { flowFileUuid?: string; content?: string; attributes?: Record<string, string> }) =>
+    request<ProcessorTestResult>('POST', `/flows/${id}/processors/${pid}/test`, body),
+
+  testExpression: (body: ExpressionTestRequest) => request<{ result: string }>('POST', '/test/expression', body),
+  testMapping: (body: MappingTestRequest) => request<MappingTestResult>('POST', '/test/mapping', body),
+  testScript: (body: ScriptTestRequest) => request<ScriptTestResult>('POST', '/test/script', body),
+
+  trigger: (id: string, params: Record<string, string>) => request<{ executionId: string }>('POST', `/flows/${id}/trigger${qs(params)}`),
+  executions: (params: { flowId?: string; status?: string; from?: string; to?: string; sku?: string; offset?: number; limit?: number }) =>
+    request<Page<ExecutionDto>>('GET', `/executions${qs(params)}`),
+  execution: (id: string) => request<ExecutionDto>('GET', `/executions/${id}`),
+  executionSteps: (id: string) => request<ExecutionStepDto[]>('GET', `/executions/${id}/steps`),
+  executionRows: (id: string, params: { status?: string; sku?: string; offset?: number; limit?: number }) =>
+    request<Page<RowLogDto>>('GET', `/executions/${id}/rows${qs(params)}`),
+  hourlyMetrics: (id: string) => request<HourlyMetric[]>('GET', `/flows/${id}/metrics/hourly`),
+};
+
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    const fields = e.body.errors?.map((f) => `${f.field}: ${f.message}`).join('; ');
+    return fields ? `${e.message} (${fields})` : e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

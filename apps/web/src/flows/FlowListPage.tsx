@@ -1,0 +1,192 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import type { FlowSummaryDto } from '@sluice/contracts';
+import { api, errorText, session, type TemplateDto } from '../api/client.js';
+import { AppShell } from '../ui/AppShell.js';
+import { downloadJson, relativeTime } from '../ui/format.js';
+
+export function FlowListPage() {
+  const [flows, setFlows] = useState<FlowSummaryDto[] | null>(null);
+  const [templates, setTemplates] = useState<TemplateDto[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState('');
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [showTemplates, setShowTemplates] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const navigate = useNavigate();
+  const canEdit = session.canEdit();
+
+  const load = useCallback(async () => {
+    try {
+      setFlows(await api.listFlows());
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    api.templates().then(setTemplates, () => setTemplates([]));
+  }, [load]);
+
+  const act = async (fn: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await fn();
+      await load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  const create = () =>
+    act(async () => {
+      const flow = await api.createFlow({ name: uniqueName('New flow', flows ?? []) });
+      navigate(`/flows/${flow.id}`);
+    });
+
+  const rename = (flow: FlowSummaryDto, name: string) =>
+    act(async () => {
+      setRenaming(null);
+      const trimmed = name.trim();
+      if (!trimmed || trimmed === flow.name) return;
+      const full = await api.getFlow(flow.id);
+      await api.saveFlow(flow.id, full.version, { ...full.document, name: trimmed });
+    });
+
+  const remove = (flow: FlowSummaryDto) => {
+    if (!confirm(`Delete the flow "${flow.name}"? This cannot be undone.`)) return;
+    void act(() => api.deleteFlow(flow.id));
+  };
+
+  const exportFlow = (flow: FlowSummaryDto) =>
+    act(async () => downloadJson(`${flow.name.replace(/[^\w.-]+/g, '_')}.json`, await api.exportFlow(flow.id)));
+
+  const importFile = (file: File) =>
+    act(async () => {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(await file.text());
+      } catch (e) {
+        throw new Error(`${file.name} is not valid JSON: ${(e as Error).message}`);
+      }
+      const flow = await api.importFlow(doc);
+      navigate(`/flows/${flow.id}`);
+    });
+
+  const fromTemplate = (t: TemplateDto) =>
+    act(async () => {
+      const flow = await api.fromTemplate(t.id, uniqueName(t.name, flows ?? []));
+      navigate(`/flows/${flow.id}`);
+    });
+
+  const visible = (flows ?? []).filter((f) => f.name.toLowerCase().includes(filter.toLowerCase()));
+
+  return (
+    <AppShell title="Flows">
+      <div className="page">
+        <div className="page-head">
+          <h1>Flows</h1>
+          <input className="search" placeholder="Filter flows…" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <div className="spacer" />
+          {canEdit && (
+            <>
+              <button className="btn" onClick={() => fileInput.current?.click()}>Import JSON</button>
+              <input
+                ref={fileInput}
+                type="file"
+                accept="application/json,.json"
+                hidden
+                data-testid="import-file"
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  e.target.value = '';
+                  if (f) void importFile(f);
+                }}
+              />
+              <button className="btn" onClick={() => setShowTemplates((v) => !v)} aria-expanded={showTemplates}>
+                From template
+              </button>
+              <button className="btn primary" onClick={create}>New flow</button>
+            </>
+          )}
+        </div>
+        {error && <div className="error-box" role="alert">{error}</div>}
+        {showTemplates && canEdit && (
+          <div className="template-grid">
+            {templates.length === 0 && <div className="muted">No templates available.</div>}
+            {templates.map((t) => (
+              <button key={t.id} className="template-card" onClick={() => fromTemplate(t)} data-template={t.id}>
+                <strong>{t.name}</strong>
+                <span className="muted">{t.description}</span>
+              </button>
+            ))}
+          </div>
+        )}
+        <table className="table flows-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Kind</th>
+              <th>State</th>
+              <th>Version</th>
+              <th>Updated</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {flows === null && (
+              <tr><td colSpan={6} className="muted">Loading…</td></tr>
+            )}
+            {flows !== null && visible.length === 0 && (
+              <tr><td colSpan={6} className="muted">{flows.length === 0 ? 'No flows yet. Create one or start from a template.' : 'No flow matches the filter.'}</td></tr>
+            )}
+            {visible.map((f) => (
+              <tr key={f.id} data-flow-id={f.id}>
+                <td>
+                  {renaming === f.id ? (
+                    <input
+                      className="inline-input"
+                      autoFocus
+                      defaultValue={f.name}
+                      aria-label="Flow name"
+                      onBlur={(e) => rename(f, e.target.value)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+                        if (e.key === 'Escape') setRenaming(null);
+                      }}
+                    />
+                  ) : (
+                    <Link to={`/flows/${f.id}`} className="flow-link">{f.name}</Link>
+                  )}
+                  {f.description && <div className="muted small">{f.description}</div>}
+                </td>
+                <td>{[f.kind, f.direction].filter(Boolean).join(' · ') || <span className="muted">generic</span>}</td>
+                <td><span className={`state-pill state-${f.state}`}>{f.state}</span></td>
+                <td>v{f.version}</td>
+                <td title={f.updatedAt}>{relativeTime(f.updatedAt)}</td>
+                <td className="row-actions">
+                  <Link className="btn ghost sm" to={`/flows/${f.id}/executions`}>Executions</Link>
+                  <button className="btn ghost sm" onClick={() => exportFlow(f)}>Export</button>
+                  {canEdit && (
+                    <>
+                      <button className="btn ghost sm" onClick={() => setRenaming(f.id)}>Rename</button>
+                      <button className="btn ghost sm" onClick={() => act(() => api.duplicateFlow(f.id))}>Duplicate</button>
+                      <button className="btn ghost sm danger" onClick={() => remove(f)}>Delete</button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </AppShell>
+  );
+}
+
+function uniqueName(base: string, flows: FlowSummaryDto[]): string {
+  const names = new Set(flows.map((f) => f.name));
+  if (!names.has(base)) return base;
+  for (let i = 2; ; i++) if (!names.has(`${base} ${i}`)) return `${base} ${i}`;
+}
