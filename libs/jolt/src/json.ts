@@ -1,0 +1,157 @@
+/** JSON helpers shared by every operation: safe own-key access, Java-style text, comment stripping. */
+
+export type JsonObject = Record<string, unknown>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Own-key read: inherited names such as `constructor` or `__proto__` are absent, never the prototype's. */
+export function getOwn(o: JsonObject, k: string): unknown {
+  return hasOwn.call(o, k) ? o[k] : undefined;
+}
+
+export function hasKey(o: JsonObject, k: string): boolean {
+  return hasOwn.call(o, k);
+}
+
+/** Assignment that stores `__proto__` as a plain data key instead of changing the prototype. */
+export function setOwn(o: JsonObject, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
+}
+
+/** Non-negative decimal integer text (array index), or -1. */
+export function parseIndex(k: string): number {
+  const n = k.length;
+  if (n === 0 || n > 10) return -1;
+  for (let i = 0; i < n; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+  }
+  const v = Number(k);
+  return v <= 2147483647 ? v : -1;
+}
+
+/** Java `Double.toString`. */
+export function javaDouble(d: number): string {
+  if (Number.isNaN(d)) return 'NaN';
+  if (d === Infinity) return 'Infinity';
+  if (d === -Infinity) return '-Infinity';
+  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(d);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(d);
+    return s.includes('.') ? s : `${s}.0`;
+  }
+  // Scientific: shortest digits, mantissa always with a fraction part.
+  const [mant, exp] = d.toExponential().split('e');
+  const m = mant!.includes('.') ? mant! : `${mant}.0`;
+  return `${m}E${Number(exp)}`;
+}
+
+/** Java-typed view of a JS number, the rule of the semantics note: int, then long (within 2^53), else double. */
+export function isIntNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+}
+
+export function isLongNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && (v < -2147483648 || v > 2147483647) && Number.isSafeInteger(v);
+}
+
+/** Java `toString` of a JSON value (maps `{k=v}`, lists `[a, b]`, doubles `2.5`). */
+export function javaString(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && Number.isSafeInteger(v)) return String(v);
+    return javaDouble(v);
+  }
+  if (Array.isArray(v)) return `[${v.map(javaString).join(', ')}]`;
+  if (typeof v === 'object') {
+    return `{${Object.keys(v as JsonObject).map((k) => `${k}=${javaString((v as JsonObject)[k])}`).join(', ')}}`;
+  }
+  return String(v);
+}
+
+export function deepClone<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(deepClone) as T;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v as JsonObject)) setOwn(out, k, deepClone((v as JsonObject)[k]));
+  return out as T;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!hasOwn.call(b, k) || !deepEqual((a as JsonObject)[k], (b as JsonObject)[k])) return false;
+  }
+  return true;
+}
+
+/** Blanks `//` line comments outside strings (same length, so parse positions stay right). */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let i = 0;
+  let last = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i += 2;
+        else if (d === 34) { i++; break; }
+        else i++;
+      }
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      let j = i;
+      while (j < n && text[j] !== '\n' && text[j] !== '\r') j++;
+      out += text.slice(last, i) + ' '.repeat(j - i);
+      last = j;
+      i = j;
+    } else i++;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/**
+ * Parses JSON text, allowing `//` comments as Jolt's Jackson setup does. On failure the message names the line and
+ * column of the problem.
+ */
+export function parseJson(text: string): unknown {
+  if (typeof text !== 'string') throw new TypeError('parseJson expects a string');
+  const cleaned = stripJsonComments(text);
+  try {
+    return JSON.parse(cleaned);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    let pos = -1;
+    const m = /position (\d+)/.exec(msg);
+    if (m) pos = Number(m[1]);
+    else if (/Unexpected end of JSON input|end of data/i.test(msg)) pos = cleaned.length;
+    if (pos < 0) throw new SyntaxError(`Invalid JSON: ${msg}`);
+    let line = 1;
+    let col = 1;
+    for (let i = 0; i < pos && i < text.length; i++) {
+      if (text[i] === '\n') { line++; col = 1; } else col++;
+    }
+    const reason = msg.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
+    throw new SyntaxError(`Invalid JSON at line ${line}, column ${col} (position ${pos}): ${reason}`);
+  }
+}

@@ -1,0 +1,584 @@
+/** shift (Shiftr): walk input and spec together; every matching leaf writes its data to its output paths. */
+import { JoltSpecError } from './errors.js';
+import { getOwn, hasKey, isObject, parseIndex, setOwn, type JsonObject } from './json.js';
+import {
+  ampCanonical, classifyKey, coerceKey, compileStar, evalAmp, parseAmp, parseRef, parseTranspose, readPath,
+  removeEscapedChars, removeEscapes, scalarKey, splitDotPath, starCount, Walk,
+  type AmpTemplate, type LookupSeg, type Ref, type StarMatcher, type Transpose,
+} from './path.js';
+import { Coverage, DESCEND, LEAF, type SpecNodeInfo } from './report.js';
+
+// ---------------------------------------------------------------- output paths
+
+const APPEND = -1;
+
+type OutSeg =
+  | { readonly k: 'key'; readonly key: string }
+  | { readonly k: 'amp'; readonly t: AmpTemplate }
+  | { readonly k: 'tkey'; readonly tp: Transpose }
+  | { readonly k: 'append' }
+  | { readonly k: 'idx'; readonly i: number }
+  | { readonly k: 'idxAmp'; readonly t: AmpTemplate }
+  | { readonly k: 'idxHash'; readonly up: number }
+  | { readonly k: 'idxT'; readonly tp: Transpose };
+
+class OutPath {
+  readonly keys: (string | number)[];
+  readonly isStatic: boolean;
+  constructor(readonly segs: readonly OutSeg[]) {
+    this.keys = new Array(segs.length);
+    this.isStatic = segs.every((s) => s.k === 'key' || s.k === 'idx' || s.k === 'append');
+    if (this.isStatic) segs.forEach((s, i) => { this.keys[i] = s.k === 'key' ? s.key : s.k === 'idx' ? s.i : APPEND; });
+  }
+
+  /** Fills `keys`; false when a data-derived key cancels the write. */
+  evaluate(walk: Walk): boolean {
+    if (this.isStatic) return true;
+    const segs = this.segs;
+    const keys = this.keys;
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i]!;
+      switch (s.k) {
+        case 'key': keys[i] = s.key; break;
+        case 'amp': keys[i] = evalAmp(s.t, walk); break;
+        case 'tkey': {
+          const v = readPath(walk.datas[walk.level(s.tp.up)], s.tp.path, walk);
+          const k = v === undefined ? undefined : coerceKey(v);
+          if (k === undefined) return false;
+          keys[i] = k;
+          break;
+        }
+        case 'append': keys[i] = APPEND; break;
+        case 'idx': keys[i] = s.i; break;
+        case 'idxAmp': {
+          const n = parseIndex(evalAmp(s.t, walk));
+          if (n < 0) return false;
+          keys[i] = n;
+          break;
+        }
+        case 'idxHash': keys[i] = walk.counts[walk.level(s.up)]!; break;
+        case 'idxT': {
+          const v = readPath(walk.datas[walk.level(s.tp.up)], s.tp.path, walk);
+          const k = v === undefined ? undefined : coerceKey(v);
+          const n = k === undefined ? -1 : parseIndex(k);
+          if (n < 0) return false;
+          keys[i] = n;
+          break;
+        }
+      }
+    }
+    return true;
+  }
+}
+
+function padTo(a: unknown[], n: number): void {
+  while (a.length < n) a.push(null);
+}
+
+/** Jolt's ShiftrTraversr: create missing containers, drop on type mismatch, turn collisions into lists. */
+export function writeOut(holder: JsonObject, keys: readonly (string | number)[], value: unknown): void {
+  let cur: unknown = holder;
+  const last = keys.length - 1;
+  for (let i = 0; i < last; i++) {
+    const k = keys[i]!;
+    const nextArr = typeof keys[i + 1] === 'number';
+    let child: unknown;
+    if (typeof k === 'number') {
+      if (!Array.isArray(cur)) return;
+      if (k === APPEND) {
+        child = nextArr ? [] : {};
+        cur.push(child);
+        cur = child;
+        continue;
+      }
+      child = k < cur.length ? cur[k] : undefined;
+      if (child === undefined || child === null) {
+        child = nextArr ? [] : {};
+        padTo(cur, k);
+        cur[k] = child;
+      }
+    } else {
+      if (!isObject(cur)) return;
+      child = getOwn(cur, k);
+      if (child === undefined || child === null) {
+        child = nextArr ? [] : {};
+        setOwn(cur, k, child);
+      }
+    }
+    if (nextArr ? !Array.isArray(child) : !isObject(child)) return;
+    cur = child;
+  }
+  const k = keys[last]!;
+  if (typeof k === 'number') {
+    if (!Array.isArray(cur)) return;
+    if (k === APPEND || k >= cur.length) {
+      if (k !== APPEND) padTo(cur, k);
+      cur.push(value);
+      return;
+    }
+    const existing = cur[k];
+    if (existing === null || existing === undefined) cur[k] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else cur[k] = [existing, value];
+    return;
+  }
+  if (!isObject(cur)) return;
+  const existing = getOwn(cur, k);
+  if (existing === null || existing === undefined) setOwn(cur, k, value);
+  else if (Array.isArray(existing)) existing.push(value);
+  else setOwn(cur, k, [existing, value]);
+}
+
+function parseOutSeg(seg: string, where: string, text: string): OutSeg {
+  const probe = removeEscapedChars(seg);
+  if (probe === '@') throw new JoltSpecError(where, `output path "${text}": '.@.' is not valid on the right-hand side`);
+  if (probe.startsWith('[')) {
+    if (!probe.endsWith(']') || probe.indexOf('[', 1) >= 0 || probe.indexOf(']') !== probe.length - 1) {
+      throw new JoltSpecError(where, `output path "${text}": array segment "${seg}" needs exactly one "[" and one closing "]"`);
+    }
+    const body = seg.slice(1, -1);
+    if (body === '') return { k: 'append' };
+    if (/^\d+$/.test(body)) return { k: 'idx', i: Number(body) };
+    if (body.startsWith('&')) {
+      const { ref, end } = parseRef(body, 1, where, '&');
+      if (end !== body.length) throw new JoltSpecError(where, `output path "${text}": bad index reference "${seg}"`);
+      return { k: 'idxAmp', t: [ref] };
+    }
+    if (body.startsWith('#')) {
+      const n = body.slice(1).replace(/^\((\d+)\)$/, '$1');
+      if (!/^\d+$/.test(n)) throw new JoltSpecError(where, `output path "${text}": "${seg}" must be [#N] with N a non-negative integer`);
+      return { k: 'idxHash', up: Number(n) };
+    }
+    if (body.startsWith('@')) return { k: 'idxT', tp: parseTranspose(body, where, false) };
+    throw new JoltSpecError(where, `output path "${text}": array index "${seg}" must be [], [n], [&N], [#N] or [@(N,path)]`);
+  }
+  if (probe.startsWith('@')) return { k: 'tkey', tp: parseTranspose(seg, where, false) };
+  if (probe.includes('@')) throw new JoltSpecError(where, `output path "${text}": "@" must start the segment "${seg}"`);
+  if (probe.includes('[') || probe.includes(']')) throw new JoltSpecError(where, `output path "${text}": misplaced bracket in "${seg}"`);
+  if (probe.includes('&')) return { k: 'amp', t: parseAmp(seg, where) };
+  if (probe.includes('*')) throw new JoltSpecError(where, `output path "${text}": "*" is not valid on the right-hand side`);
+  if (probe.includes('$')) throw new JoltSpecError(where, `output path "${text}": "$" is not valid on the right-hand side`);
+  if (probe.includes('#')) throw new JoltSpecError(where, `output path "${text}": "#" is only valid inside "[...]" on the right-hand side`);
+  return { k: 'key', key: removeEscapes(seg) };
+}
+
+export function parseOutputPath(text: string, where: string): OutPath {
+  const segs: OutSeg[] = [{ k: 'key', key: 'root' }];
+  if (text.trim() !== '') {
+    if (text.includes('*') && !text.includes('\\*')) throw new JoltSpecError(where, `output path "${text}": "*" is not valid on the right-hand side`);
+    if (text.includes('$') && !text.includes('\\$')) throw new JoltSpecError(where, `output path "${text}": "$" is not valid on the right-hand side`);
+    for (const s of splitDotPath(text, where)) {
+      if (s === '') throw new JoltSpecError(where, `output path "${text}" has an empty segment`);
+      segs.push(parseOutSeg(s, where, text));
+    }
+  }
+  return new OutPath(segs);
+}
+
+// ---------------------------------------------------------------- spec tree
+
+type Matcher = (key: string, walk: Walk) => string[] | null;
+
+interface Ctx { readonly out: JsonObject; readonly cov: Coverage | null }
+
+abstract class Child implements SpecNodeInfo {
+  children: Child[] = [];
+  constructor(readonly specPath: string, readonly canonical: string, readonly kind: string, readonly match: Matcher) {}
+  /** Regular child: offered one input key; true when it matched. */
+  abstract apply(key: string, value: unknown, has: boolean, parent: unknown, walk: Walk, ctx: Ctx): boolean;
+  /** Special child (`@`, `$`, `#`, `@(...)`): runs once per visit of its parent. */
+  abstract special(walk: Walk, ctx: Ctx): void;
+}
+
+const ROOT_SUB = ['root'];
+
+function matcherFor(kind: string, text: string, where: string): { match: Matcher; canonical: string; rank: number } {
+  switch (kind) {
+    case 'literal': {
+      const sub = [text];
+      return { match: (k) => (k === text ? sub : null), canonical: text, rank: -1 };
+    }
+    case 'starAll':
+      return { match: (k) => [k], canonical: '*', rank: 4 };
+    case 'star': {
+      const m: StarMatcher = compileStar(text);
+      const n = starCount(text);
+      return { match: (k) => m(k), canonical: text, rank: n >= 3 ? 1 : n === 2 ? 2 : 3 };
+    }
+    case 'amp': {
+      const t = parseAmp(text, where);
+      return { match: (k, w) => (evalAmp(t, w) === k ? [k] : null), canonical: ampCanonical(t), rank: 0 };
+    }
+    default:
+      throw new JoltSpecError(where, `unsupported key kind ${kind}`);
+  }
+}
+
+class Leaf extends Child {
+  constructor(specPath: string, canonical: string, kind: string, match: Matcher, readonly outs: readonly OutPath[]) {
+    super(specPath, canonical, kind, match);
+  }
+
+  apply(key: string, value: unknown, has: boolean, parent: unknown, walk: Walk, ctx: Ctx): boolean {
+    const sub = this.match(key, walk);
+    if (sub === null) return false;
+    const data = has ? value : null;
+    walk.push(data, sub);
+    const outs = this.outs;
+    for (let i = 0; i < outs.length; i++) {
+      const o = outs[i]!;
+      if (o.evaluate(walk)) writeOut(ctx.out, o.keys, data);
+    }
+    walk.pop();
+    walk.counts[walk.depth - 1]!++;
+    if (ctx.cov) {
+      ctx.cov.matched.add(this);
+      if (has) ctx.cov.mark(parent, key, LEAF);
+    }
+    return true;
+  }
+
+  special(): void {
+    throw new Error('not a special child');
+  }
+}
+
+type SpecialKind = { k: 'at' } | { k: 'dollar'; ref: Ref } | { k: 'hash'; text: string } | { k: 'transpose'; tp: Transpose };
+
+class SpecialLeaf extends Child {
+  constructor(specPath: string, canonical: string, readonly sk: SpecialKind, readonly outs: readonly OutPath[]) {
+    super(specPath, canonical, sk.k, () => null);
+  }
+
+  apply(): boolean {
+    return false;
+  }
+
+  special(walk: Walk, ctx: Ctx): void {
+    const top = walk.depth - 1;
+    const parentData = walk.datas[top];
+    let data: unknown;
+    let sub: string[];
+    const sk = this.sk;
+    if (sk.k === 'at') {
+      data = parentData;
+      sub = walk.subs[top]!;
+      if (ctx.cov) ctx.cov.whole.add(parentData);
+    } else if (sk.k === 'dollar') {
+      data = walk.subkey(sk.ref.up, sk.ref.m);
+      sub = [data as string];
+    } else if (sk.k === 'hash') {
+      data = sk.text;
+      sub = [sk.text];
+    } else {
+      data = readTraced(sk.tp, walk, ctx.cov, LEAF);
+      if (data === undefined) return;
+      sub = walk.subs[top]!;
+    }
+    walk.push(sk.k === 'at' || sk.k === 'transpose' ? parentData : data, sub);
+    walk.counts[walk.depth - 1] = walk.counts[top]!;
+    for (const o of this.outs) if (o.evaluate(walk)) writeOut(ctx.out, o.keys, data);
+    walk.pop();
+    if (ctx.cov) ctx.cov.matched.add(this);
+  }
+}
+
+function readTraced(tp: Transpose, walk: Walk, cov: Coverage | null, how: number): unknown {
+  const start = walk.datas[walk.level(tp.up)];
+  if (!cov || tp.path.length === 0) return readPath(start, tp.path, walk);
+  const head: readonly LookupSeg[] = tp.path.slice(0, -1);
+  const container = readPath(start, head, walk);
+  const v = readPath(container, tp.path.slice(-1), walk);
+  if (v !== undefined) {
+    const last = tp.path[tp.path.length - 1]!;
+    if (last.k === 'key') cov.mark(container, last.key, how);
+    else if (last.k === 'index') cov.mark(container, String(last.i), how);
+    else if (last.k === 'amp') cov.mark(container, evalAmp(last.t, walk), how);
+  }
+  return v;
+}
+
+const enum Strategy { Literals, Computed, Conflict, LiteralsThenComputed }
+
+class Composite extends Child {
+  specials: Child[] = [];
+  literals = new Map<string, Child>();
+  literalList: Child[] = [];
+  computed: Child[] = [];
+  strategy = Strategy.Literals;
+  transpose: Transpose | null = null;
+  hashText: string | null = null;
+
+  apply(key: string, value: unknown, has: boolean, parent: unknown, walk: Walk, ctx: Ctx): boolean {
+    const sub = this.match(key, walk);
+    if (sub === null) return false;
+    const data = has ? value : null;
+    walk.push(data, sub);
+    this.run(data, walk, ctx);
+    walk.pop();
+    walk.counts[walk.depth - 1]!++;
+    if (ctx.cov) {
+      ctx.cov.matched.add(this);
+      if (has) ctx.cov.mark(parent, key, DESCEND);
+    }
+    return true;
+  }
+
+  /** `@(N,path)` composite: replace the branch's data by the value read, then walk it. */
+  special(walk: Walk, ctx: Ctx): void {
+    const top = walk.depth - 1;
+    let data: unknown;
+    if (this.hashText !== null) {
+      // `#text` composite: a level named `text` over the parent's own data.
+      data = walk.datas[top];
+      walk.push(data, [this.hashText]);
+    } else {
+      data = readTraced(this.transpose!, walk, ctx.cov, DESCEND);
+      if (data === undefined) return;
+      walk.push(data, walk.subs[top]!);
+    }
+    this.run(data, walk, ctx);
+    walk.pop();
+    walk.counts[walk.depth - 1]!++;
+    if (ctx.cov) ctx.cov.matched.add(this);
+  }
+
+  run(data: unknown, walk: Walk, ctx: Ctx): void {
+    const specials = this.specials;
+    for (let i = 0; i < specials.length; i++) specials[i]!.special(walk, ctx);
+    if (data === null || data === undefined) return;
+    if (typeof data !== 'object') {
+      this.offerScalar(scalarKey(data), walk, ctx);
+      return;
+    }
+    const isArr = Array.isArray(data);
+    switch (this.strategy) {
+      case Strategy.Literals:
+        this.literalPass(data, isArr, walk, ctx);
+        return;
+      case Strategy.LiteralsThenComputed:
+        this.literalPass(data, isArr, walk, ctx);
+        this.computedPass(data, isArr, false, walk, ctx);
+        return;
+      case Strategy.Computed:
+        this.computedPass(data, isArr, false, walk, ctx);
+        return;
+      case Strategy.Conflict:
+        this.computedPass(data, isArr, true, walk, ctx);
+        return;
+    }
+  }
+
+  private literalPass(data: object, isArr: boolean, walk: Walk, ctx: Ctx): void {
+    const lits = this.literalList;
+    for (let i = 0; i < lits.length; i++) {
+      const c = lits[i]!;
+      const k = c.canonical;
+      if (isArr) {
+        const idx = parseIndex(k);
+        const arr = data as unknown[];
+        if (idx >= 0 && idx < arr.length) c.apply(k, arr[idx], true, data, walk, ctx);
+      } else if (hasKey(data as JsonObject, k)) {
+        c.apply(k, (data as JsonObject)[k], true, data, walk, ctx);
+      }
+    }
+  }
+
+  private computedPass(data: object, isArr: boolean, literalsFirst: boolean, walk: Walk, ctx: Ctx): void {
+    const comp = this.computed;
+    const nc = comp.length;
+    if (isArr) {
+      const arr = data as unknown[];
+      for (let i = 0; i < arr.length; i++) {
+        const k = String(i);
+        const v = arr[i];
+        if (literalsFirst) {
+          const lit = this.literals.get(k);
+          if (lit) { lit.apply(k, v, true, data, walk, ctx); continue; }
+        }
+        for (let j = 0; j < nc; j++) if (comp[j]!.apply(k, v, true, data, walk, ctx)) break;
+      }
+      return;
+    }
+    const obj = data as JsonObject;
+    for (const k of Object.keys(obj)) {
+      const v = obj[k];
+      if (literalsFirst) {
+        const lit = this.literals.get(k);
+        if (lit) { lit.apply(k, v, true, data, walk, ctx); continue; }
+      }
+      for (let j = 0; j < nc; j++) if (comp[j]!.apply(k, v, true, data, walk, ctx)) break;
+    }
+  }
+
+  private offerScalar(k: string, walk: Walk, ctx: Ctx): void {
+    const lit = this.literals.get(k);
+    if (lit) {
+      lit.apply(k, undefined, false, null, walk, ctx);
+      return;
+    }
+    if (this.strategy === Strategy.Literals) return;
+    for (const c of this.computed) if (c.apply(k, undefined, false, null, walk, ctx)) return;
+  }
+}
+
+function rhsPaths(v: unknown, where: string): OutPath[] | null {
+  if (v === null) return [];
+  if (typeof v === 'string') return [parseOutputPath(v, where)];
+  if (Array.isArray(v)) {
+    return v.map((s, i) => {
+      if (typeof s !== 'string') throw new JoltSpecError(`${where}[${i}]`, `output paths must be strings, got ${JSON.stringify(s)}`);
+      return parseOutputPath(s, `${where}[${i}]`);
+    });
+  }
+  return null;
+}
+
+function buildComposite(spec: JsonObject, node: Composite, where: string): void {
+  const canon = new Set<string>();
+  const starKeys: { c: Child; rank: number; star: StarMatcher | null }[] = [];
+  for (const rawKey of Object.keys(spec)) {
+    const value = spec[rawKey];
+    const kpath = `${where}.${rawKey}`;
+    for (const alt of rawKey.split('|')) {
+      const child = buildChild(alt, value, kpath);
+      const rank = child.rank;
+      if (canon.has(child.c.canonical)) throw new JoltSpecError(kpath, `duplicate key: "${alt}" has the same canonical form (${child.c.canonical}) as a sibling`);
+      canon.add(child.c.canonical);
+      node.children.push(child.c);
+      if (rank === -2) node.specials.push(child.c);
+      else if (rank === -1) {
+        node.literals.set(child.c.canonical, child.c);
+        node.literalList.push(child.c);
+      } else {
+        node.computed.push(child.c);
+        starKeys.push({ c: child.c, rank, star: child.star });
+      }
+    }
+  }
+  const rankOf = new Map(starKeys.map((s) => [s.c, s.rank]));
+  node.computed.sort((a, b) => {
+    const ra = rankOf.get(a)!;
+    const rb = rankOf.get(b)!;
+    if (ra !== rb) return ra - rb;
+    if (a.canonical.length !== b.canonical.length) return b.canonical.length - a.canonical.length;
+    return a.canonical < b.canonical ? -1 : a.canonical > b.canonical ? 1 : 0;
+  });
+  if (node.computed.length === 0) node.strategy = Strategy.Literals;
+  else if (node.literalList.length === 0) node.strategy = Strategy.Computed;
+  else {
+    node.strategy = Strategy.LiteralsThenComputed;
+    for (const s of starKeys) {
+      if (!s.star) { node.strategy = Strategy.Conflict; break; }
+      if (node.literalList.some((l) => s.star!(l.canonical) !== null)) { node.strategy = Strategy.Conflict; break; }
+    }
+  }
+}
+
+function buildChild(alt: string, value: unknown, where: string): { c: Child; rank: number; star: StarMatcher | null } {
+  const { kind, text } = classifyKey(alt);
+  const isComposite = isObject(value);
+  if (isComposite && Object.keys(value).length === 0) throw new JoltSpecError(where, `"${alt}" has an empty object as its value`);
+  const leafOuts = isComposite ? null : rhsPaths(value, where);
+  if (!isComposite && leafOuts === null) {
+    throw new JoltSpecError(where, `"${alt}" must map to an object, an output path string, a list of output paths or null; got ${JSON.stringify(value)}`);
+  }
+  switch (kind) {
+    case 'at':
+      if (isComposite) throw new JoltSpecError(where, `"@" cannot have children`);
+      return { c: new SpecialLeaf(where, '@', { k: 'at' }, leafOuts!), rank: -2, star: null };
+    case 'transpose': {
+      const raw = alt;
+      const tp = parseTranspose(removeEscapedChars(raw) === raw ? raw : raw, where, false);
+      if (isComposite) {
+        const c = new Composite(where, tp.canonical, 'transpose', () => null);
+        c.transpose = tp;
+        buildComposite(value, c, where);
+        return { c, rank: -2, star: null };
+      }
+      return { c: new SpecialLeaf(where, tp.canonical, { k: 'transpose', tp }, leafOuts!), rank: -2, star: null };
+    }
+    case 'dollar': {
+      if (isComposite) throw new JoltSpecError(where, `"${alt}" cannot have children`);
+      const i = alt.indexOf('$');
+      if (i !== 0) throw new JoltSpecError(where, `"${alt}": "$" must start the key`);
+      const { ref, end } = parseRef(alt, 1, where, '$');
+      if (end !== alt.length) throw new JoltSpecError(where, `"${alt}": unexpected text after the $ reference`);
+      return { c: new SpecialLeaf(where, `$(${ref.up},${ref.m})`, { k: 'dollar', ref }, leafOuts!), rank: -2, star: null };
+    }
+    case 'hash': {
+      if (!text.startsWith('#')) throw new JoltSpecError(where, `"${alt}": "#" must start the key`);
+      let lit = removeEscapes(text.slice(1));
+      if (lit.startsWith('(') && lit.endsWith(')')) lit = lit.slice(1, -1);
+      if (isComposite) {
+        const c = new Composite(where, `#${lit}`, 'hash', () => null);
+        c.hashText = lit;
+        buildComposite(value, c, where);
+        return { c, rank: -2, star: null };
+      }
+      return { c: new SpecialLeaf(where, `#${lit}`, { k: 'hash', text: lit }, leafOuts!), rank: -2, star: null };
+    }
+    case 'array': {
+      const probe = removeEscapedChars(alt);
+      const m = /^\[(\d+)\]$/.exec(probe);
+      if (!m) throw new JoltSpecError(where, `"${alt}" is not a valid input key; only "[n]" array keys are allowed on the left-hand side`);
+      return literalChild(m[1]!, value, where, isComposite, leafOuts);
+    }
+    case 'literal':
+      return literalChild(text, value, where, isComposite, leafOuts);
+    case 'amp':
+      if (removeEscapedChars(alt).includes('*')) throw new JoltSpecError(where, `"${alt}" cannot mix "&" and "*"`);
+      return computedChild(kind, alt, value, where, isComposite, leafOuts);
+    default:
+      return computedChild(kind, text, value, where, isComposite, leafOuts);
+  }
+}
+
+function literalChild(text: string, value: unknown, where: string, isComposite: boolean, leafOuts: OutPath[] | null) {
+  const { match, canonical } = matcherFor('literal', text, where);
+  const c = makeNode('literal', match, canonical, value, where, isComposite, leafOuts);
+  return { c, rank: -1, star: null };
+}
+
+function computedChild(kind: string, text: string, value: unknown, where: string, isComposite: boolean, leafOuts: OutPath[] | null) {
+  const { match, canonical, rank } = matcherFor(kind, text, where);
+  const c = makeNode(kind, match, canonical, value, where, isComposite, leafOuts);
+  const star = kind === 'starAll' ? (k: string) => [k] : kind === 'star' ? compileStar(text) : null;
+  return { c, rank, star };
+}
+
+function makeNode(kind: string, match: Matcher, canonical: string, value: unknown, where: string, isComposite: boolean, leafOuts: OutPath[] | null): Child {
+  if (isComposite) {
+    const c = new Composite(where, canonical, kind, match);
+    buildComposite(value as JsonObject, c, where);
+    return c;
+  }
+  return new Leaf(where, canonical, kind, match, leafOuts!);
+}
+
+// ---------------------------------------------------------------- compiled operation
+
+export interface CompiledOperation {
+  run(input: unknown, context: unknown, cov: Coverage | null): unknown;
+  readonly specRoot?: SpecNodeInfo;
+  readonly reportsInput?: boolean;
+}
+
+export function compileShift(spec: unknown, where: string): CompiledOperation {
+  if (!isObject(spec)) throw new JoltSpecError(where, `shift spec must be an object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`);
+  const root = new Composite(where, 'root', 'root', () => ROOT_SUB);
+  buildComposite(spec, root, where);
+  return {
+    specRoot: root,
+    reportsInput: true,
+    run(input: unknown, _context: unknown, cov: Coverage | null): unknown {
+      const walk = new Walk();
+      walk.push(input, ROOT_SUB);
+      walk.push(input, ROOT_SUB);
+      const out: JsonObject = {};
+      root.run(input, walk, { out, cov });
+      const r = getOwn(out, 'root');
+      return r === undefined ? null : r;
+    },
+  };
+}
