@@ -4,6 +4,9 @@ import { isObject } from './json.js';
 import { Coverage, unmatchedSpec } from './report.js';
 import { compileShift, type CompiledOperation } from './shift.js';
 import { compileSort } from './sort.js';
+import { compileDefault } from './default.js';
+import { compileRemove } from './remove.js';
+import { compileCardinality } from './cardinality.js';
 
 export type CustomFunction = (...args: unknown[]) => unknown;
 
@@ -34,6 +37,9 @@ export function registerOperation(name: string, javaClass: string, needsSpec: bo
 
 registerOperation('shift', 'com.bazaarvoice.jolt.Shiftr', true, (spec, where) => compileShift(spec, where));
 registerOperation('sort', 'com.bazaarvoice.jolt.Sortr', false, () => compileSort());
+registerOperation('default', 'com.bazaarvoice.jolt.Defaultr', true, (spec, where) => compileDefault(spec, where));
+registerOperation('remove', 'com.bazaarvoice.jolt.Removr', true, (spec, where) => compileRemove(spec, where));
+registerOperation('cardinality', 'com.bazaarvoice.jolt.CardinalityTransform', true, (spec, where) => compileCardinality(spec, where));
 
 /** Compiles one operation (short name or Jolt class name) with its spec. */
 export function compileOperation(operation: string, spec: unknown, options: CompileOptions = {}, where = 'spec'): CompiledOperation {

@@ -46,10 +46,16 @@ export interface SpecNodeInfo { readonly specPath: string; readonly children: re
 /** Spec nodes that never matched, reported at the highest unmatched level. */
 export function unmatchedSpec(root: SpecNodeInfo, matched: Set<object>, operationIndex: number, out: JoltWarning[]): void {
   const visit = (n: SpecNodeInfo): void => {
+    // Alternatives of one `a|b` key share a spec path: the key is unmatched only when none of them matched.
+    const hit = new Set<string>();
+    for (const c of n.children) if (matched.has(c)) hit.add(c.specPath);
+    const told = new Set<string>();
     for (const c of n.children) {
-      if (!matched.has(c)) {
+      if (matched.has(c)) visit(c);
+      else if (!hit.has(c.specPath) && !told.has(c.specPath)) {
+        told.add(c.specPath);
         out.push({ kind: 'unmatched-spec', operationIndex, path: c.specPath, message: `spec "${c.specPath}" matched nothing in the input` });
-      } else visit(c);
+      }
     }
   };
   visit(root);

@@ -1,0 +1,128 @@
+/** default (Defaultr): walk the spec and fill in whatever the input lacks or holds as null. */
+import { JoltSpecError, JoltTransformError } from './errors.js';
+import { deepClone, getOwn, hasKey, isObject, parseIndex, setOwn, type JsonObject } from './json.js';
+import type { Coverage, SpecNodeInfo } from './report.js';
+import type { CompiledOperation } from './shift.js';
+
+interface DefNode extends SpecNodeInfo {
+  readonly kind: 'literal' | 'or' | 'star';
+  readonly keys: readonly string[];
+  readonly raw: string;
+  /** Composite: children apply inside; `isArray` when declared with `[]`. */
+  readonly composite: boolean;
+  readonly isArray: boolean;
+  readonly value: unknown;
+  readonly children: DefNode[];
+}
+
+function buildChildren(spec: JsonObject, where: string): DefNode[] {
+  const lits: DefNode[] = [];
+  const ors: DefNode[] = [];
+  const stars: DefNode[] = [];
+  for (const raw of Object.keys(spec)) {
+    const path = `${where}.${raw}`;
+    let name = raw;
+    let isArray = false;
+    if (name.endsWith('[]')) {
+      isArray = true;
+      name = name.slice(0, -2);
+    }
+    const value = spec[raw];
+    const composite = isObject(value);
+    let kind: DefNode['kind'] = 'literal';
+    if (name === '*') kind = 'star';
+    else if (name.includes('*')) throw new JoltSpecError(path, `"${raw}": default only supports "*" on its own, not inside a key`);
+    else if (name.includes('|')) kind = 'or';
+    if (isArray && !composite) throw new JoltSpecError(path, `"${raw}" declares an array, so its value must be an object of array indexes`);
+    const node: DefNode = {
+      specPath: path, kind, raw, keys: kind === 'or' ? name.split('|') : [name], composite, isArray, value,
+      children: composite ? buildChildren(value, path) : [],
+    };
+    if (isArray) {
+      for (const c of node.children) {
+        if (c.kind !== 'star' && c.keys.some((k) => parseIndex(k) < 0)) {
+          throw new JoltSpecError(c.specPath, `"${c.raw}" is under an array key, so it must be an array index, "*" or indexes joined by "|"`);
+        }
+      }
+    }
+    (kind === 'literal' ? lits : kind === 'or' ? ors : stars).push(node);
+  }
+  ors.sort((a, b) => a.keys.length - b.keys.length || (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : 0));
+  return [...lits, ...ors, ...stars];
+}
+
+function maxLiteralIndex(children: readonly DefNode[]): number {
+  let max = -1;
+  for (const c of children) if (c.kind === 'literal') max = Math.max(max, parseIndex(c.keys[0]!));
+  return max;
+}
+
+function applyChildren(children: readonly DefNode[], container: unknown, cov: Coverage | null): void {
+  if (Array.isArray(container)) {
+    const max = maxLiteralIndex(children);
+    while (container.length <= max) container.push(null);
+    for (const c of children) {
+      let idx: number[];
+      if (c.kind === 'star') idx = container.map((_, i) => i);
+      else if (c.kind === 'literal') {
+        const i = parseIndex(c.keys[0]!);
+        if (i < 0) throw new JoltTransformError(`default: "${c.raw}" is not an array index, but the data at ${c.specPath} is an array`);
+        idx = [i];
+      } else {
+        idx = [];
+        for (const k of c.keys) {
+          const i = parseIndex(k);
+          if (i < 0) throw new JoltTransformError(`default: "${k}" is not an array index, but the data at ${c.specPath} is an array`);
+          if (i < container.length) idx.push(i);
+        }
+      }
+      for (const i of idx) applyAt(c, container, i, cov);
+    }
+    return;
+  }
+  if (!isObject(container)) return;
+  for (const c of children) {
+    const keys = c.kind === 'star' ? Object.keys(container) : c.kind === 'or' ? c.keys.filter((k) => hasKey(container, k)) : c.keys;
+    for (const k of keys) applyAt(c, container, k, cov);
+  }
+}
+
+function applyAt(node: DefNode, container: JsonObject | unknown[], key: string | number, cov: Coverage | null): void {
+  const get = (): unknown => (typeof key === 'number' ? (container as unknown[])[key] : getOwn(container as JsonObject, key));
+  const set = (v: unknown): void => {
+    if (typeof key === 'number') (container as unknown[])[key] = v;
+    else setOwn(container as JsonObject, key, v);
+  };
+  let cur = get();
+  if (cov) cov.matched.add(node);
+  if (!node.composite) {
+    if (cur === undefined || cur === null) set(deepClone(node.value));
+    return;
+  }
+  if (cur === undefined || cur === null) {
+    cur = node.isArray ? [] : {};
+    set(cur);
+  }
+  if (node.isArray ? Array.isArray(cur) : isObject(cur)) applyChildren(node.children, cur, cov);
+}
+
+export function compileDefault(spec: unknown, where: string): CompiledOperation {
+  if (!isObject(spec)) throw new JoltSpecError(where, 'default spec must be an object');
+  const children = buildChildren(spec, where);
+  const specRoot: SpecNodeInfo = { specPath: where, children: [] };
+  return {
+    specRoot,
+    run(input: unknown, _context: unknown, cov: Coverage | null): unknown {
+      const data = input === null || input === undefined ? {} : input;
+      if (Array.isArray(data)) {
+        for (const c of children) {
+          if (c.kind !== 'star' && c.keys.some((k) => parseIndex(k) < 0)) {
+            throw new JoltTransformError(`default: the input is an array, so the top-level spec key "${c.raw}" must be an array index`);
+          }
+        }
+      }
+      applyChildren(children, data, cov);
+      return data;
+    },
+  };
+}
