@@ -1,8 +1,11 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { session } from './api/client.js';
 import { LoginPage } from './auth/LoginPage.js';
 import { FlowListPage } from './flows/FlowListPage.js';
+
+// The designer carries React Flow and Monaco; the executions screens carry recharts. Load them on demand.
+const DesignerPage = lazy(() => import('./designer/DesignerPage.js').then((m) => ({ default: m.DesignerPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
@@ -13,11 +16,14 @@ function RequireAuth({ children }: { children: ReactNode }) {
 export function App() {
   return (
     <BrowserRouter>
+      <Suspense fallback={<div className="loading">Loading…</div>}>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/flows" element={<RequireAuth><FlowListPage /></RequireAuth>} />
+ <Route path="/flows/:id" element={<RequireAuth><DesignerPage /></RequireAuth>} />
         <Route path="*" element={<Navigate to="/flows" replace />} />
       </Routes>
+      </Suspense>
     </BrowserRouter>
   );
 }

@@ -159,6 +159,8 @@ export const api = {
   runOnce: (id: string, pid: string) => request<unknown>('POST', `/flows/${id}/processors/${pid}/run-once`),
   status: (id: string) => request<FlowStatusDto>('GET', `/flows/${id}/status`),
   queue: (id: string, cid: string) => request<QueueListingDto>('GET', `/flows/${id}/connections/${cid}/queue`),
+  queuedContent: (id: string, cid: string, uuid: string) =>
+    request<{ uuid: string; content: string }>('GET', `/flows/${id}/connections/${cid}/queue/${uuid}/content`),
   emptyQueue: (id: string, cid: string) => request<unknown>('DELETE', `/flows/${id}/connections/${cid}/queue`),
   testProcessor: (id: string, pid: string, body: { flowFileUuid?: string; content?: string; attributes?: Record<string, string> }) =>
     request<ProcessorTestResult>('POST', `/flows/${id}/processors/${pid}/test`, body),
@@ -174,7 +176,14 @@ export const api = {
   executionSteps: (id: string) => request<ExecutionStepDto[]>('GET', `/executions/${id}/steps`),
   executionRows: (id: string, params: { status?: string; sku?: string; offset?: number; limit?: number }) =>
     request<Page<RowLogDto>>('GET', `/executions/${id}/rows${qs(params)}`),
-  hourlyMetrics: (id: string) => request<HourlyMetric[]>('GET', `/flows/${id}/metrics/hourly`),
+  hourlyMetrics: async (flowId: string, hours = 48): Promise<HourlyMetric[]> => {
+    try {
+      return await request<HourlyMetric[]>('GET', `/executions/hourly${qs({ flowId, hours })}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return request<HourlyMetric[]>('GET', `/flows/${flowId}/metrics/hourly`);
+      throw e;
+    }
+  },
 };
 
 export function errorText(e: unknown): string {

@@ -1,0 +1,70 @@
+import { useCallback, type DragEvent } from 'react';
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, SelectionMode } from '@xyflow/react';
+import type { ProcessorDescriptor } from '@sluice/flow-api';
+import { edgeTypes, nodeTypes } from './node-types.js';
+import { DND_MIME } from './Palette.js';
+import { GRID, type ProcessorNodeType } from './flow-model.js';
+import type { FlowEditor } from '../designer/useFlowEditor.js';
+
+const DELETE_KEYS = ['Backspace', 'Delete'];
+const fitViewOptions = { padding: 0.2, maxZoom: 1.2 };
+const defaultEdgeOptions = { type: 'connection' };
+const proOptions = { hideAttribution: true };
+
+const minimapColor = (n: ProcessorNodeType) => (n.selected ? '#2f6fed' : '#9aa6b5');
+
+export function FlowCanvas({ editor, descriptors, canEdit }: { editor: FlowEditor; descriptors: ReadonlyMap<string, ProcessorDescriptor>; canEdit: boolean }) {
+  const { screenToFlowPosition } = useReactFlow();
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(DND_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'move';
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(DND_MIME);
+      const d = descriptors.get(type);
+      if (!d || !canEdit) return;
+      e.preventDefault();
+      const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      editor.addProcessor(d, { x: p.x - 110, y: p.y - 30 });
+    },
+    [descriptors, canEdit, screenToFlowPosition, editor],
+  );
+
+  return (
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow
+        nodes={editor.nodes}
+        edges={editor.edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={editor.onNodesChange}
+        onEdgesChange={editor.onEdgesChange}
+        onConnect={editor.onConnect}
+        onNodeDragStart={editor.onNodeDragStart}
+        nodesDraggable={canEdit}
+        nodesConnectable={canEdit}
+        edgesReconnectable={false}
+        deleteKeyCode={canEdit ? DELETE_KEYS : null}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionMode={SelectionMode.Partial}
+        snapToGrid
+        snapGrid={GRID}
+        fitView
+        fitViewOptions={fitViewOptions}
+        defaultEdgeOptions={defaultEdgeOptions}
+        minZoom={0.1}
+        maxZoom={2}
+        onlyRenderVisibleElements
+        proOptions={proOptions}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1} color="#c9ced6" />
+        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={2} />
+        <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,283 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { IntegrationSettingsSchema, type IntegrationSettings } from '@sluice/contracts';
+import type { FlowEditor } from './useFlowEditor.js';
+import { useDesigner } from './designer-context.js';
+import { api, errorText, session } from '../api/client.js';
+import { useBulletins, useExecutions } from '../canvas/live-store.js';
+import { KeyValueEditor } from '../properties/KeyValueEditor.js';
+import { formatDateTime } from '../ui/format.js';
+
+type Tab = 'flow' | 'trigger' | 'bulletins';
+
+export function FlowInspector({ editor, onSelectProcessor }: { editor: FlowEditor; onSelectProcessor: (id: string) => void }) {
+  const [tab, setTab] = useState<Tab>('flow');
+  const { live } = useDesigner();
+  const bulletins = useBulletins(live);
+  return (
+    <div className="inspector-body" data-testid="flow-inspector">
+      <div className="tabs">
+        <button className={`tab${tab === 'flow' ? ' active' : ''}`} onClick={() => setTab('flow')}>Flow</button>
+        <button className={`tab${tab === 'trigger' ? ' active' : ''}`} onClick={() => setTab('trigger')}>Trigger</button>
+        <button className={`tab${tab === 'bulletins' ? ' active' : ''}`} onClick={() => setTab('bulletins')}>
+          Bulletins{bulletins.length > 0 && <span className="count-chip">{bulletins.length}</span>}
+        </button>
+      </div>
+      <div className="inspector-scroll">
+        {tab === 'flow' && <FlowSettings editor={editor} />}
+        {tab === 'trigger' && <TriggerPanel editor={editor} />}
+        {tab === 'bulletins' && <BulletinList onSelectProcessor={onSelectProcessor} editor={editor} />}
+      </div>
+    </div>
+  );
+}
+
+function FlowSettings({ editor }: { editor: FlowEditor }) {
+  const { canEdit } = useDesigner();
+  const ro = !canEdit;
+  const base = editor.base;
+  const integration: IntegrationSettings = base.integration ?? IntegrationSettingsSchema.parse({});
+  const setIntegration = (patch: Partial<IntegrationSettings>, key: string) => editor.updateBase({ integration: { ...integration, ...patch } }, `int:${key}`);
+  return (
+    <div className="pad">
+      <label className="field">
+        <span>Description</span>
+        <textarea rows={3} readOnly={ro} value={base.description} onChange={(e) => editor.updateBase({ description: e.target.value }, 'description')} />
+      </label>
+      <div className="field">
+        <span>Parameters <span className="muted small">(referenced as #{'{'}name{'}'})</span></span>
+        <KeyValueEditor
+          name="parameters"
+          readOnly={ro}
+          value={JSON.stringify(base.parameters)}
+          onChange={(v) => editor.updateBase({ parameters: v ? (JSON.parse(v) as Record<string, string>) : {} }, 'parameters')}
+        />
+      </div>
+      <h3 className="mt">Integration</h3>
+      <div className="grid-2">
+        <label className="field">
+          <span>Kind</span>
+          <select disabled={ro} value={integration.kind} onChange={(e) => setIntegration({ kind: e.target.value as IntegrationSettings['kind'] }, 'kind')}>
+            <option value="generic">Generic</option>
+            <option value="stock">Stock</option>
+            <option value="image">Image</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Direction</span>
+          <select disabled={ro} value={integration.direction} onChange={(e) => setIntegration({ direction: e.target.value as IntegrationSettings['direction'] }, 'direction')}>
+            <option value="inbound">Inbound</option>
+            <option value="outbound">Outbound</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Schedule</span>
+          <select
+            disabled={ro}
+            value={integration.schedule.type}
+            onChange={(e) => setIntegration({ schedule: { ...integration.schedule, type: e.target.value as 'every' | 'cron' | 'none' } }, 'schedType')}
+          >
+            <option value="none">None</option>
+            <option value="every">Every…</option>
+            <option value="cron">CRON</option>
+          </select>
+        </label>
+        {integration.schedule.type !== 'none' && (
+          <label className="field">
+            <span>{integration.schedule.type === 'cron' ? 'CRON expression' : 'Interval'}</span>
+            <input
+              readOnly={ro}
+              value={integration.schedule.value}
+              placeholder={integration.schedule.type === 'cron' ? '0 */15 * * * *' : '5 mins'}
+              onChange={(e) => setIntegration({ schedule: { ...integration.schedule, value: e.target.value } }, 'schedValue')}
+            />
+          </label>
+        )}
+        <label className="field">
+          <span>Time zone</span>
+          <input readOnly={ro} value={integration.timeZone} onChange={(e) => setIntegration({ timeZone: e.target.value }, 'tz')} />
+        </label>
+        <label className="field">
+          <span>Max concurrent executions</span>
+          <input
+            type="number"
+            min={1}
+            max={100}
+            readOnly={ro}
+            value={integration.maxConcurrentExecutions}
+            onChange={(e) => setIntegration({ maxConcurrentExecutions: Math.max(1, Math.min(100, Number(e.target.value) || 1)) }, 'maxExec')}
+          />
+        </label>
+      </div>
+      <label className="field">
+        <span>Entry processor (receives triggers)</span>
+        <select disabled={ro} value={integration.entryProcessorId ?? ''} onChange={(e) => setIntegration({ entryProcessorId: e.target.value || undefined }, 'entry')}>
+          <option value="">— automatic —</option>
+          {editor.nodes.map((n) => (
+            <option key={n.id} value={n.id}>{n.data.name}</option>
+          ))}
+        </select>
+      </label>
+      <div className="field">
+        <span>Query keys</span>
+        <table className="table compact">
+          <thead>
+            <tr><th>Key</th><th>Type</th><th /></tr>
+          </thead>
+          <tbody>
+            {Object.entries(integration.queryKeys).map(([name, k]) => (
+              <tr key={name}>
+                <td className="mono">{k.key}</td>
+                <td>{k.type}</td>
+                <td className="row-actions">
+                  {!ro && name !== 'sku' && name !== 'modified_date__gt' && (
+                    <button
+                      className="btn ghost sm danger"
+                      onClick={() => {
+                        const next = { ...integration.queryKeys };
+                        delete next[name];
+                        setIntegration({ queryKeys: next }, 'qk');
+                      }}
+                    >
+                      Remove
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!ro && <AddQueryKey onAdd={(key, type) => setIntegration({ queryKeys: { ...integration.queryKeys, [key]: { key, type } } }, 'qk')} />}
+      </div>
+    </div>
+  );
+}
+
+function AddQueryKey({ onAdd }: { onAdd: (key: string, type: 'string' | 'datetime') => void }) {
+  const [key, setKey] = useState('');
+  const [type, setType] = useState<'string' | 'datetime'>('string');
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!/^[A-Za-z_][\w.]*$/.test(key)) return;
+        onAdd(key, type);
+        setKey('');
+      }}
+    >
+      <input placeholder="custom key" value={key} onChange={(e) => setKey(e.target.value)} aria-label="New query key" />
+      <select value={type} onChange={(e) => setType(e.target.value as 'string' | 'datetime')}>
+        <option value="string">string</option>
+        <option value="datetime">datetime</option>
+      </select>
+      <button className="btn sm" type="submit" disabled={!/^[A-Za-z_][\w.]*$/.test(key)}>Add key</button>
+    </form>
+  );
+}
+
+function TriggerPanel({ editor }: { editor: FlowEditor }) {
+  const { flowId, live } = useDesigner();
+  const navigate = useNavigate();
+  const integration = editor.base.integration ?? IntegrationSettingsSchema.parse({});
+  const keys = Object.values(integration.queryKeys);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [started, setStarted] = useState<string[]>([]);
+  const [copied, setCopied] = useState(false);
+  const executions = useExecutions(live);
+  const outboundUrl = `${location.origin}/api/outbound/${flowId}`;
+  const curl = `curl -X POST '${outboundUrl}' \\\n  -H 'Authorization: Bearer ${session.token() ?? '<token>'}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"sku": "SKU-001"}'`;
+
+  const submit = async () => {
+    setError(null);
+    try {
+      const params: Record<string, string> = {};
+      for (const k of keys) {
+        const v = values[k.key]?.trim();
+        if (!v) continue;
+        params[k.key] = k.type === 'datetime' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : v;
+      }
+      const { executionId } = await api.trigger(flowId, params);
+      setStarted((s) => [executionId, ...s].slice(0, 10));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  return (
+    <div className="pad">
+      <h3>Manual trigger</h3>
+      <p className="muted small">Runs the flow once with these query parameters; leave all empty for a run since the last request.</p>
+      {keys.map((k) => (
+        <label className="field" key={k.key}>
+          <span className="mono">{k.key}</span>
+          <input
+            name={k.key}
+            type={k.type === 'datetime' ? 'datetime-local' : 'text'}
+            step={k.type === 'datetime' ? 1 : undefined}
+            value={values[k.key] ?? ''}
+            onChange={(e) => setValues({ ...values, [k.key]: e.target.value })}
+          />
+        </label>
+      ))}
+      <button className="btn primary" onClick={submit}>Trigger run</button>
+      {error && <div className="error-box">{error}</div>}
+      {started.map((id) => {
+        const e = executions.get(id);
+        return (
+          <div key={id} className="exec-mini" onClick={() => navigate(`/executions/${id}`)}>
+            <span className="mono">{id.slice(0, 8)}</span>
+            <span className={`state-pill state-${e?.status ?? 'in-progress'}`}>{e?.status ?? 'started'}</span>
+            {e && <span className="muted small">read {e.counts.read} · written {e.counts.written} · failed {e.counts.failed}</span>}
+            {(!e || e.state !== 'finished') && (
+              <div className="progress indeterminate"><div /></div>
+            )}
+          </div>
+        );
+      })}
+      <h3 className="mt">Outbound request URL</h3>
+      <div className="copy-row">
+        <input readOnly value={outboundUrl} aria-label="Outbound request URL" onFocus={(e) => e.target.select()} />
+        <button
+          className="btn sm"
+          onClick={async () => {
+            await navigator.clipboard?.writeText(outboundUrl).catch(() => undefined);
+            setCopied(true);
+            setTimeout(() => setCopied(false), 1500);
+          }}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+      <p className="muted small">Example with your current sign-in token:</p>
+      <pre className="content-view">{curl}</pre>
+    </div>
+  );
+}
+
+function BulletinList({ onSelectProcessor, editor }: { onSelectProcessor: (id: string) => void; editor: FlowEditor }) {
+  const { live } = useDesigner();
+  const bulletins = useBulletins(live);
+  const names = new Map(editor.nodes.map((n) => [n.id, n.data.name]));
+  return (
+    <div className="pad">
+      <div className="queue-head">
+        <h3>Bulletins</h3>
+        <span className="spacer" />
+        <button className="btn sm" disabled={bulletins.length === 0} onClick={() => live.clearBulletins()}>Clear</button>
+      </div>
+      {bulletins.length === 0 && <div className="muted">No warnings or errors since you opened the flow.</div>}
+      {bulletins.map((b, i) => (
+        <div key={i} className={`bulletin ${b.level}`} onClick={() => b.processorId && onSelectProcessor(b.processorId)}>
+          <div className="bulletin-meta">
+            <span className="bulletin-level">{b.level}</span>
+            {b.processorId && <span>{names.get(b.processorId) ?? b.processorId}</span>}
+            <span className="muted">{formatDateTime(b.timestamp)}</span>
+          </div>
+          <div className="bulletin-msg">{b.message}</div>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { useId, useRef } from 'react';
+import Editor, { type OnMount } from '@monaco-editor/react';
+import type * as Monaco from 'monaco-editor/editor';
+import { monaco } from './monaco-setup.js';
+import { EL_LANGUAGE, updateElMarkers } from './el-language.js';
+import type { CodeEditorProps } from '../properties/code-editor-slot.js';
+
+const LANGUAGE: Record<CodeEditorProps['language'], string> = {
+  python: 'python',
+  javascript: 'javascript',
+  json: 'json',
+  jolt: 'json',
+  el: EL_LANGUAGE,
+};
+
+/** Monaco, bundled locally, behind the form's CodeEditor slot. */
+export function MonacoCodeEditor({ value, onChange, language, readOnly, height, ariaLabel }: CodeEditorProps) {
+  const uid = useId().replace(/[^\w]/g, '');
+  const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const el = language === 'el';
+
+  const onMount: OnMount = (editor) => {
+    editorRef.current = editor;
+    const model = editor.getModel();
+    if (el && model) {
+      updateElMarkers(monaco, model);
+      editor.onDidChangeModelContent(() => updateElMarkers(monaco, model));
+    }
+  };
+
+  return (
+    <div className="monaco-wrap" style={{ height: height ?? 200 }} data-language={language} aria-label={ariaLabel}>
+      <Editor
+        value={value}
+        language={LANGUAGE[language]}
+        // Jolt completion keys off the model path; one model per mounted editor.
+        path={`${language === 'jolt' ? 'jolt' : language}/${uid}.${language === 'jolt' || language === 'json' ? 'json' : 'txt'}`}
+        onChange={(v) => onChange(v ?? '')}
+        onMount={onMount}
+        theme="vs"
+        options={{
+          readOnly,
+          minimap: { enabled: false },
+          fontSize: 12,
+          lineNumbers: el ? 'off' : 'on',
+          glyphMargin: false,
+          folding: !el,
+          lineDecorationsWidth: el ? 4 : 8,
+          lineNumbersMinChars: 3,
+          scrollBeyondLastLine: false,
+          wordWrap: el ? 'on' : 'off',
+          automaticLayout: true,
+          tabSize: language === 'python' ? 4 : 2,
+          renderLineHighlight: el ? 'none' : 'line',
+          overviewRulerLanes: 0,
+          scrollbar: { verticalScrollbarSize: 8, horizontalScrollbarSize: 8 },
+          fixedOverflowWidgets: true,
+          ariaLabel,
+        }}
+      />
+    </div>
+  );
+}

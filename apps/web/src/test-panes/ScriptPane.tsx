@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'react';
+import { api, errorText, type ScriptTestResult } from '../api/client.js';
+import { KeyValueEditor } from '../properties/KeyValueEditor.js';
+import { useCodeEditor } from '../properties/code-editor-slot.js';
+import type { QueuedSample } from './useLastQueued.js';
+import { formatDuration } from '../ui/format.js';
+
+const pretty = (text: string) => {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+};
+
+/** Runs the step's script on an input, in the same script runner production uses. */
+export function ScriptPane({ script, language, sample }: { script: string; language: 'python' | 'javascript'; sample: QueuedSample | null }) {
+  const CodeEditor = useCodeEditor();
+  const [input, setInput] = useState(sample?.content ?? '');
+  const [attributes, setAttributes] = useState<Record<string, string>>(sample?.attributes ?? {});
+  const [result, setResult] = useState<ScriptTestResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!sample) return;
+    setInput(sample.content);
+    setAttributes(sample.attributes);
+  }, [sample]);
+
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await api.testScript({ language, script, input, attributes }));
+    } catch (e) {
+      setResult(null);
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="test-pane" data-testid="script-pane">
+      <div className="pane-head">
+        <h3>Script test ({language})</h3>
+        {sample && <span className="muted small">input from queued FlowFile {sample.uuid.slice(0, 8)}</span>}
+      </div>
+      <div className="field">
+        <span>Input content</span>
+        <div className="code-field">
+          <CodeEditor value={input} onChange={setInput} language="json" height={150} ariaLabel="Script input" />
+        </div>
+      </div>
+      <details className="field">
+        <summary>Input attributes ({Object.keys(attributes).length})</summary>
+        <KeyValueEditor name="script-attributes" value={JSON.stringify(attributes)} onChange={(v) => setAttributes(v ? (JSON.parse(v) as Record<string, string>) : {})} />
+      </details>
+      <button className="btn primary" onClick={run} disabled={busy || !script} data-testid="run-script">
+        {busy ? 'Running…' : '▶ Run script'}
+      </button>
+      {error && <div className="error-box">{error}</div>}
+      {result && (
+        <div className="result" data-testid="script-result">
+          <div className="result-meta">
+            → <span className={`rel-chip rel-${result.relationship}`} data-testid="result-relationship">{result.relationship}</span>
+            <span className="muted small">{formatDuration(result.durationMs)}</span>
+          </div>
+          {result.error && <pre className="error-box">{result.error}</pre>}
+          <pre className="content-view" data-testid="script-output">{pretty(result.output)}</pre>
+          <details>
+            <summary>Attributes ({Object.keys(result.attributes).length})</summary>
+            <table className="table compact">
+              <tbody>
+                {Object.entries(result.attributes).map(([k, v]) => (
+                  <tr key={k}><td className="mono">{k}</td><td className="mono">{v}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+          {result.logs.length > 0 && (
+            <details>
+              <summary>Logs ({result.logs.length})</summary>
+              <pre className="content-view">{result.logs.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}</pre>
+            </details>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
