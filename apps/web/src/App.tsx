@@ -6,6 +6,8 @@ import { FlowListPage } from './flows/FlowListPage.js';
 
 // The designer carries React Flow and Monaco; the executions screens carry recharts. Load them on demand.
 const DesignerPage = lazy(() => import('./designer/DesignerPage.js').then((m) => ({ default: m.DesignerPage })));
+const FlowExecutionsPage = lazy(() => import('./executions/FlowExecutionsPage.js').then((m) => ({ default: m.FlowExecutionsPage })));
+const ExecutionPage = lazy(() => import('./executions/ExecutionPage.js').then((m) => ({ default: m.ExecutionPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
@@ -21,6 +23,8 @@ export function App() {
         <Route path="/login" element={<LoginPage />} />
         <Route path="/flows" element={<RequireAuth><FlowListPage /></RequireAuth>} />
  <Route path="/flows/:id" element={<RequireAuth><DesignerPage /></RequireAuth>} />
+        <Route path="/flows/:id/executions" element={<RequireAuth><FlowExecutionsPage /></RequireAuth>} />
+        <Route path="/executions/:id" element={<RequireAuth><ExecutionPage /></RequireAuth>} />
         <Route path="*" element={<Navigate to="/flows" replace />} />
       </Routes>
       </Suspense>

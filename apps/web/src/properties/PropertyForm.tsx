@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { checkExpression } from '@sluice/expression';
 import {
   conditionHolds,
@@ -203,6 +203,9 @@ function Widget({ p, id, value, readOnly, onChange }: { p: PropertyDescriptor; i
 function SensitiveInput({ id, p, value, readOnly, onChange }: { id: string; p: PropertyDescriptor; value: string | undefined; readOnly?: boolean; onChange: (v: string | undefined) => void }) {
   const stored = value === SENSITIVE_MASK;
   const [editing, setEditing] = useState(false);
+  // Emptying the box while replacing a stored secret restores "keep the stored one", not "no value".
+  const hadSecret = useRef(stored);
+  if (stored) hadSecret.current = true;
   if (stored && !editing) {
     return (
       <div className="sensitive-set">
@@ -210,7 +213,16 @@ function SensitiveInput({ id, p, value, readOnly, onChange }: { id: string; p: P
         {!readOnly && (
           <>
             <button type="button" className="btn sm" onClick={() => setEditing(true)}>Change</button>
-            <button type="button" className="btn ghost sm danger" onClick={() => onChange(undefined)}>Clear</button>
+            <button
+              type="button"
+              className="btn ghost sm danger"
+              onClick={() => {
+                hadSecret.current = false;
+                onChange(undefined);
+              }}
+            >
+              Clear
+            </button>
           </>
         )}
       </div>
@@ -222,9 +234,10 @@ function SensitiveInput({ id, p, value, readOnly, onChange }: { id: string; p: P
       type="password"
       autoComplete="new-password"
       value={stored ? '' : (value ?? '')}
+      data-keeps-secret={hadSecret.current || undefined}
       placeholder={stored ? 'Type a new value to replace the stored one' : 'Sensitive value'}
       readOnly={readOnly}
-      onChange={(e) => onChange(e.target.value === '' ? (stored ? SENSITIVE_MASK : undefined) : e.target.value)}
+      onChange={(e) => onChange(e.target.value === '' ? (hadSecret.current ? SENSITIVE_MASK : undefined) : e.target.value)}
       onBlur={() => setEditing(false)}
     />
   );
