@@ -46,7 +46,7 @@ function ProcessorNodeView({ id, data, selected }: NodeProps<ProcessorNodeType>)
       data-processor-type={data.type}
       data-testid={`node-${data.name}`}
     >
-      <Handle type="target" position={Position.Left} className="handle-in" />
+      {descriptor?.inputRequirement !== 'forbidden' && <Handle type="target" position={Position.Left} className="handle-in" />}
       <div className="proc-head">
         <span className={`proc-icon cat-${descriptor?.category ?? 'utility'}`} aria-hidden>
           {categoryIcon(descriptor?.category)}
