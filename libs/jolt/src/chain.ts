@@ -7,6 +7,7 @@ import { compileSort } from './sort.js';
 import { compileDefault } from './default.js';
 import { compileRemove } from './remove.js';
 import { compileCardinality } from './cardinality.js';
+import { compileModify } from './modify.js';
 
 export type CustomFunction = (...args: unknown[]) => unknown;
 
@@ -39,7 +40,20 @@ registerOperation('shift', 'com.bazaarvoice.jolt.Shiftr', true, (spec, where) =>
 registerOperation('sort', 'com.bazaarvoice.jolt.Sortr', false, () => compileSort());
 registerOperation('default', 'com.bazaarvoice.jolt.Defaultr', true, (spec, where) => compileDefault(spec, where));
 registerOperation('remove', 'com.bazaarvoice.jolt.Removr', true, (spec, where) => compileRemove(spec, where));
+registerOperation('modify-overwrite-beta', 'com.bazaarvoice.jolt.Modifier$Overwritr', true, (spec, where, o) => compileModify(spec, where, 'overwrite', customOf(o)));
+registerOperation('modify-default-beta', 'com.bazaarvoice.jolt.Modifier$Defaultr', true, (spec, where, o) => compileModify(spec, where, 'default', customOf(o)));
+registerOperation('modify-define-beta', 'com.bazaarvoice.jolt.Modifier$Definr', true, (spec, where, o) => compileModify(spec, where, 'define', customOf(o)));
 registerOperation('cardinality', 'com.bazaarvoice.jolt.CardinalityTransform', true, (spec, where) => compileCardinality(spec, where));
+
+/** Custom functions receive the evaluated arguments as a JS argument list. */
+function customOf(o: CompileOptions): Record<string, (args: unknown[]) => unknown> {
+  const out: Record<string, (args: unknown[]) => unknown> = {};
+  for (const [name, fn] of Object.entries(o.customFunctions ?? {})) {
+    if (typeof fn !== 'function') throw new JoltSpecError('customFunctions', `custom function "${name}" is not a function`);
+    out[name] = (args) => fn(...args);
+  }
+  return out;
+}
 
 /** Compiles one operation (short name or Jolt class name) with its spec. */
 export function compileOperation(operation: string, spec: unknown, options: CompileOptions = {}, where = 'spec'): CompiledOperation {

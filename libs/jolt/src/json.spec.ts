@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { javaDouble, javaString, parseJson, stripJsonComments } from './json.js';
+import { JavaDouble, javaDouble, javaString, parseJson, stringifyJson, stripJsonComments, toPlainJson } from './json.js';
 
 describe('parseJson', () => {
   it('parses JSON with // comments outside strings', () => {
@@ -26,5 +26,15 @@ describe('Java text', () => {
     expect(javaDouble(1e10)).toBe('1.0E10');
     expect(javaDouble(1.5e-5)).toBe('1.5E-5');
     expect(javaString({ a: 1, b: [true, null] })).toBe('{a=1, b=[true, null]}');
+  });
+});
+
+describe('Java double typing', () => {
+  it('keeps integral double literals apart from ints and writes them back as Java does', () => {
+    const v = parseJson('{"a": 10.0, "b": 3, "c": [1e3, 2.5], "s": "1.0"}', { javaDoubles: true });
+    expect(toPlainJson(v)).toStrictEqual({ a: 10, b: 3, c: [1000, 2.5], s: '1.0' });
+    expect((v as { a: unknown }).a).toBeInstanceOf(JavaDouble);
+    expect(stringifyJson(v)).toBe('{"a":10.0,"b":3,"c":[1000.0,2.5],"s":"1.0"}');
+    expect(stringifyJson(new JavaDouble(4))).toBe('4.0');
   });
 });

@@ -4,8 +4,22 @@ export type JsonObject = Record<string, unknown>;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * A Java double whose value is integral (`2.0`, `1e3`). JS numbers cannot tell `2.0` from `2`, but Jolt's modify
+ * functions can; `parseJson(text, { javaDoubles: true })` keeps the difference with this immutable scalar.
+ */
+export class JavaDouble {
+  constructor(readonly value: number) {}
+  toString(): string {
+    return javaDouble(this.value);
+  }
+  toJSON(): number {
+    return this.value;
+  }
+}
+
 export function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JavaDouble);
 }
 
 /** Own-key read: inherited names such as `constructor` or `__proto__` are absent, never the prototype's. */
@@ -70,6 +84,7 @@ export function javaString(v: unknown): string {
     if (Number.isInteger(v) && Number.isSafeInteger(v)) return String(v);
     return javaDouble(v);
   }
+  if (v instanceof JavaDouble) return javaDouble(v.value);
   if (Array.isArray(v)) return `[${v.map(javaString).join(', ')}]`;
   if (typeof v === 'object') {
     return `{${Object.keys(v as JsonObject).map((k) => `${k}=${javaString((v as JsonObject)[k])}`).join(', ')}}`;
@@ -78,7 +93,7 @@ export function javaString(v: unknown): string {
 }
 
 export function deepClone<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
+  if (v === null || typeof v !== 'object' || v instanceof JavaDouble) return v;
   if (Array.isArray(v)) return v.map(deepClone) as T;
   const out: JsonObject = {};
   for (const k of Object.keys(v as JsonObject)) setOwn(out, k, deepClone((v as JsonObject)[k]));
@@ -87,6 +102,9 @@ export function deepClone<T>(v: T): T {
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (a instanceof JavaDouble || b instanceof JavaDouble) {
+    return (a instanceof JavaDouble ? a.value : a) === (b instanceof JavaDouble ? b.value : b);
+  }
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
@@ -130,28 +148,148 @@ export function stripJsonComments(text: string): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
+export interface ParseOptions {
+  /** Keep integral double literals (`2.0`) as `JavaDouble`, so modify functions see Java's number types. */
+  readonly javaDoubles?: boolean;
+}
+
+// A number literal written with a fraction or exponent; only then can the text hold an integral double.
+const DOUBLE_LITERAL = /[0-9](?:\.[0-9]*[eE]|\.0*[^0-9.eE]|[eE])/;
+
 /**
  * Parses JSON text, allowing `//` comments as Jolt's Jackson setup does. On failure the message names the line and
  * column of the problem.
  */
-export function parseJson(text: string): unknown {
+export function parseJson(text: string, options: ParseOptions = {}): unknown {
   if (typeof text !== 'string') throw new TypeError('parseJson expects a string');
   const cleaned = stripJsonComments(text);
+  let value: unknown;
   try {
-    return JSON.parse(cleaned);
+    value = JSON.parse(cleaned);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    let pos = -1;
-    const m = /position (\d+)/.exec(msg);
-    if (m) pos = Number(m[1]);
-    else if (/Unexpected end of JSON input|end of data/i.test(msg)) pos = cleaned.length;
-    if (pos < 0) throw new SyntaxError(`Invalid JSON: ${msg}`);
-    let line = 1;
-    let col = 1;
-    for (let i = 0; i < pos && i < text.length; i++) {
-      if (text[i] === '\n') { line++; col = 1; } else col++;
-    }
-    const reason = msg.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
-    throw new SyntaxError(`Invalid JSON at line ${line}, column ${col} (position ${pos}): ${reason}`);
+    throw positioned(text, cleaned, e);
   }
+  if (options.javaDoubles && DOUBLE_LITERAL.test(cleaned)) return new TypedParser(cleaned).parse();
+  return value;
+}
+
+function positioned(text: string, cleaned: string, e: unknown): SyntaxError {
+  const msg = e instanceof Error ? e.message : String(e);
+  let pos = -1;
+  const m = /position (\d+)/.exec(msg);
+  if (m) pos = Number(m[1]);
+  else if (/Unexpected end of JSON input|end of data/i.test(msg)) pos = cleaned.length;
+  if (pos < 0) return new SyntaxError(`Invalid JSON: ${msg}`);
+  let line = 1;
+  let col = 1;
+  for (let i = 0; i < pos && i < text.length; i++) {
+    if (text[i] === '\n') { line++; col = 1; } else col++;
+  }
+  const reason = msg.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
+  return new SyntaxError(`Invalid JSON at line ${line}, column ${col} (position ${pos}): ${reason}`);
+}
+
+/** Second pass over text JSON.parse already accepted, typing integral double literals as `JavaDouble`. */
+class TypedParser {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  parse(): unknown {
+    const v = this.value();
+    return v;
+  }
+
+  private ws(): void {
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) this.i++;
+      else break;
+    }
+  }
+
+  private value(): unknown {
+    this.ws();
+    const c = this.s[this.i];
+    if (c === '{') {
+      this.i++;
+      const o: JsonObject = {};
+      this.ws();
+      if (this.s[this.i] === '}') { this.i++; return o; }
+      for (;;) {
+        this.ws();
+        const k = this.string();
+        this.ws();
+        this.i++; // ':'
+        setOwn(o, k, this.value());
+        this.ws();
+        if (this.s[this.i++] === '}') return o;
+      }
+    }
+    if (c === '[') {
+      this.i++;
+      const a: unknown[] = [];
+      this.ws();
+      if (this.s[this.i] === ']') { this.i++; return a; }
+      for (;;) {
+        a.push(this.value());
+        this.ws();
+        if (this.s[this.i++] === ']') return a;
+      }
+    }
+    if (c === '"') return this.string();
+    if (c === 't') { this.i += 4; return true; }
+    if (c === 'f') { this.i += 5; return false; }
+    if (c === 'n') { this.i += 4; return null; }
+    const start = this.i;
+    const s = this.s;
+    while (this.i < s.length && '+-0123456789.eE'.includes(s[this.i]!)) this.i++;
+    const lit = s.slice(start, this.i);
+    const v = Number(lit);
+    return Number.isInteger(v) && /[.eE]/.test(lit) ? new JavaDouble(v) : v;
+  }
+
+  private string(): string {
+    const s = this.s;
+    const start = this.i;
+    this.i++;
+    while (s[this.i] !== '"') this.i += s[this.i] === '\\' ? 2 : 1;
+    this.i++;
+    return JSON.parse(s.slice(start, this.i)) as string;
+  }
+}
+
+/** Deep copy with every `JavaDouble` replaced by its number. */
+export function toPlainJson(v: unknown): unknown {
+  if (v instanceof JavaDouble) return v.value;
+  if (Array.isArray(v)) return v.map(toPlainJson);
+  if (v !== null && typeof v === 'object') {
+    const out: JsonObject = {};
+    for (const k of Object.keys(v)) setOwn(out, k, toPlainJson((v as JsonObject)[k]));
+    return out;
+  }
+  return v;
+}
+
+/** JSON text in which doubles keep Java's form (`4.0`), as Jolt's own output does. */
+export function stringifyJson(v: unknown, indent?: number): string {
+  const marked = new Map<string, string>();
+  let n = 0;
+  // The replacer sees toJSON's number, so it checks the holder's raw value instead.
+  const text = JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
+    const raw = k === '' && !(this && k in this) ? v : this[k];
+    if (raw instanceof JavaDouble) {
+      const token = `\u0000jd${n++}\u0000`;
+      marked.set(token, javaJsonNumber(raw.value));
+      return token;
+    }
+    return x;
+  }, indent);
+  if (n === 0 || text === undefined) return text ?? 'null';
+  return text.replace(/"\\u0000jd\d+\\u0000"/g, (m) => marked.get(JSON.parse(m) as string) ?? m);
+}
+
+function javaJsonNumber(d: number): string {
+  if (!Number.isFinite(d)) return 'null';
+  return Math.abs(d) < 1e7 ? `${d}.0` : javaDouble(d);
 }

@@ -1,0 +1,308 @@
+/**
+ * modify-overwrite-beta / modify-default-beta / modify-define-beta (Jolt's Modifier): walk the spec over the input
+ * and write each leaf's value (literal, lookup, function call or fallback list) subject to the write mode.
+ */
+import { JoltSpecError } from './errors.js';
+import { getOwn, hasKey, isObject, setOwn, type JsonObject } from './json.js';
+import { JavaDouble, parseJavaNumber } from './java-number.js';
+import { stockFunctions, unwrapJava, type ModifyFunction } from './modify-functions.js';
+import {
+  classifyKey, compileStar, parseLookupPath, parseTranspose, readPath, removeEscapedChars,
+  starCount, Walk, type StarMatcher, type Transpose,
+} from './path.js';
+import type { Coverage, SpecNodeInfo } from './report.js';
+import type { CompiledOperation } from './shift.js';
+
+export type ModifyMode = 'overwrite' | 'default' | 'define';
+
+// ---------------------------------------------------------------- right-hand sides
+
+/** Evaluates to a value or `undefined` ("nothing"). */
+type Rhs = (walk: Walk, present: boolean) => unknown;
+
+function contextLookup(text: string, where: string): Rhs {
+  const path = text.slice(1);
+  if (path === '') return (walk) => (walk.context === null || walk.context === undefined ? undefined : walk.context);
+  const segs = parseLookupPath(path, where, true);
+  return (walk) => (walk.context === null || walk.context === undefined ? undefined : readPath(walk.context, segs, walk));
+}
+
+function inputLookup(text: string, where: string): Rhs {
+  if (text === '@') throw new JoltSpecError(where, '"@" alone is not a valid lookup; use "@(N,path)" or "@N"');
+  const tp: Transpose = parseTranspose(text, where, false);
+  return (walk) => readPath(walk.datas[walk.level(tp.up)], tp.path, walk);
+}
+
+/** Splits on commas outside quotes and outside a parenthesis group (a flag, as Jolt does, not a depth count). */
+function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inQuote = false;
+  let inParen = false;
+  for (const c of s) {
+    if (c === "'" && !inParen) inQuote = !inQuote;
+    else if (!inQuote && c === '(') inParen = true;
+    else if (!inQuote && c === ')') inParen = false;
+    if (c === ',' && !inQuote && !inParen) { out.push(cur); cur = ''; continue; }
+    cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+function parseArg(raw: string, where: string): Rhs {
+  const a = raw.trim();
+  if (a.startsWith('^')) return contextLookup(a, where);
+  if (a.startsWith('@')) return inputLookup(a, where);
+  if (a.length >= 2 && a.startsWith("'") && a.endsWith("'")) {
+    const s = a.slice(1, -1);
+    return () => s;
+  }
+  if (a === '') return () => null;
+  const lower = a.toLowerCase();
+  if (lower === 'true') return () => true;
+  if (lower === 'false') return () => false;
+  const n = parseJavaNumber(a);
+  if (n) {
+    const v = n.type === 'double' && Number.isInteger(n.value) ? new JavaDouble(n.value) : n.value;
+    return () => v;
+  }
+  return () => a;
+}
+
+function functionCall(text: string, where: string, custom: Record<string, ModifyFunction>): Rhs {
+  const open = text.indexOf('(');
+  const name = (open < 0 ? text.slice(1) : text.slice(1, open)).trim();
+  const fn = Object.prototype.hasOwnProperty.call(custom, name) ? custom[name] : Object.prototype.hasOwnProperty.call(stockFunctions, name) ? stockFunctions[name] : undefined;
+  const call = (args: unknown[]): unknown => {
+    if (!fn) return args.length === 0 ? undefined : args[0];
+    try {
+      return unwrapJava(fn(args));
+    } catch {
+      return undefined;
+    }
+  };
+  if (open < 0) {
+    if (!fn) return () => undefined;
+    return (walk, present) => call(present ? [walk.datas[walk.depth - 1]] : []);
+  }
+  const close = text.lastIndexOf(')');
+  if (close < open) throw new JoltSpecError(where, `function call "${text}" has no closing parenthesis`);
+  const args = splitArgs(text.slice(open + 1, close)).map((a) => parseArg(a, where));
+  if (args.length === 1) {
+    const only = args[0]!;
+    return (walk) => {
+      const v = only(walk, true);
+      return call(v === undefined ? [] : [unwrapArg(v)]);
+    };
+  }
+  return (walk) => call(args.map((a) => { const v = a(walk, true); return v === undefined ? null : v; }));
+}
+
+function unwrapArg(v: unknown): unknown {
+  return v;
+}
+
+function compileRhs(v: unknown, where: string, custom: Record<string, ModifyFunction>, top = true): Rhs {
+  if (typeof v === 'string') {
+    if (v.startsWith('=')) return functionCall(v, where, custom);
+    if (v.startsWith('^')) return contextLookup(v, where);
+    if (v.startsWith('@')) return inputLookup(v, where);
+    return () => v;
+  }
+  if (top && Array.isArray(v) && v.length > 0) {
+    const alts = v.map((x, i) => compileRhs(x, `${where}[${i}]`, custom, false));
+    return (walk, present) => {
+      for (const a of alts) {
+        const r = a(walk, present);
+        if (r !== undefined) return r;
+      }
+      return undefined;
+    };
+  }
+  return () => v;
+}
+
+// ---------------------------------------------------------------- spec tree
+
+interface ModNode extends SpecNodeInfo {
+  readonly mode: ModifyMode;
+  readonly optional: boolean;
+  /** Literal key or array index; null for stars. */
+  readonly key: string | null;
+  readonly index: number;
+  readonly star: StarMatcher | null;
+  readonly starRank: number;
+  readonly rhs: Rhs | null;
+  /** Composite: 'object', 'array' or null when only `*` children decide at runtime. */
+  readonly container: 'object' | 'array' | null;
+  readonly literals: ModNode[];
+  readonly stars: ModNode[];
+  readonly children: ModNode[];
+}
+
+function parseModKey(raw: string, where: string, inherited: ModifyMode) {
+  let k = raw;
+  let mode = inherited;
+  if (k.startsWith('+')) { mode = 'overwrite'; k = k.slice(1); }
+  else if (k.startsWith('~')) { mode = 'default'; k = k.slice(1); }
+  else if (k.startsWith('_')) { mode = 'define'; k = k.slice(1); }
+  let optional = false;
+  if (k.endsWith('?') && !k.endsWith('\\?')) { optional = true; k = k.slice(0, -1); }
+  const { kind, text } = classifyKey(k);
+  if (kind === 'array') {
+    const m = /^\[(\d+)\]$/.exec(removeEscapedChars(k));
+    if (!m) throw new JoltSpecError(where, `"${raw}": modify only accepts literal array indexes such as "[2]"`);
+    return { mode, optional, kind: 'index' as const, key: m[1]!, index: Number(m[1]) };
+  }
+  if (kind === 'literal') return { mode, optional, kind: 'literal' as const, key: text, index: -1 };
+  if (kind === 'star' || kind === 'starAll') return { mode, optional, kind: 'star' as const, key: kind === 'starAll' ? '*' : text, index: -1 };
+  throw new JoltSpecError(where, `"${raw}": modify keys must be literals, "*" wildcards or "[n]" indexes ("&", "@", "$" and "#" are not allowed)`);
+}
+
+function buildNode(raw: string, value: unknown, where: string, inherited: ModifyMode, custom: Record<string, ModifyFunction>): ModNode {
+  const p = parseModKey(raw, where, inherited);
+  const isStar = p.kind === 'star';
+  const star = isStar ? (p.key === '*' ? (k: string) => [k] : compileStar(p.key)) : null;
+  const n = isStar ? starCount(p.key) : 0;
+  const starRank = !isStar ? 0 : p.key === '*' ? 4 : n >= 3 ? 1 : n === 2 ? 2 : 3;
+  const base = { specPath: where, mode: p.mode, optional: p.optional, key: isStar ? null : p.key, index: p.index, star, starRank };
+  if (isObject(value) && Object.keys(value).length > 0) {
+    const literals: ModNode[] = [];
+    const stars: ModNode[] = [];
+    let hasIndex = false;
+    let hasMapKey = false;
+    for (const k of Object.keys(value)) {
+      const child = buildNode(k, value[k], `${where}.${k}`, p.mode, custom);
+      if (child.star) {
+        stars.push(child);
+        if (child.starRank !== 4) hasMapKey = true;
+      } else {
+        literals.push(child);
+        if (child.index >= 0) hasIndex = true;
+        else hasMapKey = true;
+      }
+    }
+    if (hasIndex && hasMapKey) throw new JoltSpecError(where, 'array indexes "[n]" cannot be mixed with map keys under one object');
+    stars.sort((a, b) => a.starRank - b.starRank || b.specPath.length - a.specPath.length);
+    return { ...base, rhs: null, container: hasIndex ? 'array' : hasMapKey ? 'object' : null, literals, stars, children: [...literals, ...stars] };
+  }
+  return { ...base, rhs: compileRhs(value, where, custom), container: null, literals: [], stars: [], children: [] };
+}
+
+// ---------------------------------------------------------------- walking
+
+interface Slot {
+  readonly container: JsonObject | unknown[];
+  readonly key: string;
+  readonly index: number;
+  /** For lists: length before padding, to tell padded slots from original ones. */
+  readonly originalLength: number;
+}
+
+function slotGet(s: Slot): unknown {
+  return s.index >= 0 ? (s.container as unknown[])[s.index] : getOwn(s.container as JsonObject, s.key);
+}
+
+function slotPresent(s: Slot): boolean {
+  return s.index >= 0 ? s.index < s.originalLength : hasKey(s.container as JsonObject, s.key);
+}
+
+function slotSet(s: Slot, v: unknown): void {
+  if (s.index >= 0) {
+    const a = s.container as unknown[];
+    while (a.length < s.index) a.push(null);
+    a[s.index] = v;
+  } else setOwn(s.container as JsonObject, s.key, v);
+}
+
+function canWrite(mode: ModifyMode, s: Slot): boolean {
+  if (mode === 'overwrite') return true;
+  const cur = slotGet(s);
+  if (s.index >= 0) {
+    if (mode === 'default') return cur === null || cur === undefined;
+    return s.index >= s.originalLength && (cur === null || cur === undefined);
+  }
+  if (mode === 'default') return cur === null || cur === undefined;
+  return !hasKey(s.container as JsonObject, s.key);
+}
+
+function applyNode(node: ModNode, slot: Slot, sub: string[], walk: Walk, cov: Coverage | null): void {
+  const present = slotPresent(slot);
+  if (node.optional && !present) return;
+  if (cov) cov.matched.add(node);
+  if (node.rhs) {
+    walk.push(present ? slotGet(slot) : null, sub);
+    const v = node.rhs(walk, present);
+    walk.pop();
+    if (v !== undefined && canWrite(node.mode, slot)) slotSet(slot, v);
+    return;
+  }
+  let data = slotGet(slot);
+  if (data === null || data === undefined) {
+    if (node.container === null || !canWrite(node.mode, slot)) return;
+    data = node.container === 'array' ? [] : {};
+    slotSet(slot, data);
+  }
+  walk.push(data, sub);
+  applyChildren(node, data, walk, cov);
+  walk.pop();
+}
+
+function applyChildren(node: ModNode, data: unknown, walk: Walk, cov: Coverage | null): void {
+  if (Array.isArray(data)) {
+    if (node.container === 'object') return;
+    const originalLength = data.length;
+    let max = -1;
+    for (const c of node.literals) if (!c.optional && c.index > max) max = c.index;
+    while (data.length <= max) data.push(null);
+    const slot = (i: number): Slot => ({ container: data, key: String(i), index: i, originalLength });
+    if (node.mode === 'define' && node.literals.length > 0 && node.stars.length > 0) {
+      const byIndex = new Map(node.literals.map((c) => [c.index, c]));
+      for (let i = 0; i < data.length; i++) {
+        const lit = byIndex.get(i);
+        if (lit) applyNode(lit, slot(i), [String(i)], walk, cov);
+        else starAt(node, slot(i), walk, cov);
+      }
+      return;
+    }
+    for (const c of node.literals) applyNode(c, slot(c.index), [c.key!], walk, cov);
+    if (node.stars.length) for (let i = 0; i < data.length; i++) starAt(node, slot(i), walk, cov);
+    return;
+  }
+  if (!isObject(data)) return;
+  if (node.container === 'array') return;
+  for (const c of node.literals) applyNode(c, { container: data, key: c.key!, index: -1, originalLength: 0 }, [c.key!], walk, cov);
+  if (node.stars.length) {
+    for (const k of Object.keys(data)) starAt(node, { container: data, key: k, index: -1, originalLength: 0 }, walk, cov);
+  }
+}
+
+function starAt(node: ModNode, slot: Slot, walk: Walk, cov: Coverage | null): void {
+  for (const s of node.stars) {
+    const m = s.star!(slot.key);
+    if (m) {
+      applyNode(s, slot, m, walk, cov);
+      return;
+    }
+  }
+}
+
+const ROOT_SUB = ['root'];
+
+export function compileModify(spec: unknown, where: string, mode: ModifyMode, custom: Record<string, ModifyFunction> = {}): CompiledOperation {
+  if (!isObject(spec)) throw new JoltSpecError(where, `modify spec must be an object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`);
+  const root = buildNode('root', spec, where, mode, custom);
+  return {
+    specRoot: root,
+    run(input: unknown, context: unknown, cov: Coverage | null): unknown {
+      const walk = new Walk();
+      walk.context = context;
+      walk.push(input, ROOT_SUB);
+      walk.push(input, ROOT_SUB);
+      applyChildren(root, input, walk, cov);
+      return input;
+    },
+  };
+}
+
