@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page that records console errors and any request leaving the loopback host. */
+export async function newPage(browser: Browser, baseUrl: string) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: baseUrl });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const external: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol.startsWith('http') && u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') external.push(r.url());
+  });
+  return { page, context, errors, external };
+}
+
+export async function signIn(page: Page, username: string, password: string) {
+  await page.goto('/login');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/flows/);
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+
+/** Replaces the text of the Monaco editor inside `container` by pasting it, so typing aids cannot re-indent it. */
+export async function setMonaco(page: Page, containerSelector: string, text: string) {
+  const editor = page.locator(`${containerSelector} .monaco-editor`).first();
+  await editor.waitFor();
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await page.keyboard.press('Control+V');
+}
+
+/** Drags from a relationship handle of one node to the input handle of another. */
+export async function connect(page: Page, sourceNodeId: string, relationship: string, targetNodeId: string) {
+  const from = page.locator(`.react-flow__node[data-id="${sourceNodeId}"] .react-flow__handle.source[data-handleid="${relationship}"]`);
+  const to = page.locator(`.react-flow__node[data-id="${targetNodeId}"] .react-flow__handle.target`);
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+export async function waitSaved(page: Page) {
+  await page.waitForFunction(() => document.querySelector('[data-testid=save-state]')?.textContent === 'All changes saved', null, { timeout: 15_000 });
+}
