@@ -188,3 +188,8 @@ describe('faults', () => {
     expect(sim.state.requests.at(-1)).toMatchObject({ path: '/auth/token', status: 502 });
   });
 });
+
+it('treats a bare limit as the first page', async () => {
+  const r = await fetch(`${sim.url}/api/stock?limit=3`, { headers: { authorization: `Bearer ${sim.issueToken()}` } });
+  expect(((await r.json()) as { id: number }[]).map((x) => x.id)).toEqual([1, 2, 3]);
+});

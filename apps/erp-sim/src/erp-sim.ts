@@ -264,7 +264,7 @@ export async function startErpSim(options: ErpSimOptions = {}): Promise<ErpSimHa
   }
 
   function paginate(res: ServerResponse, url: URL, params: Map<string, string>, rows: readonly { id: number }[]): Outcome {
-    const style = params.get('pagination') ?? (params.has('offset') ? 'offset' : params.has('after') ? 'seek' : params.has('cursor') ? 'next' : 'none');
+    const style = params.get('pagination') ?? (params.has('after') ? 'seek' : params.has('cursor') ? 'next' : params.has('offset') || params.has('limit') ? 'offset' : 'none');
     const limit = intParam(params, 'limit', 100, 1, MAX_LIMIT);
     const wrap = (page: readonly unknown[]) => (params.get('envelope') === 'results' ? { results: page } : page);
     let page: readonly { id: number }[];

@@ -3,12 +3,14 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 // One import per processor file; keep the list sorted by type.
 // <processor-imports>
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
+import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 // </processor-imports>
 
 /** Every processor type Sluice ships, keyed by its NiFi-style type name. */
 export const processorCatalogue: readonly ProcessorDefinition[] = [
   // <processor-list>
   IntegratorLogin,
+  ReadErpData,
   // </processor-list>
 ];
 

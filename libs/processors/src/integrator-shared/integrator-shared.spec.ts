@@ -150,3 +150,15 @@ describe('logins against the simulators', () => {
     await expect(noCreds.send('GET', '/api/v1/products/')).rejects.toThrow('no Omnitron credentials are configured');
   });
 });
+
+describe('ERP dates', () => {
+  it('parses ISO and Integrator instants and formats them in a time zone', async () => {
+    const { parseInstant, formatInZone } = await import('./erp-date.util.js');
+    const a = parseInstant('2024-12-31T13:30:59.000001')!;
+    expect(formatInZone(a, 'UTC')).toBe('2024-12-31T13:30:59.000001');
+    expect(formatInZone(a, 'Europe/Istanbul')).toBe('2024-12-31T16:30:59.000001');
+    expect(formatInZone(parseInstant('2024-07-01T01:30:59.678Z')!, 'UTC')).toBe('2024-07-01T01:30:59.678000');
+    expect(formatInZone(parseInstant('2024-07-01T04:30:59+0300')!, 'UTC')).toBe('2024-07-01T01:30:59.000000');
+    expect(parseInstant('last tuesday')).toBeNull();
+  });
+});

@@ -1,0 +1,209 @@
+import { validateConfig } from '@sluice/flow-api';
+import { formatErpDate, startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IntegratorHarness } from '../integrator-shared/integrator-harness.testing.js';
+import { FetchHttpClient, integratorServices } from '../integrator-shared/integrator-services.testing.js';
+import { IntegratorLogin } from '../integrator-login/integrator-login.processor.js';
+import { ReadErpData } from './read-erp-data.processor.js';
+
+// The Stock Flow document's dynamic URL, verbatim.
+const SEED_URL = `\${http.query.string:isEmpty():not():
+    ifElse(
+        \${http.query.param.sku:isEmpty():not()
+            :ifElse(
+                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Barcodes', 'Value': '{SKU}'}]}")
+                    :replace("{SKU}", \${http.query.param.sku})                             
+                    :replace("{TOKEN}",\${token.erp})   
+                },
+                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")                             
+                    :replace("{MODIFIED_DATE}", \${http.query.param.modified_date__gt:replaceAll("(\\.\\d*)?Z?$","")})
+                    :replace("{TOKEN}",\${token.erp})
+                }            
+            )},
+        \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")
+        :replace("{MODIFIED_DATE}", \${last.request:replaceAll("(\\.\\d*)?Z?$","")})
+        :replace("{TOKEN}",\${token.erp})
+        }         
+    )
+}`;
+
+const NOW = Date.parse('2025-06-15T12:00:00Z');
+let erp: ErpSimHandle;
+let http: FetchHttpClient;
+
+beforeAll(async () => {
+  erp = await startErpSim({ generatedRows: 20, now: NOW });
+});
+afterAll(() => erp.close());
+beforeEach(() => {
+  erp.resetFaults();
+  http = new FetchHttpClient({ 'http://127.0.0.1:12345': erp.url });
+});
+
+const bearer = () => ({ 'erp.auth.header.name': 'Authorization', 'erp.auth.header.value': `Bearer ${erp.issueToken()}` });
+
+async function read(config: Record<string, string>, attributes: Record<string, string> = bearer(), services = integratorServices(http)) {
+  const h = new IntegratorHarness(ReadErpData, { 'Retry Backoff': '0 ms', ...config }, services);
+  h.enqueue('', attributes);
+  await h.run();
+  return h;
+}
+const ids = (h: IntegratorHarness) => h.transferred('success')[0]!.json().map((r: { id: number }) => r.id);
+const all = Array.from({ length: 25 }, (_, i) => i + 1);
+
+describe('ReadErpData pagination against the ERP simulator', () => {
+  it('offset: reads every page into one FlowFile and stops on the short page', async () => {
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '10' });
+    expect(h.transferred('success')).toHaveLength(1);
+    expect(ids(h)).toEqual(all);
+    const a = h.transferred('success')[0]!.attributes;
+    expect([a['erp.rows.read'], a['erp.pages.read'], a['mime.type']]).toEqual(['25', '3', 'application/json']);
+    expect((h.services as ReturnType<typeof integratorServices>).recorded.progress).toEqual([{ read: 10 }, { read: 20 }, { read: 25 }]);
+    expect(http.sent.map((r) => new URL(r.url).search)).toEqual(['?limit=10&offset=0', '?limit=10&offset=10', '?limit=10&offset=20']);
+  });
+
+  it('offset: an exact multiple ends on the empty page', async () => {
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '5' });
+    expect(ids(h)).toEqual(all);
+    expect(h.transferred('success')[0]!.attributes['erp.pages.read']).toBe('6');
+  });
+
+  it('seek: sends the id of the last row', async () => {
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'seek', 'Page Size': '10', 'Seek Marker Field': 'id', 'Seek Parameter': 'after' });
+    expect(ids(h)).toEqual(all);
+    expect(http.sent.map((r) => new URL(r.url).searchParams.get('after'))).toEqual([null, '10', '20']);
+  });
+
+  it('next: follows next URLs and reads rows under results', async () => {
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock?pagination=next`, Pagination: 'next', 'Page Size': '7', 'Results Path': '$.results' });
+    expect(ids(h)).toEqual(all);
+    expect(h.transferred('success')[0]!.attributes['erp.pages.read']).toBe('4');
+  });
+
+  it('next: sends a next token in the token parameter', async () => {
+    const h = await read({
+      'Endpoint URL': `${erp.url}/api/images`,
+      'Extra Params': '{"pagination": "next", "next_format": "token"}',
+      Pagination: 'next',
+      'Page Size': '10',
+      'Next Token Parameter': 'cursor',
+    });
+    expect(ids(h)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    expect(new URL(http.sent[1]!.url).searchParams.get('cursor')).toBeTruthy();
+  });
+
+  it('none: one request; rows found under results when the reply is an object', async () => {
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock?envelope=results` });
+    expect(ids(h)).toEqual(all);
+    expect(http.sent).toHaveLength(1);
+  });
+
+  it('stops at Max Pages and says so', async () => {
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '5', 'Max Pages': '2' });
+    const a = h.transferred('success')[0]!.attributes;
+    expect([a['erp.rows.read'], a['erp.max.pages.reached']]).toEqual(['10', 'true']);
+  });
+});
+
+describe("ReadErpData with the document's dynamic URL", () => {
+  const token = () => erp.issueToken();
+
+  it('queries by SKU when the trigger carries one', async () => {
+    const h = await read({ 'Endpoint URL': SEED_URL }, { 'http.query.string': 'sku=12345,12347', 'http.query.param.sku': '12345,12347', 'token.erp': token() });
+    expect(h.transferred('success')[0]!.json().map((r: { sku: string; stock: number }) => [r.sku, r.stock])).toEqual([['12345', 123], ['12347', 9]]);
+    expect(h.transferred('success')[0]!.attributes['erp.request.url']).toContain("'Name': 'Barcodes', 'Value': '12345,12347'");
+  });
+
+  it('queries by modified date, cutting the fraction and Z', async () => {
+    const since = new Date(NOW - 2.5 * 60_000).toISOString().replace('.000Z', '.678Z');
+    const h = await read({ 'Endpoint URL': SEED_URL }, { 'http.query.string': `modified_date__gt=${since}`, 'http.query.param.modified_date__gt': since, 'token.erp': token() });
+    expect(h.transferred('success')[0]!.attributes['erp.request.url']).toContain(`'Value': '${since.slice(0, 19)}'`);
+    expect(ids(h)).toEqual([24, 25]);
+  });
+
+  it('falls back to last.request on a scheduled run', async () => {
+    const last = formatErpDate(NOW - 3.5 * 60_000);
+    const h = await read({ 'Endpoint URL': SEED_URL }, { 'last.request': last, 'token.erp': token() });
+    expect(ids(h)).toEqual([23, 24, 25]);
+  });
+});
+
+describe('ReadErpData parameters', () => {
+  it('adds SKU, modified-date and stock-list parameters from trigger attributes', async () => {
+    const config = { 'Endpoint URL': `${erp.url}/api/stock`, 'SKU Key': 'sku', 'Modified Date Key': 'modified_date__gt', 'Stock List Key': 'stock_list', 'Stock List ID': '1' };
+    const bySku = await read(config, { ...bearer(), 'http.query.param.sku': '1234' });
+    expect(new URL(http.sent[0]!.url).search).toBe('?sku=1234&stock_list=1');
+    expect(ids(bySku)).toEqual([4]);
+    http.sent.length = 0;
+    const byLast = await read({ ...config, Timezone: 'Europe/Istanbul' }, { ...bearer(), 'last.request': '2025-06-15T11:56:30.000Z' });
+    expect(new URL(http.sent[0]!.url).searchParams.get('modified_date__gt')).toBe('2025-06-15T14:56:30.000000');
+    // 14:56:30 in Istanbul is 11:56:30 UTC, but the ERP reads a zoneless date as UTC: no rows are newer
+    expect(ids(byLast)).toEqual([]);
+  });
+
+  it('sends extra params as a JSON body on POST, with extra headers', async () => {
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'HTTP Method': 'POST', 'Extra Params': '{"sku": "${wanted}"}', 'Extra Headers': '{"X-Flow": "stock"}' }, { ...bearer(), wanted: '12346' });
+    expect(ids(h)).toEqual([2]);
+    const req = erp.state.requests.at(-1)!;
+    expect(JSON.parse(req.body)).toEqual({ sku: '12346' });
+    expect(req.headers['x-flow']).toBe('stock');
+  });
+
+  it('validates pagination settings only for the chosen style', () => {
+    expect(validateConfig(ReadErpData.descriptor, { 'Endpoint URL': SEED_URL })).toEqual([]);
+    expect(validateConfig(ReadErpData.descriptor, { 'Endpoint URL': 'x', Pagination: 'seek', 'Seek Parameter': '' }).map((r) => r.property)).toEqual(['Seek Parameter']);
+    expect(JSON.parse(JSON.stringify(ReadErpData.descriptor))).toEqual(ReadErpData.descriptor);
+  });
+});
+
+describe('ReadErpData failures, retries and re-login', () => {
+  it('retries 500s and succeeds', async () => {
+    erp.faults({ failNext: 2 });
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Retry Count': '2' });
+    expect(ids(h)).toEqual(all);
+  });
+
+  it('routes to failure with erp.error when retries run out', async () => {
+    erp.faults({ failNext: 5 });
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Retry Count': '1' });
+    const a = h.transferred('failure')[0]!.attributes;
+    expect(a['erp.error']).toBe('ERP answered 500 for page 1: injected failure');
+    expect(a['erp.http.status']).toBe('500');
+  });
+
+  it('routes a 401 without a cached login, a bad results path and a bad expression to failure', async () => {
+    const denied = await read({ 'Endpoint URL': `${erp.url}/api/stock` }, {});
+    expect(denied.transferred('failure')[0]!.attributes['erp.error']).toContain('ERP answered 401');
+    const path = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Results Path': '$.data' });
+    expect(path.transferred('failure')[0]!.attributes['erp.error']).toMatch(/^the ERP reply has no row array at '\$\.data'/);
+    const el = await read({ 'Endpoint URL': '${http.query.param.sku:noSuchFunction()}' });
+    expect(el.transferred('failure')[0]!.attributes['erp.error']).toMatch(/^Endpoint URL: /);
+  });
+
+  it('logs in again through the login step cache after a 401 and re-evaluates the URL with the new token', async () => {
+    const services = integratorServices(http);
+    const login = new IntegratorHarness(
+      IntegratorLogin,
+      { 'Omnitron Domain URL': 'http://omnitron.invalid', 'Omnitron Username': 'u', 'Omnitron Password': 'p', 'ERP Auth Type': 'jwt', 'ERP Login URL': `${erp.url}/auth/token`, 'ERP Username': 'erp-user', 'ERP Password': 'erp-pass' },
+      services,
+      false,
+    );
+    // No Omnitron here: put a token in the cache so only the ERP is contacted.
+    services.tokens.set('omnitron|http://omnitron.invalid|u', 'omni-token', null);
+    await login.run();
+    const attrs = login.transferred('success')[0]!.attributes;
+    const logins = erp.state.counters.logins;
+    erp.expireTokens();
+    const h = await read({ 'Endpoint URL': SEED_URL }, { ...attrs, 'http.query.string': 'sku=1234', 'http.query.param.sku': '1234' }, services);
+    const out = h.transferred('success')[0]!;
+    expect(out.json().map((r: { sku: string }) => r.sku)).toEqual(['1234']);
+    expect(erp.state.counters.logins).toBe(logins + 1);
+    expect(out.attributes['token.erp']).not.toBe(attrs['token.erp']);
+    expect(out.attributes['erp.auth.header.value']).toBe(`Bearer ${out.attributes['token.erp']}`);
+
+    erp.faults({ unauthorizedOnce: true });
+    const header = await read({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '10' }, out.attributes as Record<string, string>, services);
+    expect(ids(header)).toEqual(all);
+    expect(erp.state.counters.logins).toBe(logins + 2);
+  });
+});
