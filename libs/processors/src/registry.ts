@@ -4,6 +4,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 // <processor-imports>
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
+import { WriteOmnitronStock } from './write-omnitron-stock/write-omnitron-stock.processor.js';
 // </processor-imports>
 
 /** Every processor type Sluice ships, keyed by its NiFi-style type name. */
@@ -11,6 +12,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   // <processor-list>
   IntegratorLogin,
   ReadErpData,
+  WriteOmnitronStock,
   // </processor-list>
 ];
 

@@ -1,0 +1,64 @@
+import type { ProcessContext, PropertyDescriptor } from '@sluice/flow-api';
+import { IntegratorStepError } from './integrator-errors.js';
+import { omnitronRecipeFor, OmnitronClient } from './omnitron-client.js';
+import { retryPolicy } from './retry-properties.js';
+
+/** Domain and credential properties both Omnitron writers share. */
+export function omnitronProperties(group: string): PropertyDescriptor[] {
+  return [
+    {
+      name: 'Omnitron Domain URL', displayName: 'Domain URL', description: "Omnitron's domain URL; by default the one the login step used.",
+      type: 'string', default: '${omnitron.domain}', required: true, expressionScope: 'flowfile', group,
+    },
+    {
+      name: 'Omnitron Username', displayName: 'Omnitron Username', description: 'Used to log in again after a 401. Empty: the credentials the login step cached.',
+      type: 'string', expressionScope: 'environment', group,
+    },
+    { name: 'Omnitron Password', displayName: 'Omnitron Password', description: 'Password for that user.', type: 'string', sensitive: true, editor: 'password', group },
+  ];
+}
+
+/** An Omnitron client for one FlowFile: the login step's token, re-login with the configured or cached credentials. */
+export function omnitronClientFor(ctx: ProcessContext, attributes: Readonly<Record<string, string>>, flowFile: Parameters<ProcessContext['evaluateExpression']>[1]): OmnitronClient {
+  let domain: string;
+  try {
+    domain = (ctx.property('Omnitron Domain URL').evaluate(flowFile).asString() ?? '').trim().replace(/\/+$/, '');
+  } catch (e) {
+    throw new IntegratorStepError(`Omnitron Domain URL: ${(e as Error).message}`);
+  }
+  if (!/^https?:\/\/[^/]/i.test(domain)) throw new IntegratorStepError(`Omnitron Domain URL '${domain}' is not an http(s) URL (is omnitron.domain set by the login step?)`);
+  const username = ctx.property('Omnitron Username').evaluate().asString() || undefined;
+  const password = ctx.property('Omnitron Password').asString() || undefined;
+  const recipe = omnitronRecipeFor(ctx.services, domain, username, password, attributes['omnitron.auth.key'], null);
+  return new OmnitronClient(ctx.services, { domain, token: attributes['token.omnitron'], recipe, policy: retryPolicy(ctx) });
+}
+
+/** The Integrator's row-log wording for an Omnitron rejection. */
+export function omnitronRowMessage(error: string): string {
+  return /not found/i.test(error) && !/omnitron/i.test(error) ? `${error} in Omnitron` : error;
+}
+
+/** The FlowFile content as an array of rows; a single object counts as one row. */
+export function parseRowArray(text: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new IntegratorStepError(`content is not JSON: ${(e as Error).message}`);
+  }
+  if (Array.isArray(parsed)) return parsed;
+  if (parsed !== null && typeof parsed === 'object') return [parsed];
+  throw new IntegratorStepError('content must be a JSON array of rows');
+}
+
+/** Runs tasks with at most `limit` in flight, in order of start. */
+export async function runPooled<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await task(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}

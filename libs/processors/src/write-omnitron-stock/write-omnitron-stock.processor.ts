@@ -1,0 +1,159 @@
+import { defineProcessor, REL_FAILURE, REL_SUCCESS, type RowLog } from '@sluice/flow-api';
+import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
+import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
+import { omnitronClientFor, omnitronProperties, omnitronRowMessage, parseRowArray } from '../integrator-shared/omnitron-write.util.js';
+import { retryProperties } from '../integrator-shared/retry-properties.js';
+
+const WRITE = 'Write Data to Omnitron';
+const STEP = 'Write Data to Omnitron';
+const PATH = '/api/i1/product_stock/bulk_upsert/';
+
+/** One row as Omnitron's bulk upsert takes it, keys in the documented order. */
+export interface StockUpsertRow {
+  stock_list: string;
+  unit_type: string;
+  product_sku: string;
+  stock: number;
+  batch_id: string;
+}
+
+/**
+ * Maps a row to the bulk-upsert shape, or explains why it cannot be sent. `product_sku` may also come as
+ * `sku`; `stock_list` and `unit_type` fall back to the step's settings.
+ */
+export function toStockRow(row: unknown, defaults: { stockList?: string; unitType: string; batchId: string }): { row: StockUpsertRow } | { sku: string | null; error: string } {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return { sku: null, error: 'row is not a JSON object' };
+  const r = row as Record<string, unknown>;
+  const rawSku = r['product_sku'] ?? r['sku'];
+  const sku = typeof rawSku === 'string' || typeof rawSku === 'number' ? String(rawSku).trim() : '';
+  if (sku === '') return { sku: null, error: 'missing product_sku' };
+  const rawStock = r['stock'];
+  const stock = typeof rawStock === 'number' ? rawStock : typeof rawStock === 'string' && rawStock.trim() !== '' ? Number(rawStock.trim()) : Number.NaN;
+  if (!Number.isFinite(stock)) return { sku, error: `stock ${JSON.stringify(rawStock ?? null)} is not a number` };
+  const rawList = r['stock_list'];
+  const stockList = rawList === undefined || rawList === null || rawList === '' ? defaults.stockList : String(rawList);
+  if (!stockList) return { sku, error: 'missing stock_list (set Stock List ID)' };
+  const unitType = typeof r['unit_type'] === 'string' && r['unit_type'] !== '' ? (r['unit_type'] as string) : defaults.unitType;
+  return { row: { stock_list: stockList, unit_type: unitType, product_sku: sku, stock, batch_id: defaults.batchId } };
+}
+
+/** Per-row outcome from a bulk-upsert reply aligned with the rows sent; null when the reply has no per-row results. */
+function rowOutcomes(body: unknown, count: number): { ok: boolean; error?: string }[] | null {
+  const list = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as Record<string, unknown>)['results']) ? ((body as Record<string, unknown>)['results'] as unknown[]) : null;
+  if (!list || list.length !== count) return null;
+  return list.map((item) => {
+    const o = (item ?? {}) as Record<string, unknown>;
+    const error = o['error'] ?? o['errors'] ?? o['detail'];
+    const failed = o['status'] === 'error' || o['success'] === false || (error !== undefined && o['status'] !== 'success' && o['success'] !== true);
+    return failed ? { ok: false, error: typeof error === 'string' ? error : JSON.stringify(error ?? 'rejected') } : { ok: true };
+  });
+}
+
+export const WriteOmnitronStock = defineProcessor({
+  descriptor: {
+    type: 'WriteOmnitronStock',
+    version: 1,
+    displayName: 'Write Stock to Omnitron',
+    description: `Splits a JSON array of stock rows, maps them to {stock_list, unit_type, product_sku, stock, batch_id} and writes them in chunks to Omnitron's ${PATH}, logging every row.`,
+    category: 'integrator',
+    tags: ['integrator', 'omnitron', 'stock', 'bulk', 'outbound'],
+    properties: [
+      ...omnitronProperties(WRITE),
+      { name: 'Stock List ID', displayName: 'Omnitron Stock List ID', description: 'Stock list for rows that carry no stock_list.', type: 'string', expressionScope: 'flowfile', group: WRITE },
+      { name: 'Unit Type', displayName: 'Unit Type', description: 'unit_type for rows that carry none.', type: 'string', default: 'qty', group: WRITE },
+      { name: 'Batch Size', displayName: 'Batch Size', description: 'Rows per bulk upsert request.', type: 'integer', default: '1000', validators: [{ kind: 'range', min: 1, max: 10000 }], group: WRITE },
+      ...retryProperties(WRITE),
+    ],
+    relationships: [
+      { name: REL_SUCCESS.name, description: 'The input, with rows.written and rows.failed, once every chunk was attempted.' },
+      { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, login or transport failure); omnitron.error says why.' },
+    ],
+    inputRequirement: 'required',
+    sideEffects: true,
+    readsAttributes: [
+      { name: 'token.omnitron', description: 'Token from the login step.' },
+      { name: 'omnitron.domain', description: 'Domain from the login step (the default Domain URL).' },
+      { name: 'execution.id', description: 'Used as batch_id, so one execution writes one batch.' },
+    ],
+    writesAttributes: [
+      { name: 'rows.written', description: 'Rows Omnitron accepted.' },
+      { name: 'rows.failed', description: 'Rows not written (invalid or rejected).' },
+      { name: 'batch.id', description: 'The batch_id sent with every row.' },
+      { name: 'omnitron.error', description: 'Why the write failed as a whole.' },
+    ],
+  },
+
+  async onTrigger(ctx, session) {
+    let flowFile = session.get();
+    if (!flowFile) return;
+    const attrs = flowFile.attributes;
+    const batchId = attrs['batch.id'] || attrs['execution.id'] || ctx.services.randomUuid();
+    let written = 0;
+    let failed = 0;
+    let requestError: string | null = null;
+    try {
+      const input = parseRowArray(await session.readText(flowFile));
+      const client = omnitronClientFor(ctx, attrs, flowFile);
+      const stockList = ctx.property('Stock List ID').evaluate(flowFile).asString() || undefined;
+      const unitType = ctx.property('Unit Type').asString() || 'qty';
+      const batchSize = Math.max(1, ctx.property('Batch Size').asInteger() ?? 1000);
+
+      const valid: StockUpsertRow[] = [];
+      const rejected: RowLog[] = [];
+      for (const raw of input) {
+        const mapped = toStockRow(raw, { stockList, unitType, batchId });
+        if ('row' in mapped) valid.push(mapped.row);
+        else rejected.push({ sku: mapped.sku, status: 'failed', message: mapped.error, step: STEP });
+      }
+      if (rejected.length) {
+        failed += rejected.length;
+        ctx.services.executions.rows(flowFile, rejected);
+      }
+
+      for (let start = 0; start < valid.length; start += batchSize) {
+        const chunk = valid.slice(start, start + batchSize);
+        const logs: RowLog[] = [];
+        try {
+          const response = await client.send('POST', PATH, chunk);
+          if (response.status >= 200 && response.status < 300) {
+            const outcomes = rowOutcomes(responseJson(response, PATH), chunk.length);
+            chunk.forEach((row, i) => {
+              const o = outcomes?.[i] ?? { ok: true };
+              logs.push(
+                o.ok
+                  ? { sku: row.product_sku, status: 'success', message: `stock ${row.stock} written to stock list ${row.stock_list}`, step: STEP }
+                  : { sku: row.product_sku, status: 'failed', message: omnitronRowMessage(o.error ?? 'rejected'), step: STEP },
+              );
+            });
+          } else {
+            requestError = `Omnitron answered ${response.status}: ${errorReason(response)}`;
+            for (const row of chunk) logs.push({ sku: row.product_sku, status: 'failed', message: requestError, step: STEP });
+          }
+        } catch (e) {
+          if (!(e instanceof IntegratorStepError)) throw e;
+          requestError = e.message;
+          for (const row of chunk) logs.push({ sku: row.product_sku, status: 'failed', message: e.message, step: STEP });
+        }
+        for (const l of logs) {
+          if (l.status === 'success') written++;
+          else failed++;
+        }
+        ctx.services.executions.rows(flowFile, logs);
+        ctx.services.executions.progress(flowFile, { written, failed });
+      }
+    } catch (e) {
+      if (!(e instanceof IntegratorStepError)) throw e;
+      requestError = e.message;
+    }
+
+    const counts = { 'rows.written': String(written), 'rows.failed': String(failed), 'batch.id': batchId };
+    if (written === 0 && requestError !== null) {
+      ctx.log.error(`Write Stock to Omnitron failed: ${requestError}`);
+      session.transfer(session.putAllAttributes(flowFile, { ...counts, 'omnitron.error': requestError }), REL_FAILURE);
+      return;
+    }
+    if (requestError !== null) ctx.log.warn(`Write Stock to Omnitron: part of the rows failed: ${requestError}`);
+    flowFile = session.removeAttribute(flowFile, 'omnitron.error');
+    session.transfer(session.putAllAttributes(flowFile, counts), REL_SUCCESS);
+  },
+});
