@@ -5,6 +5,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { WriteOmnitronStock } from './write-omnitron-stock/write-omnitron-stock.processor.js';
+import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-images.processor.js';
 // </processor-imports>
 
 /** Every processor type Sluice ships, keyed by its NiFi-style type name. */
@@ -13,6 +14,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   IntegratorLogin,
   ReadErpData,
   WriteOmnitronStock,
+  WriteOmnitronImages,
   // </processor-list>
 ];
 

@@ -1,0 +1,107 @@
+import { validateConfig } from '@sluice/flow-api';
+import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IntegratorHarness } from '../integrator-shared/integrator-harness.testing.js';
+import { FetchHttpClient, integratorServices } from '../integrator-shared/integrator-services.testing.js';
+import { toImageItem, WriteOmnitronImages } from './write-omnitron-images.processor.js';
+
+const images = (template: string) => [1, 2, 3].map((order) => ({ url: `https://test.project.com.tr/${template}-${order}.jpg`, order }));
+// The Image Flow document's outbound payload.
+const SEED_PAYLOAD = [
+  { product_sku: '1234', images: images('test_template') },
+  { product_sku: '12345', images: images('test_template2') },
+  { product_sku: '123456', images: images('test_template3') },
+];
+
+let omni: OmnitronSimHandle;
+let http: FetchHttpClient;
+beforeAll(async () => {
+  omni = await startOmnitronSim({ generatedProducts: 10 });
+});
+afterAll(() => omni.close());
+beforeEach(() => {
+  omni.resetFaults();
+  omni.state.images.clear();
+  http = new FetchHttpClient();
+});
+
+const loggedIn = () => ({ 'token.omnitron': omni.issueToken(), 'omnitron.domain': omni.url });
+
+async function write(items: unknown, config: Record<string, string> = {}, attributes: Record<string, string> = loggedIn()) {
+  const services = integratorServices(http);
+  const h = new IntegratorHarness(WriteOmnitronImages, { 'Retry Backoff': '0 ms', ...config }, services);
+  h.enqueue(items, attributes);
+  await h.run();
+  return { h, services, logs: Object.fromEntries(services.recorded.rows.map((r) => [r.sku ?? '(none)', `${r.status}: ${r.message}`])) };
+}
+
+describe('toImageItem', () => {
+  it('reads SKU or base code items and numbers missing orders', () => {
+    expect(toImageItem({ sku: 'A', images: [{ url: 'https://x/1.jpg' }, { url: 'https://x/2.jpg', order: '5' }] }, '{sku}')).toEqual({
+      key: 'A',
+      images: [{ url: 'https://x/1.jpg', order: 1 }, { url: 'https://x/2.jpg', order: 5 }],
+    });
+    expect(toImageItem({ product_sku: 'A', base_code: 'B', images: [{ url: 'u' }] }, '{base_code}')).toMatchObject({ key: 'B' });
+    expect(toImageItem({ images: [] }, '{sku}')).toEqual({ key: null, error: 'missing product_sku' });
+    expect(toImageItem({ sku: 'A', images: [] }, '{sku}')).toEqual({ key: 'A', error: 'images must be a non-empty array' });
+    expect(toImageItem({ sku: 'A', images: [{ url: 'u', order: 1.5 }] }, '{sku}')).toEqual({ key: 'A', error: 'images[0].order 1.5 is not a whole number' });
+  });
+});
+
+describe('WriteOmnitronImages against the Omnitron simulator', () => {
+  it('posts the documented payload per product and logs each', async () => {
+    const { h, logs } = await write(SEED_PAYLOAD);
+    expect(http.sent.map((r) => JSON.parse(r.body as string))).toEqual(expect.arrayContaining(SEED_PAYLOAD));
+    expect(omni.state.images.get('12345')).toEqual(images('test_template2'));
+    const a = h.transferred('success')[0]!.attributes;
+    expect([a['rows.written'], a['rows.failed'], a['images.written']]).toEqual(['3', '0', '9']);
+    expect(logs['1234']).toBe('success: 3 images written');
+  });
+
+  it('logs unknown SKUs and invalid items as failed rows', async () => {
+    const { h, logs } = await write([{ product_sku: 'NOPE', images: images('x') }, { product_sku: '12347', images: 'none' }, ...SEED_PAYLOAD.slice(0, 1)]);
+    expect(logs).toEqual({
+      NOPE: 'failed: product not found in Omnitron',
+      '12347': 'failed: images must be a non-empty array',
+      '1234': 'success: 3 images written',
+    });
+    expect(h.transferred('success')[0]!.attributes['rows.failed']).toBe('2');
+  });
+
+  it('{base_code}: assigns the images to every product with the base code', async () => {
+    const { h, logs } = await write([{ product_sku: 'test_template', images: images('test_template') }, { base_code: 'NO-SUCH-BASE', images: images('y') }], {
+      'Filename Template': '{base_code}',
+    });
+    expect(omni.state.images.get('1234')).toEqual(images('test_template'));
+    expect(omni.state.images.get('test_template')).toEqual(images('test_template'));
+    expect(logs).toEqual({
+      '1234': 'success: 3 images written (base code test_template)',
+      test_template: 'success: 3 images written (base code test_template)',
+      'NO-SUCH-BASE': 'failed: no product with base code NO-SUCH-BASE in Omnitron',
+    });
+    expect(h.transferred('success')[0]!.attributes['rows.written']).toBe('2');
+  });
+
+  it('retries 500s, and fails as a whole when nothing could be written', async () => {
+    omni.faults({ failNext: 2 });
+    const ok = await write(SEED_PAYLOAD.slice(0, 1), { 'Retry Count': '2' });
+    expect(ok.h.transferred('success')[0]!.attributes['rows.written']).toBe('1');
+    omni.faults({ failNext: 100 });
+    const bad = await write(SEED_PAYLOAD, { 'Retry Count': '1', Concurrency: '1' });
+    expect(bad.h.transferred('failure')[0]!.attributes['omnitron.error']).toBe('Omnitron answered 500: injected failure');
+    expect(Object.values(bad.logs).every((l) => l.startsWith('failed: Omnitron answered 500'))).toBe(true);
+  });
+
+  it('logs in again after a 401 with the configured credentials', async () => {
+    omni.faults({ unauthorizedOnce: true });
+    const { h } = await write(SEED_PAYLOAD, { 'Omnitron Username': 'integrator', 'Omnitron Password': 'integrator-pass', Concurrency: '3' });
+    expect(h.transferred('success')[0]!.attributes['rows.written']).toBe('3');
+    expect(omni.state.requests.filter((r) => r.path === '/api/v1/auth/login/').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('has a valid, serializable descriptor', () => {
+    expect(validateConfig(WriteOmnitronImages.descriptor, {})).toEqual([]);
+    expect(validateConfig(WriteOmnitronImages.descriptor, { 'Filename Template': '{colour}' })[0]!.property).toBe('Filename Template');
+    expect(JSON.parse(JSON.stringify(WriteOmnitronImages.descriptor))).toEqual(WriteOmnitronImages.descriptor);
+  });
+});
