@@ -171,6 +171,14 @@ describe('ReadErpData failures, retries and re-login', () => {
     expect(a['erp.http.status']).toBe('500');
   });
 
+  it('retries a timed-out request and names the timeout when retries run out', async () => {
+    erp.faults({ delayMs: 150 });
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Retry Count': '1', 'Request Timeout': '30 millis' });
+    erp.resetFaults();
+    expect(h.transferred('failure')[0]!.attributes['erp.error']).toBe(`GET ${erp.url}/api/stock failed after 2 attempts: timed out after 30 ms`);
+    expect(http.sent).toHaveLength(2);
+  });
+
   it('routes a 401 without a cached login, a bad results path and a bad expression to failure', async () => {
     const denied = await read({ 'Endpoint URL': `${erp.url}/api/stock` }, {});
     expect(denied.transferred('failure')[0]!.attributes['erp.error']).toContain('ERP answered 401');
