@@ -1,18 +1,19 @@
 /** shift (Shiftr): walk input and spec together; every matching leaf writes its data to its output paths. */
 import { JoltSpecError } from './errors.js';
-import { getOwn, hasKey, isObject, parseIndex, setOwn, type JsonObject } from './json.js';
+import { getOwn, hasKey, isObject, JavaDouble, parseIndex, setOwn, type JsonObject } from './json.js';
 import {
   ampCanonical, classifyKey, coerceKey, compileStar, evalAmp, parseAmp, parseRef, parseTranspose, readPath,
   removeEscapedChars, removeEscapes, scalarKey, splitDotPath, starCount, Walk,
   type AmpTemplate, type LookupSeg, type Ref, type StarMatcher, type Transpose,
 } from './path.js';
 import { Coverage, DESCEND, LEAF, type SpecNodeInfo } from './report.js';
+import { generateShift } from './shift-codegen.js';
 
 // ---------------------------------------------------------------- output paths
 
 const APPEND = -1;
 
-type OutSeg =
+export type OutSeg =
   | { readonly k: 'key'; readonly key: string }
   | { readonly k: 'amp'; readonly t: AmpTemplate }
   | { readonly k: 'tkey'; readonly tp: Transpose }
@@ -22,7 +23,7 @@ type OutSeg =
   | { readonly k: 'idxHash'; readonly up: number }
   | { readonly k: 'idxT'; readonly tp: Transpose };
 
-class OutPath {
+export class OutPath {
   readonly keys: (string | number)[];
   readonly isStatic: boolean;
   constructor(readonly segs: readonly OutSeg[]) {
@@ -181,7 +182,7 @@ type Matcher = (key: string, walk: Walk) => string[] | null;
 
 interface Ctx { readonly out: JsonObject; readonly cov: Coverage | null }
 
-abstract class Child implements SpecNodeInfo {
+export abstract class Child implements SpecNodeInfo {
   children: Child[] = [];
   constructor(readonly specPath: string, readonly canonical: string, readonly kind: string, readonly match: Matcher) {}
   /** Regular child: offered one input key; true when it matched. */
@@ -214,7 +215,7 @@ function matcherFor(kind: string, text: string, where: string): { match: Matcher
   }
 }
 
-class Leaf extends Child {
+export class Leaf extends Child {
   constructor(specPath: string, canonical: string, kind: string, match: Matcher, readonly outs: readonly OutPath[]) {
     super(specPath, canonical, kind, match);
   }
@@ -243,9 +244,9 @@ class Leaf extends Child {
   }
 }
 
-type SpecialKind = { k: 'at' } | { k: 'dollar'; ref: Ref } | { k: 'hash'; text: string } | { k: 'transpose'; tp: Transpose };
+export type SpecialKind = { k: 'at' } | { k: 'dollar'; ref: Ref } | { k: 'hash'; text: string } | { k: 'transpose'; tp: Transpose };
 
-class SpecialLeaf extends Child {
+export class SpecialLeaf extends Child {
   constructor(specPath: string, canonical: string, readonly sk: SpecialKind, readonly outs: readonly OutPath[]) {
     super(specPath, canonical, sk.k, () => null);
   }
@@ -298,14 +299,15 @@ function readTraced(tp: Transpose, walk: Walk, cov: Coverage | null, how: number
   return v;
 }
 
-const enum Strategy { Literals, Computed, Conflict, LiteralsThenComputed }
+export const Strategy = { Literals: 0, Computed: 1, Conflict: 2, LiteralsThenComputed: 3 } as const;
+export type Strategy = (typeof Strategy)[keyof typeof Strategy];
 
-class Composite extends Child {
+export class Composite extends Child {
   specials: Child[] = [];
   literals = new Map<string, Child>();
   literalList: Child[] = [];
   computed: Child[] = [];
-  strategy = Strategy.Literals;
+  strategy: Strategy = Strategy.Literals;
   transpose: Transpose | null = null;
   hashText: string | null = null;
 
@@ -347,7 +349,7 @@ class Composite extends Child {
     const specials = this.specials;
     for (let i = 0; i < specials.length; i++) specials[i]!.special(walk, ctx);
     if (data === null || data === undefined) return;
-    if (typeof data !== 'object') {
+    if (typeof data !== 'object' || data instanceof JavaDouble) {
       this.offerScalar(scalarKey(data), walk, ctx);
       return;
     }
@@ -568,10 +570,12 @@ export function compileShift(spec: unknown, where: string): CompiledOperation {
   if (!isObject(spec)) throw new JoltSpecError(where, `shift spec must be an object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`);
   const root = new Composite(where, 'root', 'root', () => ROOT_SUB);
   buildComposite(spec, root, where);
+  const fast = generateShift(root);
   return {
     specRoot: root,
     reportsInput: true,
     run(input: unknown, _context: unknown, cov: Coverage | null): unknown {
+      if (fast !== null && cov === null) return fast(input);
       const walk = new Walk();
       walk.push(input, ROOT_SUB);
       walk.push(input, ROOT_SUB);

@@ -1,0 +1,319 @@
+/**
+ * Specialized JavaScript for a validated shift spec. The generated source is built only from our own AST: every
+ * user string (keys, literal output segments, star patterns) reaches it as an element of a constants array `K`,
+ * referenced by index, never spliced into the source text. Specs outside the supported subset (transpose, `#`
+ * composites, `[#N]`, data-derived output keys, `&` input keys) return null and run on the interpreter instead.
+ */
+import { JoltTransformError } from './errors.js';
+import { isObject, JavaDouble, parseIndex, setOwn, type JsonObject } from './json.js';
+import { compileStar, scalarKey, type AmpTemplate, type Ref } from './path.js';
+import { Composite, Leaf, SpecialLeaf, Strategy, type Child, type OutPath } from './shift.js';
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+// ---------------------------------------------------------------- runtime helpers (same rules as writeOut)
+
+function newContainer(arr: boolean): JsonObject | unknown[] {
+  return arr ? [] : {};
+}
+
+function fits(child: unknown, arr: boolean): boolean {
+  return arr ? Array.isArray(child) : isObject(child);
+}
+
+// Each helper receives a container the previous step already checked for the kind it needs.
+function sk(c: JsonObject, k: string, arr: boolean): unknown {
+  let child = hasOwn.call(c, k) ? c[k] : undefined;
+  if (child === undefined || child === null) {
+    child = newContainer(arr);
+    setOwn(c, k, child);
+    return child;
+  }
+  return fits(child, arr) ? child : undefined;
+}
+
+function fk(c: JsonObject, k: string, v: unknown): void {
+  const e = hasOwn.call(c, k) ? c[k] : undefined;
+  if (e === undefined || e === null) setOwn(c, k, v);
+  else if (Array.isArray(e)) e.push(v);
+  else setOwn(c, k, [e, v]);
+}
+
+function fi(c: unknown[], i: number, v: unknown): void {
+  if (i >= c.length) {
+    while (c.length < i) c.push(null);
+    c.push(v);
+    return;
+  }
+  const e = c[i];
+  if (e === undefined || e === null) c[i] = v;
+  else if (Array.isArray(e)) e.push(v);
+  else c[i] = [e, v];
+}
+
+function cap(m: string[] | null, key: string, idx: number): string {
+  if (m === null || idx >= m.length) {
+    throw new JoltTransformError(`reference asks for capture ${idx}, but the key "${key}" has ${m ? m.length - 1 : 0}`);
+  }
+  return m[idx]!;
+}
+
+function refErr(up: number): never {
+  throw new JoltTransformError(`reference goes ${up} levels up, past the top of the walked path`);
+}
+
+const helpers = { hasOwn, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr };
+
+// ---------------------------------------------------------------- eligibility
+
+function eligible(c: Child): boolean {
+  if (c instanceof Composite) {
+    if (c.transpose || c.hashText !== null) return false;
+    if (c.computed.some((x) => x.kind !== 'starAll' && x.kind !== 'star')) return false;
+    return [...c.specials, ...c.literalList, ...c.computed].every(eligible);
+  }
+  if (c instanceof SpecialLeaf) return c.sk.k !== 'transpose' && c.outs.every(pathEligible);
+  if (c instanceof Leaf) return c.outs.every(pathEligible);
+  return false;
+}
+
+function pathEligible(p: OutPath): boolean {
+  return p.segs.every((s) => s.k === 'key' || s.k === 'amp' || s.k === 'append' || s.k === 'idx' || s.k === 'idxAmp');
+}
+
+// ---------------------------------------------------------------- generation
+
+class Gen {
+  readonly K: unknown[] = [];
+  readonly fns: string[] = [];
+  /** Levels whose key text some generated code reads. */
+  readonly strLevels = new Set<number>();
+  /** Levels whose key, index or captures some generated code reads. */
+  readonly readLevels = new Set<number>();
+  private readonly fnOf = new Map<Composite, string>();
+  /** Ancestor levels a composite's generated function reads (so callers keep recording them). */
+  private readonly levelsReadBy = new Map<Composite, Set<number>>();
+  private readonly levelsStrBy = new Map<Composite, Set<number>>();
+  private labels = 0;
+  private fnCount = 0;
+
+  konst(v: unknown): string {
+    let i = this.K.indexOf(v);
+    if (i < 0 || typeof v === 'object') {
+      i = this.K.length;
+      this.K.push(v);
+    }
+    return `K[${i}]`;
+  }
+
+  /** Key text of `&(N,M)` seen from level `level`. */
+  refStr(level: number, r: Ref): string {
+    const t = level - r.up;
+    if (t < 0) return `refErr(${r.up})`;
+    this.strLevels.add(t);
+    this.readLevels.add(t);
+    return r.m === 0 ? `ks[${t}]` : `cap(ms[${t}], ks[${t}], ${r.m})`;
+  }
+
+  refIndex(level: number, r: Ref): string {
+    const t = level - r.up;
+    if (t < 0) return `refErr(${r.up})`;
+    this.readLevels.add(t);
+    if (r.m === 0) return `(ns[${t}] >= 0 ? ns[${t}] : parseIndex(ks[${t}]))`;
+    this.strLevels.add(t);
+    return `parseIndex(cap(ms[${t}], ks[${t}], ${r.m}))`;
+  }
+
+  amp(level: number, t: AmpTemplate): string {
+    return t.map((p) => (typeof p === 'string' ? this.konst(p) : this.refStr(level, p))).join(' + ') || '""';
+  }
+
+  /**
+   * Writes `v` along every output path; `level` is the pushed leaf level. Steps are inlined so every property access
+   * site sees one key (a monomorphic inline cache); keys that Object.prototype also has go through own-key helpers.
+   */
+  writes(outs: readonly OutPath[], level: number): string {
+    let code = '';
+    for (const p of outs) {
+      const label = `w${this.labels++}`;
+      const segs = p.segs;
+      let body = '';
+      segs.forEach((s, i) => {
+        if (i === 0) {
+          // The output root lives in the variable r instead of a holder object.
+          if (segs.length === 1) body += 'if (r === undefined || r === null) r = v; else if (Array.isArray(r)) r.push(v); else r = [r, v];\n';
+          else {
+            const arr = ['append', 'idx', 'idxAmp'].includes(segs[1]!.k);
+            body += `let c1 = r; if (c1 === undefined || c1 === null) { c1 = ${arr ? '[]' : '{}'}; r = c1; } else if (!(${arr ? 'Array.isArray(c1)' : 'isObject(c1)'})) break ${label};\n`;
+          }
+          return;
+        }
+        const last = i === segs.length - 1;
+        const nextArr = !last && ['append', 'idx', 'idxAmp'].includes(segs[i + 1]!.k);
+        const make = nextArr ? '[]' : '{}';
+        const fit = nextArr ? `Array.isArray(c${i + 1})` : `isObject(c${i + 1})`;
+        const cur = `c${i}`;
+        const nxt = `c${i + 1}`;
+        if (s.k === 'key' && !(s.key in Object.prototype)) {
+          const k = this.konst(s.key);
+          if (last) body += `{ const e = ${cur}[${k}]; if (e === undefined || e === null) ${cur}[${k}] = v; else if (Array.isArray(e)) e.push(v); else ${cur}[${k}] = [e, v]; }\n`;
+          else body += `let ${nxt} = ${cur}[${k}]; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; ${cur}[${k}] = ${nxt}; } else if (!(${fit})) break ${label};\n`;
+        } else if (s.k === 'key' || s.k === 'amp') {
+          const k = s.k === 'key' ? this.konst(s.key) : `(${this.amp(level, s.t)})`;
+          if (last) body += `fk(${cur}, ${k}, v);\n`;
+          else body += `const ${nxt} = sk(${cur}, ${k}, ${nextArr}); if (${nxt} === undefined) break ${label};\n`;
+        } else if (s.k === 'append') {
+          if (last) body += `${cur}.push(v);\n`;
+          else body += `const ${nxt} = ${make}; ${cur}.push(${nxt});\n`;
+        } else if (s.k === 'idx' || s.k === 'idxAmp') {
+          let idx = String((s as { i: number }).i);
+          if (s.k === 'idxAmp') {
+            body += `const i${i} = ${this.refIndex(level, s.t[0] as Ref)}; if (i${i} < 0) break ${label};\n`;
+            idx = `i${i}`;
+          }
+          if (last) body += `fi(${cur}, ${idx}, v);\n`;
+          else {
+            body += `let ${nxt} = ${idx} < ${cur}.length ? ${cur}[${idx}] : undefined; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; while (${cur}.length < ${idx}) ${cur}.push(null); ${cur}[${idx}] = ${nxt}; } else if (!(${fit})) break ${label};\n`;
+          }
+        } else throw new Error('unsupported segment');
+      });
+      code += `${label}: {\n${body}}\n`;
+    }
+    return code;
+  }
+
+  /** Code applying child `c` (level `level`) to a matched key; the level is recorded only if something reads it. */
+  applyChild(c: Child, level: number, kExpr: string, nExpr: string, mExpr: string, vExpr: string): string {
+    const had = this.readLevels.has(level);
+    this.readLevels.delete(level);
+    const body = c instanceof Composite ? `${this.composite(c, level)}(${vExpr});\n` : `{ const v = ${vExpr};\n${this.writes((c as Leaf).outs, level)}}\n`;
+    const store = this.readLevels.has(level) ? `ks[${level}] = ${kExpr}; ns[${level}] = ${nExpr}; ms[${level}] = ${mExpr};\n` : '';
+    if (had) this.readLevels.add(level);
+    return store + body;
+  }
+
+  /** Tries the computed children in order on key `k` (string), index `n`, value `v`. */
+  computedChain(node: Composite, level: number, vExpr: string): string {
+    const label = `m${this.labels++}`;
+    let code = `${label}: {\n`;
+    for (const c of node.computed) {
+      if (c.kind === 'starAll') {
+        code += `{ ${this.applyChild(c, level, 'k', 'n', 'null', vExpr)} break ${label}; }\n`;
+        break;
+      }
+      const m = this.konst(compileStar(c.canonical));
+      code += `{ const mm = ${m}(k); if (mm !== null) { ${this.applyChild(c, level, 'k', 'n', 'mm', vExpr)} break ${label}; } }\n`;
+    }
+    return `${code}}\n`;
+  }
+
+  literalSwitch(node: Composite, level: number, vExpr: string, fallback: string): string {
+    let code = 'switch (k) {\n';
+    for (const c of node.literalList) {
+      code += `case ${this.konst(c.canonical)}: { ${this.applyChild(c, level, 'k', 'n', 'null', vExpr)} break; }\n`;
+    }
+    return `${code}default: {\n${fallback}}\n}\n`;
+  }
+
+  /** Emits the function for composite `node` whose own key sits at `level`; returns its name. */
+  composite(node: Composite, level: number): string {
+    const known = this.fnOf.get(node);
+    if (known !== undefined) {
+      for (const l of this.levelsReadBy.get(node) ?? []) this.readLevels.add(l);
+      for (const l of this.levelsStrBy.get(node) ?? []) this.strLevels.add(l);
+      return known;
+    }
+    const name = `c${this.fnCount++}`;
+    this.fnOf.set(node, name);
+    const before = new Set(this.readLevels);
+    const beforeStr = new Set(this.strLevels);
+    this.readLevels.clear();
+    this.strLevels.clear();
+    const child = level + 1;
+    let code = `function ${name}(d) {\n`;
+    for (const sp of node.specials) {
+      const s = sp as SpecialLeaf;
+      if (s.sk.k === 'at') {
+        this.readLevels.add(level);
+        this.strLevels.add(level);
+        code += `ks[${child}] = ks[${level}]; ns[${child}] = ns[${level}]; ms[${child}] = ms[${level}];\n{ const v = d;\n${this.writes(s.outs, child)}}\n`;
+      } else if (s.sk.k === 'dollar') {
+        code += `{ const v = ${this.refStr(level, s.sk.ref)};\nks[${child}] = v; ns[${child}] = -1; ms[${child}] = null;\n${this.writes(s.outs, child)}}\n`;
+      } else if (s.sk.k === 'hash') {
+        code += `{ const v = ${this.konst(s.sk.text)};\nks[${child}] = v; ns[${child}] = -1; ms[${child}] = null;\n${this.writes(s.outs, child)}}\n`;
+      }
+    }
+    code += 'if (d === null || d === undefined) return;\n';
+    const hasLits = node.literalList.length > 0;
+    const hasComp = node.computed.length > 0;
+    // Scalars offer their text as a key with no value.
+    code += "if (typeof d !== 'object' || d instanceof JavaDouble) {\nconst k = scalarKey(d); const n = -1;\n";
+    if (hasLits) code += this.literalSwitch(node, child, 'null', node.strategy === Strategy.Literals ? '' : this.computedChain(node, child, 'null'));
+    else code += this.computedChain(node, child, 'null');
+    code += 'return;\n}\n';
+
+    // Arrays: element indexes are the keys.
+    code += 'if (Array.isArray(d)) {\n';
+    if (hasLits && (node.strategy === Strategy.Literals || node.strategy === Strategy.LiteralsThenComputed)) {
+      for (const c of node.literalList) {
+        const idx = parseIndex(c.canonical);
+        if (idx >= 0) code += `if (${idx} < d.length) { ${this.applyChild(c, child, this.konst(c.canonical), String(idx), 'null', `d[${idx}]`)} }\n`;
+      }
+    }
+    if (hasComp) {
+      this.strLevels.delete(child);
+      const body = node.strategy === Strategy.Conflict ? this.literalSwitch(node, child, 'e', this.computedChain(node, child, 'e')) : this.computedChain(node, child, 'e');
+      // The index's text is built only when a key pattern or some reference reads it.
+      const needStr = node.strategy === Strategy.Conflict || node.computed.some((c) => c.kind !== 'starAll') || this.strLevels.has(child);
+      code += `for (let n = 0; n < d.length; n++) {\nconst k = ${needStr ? 'String(n)' : 'null'}; const e = d[n];\n${body}}\n`;
+    }
+    code += 'return;\n}\n';
+    // Objects.
+    code += 'if (!isObject(d)) return;\n';
+    if (hasLits && (node.strategy === Strategy.Literals || node.strategy === Strategy.LiteralsThenComputed)) {
+      for (const c of node.literalList) {
+        const k = this.konst(c.canonical);
+        if (c.canonical in Object.prototype) code += `if (hasOwn.call(d, ${k})) { ${this.applyChild(c, child, k, '-1', 'null', `d[${k}]`)} }\n`;
+        else code += `{ const x = d[${k}]; if (x !== undefined) { ${this.applyChild(c, child, k, '-1', 'null', 'x')} } }\n`;
+      }
+    }
+    if (hasComp) {
+      code += 'const keys = Object.keys(d);\nfor (let j = 0; j < keys.length; j++) {\nconst k = keys[j]; const n = -1; const e = d[k];\n';
+      code += node.strategy === Strategy.Conflict ? this.literalSwitch(node, child, 'e', this.computedChain(node, child, 'e')) : this.computedChain(node, child, 'e');
+      code += '}\n';
+    }
+    code += '}\n';
+    this.fns.push(code);
+    const mine = new Set([...this.readLevels].filter((l) => l <= level));
+    const mineStr = new Set([...this.strLevels].filter((l) => l <= level));
+    this.levelsReadBy.set(node, mine);
+    this.levelsStrBy.set(node, mineStr);
+    for (const l of before) this.readLevels.add(l);
+    for (const l of mine) this.readLevels.add(l);
+    for (const l of beforeStr) this.strLevels.add(l);
+    for (const l of mineStr) this.strLevels.add(l);
+    return name;
+  }
+}
+
+export type ShiftRunner = (input: unknown) => unknown;
+
+export function generateShift(root: Composite): ShiftRunner | null {
+  if (!eligible(root)) return null;
+  const g = new Gen();
+  const rootFn = g.composite(root, 1);
+  const source = `"use strict";
+const { hasOwn, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr } = H;
+let ks, ns, ms, r;
+${g.fns.join('\n')}
+return function run(input) {
+  ks = ['root', 'root']; ns = [-1, -1]; ms = [null, null]; r = undefined;
+  ${rootFn}(input);
+  const out = r;
+  r = undefined;
+  return out === undefined ? null : out;
+};`;
+  // Source is generated from the validated spec tree only; user text is passed in K.
+  const factory = new Function('K', 'H', source) as (K: unknown[], H: typeof helpers) => ShiftRunner;
+  return factory(g.K, helpers);
+}
