@@ -128,6 +128,20 @@ describe("ReadErpData with the document's dynamic URL", () => {
   });
 });
 
+describe("ReadErpData with the Image Flow's dynamic URL", () => {
+  it('reads image rows from an ERP whose service answers images', async () => {
+    const images = await startErpSim({ generatedRows: 0, serviceResource: 'images' });
+    try {
+      const client = new FetchHttpClient({ 'http://127.0.0.1:12345': images.url });
+      const h = await read({ 'Endpoint URL': SEED_URL }, { 'http.query.string': 'sku=1234', 'http.query.param.sku': '1234', 'token.erp': images.issueToken() }, integratorServices(client));
+      const [row] = h.transferred('success')[0]!.json();
+      expect(row).toMatchObject({ sku: '1234', base_code: 'test_template', images: [{ url: 'https://test.project.com.tr/test_template-1.jpg', order: 1 }, {}, {}] });
+    } finally {
+      await images.close();
+    }
+  });
+});
+
 describe('ReadErpData parameters', () => {
   it('adds SKU, modified-date and stock-list parameters from trigger attributes', async () => {
     const config = { 'Endpoint URL': `${erp.url}/api/stock`, 'SKU Key': 'sku', 'Modified Date Key': 'modified_date__gt', 'Stock List Key': 'stock_list', 'Stock List ID': '1' };
