@@ -110,6 +110,18 @@ export const IntegratorLogin = defineProcessor({
     defaultSchedule: { strategy: 'timer', period: '5 mins' },
   },
 
+  validate(config) {
+    const type = config['ERP Auth Type'] ?? 'none';
+    const has = (name: string) => (config[name] ?? '') !== '';
+    if (type === 'jwt' && !has('ERP Login Body') && !has('ERP Username')) {
+      return [{ property: 'ERP Login Body', message: 'A JWT login needs a login body or an ERP username', code: 'required' }];
+    }
+    if ((type === 'basic' || type === 'oauth2-password') && !has('ERP Username')) {
+      return [{ property: 'ERP Username', message: `ERP Username is required for ${type === 'basic' ? 'Basic' : 'the OAuth2 password grant'}`, code: 'required' }];
+    }
+    return [];
+  },
+
   async onTrigger(ctx, session) {
     let flowFile = session.get();
     if (!flowFile) {

@@ -1,4 +1,4 @@
-import { validateConfig } from '@sluice/flow-api';
+import { validateConfig, validateProcessor } from '@sluice/flow-api';
 import { startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,9 @@ describe('IntegratorLogin', () => {
     const missing = validateConfig(d, { ...omnitron(), 'ERP Auth Type': 'oauth2-client-credentials' }).map((r) => r.property);
     expect(missing).toEqual(['ERP Login URL', 'ERP Client ID']);
     expect(validateConfig(d, { ...omnitron(), 'Omnitron Domain URL': 'not a url' })[0]!.message).toContain('not a valid URL');
+    expect(validateProcessor(IntegratorLogin, { ...omnitron(), 'ERP Auth Type': 'jwt', 'ERP Login URL': 'http://erp/auth' })[0]!.property).toBe('ERP Login Body');
+    expect(validateProcessor(IntegratorLogin, { ...omnitron(), 'ERP Auth Type': 'basic' })[0]!.message).toBe('ERP Username is required for Basic');
+    expect(validateProcessor(IntegratorLogin, { ...omnitron(), 'ERP Auth Type': 'basic', 'ERP Username': 'u' })).toEqual([]);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
   });
 });
