@@ -14,6 +14,11 @@ export type CustomFunction = (...args: unknown[]) => unknown;
 export interface CompileOptions {
   /** Extra modify functions, called with the evaluated arguments; returning `undefined` means "no value". */
   readonly customFunctions?: Record<string, CustomFunction>;
+  /**
+   * Modify functions that return a Java double (`divide`, `toDouble`, `avg`, ...) give `JavaDouble` for integral
+   * values, so `stringifyJson` writes `4.0` as Jolt does. Off by default: results are plain numbers.
+   */
+  readonly javaDoubles?: boolean;
 }
 
 export interface CompiledChain {
@@ -40,9 +45,9 @@ registerOperation('shift', 'com.bazaarvoice.jolt.Shiftr', true, (spec, where) =>
 registerOperation('sort', 'com.bazaarvoice.jolt.Sortr', false, () => compileSort());
 registerOperation('default', 'com.bazaarvoice.jolt.Defaultr', true, (spec, where) => compileDefault(spec, where));
 registerOperation('remove', 'com.bazaarvoice.jolt.Removr', true, (spec, where) => compileRemove(spec, where));
-registerOperation('modify-overwrite-beta', 'com.bazaarvoice.jolt.Modifier$Overwritr', true, (spec, where, o) => compileModify(spec, where, 'overwrite', customOf(o)));
-registerOperation('modify-default-beta', 'com.bazaarvoice.jolt.Modifier$Defaultr', true, (spec, where, o) => compileModify(spec, where, 'default', customOf(o)));
-registerOperation('modify-define-beta', 'com.bazaarvoice.jolt.Modifier$Definr', true, (spec, where, o) => compileModify(spec, where, 'define', customOf(o)));
+registerOperation('modify-overwrite-beta', 'com.bazaarvoice.jolt.Modifier$Overwritr', true, (spec, where, o) => compileModify(spec, where, 'overwrite', customOf(o), o.javaDoubles === true));
+registerOperation('modify-default-beta', 'com.bazaarvoice.jolt.Modifier$Defaultr', true, (spec, where, o) => compileModify(spec, where, 'default', customOf(o), o.javaDoubles === true));
+registerOperation('modify-define-beta', 'com.bazaarvoice.jolt.Modifier$Definr', true, (spec, where, o) => compileModify(spec, where, 'define', customOf(o), o.javaDoubles === true));
 registerOperation('cardinality', 'com.bazaarvoice.jolt.CardinalityTransform', true, (spec, where) => compileCardinality(spec, where));
 
 /** Custom functions receive the evaluated arguments as a JS argument list. */

@@ -72,6 +72,15 @@ function argDriven(
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** A Java Double result: integral values keep their double type as `JavaDouble`. */
+function dbl(x: number): unknown {
+  return Number.isInteger(x) ? new JavaDouble(x) : x;
+}
+
+function typed(n: { value: number; type: JavaType }): unknown {
+  return n.type === 'double' ? dbl(n.value) : n.value;
+}
 const isInt = (v: unknown): v is number => javaType(v) === 'int';
 
 function toIntegerOne(v: unknown): unknown {
@@ -86,14 +95,14 @@ function toLongOne(v: unknown): unknown {
 
 function toDoubleOne(v: unknown): unknown {
   const n = toNumeric(v);
-  return n ? n.value : undefined;
+  return n ? dbl(n.value) : undefined;
 }
 
 function absOne(v: unknown): unknown {
   const n = toNumeric(v);
   if (!n) return undefined;
   if (n.type === 'int' && n.value === -2147483648) return n.value;
-  return Math.abs(n.value);
+  return typed({ value: Math.abs(n.value), type: n.type });
 }
 
 /** Jolt's min/max: best int, long and double found separately, then compared as truncated longs, int winning ties. */
@@ -115,7 +124,7 @@ function extreme(items: unknown[], isMax: boolean): unknown {
     const b = longValue(winner);
     if (isMax ? a > b : a < b) winner = cand;
   }
-  return winner?.value;
+  return winner === undefined ? undefined : typed(winner);
 }
 
 function sortKey(v: unknown): string | null {
@@ -198,19 +207,19 @@ function subtract(type: JavaType): ModifyFunction {
     const [a, b] = items;
     if (javaType(a) !== type || javaType(b) !== type) return undefined;
     const r = numValue(a)! - numValue(b)!;
-    return type === 'int' ? r | 0 : r;
+    return typed({ value: type === 'int' ? r | 0 : r, type });
   });
 }
 
-function sum(conv: (v: unknown) => unknown, wrapInt: boolean): ModifyFunction {
+function sum(conv: (v: unknown) => unknown, type: JavaType): ModifyFunction {
   return list((items) => {
     let total = 0;
     for (const i of items) {
       if (i === null || i === undefined) continue;
-      const n = conv(i);
-      if (typeof n === 'number') total = wrapInt ? (total + n) | 0 : total + n;
+      const n = numValue(conv(i));
+      if (n !== undefined) total = type === 'int' ? (total + n) | 0 : total + n;
     }
-    return total;
+    return typed({ value: total, type });
   });
 }
 
@@ -250,11 +259,11 @@ export const stockFunctions: Record<string, ModifyFunction> = {
       const v = toNumeric(i);
       if (v) { total += v.value; n++; }
     }
-    return n === 0 ? undefined : total / n;
+    return n === 0 ? undefined : dbl(total / n);
   }),
-  intSum: sum(toIntegerOne, true),
-  longSum: sum(toLongOne, false),
-  doubleSum: sum(toDoubleOne, false),
+  intSum: sum(toIntegerOne, 'int'),
+  longSum: sum(toLongOne, 'long'),
+  doubleSum: sum(toDoubleOne, 'double'),
   intSubtract: subtract('int'),
   longSubtract: subtract('long'),
   doubleSubtract: subtract('double'),
@@ -263,14 +272,14 @@ export const stockFunctions: Record<string, ModifyFunction> = {
     const a = toNumeric(items[0]);
     const b = toNumeric(items[1]);
     if (!a || !b || b.value === 0) return undefined;
-    return a.value / b.value;
+    return dbl(a.value / b.value);
   }),
   divideAndRound: argDriven(isInt, null, (digits, rest) => {
     if (rest.length !== 2) return undefined;
     const a = toNumeric(rest[0]);
     const b = toNumeric(rest[1]);
     if (!a || !b || b.value === 0) return undefined;
-    return roundHalfUp(a.value / b.value, digits as number);
+    return dbl(roundHalfUp(a.value / b.value, digits as number));
   }),
 
   min: either((v) => toNumeric(v)?.value, (items) => extreme(items, false)),

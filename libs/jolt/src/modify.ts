@@ -70,14 +70,15 @@ function parseArg(raw: string, where: string): Rhs {
   return () => a;
 }
 
-function functionCall(text: string, where: string, custom: Record<string, ModifyFunction>): Rhs {
+function functionCall(text: string, where: string, custom: Record<string, ModifyFunction>, javaDoubles: boolean): Rhs {
   const open = text.indexOf('(');
   const name = (open < 0 ? text.slice(1) : text.slice(1, open)).trim();
   const fn = Object.prototype.hasOwnProperty.call(custom, name) ? custom[name] : Object.prototype.hasOwnProperty.call(stockFunctions, name) ? stockFunctions[name] : undefined;
   const call = (args: unknown[]): unknown => {
     if (!fn) return args.length === 0 ? undefined : args[0];
     try {
-      return unwrapJava(fn(args));
+      const r = fn(args);
+      return javaDoubles ? r : unwrapJava(r);
     } catch {
       return undefined;
     }
@@ -103,15 +104,15 @@ function unwrapArg(v: unknown): unknown {
   return v;
 }
 
-function compileRhs(v: unknown, where: string, custom: Record<string, ModifyFunction>, top = true): Rhs {
+function compileRhs(v: unknown, where: string, custom: Record<string, ModifyFunction>, javaDoubles: boolean, top = true): Rhs {
   if (typeof v === 'string') {
-    if (v.startsWith('=')) return functionCall(v, where, custom);
+    if (v.startsWith('=')) return functionCall(v, where, custom, javaDoubles);
     if (v.startsWith('^')) return contextLookup(v, where);
     if (v.startsWith('@')) return inputLookup(v, where);
     return () => v;
   }
   if (top && Array.isArray(v) && v.length > 0) {
-    const alts = v.map((x, i) => compileRhs(x, `${where}[${i}]`, custom, false));
+    const alts = v.map((x, i) => compileRhs(x, `${where}[${i}]`, custom, javaDoubles, false));
     return (walk, present) => {
       for (const a of alts) {
         const r = a(walk, present);
@@ -160,7 +161,7 @@ function parseModKey(raw: string, where: string, inherited: ModifyMode) {
   throw new JoltSpecError(where, `"${raw}": modify keys must be literals, "*" wildcards or "[n]" indexes ("&", "@", "$" and "#" are not allowed)`);
 }
 
-function buildNode(raw: string, value: unknown, where: string, inherited: ModifyMode, custom: Record<string, ModifyFunction>): ModNode {
+function buildNode(raw: string, value: unknown, where: string, inherited: ModifyMode, custom: Record<string, ModifyFunction>, javaDoubles: boolean): ModNode {
   const p = parseModKey(raw, where, inherited);
   const isStar = p.kind === 'star';
   const star = isStar ? (p.key === '*' ? (k: string) => [k] : compileStar(p.key)) : null;
@@ -173,7 +174,7 @@ function buildNode(raw: string, value: unknown, where: string, inherited: Modify
     let hasIndex = false;
     let hasMapKey = false;
     for (const k of Object.keys(value)) {
-      const child = buildNode(k, value[k], `${where}.${k}`, p.mode, custom);
+      const child = buildNode(k, value[k], `${where}.${k}`, p.mode, custom, javaDoubles);
       if (child.star) {
         stars.push(child);
         if (child.starRank !== 4) hasMapKey = true;
@@ -187,7 +188,7 @@ function buildNode(raw: string, value: unknown, where: string, inherited: Modify
     stars.sort((a, b) => a.starRank - b.starRank || b.specPath.length - a.specPath.length);
     return { ...base, rhs: null, container: hasIndex ? 'array' : hasMapKey ? 'object' : null, literals, stars, children: [...literals, ...stars] };
   }
-  return { ...base, rhs: compileRhs(value, where, custom), container: null, literals: [], stars: [], children: [] };
+  return { ...base, rhs: compileRhs(value, where, custom, javaDoubles), container: null, literals: [], stars: [], children: [] };
 }
 
 // ---------------------------------------------------------------- walking
@@ -290,9 +291,10 @@ function starAt(node: ModNode, slot: Slot, walk: Walk, cov: Coverage | null): vo
 
 const ROOT_SUB = ['root'];
 
-export function compileModify(spec: unknown, where: string, mode: ModifyMode, custom: Record<string, ModifyFunction> = {}): CompiledOperation {
+/** `javaDoubles`: integral results of double-typed functions stay `JavaDouble` (written `4.0` by stringifyJson). */
+export function compileModify(spec: unknown, where: string, mode: ModifyMode, custom: Record<string, ModifyFunction> = {}, javaDoubles = false): CompiledOperation {
   if (!isObject(spec)) throw new JoltSpecError(where, `modify spec must be an object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`);
-  const root = buildNode('root', spec, where, mode, custom);
+  const root = buildNode('root', spec, where, mode, custom, javaDoubles);
   return {
     specRoot: root,
     run(input: unknown, context: unknown, cov: Coverage | null): unknown {

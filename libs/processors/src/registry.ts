@@ -3,6 +3,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 // One import per processor file; keep the list sorted by type.
 // <processor-imports>
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
+import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { WriteOmnitronStock } from './write-omnitron-stock/write-omnitron-stock.processor.js';
 import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-images.processor.js';
@@ -12,6 +13,7 @@ import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-imag
 export const processorCatalogue: readonly ProcessorDefinition[] = [
   // <processor-list>
   IntegratorLogin,
+  JoltTransformJSON,
   ReadErpData,
   WriteOmnitronStock,
   WriteOmnitronImages,
