@@ -12,6 +12,12 @@ interface DefNode extends SpecNodeInfo {
   readonly composite: boolean;
   readonly isArray: boolean;
   readonly value: unknown;
+  /** The value is a scalar, so it needs no copy. */
+  readonly scalar: boolean;
+  /** Literal array index, or -1. */
+  readonly index: number;
+  /** Largest literal index among the children: arrays are padded up to it. */
+  readonly maxIndex: number;
   readonly children: DefNode[];
 }
 
@@ -34,9 +40,11 @@ function buildChildren(spec: JsonObject, where: string): DefNode[] {
     else if (name.includes('*')) throw new JoltSpecError(path, `"${raw}": default only supports "*" on its own, not inside a key`);
     else if (name.includes('|')) kind = 'or';
     if (isArray && !composite) throw new JoltSpecError(path, `"${raw}" declares an array, so its value must be an object of array indexes`);
+    const children = composite ? buildChildren(value, path) : [];
     const node: DefNode = {
       specPath: path, kind, raw, keys: kind === 'or' ? name.split('|') : [name], composite, isArray, value,
-      children: composite ? buildChildren(value, path) : [],
+      scalar: value === null || typeof value !== 'object', index: kind === 'literal' ? parseIndex(name) : -1,
+      maxIndex: maxLiteralIndex(children), children,
     };
     if (isArray) {
       for (const c of node.children) {
@@ -57,59 +65,64 @@ function maxLiteralIndex(children: readonly DefNode[]): number {
   return max;
 }
 
-function applyChildren(children: readonly DefNode[], container: unknown, cov: Coverage | null): void {
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function applyChildren(children: readonly DefNode[], container: unknown, cov: Coverage | null, maxIndex: number): void {
   if (Array.isArray(container)) {
-    const max = maxLiteralIndex(children);
-    while (container.length <= max) container.push(null);
+    while (container.length <= maxIndex) container.push(null);
     for (const c of children) {
-      let idx: number[];
-      if (c.kind === 'star') idx = container.map((_, i) => i);
-      else if (c.kind === 'literal') {
-        const i = parseIndex(c.keys[0]!);
+      if (c.kind === 'star') {
+        for (let i = 0; i < container.length; i++) applyAt(c, container, i, cov);
+      } else if (c.kind === 'literal') {
+        const i = c.index;
         if (i < 0) throw new JoltTransformError(`default: "${c.raw}" is not an array index, but the data at ${c.specPath} is an array`);
-        idx = [i];
+        applyAt(c, container, i, cov);
       } else {
-        idx = [];
         for (const k of c.keys) {
           const i = parseIndex(k);
           if (i < 0) throw new JoltTransformError(`default: "${k}" is not an array index, but the data at ${c.specPath} is an array`);
-          if (i < container.length) idx.push(i);
+          if (i < container.length) applyAt(c, container, i, cov);
         }
       }
-      for (const i of idx) applyAt(c, container, i, cov);
     }
     return;
   }
   if (!isObject(container)) return;
   for (const c of children) {
-    const keys = c.kind === 'star' ? Object.keys(container) : c.kind === 'or' ? c.keys.filter((k) => hasKey(container, k)) : c.keys;
-    for (const k of keys) applyAt(c, container, k, cov);
+    if (c.kind === 'literal') applyAt(c, container, c.keys[0]!, cov);
+    else if (c.kind === 'star') {
+      for (const k in container) if (hasOwn.call(container, k)) applyAt(c, container, k, cov);
+    } else {
+      for (const k of c.keys) if (hasKey(container, k)) applyAt(c, container, k, cov);
+    }
   }
 }
 
 function applyAt(node: DefNode, container: JsonObject | unknown[], key: string | number, cov: Coverage | null): void {
-  const get = (): unknown => (typeof key === 'number' ? (container as unknown[])[key] : getOwn(container as JsonObject, key));
-  const set = (v: unknown): void => {
-    if (typeof key === 'number') (container as unknown[])[key] = v;
-    else setOwn(container as JsonObject, key, v);
-  };
-  let cur = get();
+  const isIdx = typeof key === 'number';
+  let cur = isIdx ? (container as unknown[])[key] : getOwn(container as JsonObject, key);
   if (cov) cov.matched.add(node);
   if (!node.composite) {
-    if (cur === undefined || cur === null) set(deepClone(node.value));
+    if (cur === undefined || cur === null) {
+      const v = node.scalar ? node.value : deepClone(node.value);
+      if (isIdx) (container as unknown[])[key] = v;
+      else setOwn(container as JsonObject, key, v);
+    }
     return;
   }
   if (cur === undefined || cur === null) {
     cur = node.isArray ? [] : {};
-    set(cur);
+    if (isIdx) (container as unknown[])[key] = cur;
+    else setOwn(container as JsonObject, key, cur);
   }
-  if (node.isArray ? Array.isArray(cur) : isObject(cur)) applyChildren(node.children, cur, cov);
+  if (node.isArray ? Array.isArray(cur) : isObject(cur)) applyChildren(node.children, cur, cov, node.maxIndex);
 }
 
 export function compileDefault(spec: unknown, where: string): CompiledOperation {
   if (!isObject(spec)) throw new JoltSpecError(where, 'default spec must be an object');
   const children = buildChildren(spec, where);
   const specRoot: SpecNodeInfo = { specPath: where, children: [] };
+  const rootMax = maxLiteralIndex(children);
   return {
     specRoot,
     run(input: unknown, _context: unknown, cov: Coverage | null): unknown {
@@ -121,7 +134,7 @@ export function compileDefault(spec: unknown, where: string): CompiledOperation 
           }
         }
       }
-      applyChildren(children, data, cov);
+      applyChildren(children, data, cov, rootMax);
       return data;
     },
   };

@@ -3,7 +3,7 @@
  * and write each leaf's value (literal, lookup, function call or fallback list) subject to the write mode.
  */
 import { JoltSpecError } from './errors.js';
-import { getOwn, hasKey, isObject, setOwn, type JsonObject } from './json.js';
+import { isObject, setOwn, type JsonObject } from './json.js';
 import { JavaDouble, parseJavaNumber } from './java-number.js';
 import { stockFunctions, unwrapJava, type ModifyFunction } from './modify-functions.js';
 import {
@@ -139,6 +139,11 @@ interface ModNode extends SpecNodeInfo {
   readonly container: 'object' | 'array' | null;
   readonly literals: ModNode[];
   readonly stars: ModNode[];
+  /** Array composites: `[n]` children by index, and the largest non-optional index (padding target). */
+  readonly byIndex: Map<number, ModNode>;
+  readonly maxIndex: number;
+  /** Walked-path entry for a literal key. */
+  readonly sub: string[];
   readonly children: ModNode[];
 }
 
@@ -167,7 +172,7 @@ function buildNode(raw: string, value: unknown, where: string, inherited: Modify
   const star = isStar ? (p.key === '*' ? (k: string) => [k] : compileStar(p.key)) : null;
   const n = isStar ? starCount(p.key) : 0;
   const starRank = !isStar ? 0 : p.key === '*' ? 4 : n >= 3 ? 1 : n === 2 ? 2 : 3;
-  const base = { specPath: where, mode: p.mode, optional: p.optional, key: isStar ? null : p.key, index: p.index, star, starRank };
+  const base = { specPath: where, mode: p.mode, optional: p.optional, key: isStar ? null : p.key, index: p.index, star, starRank, sub: [p.key] };
   if (isObject(value) && Object.keys(value).length > 0) {
     const literals: ModNode[] = [];
     const stars: ModNode[] = [];
@@ -186,64 +191,68 @@ function buildNode(raw: string, value: unknown, where: string, inherited: Modify
     }
     if (hasIndex && hasMapKey) throw new JoltSpecError(where, 'array indexes "[n]" cannot be mixed with map keys under one object');
     stars.sort((a, b) => a.starRank - b.starRank || b.specPath.length - a.specPath.length);
-    return { ...base, rhs: null, container: hasIndex ? 'array' : hasMapKey ? 'object' : null, literals, stars, children: [...literals, ...stars] };
+    let maxIndex = -1;
+    for (const c of literals) if (!c.optional && c.index > maxIndex) maxIndex = c.index;
+    return {
+      ...base, rhs: null, container: hasIndex ? 'array' : hasMapKey ? 'object' : null, literals, stars,
+      byIndex: new Map(literals.map((c) => [c.index, c])), maxIndex, children: [...literals, ...stars],
+    };
   }
-  return { ...base, rhs: compileRhs(value, where, custom, javaDoubles), container: null, literals: [], stars: [], children: [] };
+  return {
+    ...base, rhs: compileRhs(value, where, custom, javaDoubles), container: null, literals: [], stars: [],
+    byIndex: new Map(), maxIndex: -1, children: [],
+  };
 }
 
 // ---------------------------------------------------------------- walking
 
-interface Slot {
-  readonly container: JsonObject | unknown[];
-  readonly key: string;
-  readonly index: number;
-  /** For lists: length before padding, to tell padded slots from original ones. */
-  readonly originalLength: number;
-}
+// A slot is (container, key, index): `index >= 0` addresses a list element, `originalLength` is the list's length
+// before padding, so padded slots can be told from original ones.
 
-function slotGet(s: Slot): unknown {
-  return s.index >= 0 ? (s.container as unknown[])[s.index] : getOwn(s.container as JsonObject, s.key);
-}
+const hasOwn = Object.prototype.hasOwnProperty;
 
-function slotPresent(s: Slot): boolean {
-  return s.index >= 0 ? s.index < s.originalLength : hasKey(s.container as JsonObject, s.key);
-}
-
-function slotSet(s: Slot, v: unknown): void {
-  if (s.index >= 0) {
-    const a = s.container as unknown[];
-    while (a.length < s.index) a.push(null);
-    a[s.index] = v;
-  } else setOwn(s.container as JsonObject, s.key, v);
-}
-
-function canWrite(mode: ModifyMode, s: Slot): boolean {
+function canWrite(mode: ModifyMode, container: JsonObject | unknown[], key: string, index: number, originalLength: number): boolean {
   if (mode === 'overwrite') return true;
-  const cur = slotGet(s);
-  if (s.index >= 0) {
+  if (index >= 0) {
+    const cur = (container as unknown[])[index];
     if (mode === 'default') return cur === null || cur === undefined;
-    return s.index >= s.originalLength && (cur === null || cur === undefined);
+    return index >= originalLength && (cur === null || cur === undefined);
   }
-  if (mode === 'default') return cur === null || cur === undefined;
-  return !hasKey(s.container as JsonObject, s.key);
+  if (mode === 'default') {
+    const cur = hasOwn.call(container, key) ? (container as JsonObject)[key] : undefined;
+    return cur === null || cur === undefined;
+  }
+  return !hasOwn.call(container, key);
 }
 
-function applyNode(node: ModNode, slot: Slot, sub: string[], walk: Walk, cov: Coverage | null): void {
-  const present = slotPresent(slot);
+function store(container: JsonObject | unknown[], key: string, index: number, v: unknown): void {
+  if (index >= 0) {
+    const a = container as unknown[];
+    while (a.length < index) a.push(null);
+    a[index] = v;
+  } else setOwn(container as JsonObject, key, v);
+}
+
+function applyNode(
+  node: ModNode, container: JsonObject | unknown[], key: string, index: number, originalLength: number,
+  sub: string[], walk: Walk, cov: Coverage | null,
+): void {
+  const present = index >= 0 ? index < originalLength : hasOwn.call(container, key);
   if (node.optional && !present) return;
   if (cov) cov.matched.add(node);
+  const cur = index >= 0 ? (container as unknown[])[index] : present ? (container as JsonObject)[key] : undefined;
   if (node.rhs) {
-    walk.push(present ? slotGet(slot) : null, sub);
+    walk.push(present ? cur : null, sub);
     const v = node.rhs(walk, present);
     walk.pop();
-    if (v !== undefined && canWrite(node.mode, slot)) slotSet(slot, v);
+    if (v !== undefined && canWrite(node.mode, container, key, index, originalLength)) store(container, key, index, v);
     return;
   }
-  let data = slotGet(slot);
+  let data = cur;
   if (data === null || data === undefined) {
-    if (node.container === null || !canWrite(node.mode, slot)) return;
+    if (node.container === null || !canWrite(node.mode, container, key, index, originalLength)) return;
     data = node.container === 'array' ? [] : {};
-    slotSet(slot, data);
+    store(container, key, index, data);
   }
   walk.push(data, sub);
   applyChildren(node, data, walk, cov);
@@ -254,36 +263,34 @@ function applyChildren(node: ModNode, data: unknown, walk: Walk, cov: Coverage |
   if (Array.isArray(data)) {
     if (node.container === 'object') return;
     const originalLength = data.length;
-    let max = -1;
-    for (const c of node.literals) if (!c.optional && c.index > max) max = c.index;
-    while (data.length <= max) data.push(null);
-    const slot = (i: number): Slot => ({ container: data, key: String(i), index: i, originalLength });
+    while (data.length <= node.maxIndex) data.push(null);
     if (node.mode === 'define' && node.literals.length > 0 && node.stars.length > 0) {
-      const byIndex = new Map(node.literals.map((c) => [c.index, c]));
       for (let i = 0; i < data.length; i++) {
-        const lit = byIndex.get(i);
-        if (lit) applyNode(lit, slot(i), [String(i)], walk, cov);
-        else starAt(node, slot(i), walk, cov);
+        const lit = node.byIndex.get(i);
+        if (lit) applyNode(lit, data, lit.key!, i, originalLength, [lit.key!], walk, cov);
+        else starAt(node, data, String(i), i, originalLength, walk, cov);
       }
       return;
     }
-    for (const c of node.literals) applyNode(c, slot(c.index), [c.key!], walk, cov);
-    if (node.stars.length) for (let i = 0; i < data.length; i++) starAt(node, slot(i), walk, cov);
+    for (const c of node.literals) applyNode(c, data, c.key!, c.index, originalLength, [c.key!], walk, cov);
+    if (node.stars.length) for (let i = 0; i < data.length; i++) starAt(node, data, String(i), i, originalLength, walk, cov);
     return;
   }
   if (!isObject(data)) return;
   if (node.container === 'array') return;
-  for (const c of node.literals) applyNode(c, { container: data, key: c.key!, index: -1, originalLength: 0 }, [c.key!], walk, cov);
+  for (const c of node.literals) applyNode(c, data, c.key!, -1, 0, c.sub, walk, cov);
   if (node.stars.length) {
-    for (const k of Object.keys(data)) starAt(node, { container: data, key: k, index: -1, originalLength: 0 }, walk, cov);
+    for (const k of Object.keys(data)) starAt(node, data, k, -1, 0, walk, cov);
   }
 }
 
-function starAt(node: ModNode, slot: Slot, walk: Walk, cov: Coverage | null): void {
-  for (const s of node.stars) {
-    const m = s.star!(slot.key);
+function starAt(node: ModNode, container: JsonObject | unknown[], key: string, index: number, originalLength: number, walk: Walk, cov: Coverage | null): void {
+  const stars = node.stars;
+  for (let j = 0; j < stars.length; j++) {
+    const s = stars[j]!;
+    const m = s.star!(key);
     if (m) {
-      applyNode(s, slot, m, walk, cov);
+      applyNode(s, container, key, index, originalLength, m, walk, cov);
       return;
     }
   }

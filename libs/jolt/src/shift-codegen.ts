@@ -91,6 +91,8 @@ class Gen {
   /** Levels whose key, index or captures some generated code reads. */
   readonly readLevels = new Set<number>();
   private readonly fnOf = new Map<Composite, string>();
+  /** Shared output prefix length for the leaves being generated (0: none). */
+  private prefix = 0;
   /** Ancestor levels a composite's generated function reads (so callers keep recording them). */
   private readonly levelsReadBy = new Map<Composite, Set<number>>();
   private readonly levelsStrBy = new Map<Composite, Set<number>>();
@@ -135,51 +137,87 @@ class Gen {
   writes(outs: readonly OutPath[], level: number): string {
     let code = '';
     for (const p of outs) {
-      const label = `w${this.labels++}`;
       const segs = p.segs;
-      let body = '';
-      segs.forEach((s, i) => {
-        if (i === 0) {
-          // The output root lives in the variable r instead of a holder object.
-          if (segs.length === 1) body += 'if (r === undefined || r === null) r = v; else if (Array.isArray(r)) r.push(v); else r = [r, v];\n';
-          else {
-            const arr = ['append', 'idx', 'idxAmp'].includes(segs[1]!.k);
-            body += `let c1 = r; if (c1 === undefined || c1 === null) { c1 = ${arr ? '[]' : '{}'}; r = c1; } else if (!(${arr ? 'Array.isArray(c1)' : 'isObject(c1)'})) break ${label};\n`;
-          }
-          return;
-        }
-        const last = i === segs.length - 1;
-        const nextArr = !last && ['append', 'idx', 'idxAmp'].includes(segs[i + 1]!.k);
-        const make = nextArr ? '[]' : '{}';
-        const fit = nextArr ? `Array.isArray(c${i + 1})` : `isObject(c${i + 1})`;
-        const cur = `c${i}`;
-        const nxt = `c${i + 1}`;
-        if (s.k === 'key' && !(s.key in Object.prototype)) {
-          const k = this.konst(s.key);
-          if (last) body += `{ const e = ${cur}[${k}]; if (e === undefined || e === null) ${cur}[${k}] = v; else if (Array.isArray(e)) e.push(v); else ${cur}[${k}] = [e, v]; }\n`;
-          else body += `let ${nxt} = ${cur}[${k}]; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; ${cur}[${k}] = ${nxt}; } else if (!(${fit})) break ${label};\n`;
-        } else if (s.k === 'key' || s.k === 'amp') {
-          const k = s.k === 'key' ? this.konst(s.key) : `(${this.amp(level, s.t)})`;
-          if (last) body += `fk(${cur}, ${k}, v);\n`;
-          else body += `const ${nxt} = sk(${cur}, ${k}, ${nextArr}); if (${nxt} === undefined) break ${label};\n`;
-        } else if (s.k === 'append') {
-          if (last) body += `${cur}.push(v);\n`;
-          else body += `const ${nxt} = ${make}; ${cur}.push(${nxt});\n`;
-        } else if (s.k === 'idx' || s.k === 'idxAmp') {
-          let idx = String((s as { i: number }).i);
-          if (s.k === 'idxAmp') {
-            body += `const i${i} = ${this.refIndex(level, s.t[0] as Ref)}; if (i${i} < 0) break ${label};\n`;
-            idx = `i${i}`;
-          }
-          if (last) body += `fi(${cur}, ${idx}, v);\n`;
-          else {
-            body += `let ${nxt} = ${idx} < ${cur}.length ? ${cur}[${idx}] : undefined; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; while (${cur}.length < ${idx}) ${cur}.push(null); ${cur}[${idx}] = ${nxt}; } else if (!(${fit})) break ${label};\n`;
-          }
-        } else throw new Error('unsupported segment');
-      });
-      code += `${label}: {\n${body}}\n`;
+      const P = this.prefix;
+      if (P > 0) {
+        // Siblings share the first P steps: resolve them once per visit (see sharedPrefix).
+        const pre = `p${this.labels++}`;
+        const label = `w${this.labels++}`;
+        code += `if (pcs === 0) { pcs = 2; ${pre}: {\n${this.steps(segs, 0, P, pre, level)}pc = c${P}; pcs = 1; } }\n`;
+        code += `if (pcs === 1) ${label}: {\nconst c${P} = pc;\n${this.steps(segs, P, segs.length, label, level)}}\n`;
+        continue;
+      }
+      const label = `w${this.labels++}`;
+      code += `${label}: {\n${this.steps(segs, 0, segs.length, label, level)}}\n`;
     }
     return code;
+  }
+
+  /** Steps `from` to `to` of an output path; before step i the container is `c${i}` (after the last, `c${to}`). */
+  steps(segs: OutPath['segs'], from: number, to: number, label: string, level: number): string {
+    let body = '';
+    for (let i = from; i < to; i++) {
+      const s = segs[i]!;
+      if (i === 0) {
+        // The output root lives in the variable r instead of a holder object.
+        if (segs.length === 1) body += 'if (r === undefined || r === null) r = v; else if (Array.isArray(r)) r.push(v); else r = [r, v];\n';
+        else {
+          const arr = ['append', 'idx', 'idxAmp'].includes(segs[1]!.k);
+          body += `let c1 = r; if (c1 === undefined || c1 === null) { c1 = ${arr ? '[]' : '{}'}; r = c1; } else if (!(${arr ? 'Array.isArray(c1)' : 'isObject(c1)'})) break ${label};\n`;
+        }
+        continue;
+      }
+      const last = i === segs.length - 1;
+      const nextArr = !last && ['append', 'idx', 'idxAmp'].includes(segs[i + 1]!.k);
+      const make = nextArr ? '[]' : '{}';
+      const fit = nextArr ? `Array.isArray(c${i + 1})` : `isObject(c${i + 1})`;
+      const cur = `c${i}`;
+      const nxt = `c${i + 1}`;
+      if (s.k === 'key' && !(s.key in Object.prototype)) {
+        const k = this.konst(s.key);
+        if (last) body += `{ const e = ${cur}[${k}]; if (e === undefined || e === null) ${cur}[${k}] = v; else if (Array.isArray(e)) e.push(v); else ${cur}[${k}] = [e, v]; }\n`;
+        else body += `let ${nxt} = ${cur}[${k}]; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; ${cur}[${k}] = ${nxt}; } else if (!(${fit})) break ${label};\n`;
+      } else if (s.k === 'key' || s.k === 'amp') {
+        const k = s.k === 'key' ? this.konst(s.key) : `(${this.amp(level, s.t)})`;
+        if (last) body += `fk(${cur}, ${k}, v);\n`;
+        else body += `const ${nxt} = sk(${cur}, ${k}, ${nextArr}); if (${nxt} === undefined) break ${label};\n`;
+      } else if (s.k === 'append') {
+        if (last) body += `${cur}.push(v);\n`;
+        else body += `const ${nxt} = ${make}; ${cur}.push(${nxt});\n`;
+      } else if (s.k === 'idx' || s.k === 'idxAmp') {
+        let idx = String((s as { i: number }).i);
+        if (s.k === 'idxAmp') {
+          body += `const i${i} = ${this.refIndex(level, s.t[0] as Ref)}; if (i${i} < 0) break ${label};\n`;
+          idx = `i${i}`;
+        }
+        if (last) body += `fi(${cur}, ${idx}, v);\n`;
+        else {
+          body += `let ${nxt} = ${idx} < ${cur}.length ? ${cur}[${idx}] : undefined; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; while (${cur}.length < ${idx}) ${cur}.push(null); ${cur}[${idx}] = ${nxt}; } else if (!(${fit})) break ${label};\n`;
+        }
+      } else throw new Error('unsupported segment');
+    }
+    return body;
+  }
+
+  /**
+   * Length of the output-path prefix every leaf of `node` shares, when it can be resolved once per visit: all
+   * children are leaves (so only their writes run in between), the shared steps are keys or indexes with the same
+   * references (evaluated at the same level), and every path is longer than the prefix, so no write can replace a
+   * container on it. Jolt walks the prefix for every write; it finds the same containers.
+   */
+  sharedPrefix(node: Composite): number {
+    const kids = [...node.specials, ...node.literalList, ...node.computed];
+    if (kids.some((c) => c instanceof Composite)) return 0;
+    const paths = kids.flatMap((c) => (c as Leaf | SpecialLeaf).outs);
+    if (paths.length < 2) return 0;
+    let P = Math.min(...paths.map((p) => p.segs.length)) - 1;
+    const first = paths[0]!.segs;
+    for (let i = 1; i < P; i++) {
+      const a = first[i]!;
+      const same = a.k !== 'append' && paths.every((p) => JSON.stringify(p.segs[i]) === JSON.stringify(a));
+      if (!same) { P = i; break; }
+    }
+    return P >= 2 ? P : 0;
   }
 
   /** Code applying child `c` (level `level`) to a matched key; the level is recorded only if something reads it. */
@@ -230,7 +268,9 @@ class Gen {
     this.readLevels.clear();
     this.strLevels.clear();
     const child = level + 1;
-    let code = `function ${name}(d) {\n`;
+    const outerPrefix = this.prefix;
+    this.prefix = this.sharedPrefix(node);
+    let code = `function ${name}(d) {\n${this.prefix > 0 ? 'let pc, pcs = 0;\n' : ''}`;
     for (const sp of node.specials) {
       const s = sp as SpecialLeaf;
       if (s.sk.k === 'at') {
@@ -283,6 +323,7 @@ class Gen {
       code += '}\n';
     }
     code += '}\n';
+    this.prefix = outerPrefix;
     this.fns.push(code);
     const mine = new Set([...this.readLevels].filter((l) => l <= level));
     const mineStr = new Set([...this.strLevels].filter((l) => l <= level));
