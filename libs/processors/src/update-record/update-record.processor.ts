@@ -1,0 +1,169 @@
+import { checkExpression, type CompiledRecordExpression } from '@sluice/expression';
+import { CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { compileRule, parseRecords, RecordContentError, RecordRuleError } from '../record-shared/json-records.util.js';
+import { getAtPath, parseRecordPath, RecordPathError, setAtPath, type PathStep } from './record-path.util.js';
+
+export const REPLACEMENT_STRATEGY = 'Replacement Value Strategy';
+export const RECORD_EXPRESSION = 'record-expression';
+export const LITERAL_VALUE = 'literal-value';
+
+interface Update {
+  readonly path: string;
+  readonly steps: readonly PathStep[];
+  readonly text: string;
+  /** Set for the record-expression strategy. */
+  readonly rule?: CompiledRecordExpression;
+}
+
+function updateEntries(config: Readonly<Record<string, string | undefined>>): [string, string][] {
+  return Object.entries(config).filter((e): e is [string, string] => e[0] !== REPLACEMENT_STRATEGY && e[1] !== undefined);
+}
+
+function compileUpdates(config: Readonly<Record<string, string | undefined>>, strategy: string): Update[] {
+  return updateEntries(config).map(([path, text]) => {
+    let steps: PathStep[];
+    try {
+      steps = parseRecordPath(path);
+    } catch (e) {
+      throw new RecordRuleError((e as Error).message);
+    }
+    return strategy === LITERAL_VALUE ? { path, steps, text } : { path, steps, text, rule: compileRule(path, text) };
+  });
+}
+
+/**
+ * Literal values are text (Expression Language results); where the field already holds a number or boolean and
+ * the text reads as one, the type is kept, as NiFi's writer coerces to the field's schema type.
+ */
+export function coerceLiteral(text: string, previous: unknown): unknown {
+  if (typeof previous === 'number' && text.trim() !== '' && Number.isFinite(Number(text))) return Number(text);
+  if (typeof previous === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+function fieldType(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'double';
+  if (typeof v === 'object') return 'record';
+  return typeof v;
+}
+
+export const UpdateRecord = defineProcessor({
+  descriptor: {
+    type: 'UpdateRecord',
+    version: 1,
+    displayName: 'Update Record',
+    description:
+      'Sets fields of each record in JSON content. Each user-added property names a field by record path (/stock, /price/amount, ' +
+      '/images[0]/url) and gives its value: a record expression over row (row.qty * 2, row.sku|toUpper) or, with the literal ' +
+      'strategy, Expression Language text where ${field.value} is the current value. Updates apply in property order.',
+    category: 'transform',
+    tags: ['record', 'update', 'json', 'jexl', 'modify', 'field'],
+    properties: [
+      {
+        name: REPLACEMENT_STRATEGY,
+        displayName: 'Replacement Value Strategy',
+        description: 'How the value of each user-added property is interpreted.',
+        type: 'enum',
+        required: true,
+        default: RECORD_EXPRESSION,
+        allowableValues: [
+          {
+            value: RECORD_EXPRESSION,
+            displayName: 'Record Expression',
+            description: 'A jexl record expression over row (and attributes / attr(name)); its result, of any JSON type, is the new value.',
+          },
+          {
+            value: LITERAL_VALUE,
+            displayName: 'Literal Value',
+            description:
+              'Expression Language text over the FlowFile attributes plus field.name, field.value and field.type; numbers and booleans keep their type.',
+          },
+        ],
+      },
+    ],
+    relationships: [
+      { name: REL_SUCCESS.name, description: 'The updated records.' },
+      { name: REL_FAILURE.name, description: 'Content that is not JSON records, or an update that failed; record.error says why.' },
+    ],
+    dynamicProperties: {
+      description: 'The property name is a record path (/field); the value computes the field, as the Replacement Value Strategy says.',
+      expressionScope: 'none',
+    },
+    inputRequirement: 'required',
+    writesAttributes: [
+      { name: 'record.count', description: 'Records updated.' },
+      { name: 'record.error', description: 'Why the FlowFile went to failure.' },
+      { name: CoreAttributes.MIME_TYPE, description: 'application/json on success.' },
+    ],
+  },
+
+  validate(config: PropertyValues): ValidationResult[] {
+    const results: ValidationResult[] = [];
+    const strategy = config[REPLACEMENT_STRATEGY] ?? RECORD_EXPRESSION;
+    const entries = updateEntries(config);
+    if (entries.length === 0) {
+      results.push({ property: null, message: 'add at least one update: a property named after a record path such as /stock, valued with the new value', code: 'required' });
+    }
+    for (const [path, text] of entries) {
+      try {
+        parseRecordPath(path);
+      } catch (e) {
+        results.push({ property: path, message: (e as Error).message, code: 'invalid' });
+        continue;
+      }
+      if (strategy === LITERAL_VALUE) {
+        const err = checkExpression(text);
+        if (err) results.push({ property: path, message: `${path}: ${err.message}`, line: err.line, column: err.column, code: 'invalid' });
+      } else {
+        try {
+          compileRule(path, text);
+        } catch (e) {
+          results.push({ property: path, message: (e as Error).message, code: 'invalid' });
+        }
+      }
+    }
+    return results;
+  },
+
+  async onTrigger(ctx, session) {
+    let flowFile: FlowFile | null = session.get();
+    if (!flowFile) return;
+    const strategy = ctx.property(REPLACEMENT_STRATEGY).asString() ?? RECORD_EXPRESSION;
+    const dynamic = ctx.dynamicProperties();
+    try {
+      const updates = ctx.cache(`updates:${strategy}:${JSON.stringify(dynamic)}`, () => compileUpdates(dynamic, strategy));
+      const { rows, single } = parseRecords(await session.readText(flowFile));
+      const attributes = flowFile.attributes;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
+        for (const u of updates) {
+          let value: unknown;
+          try {
+            if (u.rule) {
+              value = u.rule.evaluate(row, attributes);
+            } else {
+              const previous = getAtPath(row, u.steps);
+              const last = u.steps.filter((s) => 'field' in s).at(-1) as { field: string } | undefined;
+              const extra: Record<string, string> = { 'field.name': last?.field ?? '', 'field.type': fieldType(previous) };
+              if (previous !== undefined && previous !== null) extra['field.value'] = typeof previous === 'object' ? JSON.stringify(previous) : String(previous);
+              value = coerceLiteral(ctx.evaluateExpression(u.text, flowFile, extra), previous);
+            }
+            // JSON has no undefined: a missing result becomes an explicit null, as NiFi writes it.
+            setAtPath(row, u.steps, value === undefined ? null : typeof value === 'bigint' ? value.toString() : value);
+          } catch (e) {
+            throw new RecordRuleError(`${u.path} failed on record ${i}: ${(e as Error).message}`);
+          }
+        }
+      }
+      flowFile = session.write(flowFile, JSON.stringify(single ? rows[0] : rows));
+      flowFile = session.putAllAttributes(flowFile, { 'record.count': String(rows.length), [CoreAttributes.MIME_TYPE]: 'application/json' });
+      session.transfer(flowFile, REL_SUCCESS);
+    } catch (e) {
+      if (!(e instanceof RecordContentError || e instanceof RecordRuleError || e instanceof RecordPathError)) throw e;
+      flowFile = session.putAttribute(flowFile, 'record.error', e.message);
+      session.transfer(flowFile, REL_FAILURE);
+    }
+  },
+});
