@@ -33,6 +33,16 @@ export function javaTrim(s: string): string {
 
 /** `Integer.parseInt`, then `Long.parseLong`, then `Double.parseDouble`; null when none accepts the text. */
 export function parseJavaNumber(s: string): { value: number; type: JavaType } | null {
+  const len = s.length;
+  if (len > 0 && len < 10) {
+    // Fast path for short plain digit strings, always ints.
+    let ok = true;
+    for (let i = s.charCodeAt(0) === 45 && len > 1 ? 1 : 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) { ok = false; break; }
+    }
+    if (ok) return { value: Number(s), type: 'int' };
+  }
   if (INT_RE.test(s)) {
     const v = Number(s);
     if (v >= -2147483648 && v <= 2147483647) return { value: v, type: 'int' };
@@ -64,7 +74,8 @@ export function doubleToInt(d: number): number {
 /** `Number.intValue()`: doubles truncate and saturate, longs wrap to 32 bits. */
 export function intValue(n: { value: number; type: JavaType }): number {
   if (n.type === 'double') return doubleToInt(n.value);
-  return Number(BigInt.asIntN(32, BigInt(n.value)));
+  // ToInt32 is exact modulo 2^32 for every integer JS holds exactly, which is Java's long-to-int narrowing.
+  return n.value | 0;
 }
 
 export function longValue(n: { value: number; type: JavaType }): number {
