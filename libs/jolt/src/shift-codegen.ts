@@ -93,6 +93,12 @@ class Gen {
   private readonly fnOf = new Map<Composite, string>();
   /** Shared output prefix length for the leaves being generated (0: none). */
   private prefix = 0;
+  /**
+   * The leaves write once per visit (literal keys and special children only) and every path ends in a distinct
+   * literal key right after the prefix: in a container created during this visit no key can be taken yet.
+   */
+  private distinctTails = false;
+  private freshVar: string | null = null;
   /** Ancestor levels a composite's generated function reads (so callers keep recording them). */
   private readonly levelsReadBy = new Map<Composite, Set<number>>();
   private readonly levelsStrBy = new Map<Composite, Set<number>>();
@@ -143,8 +149,10 @@ class Gen {
         // Siblings share the first P steps: resolve them once per visit (see sharedPrefix).
         const pre = `p${this.labels++}`;
         const label = `w${this.labels++}`;
+        this.freshVar = this.distinctTails ? 'pf' : null;
         code += `if (pcs === 0) { pcs = 2; ${pre}: {\n${this.steps(segs, 0, P, pre, level)}pc = c${P}; pcs = 1; } }\n`;
-        code += `if (pcs === 1) ${label}: {\nconst c${P} = pc;\n${this.steps(segs, P, segs.length, label, level)}}\n`;
+        this.freshVar = null;
+        code += `if (pcs === 1) ${label}: {\nconst c${P} = pc;\n${this.steps(segs, P, segs.length, label, level, this.distinctTails && segs.length === P + 1)}}\n`;
         continue;
       }
       const label = `w${this.labels++}`;
@@ -154,7 +162,7 @@ class Gen {
   }
 
   /** Steps `from` to `to` of an output path; before step i the container is `c${i}` (after the last, `c${to}`). */
-  steps(segs: OutPath['segs'], from: number, to: number, label: string, level: number): string {
+  steps(segs: OutPath['segs'], from: number, to: number, label: string, level: number, freshTail = false): string {
     let body = '';
     for (let i = from; i < to; i++) {
       const s = segs[i]!;
@@ -175,8 +183,10 @@ class Gen {
       const nxt = `c${i + 1}`;
       if (s.k === 'key' && !(s.key in Object.prototype)) {
         const k = this.konst(s.key);
-        if (last) body += `{ const e = ${cur}[${k}]; if (e === undefined || e === null) ${cur}[${k}] = v; else if (Array.isArray(e)) e.push(v); else ${cur}[${k}] = [e, v]; }\n`;
-        else body += `let ${nxt} = ${cur}[${k}]; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; ${cur}[${k}] = ${nxt}; } else if (!(${fit})) break ${label};\n`;
+        if (last) {
+          const collide = `{ const e = ${cur}[${k}]; if (e === undefined || e === null) ${cur}[${k}] = v; else if (Array.isArray(e)) e.push(v); else ${cur}[${k}] = [e, v]; }`;
+          body += freshTail && i === from ? `if (pf) ${cur}[${k}] = v; else ${collide}\n` : `${collide}\n`;
+        } else body += `let ${nxt} = ${cur}[${k}]; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; ${cur}[${k}] = ${nxt};${this.fresh(i + 1)} } else if (!(${fit})) break ${label};\n`;
       } else if (s.k === 'key' || s.k === 'amp') {
         const k = s.k === 'key' ? this.konst(s.key) : `(${this.amp(level, s.t)})`;
         if (last) body += `fk(${cur}, ${k}, v);\n`;
@@ -192,11 +202,28 @@ class Gen {
         }
         if (last) body += `fi(${cur}, ${idx}, v);\n`;
         else {
-          body += `let ${nxt} = ${idx} < ${cur}.length ? ${cur}[${idx}] : undefined; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; while (${cur}.length < ${idx}) ${cur}.push(null); ${cur}[${idx}] = ${nxt}; } else if (!(${fit})) break ${label};\n`;
+          body += `let ${nxt} = ${idx} < ${cur}.length ? ${cur}[${idx}] : undefined; if (${nxt} === undefined || ${nxt} === null) { ${nxt} = ${make}; while (${cur}.length < ${idx}) ${cur}.push(null); ${cur}[${idx}] = ${nxt};${this.fresh(i + 1)} } else if (!(${fit})) break ${label};\n`;
         }
       } else throw new Error('unsupported segment');
     }
     return body;
+  }
+
+  tailsDistinct(node: Composite, P: number): boolean {
+    if (node.computed.length > 0) return false;
+    const paths = [...node.specials, ...node.literalList].flatMap((c) => (c as Leaf | SpecialLeaf).outs);
+    const seen = new Set<string>();
+    for (const p of paths) {
+      const last = p.segs[P];
+      if (p.segs.length !== P + 1 || last === undefined || last.k !== 'key' || last.key in Object.prototype || seen.has(last.key)) return false;
+      seen.add(last.key);
+    }
+    return true;
+  }
+
+  /** While resolving a shared prefix: marks its last container as created in this visit. */
+  fresh(i: number): string {
+    return this.freshVar !== null && i === this.prefix ? ` ${this.freshVar} = true;` : '';
   }
 
   /**
@@ -269,8 +296,10 @@ class Gen {
     this.strLevels.clear();
     const child = level + 1;
     const outerPrefix = this.prefix;
+    const outerTails = this.distinctTails;
     this.prefix = this.sharedPrefix(node);
-    let code = `function ${name}(d) {\n${this.prefix > 0 ? 'let pc, pcs = 0;\n' : ''}`;
+    this.distinctTails = this.prefix > 0 && this.tailsDistinct(node, this.prefix);
+    let code = `function ${name}(d) {\n${this.prefix > 0 ? 'let pc, pcs = 0, pf = false;\n' : ''}`;
     for (const sp of node.specials) {
       const s = sp as SpecialLeaf;
       if (s.sk.k === 'at') {
@@ -324,6 +353,7 @@ class Gen {
     }
     code += '}\n';
     this.prefix = outerPrefix;
+    this.distinctTails = outerTails;
     this.fns.push(code);
     const mine = new Set([...this.readLevels].filter((l) => l <= level));
     const mineStr = new Set([...this.strLevels].filter((l) => l <= level));
