@@ -37,6 +37,18 @@ export function setOwn(o: JsonObject, k: string, v: unknown): void {
   else o[k] = v;
 }
 
+const indexText: string[] = [];
+
+/** `String(i)` for array indexes, cached so walking big lists does not allocate a string per element. */
+export function indexKey(i: number): string {
+  if (i < 65536) {
+    const s = indexText[i];
+    if (s !== undefined) return s;
+    return (indexText[i] = String(i));
+  }
+  return String(i);
+}
+
 /** Non-negative decimal integer text (array index), or -1. */
 export function parseIndex(k: string): number {
   const n = k.length;

@@ -11,9 +11,9 @@ import {
 export type ModifyFunction = (args: unknown[]) => unknown;
 
 /** Maps over a list (or 2+ args); items it cannot handle stay as they were. */
-function single(fn: (v: unknown) => unknown): ModifyFunction {
+function single(fn: (v: unknown) => unknown): ModifyFunction & { one: (v: unknown) => unknown } {
   const each = (list: unknown[]) => list.map((o) => { const r = fn(o); return r === undefined ? o : r; });
-  return (args) => {
+  const call = (args: unknown[]): unknown => {
     if (args.length === 0) return undefined;
     if (args.length === 1) {
       const a = args[0];
@@ -23,6 +23,7 @@ function single(fn: (v: unknown) => unknown): ModifyFunction {
     }
     return each(args);
   };
+  return Object.assign(call, { one: fn });
 }
 
 /** Needs 2+ args or one non-empty list. */
@@ -84,6 +85,7 @@ function typed(n: { value: number; type: JavaType }): unknown {
 const isInt = (v: unknown): v is number => javaType(v) === 'int';
 
 function toIntegerOne(v: unknown): unknown {
+  if (typeof v === 'number' && (v | 0) === v) return v;
   const n = toNumeric(v);
   return n ? intValue(n) : undefined;
 }

@@ -3,7 +3,7 @@
  * and write each leaf's value (literal, lookup, function call or fallback list) subject to the write mode.
  */
 import { JoltSpecError } from './errors.js';
-import { isObject, setOwn, type JsonObject } from './json.js';
+import { indexKey, isObject, setOwn, type JsonObject } from './json.js';
 import { JavaDouble, parseJavaNumber } from './java-number.js';
 import { stockFunctions, unwrapJava, type ModifyFunction } from './modify-functions.js';
 import {
@@ -85,6 +85,24 @@ function functionCall(text: string, where: string, custom: Record<string, Modify
   };
   if (open < 0) {
     if (!fn) return () => undefined;
+    const one = (fn as ModifyFunction & { one?: (v: unknown) => unknown }).one;
+    if (one) {
+      // Stock single-value functions: one present scalar needs no argument list.
+      return (walk, present) => {
+        if (!present) return undefined;
+        const v = walk.datas[walk.depth - 1];
+        if (v === null || v === undefined || typeof v !== 'object') {
+          if (v === null || v === undefined) return undefined;
+          try {
+            const r = one(v);
+            return javaDoubles ? r : unwrapJava(r);
+          } catch {
+            return undefined;
+          }
+        }
+        return call([v]);
+      };
+    }
     return (walk, present) => call(present ? [walk.datas[walk.depth - 1]] : []);
   }
   const close = text.lastIndexOf(')');
@@ -169,7 +187,9 @@ function parseModKey(raw: string, where: string, inherited: ModifyMode) {
 function buildNode(raw: string, value: unknown, where: string, inherited: ModifyMode, custom: Record<string, ModifyFunction>, javaDoubles: boolean): ModNode {
   const p = parseModKey(raw, where, inherited);
   const isStar = p.kind === 'star';
-  const star = isStar ? (p.key === '*' ? (k: string) => [k] : compileStar(p.key)) : null;
+  // A `*` match is read only while its own node runs, so one scratch entry per node serves every match.
+  const scratch = [''];
+  const star = isStar ? (p.key === '*' ? (k: string) => { scratch[0] = k; return scratch; } : compileStar(p.key)) : null;
   const n = isStar ? starCount(p.key) : 0;
   const starRank = !isStar ? 0 : p.key === '*' ? 4 : n >= 3 ? 1 : n === 2 ? 2 : 3;
   const base = { specPath: where, mode: p.mode, optional: p.optional, key: isStar ? null : p.key, index: p.index, star, starRank, sub: [p.key] };
@@ -268,12 +288,12 @@ function applyChildren(node: ModNode, data: unknown, walk: Walk, cov: Coverage |
       for (let i = 0; i < data.length; i++) {
         const lit = node.byIndex.get(i);
         if (lit) applyNode(lit, data, lit.key!, i, originalLength, [lit.key!], walk, cov);
-        else starAt(node, data, String(i), i, originalLength, walk, cov);
+        else starAt(node, data, indexKey(i), i, originalLength, walk, cov);
       }
       return;
     }
     for (const c of node.literals) applyNode(c, data, c.key!, c.index, originalLength, [c.key!], walk, cov);
-    if (node.stars.length) for (let i = 0; i < data.length; i++) starAt(node, data, String(i), i, originalLength, walk, cov);
+    if (node.stars.length) for (let i = 0; i < data.length; i++) starAt(node, data, indexKey(i), i, originalLength, walk, cov);
     return;
   }
   if (!isObject(data)) return;

@@ -5,7 +5,7 @@
  * composites, `[#N]`, data-derived output keys, `&` input keys) return null and run on the interpreter instead.
  */
 import { JoltTransformError } from './errors.js';
-import { isObject, JavaDouble, parseIndex, setOwn, type JsonObject } from './json.js';
+import { indexKey, isObject, JavaDouble, parseIndex, setOwn, type JsonObject } from './json.js';
 import { compileStar, scalarKey, type AmpTemplate, type Ref } from './path.js';
 import { Composite, Leaf, SpecialLeaf, Strategy, type Child, type OutPath } from './shift.js';
 
@@ -62,7 +62,7 @@ function refErr(up: number): never {
   throw new JoltTransformError(`reference goes ${up} levels up, past the top of the walked path`);
 }
 
-const helpers = { hasOwn, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr };
+const helpers = { hasOwn, indexKey, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr };
 
 // ---------------------------------------------------------------- eligibility
 
@@ -334,7 +334,7 @@ class Gen {
       const body = node.strategy === Strategy.Conflict ? this.literalSwitch(node, child, 'e', this.computedChain(node, child, 'e')) : this.computedChain(node, child, 'e');
       // The index's text is built only when a key pattern or some reference reads it.
       const needStr = node.strategy === Strategy.Conflict || node.computed.some((c) => c.kind !== 'starAll') || this.strLevels.has(child);
-      code += `for (let n = 0; n < d.length; n++) {\nconst k = ${needStr ? 'String(n)' : 'null'}; const e = d[n];\n${body}}\n`;
+      code += `for (let n = 0; n < d.length; n++) {\nconst k = ${needStr ? 'indexKey(n)' : 'null'}; const e = d[n];\n${body}}\n`;
     }
     code += 'return;\n}\n';
     // Objects.
@@ -374,7 +374,7 @@ export function generateShift(root: Composite): ShiftRunner | null {
   const g = new Gen();
   const rootFn = g.composite(root, 1);
   const source = `"use strict";
-const { hasOwn, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr } = H;
+const { hasOwn, indexKey, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr } = H;
 let ks, ns, ms, r;
 ${g.fns.join('\n')}
 return function run(input) {

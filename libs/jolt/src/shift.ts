@@ -1,6 +1,6 @@
 /** shift (Shiftr): walk input and spec together; every matching leaf writes its data to its output paths. */
 import { JoltSpecError } from './errors.js';
-import { getOwn, hasKey, isObject, JavaDouble, parseIndex, setOwn, type JsonObject } from './json.js';
+import { getOwn, hasKey, indexKey, isObject, JavaDouble, parseIndex, setOwn, type JsonObject } from './json.js';
 import {
   ampCanonical, classifyKey, coerceKey, compileStar, evalAmp, parseAmp, parseRef, parseTranspose, readPath,
   removeEscapedChars, removeEscapes, scalarKey, splitDotPath, starCount, Walk,
@@ -392,7 +392,7 @@ export class Composite extends Child {
     if (isArr) {
       const arr = data as unknown[];
       for (let i = 0; i < arr.length; i++) {
-        const k = String(i);
+        const k = indexKey(i);
         const v = arr[i];
         if (literalsFirst) {
           const lit = this.literals.get(k);
