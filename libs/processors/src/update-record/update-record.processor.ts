@@ -7,9 +7,11 @@ export const REPLACEMENT_STRATEGY = 'Replacement Value Strategy';
 export const RECORD_EXPRESSION = 'record-expression';
 export const LITERAL_VALUE = 'literal-value';
 
-interface Update {
+export interface Update {
   readonly path: string;
   readonly steps: readonly PathStep[];
+  /** The last field name on the path (field.name for literal values). */
+  readonly field: string;
   readonly text: string;
   /** Set for the record-expression strategy. */
   readonly rule?: CompiledRecordExpression;
@@ -19,7 +21,7 @@ function updateEntries(config: Readonly<Record<string, string | undefined>>): [s
   return Object.entries(config).filter((e): e is [string, string] => e[0] !== REPLACEMENT_STRATEGY && e[1] !== undefined);
 }
 
-function compileUpdates(config: Readonly<Record<string, string | undefined>>, strategy: string): Update[] {
+export function compileUpdates(config: Readonly<Record<string, string | undefined>>, strategy: string): Update[] {
   return updateEntries(config).map(([path, text]) => {
     let steps: PathStep[];
     try {
@@ -27,7 +29,8 @@ function compileUpdates(config: Readonly<Record<string, string | undefined>>, st
     } catch (e) {
       throw new RecordRuleError((e as Error).message);
     }
-    return strategy === LITERAL_VALUE ? { path, steps, text } : { path, steps, text, rule: compileRule(path, text) };
+    const field = (steps.filter((s) => 'field' in s).at(-1) as { field: string } | undefined)?.field ?? '';
+    return strategy === LITERAL_VALUE ? { path, steps, field, text } : { path, steps, field, text, rule: compileRule(path, text) };
   });
 }
 
@@ -47,6 +50,36 @@ function fieldType(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'double';
   if (typeof v === 'object') return 'record';
   return typeof v;
+}
+
+/** Evaluates literal-value text (Expression Language) with field.* attributes added. */
+export type LiteralEvaluator = (text: string, extra: Readonly<Record<string, string>>) => string;
+
+/**
+ * Applies the updates to each row in place, in order, so a later update sees the fields an earlier one set.
+ * Throws a RecordRuleError naming the path and the record when an update fails.
+ */
+export function applyUpdates(rows: unknown[], updates: readonly Update[], attributes: Readonly<Record<string, string>>, literal: LiteralEvaluator): void {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    for (const u of updates) {
+      let value: unknown;
+      try {
+        if (u.rule) {
+          value = u.rule.evaluate(row, attributes);
+        } else {
+          const previous = getAtPath(row, u.steps);
+          const extra: Record<string, string> = { 'field.name': u.field, 'field.type': fieldType(previous) };
+          if (previous !== undefined && previous !== null) extra['field.value'] = typeof previous === 'object' ? JSON.stringify(previous) : String(previous);
+          value = coerceLiteral(literal(u.text, extra), previous);
+        }
+        // JSON has no undefined: a missing result becomes an explicit null, as NiFi writes it.
+        setAtPath(row, u.steps, value === undefined ? null : typeof value === 'bigint' ? value.toString() : value);
+      } catch (e) {
+        throw new RecordRuleError(`${u.path} failed on record ${i}: ${(e as Error).message}`);
+      }
+    }
+  }
 }
 
 export const UpdateRecord = defineProcessor({
@@ -135,28 +168,8 @@ export const UpdateRecord = defineProcessor({
     try {
       const updates = ctx.cache(`updates:${strategy}:${JSON.stringify(dynamic)}`, () => compileUpdates(dynamic, strategy));
       const { rows, single } = parseRecords(await session.readText(flowFile));
-      const attributes = flowFile.attributes;
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i];
-        for (const u of updates) {
-          let value: unknown;
-          try {
-            if (u.rule) {
-              value = u.rule.evaluate(row, attributes);
-            } else {
-              const previous = getAtPath(row, u.steps);
-              const last = u.steps.filter((s) => 'field' in s).at(-1) as { field: string } | undefined;
-              const extra: Record<string, string> = { 'field.name': last?.field ?? '', 'field.type': fieldType(previous) };
-              if (previous !== undefined && previous !== null) extra['field.value'] = typeof previous === 'object' ? JSON.stringify(previous) : String(previous);
-              value = coerceLiteral(ctx.evaluateExpression(u.text, flowFile, extra), previous);
-            }
-            // JSON has no undefined: a missing result becomes an explicit null, as NiFi writes it.
-            setAtPath(row, u.steps, value === undefined ? null : typeof value === 'bigint' ? value.toString() : value);
-          } catch (e) {
-            throw new RecordRuleError(`${u.path} failed on record ${i}: ${(e as Error).message}`);
-          }
-        }
-      }
+      const current = flowFile;
+      applyUpdates(rows, updates, current.attributes, (text, extra) => ctx.evaluateExpression(text, current, extra));
       flowFile = session.write(flowFile, JSON.stringify(single ? rows[0] : rows));
       flowFile = session.putAllAttributes(flowFile, { 'record.count': String(rows.length), [CoreAttributes.MIME_TYPE]: 'application/json' });
       session.transfer(flowFile, REL_SUCCESS);
