@@ -99,6 +99,8 @@ class Gen {
    */
   private distinctTails = false;
   private freshVar: string | null = null;
+  /** Name of the current composite's prefix resolver, once generated. */
+  private prefixFn: string | null = null;
   /** Ancestor levels a composite's generated function reads (so callers keep recording them). */
   private readonly levelsReadBy = new Map<Composite, Set<number>>();
   private readonly levelsStrBy = new Map<Composite, Set<number>>();
@@ -149,9 +151,14 @@ class Gen {
         // Siblings share the first P steps: resolve them once per visit (see sharedPrefix).
         const pre = `p${this.labels++}`;
         const label = `w${this.labels++}`;
-        this.freshVar = this.distinctTails ? 'pf' : null;
-        code += `if (pcs === 0) { pcs = 2; ${pre}: {\n${this.steps(segs, 0, P, pre, level)}pc = c${P}; pcs = 1; } }\n`;
-        this.freshVar = null;
+        if (this.prefixFn === null) {
+          // One resolver per composite: it walks the shared steps and tells whether it created the last container.
+          this.prefixFn = `q${this.fnCount++}`;
+          this.freshVar = 'fresh';
+          this.fns.push(`function ${this.prefixFn}() {\n${pre}: {\n${this.steps(segs, 0, P, pre, level)}return c${P};\n}\nreturn undefined;\n}\n`);
+          this.freshVar = null;
+        }
+        code += `if (pcs === 0) { fresh = false; pc = ${this.prefixFn}(); pcs = pc === undefined ? 2 : 1; pf = fresh; }\n`;
         code += `if (pcs === 1) ${label}: {\nconst c${P} = pc;\n${this.steps(segs, P, segs.length, label, level, this.distinctTails && segs.length === P + 1)}}\n`;
         continue;
       }
@@ -297,6 +304,8 @@ class Gen {
     const child = level + 1;
     const outerPrefix = this.prefix;
     const outerTails = this.distinctTails;
+    const outerPrefixFn = this.prefixFn;
+    this.prefixFn = null;
     this.prefix = this.sharedPrefix(node);
     this.distinctTails = this.prefix > 0 && this.tailsDistinct(node, this.prefix);
     let code = `function ${name}(d) {\n${this.prefix > 0 ? 'let pc, pcs = 0, pf = false;\n' : ''}`;
@@ -312,21 +321,20 @@ class Gen {
         code += `{ const v = ${this.konst(s.sk.text)};\nks[${child}] = v; ns[${child}] = -1; ms[${child}] = null;\n${this.writes(s.outs, child)}}\n`;
       }
     }
-    code += 'if (d === null || d === undefined) return;\n';
     const hasLits = node.literalList.length > 0;
     const hasComp = node.computed.length > 0;
     // Scalars offer their text as a key with no value.
-    code += "if (typeof d !== 'object' || d instanceof JavaDouble) {\nconst k = scalarKey(d); const n = -1;\n";
-    if (hasLits) code += this.literalSwitch(node, child, 'null', node.strategy === Strategy.Literals ? '' : this.computedChain(node, child, 'null'));
-    else code += this.computedChain(node, child, 'null');
-    code += 'return;\n}\n';
+    let slow = "if (typeof d !== 'object' || d instanceof JavaDouble) {\nconst k = scalarKey(d); const n = -1;\n";
+    if (hasLits) slow += this.literalSwitch(node, child, 'null', node.strategy === Strategy.Literals ? '' : this.computedChain(node, child, 'null'));
+    else slow += this.computedChain(node, child, 'null');
+    slow += 'return;\n}\n';
 
     // Arrays: element indexes are the keys.
-    code += 'if (Array.isArray(d)) {\n';
+    slow += 'if (Array.isArray(d)) {\n';
     if (hasLits && (node.strategy === Strategy.Literals || node.strategy === Strategy.LiteralsThenComputed)) {
       for (const c of node.literalList) {
         const idx = parseIndex(c.canonical);
-        if (idx >= 0) code += `if (${idx} < d.length) { ${this.applyChild(c, child, this.konst(c.canonical), String(idx), 'null', `d[${idx}]`)} }\n`;
+        if (idx >= 0) slow += `if (${idx} < d.length) { ${this.applyChild(c, child, this.konst(c.canonical), String(idx), 'null', `d[${idx}]`)} }\n`;
       }
     }
     if (hasComp) {
@@ -334,26 +342,36 @@ class Gen {
       const body = node.strategy === Strategy.Conflict ? this.literalSwitch(node, child, 'e', this.computedChain(node, child, 'e')) : this.computedChain(node, child, 'e');
       // The index's text is built only when a key pattern or some reference reads it.
       const needStr = node.strategy === Strategy.Conflict || node.computed.some((c) => c.kind !== 'starAll') || this.strLevels.has(child);
-      code += `for (let n = 0; n < d.length; n++) {\nconst k = ${needStr ? 'indexKey(n)' : 'null'}; const e = d[n];\n${body}}\n`;
+      slow += `for (let n = 0; n < d.length; n++) {\nconst k = ${needStr ? 'indexKey(n)' : 'null'}; const e = d[n];\n${body}}\n`;
     }
-    code += 'return;\n}\n';
+    slow += '}\n';
+
     // Objects.
-    code += 'if (!isObject(d)) return;\n';
+    let fast = '';
     if (hasLits && (node.strategy === Strategy.Literals || node.strategy === Strategy.LiteralsThenComputed)) {
       for (const c of node.literalList) {
         const k = this.konst(c.canonical);
-        if (c.canonical in Object.prototype) code += `if (hasOwn.call(d, ${k})) { ${this.applyChild(c, child, k, '-1', 'null', `d[${k}]`)} }\n`;
-        else code += `{ const x = d[${k}]; if (x !== undefined) { ${this.applyChild(c, child, k, '-1', 'null', 'x')} } }\n`;
+        if (c.canonical in Object.prototype) fast += `if (hasOwn.call(d, ${k})) { ${this.applyChild(c, child, k, '-1', 'null', `d[${k}]`)} }\n`;
+        else fast += `{ const x = d[${k}]; if (x !== undefined) { ${this.applyChild(c, child, k, '-1', 'null', 'x')} } }\n`;
       }
     }
     if (hasComp) {
-      code += 'const keys = Object.keys(d);\nfor (let j = 0; j < keys.length; j++) {\nconst k = keys[j]; const n = -1; const e = d[k];\n';
-      code += node.strategy === Strategy.Conflict ? this.literalSwitch(node, child, 'e', this.computedChain(node, child, 'e')) : this.computedChain(node, child, 'e');
-      code += '}\n';
+      fast += 'const keys = Object.keys(d);\nfor (let j = 0; j < keys.length; j++) {\nconst k = keys[j]; const n = -1; const e = d[k];\n';
+      fast += node.strategy === Strategy.Conflict ? this.literalSwitch(node, child, 'e', this.computedChain(node, child, 'e')) : this.computedChain(node, child, 'e');
+      fast += '}\n';
     }
-    code += '}\n';
+    const isObj = "typeof d === 'object' && !Array.isArray(d) && !(d instanceof JavaDouble)";
+    if (node.specials.length === 0) {
+      // Objects are the common case: a small function V8 can inline, the rest out of line.
+      const state = this.prefix > 0 ? 'let pc, pcs = 0, pf = false;\n' : '';
+      code += `if (d === null || d === undefined) return;\nif (${isObj}) {\n${fast}return;\n}\n${name}s(d);\n}\n`;
+      code += `function ${name}s(d) {\n${state}${slow}}\n`;
+    } else {
+      code += `if (d === null || d === undefined) return;\nif (${isObj}) {\n${fast}return;\n}\n${slow}}\n`;
+    }
     this.prefix = outerPrefix;
     this.distinctTails = outerTails;
+    this.prefixFn = outerPrefixFn;
     this.fns.push(code);
     const mine = new Set([...this.readLevels].filter((l) => l <= level));
     const mineStr = new Set([...this.strLevels].filter((l) => l <= level));
@@ -375,7 +393,7 @@ export function generateShift(root: Composite): ShiftRunner | null {
   const rootFn = g.composite(root, 1);
   const source = `"use strict";
 const { hasOwn, indexKey, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr } = H;
-let ks, ns, ms, r;
+let ks, ns, ms, r, fresh = false;
 ${g.fns.join('\n')}
 return function run(input) {
   ks = ['root', 'root']; ns = [-1, -1]; ms = [null, null]; r = undefined;
