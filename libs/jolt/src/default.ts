@@ -3,6 +3,7 @@ import { JoltSpecError, JoltTransformError } from './errors.js';
 import { deepClone, getOwn, hasKey, isObject, parseIndex, setOwn, type JsonObject } from './json.js';
 import type { Coverage, SpecNodeInfo } from './report.js';
 import type { CompiledOperation } from './shift.js';
+import { generateDefault } from './default-codegen.js';
 
 interface DefNode extends SpecNodeInfo {
   readonly kind: 'literal' | 'or' | 'star';
@@ -123,6 +124,7 @@ export function compileDefault(spec: unknown, where: string): CompiledOperation 
   const children = buildChildren(spec, where);
   const specRoot: SpecNodeInfo = { specPath: where, children: [] };
   const rootMax = maxLiteralIndex(children);
+  const fast = generateDefault(children, rootMax);
   return {
     specRoot,
     run(input: unknown, _context: unknown, cov: Coverage | null): unknown {
@@ -134,7 +136,8 @@ export function compileDefault(spec: unknown, where: string): CompiledOperation 
           }
         }
       }
-      applyChildren(children, data, cov, rootMax);
+      if (cov === null) fast(data);
+      else applyChildren(children, data, cov, rootMax);
       return data;
     },
   };
