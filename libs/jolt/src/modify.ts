@@ -12,6 +12,7 @@ import {
 } from './path.js';
 import type { Coverage, SpecNodeInfo } from './report.js';
 import type { CompiledOperation } from './shift.js';
+import { generateModify } from './modify-codegen.js';
 
 export type ModifyMode = 'overwrite' | 'default' | 'define';
 
@@ -322,6 +323,7 @@ const ROOT_SUB = ['root'];
 export function compileModify(spec: unknown, where: string, mode: ModifyMode, custom: Record<string, ModifyFunction> = {}, javaDoubles = false): CompiledOperation {
   if (!isObject(spec)) throw new JoltSpecError(where, `modify spec must be an object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`);
   const root = buildNode('root', spec, where, mode, custom, javaDoubles);
+  const fast = generateModify(root);
   return {
     specRoot: root,
     run(input: unknown, context: unknown, cov: Coverage | null): unknown {
@@ -329,7 +331,8 @@ export function compileModify(spec: unknown, where: string, mode: ModifyMode, cu
       walk.context = context;
       walk.push(input, ROOT_SUB);
       walk.push(input, ROOT_SUB);
-      applyChildren(root, input, walk, cov);
+      if (fast !== null && cov === null) fast(input, walk);
+      else applyChildren(root, input, walk, cov);
       return input;
     },
   };
