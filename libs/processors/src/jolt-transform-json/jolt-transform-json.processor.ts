@@ -4,6 +4,7 @@ import { compileChain, JoltSpecError, parseJson, stringifyJson, type CompiledCha
 const SPEC = 'Jolt Specification';
 const CONTEXT = 'Custom Context';
 const EMPTY = 'Empty Output Policy';
+const REPORT = 'Report Unused Paths';
 const ROUTE_TO_FAILURE = 'route to failure';
 const PASS_THROUGH = 'pass through';
 
@@ -80,6 +81,13 @@ export const JoltTransformJSON = defineProcessor({
           { value: PASS_THROUGH, displayName: 'Pass through', description: 'Send the input unchanged to success.' },
         ],
       },
+      {
+        name: REPORT,
+        displayName: 'Report Unused Paths',
+        description: 'Count input paths the chain dropped and spec paths that matched nothing (jolt.warnings). Off runs the faster generated code only.',
+        type: 'boolean',
+        default: 'true',
+      },
     ],
     relationships: [
       { name: REL_SUCCESS.name, description: 'The transformed JSON.' },
@@ -128,16 +136,19 @@ export const JoltTransformJSON = defineProcessor({
       fail(`content is not JSON: ${(e as Error).message}`);
       return;
     }
+    const report = ctx.property(REPORT).asBoolean() ?? true;
     let result: ReturnType<CompiledChain['transformWithReport']>;
     try {
-      result = compiled.chain.transformWithReport(input, compiled.context);
+      result = report
+        ? compiled.chain.transformWithReport(input, compiled.context)
+        : { output: compiled.chain.transform(input, compiled.context), warnings: [] };
     } catch (e) {
       fail(`transform failed: ${(e as Error).message}`);
       return;
     }
     if (result.output === null || result.output === undefined) {
       if ((ctx.property(EMPTY).raw ?? ROUTE_TO_FAILURE) === PASS_THROUGH) {
-        flowFile = session.putAttribute(flowFile, 'jolt.warnings', String(result.warnings.length));
+        if (report) flowFile = session.putAttribute(flowFile, 'jolt.warnings', String(result.warnings.length));
         session.transfer(flowFile, REL_SUCCESS);
       } else fail('the Jolt chain produced no output (null): no spec line matched the input');
       return;
@@ -147,7 +158,7 @@ export const JoltTransformJSON = defineProcessor({
     }
     flowFile = session.write(flowFile, stringifyJson(result.output));
     flowFile = session.putAllAttributes(flowFile, {
-      'jolt.warnings': String(result.warnings.length),
+      ...(report ? { 'jolt.warnings': String(result.warnings.length) } : {}),
       [CoreAttributes.MIME_TYPE]: 'application/json',
     });
     session.transfer(flowFile, REL_SUCCESS);

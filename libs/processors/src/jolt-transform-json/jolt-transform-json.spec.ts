@@ -32,6 +32,15 @@ describe('JoltTransformJSON', () => {
     expect(out!.attributes['jolt.warnings']).toBe('1');
   });
 
+  it('skips the unused-path report when asked, with the same output', async () => {
+    const h = harness({ 'Jolt Specification': seedSpec, 'Report Unused Paths': 'false' });
+    h.enqueue([{ sku: '1', stock: 2, extra: 'x' }]);
+    await h.run();
+    const [out] = h.transferred('success');
+    expect(out!.json()).toStrictEqual([{ product_sku: '1', stock: 2 }]);
+    expect(out!.attributes['jolt.warnings']).toBeUndefined();
+  });
+
   it('passes the custom context to modify steps and keeps Java double text', async () => {
     const h = harness({
       'Jolt Specification': JSON.stringify([{ operation: 'modify-overwrite-beta', spec: { list: '^list', ratio: '=divide(@(1,a),2)' } }]),
