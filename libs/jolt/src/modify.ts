@@ -113,14 +113,10 @@ function functionCall(text: string, where: string, custom: Record<string, Modify
     const only = args[0]!;
     return (walk) => {
       const v = only(walk, true);
-      return call(v === undefined ? [] : [unwrapArg(v)]);
+      return call(v === undefined ? [] : [v]);
     };
   }
   return (walk) => call(args.map((a) => { const v = a(walk, true); return v === undefined ? null : v; }));
-}
-
-function unwrapArg(v: unknown): unknown {
-  return v;
 }
 
 function compileRhs(v: unknown, where: string, custom: Record<string, ModifyFunction>, javaDoubles: boolean, top = true): Rhs {

@@ -14,7 +14,8 @@ export class Coverage {
     if (typeof container !== 'object' || container === null) return;
     let m = this.entries.get(container);
     if (!m) this.entries.set(container, (m = new Map()));
-    if ((m.get(key) ?? 0) < how || how === LEAF) m.set(key, how);
+    // A leaf use covers the whole entry, so it wins over a descent.
+    if (m.get(key) !== LEAF) m.set(key, how);
   }
 
   /** Input entries that nothing consumed, reported at the highest unconsumed level. */

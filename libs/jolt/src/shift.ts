@@ -490,8 +490,7 @@ function buildChild(alt: string, value: unknown, where: string): { c: Child; ran
       if (isComposite) throw new JoltSpecError(where, `"@" cannot have children`);
       return { c: new SpecialLeaf(where, '@', { k: 'at' }, leafOuts!), rank: -2, star: null };
     case 'transpose': {
-      const raw = alt;
-      const tp = parseTranspose(removeEscapedChars(raw) === raw ? raw : raw, where, false);
+      const tp = parseTranspose(alt, where, false);
       if (isComposite) {
         const c = new Composite(where, tp.canonical, 'transpose', () => null);
         c.transpose = tp;
