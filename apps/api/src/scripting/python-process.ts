@@ -1,0 +1,257 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ScriptInput, ScriptResult } from '@sluice/flow-api';
+import { PYTHON_SUPERVISOR_SOURCE, PYTHON_WORKER_SOURCE } from './python-child.source.js';
+import { PYTHON_SHIM } from './python-shim.source.js';
+import type { ScriptHttpHandler } from './script-http.js';
+
+export interface PythonRun {
+  readonly script: string;
+  readonly inputs: readonly ScriptInput[];
+  readonly timeoutMs: number;
+  readonly memoryLimitMb: number;
+  readonly allowHttp: boolean;
+}
+
+interface RawOutput {
+  source: number | null;
+  attributes: Record<string, string>;
+  relationship: string | null;
+}
+
+interface RawResult {
+  outputs: RawOutput[];
+  taken: number[];
+  logs: { level: 'debug' | 'info' | 'warn' | 'error'; message: string }[];
+  error: ScriptResult['error'] | null;
+}
+
+type ChildMessage =
+  | { type: 'ready'; loadMs: number; rss: number }
+  | { type: 'result'; id: number; result: RawResult; contents: (Uint8Array | null)[]; recycling: boolean }
+  | { type: 'http'; payload: string }
+  | { type: 'fatal'; message: string };
+
+const pyodideDir = dirname(createRequire(import.meta.url).resolve('pyodide/package.json')) + '/';
+
+let networkIsolation: boolean | undefined;
+const UNSHARE = '/usr/bin/unshare';
+
+/** Whether children can be started in their own empty network namespace (unprivileged user namespaces). */
+export function canIsolateNetwork(): boolean {
+  if (networkIsolation === undefined) {
+    networkIsolation =
+      process.platform === 'linux' &&
+      existsSync(UNSHARE) &&
+      spawnSync(UNSHARE, ['-rn', process.execPath, '-e', '0'], { stdio: 'ignore', env: {}, timeout: 5000 }).status === 0;
+  }
+  return networkIsolation;
+}
+
+/**
+ * One sandboxed Python child process (one interpreter). It serves one run at a time; the pool queues the rest.
+ * Kills and respawns the child when it dies or outlives a run's hard deadline.
+ */
+export class PythonProcess {
+  private child: ChildProcess | null = null;
+  private ready = false;
+  private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private pending: {
+    id: number;
+    run: PythonRun;
+    started: number;
+    resolve: (r: ScriptResult) => void;
+    deadline: NodeJS.Timeout;
+  } | null = null;
+  private nextId = 1;
+  private closed = false;
+  private stderrTail = '';
+  /** Milliseconds from spawn to the interpreter being ready, for the last start. */
+  lastStartMs = 0;
+  private spawnedAt = 0;
+
+  constructor(
+    private readonly options: {
+      readonly recycleRssMb: number;
+      readonly http: ScriptHttpHandler;
+      readonly onIdle: () => void;
+    },
+  ) {}
+
+  get idle(): boolean {
+    return this.ready && this.pending === null && !this.closed;
+  }
+
+  /** Starts the child if needed; resolves once the interpreter is loaded. */
+  start(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('Python process is closed'));
+    if (this.ready) return Promise.resolve();
+    const waiting = new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+    if (!this.child) this.spawn();
+    return waiting;
+  }
+
+  private spawn(): void {
+    const config = JSON.stringify({
+      workerSource: PYTHON_WORKER_SOURCE,
+      shim: PYTHON_SHIM,
+      pyodideUrl: pathToFileURL(join(pyodideDir, 'pyodide.mjs')).href,
+      indexDir: pyodideDir,
+      recycleRssBytes: this.options.recycleRssMb * 1024 * 1024,
+    });
+    const nodeArgs = [
+      '--no-warnings',
+      '--experimental-permission',
+      `--allow-fs-read=${pyodideDir}`,
+      // The supervisor needs one worker thread for Pyodide; file reads stay limited to the Pyodide package.
+      '--allow-worker',
+      '--input-type=module',
+      '-e',
+      PYTHON_SUPERVISOR_SOURCE,
+      config,
+    ];
+    const [command, args] = canIsolateNetwork()
+      ? [UNSHARE, ['-rn', process.execPath, ...nodeArgs]]
+      : [process.execPath, nodeArgs];
+    this.spawnedAt = performance.now();
+    this.stderrTail = '';
+    const child = spawn(command, args, { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    this.child = child;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-4000);
+    });
+    child.on('message', (msg: ChildMessage) => this.onMessage(child, msg));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    child.on('error', (e) => this.onExit(child, null, null, e));
+  }
+
+  private onMessage(child: ChildProcess, msg: ChildMessage): void {
+    if (child !== this.child) return;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.lastStartMs = performance.now() - this.spawnedAt;
+        for (const w of this.readyWaiters.splice(0)) w.resolve();
+        this.options.onIdle();
+        break;
+      case 'result': {
+        const p = this.pending;
+        if (!p || p.id !== msg.id) return;
+        this.pending = null;
+        clearTimeout(p.deadline);
+        if (msg.recycling) {
+          this.ready = false;
+          this.spawnedAt = performance.now();
+        }
+        p.resolve(toScriptResult(p.run, msg.result, msg.contents, performance.now() - p.started));
+        this.options.onIdle();
+        break;
+      }
+      case 'http': {
+        const p = this.pending;
+        const answer = p?.run.allowHttp
+          ? this.options.http(msg.payload)
+          : Promise.resolve(JSON.stringify({ error: 'HTTP is not allowed for this script (enable Allow HTTP)' }));
+        void answer.then((payload) => {
+          if (this.child === child && child.connected) child.send({ type: 'http-reply', payload });
+        });
+        break;
+      }
+      case 'fatal':
+        this.stderrTail += msg.message;
+        this.restart();
+        break;
+    }
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, error?: Error): void {
+    if (child !== this.child) return;
+    this.child = null;
+    this.ready = false;
+    const why = error ? error.message : `exit code ${code}${signal ? `, signal ${signal}` : ''}`;
+    const p = this.pending;
+    this.pending = null;
+    if (p) {
+      clearTimeout(p.deadline);
+      p.resolve(failure(p.run, { kind: 'exception', message: `Python runtime stopped (${why})` }, performance.now() - p.started));
+    }
+    if (this.closed) return;
+    if (this.readyWaiters.length > 0 && !p) {
+      // Died while starting: report instead of looping on a broken setup.
+      const e = new Error(`Python runtime failed to start (${why}): ${this.stderrTail.trim().slice(-1500)}`);
+      for (const w of this.readyWaiters.splice(0)) w.reject(e);
+      return;
+    }
+    this.spawn();
+  }
+
+  private restart(): void {
+    const child = this.child;
+    if (child) {
+      child.kill('SIGKILL');
+      // onExit sees the same child and respawns.
+    } else if (!this.closed) {
+      this.spawn();
+    }
+  }
+
+  /** Runs one request. The caller makes sure the process is idle. */
+  run(run: PythonRun): Promise<ScriptResult> {
+    const child = this.child;
+    if (!child || !this.idle) return Promise.reject(new Error('Python process is not idle'));
+    const id = this.nextId++;
+    const contents = run.inputs.map((i) => i.content);
+    const meta = JSON.stringify({ attributes: run.inputs.map((i) => i.attributes), uuidSeed: randomBytes(8).toString('hex') });
+    return new Promise<ScriptResult>((resolve) => {
+      const started = performance.now();
+      // The supervisor stops a runaway script itself; this only catches a supervisor that no longer answers.
+      const deadline = setTimeout(() => {
+        if (this.pending?.id !== id) return;
+        this.pending = null;
+        resolve(failure(run, { kind: 'timeout', message: `Script exceeded its timeout of ${run.timeoutMs} ms and its runtime was restarted` }, performance.now() - started));
+        this.restart();
+      }, run.timeoutMs + 5000);
+      this.pending = { id, run, started, resolve, deadline };
+      child.send({ type: 'run', id, script: run.script, meta, contents, timeoutMs: run.timeoutMs, memoryLimitMb: run.memoryLimitMb, allowHttp: run.allowHttp });
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    const p = this.pending;
+    this.pending = null;
+    if (p) {
+      clearTimeout(p.deadline);
+      p.resolve(failure(p.run, { kind: 'exception', message: 'Script pool closed' }, performance.now() - p.started));
+    }
+    for (const w of this.readyWaiters.splice(0)) w.reject(new Error('Script pool closed'));
+    this.child?.kill('SIGKILL');
+    this.child = null;
+    this.ready = false;
+  }
+}
+
+function failure(run: PythonRun, error: NonNullable<ScriptResult['error']>, durationMs: number): ScriptResult {
+  void run;
+  return { outputs: [], taken: [], logs: [], error, durationMs };
+}
+
+function toScriptResult(run: PythonRun, raw: RawResult, contents: (Uint8Array | null)[], durationMs: number): ScriptResult {
+  const outputs = raw.outputs.map((o, i) => {
+    const written = contents[i];
+    const content = written ? written : o.source !== null ? run.inputs[o.source]!.content : new Uint8Array(0);
+    return { source: o.source, attributes: o.attributes, relationship: o.relationship, content };
+  });
+  return {
+    outputs,
+    taken: raw.taken,
+    logs: raw.logs,
+    ...(raw.error ? { error: raw.error } : {}),
+    durationMs,
+  };
+}

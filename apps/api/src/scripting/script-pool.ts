@@ -1,0 +1,119 @@
+import type { HttpClient, ScriptRequest, ScriptResult, ScriptRunner } from '@sluice/flow-api';
+import { PythonProcess } from './python-process.js';
+import { fetchHttpClient, httpHandler, type ScriptHttpHandler } from './script-http.js';
+
+export interface ScriptPoolOptions {
+  /** Python child processes (one interpreter each, ~200 MB RSS). Default 1. */
+  pythonWorkers?: number;
+  /** JavaScript runs at once, each in its own isolate. Default 2. */
+  jsIsolates?: number;
+  /** Used when a request carries no timeout. Default 300 s, the Integrator's. */
+  defaultTimeoutMs?: number;
+  /** Used when a request carries no memory limit. Default 256 MB. */
+  defaultMemoryMb?: number;
+  /** Serves the scripts' HTTP helper when a request allows HTTP. Default: fetch. */
+  http?: HttpClient;
+}
+
+export const DEFAULT_SCRIPT_TIMEOUT_MS = 300_000;
+export const DEFAULT_SCRIPT_MEMORY_MB = 256;
+
+interface Task {
+  readonly request: ScriptRequest;
+  readonly resolve: (r: ScriptResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/**
+ * Runs scripts out of the API's main thread: Python in sandboxed child processes (Pyodide), JavaScript in
+ * isolated-vm isolates. Requests queue when every runtime is busy.
+ */
+export class ScriptPool implements ScriptRunner {
+  private readonly python: PythonProcess[];
+  private readonly queue: Task[] = [];
+  private readonly http: ScriptHttpHandler;
+  private readonly defaultTimeoutMs: number;
+  private readonly defaultMemoryMb: number;
+  private closed = false;
+  private started = false;
+
+  constructor(options: ScriptPoolOptions = {}) {
+    this.defaultTimeoutMs = positive(options.defaultTimeoutMs, 'defaultTimeoutMs') ?? DEFAULT_SCRIPT_TIMEOUT_MS;
+    this.defaultMemoryMb = positive(options.defaultMemoryMb, 'defaultMemoryMb') ?? DEFAULT_SCRIPT_MEMORY_MB;
+    const workers = positive(options.pythonWorkers, 'pythonWorkers') ?? 1;
+    this.http = httpHandler(options.http ?? fetchHttpClient);
+    this.python = Array.from(
+      { length: Math.floor(workers) },
+      () => new PythonProcess({ recycleRssMb: 1024, http: this.http, onIdle: () => this.pump() }),
+    );
+  }
+
+  /** Starts every Python interpreter and waits until they are loaded. */
+  async warmUp(): Promise<void> {
+    this.assertOpen();
+    this.started = true;
+    await Promise.all(this.python.map((p) => p.start()));
+  }
+
+  /** Milliseconds the slowest Python interpreter took to start, last time it started. */
+  get pythonStartMs(): number {
+    return Math.max(...this.python.map((p) => p.lastStartMs));
+  }
+
+  run(request: ScriptRequest): Promise<ScriptResult> {
+    if (this.closed) return Promise.reject(new Error('Script pool is closed'));
+    const normalized = this.normalize(request);
+    if (normalized.language !== 'python') {
+      return Promise.reject(new Error(`Unsupported script language '${String(request.language)}' (use python or javascript)`));
+    }
+    return new Promise<ScriptResult>((resolve, reject) => {
+      this.queue.push({ request: normalized, resolve, reject });
+      if (!this.started) {
+        this.started = true;
+        for (const p of this.python) p.start().catch((e: Error) => this.failQueue(e));
+      }
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.python) p.close();
+    this.failQueue(new Error('Script pool is closed'));
+  }
+
+  private normalize(request: ScriptRequest): ScriptRequest {
+    if (typeof request.script !== 'string') throw new TypeError('script must be a string');
+    return {
+      ...request,
+      timeoutMs: request.timeoutMs > 0 ? request.timeoutMs : this.defaultTimeoutMs,
+      memoryLimitMb: request.memoryLimitMb > 0 ? request.memoryLimitMb : this.defaultMemoryMb,
+    };
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const worker = this.python.find((p) => p.idle);
+      if (!worker) return;
+      const task = this.queue.shift()!;
+      const r = task.request;
+      worker
+        .run({ script: r.script, inputs: r.inputs, timeoutMs: r.timeoutMs, memoryLimitMb: r.memoryLimitMb, allowHttp: r.allowHttp === true })
+        .then(task.resolve, task.reject);
+    }
+  }
+
+  private failQueue(error: Error): void {
+    for (const t of this.queue.splice(0)) t.reject(error);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('Script pool is closed');
+  }
+}
+
+function positive(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`ScriptPool option ${name} must be a positive number, got ${value}`);
+  return value;
+}
