@@ -1,4 +1,5 @@
 import type { HttpClient, ScriptRequest, ScriptResult, ScriptRunner } from '@sluice/flow-api';
+import { JsRuntime } from './js-runtime.js';
 import { PythonProcess } from './python-process.js';
 import { fetchHttpClient, httpHandler, type ScriptHttpHandler } from './script-http.js';
 
@@ -31,6 +32,10 @@ interface Task {
 export class ScriptPool implements ScriptRunner {
   private readonly python: PythonProcess[];
   private readonly queue: Task[] = [];
+  private readonly js: JsRuntime;
+  private readonly jsQueue: Task[] = [];
+  private readonly jsLimit: number;
+  private jsActive = 0;
   private readonly http: ScriptHttpHandler;
   private readonly defaultTimeoutMs: number;
   private readonly defaultMemoryMb: number;
@@ -42,6 +47,8 @@ export class ScriptPool implements ScriptRunner {
     this.defaultMemoryMb = positive(options.defaultMemoryMb, 'defaultMemoryMb') ?? DEFAULT_SCRIPT_MEMORY_MB;
     const workers = positive(options.pythonWorkers, 'pythonWorkers') ?? 1;
     this.http = httpHandler(options.http ?? fetchHttpClient);
+    this.jsLimit = Math.floor(positive(options.jsIsolates, 'jsIsolates') ?? 2);
+    this.js = new JsRuntime(this.http);
     this.python = Array.from(
       { length: Math.floor(workers) },
       () => new PythonProcess({ recycleRssMb: 1024, http: this.http, onIdle: () => this.pump() }),
@@ -52,6 +59,7 @@ export class ScriptPool implements ScriptRunner {
   async warmUp(): Promise<void> {
     this.assertOpen();
     this.started = true;
+    this.js.warmUp(this.defaultMemoryMb);
     await Promise.all(this.python.map((p) => p.start()));
   }
 
@@ -62,9 +70,17 @@ export class ScriptPool implements ScriptRunner {
 
   run(request: ScriptRequest): Promise<ScriptResult> {
     if (this.closed) return Promise.reject(new Error('Script pool is closed'));
-    const normalized = this.normalize(request);
-    if (normalized.language !== 'python') {
-      return Promise.reject(new Error(`Unsupported script language '${String(request.language)}' (use python or javascript)`));
+    let normalized: ScriptRequest;
+    try {
+      normalized = this.normalize(request);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    if (normalized.language === 'javascript') {
+      return new Promise<ScriptResult>((resolve, reject) => {
+        this.jsQueue.push({ request: normalized, resolve, reject });
+        this.pumpJs();
+      });
     }
     return new Promise<ScriptResult>((resolve, reject) => {
       this.queue.push({ request: normalized, resolve, reject });
@@ -79,11 +95,16 @@ export class ScriptPool implements ScriptRunner {
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.python) p.close();
+    this.js.close();
     this.failQueue(new Error('Script pool is closed'));
   }
 
   private normalize(request: ScriptRequest): ScriptRequest {
+    if (request.language !== 'python' && request.language !== 'javascript') {
+      throw new TypeError(`Unsupported script language '${String(request.language)}' (use python or javascript)`);
+    }
     if (typeof request.script !== 'string') throw new TypeError('script must be a string');
+    if (!Array.isArray(request.inputs)) throw new TypeError('inputs must be an array of FlowFile inputs');
     return {
       ...request,
       timeoutMs: request.timeoutMs > 0 ? request.timeoutMs : this.defaultTimeoutMs,
@@ -103,8 +124,24 @@ export class ScriptPool implements ScriptRunner {
     }
   }
 
+  private pumpJs(): void {
+    while (this.jsActive < this.jsLimit && this.jsQueue.length > 0) {
+      const task = this.jsQueue.shift()!;
+      const r = task.request;
+      this.jsActive++;
+      this.js
+        .run({ script: r.script, inputs: r.inputs, timeoutMs: r.timeoutMs, memoryLimitMb: r.memoryLimitMb, allowHttp: r.allowHttp === true })
+        .then(task.resolve, task.reject)
+        .finally(() => {
+          this.jsActive--;
+          this.pumpJs();
+        });
+    }
+  }
+
   private failQueue(error: Error): void {
     for (const t of this.queue.splice(0)) t.reject(error);
+    for (const t of this.jsQueue.splice(0)) t.reject(error);
   }
 
   private assertOpen(): void {
