@@ -2,6 +2,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 
 // One import per processor file; keep the list sorted by type.
 // <processor-imports>
+import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
@@ -12,6 +13,7 @@ import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-imag
 /** Every processor type Sluice ships, keyed by its NiFi-style type name. */
 export const processorCatalogue: readonly ProcessorDefinition[] = [
   // <processor-list>
+  ExecuteScript,
   IntegratorLogin,
   JoltTransformJSON,
   ReadErpData,
