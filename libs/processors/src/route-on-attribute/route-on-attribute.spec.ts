@@ -1,5 +1,6 @@
 import { relationshipsFor, validateProcessor } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
+import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
 import { describe, expect, it } from 'vitest';
 import {
   checkRule,
@@ -58,5 +59,56 @@ describe('RouteOnAttribute configuration', () => {
 
   it('has a JSON-serializable descriptor', () => {
     expect(JSON.parse(JSON.stringify(RouteOnAttribute.descriptor))).toEqual(RouteOnAttribute.descriptor);
+  });
+});
+
+describe('RouteOnAttribute onTrigger', () => {
+  const rules = { big: '${size:gt(10)}', red: "${color:equals('red')}" };
+
+  it('sends a copy to every matching rule and writes RouteOnAttribute.Route', async () => {
+    const h = new ProcessorHarness(RouteOnAttribute, rules);
+    h.enqueue('both', { size: '20', color: 'red' });
+    h.enqueue('none', { size: '2', color: 'blue' });
+    h.enqueue('big', { size: '11', color: 'blue' });
+    await h.run();
+    expect(h.transferred('big').map((f) => [f.text, f.attributes['RouteOnAttribute.Route']])).toEqual([
+      ['both', 'big'],
+      ['big', 'big'],
+    ]);
+    expect(h.transferred('red').map((f) => [f.text, f.attributes['RouteOnAttribute.Route']])).toEqual([['both', 'red']]);
+    expect(h.transferred('unmatched').map((f) => [f.text, f.attributes['RouteOnAttribute.Route']])).toEqual([['none', 'unmatched']]);
+    // The copy is a new FlowFile with the original's content and lineage.
+    const copy = h.transferred('red')[0]!.flowFile;
+    expect(copy.uuid).not.toBe(h.transferred('big')[0]!.flowFile.uuid);
+  });
+
+  it("routes to 'matched' when all rules match, or any", async () => {
+    const all = new ProcessorHarness(RouteOnAttribute, { [ROUTING_STRATEGY]: ROUTE_ALL_MATCH, ...rules });
+    all.enqueue('both', { size: '20', color: 'red' });
+    all.enqueue('one', { size: '20', color: 'blue' });
+    await all.run();
+    expect(all.transferred('matched').map((f) => f.text)).toEqual(['both']);
+    expect(all.transferred('unmatched').map((f) => f.text)).toEqual(['one']);
+    expect(all.transferred('matched')[0]!.attributes['RouteOnAttribute.Route']).toBe('matched');
+
+    const any = new ProcessorHarness(RouteOnAttribute, { [ROUTING_STRATEGY]: ROUTE_ANY_MATCHES, ...rules });
+    any.enqueue('one', { size: '20', color: 'blue' });
+    any.enqueue('none', { size: '1', color: 'blue' });
+    await any.run();
+    expect(any.transferred('matched').map((f) => f.text)).toEqual(['one']);
+    expect(any.transferred('unmatched').map((f) => f.text)).toEqual(['none']);
+  });
+
+  it("routes the seed's missing-attribute checks with NiFi's true test", async () => {
+    const h = new ProcessorHarness(RouteOnAttribute, { first: '${http.query.string:isEmpty()}', text: '${flag}' });
+    h.enqueue('a', { flag: ' TRUE ' });
+    await h.run();
+    expect(h.routes()).toEqual(['first', 'text']);
+  });
+
+  it('throws, naming the rule, when a rule cannot be evaluated', async () => {
+    const h = new ProcessorHarness(RouteOnAttribute, { old: "${date:toDate('yyyy-MM-dd'):toNumber():lt(0)}" });
+    h.enqueue('', { date: 'soon' });
+    await expect(h.run()).rejects.toThrow(/routing rule 'old' could not be evaluated/);
   });
 });

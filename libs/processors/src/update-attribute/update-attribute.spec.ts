@@ -1,6 +1,7 @@
 import { validateProcessor } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
 import { describe, expect, it } from 'vitest';
+import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
 import { compileDeleteRegex, DELETE_ATTRIBUTES, planAttributeUpdate, UpdateAttribute } from './update-attribute.processor.js';
 
 describe('UpdateAttribute plan', () => {
@@ -37,5 +38,28 @@ describe('UpdateAttribute configuration', () => {
 
   it('has a JSON-serializable descriptor', () => {
     expect(JSON.parse(JSON.stringify(UpdateAttribute.descriptor))).toEqual(UpdateAttribute.descriptor);
+  });
+});
+
+describe('UpdateAttribute onTrigger', () => {
+  it('sets every attribute from the incoming values and deletes matching ones', async () => {
+    const h = new ProcessorHarness(
+      UpdateAttribute,
+      { filename: '${sku:toLower()}.json', sku: '${sku:toUpper()}', previous: '${sku}', region: '#{region}', [DELETE_ATTRIBUTES]: '${drop}' },
+      { region: 'TR' },
+    );
+    h.enqueue('body', { sku: 'Ab1', drop: 'tmp\\..*', 'tmp.a': '1', 'tmp.b': '2' });
+    await h.run();
+    const [out] = h.transferred('success');
+    expect(out?.text).toBe('body');
+    // previous reads the incoming sku, not the value the sku property sets.
+    expect(out?.attributes).toEqual({ uuid: out?.flowFile.uuid, sku: 'AB1', previous: 'Ab1', filename: 'ab1.json', region: 'TR', drop: 'tmp\\..*' });
+  });
+
+  it('throws, naming the attribute, when a value cannot be evaluated, leaving the FlowFile queued', async () => {
+    const h = new ProcessorHarness(UpdateAttribute, { when: "${date:toDate('yyyy-MM-dd')}" });
+    h.enqueue('', { date: 'not a date' });
+    await expect(h.run()).rejects.toThrow(/Unable to evaluate new value for attribute 'when'/);
+    expect(h.queued()).toBe(1);
   });
 });
