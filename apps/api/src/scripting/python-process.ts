@@ -31,10 +31,16 @@ interface RawResult {
 }
 
 type ChildMessage =
-  | { type: 'ready'; loadMs: number; rss: number }
+  | { type: 'ready'; loadMs: number; timings: { pyodideMs: number; shimMs: number }; rss: number }
   | { type: 'result'; id: number; result: RawResult; contents: (Uint8Array | null)[]; recycling: boolean }
   | { type: 'http'; payload: string }
+  | { type: 'snapshot'; snapshot: Uint8Array }
   | { type: 'fatal'; message: string };
+
+/** Holds the Pyodide memory snapshot the first interpreter made, so later ones start in a fraction of the time. */
+export interface SnapshotStore {
+  snapshot: Uint8Array | null;
+}
 
 const pyodideDir = dirname(createRequire(import.meta.url).resolve('pyodide/package.json')) + '/';
 
@@ -72,6 +78,8 @@ export class PythonProcess {
   private stderrTail = '';
   /** Milliseconds from spawn to the interpreter being ready, for the last start. */
   lastStartMs = 0;
+  /** Where the last start's time went (Pyodide load, shim, worker total) and the child's RSS once ready. */
+  lastStartTimings: { pyodideMs: number; shimMs: number; workerMs: number; rssMb: number } | null = null;
   private spawnedAt = 0;
 
   constructor(
@@ -79,6 +87,7 @@ export class PythonProcess {
       readonly recycleRssMb: number;
       readonly http: ScriptHttpHandler;
       readonly onIdle: () => void;
+      readonly snapshots: SnapshotStore;
     },
   ) {}
 
@@ -126,6 +135,8 @@ export class PythonProcess {
       this.stderrTail = (this.stderrTail + chunk).slice(-4000);
     });
     child.on('message', (msg: ChildMessage) => this.onMessage(child, msg));
+    const snapshot = this.options.snapshots.snapshot;
+    child.send({ type: 'init', snapshot, makeSnapshot: snapshot === null });
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     child.on('error', (e) => this.onExit(child, null, null, e));
   }
@@ -136,6 +147,7 @@ export class PythonProcess {
       case 'ready':
         this.ready = true;
         this.lastStartMs = performance.now() - this.spawnedAt;
+        this.lastStartTimings = { ...msg.timings, workerMs: msg.loadMs, rssMb: msg.rss / 1024 / 1024 };
         for (const w of this.readyWaiters.splice(0)) w.resolve();
         this.options.onIdle();
         break;
@@ -162,6 +174,9 @@ export class PythonProcess {
         });
         break;
       }
+      case 'snapshot':
+        this.options.snapshots.snapshot ??= msg.snapshot;
+        break;
       case 'fatal':
         this.stderrTail += msg.message;
         this.restart();
@@ -198,6 +213,16 @@ export class PythonProcess {
     } else if (!this.closed) {
       this.spawn();
     }
+  }
+
+  /** Replaces an idle child with a fresh one and resolves when it is ready. */
+  restartAndWait(): Promise<void> {
+    if (this.pending) return Promise.reject(new Error('Python process is busy'));
+    const old = this.child;
+    this.child = null;
+    this.ready = false;
+    old?.kill('SIGKILL');
+    return this.start();
   }
 
   /** Runs one request. The caller makes sure the process is idle. */
