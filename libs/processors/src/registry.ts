@@ -3,9 +3,14 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 // One import per processor file; keep the list sorted by type.
 // <processor-imports>
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
+import { FilterRecord } from './filter-record/filter-record.processor.js';
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
+import { RouteOnAttribute } from './route-on-attribute/route-on-attribute.processor.js';
+import { RouteRecord } from './route-record/route-record.processor.js';
+import { UpdateAttribute } from './update-attribute/update-attribute.processor.js';
+import { UpdateRecord } from './update-record/update-record.processor.js';
 import { WriteOmnitronStock } from './write-omnitron-stock/write-omnitron-stock.processor.js';
 import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-images.processor.js';
 // </processor-imports>
@@ -14,9 +19,14 @@ import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-imag
 export const processorCatalogue: readonly ProcessorDefinition[] = [
   // <processor-list>
   ExecuteScript,
+  FilterRecord,
   IntegratorLogin,
   JoltTransformJSON,
   ReadErpData,
+  RouteOnAttribute,
+  RouteRecord,
+  UpdateAttribute,
+  UpdateRecord,
   WriteOmnitronStock,
   WriteOmnitronImages,
   // </processor-list>
