@@ -225,9 +225,9 @@ def _callback_arity(cb):
     if isinstance(cb, (InputStreamCallback, OutputStreamCallback)):
         return 1
     try:
+        # Parameters with defaults (lambda out, i=i: ...) are not stream arguments.
         code = fn.__code__
-        n = code.co_argcount - (1 if hasattr(fn, '__self__') else 0)
-        return n
+        return code.co_argcount - len(fn.__defaults__ or ()) - (1 if hasattr(fn, '__self__') else 0)
     except AttributeError:
         return 2
 
