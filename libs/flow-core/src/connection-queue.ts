@@ -1,0 +1,140 @@
+import type { FlowFile } from '@sluice/flow-api';
+
+export const DEFAULT_OBJECT_THRESHOLD = 10_000;
+export const DEFAULT_DATA_SIZE_THRESHOLD = 1024 ** 3;
+
+/**
+ * A FIFO queue of FlowFiles on a connection. Penalized FlowFiles are skipped until their penalty
+ * expires. FlowFiles taken by a session stay counted ("in flight") until the session commits or
+ * rolls back, so back pressure sees them.
+ */
+export class ConnectionQueue {
+  private items: FlowFile[] = [];
+  private head = 0;
+  /** Penalized FlowFiles, in queue order: they sit ahead of `items` once their penalty expires. */
+  private penalized: FlowFile[] = [];
+  private queuedBytes = 0;
+  inFlightCount = 0;
+  inFlightBytes = 0;
+
+  constructor(
+    readonly id: string,
+    readonly sourceId: string | null,
+    readonly targetId: string | null,
+    readonly objectThreshold = DEFAULT_OBJECT_THRESHOLD,
+    readonly dataSizeThreshold = DEFAULT_DATA_SIZE_THRESHOLD,
+  ) {}
+
+  /** FlowFiles waiting in the queue (penalized ones included, in-flight ones not). */
+  get count(): number {
+    return this.items.length - this.head + this.penalized.length;
+  }
+
+  get bytes(): number {
+    return this.queuedBytes;
+  }
+
+  /** Queued plus in flight, as back pressure counts them. */
+  isFull(): boolean {
+    return this.count + this.inFlightCount >= this.objectThreshold || this.queuedBytes + this.inFlightBytes >= this.dataSizeThreshold;
+  }
+
+  /** Fraction (0..1) of the nearer back-pressure threshold. */
+  fill(): number {
+    const f = Math.max((this.count + this.inFlightCount) / this.objectThreshold, (this.queuedBytes + this.inFlightBytes) / this.dataSizeThreshold);
+    return f > 1 ? 1 : f;
+  }
+
+  offer(flowFile: FlowFile, now: number): void {
+    if (flowFile.penaltyExpiration > now) this.penalized.push(flowFile);
+    else this.items.push(flowFile);
+    this.queuedBytes += flowFile.size;
+  }
+
+  /** Puts FlowFiles back at the head of the queue in their original order (rollback). */
+  returnToHead(flowFiles: readonly FlowFile[], now: number): void {
+    const penalized: FlowFile[] = [];
+    const ready: FlowFile[] = [];
+    for (const ff of flowFiles) {
+      (ff.penaltyExpiration > now ? penalized : ready).push(ff);
+      this.queuedBytes += ff.size;
+    }
+    if (penalized.length) this.penalized.unshift(...penalized);
+    if (ready.length) {
+      if (this.head >= ready.length) {
+        this.head -= ready.length;
+        for (let i = 0; i < ready.length; i++) this.items[this.head + i] = ready[i]!;
+      } else {
+        this.items = ready.concat(this.items.slice(this.head));
+        this.head = 0;
+      }
+    }
+  }
+
+  /** True when a FlowFile can be taken now. */
+  hasReady(now: number): boolean {
+    if (this.head < this.items.length) return true;
+    for (const ff of this.penalized) if (ff.penaltyExpiration <= now) return true;
+    return false;
+  }
+
+  /** Takes the next unpenalized FlowFile; it counts as in flight until `acknowledge` or `returnToHead`. */
+  poll(now: number): FlowFile | null {
+    let ff: FlowFile | undefined;
+    if (this.penalized.length) {
+      const i = this.penalized.findIndex((p) => p.penaltyExpiration <= now);
+      if (i >= 0) ff = this.penalized.splice(i, 1)[0];
+    }
+    if (!ff) {
+      if (this.head >= this.items.length) return null;
+      ff = this.items[this.head]!;
+      this.items[this.head++] = undefined as unknown as FlowFile;
+      if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+    }
+    this.queuedBytes -= ff.size;
+    this.inFlightCount++;
+    this.inFlightBytes += ff.size;
+    return ff;
+  }
+
+  /** Ends the in-flight accounting of taken FlowFiles (after commit, or before returning them). */
+  acknowledge(count: number, bytes: number): void {
+    this.inFlightCount -= count;
+    this.inFlightBytes -= bytes;
+  }
+
+  /** The earliest time a penalized FlowFile becomes available, or null. */
+  nextPenaltyExpiry(): number | null {
+    let min: number | null = null;
+    for (const ff of this.penalized) if (min === null || ff.penaltyExpiration < min) min = ff.penaltyExpiration;
+    return min;
+  }
+
+  /** Queued FlowFiles in the order they would be taken (penalized first), up to `limit`. */
+  list(limit = Number.MAX_SAFE_INTEGER): FlowFile[] {
+    const out: FlowFile[] = [];
+    for (const ff of this.penalized) {
+      if (out.length >= limit) return out;
+      out.push(ff);
+    }
+    for (let i = this.head; i < this.items.length && out.length < limit; i++) out.push(this.items[i]!);
+    return out;
+  }
+
+  find(uuid: string): FlowFile | undefined {
+    return this.penalized.find((f) => f.uuid === uuid) ?? this.items.slice(this.head).find((f) => f.uuid === uuid);
+  }
+
+  /** Empties the queue (in-flight FlowFiles are not touched) and returns what was queued. */
+  clear(): FlowFile[] {
+    const all = this.list();
+    this.items = [];
+    this.head = 0;
+    this.penalized = [];
+    this.queuedBytes = 0;
+    return all;
+  }
+}

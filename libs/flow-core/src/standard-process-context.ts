@@ -1,0 +1,203 @@
+import {
+  defaultValues,
+  parseDataSize,
+  parseDuration,
+  type ComponentLog,
+  type ExpressionScope,
+  type FlowFile,
+  type LogLevel,
+  type ProcessContext,
+  type ProcessorDefinition,
+  type ProcessorServices,
+  type PropertyValue,
+} from '@sluice/flow-api';
+import { compileExpression } from '@sluice/expression';
+
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
+export interface ContextOptions {
+  flowId: string;
+  processorId: string;
+  processorName: string;
+  definition: ProcessorDefinition;
+  properties: Readonly<Record<string, string>>;
+  parameters: Readonly<Record<string, string>>;
+  services: ProcessorServices;
+  /** Relationships that lead to at least one connection. */
+  isConnected(relationship: string): boolean;
+  hasIncomingConnection: boolean;
+  onYield(): void;
+  onLog(level: LogLevel, message: string, details?: unknown): void;
+  timeZone?: string;
+}
+
+function attributesFor(flowFile: FlowFile | null | undefined, extra: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  const base = flowFile?.attributes ?? EMPTY;
+  return extra ? { ...base, ...extra } : base;
+}
+
+/** A property value with typed accessors; bad values throw an error naming the property. */
+export class StandardPropertyValue implements PropertyValue {
+  constructor(
+    readonly raw: string | undefined,
+    private readonly label: string,
+    private readonly scope: ExpressionScope,
+    private readonly parameters: Readonly<Record<string, string>>,
+    private readonly timeZone?: string,
+  ) {}
+
+  isSet(): boolean {
+    return this.raw !== undefined && this.raw !== '';
+  }
+
+  asString(): string | undefined {
+    return this.raw;
+  }
+
+  private bad(what: string): never {
+    throw new Error(`${this.label}: '${this.raw}' is not ${what}`);
+  }
+
+  asInteger(): number | undefined {
+    if (!this.isSet()) return undefined;
+    const t = this.raw!.trim();
+    if (!/^[-+]?\d+$/.test(t)) this.bad('a whole number');
+    return Number(t);
+  }
+
+  asNumber(): number | undefined {
+    if (!this.isSet()) return undefined;
+    const n = Number(this.raw!.trim());
+    if (!Number.isFinite(n) || this.raw!.trim() === '') this.bad('a number');
+    return n;
+  }
+
+  asBoolean(): boolean | undefined {
+    if (!this.isSet()) return undefined;
+    const t = this.raw!.trim().toLowerCase();
+    if (t === 'true') return true;
+    if (t === 'false') return false;
+    return this.bad('true or false');
+  }
+
+  asDuration(): number | undefined {
+    if (!this.isSet()) return undefined;
+    return parseDuration(this.raw!) ?? this.bad("a duration such as '30 sec'");
+  }
+
+  asDataSize(): number | undefined {
+    if (!this.isSet()) return undefined;
+    return parseDataSize(this.raw!) ?? this.bad("a data size such as '10 KB'");
+  }
+
+  asJson<T = unknown>(): T | undefined {
+    if (!this.isSet()) return undefined;
+    try {
+      return JSON.parse(this.raw!) as T;
+    } catch (e) {
+      throw new Error(`${this.label}: invalid JSON: ${(e as Error).message}`);
+    }
+  }
+
+  asDict(): Record<string, string> {
+    if (!this.isSet()) return {};
+    const v = this.asJson<unknown>();
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${this.label}: must be a JSON object such as {"key": "value"}`);
+    const out: Record<string, string> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = typeof x === 'string' ? x : JSON.stringify(x);
+    return out;
+  }
+
+  evaluate(flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>): PropertyValue {
+    if (this.raw === undefined || this.scope === 'none') return this;
+    const compiled = compileExpression(this.raw);
+    if (compiled.isLiteral) return this;
+    const attributes = this.scope === 'flowfile' ? attributesFor(flowFile, extra) : (extra ?? EMPTY);
+    const value = compiled.evaluate({ attributes, parameters: this.parameters, timeZone: this.timeZone });
+    return new StandardPropertyValue(value, this.label, 'none', this.parameters, this.timeZone);
+  }
+}
+
+/** Replaces #{name} parameter references in values that are not evaluated as expressions. */
+function substituteParameters(text: string, parameters: Readonly<Record<string, string>>): string {
+  if (!text.includes('#{')) return text;
+  return text.replace(/#\{([^}]+)\}/g, (whole, name: string) => parameters[name.trim()] ?? whole);
+}
+
+/** The processor's view of its configuration and surroundings, one per processor instance and config. */
+export class StandardProcessContext implements ProcessContext {
+  readonly flowId: string;
+  readonly processorId: string;
+  readonly processorName: string;
+  readonly services: ProcessorServices;
+  readonly log: ComponentLog;
+  private readonly values = new Map<string, PropertyValue>();
+  private readonly memo = new Map<string, unknown>();
+  private readonly dynamic: Record<string, string> = {};
+
+  constructor(private readonly options: ContextOptions) {
+    this.flowId = options.flowId;
+    this.processorId = options.processorId;
+    this.processorName = options.processorName;
+    this.services = options.services;
+    const log = options.onLog;
+    this.log = {
+      debug: (m, d) => log('debug', m, d),
+      info: (m, d) => log('info', m, d),
+      warn: (m, d) => log('warn', m, d),
+      error: (m, d) => log('error', m, d),
+    };
+    const descriptor = options.definition.descriptor;
+    const known = new Set(descriptor.properties.map((p) => p.name));
+    for (const [k, v] of Object.entries(options.properties)) if (!known.has(k) && v !== undefined) this.dynamic[k] = v;
+    const defaults = defaultValues(descriptor);
+    for (const p of descriptor.properties) {
+      const scope = p.expressionScope ?? 'none';
+      let raw = options.properties[p.name] ?? defaults[p.name];
+      if (raw !== undefined && scope === 'none') raw = substituteParameters(raw, options.parameters);
+      this.values.set(p.name, new StandardPropertyValue(raw, p.displayName, scope, options.parameters, options.timeZone));
+    }
+    const dynScope = descriptor.dynamicProperties?.expressionScope ?? 'none';
+    for (const [k, v] of Object.entries(this.dynamic)) {
+      this.values.set(k, new StandardPropertyValue(dynScope === 'none' ? substituteParameters(v, options.parameters) : v, k, dynScope, options.parameters, options.timeZone));
+    }
+  }
+
+  property(name: string): PropertyValue {
+    let v = this.values.get(name);
+    if (!v) {
+      v = new StandardPropertyValue(undefined, name, 'none', this.options.parameters, this.options.timeZone);
+      this.values.set(name, v);
+    }
+    return v;
+  }
+
+  dynamicProperties(): Readonly<Record<string, string>> {
+    return this.dynamic;
+  }
+
+  evaluateExpression(text: string, flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>): string {
+    const compiled = compileExpression(text);
+    if (compiled.isLiteral) return text;
+    return compiled.evaluate({ attributes: attributesFor(flowFile, extra), parameters: this.options.parameters, timeZone: this.options.timeZone });
+  }
+
+  isConnected(relationship: string): boolean {
+    return this.options.isConnected(relationship);
+  }
+
+  hasIncomingConnection(): boolean {
+    return this.options.hasIncomingConnection;
+  }
+
+  cache<T>(key: string, factory: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = factory();
+    this.memo.set(key, v);
+    return v;
+  }
+
+  yield(): void {
+    this.options.onYield();
+  }
+}

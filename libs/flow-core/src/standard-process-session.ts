@@ -1,0 +1,441 @@
+import { fromUtf8, utf8, type Clock, type FlowFile, type ProcessSession, type Relationship } from '@sluice/flow-api';
+import type { ConnectionQueue } from './connection-queue.js';
+import type { ProvenanceEvent, ProvenanceEventType, QueuedFlowFile, RepositoryTransaction } from './ports.js';
+
+/** Thrown when a session breaks NiFi's rules (untransferred FlowFiles, unknown relationships, stale versions). */
+export class SessionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+/** Where a relationship leads: queues, 'drop' (auto-terminated, unconnected) or null (nowhere). */
+export type Destinations = readonly ConnectionQueue[] | 'drop' | null;
+
+/** What a session needs from whoever runs it: the engine, the TestRunner, or a test run. */
+export interface SessionHost {
+  readonly flowId: string;
+  readonly processorId: string;
+  readonly clock: Clock;
+  readonly penaltyMs: number;
+  /** The queues the session takes from, polled round-robin. */
+  readonly incoming: readonly ConnectionQueue[];
+  hasRelationship(name: string): boolean;
+  destinations(relationship: string): Destinations;
+  readContent(claim: string): Promise<Uint8Array>;
+  newId(): string;
+  /** Persists and applies a validated session; when it rejects, the session rolls back. */
+  commit(outcome: SessionOutcome): Promise<void>;
+}
+
+/** A validated session, ready to persist and apply. */
+export interface SessionOutcome {
+  readonly transaction: RepositoryTransaction;
+  /** FlowFiles to offer to queues once the transaction is durable. */
+  readonly enqueued: readonly { readonly queue: ConnectionQueue; readonly flowFile: FlowFile }[];
+  /** FlowFiles taken from queues, to acknowledge once durable. */
+  readonly taken: readonly { readonly queue: ConnectionQueue; readonly flowFile: FlowFile }[];
+  readonly events: readonly ProvenanceEvent[];
+  readonly counters: ReadonlyMap<string, number>;
+  readonly flowFilesIn: number;
+  readonly flowFilesOut: number;
+  /** Where each transferred FlowFile went, by relationship (including dropped ones). */
+  readonly transfers: readonly { readonly relationship: string; readonly flowFile: FlowFile }[];
+}
+
+const REMOVED = Symbol('removed');
+
+interface Rec {
+  /** The version taken from a queue; null when created in this session. */
+  readonly original: FlowFile | null;
+  readonly source: ConnectionQueue | null;
+  current: FlowFile;
+  target: string | typeof REMOVED | null;
+  /** How it was created: 'root', 'fork' (from parents) or 'clone'. */
+  readonly origin: 'queue' | 'root' | 'fork' | 'clone';
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+
+/**
+ * NiFi's ProcessSession: FlowFiles are immutable values, every change returns a new version, and
+ * nothing leaves the session until `commit`, which checks that every FlowFile taken or created was
+ * transferred or removed.
+ */
+export class StandardProcessSession implements ProcessSession {
+  private records = new Map<string, Rec>();
+  private contents = new Map<string, Uint8Array>();
+  private extraEvents: ProvenanceEvent[] = [];
+  private forks = new Map<string, string[]>();
+  private clones = new Map<string, string[]>();
+  private counters = new Map<string, number>();
+  private nextQueue = 0;
+
+  constructor(private readonly host: SessionHost) {}
+
+  private now(): number {
+    return this.host.clock.now();
+  }
+
+  private check(flowFile: FlowFile): Rec {
+    const rec = this.records.get(flowFile.uuid);
+    if (!rec) throw new SessionError(`FlowFile ${flowFile.uuid} does not belong to this session`);
+    if (rec.target === REMOVED) throw new SessionError(`FlowFile ${flowFile.uuid} was already removed`);
+    if (rec.current !== flowFile) {
+      throw new SessionError(`FlowFile ${flowFile.uuid} is not the latest version; use the value the last session call returned`);
+    }
+    return rec;
+  }
+
+  private update(rec: Rec, next: FlowFile): FlowFile {
+    rec.current = next;
+    return next;
+  }
+
+  get(): FlowFile | null {
+    const incoming = this.host.incoming;
+    const n = incoming.length;
+    if (n === 0) return null;
+    const now = this.now();
+    for (let i = 0; i < n; i++) {
+      const q = incoming[(this.nextQueue + i) % n]!;
+      const ff = q.poll(now);
+      if (ff) {
+        this.nextQueue = (this.nextQueue + i + 1) % n;
+        this.records.set(ff.uuid, { original: ff, source: q, current: ff, target: null, origin: 'queue' });
+        return ff;
+      }
+    }
+    return null;
+  }
+
+  getBatch(max: number): FlowFile[] {
+    const out: FlowFile[] = [];
+    while (out.length < max) {
+      const ff = this.get();
+      if (!ff) break;
+      out.push(ff);
+    }
+    return out;
+  }
+
+  queueSize(): number {
+    let n = 0;
+    for (const q of this.host.incoming) n += q.count;
+    return n;
+  }
+
+  create(parents?: FlowFile | readonly FlowFile[]): FlowFile {
+    const list: readonly FlowFile[] = parents === undefined ? [] : Array.isArray(parents) ? parents : [parents as FlowFile];
+    for (const p of list) this.check(p);
+    const uuid = this.host.newId();
+    const now = this.now();
+    let attributes: Record<string, string>;
+    let lineageStartDate = now;
+    if (list.length === 0) {
+      attributes = { uuid, filename: uuid, path: './' };
+    } else if (list.length === 1) {
+      attributes = { ...list[0]!.attributes, uuid };
+      lineageStartDate = list[0]!.lineageStartDate;
+    } else {
+      attributes = {};
+      const [first, ...rest] = list;
+      for (const [k, v] of Object.entries(first!.attributes)) if (rest.every((p) => p.attributes[k] === v)) attributes[k] = v;
+      attributes['uuid'] = uuid;
+      lineageStartDate = Math.min(...list.map((p) => p.lineageStartDate));
+    }
+    const ff: FlowFile = {
+      uuid,
+      attributes,
+      contentClaim: null,
+      size: 0,
+      lineageStartDate,
+      entryDate: now,
+      parentUuids: list.map((p) => p.uuid),
+      penaltyExpiration: 0,
+    };
+    this.records.set(uuid, { original: null, source: null, current: ff, target: null, origin: list.length ? 'fork' : 'root' });
+    if (list.length === 1) {
+      const children = this.forks.get(list[0]!.uuid);
+      if (children) children.push(uuid);
+      else this.forks.set(list[0]!.uuid, [uuid]);
+    }
+    return ff;
+  }
+
+  clone(flowFile: FlowFile): FlowFile {
+    this.check(flowFile);
+    const uuid = this.host.newId();
+    const ff: FlowFile = {
+      ...flowFile,
+      uuid,
+      attributes: { ...flowFile.attributes, uuid },
+      parentUuids: [flowFile.uuid],
+      entryDate: this.now(),
+      penaltyExpiration: 0,
+    };
+    this.records.set(uuid, { original: null, source: null, current: ff, target: null, origin: 'clone' });
+    const children = this.clones.get(flowFile.uuid);
+    if (children) children.push(uuid);
+    else this.clones.set(flowFile.uuid, [uuid]);
+    return ff;
+  }
+
+  putAttribute(flowFile: FlowFile, key: string, value: string): FlowFile {
+    const rec = this.check(flowFile);
+    if (key === 'uuid' || flowFile.attributes[key] === value) return flowFile;
+    return this.update(rec, { ...flowFile, attributes: { ...flowFile.attributes, [key]: String(value) } });
+  }
+
+  putAllAttributes(flowFile: FlowFile, attributes: Readonly<Record<string, string>>): FlowFile {
+    const rec = this.check(flowFile);
+    const next: Record<string, string> = { ...flowFile.attributes };
+    for (const [k, v] of Object.entries(attributes)) if (k !== 'uuid') next[k] = String(v);
+    return this.update(rec, { ...flowFile, attributes: next });
+  }
+
+  removeAttribute(flowFile: FlowFile, key: string): FlowFile {
+    const rec = this.check(flowFile);
+    if (key === 'uuid' || !(key in flowFile.attributes)) return flowFile;
+    const next: Record<string, string> = { ...flowFile.attributes };
+    delete next[key];
+    return this.update(rec, { ...flowFile, attributes: next });
+  }
+
+  removeAllAttributes(flowFile: FlowFile, keys: readonly string[] | RegExp): FlowFile {
+    const rec = this.check(flowFile);
+    const next: Record<string, string> = {};
+    const drop = Array.isArray(keys) ? new Set(keys) : null;
+    for (const [k, v] of Object.entries(flowFile.attributes)) {
+      const remove = k !== 'uuid' && (drop ? drop.has(k) : (keys as RegExp).test(k));
+      if (!remove) next[k] = v;
+    }
+    return this.update(rec, { ...flowFile, attributes: next });
+  }
+
+  async read(flowFile: FlowFile): Promise<Uint8Array> {
+    this.check(flowFile);
+    const claim = flowFile.contentClaim;
+    if (claim === null) return EMPTY_BYTES;
+    return this.contents.get(claim) ?? this.host.readContent(claim);
+  }
+
+  async readText(flowFile: FlowFile): Promise<string> {
+    return fromUtf8(await this.read(flowFile));
+  }
+
+  write(flowFile: FlowFile, content: Uint8Array | string): FlowFile {
+    const rec = this.check(flowFile);
+    const bytes = typeof content === 'string' ? utf8(content) : content;
+    if (bytes.length === 0) return this.update(rec, { ...flowFile, contentClaim: null, size: 0 });
+    const claim = this.host.newId();
+    this.contents.set(claim, bytes);
+    return this.update(rec, { ...flowFile, contentClaim: claim, size: bytes.length });
+  }
+
+  transfer(flowFile: FlowFile, relationship: Relationship | string): void {
+    const rec = this.check(flowFile);
+    rec.target = typeof relationship === 'string' ? relationship : relationship.name;
+  }
+
+  remove(flowFile: FlowFile): void {
+    const rec = this.check(flowFile);
+    rec.target = REMOVED;
+  }
+
+  penalize(flowFile: FlowFile): FlowFile {
+    const rec = this.check(flowFile);
+    return this.update(rec, { ...flowFile, penaltyExpiration: this.now() + this.host.penaltyMs });
+  }
+
+  provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string): void {
+    this.check(flowFile);
+    this.extraEvents.push(this.event(eventType, flowFile, null, details ?? null, transitUri));
+  }
+
+  adjustCounter(name: string, delta: number): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + delta);
+  }
+
+  rollback(penalize = false): void {
+    const now = this.now();
+    const back = new Map<ConnectionQueue, FlowFile[]>();
+    for (const rec of this.records.values()) {
+      if (!rec.original || !rec.source) continue;
+      let list = back.get(rec.source);
+      if (!list) back.set(rec.source, (list = []));
+      list.push(penalize ? { ...rec.original, penaltyExpiration: now + this.host.penaltyMs } : rec.original);
+    }
+    for (const [queue, list] of back) {
+      let bytes = 0;
+      for (const ff of list) bytes += ff.size;
+      queue.acknowledge(list.length, bytes);
+      queue.returnToHead(list, now);
+    }
+    this.reset();
+  }
+
+  private reset(): void {
+    this.records = new Map();
+    this.contents = new Map();
+    this.extraEvents = [];
+    this.forks = new Map();
+    this.clones = new Map();
+    this.counters = new Map();
+  }
+
+  /** FlowFiles taken or created and not yet settled (for diagnostics). */
+  get pendingCount(): number {
+    let n = 0;
+    for (const r of this.records.values()) if (r.target === null) n++;
+    return n;
+  }
+
+  /** True when the session touched nothing. */
+  get isEmpty(): boolean {
+    return this.records.size === 0 && this.extraEvents.length === 0;
+  }
+
+  /**
+   * Checks the session's rules and works out what committing would do, without changing anything.
+   * Throws a SessionError naming the offending FlowFile or relationship.
+   */
+  prepare(): SessionOutcome {
+    const now = this.now();
+    const flowId = this.host.flowId;
+    const upserts: QueuedFlowFile[] = [];
+    const deletes: string[] = [];
+    const enqueued: { queue: ConnectionQueue; flowFile: FlowFile }[] = [];
+    const taken: { queue: ConnectionQueue; flowFile: FlowFile }[] = [];
+    const transfers: { relationship: string; flowFile: FlowFile }[] = [];
+    const lineage: ProvenanceEvent[] = [];
+    const routed: ProvenanceEvent[] = [];
+    const drops: ProvenanceEvent[] = [];
+    const usedClaims = new Set<string>();
+    let flowFilesIn = 0;
+    let flowFilesOut = 0;
+
+    for (const rec of this.records.values()) {
+      const ff = rec.current;
+      if (rec.original && rec.source) {
+        taken.push({ queue: rec.source, flowFile: rec.original });
+        flowFilesIn++;
+      }
+      if (rec.target === null) {
+        throw new SessionError(`FlowFile ${ff.uuid} (${ff.attributes['filename'] ?? ''}) was neither transferred nor removed`);
+      }
+      if (rec.target === REMOVED) {
+        if (rec.original) deletes.push(ff.uuid);
+        drops.push(this.event('DROP', ff, null, 'removed by the processor'));
+        continue;
+      }
+      const rel = rec.target;
+      if (!this.host.hasRelationship(rel)) throw new SessionError(`FlowFile ${ff.uuid} was transferred to unknown relationship '${rel}'`);
+      const dest = this.host.destinations(rel);
+      transfers.push({ relationship: rel, flowFile: ff });
+      if (dest === 'drop') {
+        if (rec.original) deletes.push(ff.uuid);
+        drops.push(this.event('DROP', ff, rel, `auto-terminated by the '${rel}' relationship`));
+        continue;
+      }
+      if (dest === null || dest.length === 0) {
+        throw new SessionError(`relationship '${rel}' is neither connected nor auto-terminated`);
+      }
+      routed.push(this.event(this.routeType(rec), ff, rel, null));
+      const cloneIds: string[] = [];
+      for (let i = 0; i < dest.length; i++) {
+        const queue = dest[i]!;
+        let out: FlowFile;
+        if (i === 0) {
+          out = { ...ff, entryDate: now };
+        } else {
+          const uuid = this.host.newId();
+          out = { ...ff, uuid, attributes: { ...ff.attributes, uuid }, parentUuids: [ff.uuid], entryDate: now };
+          cloneIds.push(uuid);
+        }
+        upserts.push({ flowFile: out, connectionId: queue.id });
+        enqueued.push({ queue, flowFile: out });
+        if (out.contentClaim !== null) usedClaims.add(out.contentClaim);
+        flowFilesOut++;
+      }
+      if (cloneIds.length) lineage.push(this.event('CLONE', ff, rel, `cloned to ${dest.length} connections`, undefined, cloneIds));
+    }
+    for (const [parent, children] of this.forks) {
+      const rec = this.records.get(parent)!;
+      lineage.push(this.event('FORK', rec.current, null, null, undefined, children));
+    }
+    for (const [parent, children] of this.clones) {
+      const rec = this.records.get(parent)!;
+      lineage.push(this.event('CLONE', rec.current, null, null, undefined, children));
+    }
+    const contents: { claim: string; bytes: Uint8Array }[] = [];
+    for (const [claim, bytes] of this.contents) if (usedClaims.has(claim)) contents.push({ claim, bytes });
+    return {
+      transaction: { flowId, upserts, deletes, contents },
+      enqueued,
+      taken,
+      events: lineage.concat(this.extraEvents, routed, drops),
+      counters: this.counters,
+      flowFilesIn,
+      flowFilesOut,
+      transfers,
+    };
+  }
+
+  /**
+   * Validates and persists through the host; the session can then be used again. On any failure it
+   * rolls back (penalizing taken FlowFiles when asked) and rethrows.
+   */
+  async commit(penalizeOnFailure = false): Promise<SessionOutcome> {
+    let outcome: SessionOutcome;
+    try {
+      outcome = this.prepare();
+      await this.host.commit(outcome);
+    } catch (e) {
+      this.rollback(penalizeOnFailure);
+      throw e;
+    }
+    this.reset();
+    return outcome;
+  }
+
+  /** Content written in this session, by claim (for test runs that never persist). */
+  writtenContent(claim: string): Uint8Array | undefined {
+    return this.contents.get(claim);
+  }
+
+  private routeType(rec: Rec): ProvenanceEventType {
+    if (rec.origin === 'root') return 'CREATE';
+    const base = rec.original ?? null;
+    if (!base) return rec.current.contentClaim !== null && rec.origin === 'fork' ? 'CONTENT_MODIFIED' : 'ROUTE';
+    if (base.contentClaim !== rec.current.contentClaim) return 'CONTENT_MODIFIED';
+    if (base.attributes !== rec.current.attributes) return 'ATTRIBUTES_MODIFIED';
+    return 'ROUTE';
+  }
+
+  private event(
+    eventType: ProvenanceEventType,
+    ff: FlowFile,
+    relationship: string | null,
+    details: string | null,
+    transitUri?: string,
+    childUuids: string[] = [],
+  ): ProvenanceEvent {
+    const e: ProvenanceEvent = {
+      eventType,
+      flowId: this.host.flowId,
+      processorId: this.host.processorId,
+      flowFileUuid: ff.uuid,
+      relationship,
+      parentUuids: ff.parentUuids as string[],
+      childUuids,
+      details,
+      timestamp: this.now(),
+      attributes: ff.attributes as Record<string, string>,
+      size: ff.size,
+    };
+    if (transitUri !== undefined) e.transitUri = transitUri;
+    return e;
+  }
+}
