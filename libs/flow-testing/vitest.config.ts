@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['sluice-source'] },
+  // Specs run in the SSR environment, which ignores resolve.conditions: without this, workspace packages
+  // resolve to a possibly stale or missing dist/.
+  ssr: { resolve: { conditions: ['sluice-source'] } },
   test: {
     include: ['src/**/*.spec.ts'],
     reporters: ['default', 'json'],

@@ -1,0 +1,167 @@
+import {
+  HttpTransportError,
+  utf8,
+  type Clock,
+  type ExecutionLog,
+  type FlowFile,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type ProcessorServices,
+  type RowLog,
+  type ScriptRequest,
+  type ScriptResult,
+  type ScriptRunner,
+  type StateManager,
+  type StateScope,
+  type TokenCache,
+} from '@sluice/flow-api';
+
+export interface ScriptedResponse {
+  status: number;
+  statusText?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | object;
+  durationMs?: number;
+}
+
+type Responder = ScriptedResponse | HttpTransportError | ((request: HttpRequest) => ScriptedResponse | HttpTransportError | Promise<ScriptedResponse>);
+
+/** An HttpClient that answers from a script and records every request. */
+export class FakeHttpClient implements HttpClient {
+  readonly requests: HttpRequest[] = [];
+  private readonly queue: Responder[] = [];
+  private fallback: Responder | null = null;
+
+  /** Answers the next request (in order) with this response, error or function. */
+  respond(responder: Responder): this {
+    this.queue.push(responder);
+    return this;
+  }
+
+  /** Answers every request without a queued response. */
+  respondAlways(responder: Responder): this {
+    this.fallback = responder;
+    return this;
+  }
+
+  /** Fails the next request as a transport error (timeout, refused connection). */
+  fail(message = 'connection refused', code: 'timeout' | 'connection' | 'other' = 'connection'): this {
+    return this.respond(new HttpTransportError(message, code));
+  }
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    this.requests.push(request);
+    const responder = this.queue.shift() ?? this.fallback;
+    if (!responder) throw new Error(`FakeHttpClient: no scripted response for ${request.method} ${request.url}`);
+    const r = typeof responder === 'function' ? await responder(request) : responder;
+    if (r instanceof Error) throw r;
+    const body = r.body === undefined ? new Uint8Array(0) : typeof r.body === 'string' ? utf8(r.body) : r.body instanceof Uint8Array ? r.body : utf8(JSON.stringify(r.body));
+    return { status: r.status, statusText: r.statusText ?? defaultStatusText(r.status), headers: r.headers ?? {}, body, durationMs: r.durationMs ?? 1 };
+  }
+
+  /** The bodies of recorded requests as text. */
+  bodies(): string[] {
+    return this.requests.map((r) => (r.body === undefined ? '' : typeof r.body === 'string' ? r.body : new TextDecoder().decode(r.body)));
+  }
+}
+
+function defaultStatusText(status: number): string {
+  const known: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+  return known[status] ?? '';
+}
+
+/** A ScriptRunner that answers from a function (or fixed results) and records requests. */
+export class FakeScriptRunner implements ScriptRunner {
+  readonly requests: ScriptRequest[] = [];
+  constructor(private handler: (request: ScriptRequest) => ScriptResult | Promise<ScriptResult> = () => ({ outputs: [], taken: [], logs: [], durationMs: 0 })) {}
+
+  setHandler(handler: (request: ScriptRequest) => ScriptResult | Promise<ScriptResult>): this {
+    this.handler = handler;
+    return this;
+  }
+
+  async run(request: ScriptRequest): Promise<ScriptResult> {
+    this.requests.push(request);
+    return this.handler(request);
+  }
+}
+
+export class MemoryStateManager implements StateManager {
+  private readonly scopes = new Map<StateScope, Record<string, string>>();
+
+  async get(scope: StateScope = 'local'): Promise<Record<string, string>> {
+    return { ...(this.scopes.get(scope) ?? {}) };
+  }
+
+  async set(state: Record<string, string>, scope: StateScope = 'local'): Promise<void> {
+    this.scopes.set(scope, { ...state });
+  }
+
+  async replace(expected: Record<string, string>, next: Record<string, string>, scope: StateScope = 'local'): Promise<boolean> {
+    const current = this.scopes.get(scope) ?? {};
+    const same = Object.keys(current).length === Object.keys(expected).length && Object.entries(expected).every(([k, v]) => current[k] === v);
+    if (!same) return false;
+    this.scopes.set(scope, { ...next });
+    return true;
+  }
+
+  async clear(scope: StateScope = 'local'): Promise<void> {
+    this.scopes.delete(scope);
+  }
+}
+
+export class MemoryExecutionLog implements ExecutionLog {
+  readonly rowLogs: { flowFileUuid: string; row: RowLog }[] = [];
+  readonly counts = { read: 0, written: 0, failed: 0 };
+
+  rows(flowFile: FlowFile, rows: readonly RowLog[]): void {
+    for (const row of rows) this.rowLogs.push({ flowFileUuid: flowFile.uuid, row });
+  }
+
+  progress(_flowFile: FlowFile, counts: { read?: number; written?: number; failed?: number }): void {
+    this.counts.read += counts.read ?? 0;
+    this.counts.written += counts.written ?? 0;
+    this.counts.failed += counts.failed ?? 0;
+  }
+}
+
+export class MemoryTokenCache implements TokenCache {
+  private readonly entries = new Map<string, { value: string; expiresAt: number | null }>();
+  constructor(private readonly clock?: Clock) {}
+
+  get(key: string): { value: string; expiresAt: number | null } | undefined {
+    const e = this.entries.get(key);
+    if (e && e.expiresAt !== null && this.clock && e.expiresAt <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  set(key: string, value: string, expiresAt: number | null): void {
+    this.entries.set(key, { value, expiresAt });
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+/** Fake services on the given clock; `overrides` replace any of them. */
+export function createTestServices(clock: Clock, overrides: Partial<ProcessorServices> = {}): ProcessorServices {
+  let n = 0;
+  return {
+    clock,
+    http: new FakeHttpClient(),
+    scripts: new FakeScriptRunner(),
+    state: new MemoryStateManager(),
+    executions: new MemoryExecutionLog(),
+    tokens: new MemoryTokenCache(clock),
+    randomUuid: () => {
+      n++;
+      return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+    },
+    ...overrides,
+  };
+}

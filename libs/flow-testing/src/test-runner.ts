@@ -1,0 +1,319 @@
+import {
+  relationshipsFor,
+  utf8,
+  validateProcessor,
+  type FlowFile,
+  type LogLevel,
+  type ProcessorDefinition,
+  type ProcessorServices,
+  type ValidationResult,
+} from '@sluice/flow-api';
+import { checkExpression } from '@sluice/expression';
+import {
+  checkCron,
+  ConnectionQueue,
+  StandardProcessContext,
+  StandardProcessSession,
+  type ProvenanceEvent,
+  type SessionHost,
+  type SessionOutcome,
+} from '@sluice/flow-core';
+import { createTestServices } from './fake-services.js';
+import { ManualClock } from './manual-clock.js';
+import { AssertionFailure, MockFlowFile } from './mock-flow-file.js';
+
+export interface TestRunnerOptions {
+  services?: Partial<ProcessorServices>;
+  clock?: ManualClock;
+  parameters?: Record<string, string>;
+  /** Whether the processor behaves as if it had an incoming connection; by default when it accepts input. */
+  hasIncomingConnection?: boolean;
+  penaltyDuration?: number;
+  yieldDuration?: number;
+  processorId?: string;
+  flowId?: string;
+  timeZone?: string;
+}
+
+export interface RunOptions {
+  /** Calls onStopped after the last iteration (default true). */
+  stopOnFinish?: boolean;
+  /** Calls onScheduled before the first iteration (default true). */
+  initialize?: boolean;
+}
+
+/**
+ * Runs one processor through the real StandardProcessSession and context, like nifi-mock's TestRunner:
+ * enqueue, run, then assert what went to each relationship.
+ */
+export class TestRunner {
+  readonly clock: ManualClock;
+  readonly services: ProcessorServices;
+  readonly processorId: string;
+  readonly flowId: string;
+  private readonly properties: Record<string, string> = {};
+  private readonly autoTerminated = new Set<string>();
+  private readonly input: ConnectionQueue;
+  private readonly outputs = new Map<string, ConnectionQueue>();
+  private readonly contents = new Map<string, Uint8Array>();
+  private readonly transferred = new Map<string, MockFlowFile[]>();
+  private readonly events: ProvenanceEvent[] = [];
+  private readonly logLines: { level: LogLevel; message: string }[] = [];
+  private readonly counterValues = new Map<string, number>();
+  private context: StandardProcessContext | null = null;
+  private scheduled = false;
+  private yieldCount = 0;
+  private ids = 0;
+
+  constructor(
+    readonly definition: ProcessorDefinition,
+    private readonly options: TestRunnerOptions = {},
+  ) {
+    this.clock = options.clock ?? new ManualClock();
+    this.services = createTestServices(this.clock, options.services);
+    this.processorId = options.processorId ?? `${definition.descriptor.type}-1`;
+    this.flowId = options.flowId ?? 'test-flow';
+    this.input = new ConnectionQueue('input', null, this.processorId, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  }
+
+  // ---- configuration ----
+
+  setProperty(name: string, value: string): this {
+    this.properties[name] = value;
+    this.context = null;
+    return this;
+  }
+
+  removeProperty(name: string): this {
+    delete this.properties[name];
+    this.context = null;
+    return this;
+  }
+
+  setAutoTerminated(relationship: string, terminated = true): this {
+    if (terminated) this.autoTerminated.add(relationship);
+    else this.autoTerminated.delete(relationship);
+    return this;
+  }
+
+  validate(): ValidationResult[] {
+    return validateProcessor(this.definition, this.properties, { checkExpression, checkCron });
+  }
+
+  assertValid(): void {
+    const issues = this.validate();
+    if (issues.length) throw new AssertionFailure(`expected a valid configuration, got: ${issues.map((i) => `${i.property ?? '(processor)'}: ${i.message}`).join('; ')}`);
+  }
+
+  assertNotValid(): void {
+    if (this.validate().length === 0) throw new AssertionFailure('expected an invalid configuration, but it is valid');
+  }
+
+  // ---- input ----
+
+  /** Queues a FlowFile for the processor; objects are written as JSON. */
+  enqueue(content: string | Uint8Array | object = '', attributes: Record<string, string> = {}): FlowFile {
+    const bytes = typeof content === 'string' ? utf8(content) : content instanceof Uint8Array ? content : utf8(JSON.stringify(content));
+    const uuid = this.newId();
+    let claim: string | null = null;
+    if (bytes.length) {
+      claim = this.newId();
+      this.contents.set(claim, bytes);
+    }
+    const now = this.clock.now();
+    const ff: FlowFile = {
+      uuid,
+      attributes: { filename: uuid, path: './', ...attributes, uuid },
+      contentClaim: claim,
+      size: bytes.length,
+      lineageStartDate: now,
+      entryDate: now,
+      parentUuids: [],
+      penaltyExpiration: 0,
+    };
+    this.input.offer(ff, now);
+    return ff;
+  }
+
+  /** FlowFiles still queued for the processor (penalized ones included). */
+  queued(): MockFlowFile[] {
+    return this.input.list().map((ff) => this.mock(ff));
+  }
+
+  queueSize(): number {
+    return this.input.count;
+  }
+
+  // ---- running ----
+
+  /**
+   * Triggers the processor `iterations` times, each in its own session that commits when onTrigger
+   * returns. A throw rolls the session back (FlowFiles return to the queue, penalized) and is rethrown.
+   */
+  async run(iterations = 1, options: RunOptions = {}): Promise<void> {
+    const { stopOnFinish = true, initialize = true } = options;
+    const ctx = this.currentContext();
+    if (initialize && !this.scheduled) {
+      await this.definition.onScheduled?.(ctx);
+      this.scheduled = true;
+    }
+    try {
+      for (let i = 0; i < iterations; i++) {
+        const session = new StandardProcessSession(this.host(ctx));
+        try {
+          await this.definition.onTrigger(ctx, session);
+        } catch (e) {
+          session.rollback(true);
+          throw e;
+        }
+        await session.commit(true);
+      }
+    } finally {
+      if (stopOnFinish && this.scheduled) {
+        this.scheduled = false;
+        await this.definition.onStopped?.(ctx);
+      }
+    }
+  }
+
+  /** How often the processor called `yield()`. */
+  get yields(): number {
+    return this.yieldCount;
+  }
+
+  // ---- results ----
+
+  flowFilesFor(relationship: string): MockFlowFile[] {
+    this.assertKnownRelationship(relationship);
+    return [...(this.transferred.get(relationship) ?? [])];
+  }
+
+  assertTransferCount(relationship: string, count: number): void {
+    const n = this.flowFilesFor(relationship).length;
+    if (n !== count) throw new AssertionFailure(`expected ${count} FlowFile(s) on '${relationship}', got ${n}${this.summary()}`);
+  }
+
+  /** Every transferred FlowFile went to `relationship` (and, when given, exactly `count` of them). */
+  assertAllTransferred(relationship: string, count?: number): void {
+    this.assertKnownRelationship(relationship);
+    for (const [rel, list] of this.transferred) {
+      if (rel !== relationship && list.length) throw new AssertionFailure(`expected everything on '${relationship}', but ${list.length} went to '${rel}'${this.summary()}`);
+    }
+    if (count !== undefined) this.assertTransferCount(relationship, count);
+  }
+
+  assertQueueEmpty(): void {
+    if (this.input.count) throw new AssertionFailure(`expected an empty input queue, ${this.input.count} FlowFile(s) remain`);
+  }
+
+  assertQueueNotEmpty(): void {
+    if (!this.input.count) throw new AssertionFailure('expected FlowFiles in the input queue, it is empty');
+  }
+
+  provenanceEvents(): ProvenanceEvent[] {
+    return [...this.events];
+  }
+
+  logs(level?: LogLevel): { level: LogLevel; message: string }[] {
+    return level ? this.logLines.filter((l) => l.level === level) : [...this.logLines];
+  }
+
+  counter(name: string): number {
+    return this.counterValues.get(name) ?? 0;
+  }
+
+  clearTransferState(): void {
+    this.transferred.clear();
+    this.events.length = 0;
+    this.logLines.length = 0;
+  }
+
+  // ---- internals ----
+
+  private newId(): string {
+    this.ids++;
+    return `ff-${this.ids.toString().padStart(6, '0')}`;
+  }
+
+  private summary(): string {
+    const parts = [...this.transferred].filter(([, l]) => l.length).map(([r, l]) => `${r}=${l.length}`);
+    const errors = this.logLines.filter((l) => l.level === 'error').map((l) => l.message);
+    return ` (transferred: ${parts.join(', ') || 'none'}${errors.length ? `; errors: ${errors.join(' | ')}` : ''})`;
+  }
+
+  private relationshipNames(): Set<string> {
+    return new Set(relationshipsFor(this.definition.descriptor, this.properties).map((r) => r.name));
+  }
+
+  private assertKnownRelationship(relationship: string): void {
+    if (!this.relationshipNames().has(relationship)) {
+      throw new AssertionFailure(`${this.definition.descriptor.type} has no relationship '${relationship}' (has: ${[...this.relationshipNames()].join(', ')})`);
+    }
+  }
+
+  private mock(ff: FlowFile): MockFlowFile {
+    return new MockFlowFile(ff, ff.contentClaim === null ? new Uint8Array(0) : (this.contents.get(ff.contentClaim) ?? new Uint8Array(0)));
+  }
+
+  private currentContext(): StandardProcessContext {
+    if (this.context) return this.context;
+    const descriptor = this.definition.descriptor;
+    this.context = new StandardProcessContext({
+      flowId: this.flowId,
+      processorId: this.processorId,
+      processorName: descriptor.displayName,
+      definition: this.definition,
+      properties: { ...this.properties },
+      parameters: this.options.parameters ?? {},
+      services: this.services,
+      isConnected: (rel) => !this.autoTerminated.has(rel),
+      hasIncomingConnection: this.options.hasIncomingConnection ?? descriptor.inputRequirement !== 'forbidden',
+      onYield: () => {
+        this.yieldCount++;
+      },
+      onLog: (level, message, details) => {
+        this.logLines.push({ level, message: details === undefined ? message : `${message}: ${details instanceof Error ? details.message : JSON.stringify(details)}` });
+      },
+      timeZone: this.options.timeZone,
+    });
+    return this.context;
+  }
+
+  private host(_ctx: StandardProcessContext): SessionHost {
+    const relationships = this.relationshipNames();
+    return {
+      flowId: this.flowId,
+      processorId: this.processorId,
+      clock: this.clock,
+      penaltyMs: this.options.penaltyDuration ?? 30_000,
+      incoming: [this.input],
+      hasRelationship: (name) => relationships.has(name),
+      destinations: (rel) => {
+        let q = this.outputs.get(rel);
+        if (!q) this.outputs.set(rel, (q = new ConnectionQueue(`output:${rel}`, this.processorId, null, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)));
+        return [q];
+      },
+      readContent: async (claim) => {
+        const bytes = this.contents.get(claim);
+        if (!bytes) throw new Error(`content claim '${claim}' not found`);
+        return bytes;
+      },
+      newId: () => this.newId(),
+      commit: async (outcome: SessionOutcome) => this.apply(outcome),
+    };
+  }
+
+  private apply(outcome: SessionOutcome): void {
+    for (const c of outcome.transaction.contents) this.contents.set(c.claim, c.bytes);
+    for (const t of outcome.taken) t.queue.acknowledge(1, t.flowFile.size);
+    for (const t of outcome.transfers) {
+      let list = this.transferred.get(t.relationship);
+      if (!list) this.transferred.set(t.relationship, (list = []));
+      list.push(this.mock(t.flowFile));
+    }
+    // Output queues only mirror what went out; results are read from `transferred`.
+    for (const e of outcome.enqueued) e.queue.clear();
+    this.events.push(...outcome.events);
+    for (const [k, v] of outcome.counters) this.counterValues.set(k, (this.counterValues.get(k) ?? 0) + v);
+  }
+}
