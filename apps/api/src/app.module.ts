@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AuthModule } from './auth/auth.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { EngineModule } from './engine/engine.module.js';
+import { HealthController } from './health.controller.js';
+import { PersistenceModule } from './persistence/persistence.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), AuthModule, EngineModule],
+      controllers: [HealthController],
+    };
+  }
+}

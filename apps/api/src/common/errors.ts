@@ -1,0 +1,58 @@
+import type { FieldError } from '@sluice/contracts';
+
+/** Domain errors; one exception filter maps them to HTTP. */
+export class DomainError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly errors?: FieldError[],
+    /** Extra top-level fields of the reply body (e.g. `line`, `column`, `path` from the test panes). */
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadInputError extends DomainError {
+  constructor(message: string, errors?: FieldError[], extra?: Record<string, unknown>) {
+    super(message, 400, errors, extra);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string, id: string) {
+    super(`${what} '${id}' not found`, 404);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super(message, 409);
+  }
+}
+
+export class TooManyRequestsError extends DomainError {
+  constructor(message: string) {
+    super(message, 429);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = 'authentication required: send Authorization: Bearer <token> from POST /api/auth/login') {
+    super(message, 401);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super(message, 403);
+  }
+}
+
+/** A system Sluice depends on (Omnitron, an ERP) failed or answered badly. */
+export class UpstreamError extends DomainError {
+  constructor(message: string) {
+    super(message, 502);
+  }
+}

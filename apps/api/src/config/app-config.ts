@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The environment Sluice reads, validated once at boot. Nothing else reads `process.env`. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  SLUICE_DATA_DIR: z.string().default('./data'),
+  SLUICE_ADMIN_USER: z.string().min(1).default('admin'),
+  SLUICE_ADMIN_PASSWORD: z.string().min(8, 'SLUICE_ADMIN_PASSWORD must have at least 8 characters').optional(),
+  SLUICE_DB_TYPE: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  SLUICE_DB_URL: z.string().optional(),
+  SLUICE_JWT_SECRET: z.string().min(32, 'SLUICE_JWT_SECRET must have at least 32 characters').optional(),
+  SLUICE_TOKEN_TTL: z.string().default('12h'),
+  SLUICE_WEB_DIR: z.string().optional(),
+  SLUICE_MAX_BODY: z.string().default('50mb'),
+  SLUICE_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  SLUICE_SCRIPT_WARMUP: z.enum(['true', 'false']).default('true'),
+});
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly adminUser: string;
+  readonly adminPassword: string | undefined;
+  readonly database: { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
+  readonly jwtSecret: Uint8Array;
+  readonly tokenTtl: string;
+  readonly webDir: string | null;
+  readonly maxBody: string;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Start the Python runtime at boot so the first script step is not a cold start. */
+  readonly scriptWarmUp: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = isAbsolute(e.SLUICE_DATA_DIR) ? e.SLUICE_DATA_DIR : resolve(cwd, e.SLUICE_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  if (e.SLUICE_DB_TYPE === 'postgres' && !e.SLUICE_DB_URL) throw new ConfigError('invalid environment:\n  SLUICE_DB_URL: required when SLUICE_DB_TYPE=postgres');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    adminUser: e.SLUICE_ADMIN_USER,
+    adminPassword: e.SLUICE_ADMIN_PASSWORD,
+    database: e.SLUICE_DB_TYPE === 'postgres' ? { type: 'postgres', url: e.SLUICE_DB_URL! } : { type: 'sqlite', path: join(dataDir, 'sluice.db') },
+    jwtSecret: new TextEncoder().encode(e.SLUICE_JWT_SECRET ?? persistentSecret(dataDir)),
+    tokenTtl: e.SLUICE_TOKEN_TTL,
+    webDir: e.SLUICE_WEB_DIR ?? defaultWebDir(),
+    maxBody: e.SLUICE_MAX_BODY,
+    logLevel: e.SLUICE_LOG_LEVEL,
+    scriptWarmUp: e.SLUICE_SCRIPT_WARMUP === 'true',
+  };
+}
+
+/** A signing key generated once per data directory, so tokens survive restarts without configuration. */
+function persistentSecret(dataDir: string): string {
+  const file = join(dataDir, 'token-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function defaultWebDir(): string | null {
+  const candidate = resolve(new URL('.', import.meta.url).pathname, '../../../web/dist');
+  return existsSync(join(candidate, 'index.html')) ? candidate : null;
+}

@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { FlowsController } from '../flows/flows.controller.js';
+import { FlowsService } from '../flows/flows.service.js';
+import { FlowEventsGateway } from '../gateway/flow-events.gateway.js';
+import { ProvenanceController } from '../provenance/provenance.controller.js';
+import { ProvenanceService } from '../provenance/provenance.service.js';
+import { ScriptPool } from '../scripting/index.js';
+import { ExecutionsController } from '../executions/executions.controller.js';
+import { ExecutionsService } from '../executions/executions.service.js';
+import { FetchMissingService } from '../integration/fetch-missing.service.js';
+import { IntegrationController } from '../integration/integration.controller.js';
+import { IntegrationService } from '../integration/integration.service.js';
+import { TestPanesController } from '../test-panes/test-panes.controller.js';
+import { EngineEventsHub } from './engine-events.hub.js';
+import { EngineController } from './engine.controller.js';
+import { EngineService, HTTP_CLIENT, SCRIPT_RUNNER } from './engine.service.js';
+import { ProcessorTypesController } from './processor-types.controller.js';
+import { UndiciHttpClient } from './undici-http.client.js';
+
+@Module({
+  imports: [AuthModule],
+  providers: [
+    EngineEventsHub,
+    ProvenanceService,
+    ExecutionsService,
+    EngineService,
+    FlowsService,
+    FetchMissingService,
+    IntegrationService,
+    FlowEventsGateway,
+    { provide: HTTP_CLIENT, useFactory: () => new UndiciHttpClient() },
+    {
+      provide: SCRIPT_RUNNER,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const pool = new ScriptPool();
+        // Warm in the background: the first script request should not pay the Python cold start.
+        if (config.scriptWarmUp) void pool.warmUp().catch(() => undefined);
+        return pool;
+      },
+    },
+  ],
+  controllers: [FlowsController, EngineController, ProcessorTypesController, ProvenanceController, TestPanesController, ExecutionsController, IntegrationController],
+  exports: [EngineService, FlowsService, EngineEventsHub, ProvenanceService, ExecutionsService, IntegrationService, HTTP_CLIENT, SCRIPT_RUNNER],
+})
+export class EngineModule {}

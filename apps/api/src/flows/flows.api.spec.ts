@@ -1,0 +1,162 @@
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedApi, startApi } from '../testing/start-api.js';
+
+/** GenerateFlowFile → SplitJson → LogAttribute: the foundation's reference flow. */
+function referenceFlow(name = 'split demo') {
+  return {
+    name,
+    processors: [
+      {
+        id: 'gen',
+        type: 'GenerateFlowFile',
+        name: 'Generate',
+        properties: { 'Custom Text': '[{"sku":"A"},{"sku":"B"},{"sku":"C"}]', 'Batch Size': '1' },
+        scheduling: { strategy: 'timer', period: '200 ms', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' },
+      },
+      { id: 'split', type: 'SplitJson', name: 'Split', properties: { 'JsonPath Expression': '$.*' }, autoTerminated: ['original', 'failure'] },
+      { id: 'log', type: 'LogAttribute', name: 'Log', properties: {}, autoTerminated: ['success'] },
+    ],
+    connections: [
+      { id: 'c1', sourceId: 'gen', relationships: ['success'], targetId: 'split' },
+      { id: 'c2', sourceId: 'split', relationships: ['split'], targetId: 'log' },
+    ],
+  };
+}
+
+describe('flows over REST and socket.io', () => {
+  let api: StartedApi;
+  beforeAll(async () => {
+    api = await startApi({ web: false });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('serves the OpenAPI document and UI at /api/docs', async () => {
+    const ui = await fetch(`${api.url}/api/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+    const doc = (await (await fetch(`${api.url}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/flows', '/api/auth/login', '/api/outbound/{flowId}']));
+  });
+
+  it('requires a token on every route and refuses wrong passwords', async () => {
+    expect((await api.request('/api/flows', { token: null })).status).toBe(401);
+    expect((await api.request('/api/flows', { token: 'not-a-token' })).status).toBe(401);
+    const bad = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'wrong-password' }) });
+    expect(bad.status).toBe(401);
+    const missing = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin' }) });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('password');
+  });
+
+  it('lists processor types with JSON-serializable descriptors', async () => {
+    const res = await api.request('/api/processor-types');
+    const body = (await res.json()) as { types: { type: string; relationships: { name: string }[] }[] };
+    const types = body.types.map((t) => t.type);
+    expect(types).toEqual(expect.arrayContaining(['GenerateFlowFile', 'SplitJson', 'LogAttribute']));
+  });
+
+  it('refuses bad input with a 4xx naming the problem and changes nothing', async () => {
+    const before = ((await (await api.request('/api/flows')).json()) as unknown[]).length;
+    const unknownType = referenceFlow();
+    unknownType.processors[2]!.type = 'NoSuchProcessor';
+    const r1 = await api.request('/api/flows', { method: 'POST', json: unknownType });
+    expect(r1.status).toBe(400);
+    const b1 = (await r1.json()) as { message: string; errors: { field: string; message: string }[] };
+    expect(b1.message).toContain("unknown processor type 'NoSuchProcessor'");
+    expect(b1.errors[0]!.field).toBe('processors.2.type');
+
+    const badProperty = referenceFlow();
+    badProperty.processors[0]!.properties['Batch Size'] = 'many';
+    const r2 = await api.request('/api/flows', { method: 'POST', json: badProperty });
+    expect(r2.status).toBe(400);
+    expect(((await r2.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('processors.0.properties.Batch Size');
+
+    const missingTarget = referenceFlow();
+    missingTarget.connections[1]!.targetId = 'ghost';
+    const r3 = await api.request('/api/flows', { method: 'POST', json: missingTarget });
+    expect(r3.status).toBe(400);
+    expect(await r3.text()).toContain("ends at missing processor 'ghost'");
+
+    const r4 = await api.request('/api/flows', { method: 'POST', body: '{"name": "broken', headers: { 'content-type': 'application/json' } });
+    expect(r4.status).toBe(400);
+    expect(((await r4.json()) as { message: string }).message).toMatch(/JSON/);
+
+    const r5 = await api.request('/api/flows', { method: 'POST', json: { processors: [] } });
+    expect(r5.status).toBe(400);
+    expect(((await r5.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('name');
+
+    const after = ((await (await api.request('/api/flows')).json()) as unknown[]).length;
+    expect(after).toBe(before);
+  });
+
+  it('saves with optimistic versions: a stale save is a 409 and keeps the newer document', async () => {
+    const created = (await (await api.request('/api/flows', { method: 'POST', json: referenceFlow('versioned') })).json()) as { id: string; version: number };
+    const first = await api.request(`/api/flows/${created.id}`, { method: 'PUT', json: { version: created.version, document: { ...referenceFlow('versioned'), description: 'mine' } } });
+    expect(first.status).toBe(200);
+    const stale = await api.request(`/api/flows/${created.id}`, { method: 'PUT', json: { version: created.version, document: { ...referenceFlow('versioned'), description: 'theirs' } } });
+    expect(stale.status).toBe(409);
+    const now = (await (await api.request(`/api/flows/${created.id}`)).json()) as { version: number; document: { description: string } };
+    expect(now.version).toBe(created.version + 1);
+    expect(now.document.description).toBe('mine');
+  });
+
+  it('keeps viewers from editing while letting them read', async () => {
+    const created = await api.request('/api/users', { method: 'POST', json: { username: 'vera', password: 'viewer-password', role: 'viewer' } });
+    expect(created.status).toBe(201);
+    const token = await api.login('vera', 'viewer-password');
+    expect((await api.request('/api/flows', { token })).status).toBe(200);
+    const write = await api.request('/api/flows', { method: 'POST', json: referenceFlow('nope'), token });
+    expect(write.status).toBe(403);
+    expect(((await write.json()) as { message: string }).message).toContain("'editor'");
+  });
+
+  it('runs GenerateFlowFile → SplitJson → LogAttribute, reported live over socket.io, and stops', async () => {
+    const created = (await (await api.request('/api/flows', { method: 'POST', json: referenceFlow() })).json()) as { id: string; validation: unknown[] };
+    expect(created.validation).toEqual([]);
+    const socket: Socket = io(api.url, { auth: { token: api.token }, transports: ['websocket'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.on('connect_error', reject);
+        socket.emit('flow.join', created.id, (ok: boolean) => (ok ? resolve() : reject(new Error('join refused'))));
+      });
+      const states: string[] = [];
+      const queues: { connectionId: string; count: number }[] = [];
+      socket.on('processor.state-changed', (e: { state: string }) => states.push(e.state));
+      socket.on('connection.queue-changed', (e: { connectionId: string; count: number }[]) => queues.push(...e));
+
+      const started = await api.request(`/api/flows/${created.id}/start`, { method: 'POST' });
+      expect(started.status).toBe(200);
+      await waitFor(async () => {
+        const res = await api.request(`/api/flows/${created.id}/provenance?eventType=DROP&limit=100`);
+        const events = (await res.json()) as { processorId: string }[];
+        return events.filter((e) => e.processorId === 'log').length >= 3;
+      });
+      const stopped = await api.request(`/api/flows/${created.id}/stop`, { method: 'POST' });
+      const status = (await stopped.json()) as { state: string; processors: { state: string }[] };
+      expect(status.state).toBe('stopped');
+      expect(status.processors.every((p) => p.state === 'stopped')).toBe(true);
+      await waitFor(async () => states.includes('running') && queues.some((q) => q.connectionId === 'c2'));
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('refuses a socket without a token', async () => {
+    const socket: Socket = io(api.url, { transports: ['websocket'], reconnection: false });
+    const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+    socket.close();
+    expect(error.message).toContain('authentication required');
+  });
+});
+
+async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not met in time');
+}

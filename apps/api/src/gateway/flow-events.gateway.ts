@@ -1,0 +1,95 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { type ClientToServerEvents, flowRoom, type ProcessorStatsEvent, type QueueChangedEvent, type ServerToClientEvents } from '@sluice/contracts';
+import type { Server, Socket } from 'socket.io';
+import { AuthService } from '../auth/auth.service.js';
+import type { AuthUser } from '../auth/roles.js';
+import { EngineEventsHub } from '../engine/engine-events.hub.js';
+
+const TICK_MS = 250;
+const MAX_BULLETINS_PER_TICK = 10;
+
+type Io = Server<ClientToServerEvents, ServerToClientEvents>;
+type Client = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
+
+/**
+ * One room per flow. Queue sizes and processor stats are coalesced per component and sent at most every
+ * 250 ms, bulletins are capped per tick: a busy flow cannot flood the browser.
+ */
+@WebSocketGateway({ cors: { origin: true } })
+export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
+  @WebSocketServer() private io!: Io;
+  private readonly log = new Logger('Socket');
+  private readonly queues = new Map<string, Map<string, QueueChangedEvent>>();
+  private readonly stats = new Map<string, Map<string, ProcessorStatsEvent>>();
+  private readonly bulletins = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly hub: EngineEventsHub,
+  ) {}
+
+  afterInit(io: Io): void {
+    io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: string })?.token ?? String(socket.handshake.query['token'] ?? '');
+      if (!token) return next(new Error('authentication required: pass { auth: { token } } from POST /api/auth/login'));
+      this.auth
+        .verify(token)
+        .then((user) => {
+          (socket as Client).data.user = user;
+          next();
+        })
+        .catch((e: Error) => next(new Error(e.message)));
+    });
+    io.on('connection', (socket: Client) => {
+      socket.on('flow.join', (flowId, ack) => {
+        if (typeof flowId !== 'string' || !flowId) return ack?.(false);
+        void socket.join(flowRoom(flowId));
+        ack?.(true);
+      });
+      socket.on('flow.leave', (flowId) => void socket.leave(flowRoom(flowId)));
+    });
+    this.unsubscribe.push(
+      this.hub.on('connection.queue-changed', (e) => this.coalesce(this.queues, e.flowId, e.connectionId, e)),
+      this.hub.on('processor.stats-updated', (e) => this.coalesce(this.stats, e.flowId, e.processorId, e)),
+      this.hub.on('processor.state-changed', (e) => this.io.to(flowRoom(e.flowId)).emit('processor.state-changed', e)),
+      this.hub.on('execution.updated', (e) => this.io.to(flowRoom(e.flowId)).emit('execution.updated', e)),
+      this.hub.on('provenance.recorded', (e) => this.io.to(flowRoom(e.flowId)).emit('provenance.recorded', e)),
+      this.hub.on('processor.bulletin', (e) => {
+        const n = this.bulletins.get(e.flowId) ?? 0;
+        if (n >= MAX_BULLETINS_PER_TICK) return;
+        this.bulletins.set(e.flowId, n + 1);
+        this.io.to(flowRoom(e.flowId)).emit('processor.bulletin', e);
+        this.arm();
+      }),
+    );
+    this.log.log('socket.io ready');
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const u of this.unsubscribe) u();
+  }
+
+  private coalesce<T>(store: Map<string, Map<string, T>>, flowId: string, key: string, value: T): void {
+    let m = store.get(flowId);
+    if (!m) store.set(flowId, (m = new Map()));
+    m.set(key, value);
+    this.arm();
+  }
+
+  private arm(): void {
+    if (!this.timer) this.timer = setTimeout(() => this.tick(), TICK_MS);
+  }
+
+  private tick(): void {
+    this.timer = null;
+    for (const [flowId, m] of this.queues) this.io.to(flowRoom(flowId)).emit('connection.queue-changed', [...m.values()]);
+    for (const [flowId, m] of this.stats) this.io.to(flowRoom(flowId)).emit('processor.stats-updated', [...m.values()]);
+    this.queues.clear();
+    this.stats.clear();
+    this.bulletins.clear();
+  }
+}

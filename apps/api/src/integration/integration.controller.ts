@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthedRequest } from '../auth/auth.guard.js';
+import { MinRole } from '../auth/roles.js';
+import { IntegrationService } from './integration.service.js';
+
+@ApiTags('integrator')
+@ApiBearerAuth()
+@Controller()
+export class IntegrationController {
+  constructor(private readonly integration: IntegrationService) {}
+
+  @Post('flows/:id/trigger')
+  @HttpCode(202)
+  @MinRole('editor')
+  @ApiOperation({ summary: 'Run an inbound flow now, e.g. ?sku=1234,1235 or ?modified_date__gt=2024-12-31T13:30:59.000001 (plus custom trigger keys)' })
+  trigger(@Param('id') id: string, @Query() query: Record<string, unknown>, @Req() req: AuthedRequest) {
+    return this.integration.trigger(id, query, req.user.username);
+  }
+
+  @Post('flows/:id/fetch-missing')
+  @HttpCode(202)
+  @MinRole('editor')
+  @ApiOperation({ summary: 'Run fetch missing now: trigger the flow with recently productized SKUs that lack stock or images' })
+  fetchMissing(@Param('id') id: string) {
+    return this.integration.runFetchMissing(id);
+  }
+
+  @Post('outbound/:flowId')
+  @HttpCode(202)
+  @MinRole('editor')
+  @ApiOperation({ summary: "Outbound Request URL: post a batch of rows (the seed's payload); 202 once it is durable, 429 past the flow's concurrency limit" })
+  @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
+  outbound(@Param('flowId') flowId: string, @Body() body: unknown, @Req() req: AuthedRequest) {
+    return this.integration.outbound(flowId, body, req.user.username);
+  }
+}

@@ -1,0 +1,288 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { ExecutionTrigger, FlowDocument, IntegrationSettings } from '@sluice/contracts';
+import { parseDuration } from '@sluice/flow-api';
+import { CronJob } from 'cron';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { BadInputError, ConflictError, NotFoundError, TooManyRequestsError } from '../common/errors.js';
+import { EngineService } from '../engine/engine.service.js';
+import { SqlStateManager } from '../engine/sql-state.manager.js';
+import { EXECUTION_ATTRIBUTE, ExecutionsService, type FinishedExecution } from '../executions/executions.service.js';
+import { FlowsRepository } from '../flows/flows.repository.js';
+import { FetchMissingService } from './fetch-missing.service.js';
+
+/** Integrator's pattern for `modified_date__gt` and `last.request`, in the flow's time zone. */
+export const LAST_REQUEST_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
+/** Where a flow's own state (last successful run) lives in processor_state. */
+const FLOW_STATE_ID = '__flow';
+const FIRST_RUN = '1970-01-01T00:00:00.000000';
+const SCRIPT_OR_MAPPING = new Set(['ExecuteScript', 'JoltTransformJSON']);
+
+export function formatLastRequest(epochMs: number, timeZone: string): string {
+  // Integrator writes microseconds; JavaScript clocks stop at milliseconds.
+  return `${DateTime.fromMillis(epochMs, { zone: timeZone }).toFormat(LAST_REQUEST_FORMAT)}000`;
+}
+
+export interface RunRequest {
+  trigger: ExecutionTrigger;
+  triggeredBy?: string | null;
+  /** Trigger keys as given (`sku`, `modified_date__gt`, custom ones). */
+  query?: Record<string, string>;
+  /** Outbound: the posted batch. */
+  content?: string;
+  rows?: number;
+}
+
+/**
+ * Runs Integrator flows: schedules (every N or cron), manual triggers with query keys, outbound batches,
+ * chained flows and fetch missing. Each run is one execution: its FlowFile enters the flow's entry processor
+ * durably before the caller is answered.
+ */
+@Injectable()
+export class IntegrationService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('Integration');
+  /** Runs admitted but not yet registered as executions, so concurrent requests cannot slip past the limit. */
+  private readonly reserved = new Map<string, number>();
+  private readonly jobs = new Map<string, string[]>();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly flows: FlowsRepository,
+    private readonly engines: EngineService,
+    private readonly executions: ExecutionsService,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly fetchMissing: FetchMissingService,
+  ) {
+    this.executions.onFinished((e) => void this.finished(e));
+    this.engines.onFlowChanged((flowId) => void this.sync(flowId).catch((err: unknown) => this.log.error(`schedules of flow ${flowId}: ${String(err)}`)));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const f of await this.flows.findAll()) await this.sync(f.id);
+  }
+
+  onApplicationShutdown(): void {
+    for (const flowId of [...this.jobs.keys()]) this.clearJobs(flowId);
+  }
+
+  /** Manual trigger: `?sku=a,b` or `?modified_date__gt=…&custom=…`, checked against the flow's trigger settings. */
+  async trigger(flowId: string, query: Record<string, unknown>, user: string): Promise<{ executionId: string }> {
+    const { doc, settings } = await this.inbound(flowId, 'trigger');
+    const params: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(query)) {
+      const key = settings.queryKeys[name];
+      if (!key) throw new BadInputError(`unknown trigger parameter '${name}'; this flow accepts: ${Object.keys(settings.queryKeys).join(', ')}`, [{ field: name, message: 'not a trigger key of this flow' }]);
+      if (typeof raw !== 'string' || raw.trim() === '') throw new BadInputError(`trigger parameter '${name}' needs one non-empty value`, [{ field: name, message: 'a single non-empty value is required' }]);
+      if (key.type === 'datetime' && !DateTime.fromISO(raw, { zone: settings.timeZone }).isValid) {
+        throw new BadInputError(`trigger parameter '${name}' must be a date-time such as 2024-12-31T13:30:59.000001, got '${raw}'`, [{ field: name, message: 'not an ISO date-time' }]);
+      }
+      params[name] = raw;
+    }
+    return this.run(flowId, doc, { trigger: 'manual', triggeredBy: user, query: params });
+  }
+
+  /** Outbound: a posted batch becomes one execution; 429 past the flow's concurrency limit. */
+  async outbound(flowId: string, body: unknown, user: string): Promise<{ executionId: string }> {
+    const entity = await this.flows.findById(flowId);
+    if (!entity) throw new NotFoundError('flow', flowId);
+    const doc = JSON.parse(entity.document) as FlowDocument;
+    if (doc.integration?.direction !== 'outbound') throw new BadInputError(`flow '${doc.name}' is not an outbound flow`, [{ field: 'flowId', message: 'not an outbound flow' }]);
+    if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
+      throw new BadInputError('the request body must be a JSON array of rows', [{ field: '(body)', message: 'a non-empty JSON body is required' }]);
+    }
+    const rows = Array.isArray(body) ? body : [body];
+    if (!doc.processors.some((p) => SCRIPT_OR_MAPPING.has(p.type))) checkRows(doc, rows);
+    if (entity.state !== 'running') throw new ConflictError(`flow '${doc.name}' is stopped; start it before sending data`);
+    return this.run(flowId, doc, { trigger: 'outbound', triggeredBy: user, content: JSON.stringify(body), rows: rows.length });
+  }
+
+  /** Starts one execution of the flow. Resolves when its FlowFile is durable in the entry processor's queue. */
+  async run(flowId: string, doc: FlowDocument, req: RunRequest): Promise<{ executionId: string }> {
+    const settings = doc.integration;
+    const max = settings?.maxConcurrentExecutions ?? 5;
+    const reserved = this.reserved.get(flowId) ?? 0;
+    if (this.executions.activeCount(flowId) + reserved >= max) {
+      throw new TooManyRequestsError(`flow '${doc.name}' already has ${max} executions processing; try again when one finishes`);
+    }
+    this.reserved.set(flowId, reserved + 1);
+    try {
+      const entry = entryProcessor(doc);
+      const timeZone = settings?.timeZone ?? 'UTC';
+      const lastRequest = (await this.state(flowId).get())['last.request'] ?? FIRST_RUN;
+      const startedAt = Date.now();
+      const query = req.query ?? {};
+      const params = { 'last.request': lastRequest, 'run.started': formatLastRequest(startedAt, timeZone), 'query.keys': Object.keys(query).join(',') };
+      const executionId = await this.executions.begin(flowId, req.trigger, {
+        triggeredBy: req.triggeredBy,
+        params,
+        read: req.rows,
+        stepNames: new Map(doc.processors.map((p) => [p.id, p.name])),
+        emptyMeansEmpty: settings?.direction === 'inbound',
+      });
+      const attributes: Record<string, string> = {
+        [EXECUTION_ATTRIBUTE]: executionId,
+        'execution.trigger': req.trigger,
+        'flow.id': flowId,
+        'flow.name': doc.name,
+        'flow.timezone': timeZone,
+        'last.request': lastRequest,
+        'http.query.string': new URLSearchParams(query).toString(),
+      };
+      for (const [k, v] of Object.entries(query)) attributes[`http.query.param.${k}`] = v;
+      if (req.content !== undefined) attributes['mime.type'] = 'application/json';
+      try {
+        await this.engines.engine(flowId).enqueue(entry, [{ attributes, content: req.content ?? '' }]);
+      } catch (e) {
+        await this.executions.abort(executionId, `the run could not be queued: ${(e as Error).message}`);
+        throw e;
+      }
+      return { executionId };
+    } finally {
+      const n = (this.reserved.get(flowId) ?? 1) - 1;
+      if (n > 0) this.reserved.set(flowId, n);
+      else this.reserved.delete(flowId);
+    }
+  }
+
+  /** (Re)registers the flow's schedule and fetch-missing job; only running flows have them. */
+  async sync(flowId: string): Promise<void> {
+    this.clearJobs(flowId);
+    const entity = await this.flows.findById(flowId);
+    if (!entity || entity.state !== 'running') return;
+    const doc = JSON.parse(entity.document) as FlowDocument;
+    const s = doc.integration;
+    if (!s) return;
+    const names: string[] = [];
+    const tick = (trigger: ExecutionTrigger, what: () => Promise<unknown>) => () => {
+      what().catch((e: unknown) => this.log.warn(`${trigger} run of '${doc.name}' skipped: ${(e as Error).message}`));
+    };
+    if (s.direction === 'inbound' && s.schedule.type === 'every') {
+      const ms = parseDuration(s.schedule.value);
+      if (ms !== null && ms >= 1000) {
+        const name = `flow:${flowId}:schedule`;
+        this.scheduler.addInterval(name, setInterval(tick('schedule', () => this.scheduled(flowId)), ms));
+        names.push(name);
+      }
+    } else if (s.direction === 'inbound' && s.schedule.type === 'cron') {
+      const name = `flow:${flowId}:schedule`;
+      const job = CronJob.from({ cronTime: s.schedule.value, timeZone: s.timeZone, onTick: tick('schedule', () => this.scheduled(flowId)), start: false });
+      this.scheduler.addCronJob(name, job as never);
+      job.start();
+      names.push(name);
+    }
+    if (s.direction === 'inbound' && s.fetchMissing.enabled) {
+      const ms = parseDuration(s.fetchMissing.interval);
+      if (ms !== null && ms >= 60_000) {
+        const name = `flow:${flowId}:fetch-missing`;
+        this.scheduler.addInterval(name, setInterval(tick('fetch-missing', () => this.runFetchMissing(flowId)), ms));
+        names.push(name);
+      }
+    }
+    this.jobs.set(flowId, names);
+  }
+
+  /** Asks Omnitron for recently productized products without stock (or images) and triggers the flow with their SKUs. */
+  async runFetchMissing(flowId: string): Promise<{ executionId: string | null; skus: string[] }> {
+    const { doc, settings } = await this.inbound(flowId, 'fetch missing');
+    if (!settings.fetchMissing.enabled) throw new BadInputError(`fetch missing is not enabled on flow '${doc.name}'`, [{ field: 'integration.fetchMissing.enabled', message: 'disabled' }]);
+    const skus = await this.fetchMissing.missingSkus(doc, settings);
+    if (skus.length === 0) return { executionId: null, skus };
+    const { executionId } = await this.run(flowId, doc, { trigger: 'fetch-missing', query: { sku: skus.join(',') } });
+    return { executionId, skus };
+  }
+
+  private async scheduled(flowId: string): Promise<void> {
+    const entity = await this.flows.findById(flowId);
+    if (!entity || entity.state !== 'running') return;
+    await this.run(flowId, JSON.parse(entity.document) as FlowDocument, { trigger: 'schedule' });
+  }
+
+  /** A successful full run moves `last.request` to its start time; chained flows run after it. */
+  private async finished(e: FinishedExecution): Promise<void> {
+    if (e.status === 'failed') return;
+    try {
+      const advances = (e.trigger === 'schedule' || e.trigger === 'chained' || e.trigger === 'manual') && !e.params['query.keys'];
+      if (advances && e.params['run.started']) {
+        const state = this.state(e.flowId);
+        const current = await state.get();
+        // Executions can finish out of order: never move last.request backwards.
+        if (!current['last.request'] || current['last.request'] < e.params['run.started']) await state.set({ ...current, 'last.request': e.params['run.started'] });
+      }
+      for (const f of await this.flows.findAll()) {
+        if (f.state !== 'running') continue;
+        const doc = JSON.parse(f.document) as FlowDocument;
+        if (doc.integration?.triggeredBy === e.flowId && doc.integration.direction === 'inbound') {
+          await this.run(f.id, doc, { trigger: 'chained', triggeredBy: e.flowId }).catch((err: unknown) => this.log.warn(`chained run of '${doc.name}' skipped: ${(err as Error).message}`));
+        }
+      }
+    } catch (err) {
+      this.log.error(`after execution ${e.id}: ${String(err)}`);
+    }
+  }
+
+  private async inbound(flowId: string, action: string): Promise<{ doc: FlowDocument; settings: IntegrationSettings }> {
+    const entity = await this.flows.findById(flowId);
+    if (!entity) throw new NotFoundError('flow', flowId);
+    const doc = JSON.parse(entity.document) as FlowDocument;
+    const settings = doc.integration;
+    if (!settings) throw new BadInputError(`flow '${doc.name}' has no Integrator configuration, so it cannot be triggered`, [{ field: 'integration', message: 'missing' }]);
+    if (settings.direction !== 'inbound') throw new BadInputError(`${action} is for inbound flows; '${doc.name}' is outbound (POST its batches to /api/outbound/${flowId})`, [{ field: 'integration.direction', message: 'outbound' }]);
+    if (entity.state !== 'running') throw new ConflictError(`flow '${doc.name}' is stopped; start it first`);
+    return { doc, settings };
+  }
+
+  private state(flowId: string): SqlStateManager {
+    return new SqlStateManager(this.ds, flowId, FLOW_STATE_ID);
+  }
+
+  private clearJobs(flowId: string): void {
+    for (const name of this.jobs.get(flowId) ?? []) {
+      if (name.endsWith(':schedule') && this.scheduler.doesExist('cron', name)) {
+        void this.scheduler.getCronJob(name).stop();
+        this.scheduler.deleteCronJob(name);
+      } else if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
+    }
+    this.jobs.delete(flowId);
+  }
+}
+
+/** The processor that runs and posted batches enter: configured, or the one source of the flow. */
+export function entryProcessor(doc: FlowDocument): string {
+  if (doc.integration?.entryProcessorId) return doc.integration.entryProcessorId;
+  const targets = new Set(doc.connections.map((c) => c.targetId));
+  const sources = doc.processors.filter((p) => !targets.has(p.id));
+  if (sources.length !== 1) {
+    throw new BadInputError(`flow '${doc.name}' needs an entry processor: set integration.entryProcessorId (it has ${sources.length} processors without inputs)`, [
+      { field: 'integration.entryProcessorId', message: 'required when the flow does not have exactly one source processor' },
+    ]);
+  }
+  return sources[0]!.id;
+}
+
+/** Without a script or mapping step, rows go to Omnitron as posted: refuse the ones it cannot take, naming them. */
+function checkRows(doc: FlowDocument, rows: unknown[]): void {
+  const kind = doc.integration?.kind;
+  if (kind !== 'stock' && kind !== 'image') return;
+  const errors: { field: string; message: string }[] = [];
+  rows.forEach((row, i) => {
+    if (errors.length >= 50) return;
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      errors.push({ field: `[${i}]`, message: 'a row must be a JSON object' });
+      return;
+    }
+    const r = row as Record<string, unknown>;
+    if (typeof r['product_sku'] !== 'string' && typeof r['product_sku'] !== 'number') errors.push({ field: `[${i}].product_sku`, message: 'product_sku is required' });
+    if (kind === 'stock') {
+      const stock = r['stock'];
+      if (typeof stock === 'number' ? !Number.isFinite(stock) : typeof stock !== 'string' || stock.trim() === '' || !Number.isFinite(Number(stock))) {
+        errors.push({ field: `[${i}].stock`, message: `stock must be a number, got ${JSON.stringify(stock)}` });
+      }
+    } else if (kind === 'image' && !Array.isArray(r['images'])) {
+      errors.push({ field: `[${i}].images`, message: 'images must be an array of {url, order}' });
+    }
+  });
+  if (errors.length) {
+    throw new BadInputError(`${errors.length}${errors.length >= 50 ? '+' : ''} row(s) cannot be written: ${errors.slice(0, 5).map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+  }
+}

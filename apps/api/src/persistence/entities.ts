@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** bigint columns come back as strings from Postgres; epoch millis fit a JS number. */
+const epochMillis = { to: (v: number) => v, from: (v: string | number | null) => (v === null ? null : Number(v)) };
+
+@Entity('user')
+export class UserEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ type: 'varchar', length: 100, unique: true }) username: string;
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 }) passwordHash: string;
+  @Column({ type: 'varchar', length: 16 }) role: 'admin' | 'editor' | 'viewer';
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis }) createdAt: number;
+}
+
+@Entity('flow')
+export class FlowEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ type: 'text', default: '' }) description: string;
+  @Column({ type: 'integer' }) version: number;
+  @Column({ type: 'text' }) document: string;
+  @Column({ type: 'varchar', length: 16, default: 'stopped' }) state: 'running' | 'stopped';
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis }) createdAt: number;
+  @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis }) updatedAt: number;
+  @Column({ name: 'updated_by', type: 'varchar', length: 100, nullable: true }) updatedBy: string | null;
+}
+
+@Entity('processor_state')
+export class ProcessorStateEntity {
+  @PrimaryColumn({ name: 'flow_id', type: 'varchar', length: 36 }) flowId: string;
+  @PrimaryColumn({ name: 'processor_id', type: 'varchar', length: 64 }) processorId: string;
+  @PrimaryColumn({ type: 'varchar', length: 16 }) scope: string;
+  @Column({ type: 'text' }) state: string;
+}
+
+export const ENTITIES = [UserEntity, FlowEntity, ProcessorStateEntity];

@@ -1,0 +1,32 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { FlowsRepository } from '../flows/flows.repository.js';
+import { dataSourceOptions } from './data-source.js';
+import { SqlFlowFileRepository } from './sql-flowfile.repository.js';
+
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(config))],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        {
+          provide: SqlFlowFileRepository,
+          inject: [DataSource],
+          useFactory: async (ds: DataSource) => {
+            const repo = new SqlFlowFileRepository(ds);
+            await repo.init();
+            return repo;
+          },
+        },
+        FlowsRepository,
+      ],
+      exports: [APP_CONFIG, SqlFlowFileRepository, FlowsRepository],
+    };
+  }
+}

@@ -1,0 +1,201 @@
+import type { FlowFile } from '@sluice/flow-api';
+import type { ContentRepository, FlowFileRepository, QueuedFlowFile, RepositoryTransaction } from '@sluice/flow-core';
+import type { DataSource, EntityManager } from 'typeorm';
+
+interface Pending {
+  tx: RepositoryTransaction;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+interface FlowFileRow {
+  uuid: string;
+  flow_id: string;
+  connection_id: string;
+  attributes: string;
+  content_claim: string | null;
+  size: string | number;
+  entry_date: string | number;
+  lineage_start: string | number;
+  parents: string;
+}
+
+const ROWS_PER_STATEMENT = 200;
+
+/**
+ * FlowFile and content repositories on the relational database. Commits from many sessions are grouped into
+ * one database transaction (group commit): each caller's promise resolves only once that transaction is
+ * durable, so a session counts as committed exactly when its FlowFiles are on disk.
+ */
+export class SqlFlowFileRepository implements FlowFileRepository, ContentRepository {
+  private pending: Pending[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private seq = 0;
+  private commitsSinceGc = 0;
+  private readonly pg: boolean;
+
+  constructor(private readonly ds: DataSource) {
+    this.pg = ds.options.type === 'postgres';
+  }
+
+  async init(): Promise<void> {
+    const [row] = (await this.ds.query(`SELECT MAX("seq") AS m FROM "flowfile"`)) as { m: string | number | null }[];
+    this.seq = Number(row?.m ?? 0);
+    await this.collectGarbage();
+  }
+
+  async loadQueued(flowId: string): Promise<QueuedFlowFile[]> {
+    const rows = (await this.ds.query(
+      `SELECT "uuid","flow_id","connection_id","attributes","content_claim","size","entry_date","lineage_start","parents"
+       FROM "flowfile" WHERE "flow_id" = ${this.p(1)} ORDER BY "seq"`,
+      [flowId],
+    )) as FlowFileRow[];
+    return rows.map((r) => ({
+      connectionId: r.connection_id,
+      flowFile: {
+        uuid: r.uuid,
+        attributes: JSON.parse(r.attributes) as Record<string, string>,
+        contentClaim: r.content_claim,
+        size: Number(r.size),
+        entryDate: Number(r.entry_date),
+        lineageStartDate: Number(r.lineage_start),
+        parentUuids: JSON.parse(r.parents) as string[],
+        penaltyExpiration: 0,
+      } satisfies FlowFile,
+    }));
+  }
+
+  async read(claim: string): Promise<Uint8Array> {
+    const rows = (await this.ds.query(`SELECT "data" FROM "content_claim" WHERE "claim" = ${this.p(1)}`, [claim])) as { data: Uint8Array }[];
+    if (rows.length === 0) throw new Error(`content claim ${claim} not found`);
+    const data = rows[0]!.data;
+    return data instanceof Uint8Array ? data : new Uint8Array(data as ArrayBufferLike);
+  }
+
+  commit(tx: RepositoryTransaction): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ tx, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        this.flushing = this.flushing.then(() => this.flush());
+      }
+    });
+  }
+
+  async dropQueue(flowId: string, connectionId: string): Promise<number> {
+    await this.flushing;
+    return this.serialized(async () => {
+      const [row] = (await this.ds.query(
+        `SELECT COUNT(*) AS n FROM "flowfile" WHERE "flow_id" = ${this.p(1)} AND "connection_id" = ${this.p(2)}`,
+        [flowId, connectionId],
+      )) as { n: string | number }[];
+      await this.ds.query(`DELETE FROM "flowfile" WHERE "flow_id" = ${this.p(1)} AND "connection_id" = ${this.p(2)}`, [flowId, connectionId]);
+      return Number(row?.n ?? 0);
+    });
+  }
+
+  /** Removes every FlowFile of a flow (the flow was deleted). */
+  async dropFlow(flowId: string): Promise<void> {
+    await this.serialized(() => this.ds.query(`DELETE FROM "flowfile" WHERE "flow_id" = ${this.p(1)}`, [flowId]));
+  }
+
+  /** Resolves once every commit handed in so far is durable. */
+  async drain(): Promise<void> {
+    while (this.scheduled || this.pending.length) await this.flushing;
+    await this.flushing;
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.flushing.then(work);
+    this.flushing = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async flush(): Promise<void> {
+    // Let sessions that finish in the same tick join this transaction.
+    await new Promise<void>((r) => setImmediate(r));
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    if (batch.length === 0) return;
+    try {
+      await this.ds.transaction((m) => this.apply(m, batch));
+      for (const p of batch) p.resolve();
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+    }
+    this.commitsSinceGc += batch.length;
+    if (this.commitsSinceGc > 20_000) {
+      this.commitsSinceGc = 0;
+      await this.collectGarbage().catch(() => undefined);
+    }
+  }
+
+  private async apply(m: EntityManager, batch: Pending[]): Promise<void> {
+    // Net effect per uuid across the batch: the last upsert wins; a later delete cancels it.
+    const upserts = new Map<string, { q: QueuedFlowFile; flowId: string }>();
+    const deletes = new Set<string>();
+    const contents = new Map<string, Uint8Array>();
+    for (const { tx } of batch) {
+      for (const c of tx.contents) contents.set(c.claim, c.bytes);
+      for (const d of tx.deletes) {
+        upserts.delete(d);
+        deletes.add(d);
+      }
+      for (const q of tx.upserts) {
+        deletes.delete(q.flowFile.uuid);
+        upserts.delete(q.flowFile.uuid); // re-insert keeps queue order by latest move
+        upserts.set(q.flowFile.uuid, { q, flowId: tx.flowId });
+      }
+    }
+    const contentRows = [...contents];
+    for (let i = 0; i < contentRows.length; i += ROWS_PER_STATEMENT) {
+      const chunk = contentRows.slice(i, i + ROWS_PER_STATEMENT);
+      const params: unknown[] = [];
+      const values = chunk.map(([claim, bytes]) => {
+        params.push(claim, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        return `(${this.p(params.length - 1)},${this.p(params.length)})`;
+      });
+      await m.query(`INSERT INTO "content_claim" ("claim","data") VALUES ${values.join(',')} ON CONFLICT ("claim") DO NOTHING`, params);
+    }
+    const rows = [...upserts.values()];
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+      const params: unknown[] = [];
+      const values = chunk.map(({ q, flowId }) => {
+        const f = q.flowFile;
+        const start = params.length;
+        params.push(f.uuid, flowId, q.connectionId, ++this.seq, JSON.stringify(f.attributes), f.contentClaim, f.size, f.entryDate, f.lineageStartDate, JSON.stringify(f.parentUuids));
+        return `(${Array.from({ length: 10 }, (_, k) => this.p(start + k + 1)).join(',')})`;
+      });
+      await m.query(
+        `INSERT INTO "flowfile" ("uuid","flow_id","connection_id","seq","attributes","content_claim","size","entry_date","lineage_start","parents")
+         VALUES ${values.join(',')}
+         ON CONFLICT ("uuid") DO UPDATE SET "connection_id" = excluded."connection_id", "seq" = excluded."seq",
+           "attributes" = excluded."attributes", "content_claim" = excluded."content_claim", "size" = excluded."size",
+           "entry_date" = excluded."entry_date"`,
+        params,
+      );
+    }
+    const gone = [...deletes];
+    for (let i = 0; i < gone.length; i += ROWS_PER_STATEMENT) {
+      const chunk = gone.slice(i, i + ROWS_PER_STATEMENT);
+      await m.query(`DELETE FROM "flowfile" WHERE "uuid" IN (${chunk.map((_, k) => this.p(k + 1)).join(',')})`, chunk);
+    }
+  }
+
+  /** Content no FlowFile references any more. Runs between flushes, so no session is half-written. */
+  private async collectGarbage(): Promise<void> {
+    await this.ds.query(
+      `DELETE FROM "content_claim" WHERE NOT EXISTS (SELECT 1 FROM "flowfile" f WHERE f."content_claim" = "content_claim"."claim")`,
+    );
+  }
+
+  private p(n: number): string {
+    return this.pg ? `$${n}` : '?';
+  }
+}
