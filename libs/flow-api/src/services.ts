@@ -112,6 +112,7 @@ export interface RowLog {
 
 /** Where processors report per-row outcomes and progress of the execution a FlowFile belongs to. */
 export interface ExecutionLog {
+  /** Row log lines only; the execution's counts come from `progress`. */
   rows(flowFile: FlowFile, rows: readonly RowLog[]): void;
   progress(flowFile: FlowFile, counts: { read?: number; written?: number; failed?: number }): void;
 }

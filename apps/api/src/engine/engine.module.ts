@@ -12,6 +12,7 @@ import { ExecutionsService } from '../executions/executions.service.js';
 import { FetchMissingService } from '../integration/fetch-missing.service.js';
 import { IntegrationController } from '../integration/integration.controller.js';
 import { IntegrationService } from '../integration/integration.service.js';
+import { TemplatesController } from '../templates/templates.controller.js';
 import { TestPanesController } from '../test-panes/test-panes.controller.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { EngineController } from './engine.controller.js';
@@ -33,16 +34,16 @@ import { UndiciHttpClient } from './undici-http.client.js';
     { provide: HTTP_CLIENT, useFactory: () => new UndiciHttpClient() },
     {
       provide: SCRIPT_RUNNER,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
-        const pool = new ScriptPool();
+      inject: [APP_CONFIG, HTTP_CLIENT],
+      useFactory: (config: AppConfig, http: UndiciHttpClient) => {
+        const pool = new ScriptPool({ http });
         // Warm in the background: the first script request should not pay the Python cold start.
         if (config.scriptWarmUp) void pool.warmUp().catch(() => undefined);
         return pool;
       },
     },
   ],
-  controllers: [FlowsController, EngineController, ProcessorTypesController, ProvenanceController, TestPanesController, ExecutionsController, IntegrationController],
+  controllers: [FlowsController, EngineController, ProcessorTypesController, ProvenanceController, TestPanesController, ExecutionsController, IntegrationController, TemplatesController],
   exports: [EngineService, FlowsService, EngineEventsHub, ProvenanceService, ExecutionsService, IntegrationService, HTTP_CLIENT, SCRIPT_RUNNER],
 })
 export class EngineModule {}

@@ -172,13 +172,8 @@ export class ExecutionsService implements ExecutionLog, OnApplicationShutdown {
     const flowId = exec?.flowId ?? flowFile.attributes['flow.id'] ?? '';
     const at = Date.now();
     for (const row of rows) this.rowBuffer.push({ executionId, flowId, row, at });
-    if (exec) {
-      for (const r of rows) {
-        if (r.status === 'success') exec.counts.written++;
-        else if (r.status === 'failed') exec.counts.failed++;
-      }
-      this.touch(exec);
-    }
+    // Counts come from progress(): a row log line is not always one written row (an image product logs once per image).
+    if (exec) this.touch(exec);
     if (this.rowBuffer.length >= 2000) void this.flushRows();
     else if (!this.rowTimer) this.rowTimer = setTimeout(() => void this.flushRows(), ROW_FLUSH_MS);
   }

@@ -55,8 +55,10 @@ export class FetchMissingService {
         { field: 'processors', message: 'an IntegratorLogin processor is required for fetch missing' },
       ]);
     }
-    const value = (name: string): string => {
+    const value = (name: string, expression = true): string => {
       const raw = login.properties[name] ?? '';
+      // Like the engine: values without expression support only get #{parameter} references replaced.
+      if (!expression) return raw.replace(/#\{([^}]+)\}/g, (whole, p: string) => doc.parameters[p.trim()] ?? whole);
       try {
         return evaluateExpression(raw, { attributes: {}, parameters: doc.parameters, timeZone: doc.integration?.timeZone });
       } catch (e) {
@@ -67,7 +69,7 @@ export class FetchMissingService {
     if (!/^https?:\/\//.test(domain)) {
       throw new BadInputError(`${login.name}: 'Omnitron Domain URL' must be an http(s) URL`, [{ field: `processors.${login.id}.properties.Omnitron Domain URL`, message: 'not an http(s) URL' }]);
     }
-    return { domain, username: value('Omnitron Username'), password: value('Omnitron Password') };
+    return { domain, username: value('Omnitron Username'), password: value('Omnitron Password', false) };
   }
 
   private stockListId(doc: FlowDocument): string {

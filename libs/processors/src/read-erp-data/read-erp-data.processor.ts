@@ -217,7 +217,8 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
     const body = responseJson(response, page.url);
     const pageRows = extractRows(body, resultsPath);
     for (const r of pageRows) rows.push(r);
-    ctx.services.executions.progress(flowFile, { read: rows.length });
+    // progress() adds up: report each page once.
+    ctx.services.executions.progress(flowFile, { read: pageRows.length });
 
     let next: Page | null = null;
     if (style === 'offset') {

@@ -107,17 +107,22 @@ export const WriteOmnitronImages = defineProcessor({
           requestError = e.message;
           return [{ sku: item.key, status: 'failed', message: e.message, step: STEP } satisfies RowLog];
         });
+        let written = 0;
+        let failed = 0;
         for (const l of logs) {
           if (l.status === 'success') {
-            counts.written++;
+            written++;
             counts.images += item.images.length;
           } else {
-            counts.failed++;
+            failed++;
             if (l.message.startsWith('Omnitron answered 5')) requestError = l.message;
           }
         }
+        counts.written += written;
+        counts.failed += failed;
         ctx.services.executions.rows(ff, logs);
-        ctx.services.executions.progress(ff, { written: counts.written, failed: counts.failed });
+        // progress() adds up: report this item's share only.
+        ctx.services.executions.progress(ff, { written, failed });
       });
     } catch (e) {
       if (!(e instanceof IntegratorStepError)) throw e;

@@ -108,6 +108,7 @@ export const WriteOmnitronStock = defineProcessor({
       if (rejected.length) {
         failed += rejected.length;
         ctx.services.executions.rows(flowFile, rejected);
+        ctx.services.executions.progress(flowFile, { failed: rejected.length });
       }
 
       for (let start = 0; start < valid.length; start += batchSize) {
@@ -134,12 +135,12 @@ export const WriteOmnitronStock = defineProcessor({
           requestError = e.message;
           for (const row of chunk) logs.push({ sku: row.product_sku, status: 'failed', message: e.message, step: STEP });
         }
-        for (const l of logs) {
-          if (l.status === 'success') written++;
-          else failed++;
-        }
+        const ok = logs.filter((l) => l.status === 'success').length;
+        written += ok;
+        failed += logs.length - ok;
         ctx.services.executions.rows(flowFile, logs);
-        ctx.services.executions.progress(flowFile, { written, failed });
+        // progress() adds up: report this chunk's share only.
+        ctx.services.executions.progress(flowFile, { written: ok, failed: logs.length - ok });
       }
     } catch (e) {
       if (!(e instanceof IntegratorStepError)) throw e;
