@@ -1,0 +1,1 @@
+export { startApi, type StartApiOptions, type StartedApi } from '@sluice/api/testing';
