@@ -115,12 +115,15 @@ export interface ProcessorTestResult {
   logs?: unknown[];
 }
 export interface ScriptTestResult {
-  output: string;
+  /** Content of the FlowFile the script transferred; null when it removed it or transferred none. */
+  output: string | null;
   attributes: Record<string, string>;
-  relationship: string;
+  /** null when the FlowFile was removed or never transferred. */
+  relationship: string | null;
   logs: unknown[];
   durationMs: number;
-  error?: string;
+  created: { output: string; attributes: Record<string, string>; relationship: string | null }[];
+  error?: { message: string; traceback?: string; kind: 'exception' | 'timeout' | 'memory' | 'session' };
 }
 export interface MappingTestResult {
   output: unknown;
@@ -130,11 +133,17 @@ export interface TemplateDto {
   id: string;
   name: string;
   description: string;
+  kind: 'stock' | 'image';
+  direction: 'inbound' | 'outbound';
+  /** The template's flow parameters with their defaults. */
+  parameters: Record<string, string>;
 }
+/** One hour of row logs: rows written and failed, distinct executions, failed / (written + failed). */
 export interface HourlyMetric {
   hour: string;
-  rows: number;
+  written: number;
   failed: number;
+  executions: number;
   errorRate: number;
 }
 
@@ -147,16 +156,20 @@ export const api = {
   createFlow: (doc: FlowDocumentInput) => request<FlowDto>('POST', '/flows', doc),
   getFlow: (id: string) => request<FlowDto>('GET', `/flows/${id}`),
   saveFlow: (id: string, version: number, document: FlowDocument) => request<FlowDto>('PUT', `/flows/${id}`, { version, document }),
+  renameFlow: (id: string, name: string) => request<FlowDto>('PATCH', `/flows/${id}`, { name }),
   deleteFlow: (id: string) => request<void>('DELETE', `/flows/${id}`),
   duplicateFlow: (id: string) => request<FlowDto>('POST', `/flows/${id}/duplicate`),
   exportFlow: (id: string) => request<FlowDocument>('GET', `/flows/${id}/export`),
   importFlow: (doc: unknown) => request<FlowDto>('POST', '/flows/import', doc),
   templates: () => request<TemplateDto[]>('GET', '/templates'),
-  fromTemplate: (templateId: string, name?: string) => request<FlowDto>('POST', '/flows/from-template', { templateId, name }),
+  fromTemplate: (templateId: string, name?: string, parameters?: Record<string, string>) =>
+    request<FlowDto>('POST', '/flows/from-template', { templateId, name, parameters }),
 
-  start: (id: string) => request<unknown>('POST', `/flows/${id}/start`),
-  stop: (id: string) => request<unknown>('POST', `/flows/${id}/stop`),
-  runOnce: (id: string, pid: string) => request<unknown>('POST', `/flows/${id}/processors/${pid}/run-once`),
+  start: (id: string) => request<FlowStatusDto>('POST', `/flows/${id}/start`),
+  stop: (id: string) => request<FlowStatusDto>('POST', `/flows/${id}/stop`),
+  startProcessor: (id: string, pid: string) => request<FlowStatusDto>('POST', `/flows/${id}/processors/${pid}/start`),
+  stopProcessor: (id: string, pid: string) => request<FlowStatusDto>('POST', `/flows/${id}/processors/${pid}/stop`),
+  runOnce: (id: string, pid: string) => request<FlowStatusDto>('POST', `/flows/${id}/processors/${pid}/run-once`),
   status: (id: string) => request<FlowStatusDto>('GET', `/flows/${id}/status`),
   queue: (id: string, cid: string) => request<QueueListingDto>('GET', `/flows/${id}/connections/${cid}/queue`),
   queuedContent: (id: string, cid: string, uuid: string) =>
@@ -176,14 +189,7 @@ export const api = {
   executionSteps: (id: string) => request<ExecutionStepDto[]>('GET', `/executions/${id}/steps`),
   executionRows: (id: string, params: { status?: string; sku?: string; offset?: number; limit?: number }) =>
     request<Page<RowLogDto>>('GET', `/executions/${id}/rows${qs(params)}`),
-  hourlyMetrics: async (flowId: string, hours = 48): Promise<HourlyMetric[]> => {
-    try {
-      return await request<HourlyMetric[]>('GET', `/executions/hourly${qs({ flowId, hours })}`);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return request<HourlyMetric[]>('GET', `/flows/${flowId}/metrics/hourly`);
-      throw e;
-    }
-  },
+  hourlyMetrics: (flowId: string, hours = 48) => request<HourlyMetric[]>('GET', `/executions/hourly${qs({ flowId, hours })}`),
 };
 
 export function errorText(e: unknown): string {

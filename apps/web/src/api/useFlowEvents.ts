@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@sluice/contracts';
 import { session } from './client.js';
@@ -9,6 +9,9 @@ export type SocketStatus = 'connecting' | 'live' | 'offline';
 /** Joins the flow's room and feeds every event into the live store. */
 export function useFlowEvents(flowId: string | undefined, store: LiveStore, onExecution?: () => void): SocketStatus {
   const [status, setStatus] = useState<SocketStatus>('connecting');
+  // The latest callback, so a filter change on the page is seen without re-joining the room.
+  const onExecutionRef = useRef(onExecution);
+  onExecutionRef.current = onExecution;
   useEffect(() => {
     if (!flowId) return;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ path: '/socket.io', auth: { token: session.token() }, transports: ['websocket', 'polling'] });
@@ -28,14 +31,12 @@ export function useFlowEvents(flowId: string | undefined, store: LiveStore, onEx
     socket.on('processor.bulletin', (b) => store.addBulletin(b));
     socket.on('execution.updated', (e) => {
       store.setExecution(e);
-      onExecution?.();
+      onExecutionRef.current?.();
     });
     return () => {
       socket.emit('flow.leave', flowId);
       socket.disconnect();
     };
-    // onExecution is read at event time; re-subscribing on every render would drop the room.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [flowId, store]);
   return status;
 }

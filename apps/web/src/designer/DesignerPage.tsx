@@ -79,6 +79,7 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
   const [saveError, setSaveError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const version = useRef(flow.version);
+  const [shownVersion, setShownVersion] = useState(flow.version);
   const saving = useRef<Promise<void> | null>(null);
   const pending = useRef(false);
   const flowState = useFlowState(live);
@@ -115,6 +116,7 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
       try {
         const res = await api.saveFlow(flow.id, version.current, getDocument());
         version.current = res.version;
+        setShownVersion(res.version);
         setServerValidation(groupValidation(res.validation));
         setSaveError(null);
         setSaveState(pending.current ? 'dirty' : 'saved');
@@ -171,6 +173,7 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
     try {
       const latest = await api.getFlow(flow.id);
       version.current = latest.version;
+      setShownVersion(latest.version);
       editor.reset(latest.document);
       setServerValidation(groupValidation(latest.validation));
       setSaveState('saved');
@@ -204,6 +207,12 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
       if (flowState === 'running') return api.stop(flow.id);
       if (saveState === 'dirty' || saveState === 'saving') await save();
       return api.start(flow.id);
+    });
+  const processorStartStop = (pid: string, running: boolean) =>
+    act(async () => {
+      if (running) return api.stopProcessor(flow.id, pid);
+      if (saveState === 'dirty' || saveState === 'saving') await save();
+      return api.startProcessor(flow.id, pid);
     });
   const runOnce = (pid: string) =>
     act(async () => {
@@ -239,6 +248,7 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
         node={node}
         editor={editor}
         onRunOnce={runOnce}
+        onStartStop={processorStartStop}
         testPane={<ProcessorTestTab node={node} editor={editor} />}
       />
     );
@@ -284,6 +294,7 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
               <span className={`save-state ${saveState}`} data-testid="save-state">
                 {canEdit ? saveLabel[saveState] : 'Read only'}
               </span>
+              <span className="muted small" data-testid="flow-version" title="Saved version">v{shownVersion}</span>
             </>
           }
           actions={

@@ -12,12 +12,15 @@ export function ProcessorInspector({
   node,
   editor,
   onRunOnce,
+  onStartStop,
   testPane,
   fieldTools,
 }: {
   node: ProcessorNodeType;
   editor: FlowEditor;
   onRunOnce: (id: string) => void;
+  /** Starts the processor alone, or stops it when `running`. */
+  onStartStop: (id: string, running: boolean) => void;
   testPane: ReactNode;
   fieldTools?: (descriptor: ProcessorDescriptor) => Parameters<typeof PropertyForm>[0]['renderFieldTools'];
 }) {
@@ -27,6 +30,7 @@ export function ProcessorInspector({
   const liveState = useProcessorLive(live, node.id);
   const data = node.data;
   const ro = !canEdit;
+  const running = liveState?.state === 'running';
 
   const setProperty = (name: string, value: string | undefined) => {
     const next = { ...data.properties };
@@ -46,10 +50,19 @@ export function ProcessorInspector({
           onChange={(e) => editor.updateProcessor(node.id, { name: e.target.value }, 'name')}
         />
         <div className="muted small">
-          {d?.displayName ?? data.type} · <span className="mono">{node.id}</span> · {liveState?.state ?? 'stopped'}
+          {d?.displayName ?? data.type} · <span className="mono">{node.id}</span> · <span data-testid="processor-state">{liveState?.state ?? 'stopped'}</span>
         </div>
         {d && <p className="inspector-desc">{d.description}</p>}
         <div className="inspector-actions">
+          <button
+            className={`btn sm ${running ? 'stop' : 'success'}`}
+            onClick={() => onStartStop(node.id, running)}
+            disabled={ro}
+            data-testid="processor-start-stop"
+            title={running ? 'Stop this processor; FlowFiles queue up in front of it' : 'Start this processor'}
+          >
+            {running ? '■ Stop' : '▶ Start'}
+          </button>
           <button className="btn sm" onClick={() => onRunOnce(node.id)} disabled={ro} title="Trigger this processor once">
             ▶ Run once
           </button>

@@ -48,14 +48,18 @@ export function FlowExecutionsPage() {
     }
   }, [flowId, status, sku, from, to, offset]);
 
+  const loadMetrics = useCallback(() => api.hourlyMetrics(flowId).then(setMetrics, () => setMetrics([])), [flowId]);
   useEffect(() => {
     api.getFlow(flowId).then(setFlow, (e) => setError(errorText(e)));
-    api.hourlyMetrics(flowId).then(setMetrics, () => setMetrics([]));
-  }, [flowId]);
+    void loadMetrics();
+  }, [flowId, loadMetrics]);
   useEffect(() => {
     void load();
   }, [load]);
-  useFlowEvents(flowId, live, () => void load());
+  useFlowEvents(flowId, live, () => {
+    void load();
+    void loadMetrics();
+  });
 
   const chart = metrics.map((m) => ({ ...m, label: new Date(m.hour).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit' }), errorPct: Math.round(m.errorRate * 1000) / 10 }));
 
@@ -84,7 +88,7 @@ export function FlowExecutionsPage() {
                   <YAxis yAxisId="rate" orientation="right" tick={{ fontSize: 11 }} unit="%" domain={[0, 100]} />
                   <Tooltip />
                   <Legend wrapperStyle={{ fontSize: 12 }} />
-                  <Bar yAxisId="rows" dataKey="rows" name="Rows" fill="#2f6fed" radius={[3, 3, 0, 0]} />
+                  <Bar yAxisId="rows" dataKey="written" name="Written" fill="#2f6fed" radius={[3, 3, 0, 0]} />
                   <Bar yAxisId="rows" dataKey="failed" name="Failed" fill="#d13c3c" radius={[3, 3, 0, 0]} />
                   <Line yAxisId="rate" dataKey="errorPct" name="Error rate" stroke="#c27c0e" dot={false} strokeWidth={2} />
                 </ComposedChart>

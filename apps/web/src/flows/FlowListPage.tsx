@@ -50,8 +50,7 @@ export function FlowListPage() {
       setRenaming(null);
       const trimmed = name.trim();
       if (!trimmed || trimmed === flow.name) return;
-      const full = await api.getFlow(flow.id);
-      await api.saveFlow(flow.id, full.version, { ...full.document, name: trimmed });
+      await api.renameFlow(flow.id, trimmed);
     });
 
   const remove = (flow: FlowSummaryDto) => {

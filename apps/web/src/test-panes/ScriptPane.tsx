@@ -64,11 +64,11 @@ export function ScriptPane({ script, language, sample }: { script: string; langu
       {result && (
         <div className="result" data-testid="script-result">
           <div className="result-meta">
-            → <span className={`rel-chip rel-${result.relationship}`} data-testid="result-relationship">{result.relationship}</span>
+            → <span className={`rel-chip rel-${result.relationship ?? 'removed'}`} data-testid="result-relationship">{result.relationship ?? 'removed'}</span>
             <span className="muted small">{formatDuration(result.durationMs)}</span>
           </div>
-          {result.error && <pre className="error-box">{result.error}</pre>}
-          <pre className="content-view" data-testid="script-output">{pretty(result.output)}</pre>
+          {result.error && <pre className="error-box" data-testid="script-error">{result.error.traceback ?? result.error.message}</pre>}
+          {result.output !== null && <pre className="content-view" data-testid="script-output">{pretty(result.output)}</pre>}
           <details>
             <summary>Attributes ({Object.keys(result.attributes).length})</summary>
             <table className="table compact">
