@@ -6,9 +6,20 @@ interface Timer {
   readonly callback: () => void;
 }
 
-/** Lets other pending promise chains (sessions, commits) settle before the next timer fires. */
+type Immediate = (callback: () => void) => void;
+const setImmediateFn = (globalThis as unknown as { setImmediate?: Immediate }).setImmediate;
+/** The next event-loop turn: setImmediate on Node (no minimum delay), a 0 ms timer elsewhere. */
+const nextTurn: Immediate = setImmediateFn ? (cb) => setImmediateFn(cb) : (cb) => void globalThis.setTimeout(cb, 0);
+
+/** Timers firing this many times in a row without time passing are a busy loop. */
+const SAME_INSTANT_LIMIT = 10_000;
+
+/**
+ * Lets other pending promise chains (sessions, commits) settle before the next timer fires. A check
+ * callback runs after every pending microtask, and unlike a 0 ms timer it costs no minimum delay.
+ */
 export function settle(): Promise<void> {
-  return new Promise((resolve) => globalThis.setTimeout(resolve, 0));
+  return new Promise((resolve) => nextTurn(resolve));
 }
 
 /** A clock that moves only when a test says so. Timers fire in time order during `advance`. */
@@ -52,11 +63,14 @@ export class ManualClock implements Clock {
   async advance(ms = 0): Promise<void> {
     const target = this.current + ms;
     await settle();
-    for (let fired = 0; ; fired++) {
-      if (fired > 100_000) throw new Error('ManualClock.advance: timers keep firing without time passing (a 0 ms schedule?)');
+    for (let sameInstant = 0; ; ) {
       let next: Timer | undefined;
       for (const t of this.timers) if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.id < next.id))) next = t;
       if (!next) break;
+      sameInstant = next.at > this.current ? 0 : sameInstant + 1;
+      if (sameInstant > SAME_INSTANT_LIMIT) {
+        throw new Error(`ManualClock.advance: timers fired ${SAME_INSTANT_LIMIT} times at ${new Date(this.current).toISOString()} without time passing (a 0 ms schedule?)`);
+      }
       this.timers = this.timers.filter((t) => t !== next);
       this.current = Math.max(this.current, next.at);
       next.callback();
