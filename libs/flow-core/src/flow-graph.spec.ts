@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { graphConnection, graphProcessor, specProcessor } from './engine-harness.testing.js';
+import { ingressConnectionId, validateGraph, type FlowGraph } from './flow-graph.js';
+
+const Source = specProcessor(
+  {
+    type: 'Source',
+    inputRequirement: 'forbidden',
+    properties: [
+      { name: 'Count', displayName: 'Count', description: 'how many', type: 'integer', required: true, default: '1' },
+      { name: 'Name', displayName: 'Name', description: 'EL', type: 'string', expressionScope: 'flowfile' },
+    ],
+  },
+  { onTrigger: () => undefined },
+);
+const Router = specProcessor(
+  {
+    type: 'Router',
+    relationships: [
+      { name: 'matched', description: 'm' },
+      { name: 'unmatched', description: 'u' },
+    ],
+  },
+  { onTrigger: () => undefined },
+);
+const registry = (type: string) => [Source, Router].find((d) => d.descriptor.type === type);
+
+function graph(over: Partial<FlowGraph> = {}): FlowGraph {
+  return {
+    processors: [graphProcessor('src', 'Source'), graphProcessor('route', 'Router', { autoTerminated: ['unmatched'] })],
+    connections: [graphConnection('c1', 'src', 'route')],
+    parameters: {},
+    ...over,
+  };
+}
+
+describe('validateGraph', () => {
+  it('accepts a valid graph', () => {
+    const g = graph();
+    g.processors[1]!.autoTerminated = ['matched', 'unmatched'];
+    expect(validateGraph(g, registry)).toEqual([]);
+  });
+
+  it('reports an unknown processor type', () => {
+    const g = graph({ processors: [graphProcessor('x', 'NoSuchThing')], connections: [] });
+    expect(validateGraph(g, registry)).toEqual([{ processorId: 'x', property: null, message: "unknown processor type 'NoSuchThing'" }]);
+  });
+
+  it('reports an invalid property value', () => {
+    const g = graph();
+    g.processors[0]!.properties = { Count: 'many' };
+    g.processors[1]!.autoTerminated = ['matched', 'unmatched'];
+    const issues = validateGraph(g, registry);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ processorId: 'src', property: 'Count' });
+    expect(issues[0]!.message).toMatch(/'many' is not a whole number/);
+  });
+
+  it('reports bad expression language with line and column', () => {
+    const g = graph();
+    g.processors[0]!.properties = { Name: 'prefix\n${filename:toUpper(}' };
+    g.processors[1]!.autoTerminated = ['matched', 'unmatched'];
+    const issues = validateGraph(g, registry);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ processorId: 'src', property: 'Name', line: 2, column: 20 });
+    expect(issues[0]!.message).toMatch(/^Name: /);
+  });
+
+  it('reports connections to and from missing processors', () => {
+    const g = graph({ connections: [graphConnection('c1', 'src', 'ghost'), graphConnection('c9', 'phantom', 'route', { relationships: ['success'] })] });
+    g.processors[1]!.autoTerminated = ['matched', 'unmatched'];
+    const messages = validateGraph(g, registry).map((i) => i.message);
+    expect(messages).toContain("connection 'c1' ends at unknown processor 'ghost'");
+    expect(messages).toContain("connection 'c9' starts at unknown processor 'phantom'");
+  });
+
+  it('reports a connection on a relationship the processor does not have', () => {
+    const g = graph({ connections: [graphConnection('c1', 'src', 'route'), graphConnection('c2', 'route', 'route', { relationships: ['maybe'] })] });
+    g.processors[1]!.autoTerminated = ['matched', 'unmatched'];
+    const issues = validateGraph(g, registry);
+    expect(issues).toEqual([{ processorId: 'route', connectionId: 'c2', property: null, message: "route has no relationship 'maybe' (connection 'c2')" }]);
+  });
+
+  it('reports a relationship neither connected nor auto-terminated', () => {
+    const issues = validateGraph(graph(), registry);
+    expect(issues).toEqual([{ processorId: 'route', property: null, message: "route: relationship 'matched' is neither connected nor auto-terminated" }]);
+  });
+
+  it('reports bad scheduling, thresholds and incoming connections to a source', () => {
+    const g = graph({
+      processors: [
+        graphProcessor('src', 'Source', { scheduling: { strategy: 'cron', period: 'every day' } }),
+        graphProcessor('route', 'Router', { autoTerminated: ['matched', 'unmatched'], scheduling: { concurrentTasks: 0, period: 'soon' } }),
+      ],
+      connections: [
+        graphConnection('c1', 'src', 'route', { backPressureObjectThreshold: 0, backPressureDataSizeThreshold: 'lots' }),
+        graphConnection('c2', 'route', 'src', { relationships: ['matched'] }),
+      ],
+    });
+    const messages = validateGraph(g, registry).map((i) => i.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^src: 'every day' is not a cron expression/),
+        "route: run schedule 'soon' is not a duration such as '0 sec' or '5 mins'",
+        'route: concurrent tasks must be a whole number of at least 1',
+        "connection 'c1': back pressure object threshold must be at least 1",
+        "connection 'c1': 'lots' is not a data size such as '1 GB'",
+        'src (Source) does not accept incoming connections',
+      ]),
+    );
+  });
+
+  it('names ingress queues after their processor', () => {
+    expect(ingressConnectionId('p1')).toBe('ingress:p1');
+  });
+});
