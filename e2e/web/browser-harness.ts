@@ -65,3 +65,50 @@ export async function connect(page: Page, sourceNodeId: string, relationship: st
 export async function waitSaved(page: Page) {
   await page.waitForFunction(() => document.querySelector('[data-testid=save-state]')?.textContent === 'All changes saved', null, { timeout: 15_000 });
 }
+
+/** The saved version the designer shows (`v3` → 3). */
+export async function shownVersion(page: Page): Promise<number> {
+  return Number((await page.textContent('[data-testid=flow-version]'))?.replace(/^v/, ''));
+}
+
+/** Waits until the designer has saved a version newer than `version`. */
+export async function waitVersionAbove(page: Page, version: number) {
+  await page.waitForFunction((v) => Number(document.querySelector('[data-testid=flow-version]')?.textContent?.replace(/^v/, '')) > v, version, { timeout: 15_000 });
+}
+
+/** The id of the first canvas node of a processor type. */
+export async function nodeIdByType(page: Page, type: string): Promise<string> {
+  const id = await page.locator(`.react-flow__node:has([data-processor-type="${type}"])`).first().getAttribute('data-id');
+  if (!id) throw new Error(`no ${type} node on the canvas`);
+  return id;
+}
+
+/** Selects a processor on the canvas and waits for its inspector. */
+export async function selectNode(page: Page, id: string) {
+  await page.locator(`.react-flow__node[data-id="${id}"] .proc-head`).click();
+  await page.waitForFunction((nid) => document.querySelector(`.react-flow__node[data-id="${nid}"]`)?.classList.contains('selected'), id);
+  await page.waitForSelector('[data-testid=processor-inspector]');
+}
+
+/** Deselects everything, which shows the flow inspector. */
+export async function selectNothing(page: Page) {
+  await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+  await page.waitForSelector('[data-testid=flow-inspector]');
+}
+
+export async function openTab(page: Page, label: string) {
+  await page.locator(`.inspector .tab`, { hasText: new RegExp(`^${label}`) }).first().click();
+}
+
+/** Adds rows to a key/value editor (`name` as given to KeyValueEditor). */
+export async function fillKeyValues(page: Page, name: string, entries: Record<string, string>) {
+  const kv = page.locator(`[data-testid="kv-${name}"]`);
+  const start = await kv.locator('.kv-row').count();
+  let i = start;
+  for (const [key, value] of Object.entries(entries)) {
+    await kv.locator('button:has-text("Add entry")').click();
+    i++;
+    await kv.locator(`input[aria-label="${name} key ${i}"]`).fill(key);
+    await kv.locator(`input[aria-label="${name} value ${i}"]`).fill(value);
+  }
+}
