@@ -136,8 +136,9 @@ class ProcessorNode implements SessionHost {
   get valid(): boolean {
     return this.issues.length === 0;
   }
+  /** Runs on its schedule even with nothing queued. A processor that requires input never does, even when only ingress feeds it. */
   get isSource(): boolean {
-    return this.graphIncoming === 0;
+    return this.graphIncoming === 0 && this.definition?.descriptor.inputRequirement !== 'required';
   }
 
   hasRelationship(name: string): boolean {
