@@ -8,8 +8,8 @@ import {
 } from '@sluice/flow-api';
 import { FlowEngine } from './flow-engine.js';
 import type { FlowGraph, GraphConnection, GraphProcessor } from './flow-graph.js';
-import { createInMemoryRepositories, InMemoryStore } from './in-memory-repository.js';
-import type { EngineEventSink, FlowFileRepository, ProvenanceEvent, ProvenanceSink } from './ports.js';
+import { createInMemoryRepositories, InMemoryFlowFileRepository, InMemoryStore } from './in-memory-repository.js';
+import type { EngineEventSink, FlowFileRepository, ProvenanceEvent, ProvenanceSink, RepositoryTransaction } from './ports.js';
 
 /*
  * Spec support for flow-core. flow-testing depends on flow-core, so these specs cannot use its
@@ -92,6 +92,17 @@ export function deferred<T = void>(): Deferred<T> {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** An in-memory repository whose commits a spec can hold open (or fail), recording every transaction. */
+export class HoldingRepository extends InMemoryFlowFileRepository {
+  gate: Deferred<void> | null = null;
+  readonly transactions: RepositoryTransaction[] = [];
+  override async commit(tx: RepositoryTransaction): Promise<void> {
+    this.transactions.push(tx);
+    if (this.gate) await this.gate.promise;
+    return super.commit(tx);
+  }
 }
 
 /** A processor definition with a complete descriptor from the few fields a spec cares about. */
@@ -242,4 +253,17 @@ export function createHarness(options: {
     services: () => testServices(clock),
   });
   return { engine, clock, store: repos.store, repository, provenance, events };
+}
+
+/**
+ * Waits for `engine.whenIdle()`, advancing the clock by 0 ms meanwhile: after a burst of work the engine
+ * yields to I/O through a 0 ms clock timer, which a TestClock fires only when advanced.
+ */
+export async function runUntilIdle(h: Pick<Harness, 'engine' | 'clock'>, maxTurns = 10_000): Promise<void> {
+  let idle = false;
+  void h.engine.whenIdle().then(() => (idle = true));
+  for (let i = 0; !idle; i++) {
+    if (i >= maxTurns) throw new Error(`the engine did not become idle: ${JSON.stringify(h.engine.status().connections.filter((c) => c.count > 0))}`);
+    await h.clock.advance(0);
+  }
 }

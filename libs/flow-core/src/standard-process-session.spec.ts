@@ -1,21 +1,9 @@
 import { fromUtf8, type FlowFile, type ProcessContext, type ProcessSession } from '@sluice/flow-api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionQueue } from './connection-queue.js';
-import { createHarness, deferred, graphConnection, graphProcessor, settle, specProcessor, TestClock, type Deferred, type Harness } from './engine-harness.testing.js';
-import { InMemoryFlowFileRepository, InMemoryStore } from './in-memory-repository.js';
-import type { RepositoryTransaction } from './ports.js';
+import { createHarness, deferred, graphConnection, graphProcessor, HoldingRepository, settle, specProcessor, TestClock, type Harness } from './engine-harness.testing.js';
+import type { InMemoryStore } from './in-memory-repository.js';
 import { SessionError, StandardProcessSession, type Destinations, type SessionHost, type SessionOutcome } from './standard-process-session.js';
-
-/** An in-memory repository whose commits can be held open, recording every transaction. */
-class HoldingRepository extends InMemoryFlowFileRepository {
-  gate: Deferred<void> | null = null;
-  readonly transactions: RepositoryTransaction[] = [];
-  override async commit(tx: RepositoryTransaction): Promise<void> {
-    this.transactions.push(tx);
-    if (this.gate) await this.gate.promise;
-    return super.commit(tx);
-  }
-}
 
 type Behaviour = (ctx: ProcessContext, session: ProcessSession) => void | Promise<void>;
 let behaviour: Behaviour;

@@ -1,0 +1,519 @@
+import { fromUtf8, type ProcessContext, type ProcessSession } from '@sluice/flow-api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  createHarness,
+  deferred,
+  graphConnection,
+  graphProcessor,
+  HoldingRepository,
+  runUntilIdle,
+  settle,
+  specProcessor,
+  TestClock,
+  type Deferred,
+  type Harness,
+} from './engine-harness.testing.js';
+import { FlowEngineError } from './flow-engine.js';
+import type { GraphConnection, GraphProcessor } from './flow-graph.js';
+import { InMemoryStore } from './in-memory-repository.js';
+
+/** Trigger times of the Gen source, and what it does on each trigger. */
+let genTimes: number[] = [];
+let genYields = false;
+let genSize = 10;
+
+const Gen = specProcessor(
+  { type: 'Gen', inputRequirement: 'forbidden' },
+  {
+    onTrigger(ctx, session) {
+      genTimes.push(ctx.services.clock.now());
+      const ff = session.write(session.putAttribute(session.create(), 'n', String(genTimes.length)), 'x'.repeat(genSize));
+      session.transfer(ff, 'success');
+      if (genYields) ctx.yield();
+    },
+  },
+);
+
+type Behaviour = (ctx: ProcessContext, session: ProcessSession) => void | Promise<void>;
+let behaviour: Behaviour;
+let active = 0;
+let maxActive = 0;
+
+const Work = specProcessor(
+  { type: 'Work', inputRequirement: 'required' },
+  {
+    async onTrigger(ctx, session) {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      try {
+        await behaviour(ctx, session);
+      } finally {
+        active--;
+      }
+    },
+  },
+);
+const Serial = specProcessor({ type: 'Serial', inputRequirement: 'required', triggerSerially: true }, { onTrigger: (ctx, session) => Work.onTrigger(ctx, session) });
+
+const Sink = specProcessor(
+  { type: 'Sink', inputRequirement: 'required' },
+  {
+    onTrigger(_ctx, session) {
+      for (const ff of session.getBatch(100)) session.remove(ff);
+    },
+  },
+);
+
+let scheduledCalls = 0;
+let stoppedCalls = 0;
+const Strict = specProcessor(
+  {
+    type: 'Strict',
+    inputRequirement: 'required',
+    properties: [{ name: 'Limit', displayName: 'Limit', description: 'a number', type: 'integer', required: true }],
+  },
+  {
+    onScheduled(ctx) {
+      scheduledCalls++;
+      if (ctx.property('Limit').asInteger()! < 0) throw new Error('Limit must not be negative');
+    },
+    onStopped() {
+      stoppedCalls++;
+    },
+    onTrigger: (_ctx, session) => {
+      const ff = session.get();
+      if (ff) session.transfer(ff, 'success');
+    },
+  },
+);
+
+const definitions = [Gen, Work, Serial, Sink, Strict];
+
+const passThrough: Behaviour = (_ctx, session) => {
+  const ff = session.get();
+  if (ff) session.transfer(ff, 'success');
+};
+
+/** Gates a Work processor's triggers: each trigger takes a FlowFile and waits for its own gate. */
+function gatedBehaviour(): { gates: Deferred<void>[] } {
+  const gates: Deferred<void>[] = [];
+  behaviour = async (_ctx, session) => {
+    const ff = session.get();
+    const gate = deferred();
+    gates.push(gate);
+    await gate.promise;
+    if (ff) session.transfer(ff, 'success');
+  };
+  return { gates };
+}
+
+function build(processors: GraphProcessor[], connections: GraphConnection[], options: { store?: InMemoryStore; repository?: HoldingRepository; clock?: TestClock } = {}): Harness {
+  return createHarness({ graph: { processors, connections }, definitions, ...options });
+}
+
+/** work → sink over 'out'; work is fed by ingress. */
+function workFlow(workOverrides: Parameters<typeof graphProcessor>[2] = {}, options: { store?: InMemoryStore; repository?: HoldingRepository; type?: string } = {}): Harness {
+  return build(
+    [graphProcessor('work', options.type ?? 'Work', workOverrides), graphProcessor('sink', 'Sink', { autoTerminated: ['success'] })],
+    [graphConnection('out', 'work', 'sink')],
+    options,
+  );
+}
+
+const names = (h: Harness, connectionId: string) => h.engine.queue(connectionId, 10_000).flowFiles.map((f) => f.flowFile.attributes['filename']);
+const items = (...names: string[]) => names.map((filename) => ({ attributes: { filename }, content: `content of ${filename}` }));
+
+beforeEach(() => {
+  genTimes = [];
+  genYields = false;
+  genSize = 10;
+  behaviour = passThrough;
+  active = 0;
+  maxActive = 0;
+  scheduledCalls = 0;
+  stoppedCalls = 0;
+});
+
+describe('FlowEngine back pressure', () => {
+  function genFlow(connection: Partial<GraphConnection>): Harness {
+    return build(
+      [graphProcessor('gen', 'Gen', { scheduling: { period: '1 sec' } }), graphProcessor('sink', 'Sink', { autoTerminated: ['success'] })],
+      [graphConnection('c', 'gen', 'sink', connection)],
+    );
+  }
+
+  it('stops scheduling the upstream processor at the object threshold and resumes when the queue drains', async () => {
+    const h = genFlow({ backPressureObjectThreshold: 5 });
+    h.engine.start('gen');
+    await h.clock.advance(0);
+    await h.clock.advance(60_000);
+    expect(genTimes).toHaveLength(5);
+    expect(h.engine.queue('c').count).toBe(5);
+    expect(h.engine.status().connections.find((c) => c.id === 'c')!.fill).toBe(1);
+    await h.engine.runOnce('sink');
+    await settle();
+    expect(genTimes).toHaveLength(6);
+    expect(genTimes[5]).toBe(h.clock.now());
+    await h.clock.advance(2_000);
+    expect(genTimes).toHaveLength(8);
+    expect(h.engine.queue('c').count).toBe(3);
+    await h.engine.close();
+  });
+
+  it('stops scheduling the upstream processor at the data size threshold', async () => {
+    const h = genFlow({ backPressureDataSizeThreshold: '25 B' });
+    h.engine.start('gen');
+    await h.clock.advance(60_000);
+    expect(genTimes).toHaveLength(3);
+    expect(h.engine.queue('c').bytes).toBe(30);
+    await h.engine.emptyQueue('c');
+    await settle();
+    expect(genTimes).toHaveLength(4);
+    await h.engine.close();
+  });
+
+  it('counts FlowFiles in flight downstream until their session commits', async () => {
+    const h = build(
+      [graphProcessor('gen', 'Gen', { scheduling: { period: '1 sec' } }), graphProcessor('work', 'Work'), graphProcessor('sink', 'Sink', { autoTerminated: ['success'] })],
+      [graphConnection('c', 'gen', 'work', { backPressureObjectThreshold: 2 }), graphConnection('out', 'work', 'sink')],
+    );
+    const { gates } = gatedBehaviour();
+    h.engine.start('gen');
+    h.engine.start('work');
+    await h.clock.advance(10_000);
+    // work holds one FlowFile in flight; gen stops at 2 (1 queued + 1 in flight).
+    expect(gates).toHaveLength(1);
+    expect(h.engine.queue('c').count).toBe(1);
+    expect(genTimes).toHaveLength(2);
+    gates[0]!.resolve();
+    await h.clock.advance(0);
+    expect(genTimes).toHaveLength(3);
+    for (const g of gates) g.resolve();
+    await h.engine.close();
+  });
+});
+
+describe('FlowEngine scheduling', () => {
+  it('triggers a timer-driven source once per period', async () => {
+    const h = build([graphProcessor('gen', 'Gen', { autoTerminated: ['success'], scheduling: { period: '10 sec' } })], []);
+    const t0 = h.clock.now();
+    h.engine.start('gen');
+    await h.clock.advance(35_000);
+    expect(genTimes.map((t) => t - t0)).toEqual([0, 10_000, 20_000, 30_000]);
+    await h.engine.stop('gen');
+    await h.clock.advance(60_000);
+    expect(genTimes).toHaveLength(4);
+  });
+
+  it('triggers a cron-driven source at each fire time (Quartz fields)', async () => {
+    const h = build([graphProcessor('gen', 'Gen', { autoTerminated: ['success'], scheduling: { strategy: 'cron', period: '0 */15 * * * ?' } })], []);
+    h.engine.start('gen');
+    await h.clock.advance(3_600_000);
+    expect(genTimes.map((t) => new Date(t).toISOString().slice(11, 19))).toEqual(['00:15:00', '00:30:00', '00:45:00', '01:00:00']);
+    await h.engine.close();
+  });
+
+  it('runs an event-driven processor only when work arrives, with no timers meanwhile', async () => {
+    const h = workFlow({ scheduling: { strategy: 'event', period: '0 sec' } });
+    let runs = 0;
+    behaviour = (ctx, session) => {
+      runs++;
+      passThrough(ctx, session);
+    };
+    h.engine.start('work');
+    await h.clock.advance(60_000);
+    expect(runs).toBe(0);
+    expect(h.clock.pendingTimers).toBe(0);
+    await h.engine.enqueue('work', items('a', 'b'));
+    await h.clock.advance(0);
+    expect(runs).toBe(2);
+    expect(names(h, 'out')).toEqual(['a', 'b']);
+    await h.engine.close();
+  });
+
+  it('honours a timer period for a processor with input', async () => {
+    const h = workFlow({ scheduling: { period: '5 sec' } });
+    h.engine.start('work');
+    await h.engine.enqueue('work', items('a', 'b', 'c'));
+    await h.clock.advance(0);
+    expect(names(h, 'out')).toEqual(['a']);
+    await h.clock.advance(5_000);
+    expect(names(h, 'out')).toEqual(['a', 'b']);
+    await h.clock.advance(5_000);
+    expect(names(h, 'out')).toEqual(['a', 'b', 'c']);
+    await h.engine.close();
+  });
+
+  it('does not trigger a yielding processor again before the yield duration', async () => {
+    genYields = true;
+    const h = build([graphProcessor('gen', 'Gen', { autoTerminated: ['success'], scheduling: { period: '0 sec', yieldDuration: '5 sec' } })], []);
+    const t0 = h.clock.now();
+    h.engine.start('gen');
+    await h.clock.advance(12_000);
+    expect(genTimes.map((t) => t - t0)).toEqual([0, 5_000, 10_000]);
+    await h.engine.close();
+  });
+
+  it('runs at most concurrentTasks tasks at once', async () => {
+    const h = workFlow({ scheduling: { concurrentTasks: 2 } });
+    const { gates } = gatedBehaviour();
+    await h.engine.enqueue('work', items('a', 'b', 'c', 'd', 'e'));
+    h.engine.start('work');
+    await h.clock.advance(0);
+    expect(gates).toHaveLength(2);
+    expect(h.engine.status().processors.find((p) => p.id === 'work')!.activeTasks).toBe(2);
+    gates[0]!.resolve();
+    await h.clock.advance(0);
+    expect(gates).toHaveLength(3);
+    for (let i = 1; i < 5; i++) {
+      gates[i]!.resolve();
+      await h.clock.advance(0);
+    }
+    expect(maxActive).toBe(2);
+    expect(names(h, 'out').sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await h.engine.close();
+  });
+
+  it('runs a processor that triggers serially one task at a time, whatever concurrentTasks says', async () => {
+    const h = workFlow({ scheduling: { concurrentTasks: 4 } }, { type: 'Serial' });
+    const { gates } = gatedBehaviour();
+    await h.engine.enqueue('work', items('a', 'b', 'c'));
+    h.engine.start('work');
+    await h.clock.advance(0);
+    expect(gates).toHaveLength(1);
+    for (let i = 0; i < 3; i++) {
+      gates[i]!.resolve();
+      await h.clock.advance(0);
+    }
+    expect(maxActive).toBe(1);
+    expect(names(h, 'out')).toEqual(['a', 'b', 'c']);
+    await h.engine.close();
+  });
+
+  it('stop waits for running tasks to finish their sessions and starts no new ones', async () => {
+    const h = workFlow({ scheduling: { concurrentTasks: 2 } });
+    const { gates } = gatedBehaviour();
+    await h.engine.enqueue('work', items('a', 'b', 'c'));
+    h.engine.start('work');
+    await h.clock.advance(0);
+    let stopped = false;
+    const stopping = h.engine.stop('work').then(() => (stopped = true));
+    await h.clock.advance(1_000);
+    expect(stopped).toBe(false);
+    gates[0]!.resolve();
+    await h.clock.advance(0);
+    expect(stopped).toBe(false);
+    gates[1]!.resolve();
+    await stopping;
+    expect(names(h, 'out').sort()).toEqual(['a', 'b']);
+    expect(names(h, 'ingress:work')).toEqual(['c']);
+    expect(gates).toHaveLength(2);
+    expect(h.engine.status().processors.find((p) => p.id === 'work')).toMatchObject({ state: 'stopped', activeTasks: 0 });
+    expect(h.events.states.filter((s) => s.processorId === 'work').map((s) => s.state)).toEqual(['running', 'stopped']);
+  });
+
+  it('does not start an invalid processor and says why in a bulletin', async () => {
+    const h = workFlow({ properties: { Limit: 'lots' } }, { type: 'Strict' });
+    h.engine.start();
+    await h.clock.advance(0);
+    const status = h.engine.status().processors;
+    expect(status.find((p) => p.id === 'work')).toMatchObject({ state: 'stopped', valid: false });
+    expect(status.find((p) => p.id === 'sink')).toMatchObject({ state: 'running', valid: true });
+    const bulletin = h.events.bulletins.find((b) => b.processorId === 'work')!;
+    expect(bulletin.level).toBe('warn');
+    expect(bulletin.message).toMatch(/^work is invalid and was not started: Limit: Limit: 'lots' is not a whole number/);
+    expect(scheduledCalls).toBe(0);
+    await expect(h.engine.runOnce('work')).rejects.toThrow(FlowEngineError);
+    await h.engine.close();
+  });
+
+  it('stops a processor whose onScheduled throws, with an error bulletin', async () => {
+    const h = workFlow({ properties: { Limit: '-1' } }, { type: 'Strict' });
+    await h.engine.enqueue('work', items('a'));
+    h.engine.start('work');
+    await h.clock.advance(1_000);
+    expect(h.engine.status().processors.find((p) => p.id === 'work')!.state).toBe('stopped');
+    expect(h.events.bulletins.at(-1)).toMatchObject({ level: 'error', message: 'work could not be scheduled: Limit must not be negative' });
+    expect(names(h, 'ingress:work')).toEqual(['a']);
+  });
+
+  it('calls onScheduled and onStopped around runOnce when the processor is not running', async () => {
+    const h = workFlow({ properties: { Limit: '3' } }, { type: 'Strict' });
+    await h.engine.enqueue('work', items('a'));
+    await h.engine.runOnce('work');
+    expect([scheduledCalls, stoppedCalls]).toEqual([1, 1]);
+    expect(names(h, 'out')).toEqual(['a']);
+  });
+
+  it('rejects requests for unknown processors and connections, and ingress into a source', async () => {
+    const h = build([graphProcessor('gen', 'Gen', { autoTerminated: ['success'] })], []);
+    await expect(h.engine.enqueue('nope', items('a'))).rejects.toThrow("unknown processor 'nope' in flow 'flow-1'");
+    await expect(h.engine.enqueue('gen', items('a'))).rejects.toThrow('gen (Gen) does not accept input');
+    expect(() => h.engine.queue('nope')).toThrow("unknown connection 'nope' in flow 'flow-1'");
+  });
+});
+
+describe('FlowEngine durability', () => {
+  it('enqueue resolves only after the repository commit', async () => {
+    const repository = new HoldingRepository();
+    const h = workFlow({}, { repository, store: repository.store });
+    repository.gate = deferred();
+    let resolved = false;
+    const enqueued = h.engine.enqueue('work', items('a')).then(() => (resolved = true));
+    for (let i = 0; i < 5; i++) await settle();
+    expect(resolved).toBe(false);
+    expect(h.engine.queue('ingress:work').count).toBe(0);
+    expect(h.provenance.events).toHaveLength(0);
+    repository.gate.resolve();
+    await enqueued;
+    expect(names(h, 'ingress:work')).toEqual(['a']);
+    expect(h.provenance.types()).toEqual(['CREATE']);
+  });
+
+  it('a new engine over the same repository recovers queued FlowFiles in order', async () => {
+    const store = new InMemoryStore();
+    const first = workFlow({}, { store });
+    await first.engine.enqueue('work', items('a', 'b', 'c', 'd'));
+    await first.engine.runOnce('work');
+    await first.engine.runOnce('work');
+    await first.engine.close();
+
+    const second = workFlow({}, { store });
+    await second.engine.initialize();
+    expect(names(second, 'ingress:work')).toEqual(['c', 'd']);
+    expect(names(second, 'out')).toEqual(['a', 'b']);
+    expect(second.events.queues.map((e) => [e.connectionId, e.count])).toEqual(
+      expect.arrayContaining([
+        ['ingress:work', 2],
+        ['out', 2],
+      ]),
+    );
+    // Content claims survive too.
+    const ff = second.engine.queue('out').flowFiles[0]!.flowFile;
+    expect(fromUtf8(await second.engine.readContent(ff.contentClaim!))).toBe('content of a');
+  });
+
+  it('does not redeliver a FlowFile a committed session took, after a restart', async () => {
+    const store = new InMemoryStore();
+    const first = workFlow({}, { store });
+    await first.engine.enqueue('work', items('a', 'b'));
+    await first.engine.runOnce('work');
+    await first.engine.runOnce('sink');
+    await first.engine.close();
+
+    const second = workFlow({}, { store });
+    await second.engine.initialize();
+    expect(names(second, 'ingress:work')).toEqual(['b']);
+    expect(names(second, 'out')).toEqual([]);
+    second.engine.start();
+    await runUntilIdle(second);
+    expect(second.provenance.events.filter((e) => e.eventType === 'DROP').map((e) => e.attributes['filename'])).toEqual(['b']);
+    await second.engine.close();
+  });
+
+  it('recovers a FlowFile whose session was rolled back (not committed) at its old place', async () => {
+    const store = new InMemoryStore();
+    const first = workFlow({}, { store });
+    behaviour = (_ctx, session) => {
+      session.get();
+      throw new Error('crash mid-session');
+    };
+    await first.engine.enqueue('work', items('a', 'b'));
+    await first.engine.runOnce('work');
+    await first.engine.close();
+    const second = workFlow({}, { store });
+    await second.engine.initialize();
+    expect(names(second, 'ingress:work')).toEqual(['a', 'b']);
+  });
+
+  it('warns about recovered FlowFiles whose connection is gone, keeping them in the repository', async () => {
+    const store = new InMemoryStore();
+    const first = workFlow({}, { store });
+    await first.engine.enqueue('work', items('a'));
+    await first.engine.runOnce('work');
+    const second = build([graphProcessor('work', 'Work', { autoTerminated: ['success'] })], [], { store });
+    await second.engine.initialize();
+    expect(second.events.bulletins.map((b) => b.message)).toEqual([
+      "1 queued FlowFile(s) belong to connection 'out', which is no longer in the flow; they stay in the repository",
+    ]);
+    expect(store.flow('flow-1').size).toBe(1);
+  });
+
+  it('emptyQueue drops the queue, records DROP events and persists the drop', async () => {
+    const store = new InMemoryStore();
+    const h = workFlow({}, { store });
+    await h.engine.enqueue('work', items('a', 'b', 'c'));
+    expect(await h.engine.emptyQueue('ingress:work')).toBe(3);
+    expect(h.engine.queue('ingress:work').count).toBe(0);
+    expect(h.provenance.events.filter((e) => e.eventType === 'DROP').map((e) => [e.attributes['filename'], e.details])).toEqual([
+      ['a', 'queue emptied'],
+      ['b', 'queue emptied'],
+      ['c', 'queue emptied'],
+    ]);
+    expect(store.flow('flow-1').size).toBe(0);
+    const again = workFlow({}, { store });
+    await again.engine.initialize();
+    expect(again.engine.queue('ingress:work').count).toBe(0);
+  });
+
+  it('testProcessor reports what the processor would do and leaves queues and the repository unchanged', async () => {
+    const repository = new HoldingRepository();
+    const h = workFlow({}, { repository, store: repository.store });
+    behaviour = async (ctx, session) => {
+      const ff = session.get()!;
+      const text = await session.readText(ff);
+      ctx.log.info(`read ${text}`);
+      session.transfer(session.write(session.putAttribute(ff, 'seen', 'yes'), text.toUpperCase()), 'success');
+    };
+    const [a] = await h.engine.enqueue('work', items('a', 'b'));
+    const commits = repository.transactions.length;
+    const provenance = h.provenance.events.length;
+
+    const result = await h.engine.testProcessor('work');
+    expect(result.error).toBeUndefined();
+    expect(result.outputs).toHaveLength(1);
+    expect(result.outputs[0]!.relationship).toBe('success');
+    expect(result.outputs[0]!.attributes).toMatchObject({ filename: 'a', seen: 'yes' });
+    expect(fromUtf8(result.outputs[0]!.content)).toBe('CONTENT OF A');
+    expect(result.logs).toEqual([{ level: 'info', message: 'read content of a' }]);
+
+    const byUuid = await h.engine.testProcessor('work', { flowFileUuid: a!.uuid });
+    expect(byUuid.outputs[0]!.attributes['filename']).toBe('a');
+    const given = await h.engine.testProcessor('work', { attributes: { filename: 'z' }, content: 'given' });
+    expect(fromUtf8(given.outputs[0]!.content)).toBe('GIVEN');
+
+    expect(repository.transactions).toHaveLength(commits);
+    expect(h.provenance.events).toHaveLength(provenance);
+    const listing = h.engine.queue('ingress:work');
+    expect(listing.flowFiles.map((f) => [f.flowFile.attributes['filename'], f.penalized])).toEqual([
+      ['a', false],
+      ['b', false],
+    ]);
+    expect(h.engine.status().connections.find((c) => c.id === 'ingress:work')!.count).toBe(2);
+    expect(names(h, 'out')).toEqual([]);
+    await expect(h.engine.testProcessor('work', { flowFileUuid: 'missing' })).rejects.toThrow('FlowFile missing is not queued for work');
+  });
+
+  it('testProcessor reports a failing processor as an error, not a throw', async () => {
+    const h = workFlow();
+    behaviour = () => {
+      throw new Error('cannot parse');
+    };
+    const result = await h.engine.testProcessor('work', { content: '{' });
+    expect(result).toMatchObject({ outputs: [], error: 'cannot parse' });
+  });
+
+  it('whenIdle resolves once every FlowFile has left the flow', async () => {
+    const h = workFlow();
+    h.engine.start();
+    await h.engine.enqueue(
+      'work',
+      Array.from({ length: 300 }, (_, i) => ({ attributes: { filename: `f${i}` }, content: 'x' })),
+    );
+    await runUntilIdle(h);
+    expect(h.engine.status().connections.every((c) => c.count === 0)).toBe(true);
+    expect(h.provenance.events.filter((e) => e.eventType === 'DROP')).toHaveLength(300);
+    expect(h.store.flow('flow-1').size).toBe(0);
+    await h.engine.close();
+  });
+});
