@@ -167,6 +167,24 @@ describe('flow designer in Chromium', () => {
       { stock_list: '1', unit_type: 'qty', product_sku: '12347', stock: 9 },
     ]);
     await shot(page, '07-mapping-pane');
+  });
+
+  it("runs the template's seed Python script in the script pane, for good and bad input", async () => {
+    await selectNode(page, 'script');
+    await openTab(page, 'Test');
+    await page.waitForSelector('[data-testid=script-pane]');
+    await setMonaco(page, '[data-testid=script-pane] .code-field', '[{"sku": "12345", "stock": 7}]');
+    await page.click('[data-testid=run-script]');
+    await page.waitForSelector('[data-testid=script-result]', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=script-result] [data-testid=result-relationship]')).toBe('success');
+    expect(JSON.parse((await page.textContent('[data-testid=script-output]'))!)).toEqual([{ sku: '12345', stock: 7 }]);
+    await shot(page, '08-script-pane');
+
+    // The seed script catches its own errors: the FlowFile goes to failure with the traceback as an attribute.
+    await setMonaco(page, '[data-testid=script-pane] .code-field', 'not json');
+    await page.click('[data-testid=run-script]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=script-result] [data-testid=result-relationship]')?.textContent === 'failure', null, { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=script-result]')).toContain('log.error.script_error');
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
