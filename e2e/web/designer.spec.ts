@@ -122,7 +122,7 @@ describe('flow designer in Chromium', () => {
     await pageSizeInput().fill('300');
     await page.waitForFunction(() => document.querySelector('[data-testid=save-state]')?.textContent === 'Conflict', null, { timeout: 15_000 });
     const banner = page.locator('.banner.warn[role=alert]');
-    expect(await banner.textContent()).toContain('Someone else saved this flow');
+    expect(await banner.textContent()).toContain(`Someone else saved this flow while you were editing: the flow was changed by admin (now version ${saved.version})`);
     await shot(page, '05-conflict');
     await banner.locator('button:has-text("Reload their version")').click();
     await waitSaved(page);

@@ -123,7 +123,8 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
       } catch (e) {
         if (e instanceof ApiError && e.status === 409) {
           setSaveState('conflict');
-          setSaveError('Someone else saved this flow while you were editing. Reload their version, or overwrite it with yours.');
+          // The server says who saved and which version is current.
+          setSaveError(`Someone else saved this flow while you were editing: ${e.message}. Reload their version, or overwrite it with yours.`);
         } else {
           setSaveState('error');
           setSaveError(errorText(e));
