@@ -60,6 +60,14 @@ export class TestClock implements Clock {
     return this.timers.length;
   }
 
+  /** Fires only the timers due now that exist already (not the ones they arm), then settles. */
+  async tick(): Promise<void> {
+    const due = this.timers.filter((t) => t.at <= this.current).sort((a, b) => a.at - b.at || a.id - b.id);
+    this.timers = this.timers.filter((t) => !due.includes(t));
+    for (const t of due) t.callback();
+    await settle();
+  }
+
   async advance(ms = 0): Promise<void> {
     const target = this.current + ms;
     await settle();

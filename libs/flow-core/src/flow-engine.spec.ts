@@ -205,6 +205,32 @@ describe('FlowEngine scheduling', () => {
     expect(genTimes).toHaveLength(4);
   });
 
+  it('re-triggers a 0 sec source that produced FlowFiles without waiting for a clock turn', async () => {
+    const h = build(
+      [graphProcessor('gen', 'Gen'), graphProcessor('sink', 'Sink', { autoTerminated: ['success'] })],
+      [graphConnection('c', 'gen', 'sink', { backPressureObjectThreshold: 50 })],
+    );
+    h.engine.start('gen');
+    for (let i = 0; i < 5; i++) await settle();
+    expect(genTimes).toHaveLength(50);
+    expect(h.engine.queue('c').count).toBe(50);
+    await h.engine.close();
+  });
+
+  it('waits for a clock turn before re-triggering a 0 sec source that found nothing to do', async () => {
+    let runs = 0;
+    const Idle = specProcessor({ type: 'Idle', inputRequirement: 'forbidden' }, { onTrigger: () => void runs++ });
+    const h = createHarness({ graph: { processors: [graphProcessor('idle', 'Idle', { autoTerminated: ['success'] })] }, definitions: [Idle] });
+    h.engine.start('idle');
+    for (let i = 0; i < 5; i++) await settle();
+    expect(runs).toBe(1);
+    expect(h.clock.pendingTimers).toBe(1);
+    await h.clock.tick();
+    expect(runs).toBe(2);
+    expect(h.clock.pendingTimers).toBe(1);
+    await h.engine.close();
+  });
+
   it('triggers a cron-driven source at each fire time (Quartz fields)', async () => {
     const h = build([graphProcessor('gen', 'Gen', { autoTerminated: ['success'], scheduling: { strategy: 'cron', period: '0 */15 * * * ?' } })], []);
     h.engine.start('gen');

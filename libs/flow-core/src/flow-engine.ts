@@ -87,6 +87,8 @@ class ProcessorNode implements SessionHost {
   timerAt = 0;
   kickQueued = false;
   backPressured = false;
+  /** The last task's session touched nothing (a source that found no work). */
+  lastRunIdle = false;
   readonly incoming: ConnectionQueue[] = [];
   graphIncoming = 0;
   ingress: ConnectionQueue | null = null;
@@ -639,7 +641,8 @@ export class FlowEngine {
     const session = new StandardProcessSession(node);
     try {
       await def.onTrigger(ctx, session);
-      if (!session.isEmpty) await session.commit(true);
+      node.lastRunIdle = session.isEmpty;
+      if (!node.lastRunIdle) await session.commit(true);
     } catch (e) {
       session.rollback(true);
       node.yieldUntil = this.clock.now() + node.yieldMs;
@@ -666,7 +669,13 @@ export class FlowEngine {
     if (node.state !== 'running' || !node.ready) return;
     const now = this.clock.now();
     if (node.hasWork(now)) this.kick(node);
-    else if (node.isSource && node.config.scheduling.strategy !== 'event') this.armTimer(node, Math.max(node.nextRunAt, node.yieldUntil));
+    else if (node.isSource && node.config.scheduling.strategy !== 'event') {
+      const at = Math.max(node.nextRunAt, node.yieldUntil);
+      // A source that produced something and is due again chains through microtasks (the drain budget still
+      // lets I/O in); one that found nothing waits for a clock turn, so an idle 0 sec source does not spin.
+      if (at <= now && !node.lastRunIdle) this.kick(node);
+      else this.armTimer(node, at);
+    }
     else {
       const t = node.nextPenaltyExpiry();
       if (t !== null) this.armTimer(node, t);
@@ -732,7 +741,7 @@ export class FlowEngine {
       else if (strategy === 'timer') node.nextRunAt = now + node.periodMs;
       const sourceRun = !work;
       void this.runTask(node);
-      // A source with nothing queued runs once per timer tick, through the clock, so it cannot starve I/O.
+      // A source with nothing queued runs one task per drain; afterTask schedules the next.
       if (sourceRun) return;
     }
   }
