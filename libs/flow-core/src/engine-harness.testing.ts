@@ -111,6 +111,10 @@ export class HoldingRepository extends InMemoryFlowFileRepository {
     if (this.gate) await this.gate.promise;
     return super.commit(tx);
   }
+  override async dropQueue(flowId: string, connectionId: string): Promise<number> {
+    if (this.gate) await this.gate.promise;
+    return super.dropQueue(flowId, connectionId);
+  }
 }
 
 /** A processor definition with a complete descriptor from the few fields a spec cares about. */

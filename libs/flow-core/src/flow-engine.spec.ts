@@ -482,6 +482,39 @@ describe('FlowEngine durability', () => {
     expect(again.engine.queue('ingress:work').count).toBe(0);
   });
 
+  it('emptyQueue puts the FlowFiles back when the repository fails to drop them', async () => {
+    const repository = new HoldingRepository();
+    const h = workFlow({}, { repository, store: repository.store });
+    await h.engine.enqueue('work', items('a', 'b'));
+    repository.gate = deferred();
+    const emptying = h.engine.emptyQueue('ingress:work');
+    repository.gate.reject(new Error('disk full'));
+    await expect(emptying).rejects.toThrow('disk full');
+    expect(names(h, 'ingress:work')).toEqual(['a', 'b']);
+    expect(h.provenance.types()).toEqual(['CREATE', 'CREATE']);
+  });
+
+  it('emptyQueue leaves FlowFiles in flight alone, in memory and in the repository', async () => {
+    const store = new InMemoryStore();
+    const h = workFlow({}, { store });
+    behaviour = async (_ctx, session) => {
+      session.get();
+      await gate.promise;
+      throw new Error('downstream refused');
+    };
+    const gate = deferred();
+    await h.engine.enqueue('work', items('a', 'b'));
+    const run = h.engine.runOnce('work');
+    await settle();
+    expect(await h.engine.emptyQueue('ingress:work')).toBe(1);
+    gate.resolve();
+    await run;
+    expect(names(h, 'ingress:work')).toEqual(['a']);
+    const again = workFlow({}, { store });
+    await again.engine.initialize();
+    expect(names(again, 'ingress:work')).toEqual(['a']);
+  });
+
   it('testProcessor reports what the processor would do and leaves queues and the repository unchanged', async () => {
     const repository = new HoldingRepository();
     const h = workFlow({}, { repository, store: repository.store });

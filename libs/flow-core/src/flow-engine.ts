@@ -438,7 +438,15 @@ export class FlowEngine {
   async emptyQueue(connectionId: string): Promise<number> {
     const q = this.connection(connectionId);
     const dropped = q.clear();
-    await this.options.repository.dropQueue(this.flowId, connectionId);
+    try {
+      // FlowFiles in flight still sit in this connection in the repository; dropping the whole connection
+      // there would lose them if their session rolls back. Then only the dropped ones are deleted.
+      if (q.inFlightCount === 0) await this.options.repository.dropQueue(this.flowId, connectionId);
+      else if (dropped.length) await this.options.repository.commit({ flowId: this.flowId, upserts: [], deletes: dropped.map((ff) => ff.uuid), contents: [] });
+    } catch (e) {
+      q.returnToHead(dropped, this.clock.now());
+      throw e;
+    }
     const now = this.clock.now();
     if (dropped.length) {
       this.options.provenance.record(
