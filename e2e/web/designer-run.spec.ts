@@ -122,8 +122,18 @@ describe('running a flow from the designer in Chromium', () => {
     await row.first().click();
     await page.waitForURL(new RegExp(`/executions/${run.id}$`));
     await page.waitForSelector('[data-testid=execution-summary]');
-    await page.waitForSelector('[data-testid=rows-table] tbody tr');
-    expect(await page.textContent('[data-testid=rows-table]')).toContain('12345');
+    expect(await page.textContent('[data-testid=execution-summary]')).toContain('manual · admin');
+    const steps = await page.locator('[data-testid=steps-table] tbody tr strong').allTextContents();
+    expect(steps).toEqual(expect.arrayContaining(['Login', 'Read Data From ERP', 'Write Stock to Omnitron']));
+    const rowCells = page.locator('[data-testid=rows-table] tbody tr td.mono');
+    await page.waitForFunction(() => document.querySelector('[data-testid=rows-table] tbody tr td.mono')?.textContent === '12345');
+    expect(await rowCells.allTextContents()).toEqual(['12345']);
+    // The row filters go to the API: no failed rows in this run, and the SKU search finds the written one.
+    await page.selectOption('select[aria-label="Row status filter"]', 'failed');
+    await page.waitForSelector('[data-testid=rows-table] tbody td:has-text("No row logs match.")');
+    await page.selectOption('select[aria-label="Row status filter"]', 'success');
+    await page.fill('input[aria-label="Search SKU"]', '12345');
+    await page.waitForFunction(() => document.querySelector('[data-testid=rows-table] tbody tr td.mono')?.textContent === '12345');
     await shot(page, '14-execution-rows');
     expect(omnitron.state.counters.stockRowsWritten).toBeGreaterThan(0);
     expect(errors).toEqual([]);

@@ -109,7 +109,7 @@ export function ExecutionPage() {
             <option value="failed">Failed</option>
             <option value="skipped">Skipped</option>
           </select>
-          <span className="muted">{rows ? `${rows.total} rows` : ''}</span>
+          <span className="muted">{rows ? `${rows.total} row${rows.total === 1 ? '' : 's'}` : ''}</span>
         </div>
         <table className="table" data-testid="rows-table">
           <thead>
