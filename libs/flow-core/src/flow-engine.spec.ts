@@ -338,6 +338,53 @@ describe('FlowEngine scheduling', () => {
     expect(h.events.states.filter((s) => s.processorId === 'work').map((s) => s.state)).toEqual(['running', 'stopped']);
   });
 
+  it('a start during a stop takes effect after onStopped, never before it', async () => {
+    const lifecycle: string[] = [];
+    const gates: Deferred<void>[] = [];
+    const Life = specProcessor(
+      { type: 'Life', inputRequirement: 'required' },
+      {
+        onScheduled: () => void lifecycle.push('scheduled'),
+        onStopped: () => void lifecycle.push('stopped'),
+        async onTrigger(_ctx, session) {
+          const ff = session.get();
+          if (!ff) return;
+          const gate = deferred();
+          gates.push(gate);
+          lifecycle.push('trigger');
+          await gate.promise;
+          session.transfer(ff, 'success');
+        },
+      },
+    );
+    const h = createHarness({
+      graph: { processors: [graphProcessor('life', 'Life'), graphProcessor('sink', 'Sink', { autoTerminated: ['success'] })], connections: [graphConnection('out', 'life', 'sink')] },
+      definitions: [Life, Sink],
+    });
+    await h.engine.enqueue('life', items('a', 'b'));
+    h.engine.start('life');
+    await h.clock.advance(0);
+    const stopping = h.engine.stop('life');
+    h.engine.start('life');
+    await h.clock.advance(0);
+    expect(lifecycle).toEqual(['scheduled', 'trigger']);
+    gates[0]!.resolve();
+    await stopping;
+    await h.clock.advance(0);
+    expect(lifecycle).toEqual(['scheduled', 'trigger', 'stopped', 'scheduled', 'trigger']);
+    expect(h.engine.status().processors.find((p) => p.id === 'life')!.state).toBe('running');
+    // A close while that task runs waits for it, like the stop it joins.
+    const first = h.engine.stop('life');
+    let closed = false;
+    const closing = h.engine.close().then(() => (closed = true));
+    await h.clock.advance(0);
+    expect(closed).toBe(false);
+    gates[1]!.resolve();
+    await Promise.all([first, closing]);
+    expect(names(h, 'out')).toEqual(['a', 'b']);
+    expect(lifecycle.at(-1)).toBe('stopped');
+  });
+
   it('does not start an invalid processor and says why in a bulletin', async () => {
     const h = workFlow({ properties: { Limit: 'lots' } }, { type: 'Strict' });
     h.engine.start();

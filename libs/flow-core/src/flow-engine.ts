@@ -87,6 +87,8 @@ class ProcessorNode implements SessionHost {
   timerAt = 0;
   kickQueued = false;
   backPressured = false;
+  /** Set while a stop waits for running tasks and onStopped. */
+  stopping: Promise<void> | null = null;
   /** The last task's session touched nothing (a source that found no work). */
   lastRunIdle = false;
   readonly incoming: ConnectionQueue[] = [];
@@ -315,6 +317,14 @@ export class FlowEngine {
     const targets = processorId === undefined ? [...this.nodes.values()] : [this.node(processorId)];
     for (const node of targets) {
       if (node.state === 'running') continue;
+      if (node.stopping) {
+        // onStopped must not run after the new onScheduled: start once the stop has finished.
+        const id = node.id;
+        void node.stopping.then(() => {
+          if (!this.closed) this.start(id);
+        });
+        continue;
+      }
       if (!node.valid || !node.definition || !node.context) {
         const reasons = node.issues.map((i) => (i.property ? `${i.property}: ${i.message}` : i.message)).join('; ');
         this.bulletin(node.id, 'warn', `${node.config.name} is invalid and was not started: ${reasons}`);
@@ -347,18 +357,25 @@ export class FlowEngine {
   async stop(processorId?: string): Promise<void> {
     const targets = processorId === undefined ? [...this.nodes.values()] : [this.node(processorId)];
     await Promise.all(
-      targets.map(async (node) => {
-        if (node.state !== 'running') return;
+      targets.map((node) => {
+        // A second stop (or close) waits for the one in progress, so no task outlives it.
+        if (node.stopping) return node.stopping;
+        if (node.state !== 'running') return undefined;
         node.state = 'stopped';
         node.ready = false;
         this.clearTimer(node);
-        if (node.activeTasks > 0) await new Promise<void>((resolve) => node.idleWaiters.push(resolve));
-        try {
-          if (node.context) await node.definition?.onStopped?.(node.context);
-        } catch (e) {
-          this.bulletin(node.id, 'error', `${node.config.name}: stopping failed: ${errorMessage(e)}`);
-        }
-        this.stateChanged(node);
+        node.stopping = (async () => {
+          if (node.activeTasks > 0) await new Promise<void>((resolve) => node.idleWaiters.push(resolve));
+          try {
+            if (node.context) await node.definition?.onStopped?.(node.context);
+          } catch (e) {
+            this.bulletin(node.id, 'error', `${node.config.name}: stopping failed: ${errorMessage(e)}`);
+          }
+          this.stateChanged(node);
+        })().finally(() => {
+          node.stopping = null;
+        });
+        return node.stopping;
       }),
     );
   }
