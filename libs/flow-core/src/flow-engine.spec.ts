@@ -418,11 +418,17 @@ describe('FlowEngine scheduling', () => {
     expect(names(h, 'out')).toEqual(['a']);
   });
 
-  it('rejects requests for unknown processors and connections, and ingress into a source', async () => {
+  it('rejects requests for unknown processors and connections, ingress into a source, and work for a closed engine', async () => {
     const h = build([graphProcessor('gen', 'Gen', { autoTerminated: ['success'] })], []);
     await expect(h.engine.enqueue('nope', items('a'))).rejects.toThrow("unknown processor 'nope' in flow 'flow-1'");
     await expect(h.engine.enqueue('gen', items('a'))).rejects.toThrow('gen (Gen) does not accept input');
     expect(() => h.engine.queue('nope')).toThrow("unknown connection 'nope' in flow 'flow-1'");
+    await h.engine.close();
+    expect(() => h.engine.start()).toThrow("flow 'flow-1' engine is closed");
+    const work = workFlow();
+    await work.engine.close();
+    await expect(work.engine.enqueue('work', items('a'))).rejects.toThrow("flow 'flow-1' engine is closed");
+    expect(work.store.flow('flow-1').size).toBe(0);
   });
 });
 

@@ -399,6 +399,8 @@ export class FlowEngine {
   /** External ingress (HTTP listeners, manual triggers): durable once resolved — acknowledge only after. */
   async enqueue(processorId: string, items: readonly IngressItem[]): Promise<FlowFile[]> {
     const node = this.node(processorId);
+    // A closed engine would persist FlowFiles that no live engine queues until the next restart.
+    if (this.closed) throw new FlowEngineError(`flow '${this.flowId}' engine is closed`);
     if (!node.ingress) throw new FlowEngineError(`${node.config.name} (${node.config.type}) does not accept input`);
     const now = this.clock.now();
     const flowFiles: FlowFile[] = [];
