@@ -186,6 +186,10 @@ export class RecordingEvents implements EngineEventSink {
   readonly bulletins: Bulletin[] = [];
   readonly queues: QueueEvent[] = [];
   readonly states: StateEvent[] = [];
+  readonly stats: NonNullable<Parameters<NonNullable<EngineEventSink['processorStats']>>[0]>[] = [];
+  processorStats(e: RecordingEvents['stats'][number]): void {
+    this.stats.push(e);
+  }
   processorStateChanged(e: StateEvent): void {
     this.states.push(e);
   }

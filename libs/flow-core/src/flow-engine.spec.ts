@@ -626,6 +626,10 @@ describe('FlowEngine durability', () => {
     expect(h.engine.status().connections.every((c) => c.count === 0)).toBe(true);
     expect(h.provenance.events.filter((e) => e.eventType === 'DROP')).toHaveLength(300);
     expect(h.store.flow('flow-1').size).toBe(0);
+    const last = (id: string) => h.events.stats.filter((e) => e.processorId === id).at(-1)!;
+    expect(last('work')).toMatchObject({ flowFilesIn: 300, flowFilesOut: 300 });
+    expect(last('sink')).toMatchObject({ flowFilesIn: 300, flowFilesOut: 0 });
+    expect(last('work').tasks).toBeGreaterThanOrEqual(300);
     await h.engine.close();
   });
 });

@@ -353,6 +353,24 @@ describe('StandardProcessSession rules', () => {
     expect(merged.attributes).toEqual({ shared: '1', uuid: merged.uuid });
     expect(merged.parentUuids).toEqual(['a', 'b']);
     expect(merged.lineageStartDate).toBe(50);
+    s.transfer(merged, 'success');
+    s.remove(a!);
+    s.remove(b!);
+    const outcome = await s.commit();
+    expect(outcome.events.map((e) => e.eventType)).toEqual(['JOIN', 'ROUTE', 'DROP', 'DROP']);
+    expect(outcome.events[0]).toMatchObject({ flowFileUuid: merged.uuid, parentUuids: ['a', 'b'], details: 'joined 2 parents' });
+    expect(outcome.transaction.deletes).toEqual(['a', 'b']);
+  });
+
+  it('takes from several incoming queues in turn', () => {
+    const q1 = new ConnectionQueue('in1', null, 'p');
+    const q2 = new ConnectionQueue('in2', null, 'p');
+    for (const id of ['a1', 'a2', 'a3']) q1.offer(ff(id), 0);
+    for (const id of ['b1']) q2.offer(ff(id), 0);
+    const s = new StandardProcessSession(plainHost({ incoming: [q1, q2] }));
+    expect(s.queueSize()).toBe(4);
+    expect(s.getBatch(10).map((f) => f.uuid)).toEqual(['a1', 'b1', 'a2', 'a3']);
+    expect(s.get()).toBeNull();
   });
 
   it('a root FlowFile gets uuid, filename and path, and a CREATE event', async () => {

@@ -69,6 +69,8 @@ export class StandardProcessSession implements ProcessSession {
   private extraEvents: ProvenanceEvent[] = [];
   private forks = new Map<string, string[]>();
   private clones = new Map<string, string[]>();
+  /** FlowFiles created from several parents (merges), each recorded as a JOIN. */
+  private joins: string[] = [];
   private counters = new Map<string, number>();
   private nextQueue = 0;
 
@@ -160,6 +162,8 @@ export class StandardProcessSession implements ProcessSession {
       const children = this.forks.get(list[0]!.uuid);
       if (children) children.push(uuid);
       else this.forks.set(list[0]!.uuid, [uuid]);
+    } else if (list.length > 1) {
+      this.joins.push(uuid);
     }
     return ff;
   }
@@ -282,6 +286,7 @@ export class StandardProcessSession implements ProcessSession {
     this.extraEvents = [];
     this.forks = new Map();
     this.clones = new Map();
+    this.joins = [];
     this.counters = new Map();
   }
 
@@ -368,6 +373,10 @@ export class StandardProcessSession implements ProcessSession {
     for (const [parent, children] of this.clones) {
       const rec = this.records.get(parent)!;
       lineage.push(this.event('CLONE', rec.current, null, null, undefined, children));
+    }
+    for (const child of this.joins) {
+      const rec = this.records.get(child)!;
+      if (rec.target !== REMOVED) lineage.push(this.event('JOIN', rec.current, null, `joined ${rec.current.parentUuids.length} parents`));
     }
     const contents: { claim: string; bytes: Uint8Array }[] = [];
     for (const [claim, bytes] of this.contents) if (usedClaims.has(claim)) contents.push({ claim, bytes });
