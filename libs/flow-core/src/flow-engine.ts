@@ -39,7 +39,8 @@ export interface QueueListing {
 
 export interface EngineStatus {
   processors: { id: string; state: ProcessorRunState; activeTasks: number; valid: boolean }[];
-  connections: { id: string; count: number; bytes: number; fill: number }[];
+  /** count and bytes include FlowFiles a running session took (`inFlight`), as the queue-changed event does. */
+  connections: { id: string; count: number; bytes: number; inFlight: number; fill: number }[];
 }
 
 export interface TestProcessorResult {
@@ -493,7 +494,13 @@ export class FlowEngine {
   status(): EngineStatus {
     return {
       processors: [...this.nodes.values()].map((n) => ({ id: n.id, state: n.state, activeTasks: n.activeTasks, valid: n.valid })),
-      connections: [...this.queues.values()].map((q) => ({ id: q.id, count: q.count, bytes: q.bytes, fill: q.fill() })),
+      connections: [...this.queues.values()].map((q) => ({
+        id: q.id,
+        count: q.count + q.inFlightCount,
+        bytes: q.bytes + q.inFlightBytes,
+        inFlight: q.inFlightCount,
+        fill: q.fill(),
+      })),
     };
   }
 

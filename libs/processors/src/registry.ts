@@ -4,11 +4,14 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 // <processor-imports>
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { FilterRecord } from './filter-record/filter-record.processor.js';
+import { GenerateFlowFile } from './generate-flow-file/generate-flow-file.processor.js';
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
+import { LogAttribute } from './log-attribute/log-attribute.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { RouteOnAttribute } from './route-on-attribute/route-on-attribute.processor.js';
 import { RouteRecord } from './route-record/route-record.processor.js';
+import { SplitJson } from './split-json/split-json.processor.js';
 import { UpdateAttribute } from './update-attribute/update-attribute.processor.js';
 import { UpdateRecord } from './update-record/update-record.processor.js';
 import { WriteOmnitronStock } from './write-omnitron-stock/write-omnitron-stock.processor.js';
@@ -20,11 +23,14 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   // <processor-list>
   ExecuteScript,
   FilterRecord,
+  GenerateFlowFile,
   IntegratorLogin,
   JoltTransformJSON,
+  LogAttribute,
   ReadErpData,
   RouteOnAttribute,
   RouteRecord,
+  SplitJson,
   UpdateAttribute,
   UpdateRecord,
   WriteOmnitronStock,

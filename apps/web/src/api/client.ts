@@ -102,7 +102,7 @@ export interface ProcessorStatusDto {
 export interface FlowStatusDto {
   state: string;
   processors: ProcessorStatusDto[];
-  connections: { id: string; count: number; bytes: number; fill: number }[];
+  connections: { id: string; count: number; bytes: number; inFlight: number; fill: number }[];
 }
 export interface TestOutput {
   relationship: string;

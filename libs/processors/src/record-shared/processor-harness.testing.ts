@@ -31,6 +31,7 @@ export interface HarnessOutput {
 export class ProcessorHarness {
   private readonly queue: { ff: FlowFile; content: Uint8Array }[] = [];
   readonly out = new Map<string, HarnessOutput[]>();
+  readonly logs: { level: 'debug' | 'info' | 'warn' | 'error'; message: string }[] = [];
   private seq = 0;
 
   constructor(
@@ -168,7 +169,12 @@ export class ProcessorHarness {
         return cache.get(key) as T;
       },
       yield: () => undefined,
-      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      log: {
+        debug: (message) => void this.logs.push({ level: 'debug', message }),
+        info: (message) => void this.logs.push({ level: 'info', message }),
+        warn: (message) => void this.logs.push({ level: 'warn', message }),
+        error: (message) => void this.logs.push({ level: 'error', message }),
+      },
       services,
     };
   }

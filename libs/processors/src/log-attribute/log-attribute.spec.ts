@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
+import { attributeSelection, LogAttribute, selectAttributes } from './log-attribute.processor.js';
+
+describe('LogAttribute', () => {
+  it('logs every attribute sorted by name, one per line, and passes the FlowFile on unchanged', async () => {
+    const h = new ProcessorHarness(LogAttribute, { 'Log prefix': 'sku ${sku}' });
+    h.enqueue('body', { sku: 'A1', b: '2' });
+    await h.run();
+    const [out] = h.transferred('success');
+    expect(out!.text).toBe('body');
+    expect(h.logs).toHaveLength(1);
+    const { level, message } = h.logs[0]!;
+    expect(level).toBe('info');
+    expect(message).toContain('sku A1');
+    expect(message).toContain("FlowFile Attribute Map Content\nKey: 'b'\n\tValue: '2'\nKey: 'sku'\n\tValue: 'A1'\nKey: 'uuid'");
+    expect(message).toContain("Key: 'fileSize'");
+  });
+
+  it('logs on a single line at the chosen level, with the payload', async () => {
+    const h = new ProcessorHarness(LogAttribute, { 'Output Format': 'Single Line', 'Log Level': 'warn', 'Log Payload': 'true', 'Log FlowFile Properties': 'false', 'Attributes to Ignore': 'uuid' });
+    h.enqueue('{"qty":3}', { sku: 'A1' });
+    await h.run();
+    expect(h.logs[0]).toEqual({ level: 'warn', message: `${'-'.repeat(50)} FlowFile Attribute Map Content: [sku=A1] Payload: {"qty":3}` });
+  });
+
+  it('handles one FlowFile per run so its schedule paces the flow', async () => {
+    const h = new ProcessorHarness(LogAttribute, {});
+    h.enqueue('1');
+    h.enqueue('2');
+    await h.runOnce();
+    expect(h.transferred('success')).toHaveLength(1);
+    expect(h.queued()).toBe(1);
+  });
+
+  it('selects by names and whole-name regexes, ignoring wins', () => {
+    const attrs = { sku: '1', 'erp.id': '2', 'erp.page': '3', uuid: 'u' };
+    expect(selectAttributes(attrs, attributeSelection({ include: 'sku' })).map(([k]) => k)).toEqual(['sku']);
+    expect(selectAttributes(attrs, attributeSelection({ includeRegex: 'erp\\..*', ignore: 'erp.page' })).map(([k]) => k)).toEqual(['erp.id']);
+    expect(selectAttributes(attrs, attributeSelection({ includeRegex: 'erp' })).map(([k]) => k)).toEqual([]);
+    expect(selectAttributes(attrs, attributeSelection({ ignoreRegex: 'erp.*|uuid' })).map(([k]) => k)).toEqual(['sku']);
+  });
+});
