@@ -66,6 +66,12 @@ const properties: PropertyDescriptor[] = [
   },
   { name: 'Stop On Short Page', displayName: 'Stop On Short Page', description: 'Stop when a page has fewer rows than the page size (an empty page always stops).', type: 'boolean', default: 'true', dependsOn: paging('offset', 'seek'), group: PAGING },
   { name: 'Max Pages', displayName: 'Max Pages', description: 'Safety limit on pages per run; reaching it stops the read and sets erp.max.pages.reached.', type: 'integer', default: '1000', validators: [{ kind: 'range', min: 1 }], group: PAGING },
+  {
+    name: 'When Nothing Is Read', displayName: 'When Nothing Is Read',
+    description: "An empty read ends the run (its execution is 'empty', nothing is written) or passes an empty JSON array to the next step.",
+    type: 'enum', default: 'end the run', required: true,
+    allowableValues: [{ value: 'end the run', displayName: 'End the run' }, { value: 'pass on', displayName: 'Pass an empty array on' }], group: READ,
+  },
   ...retryProperties(READ),
 ];
 
@@ -115,6 +121,11 @@ export const ReadErpData = defineProcessor({
     if (!flowFile) return;
     try {
       const result = await readAll(ctx, flowFile);
+      if (result.rows.length === 0 && ctx.property('When Nothing Is Read').asString() !== 'pass on') {
+        ctx.log.info(`the ERP returned no rows from ${result.attributes['erp.request.url'] ?? 'the endpoint'}; the run ends here`);
+        session.remove(flowFile);
+        return;
+      }
       flowFile = session.removeAllAttributes(flowFile, ['erp.error', 'erp.http.status', 'erp.max.pages.reached']);
       flowFile = session.write(flowFile, JSON.stringify(result.rows));
       session.transfer(session.putAllAttributes(flowFile, { ...result.attributes, 'mime.type': 'application/json' }), REL_SUCCESS);

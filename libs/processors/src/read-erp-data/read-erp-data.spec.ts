@@ -151,8 +151,12 @@ describe('ReadErpData parameters', () => {
     http.sent.length = 0;
     const byLast = await read({ ...config, Timezone: 'Europe/Istanbul' }, { ...bearer(), 'last.request': '2025-06-15T11:56:30.000Z' });
     expect(new URL(http.sent[0]!.url).searchParams.get('modified_date__gt')).toBe('2025-06-15T14:56:30.000000');
-    // 14:56:30 in Istanbul is 11:56:30 UTC, but the ERP reads a zoneless date as UTC: no rows are newer
-    expect(ids(byLast)).toEqual([]);
+    // 14:56:30 in Istanbul is 11:56:30 UTC, but the ERP reads a zoneless date as UTC: no rows are newer,
+    // and by default an empty read ends the run rather than feeding an empty array to the next steps.
+    expect(byLast.transferred('success')).toEqual([]);
+    expect(byLast.transferred('failure')).toEqual([]);
+    const passOn = await read({ ...config, Timezone: 'Europe/Istanbul', 'When Nothing Is Read': 'pass on' }, { ...bearer(), 'last.request': '2025-06-15T11:56:30.000Z' });
+    expect(ids(passOn)).toEqual([]);
   });
 
   it('sends extra params as a JSON body on POST, with extra headers', async () => {
