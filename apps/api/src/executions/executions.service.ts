@@ -14,6 +14,8 @@ const FAILURE_RELATIONSHIP = /^(failure|retry|no retry)$/i;
 /** Attributes processors use for the reason of a failure, most specific first. */
 const ERROR_ATTRIBUTES = ['log.error.script_error', 'login.error', 'erp.error', 'omnitron.error', 'jolt.error', 'script.error', 'error.message', 'invokehttp.java.exception.message'];
 const ROW_FLUSH_MS = 250;
+/** Row logs are written on a timer, off the write path; only a buffer this large is flushed at once. */
+const ROW_BUFFER_MAX = 25_000;
 const ROWS_PER_STATEMENT = 150;
 const EMIT_MS = 250;
 
@@ -174,7 +176,7 @@ export class ExecutionsService implements ExecutionLog, OnApplicationShutdown {
     for (const row of rows) this.rowBuffer.push({ executionId, flowId, row, at });
     // Counts come from progress(): a row log line is not always one written row (an image product logs once per image).
     if (exec) this.touch(exec);
-    if (this.rowBuffer.length >= 2000) void this.flushRows();
+    if (this.rowBuffer.length >= ROW_BUFFER_MAX) void this.flushRows();
     else if (!this.rowTimer) this.rowTimer = setTimeout(() => void this.flushRows(), ROW_FLUSH_MS);
   }
 
