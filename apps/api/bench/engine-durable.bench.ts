@@ -1,18 +1,20 @@
 /**
- * Engine throughput on the durable SQLite repositories against the same flow on the in-memory ones:
- * source → pass-through → sink, FlowFiles with small content, so the figure is the repository cost.
+ * Engine throughput through the foundation's reference chain, GenerateFlowFile → UpdateAttribute → LogAttribute,
+ * on the durable SQLite repositories against the same flow on the in-memory ones, so the ratio is the cost of
+ * durability. LogAttribute logs at debug level into a sink that drops the text.
  * Run: npx tsx --conditions=sluice-source bench/engine-durable.bench.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineProcessor, type Clock } from '@sluice/flow-api';
+import type { Clock } from '@sluice/flow-api';
 import { FlowEngine, InMemoryContentRepository, InMemoryFlowFileRepository, InMemoryStore, type FlowGraph, type ContentRepository, type FlowFileRepository } from '@sluice/flow-core';
+import { getProcessor } from '@sluice/processors';
 import { openDataSource } from '../src/persistence/data-source.js';
 import { SqlFlowFileRepository } from '../src/persistence/sql-flowfile.repository.js';
 
 const TOTAL = Number(process.env['BENCH_FLOWFILES'] ?? 50_000);
-const BATCH = 100;
+const TASKS = Number(process.env['BENCH_TASKS'] ?? 1);
 
 const clock: Clock = {
   now: () => Date.now(),
@@ -20,60 +22,34 @@ const clock: Clock = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-let generated = 0;
-const Source = defineProcessor({
-  descriptor: { type: 'BenchSource', version: 1, displayName: 'Source', description: 'bench', category: 'source', tags: [], properties: [], relationships: [{ name: 'success', description: '' }], inputRequirement: 'forbidden' },
-  onTrigger(_ctx, session) {
-    const n = Math.min(BATCH, TOTAL - generated);
-    for (let i = 0; i < n; i++) {
-      const ff = session.write(session.putAttribute(session.create(), 'n', String(generated + i)), `{"sku":"SKU-${generated + i}","stock":${i}}`);
-      session.transfer(ff, 'success');
-    }
-    generated += n;
-  },
-});
-const Pass = defineProcessor({
-  descriptor: { type: 'BenchPass', version: 1, displayName: 'Pass', description: 'bench', category: 'transform', tags: [], properties: [], relationships: [{ name: 'success', description: '' }], inputRequirement: 'required' },
-  onTrigger(_ctx, session) {
-    for (const ff of session.getBatch(BATCH)) session.transfer(session.putAttribute(ff, 'seen', 'yes'), 'success');
-  },
-});
-let sunk = 0;
-const Sink = defineProcessor({
-  descriptor: { type: 'BenchSink', version: 1, displayName: 'Sink', description: 'bench', category: 'utility', tags: [], properties: [], relationships: [], inputRequirement: 'required' },
-  onTrigger(_ctx, session) {
-    for (const ff of session.getBatch(BATCH)) {
-      session.remove(ff);
-      sunk++;
-    }
-  },
-});
-const registry = (type: string) => ({ BenchSource: Source, BenchPass: Pass, BenchSink: Sink })[type];
-
-const scheduling = { strategy: 'timer' as const, period: '0 sec', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
+const scheduling = (concurrentTasks: number) => ({ strategy: 'timer' as const, period: '0 sec', concurrentTasks, penaltyDuration: '30 sec', yieldDuration: '1 sec' });
 const graph: FlowGraph = {
   processors: [
-    { id: 'src', type: 'BenchSource', name: 'Source', properties: {}, scheduling, autoTerminated: [] },
-    { id: 'pass', type: 'BenchPass', name: 'Pass', properties: {}, scheduling, autoTerminated: [] },
-    { id: 'sink', type: 'BenchSink', name: 'Sink', properties: {}, scheduling, autoTerminated: [] },
+    { id: 'gen', type: 'GenerateFlowFile', name: 'Generate', properties: { 'Custom Text': '{"sku":"SKU-1","stock":5}', 'Batch Size': '100' }, scheduling: scheduling(1), autoTerminated: [] },
+    { id: 'update', type: 'UpdateAttribute', name: 'Update', properties: { seen: "${literal('yes')}" }, scheduling: scheduling(TASKS), autoTerminated: [] },
+    { id: 'log', type: 'LogAttribute', name: 'Log', properties: { 'Log Level': 'debug' }, scheduling: scheduling(TASKS), autoTerminated: ['success'] },
   ],
   connections: [
-    { id: 'a', sourceId: 'src', relationships: ['success'], targetId: 'pass', backPressureObjectThreshold: 10_000, backPressureDataSizeThreshold: '1 GB' },
-    { id: 'b', sourceId: 'pass', relationships: ['success'], targetId: 'sink', backPressureObjectThreshold: 10_000, backPressureDataSizeThreshold: '1 GB' },
+    { id: 'a', sourceId: 'gen', relationships: ['success'], targetId: 'update', backPressureObjectThreshold: 10_000, backPressureDataSizeThreshold: '1 GB' },
+    { id: 'b', sourceId: 'update', relationships: ['success'], targetId: 'log', backPressureObjectThreshold: 10_000, backPressureDataSizeThreshold: '1 GB' },
   ],
   parameters: {},
 };
 
+let sunk = 0;
 async function run(repository: FlowFileRepository, content: ContentRepository): Promise<number> {
-  generated = 0;
   sunk = 0;
   const engine = new FlowEngine({
     flowId: 'bench',
     graph,
-    registry,
+    registry: getProcessor,
     repository,
     content,
-    provenance: { record: () => undefined },
+    provenance: {
+      record: (events) => {
+        for (const e of events) if (e.eventType === 'DROP') sunk++;
+      },
+    },
     events: { processorStateChanged: () => undefined, queueChanged: () => undefined, bulletin: (e) => console.error(e.message) },
     clock,
     services: () => ({}) as never,
@@ -98,6 +74,7 @@ await sql.drain();
 await ds.destroy();
 rmSync(dir, { recursive: true, force: true });
 
+console.log(`GenerateFlowFile → UpdateAttribute → LogAttribute (${TASKS} concurrent task(s) downstream, batching at the default 25 ms run duration), ${TOTAL} FlowFiles`);
 console.log(`engine in-memory: ${Math.round(memory)} FlowFiles/s`);
 console.log(`engine durable (SQLite, WAL, group commit): ${Math.round(durable)} FlowFiles/s (goal 20000)`);
 console.log(`ratio engine.durable-vs-memory: ${(memory / durable).toFixed(2)}`);

@@ -9,6 +9,8 @@ export const SchedulingSchema = z.object({
   concurrentTasks: z.number().int().min(1).max(64).default(1),
   penaltyDuration: z.string().default('30 sec'),
   yieldDuration: z.string().default('1 sec'),
+  /** Processors that support batching: how long one task runs triggers in a single session; unset takes the processor's default, '0 ms' commits every trigger. */
+  runDuration: z.string().optional(),
 });
 export type Scheduling = z.infer<typeof SchedulingSchema>;
 

@@ -39,6 +39,11 @@ export interface ProcessorDescriptor {
   readonly defaultSchedule?: { readonly strategy: SchedulingStrategy; readonly period: string };
   /** Only one task at a time, whatever the configured concurrency. */
   readonly triggerSerially?: boolean;
+  /**
+   * The processor may run several triggers in one session and commit them together (NiFi's @SupportsBatching):
+   * how long one task keeps going by default. A flow may change it per processor (`scheduling.runDuration`).
+   */
+  readonly defaultRunDuration?: string;
 }
 
 export interface ValidationResult {

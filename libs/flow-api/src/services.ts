@@ -15,6 +15,8 @@ export interface ComponentLog {
   warn(message: string, details?: unknown): void;
   /** Errors also become bulletins on the canvas. */
   error(message: string, details?: unknown): void;
+  /** Whether a message at this level would be written anywhere, so costly messages can be skipped. */
+  isEnabled?(level: LogLevel): boolean;
 }
 
 export interface HttpRequest {

@@ -633,3 +633,90 @@ describe('FlowEngine durability', () => {
     await h.engine.close();
   });
 });
+
+describe('FlowEngine run duration (batching)', () => {
+  const Batching = specProcessor({ type: 'Batching', inputRequirement: 'required', defaultRunDuration: '25 ms' }, { onTrigger: (ctx, session) => Work.onTrigger(ctx, session) });
+
+  function batchingFlow(runDuration?: string): { h: Harness; repository: HoldingRepository } {
+    const repository = new HoldingRepository(new InMemoryStore());
+    const h = createHarness({
+      graph: {
+        processors: [graphProcessor('work', 'Batching', { scheduling: runDuration === undefined ? {} : { runDuration } }), graphProcessor('sink', 'Sink', { autoTerminated: ['success'] })],
+        connections: [graphConnection('out', 'work', 'sink')],
+      },
+      definitions: [...definitions, Batching],
+      repository,
+    });
+    return { h, repository };
+  }
+
+  it('runs every queued FlowFile through one session and commits once', async () => {
+    const { h, repository } = batchingFlow();
+    await h.engine.enqueue('work', items('a', 'b', 'c', 'd', 'e'));
+    const before = repository.transactions.length;
+    await h.engine.runOnce('work');
+    expect(repository.transactions.length - before).toBe(1);
+    expect(names(h, 'out')).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await h.engine.close();
+  });
+
+  it("commits every trigger on its own with a '0 ms' run duration", async () => {
+    const { h, repository } = batchingFlow('0 ms');
+    await h.engine.enqueue('work', items('a', 'b', 'c'));
+    const before = repository.transactions.length;
+    h.engine.start('work');
+    for (let i = 0; i < 10; i++) await settle();
+    expect(repository.transactions.length - before).toBe(3);
+    expect(names(h, 'out')).toEqual(['a', 'b', 'c']);
+    await h.engine.close();
+  });
+
+  it('rolls the whole batch back when a later trigger throws', async () => {
+    const { h } = batchingFlow();
+    let triggers = 0;
+    behaviour = (ctx, session) => {
+      if (++triggers === 3) throw new Error('third one fails');
+      passThrough(ctx, session);
+    };
+    await h.engine.enqueue('work', items('a', 'b', 'c', 'd'));
+    await h.engine.runOnce('work');
+    expect(names(h, 'out')).toEqual([]);
+    const queued = h.engine.queue('ingress:work', 10);
+    expect(queued.count).toBe(4);
+    expect(queued.flowFiles.filter((f) => f.penalized).map((f) => f.flowFile.attributes['filename']).sort()).toEqual(['a', 'b']);
+    await h.engine.close();
+  });
+
+  it('refuses a run duration that is not a duration', () => {
+    const { h } = batchingFlow('soon');
+    expect(h.engine.issues().map((i) => i.message).join()).toContain("run duration 'soon' is not a duration");
+  });
+});
+
+describe('FlowEngine content claims', () => {
+  it('stores bytes written to several FlowFiles of one session once, shared by their claims', async () => {
+    const shared = new TextEncoder().encode('{"sku":"A"}');
+    const Fan = specProcessor(
+      { type: 'Fan', inputRequirement: 'forbidden' },
+      {
+        onTrigger(_ctx, session) {
+          for (let i = 0; i < 3; i++) session.transfer(session.write(session.create(), shared), 'success');
+          session.transfer(session.write(session.create(), 'other'), 'success');
+        },
+      },
+    );
+    const repository = new HoldingRepository(new InMemoryStore());
+    const h = createHarness({
+      graph: { processors: [graphProcessor('fan', 'Fan'), graphProcessor('sink', 'Sink', { autoTerminated: ['success'] })], connections: [graphConnection('c', 'fan', 'sink')] },
+      definitions: [...definitions, Fan],
+      repository,
+    });
+    await h.engine.runOnce('fan');
+    const [tx] = repository.transactions;
+    expect(tx!.contents).toHaveLength(2);
+    const listing = h.engine.queue('c', 10).flowFiles.map((f) => f.flowFile);
+    expect(new Set(listing.slice(0, 3).map((f) => f.contentClaim)).size).toBe(1);
+    expect(listing[3]!.contentClaim).not.toBe(listing[0]!.contentClaim);
+    await h.engine.close();
+  });
+});

@@ -29,6 +29,13 @@ export interface FlowEngineOptions {
   services: (processorId: string) => ProcessorServices;
   /** Time zone for expression dates; UTC when absent. */
   timeZone?: string;
+  /** Where processors' log messages go (warnings and errors also become bulletins); dropped when absent. */
+  log?: ProcessorLogSink;
+}
+
+export interface ProcessorLogSink {
+  write(processor: { flowId: string; id: string; name: string }, level: LogLevel, message: string): void;
+  enabled(level: LogLevel): boolean;
 }
 
 export interface QueueListing {
@@ -65,6 +72,8 @@ export class FlowEngineError extends Error {
   }
 }
 
+/** Caps one batched session, so a commit never grows without bound. */
+const MAX_TRIGGERS_PER_SESSION = 1000;
 const newId = (): string => globalThis.crypto.randomUUID();
 
 /** Work-driven runs chain through microtasks; after this many the engine lets other I/O in through the clock. */
@@ -79,6 +88,8 @@ class ProcessorNode implements SessionHost {
   activeTasks = 0;
   maxTasks: number;
   periodMs = 0;
+  /** Batching processors: how long one task keeps triggering in the same session (0: one trigger per session). */
+  runDurationMs = 0;
   cron: CronSchedule | null = null;
   penaltyMs: number;
   yieldMs: number;
@@ -114,6 +125,8 @@ class ProcessorNode implements SessionHost {
     this.maxTasks = definition?.descriptor.triggerSerially ? 1 : Math.max(1, s.concurrentTasks | 0);
     this.penaltyMs = parseDuration(s.penaltyDuration) ?? 30_000;
     this.yieldMs = parseDuration(s.yieldDuration) ?? 1_000;
+    const batching = definition?.descriptor.defaultRunDuration;
+    if (batching !== undefined) this.runDurationMs = parseDuration(s.runDuration ?? batching) ?? 0;
     if (s.strategy === 'timer') this.periodMs = parseDuration(s.period) ?? 0;
     if (s.strategy === 'cron') {
       try {
@@ -256,7 +269,13 @@ export class FlowEngine {
     }
   }
 
-  private createContext(node: ProcessorNode, services: ProcessorServices, onLog: (level: LogLevel, message: string) => void, onYield: () => void): StandardProcessContext {
+  private createContext(
+    node: ProcessorNode,
+    services: ProcessorServices,
+    onLog: (level: LogLevel, message: string) => void,
+    onYield: () => void,
+    logEnabled = (level: LogLevel) => level === 'warn' || level === 'error' || (this.options.log?.enabled(level) ?? false),
+  ): StandardProcessContext {
     return new StandardProcessContext({
       flowId: this.flowId,
       processorId: node.id,
@@ -269,11 +288,14 @@ export class FlowEngine {
       hasIncomingConnection: node.graphIncoming > 0,
       onYield,
       onLog: (level, message, details) => onLog(level, details === undefined ? message : `${message}: ${describe(details)}`),
+      logEnabled,
       timeZone: this.timeZone,
     });
   }
 
   private logged(node: ProcessorNode, level: LogLevel, message: string): void {
+    const sink = this.options.log;
+    if (sink?.enabled(level)) sink.write({ flowId: this.flowId, id: node.id, name: node.config.name }, level, message);
     if (level === 'warn' || level === 'error') this.bulletin(node.id, level, `${node.config.name}: ${message}`);
   }
 
@@ -391,7 +413,7 @@ export class FlowEngine {
     const scheduled = node.state === 'running' && node.ready;
     if (!scheduled) await node.definition.onScheduled?.(node.context);
     try {
-      await this.runTask(node);
+      await this.runTask(node, true);
     } finally {
       if (!scheduled) await node.definition.onStopped?.(node.context);
     }
@@ -567,7 +589,8 @@ export class FlowEngine {
       commit: () => Promise.reject(new Error('a test run never commits')),
     };
     const services = node.services ?? this.options.services(processorId);
-    const ctx = this.createContext(node, services, (level, message) => logs.push({ level, message }), () => undefined);
+    // A test run shows every level.
+    const ctx = this.createContext(node, services, (level, message) => logs.push({ level, message }), () => undefined, () => true);
     const session = new StandardProcessSession(host);
     const outputs: TestProcessorResult['outputs'] = [];
     let error: string | undefined;
@@ -667,7 +690,8 @@ export class FlowEngine {
     for (const t of targets) this.kick(t);
   }
 
-  private async runTask(node: ProcessorNode): Promise<void> {
+  /** `manual`: a run-once request, which batches like a scheduled task even while the processor is stopped. */
+  private async runTask(node: ProcessorNode, manual = false): Promise<void> {
     const def = node.definition!;
     const ctx = node.context!;
     node.activeTasks++;
@@ -675,6 +699,15 @@ export class FlowEngine {
     const session = new StandardProcessSession(node);
     try {
       await def.onTrigger(ctx, session);
+      if (node.runDurationMs > 0 && !session.isEmpty) {
+        // NiFi's run duration: more triggers in this session while there is work, then one commit for all.
+        const until = this.clock.now() + node.runDurationMs;
+        for (let n = 1; n < MAX_TRIGGERS_PER_SESSION && (manual || node.state === 'running') && !this.closed; n++) {
+          const now = this.clock.now();
+          if (now >= until || !node.hasWork(now) || node.outgoingFull()) break;
+          await def.onTrigger(ctx, session);
+        }
+      }
       node.lastRunIdle = session.isEmpty;
       if (!node.lastRunIdle) await session.commit(true);
     } catch (e) {

@@ -15,6 +15,8 @@ export interface GraphProcessor {
     concurrentTasks: number;
     penaltyDuration: string;
     yieldDuration: string;
+    /** See ProcessorDescriptor.defaultRunDuration. */
+    runDuration?: string;
   };
   autoTerminated: string[];
 }
@@ -130,5 +132,6 @@ function validateScheduling(p: GraphProcessor): GraphIssue[] {
   if (!Number.isInteger(s.concurrentTasks) || s.concurrentTasks < 1) out.push(issue('concurrent tasks must be a whole number of at least 1'));
   if (parseDuration(s.penaltyDuration) === null) out.push(issue(`penalty duration '${s.penaltyDuration}' is not a duration`));
   if (parseDuration(s.yieldDuration) === null) out.push(issue(`yield duration '${s.yieldDuration}' is not a duration`));
+  if (s.runDuration !== undefined && parseDuration(s.runDuration) === null) out.push(issue(`run duration '${s.runDuration}' is not a duration such as '25 ms'`));
   return out;
 }

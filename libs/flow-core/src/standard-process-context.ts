@@ -28,6 +28,8 @@ export interface ContextOptions {
   hasIncomingConnection: boolean;
   onYield(): void;
   onLog(level: LogLevel, message: string, details?: unknown): void;
+  /** Whether `level` is written anywhere; every level is when absent. */
+  logEnabled?(level: LogLevel): boolean;
   timeZone?: string;
 }
 
@@ -146,6 +148,7 @@ export class StandardProcessContext implements ProcessContext {
       info: (m, d) => log('info', m, d),
       warn: (m, d) => log('warn', m, d),
       error: (m, d) => log('error', m, d),
+      isEnabled: (level) => options.logEnabled?.(level) ?? true,
     };
     const descriptor = options.definition.descriptor;
     const known = new Set(descriptor.properties.map((p) => p.name));

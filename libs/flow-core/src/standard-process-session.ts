@@ -66,6 +66,7 @@ const EMPTY_BYTES = new Uint8Array(0);
 export class StandardProcessSession implements ProcessSession {
   private records = new Map<string, Rec>();
   private contents = new Map<string, Uint8Array>();
+  private claimsByBytes = new WeakMap<Uint8Array, string>();
   private extraEvents: ProvenanceEvent[] = [];
   private forks = new Map<string, string[]>();
   private clones = new Map<string, string[]>();
@@ -233,8 +234,13 @@ export class StandardProcessSession implements ProcessSession {
     const rec = this.check(flowFile);
     const bytes = typeof content === 'string' ? utf8(content) : content;
     if (bytes.length === 0) return this.update(rec, { ...flowFile, contentClaim: null, size: 0 });
-    const claim = this.host.newId();
-    this.contents.set(claim, bytes);
+    // The same bytes written to several FlowFiles (a generated batch) share one claim, as clones do.
+    let claim = this.claimsByBytes.get(bytes);
+    if (claim === undefined) {
+      claim = this.host.newId();
+      this.contents.set(claim, bytes);
+      this.claimsByBytes.set(bytes, claim);
+    }
     return this.update(rec, { ...flowFile, contentClaim: claim, size: bytes.length });
   }
 
@@ -283,6 +289,7 @@ export class StandardProcessSession implements ProcessSession {
   private reset(): void {
     this.records = new Map();
     this.contents = new Map();
+    this.claimsByBytes = new WeakMap();
     this.extraEvents = [];
     this.forks = new Map();
     this.clones = new Map();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { FlowDocument } from '@sluice/contracts';
 import { fromUtf8, type Clock, type HttpClient, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
-import { FlowEngine, type FlowGraph } from '@sluice/flow-core';
+import { FlowEngine, type FlowGraph, type ProcessorLogSink } from '@sluice/flow-core';
 import { getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -38,6 +38,13 @@ export function toGraph(doc: FlowDocument): FlowGraph {
 }
 
 /** The sole owner of the flow engines: one FlowEngine per flow, built from its saved document. */
+/** Processors' messages (LogAttribute's among them) in the server log, under the flow and processor name. */
+const NEST_LEVEL = { debug: 'debug', info: 'log', warn: 'warn', error: 'error' } as const;
+const PROCESSOR_LOG: ProcessorLogSink = {
+  write: (p, level, message) => new Logger(`${p.name} (${p.flowId.slice(0, 8)}/${p.id})`)[NEST_LEVEL[level]](message),
+  enabled: (level) => Logger.isLevelEnabled(NEST_LEVEL[level]),
+};
+
 @Injectable()
 export class EngineService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Engine');
@@ -141,6 +148,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
         },
       },
       clock: SYSTEM_CLOCK,
+      log: PROCESSOR_LOG,
       events: {
         processorStateChanged: (e) => this.hub.emit('processor.state-changed', e),
         queueChanged: (e) => this.hub.emit('connection.queue-changed', e),

@@ -85,7 +85,8 @@ const flow = {
       type: 'LogAttribute',
       name: 'Slow step',
       properties: {},
-      scheduling: { strategy: 'timer', period: '10 ms', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' },
+      // One FlowFile per 10 ms task (no batching), so the kill lands with rows on both sides of this step.
+      scheduling: { strategy: 'timer', period: '10 ms', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec', runDuration: '0 ms' },
     },
     {
       id: 'end',

@@ -168,6 +168,17 @@ function SchedulingForm({ node, editor, readOnly, descriptor }: { node: Processo
         <span>Yield duration</span>
         <input value={s.yieldDuration} readOnly={readOnly} onChange={(e) => set({ yieldDuration: e.target.value }, 'yield')} />
       </label>
+      {descriptor.defaultRunDuration !== undefined && (
+        <label className="field">
+          <span>Run duration (triggers batched into one commit; default {descriptor.defaultRunDuration})</span>
+          <input
+            value={s.runDuration ?? ''}
+            placeholder={descriptor.defaultRunDuration}
+            readOnly={readOnly}
+            onChange={(e) => set({ runDuration: e.target.value === '' ? undefined : e.target.value }, 'runDuration')}
+          />
+        </label>
+      )}
     </div>
   );
 }

@@ -41,13 +41,18 @@ export function attributeSelection(config: {
 }
 
 /**
- * NiFi's rule: a name is logged when it is listed or matches the include regex (everything when neither is set),
- * unless it is listed or matched as ignored. Sorted by name, as NiFi's TreeMap prints them.
+ * NiFi's rule: a name is logged when it is listed (or nothing is listed) and matches the include regex, unless it
+ * is listed or matched as ignored. Sorted by name, as NiFi's TreeSet prints them.
  */
 export function selectAttributes(attributes: Readonly<Record<string, string>>, s: AttributeSelection): [string, string][] {
-  const includeAll = s.include.size === 0 && s.includeRegex === null;
   return Object.keys(attributes)
-    .filter((k) => (includeAll || s.include.has(k) || (s.includeRegex?.test(k) ?? false)) && !s.ignore.has(k) && !(s.ignoreRegex?.test(k) ?? false))
+    .filter(
+      (k) =>
+        (s.include.size === 0 || s.include.has(k)) &&
+        (s.includeRegex === null || s.includeRegex.test(k)) &&
+        !s.ignore.has(k) &&
+        !(s.ignoreRegex?.test(k) ?? false),
+    )
     .sort()
     .map((k) => [k, attributes[k]!]);
 }
@@ -108,7 +113,7 @@ export const LogAttribute = defineProcessor({
       {
         name: ATTRIBUTES_TO_LOG,
         displayName: 'Attributes to Log',
-        description: "Comma-separated names of the attributes to log. Listing names narrows the log to them (plus names matching the regex below when it is not the default '.*').",
+        description: 'Comma-separated names of the attributes to log (all when empty); a name must also match the regular expression below.',
         type: 'string',
       },
       {
@@ -151,17 +156,23 @@ export const LogAttribute = defineProcessor({
     ],
     relationships: [{ name: REL_SUCCESS.name, description: 'Every FlowFile, unchanged.' }],
     inputRequirement: 'required',
+    defaultRunDuration: '25 ms',
   },
 
   async onTrigger(ctx, session) {
     // One FlowFile per run, as NiFi's LogAttribute, so its schedule paces the flow.
+    const level = (ctx.property(LOG_LEVEL).asString() ?? 'info') as 'debug' | 'info' | 'warn' | 'error';
+    if (ctx.log.isEnabled?.(level) === false) {
+      // As NiFi does: nothing would be written, so skip formatting and pass FlowFiles on in chunks.
+      for (const skipped of session.getBatch(50)) session.transfer(skipped, REL_SUCCESS);
+      return;
+    }
     const ff = session.get();
     if (!ff) return;
     const selection = ctx.cache('selection', () =>
       attributeSelection({
         include: ctx.property(ATTRIBUTES_TO_LOG).asString(),
-        // The default '.*' only applies when no names are listed; a listed name alone narrows the log.
-        includeRegex: ctx.property(ATTRIBUTES_TO_LOG).isSet() && ctx.property(ATTRIBUTES_TO_LOG_REGEX).raw === '.*' ? undefined : ctx.property(ATTRIBUTES_TO_LOG_REGEX).asString(),
+        includeRegex: ctx.property(ATTRIBUTES_TO_LOG_REGEX).asString(),
         ignore: ctx.property(ATTRIBUTES_TO_IGNORE).asString(),
         ignoreRegex: ctx.property(ATTRIBUTES_TO_IGNORE_REGEX).asString(),
       }),
@@ -172,7 +183,6 @@ export const LogAttribute = defineProcessor({
       flowFileProperties: ctx.property(LOG_FLOWFILE_PROPERTIES).asBoolean() ?? true,
       payload: ctx.property(LOG_PAYLOAD).asBoolean() ? await session.readText(ff) : undefined,
     });
-    const level = (ctx.property(LOG_LEVEL).asString() ?? 'info') as 'debug' | 'info' | 'warn' | 'error';
     (ctx.log[level] ?? ctx.log.info).call(ctx.log, message);
     session.transfer(ff, REL_SUCCESS);
   },

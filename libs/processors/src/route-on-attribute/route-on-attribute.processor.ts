@@ -104,6 +104,7 @@ export const RouteOnAttribute = defineProcessor({
       when: { property: ROUTING_STRATEGY, values: [ROUTE_TO_PROPERTY_NAME] },
     },
     inputRequirement: 'required',
+    defaultRunDuration: '25 ms',
     writesAttributes: [{ name: ROUTE_ATTRIBUTE, description: 'The relationship the FlowFile was routed to.' }],
   },
 

@@ -63,6 +63,7 @@ export const UpdateAttribute = defineProcessor({
       expressionScope: 'flowfile',
     },
     inputRequirement: 'required',
+    defaultRunDuration: '25 ms',
     writesAttributes: [{ name: '(property names)', description: 'Each user-added property sets the attribute of the same name.' }],
   },
 
