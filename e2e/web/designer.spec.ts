@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FlowDto } from '@sluice/contracts';
 import { startApi, type StartedApi } from '../support/start-api.js';
-import { connect, fillKeyValues, launchBrowser, newPage, nodeIdByType, openTab, selectNode, setMonaco, shot, signIn, shownVersion, waitSaved, waitVersionAbove } from './browser-harness.js';
+import { connect, fillKeyValues, launchBrowser, newPage, nodeIdByType, openTab, selectNode, selectNothing, setMonaco, shot, signIn, shownVersion, waitSaved, waitVersionAbove } from './browser-harness.js';
 
 // The seeds' dynamic ERP URL, exactly as the product documentation gives it.
 const SEED_URL_EXPRESSION = readFileSync(new URL('../../apps/api/src/test-panes/fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
@@ -130,6 +130,20 @@ describe('flow designer in Chromium', () => {
     await selectNode(page, 'read');
     expect(await pageSizeInput().inputValue()).toBe('700');
     expect((await storedFlow()).version).toBe(saved.version);
+  });
+
+  it('turns fetch missing on in the flow settings and saves it', async () => {
+    await selectNothing(page);
+    await openTab(page, 'Flow');
+    const settings = page.locator('[data-testid=fetch-missing-settings]');
+    await settings.locator('input[type=checkbox]').check();
+    await settings.locator('label:has-text("Productization date limit") input').fill('14');
+    await waitSaved(page);
+    const saved = await storedFlow();
+    expect(saved.document.integration?.fetchMissing).toMatchObject({ enabled: true, productizationDateLimitDays: 14, interval: '4 hours' });
+    await openTab(page, 'Trigger');
+    await page.waitForSelector('[data-testid=fetch-missing-now]');
+    await shot(page, '05b-fetch-missing');
   });
 
   it("evaluates the seeds' dynamic URL expression in the EL test pane", async () => {

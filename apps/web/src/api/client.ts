@@ -183,6 +183,7 @@ export const api = {
   testScript: (body: ScriptTestRequest) => request<ScriptTestResult>('POST', '/test/script', body),
 
   trigger: (id: string, params: Record<string, string>) => request<{ executionId: string }>('POST', `/flows/${id}/trigger${qs(params)}`),
+  fetchMissing: (id: string) => request<{ executionId: string | null; skus: string[] }>('POST', `/flows/${id}/fetch-missing`),
   executions: (params: { flowId?: string; status?: string; from?: string; to?: string; sku?: string; offset?: number; limit?: number }) =>
     request<Page<ExecutionDto>>('GET', `/executions${qs(params)}`),
   execution: (id: string) => request<ExecutionDto>('GET', `/executions/${id}`),

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { IntegrationSettingsSchema, type IntegrationSettings } from '@sluice/contracts';
+import { IntegrationSettingsSchema, type FlowSummaryDto, type IntegrationSettings } from '@sluice/contracts';
 import type { FlowEditor } from './useFlowEditor.js';
 import { useDesigner } from './designer-context.js';
 import { api, errorText, session } from '../api/client.js';
@@ -38,6 +38,18 @@ function FlowSettings({ editor }: { editor: FlowEditor }) {
   const base = editor.base;
   const integration: IntegrationSettings = base.integration ?? IntegrationSettingsSchema.parse({});
   const setIntegration = (patch: Partial<IntegrationSettings>, key: string) => editor.updateBase({ integration: { ...integration, ...patch } }, `int:${key}`);
+  const { flowId } = useDesigner();
+  const [otherFlows, setOtherFlows] = useState<FlowSummaryDto[]>([]);
+  useEffect(() => {
+    let live = true;
+    api
+      .listFlows()
+      .then((all) => live && setOtherFlows(all.filter((f) => f.id !== flowId && f.direction !== 'outbound')))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [flowId]);
   return (
     <div className="pad">
       <label className="field">
@@ -110,6 +122,21 @@ function FlowSettings({ editor }: { editor: FlowEditor }) {
         </label>
       </div>
       <label className="field">
+        <span>Triggered by (runs after that flow succeeds)</span>
+        <select
+          disabled={ro || integration.direction === 'outbound'}
+          value={integration.triggeredBy ?? ''}
+          onChange={(e) => setIntegration({ triggeredBy: e.target.value || undefined }, 'triggeredBy')}
+          aria-label="Triggered by"
+        >
+          <option value="">— no other flow —</option>
+          {otherFlows.map((f) => (
+            <option key={f.id} value={f.id}>{f.name}</option>
+          ))}
+        </select>
+      </label>
+      <FetchMissingSettings integration={integration} readOnly={ro} onChange={(fetchMissing) => setIntegration({ fetchMissing }, 'fetchMissing')} />
+      <label className="field">
         <span>Entry processor (receives triggers)</span>
         <select disabled={ro} value={integration.entryProcessorId ?? ''} onChange={(e) => setIntegration({ entryProcessorId: e.target.value || undefined }, 'entry')}>
           <option value="">— automatic —</option>
@@ -153,6 +180,51 @@ function FlowSettings({ editor }: { editor: FlowEditor }) {
   );
 }
 
+/** Integrator's "fetch missing": inbound flows only, so the form says why it is off for outbound ones. */
+function FetchMissingSettings({ integration, readOnly, onChange }: { integration: IntegrationSettings; readOnly: boolean; onChange: (f: IntegrationSettings['fetchMissing']) => void }) {
+  const f = integration.fetchMissing;
+  const outbound = integration.direction === 'outbound';
+  const set = (patch: Partial<typeof f>) => onChange({ ...f, ...patch });
+  return (
+    <fieldset className="field fetch-missing" data-testid="fetch-missing-settings">
+      <legend>Fetch missing</legend>
+      {outbound ? (
+        <p className="muted small">Not available on outbound flows: the ERP sends their data, so there is nothing to fetch.</p>
+      ) : (
+        <>
+          <label className="check-row">
+            <input type="checkbox" disabled={readOnly} checked={f.enabled} onChange={(e) => set({ enabled: e.target.checked })} />
+            Ask Omnitron for recently productized products this flow has not written, and run the flow for their SKUs
+          </label>
+          {f.enabled && (
+            <div className="grid-2">
+              <label className="field">
+                <span>Every</span>
+                <input readOnly={readOnly} value={f.interval} placeholder="4 hours" onChange={(e) => set({ interval: e.target.value })} />
+              </label>
+              <label className="field">
+                <span>Productization date limit (days)</span>
+                <input
+                  type="number"
+                  min={1}
+                  max={3650}
+                  readOnly={readOnly}
+                  value={f.productizationDateLimitDays}
+                  onChange={(e) => set({ productizationDateLimitDays: Math.max(1, Math.min(3650, Number(e.target.value) || 1)) })}
+                />
+              </label>
+              <label className="field">
+                <span>Omnitron identifier path</span>
+                <input readOnly={readOnly} value={f.omnitronIdentifierPath} placeholder="sku" onChange={(e) => set({ omnitronIdentifierPath: e.target.value })} />
+              </label>
+            </div>
+          )}
+        </>
+      )}
+    </fieldset>
+  );
+}
+
 function AddQueryKey({ onAdd }: { onAdd: (key: string, type: 'string' | 'datetime') => void }) {
   const [key, setKey] = useState('');
   const [type, setType] = useState<'string' | 'datetime'>('string');
@@ -184,10 +256,26 @@ function TriggerPanel({ editor }: { editor: FlowEditor }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<string[]>([]);
-  const [copied, setCopied] = useState(false);
   const executions = useExecutions(live);
   const outboundUrl = `${location.origin}/api/outbound/${flowId}`;
-  const curl = `curl -X POST '${outboundUrl}' \\\n  -H 'Authorization: Bearer ${session.token() ?? '<token>'}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"sku": "SKU-001"}'`;
+  const example =
+    integration.kind === 'image'
+      ? '[{"product_sku": "1234", "images": [{"url": "https://cdn.example.com/1234-1.jpg", "order": 1}]}]'
+      : '[{"stock_list": "1", "unit_type": "qty", "product_sku": "1234", "stock": 5}]';
+  const curl = `curl -X POST '${outboundUrl}' \\\n  -H 'Authorization: Bearer ${session.token() ?? '<token>'}' \\\n  -H 'Content-Type: application/json' \\\n  -d '${example}'`;
+  const outbound = integration.direction === 'outbound';
+  const [missing, setMissing] = useState<string | null>(null);
+  const fetchMissing = async () => {
+    setError(null);
+    setMissing(null);
+    try {
+      const r = await api.fetchMissing(flowId);
+      if (r.executionId) setStarted((s) => [r.executionId!, ...s].slice(0, 10));
+      setMissing(r.skus.length === 0 ? 'Omnitron reports no missing products.' : `Running for ${r.skus.length} missing SKU(s).`);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
 
   const submit = async () => {
     setError(null);
@@ -205,6 +293,14 @@ function TriggerPanel({ editor }: { editor: FlowEditor }) {
     }
   };
 
+  if (outbound) {
+    return (
+      <div className="pad">
+        <OutboundUrl url={outboundUrl} curl={curl} />
+        <ExecutionList ids={started} executions={executions} onOpen={(id) => navigate(`/executions/${id}`)} />
+      </div>
+    );
+  }
   return (
     <div className="pad">
       <h3>Manual trigger</h3>
@@ -221,12 +317,26 @@ function TriggerPanel({ editor }: { editor: FlowEditor }) {
           />
         </label>
       ))}
-      <button className="btn primary" onClick={submit}>Trigger run</button>
+      <div className="btn-row">
+        <button className="btn primary" onClick={submit}>Trigger run</button>
+        {integration.fetchMissing.enabled && (
+          <button className="btn" onClick={fetchMissing} data-testid="fetch-missing-now">Fetch missing now</button>
+        )}
+      </div>
       {error && <div className="error-box">{error}</div>}
-      {started.map((id) => {
+      {missing && <p className="muted small">{missing}</p>}
+      <ExecutionList ids={started} executions={executions} onOpen={(id) => navigate(`/executions/${id}`)} />
+    </div>
+  );
+}
+
+function ExecutionList({ ids, executions, onOpen }: { ids: string[]; executions: ReturnType<typeof useExecutions>; onOpen: (id: string) => void }) {
+  return (
+    <>
+      {ids.map((id) => {
         const e = executions.get(id);
         return (
-          <div key={id} className="exec-mini" onClick={() => navigate(`/executions/${id}`)}>
+          <div key={id} className="exec-mini" onClick={() => onOpen(id)}>
             <span className="mono">{id.slice(0, 8)}</span>
             <span className={`state-pill state-${e?.status ?? 'in-progress'}`}>{e?.status ?? 'started'}</span>
             {e && <span className="muted small">read {e.counts.read} · written {e.counts.written} · failed {e.counts.failed}</span>}
@@ -236,13 +346,22 @@ function TriggerPanel({ editor }: { editor: FlowEditor }) {
           </div>
         );
       })}
-      <h3 className="mt">Outbound request URL</h3>
+    </>
+  );
+}
+
+function OutboundUrl({ url, curl }: { url: string; curl: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <>
+      <h3>Outbound request URL</h3>
+      <p className="muted small">The ERP POSTs batches (up to 5000 rows) here, with a token from POST /api/auth/login as an Integrator user.</p>
       <div className="copy-row">
-        <input readOnly value={outboundUrl} aria-label="Outbound request URL" onFocus={(e) => e.target.select()} />
+        <input readOnly value={url} aria-label="Outbound request URL" onFocus={(e) => e.target.select()} />
         <button
           className="btn sm"
           onClick={async () => {
-            await navigator.clipboard?.writeText(outboundUrl).catch(() => undefined);
+            await navigator.clipboard?.writeText(url).catch(() => undefined);
             setCopied(true);
             setTimeout(() => setCopied(false), 1500);
           }}
@@ -252,7 +371,7 @@ function TriggerPanel({ editor }: { editor: FlowEditor }) {
       </div>
       <p className="muted small">Example with your current sign-in token:</p>
       <pre className="content-view">{curl}</pre>
-    </div>
+    </>
   );
 }
 
