@@ -4,7 +4,7 @@ import { zoneOf } from './el-types.js';
 import { toStr } from './el-values.js';
 import { compileError, ExpressionError, suggest } from './expression-error.js';
 import { parseTemplate, type FunctionLookup, type FunctionShape, type Node, type TemplatePart } from './el-parser.js';
-import { FUNCTIONS, type BuildSite, type Compiled, type FunctionSpec } from './functions/function-table.js';
+import { FUNCTIONS, type BuildSite, type Compiled, type FunctionSpec, type SegmentedEvaluator } from './functions/function-table.js';
 import './functions/all.functions.js';
 
 const EMPTY_CTX: EvalContext = { attributes: {} };
@@ -22,6 +22,8 @@ export interface CompiledTemplate {
   readonly referencedAttributes: readonly string[];
   /** Property-value semantics: never null. */
   readonly evaluate: (ctx: EvalContext) => string;
+  /** When the value is one expression: its evaluator (null and non-strings still to be rendered). */
+  readonly single?: Evaluator;
 }
 
 const attrGetter = (name: string): Evaluator => (ctx) => {
@@ -52,7 +54,7 @@ class Compiler {
   }
 
   /** Compiles template parts into a nullable-string evaluator (null only for a lone null expression). */
-  template(parts: readonly TemplatePart[]): { ev: (ctx: EvalContext) => string | null; isConst: boolean; value: string | null } {
+  template(parts: readonly TemplatePart[]): { ev: (ctx: EvalContext) => string | null; isConst: boolean; value: string | null; single?: Evaluator } {
     const pieces: (string | Evaluator)[] = [];
     for (const p of parts) {
       if (p.k === 'text') {
@@ -82,6 +84,7 @@ class Compiler {
         },
         isConst: false,
         value: null,
+        single: only,
       };
     }
     if (merged.length === 2) {
@@ -119,7 +122,7 @@ class Compiler {
         return this.stringLiteral(n.value, n.pos);
       case 'attr':
         this.refs.add(n.name);
-        return { ev: attrGetter(n.name), isConst: false, value: null };
+        return { ev: attrGetter(n.name), isConst: false, value: null, attribute: n.name };
       case 'param':
         return { ev: paramGetter(n.name), isConst: false, value: null };
       case 'dynAttr': {
@@ -128,7 +131,7 @@ class Compiler {
           const s = toStr(name.value, 'UTC');
           if (s === null) return constant(null);
           this.refs.add(s);
-          return { ev: attrGetter(s), isConst: false, value: null };
+          return { ev: attrGetter(s), isConst: false, value: null, attribute: s };
         }
         const nameEv = name.ev;
         return {
@@ -194,7 +197,8 @@ class Compiler {
         // evaluation errors stay evaluation errors: keep the evaluator
       }
     }
-    return { ev, isConst: false, value: null };
+    const segments = (ev as SegmentedEvaluator).segments;
+    return segments ? { ev, isConst: false, value: null, segments } : { ev, isConst: false, value: null };
   }
 
   private chain(n: Node & { k: 'call' }): Compiled {
@@ -299,8 +303,17 @@ export function compileTemplate(text: string): CompiledTemplate {
   const t = c.template(parts);
   const hasDynamic = parts.some((p) => p.k !== 'text');
   const tev = t.ev;
-  const evaluate = t.isConst ? ((v: string) => () => v)(t.value ?? '') : (ctx: EvalContext) => tev(ctx) ?? '';
-  return { isLiteral: !hasDynamic, referencedAttributes: [...c.refs], evaluate };
+  const only = t.single;
+  // A value that is one expression (the common case) skips the template layer: one call less per evaluation.
+  const evaluate = t.isConst
+    ? ((v: string) => () => v)(t.value ?? '')
+    : only
+      ? (ctx: EvalContext) => {
+          const v = only(ctx);
+          return typeof v === 'string' ? v : (toStr(v, zoneOf(ctx)) ?? '');
+        }
+      : (ctx: EvalContext) => tev(ctx) ?? '';
+  return { isLiteral: !hasDynamic, referencedAttributes: [...c.refs], evaluate, ...(only && !t.isConst ? { single: only } : {}) };
 }
 
 /** Compiles the inside of one string, for evaluateELString (no parameters). */

@@ -90,3 +90,36 @@ describe('catalogue and tokens', () => {
     expect(kinds).toEqual(['text', 'delimiter', 'attribute', 'operator', 'function', 'operator', 'string', 'operator', 'number', 'operator', 'delimiter']);
   });
 });
+
+describe('compile-time work on replace chains', () => {
+  const run = (text: string, attributes: Record<string, string>) => compileExpression(text).evaluate({ attributes });
+
+  it('fuses replaces on a literal and still replaces inside inserted values, as one string would', () => {
+    const url = '${literal("a/{SKU}/{TOKEN}/{SKU}"):replace("{SKU}", ${sku}):replace("{TOKEN}", ${token})}';
+    expect(run(url, { sku: 'x', token: 't' })).toBe('a/x/t/x');
+    // The SKU itself holds the later search text: replaced too, as NiFi does on the whole string.
+    expect(run(url, { sku: '{TOKEN}', token: 't' })).toBe('a/t/t/t');
+    expect(() => run(url, { sku: 'x' })).toThrow(/replacement argument is null/);
+  });
+
+  it('falls back where a match could span literal text and an inserted value', () => {
+    // "{TO" + value "KEN}" forms the search across the boundary.
+    const text = '${literal("{TO{V}"):replace("{V}", ${v}):replace("{TOKEN}", "!")}';
+    expect(run(text, { v: 'KEN}' })).toBe('!');
+    const adjacent = '${literal("{A}{B}"):replace("{A}", ${a}):replace("{B}", ${b}):replace("xy", "!")}';
+    expect(run(adjacent, { a: 'x', b: 'y' })).toBe('!');
+  });
+
+  it('evaluates a replacement once however often it is inserted', () => {
+    const [a, b] = run('${literal("{U}|{U}"):replace("{U}", ${UUID()})}', {}).split('|');
+    expect(a).toBe(b);
+  });
+
+  it('deletes with an end-anchored replaceAll like Java, including before a final line terminator', () => {
+    const strip = '${d:replaceAll("(\\\\.\\\\d*)?Z?$", "")}';
+    expect(run(strip, { d: '2024-03-01T10:20:30.123Z' })).toBe('2024-03-01T10:20:30');
+    expect(run(strip, { d: '2024-03-01T10:20:30.123Z\n' })).toBe('2024-03-01T10:20:30\n');
+    expect(run('${d:replaceAll("Z?$", "X")}', { d: 'abcZ' })).toBe('abcXX');
+    expect(run('${d:replaceAll("a|b$", "")}', { d: 'abab' })).toBe('b');
+  });
+});

@@ -1,5 +1,6 @@
 import { compileTemplate } from './el-compiler.js';
-import type { EvalContext, HostInfo } from './el-types.js';
+import { zoneOf, type EvalContext, type HostInfo } from './el-types.js';
+import { toStr } from './el-values.js';
 import { ExpressionError } from './expression-error.js';
 
 export interface EvaluationEnvironment {
@@ -42,17 +43,28 @@ function build(text: string): CompiledExpression {
     throw new ExpressionError(e instanceof Error ? e.message : String(e), 'compile');
   }
   const run = t.evaluate;
+  const only = t.single;
   return {
     text,
     isLiteral: t.isLiteral,
     referencedAttributes: Object.freeze([...t.referencedAttributes]),
-    evaluate(env: EvaluationEnvironment): string {
-      try {
-        return run(env as EvalContext);
-      } catch (e) {
-        throw wrapError(e);
-      }
-    },
+    // One expression (the common case) is called directly: the per-evaluation cost is mostly calls.
+    evaluate: only
+      ? (env: EvaluationEnvironment): string => {
+          try {
+            const v = only(env as EvalContext);
+            return typeof v === 'string' ? v : (toStr(v, zoneOf(env as EvalContext)) ?? '');
+          } catch (e) {
+            throw wrapError(e);
+          }
+        }
+      : (env: EvaluationEnvironment): string => {
+          try {
+            return run(env as EvalContext);
+          } catch (e) {
+            throw wrapError(e);
+          }
+        },
   };
 }
 

@@ -5,7 +5,21 @@ export interface Compiled {
   readonly ev: Evaluator;
   readonly isConst: boolean;
   readonly value: Value;
+  /** Set when this is a plain attribute reference, so a function can read the attribute without a call. */
+  readonly attribute?: string;
+  /** A string known at compile time except for some inserted pieces (see replace), never null. */
+  readonly segments?: readonly Segment[];
 }
+
+/** A piece of a partly constant string: literal text, or a runtime value with the replaces still due inside it. */
+export type Segment = string | DynamicSegment;
+export interface DynamicSegment {
+  readonly get: (ctx: EvalContext) => string;
+  readonly replaces: readonly { readonly search: string; readonly get: (ctx: EvalContext) => string }[];
+}
+
+/** An evaluator that also describes its string as segments, so a following replace can work at compile time. */
+export type SegmentedEvaluator = Evaluator & { readonly segments?: readonly Segment[] };
 
 export interface BuildSite {
   readonly name: string;

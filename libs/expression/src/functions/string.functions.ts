@@ -4,7 +4,7 @@ import { evalError } from '../expression-error.js';
 import { compileNested } from '../el-compiler.js';
 import { compileJavaRegex, translateReplacement, type JavaRegex } from '../java-regex.js';
 import { javaTrim } from '../java-number.js';
-import { define, subj, type Compiled } from './function-table.js';
+import { define, subj, type Compiled, type DynamicSegment, type Segment } from './function-table.js';
 import { requireArg, str, strArg, stringFn } from './helpers.js';
 
 function caseFn(name: string, desc: string, upper: boolean): void {
@@ -18,6 +18,19 @@ function caseFn(name: string, desc: string, upper: boolean): void {
     description: desc,
     build: (s) => {
       const e = subj(s);
+      const name = s!.attribute;
+      // An attribute is a string or absent: read it directly.
+      if (name !== undefined) {
+        return upper
+          ? (ctx) => {
+              const v = ctx.attributes[name];
+              return typeof v === 'string' ? v.toUpperCase() : null;
+            }
+          : (ctx) => {
+              const v = ctx.attributes[name];
+              return typeof v === 'string' ? v.toLowerCase() : null;
+            };
+      }
       return (ctx) => {
         const v = e(ctx);
         if (v === null) return null;
@@ -164,6 +177,87 @@ stringFn('unique', ['delimiter'], 'String', 'Removes repeated items of a delimit
   return [...new Set(parts)].join(d);
 });
 
+/**
+ * replace() with a constant search on a string known at compile time, as in the seeds' URL templates
+ * (`literal("…{SKU}…"):replace("{SKU}", ${sku}):replace("{TOKEN}", ${token})`): the literal text is split once, here,
+ * and a later replace applies to the text now and to inserted values at run time. That equals replacing in the whole
+ * string only when no match can span a literal/inserted boundary, which is checked here; otherwise null.
+ */
+function fuseReplace(subject: Compiled, search: string, replacement: Compiled): ((ctx: Parameters<DynamicSegment['get']>[0]) => string) & { segments: readonly Segment[] } | null {
+  const segments: readonly Segment[] | undefined = subject.segments ?? (subject.isConst && typeof subject.value === 'string' ? [subject.value] : undefined);
+  if (!segments) return null;
+  for (let i = 0; i < segments.length; i++) {
+    if (typeof segments[i] === 'string') continue;
+    const before = segments[i - 1];
+    const after = segments[i + 1];
+    if ((i > 0 && typeof before !== 'string') || (i + 1 < segments.length && typeof after !== 'string')) return null;
+    for (let k = 1; k < search.length; k++) {
+      if (typeof before === 'string' && before.endsWith(search.slice(0, k))) return null;
+      if (typeof after === 'string' && after.startsWith(search.slice(k))) return null;
+    }
+  }
+  const constRepl = replacement.isConst && typeof replacement.value === 'string' ? replacement.value : null;
+  const getRepl = (ctx: Parameters<DynamicSegment['get']>[0]): string => {
+    const r = replacement.ev(ctx);
+    if (r === null) throw evalError('replace', 'replacement argument is null');
+    return typeof r === 'string' ? r : toStr(r, zoneOf(ctx))!;
+  };
+  const inserted: DynamicSegment = { get: getRepl, replaces: [] };
+  const out: Segment[] = [];
+  const pushText = (t: string) => {
+    if (t === '') return;
+    if (typeof out[out.length - 1] === 'string') out[out.length - 1] = (out[out.length - 1] as string) + t;
+    else out.push(t);
+  };
+  for (const seg of segments) {
+    if (typeof seg === 'string') {
+      const pieces = seg.split(search);
+      pieces.forEach((piece, j) => {
+        if (j > 0) {
+          if (constRepl !== null) pushText(constRepl);
+          else out.push(inserted);
+        }
+        pushText(piece);
+      });
+    } else {
+      out.push({ get: seg.get, replaces: [...seg.replaces, { search, get: getRepl }] });
+    }
+  }
+  // Two inserted values side by side could form a match between them: keep the plain evaluator then.
+  for (let i = 1; i < out.length; i++) if (typeof out[i] !== 'string' && typeof out[i - 1] !== 'string') return null;
+  const parts = out;
+  // Each replacement is evaluated once per evaluation, however often it is inserted (UUID() must repeat itself).
+  const getters: ((ctx: Parameters<DynamicSegment['get']>[0]) => string)[] = [];
+  const slot = (g: (ctx: Parameters<DynamicSegment['get']>[0]) => string): number => {
+    const i = getters.indexOf(g);
+    return i >= 0 ? i : getters.push(g) - 1;
+  };
+  const plan = parts.map((p) => (typeof p === 'string' ? p : { get: slot(p.get), replaces: p.replaces.map((r) => ({ search: r.search, get: slot(r.get) })) }));
+  // A null replacement is an error even when the search is not found, as in the unfused evaluator.
+  slot(getRepl);
+  const n = getters.length;
+  const ev = (ctx: Parameters<DynamicSegment['get']>[0]): string => {
+    const values: string[] = new Array(n);
+    for (let g = 0; g < n; g++) values[g] = getters[g]!(ctx);
+    let result = '';
+    for (let i = 0; i < plan.length; i++) {
+      const p = plan[i]!;
+      if (typeof p === 'string') {
+        result += p;
+        continue;
+      }
+      let v = values[p.get]!;
+      for (let r = 0; r < p.replaces.length; r++) {
+        const rep = p.replaces[r]!;
+        if (v.indexOf(rep.search) >= 0) v = v.split(rep.search).join(values[rep.get]!);
+      }
+      result += v;
+    }
+    return result;
+  };
+  return Object.assign(ev, { segments: parts });
+}
+
 define({
   name: 'replace',
   position: 'chain',
@@ -184,6 +278,8 @@ define({
       };
     }
     if (a!.isConst && typeof a!.value === 'string' && a!.value !== '') {
+      const fused = fuseReplace(s!, a!.value, b!);
+      if (fused) return fused;
       const search = a!.value;
       const bev = b!.ev;
       return (ctx) => {
@@ -234,6 +330,27 @@ function dynamicRegex(src: string | null, fn: string): JavaRegex {
   }
 }
 
+/** True when every match of the Java pattern must end at the end of the input: it ends in `$` outside any group or alternative. */
+export function endAnchored(source: string): boolean {
+  // Quoting (\Q…\E), comment mode (?x) and multiline mode (?m, where $ ends every line) change the meaning.
+  if (!source.endsWith('$') || source.includes('\\Q') || /\(\?[a-zA-Z-]*[mx]/.test(source)) return false;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      if (i === source.length - 2) return false; // the final $ is escaped
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return false;
+  }
+  return depth === 0 && !inClass;
+}
+
 function regexReplace(name: string, global: boolean): void {
   define({
     name,
@@ -255,8 +372,11 @@ function regexReplace(name: string, global: boolean): void {
             throw evalError(name, (err as Error).message);
           };
         }
-        const re = global ? rx.global : rx.re;
-        const fast = global ? rx.fastGlobal : rx.fastRe;
+        // Deleting what an end-anchored pattern matches: after the first match only an empty one at the end can
+        // follow, which deletes nothing, so the single-match regex gives the same string faster.
+        const once = !global || (repl === '' && endAnchored(rx.source));
+        const re = once ? rx.re : rx.global;
+        const fast = once ? rx.fastRe : rx.fastGlobal;
         return (ctx) => {
           const v = str(e, ctx);
           if (v === null) return null;
