@@ -1,12 +1,12 @@
 /** Java number semantics over JS numbers: int/long/double typing, Java parsing, HALF_UP on the exact binary value. */
-import { isIntNumber, isLongNumber, JavaDouble } from './json.js';
+import { isIntNumber, isLongNumber, JavaDouble, isJavaDouble } from './json.js';
 
 export { JavaDouble };
 
 export type JavaType = 'int' | 'long' | 'double';
 
 export function javaType(v: unknown): JavaType | null {
-  if (v instanceof JavaDouble) return 'double';
+  if (isJavaDouble(v)) return 'double';
   if (typeof v !== 'number') return null;
   if (isIntNumber(v)) return 'int';
   if (isLongNumber(v)) return 'long';
@@ -15,7 +15,7 @@ export function javaType(v: unknown): JavaType | null {
 
 export function numValue(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
-  if (v instanceof JavaDouble) return v.value;
+  if (isJavaDouble(v)) return v.value;
   return undefined;
 }
 

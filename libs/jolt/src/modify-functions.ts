@@ -2,7 +2,7 @@
  * Jolt's stock modify functions (0.1.8), with its argument conventions. A function returns `undefined` for
  * "no value" (Java's `Optional.empty()`); `null` is a value.
  */
-import { deepEqual, isObject, javaString } from './json.js';
+import { deepEqual, isObject, javaString, isJavaDouble } from './json.js';
 import {
   intValue, JavaDouble, javaTrim, javaType, longValue, numValue, roundHalfUp, toNumeric,
   type JavaType,
@@ -346,8 +346,8 @@ function javaEquals(a: unknown, b: unknown): boolean {
 
 /** Replaces the literal-only `JavaDouble` marker by its number before a value reaches the document. */
 export function unwrapJava(v: unknown): unknown {
-  if (v instanceof JavaDouble) return v.value;
-  if (Array.isArray(v) && v.some((x) => x instanceof JavaDouble || Array.isArray(x))) return v.map(unwrapJava);
+  if (isJavaDouble(v)) return v.value;
+  if (Array.isArray(v) && v.some((x) => isJavaDouble(x) || Array.isArray(x))) return v.map(unwrapJava);
   return v;
 }
 

@@ -3,7 +3,7 @@
  * `@(N,path)` lookups and the walked-path stack they are evaluated on.
  */
 import { JoltSpecError, JoltTransformError } from './errors.js';
-import { getOwn, isObject, JavaDouble, javaString, parseIndex } from './json.js';
+import { getOwn, isObject, javaString, parseIndex, isJavaDouble } from './json.js';
 
 /** The walked path: one level per matched key, root first. Parallel arrays keep the hot path allocation-light. */
 export class Walk {
@@ -307,7 +307,7 @@ export function evalTranspose(tp: Transpose, walk: Walk): unknown {
 /** Data used as a key: numbers by their integer part, booleans and strings as text; anything else cancels. */
 export function coerceKey(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (v instanceof JavaDouble) return String(Math.trunc(v.value));
+  if (isJavaDouble(v)) return String(Math.trunc(v.value));
   if (typeof v === 'number') return Number.isFinite(v) ? String(Math.trunc(v)) : undefined;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return undefined;

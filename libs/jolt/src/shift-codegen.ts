@@ -108,6 +108,9 @@ class Gen {
   private fnCount = 0;
 
   konst(v: unknown): string {
+    // Strings become JSON string literals (which nothing in them can break out of), so V8 sees named property
+    // accesses with constant shapes instead of keyed ones; other constants stay in K.
+    if (typeof v === 'string') return JSON.stringify(v);
     let i = this.K.indexOf(v);
     if (i < 0 || typeof v === 'object') {
       i = this.K.length;
@@ -324,7 +327,7 @@ class Gen {
     const hasLits = node.literalList.length > 0;
     const hasComp = node.computed.length > 0;
     // Scalars offer their text as a key with no value.
-    let slow = "if (typeof d !== 'object' || d instanceof JavaDouble) {\nconst k = scalarKey(d); const n = -1;\n";
+    let slow = "if (typeof d !== 'object' || (d !== null && getProto(d) === JDP)) {\nconst k = scalarKey(d); const n = -1;\n";
     if (hasLits) slow += this.literalSwitch(node, child, 'null', node.strategy === Strategy.Literals ? '' : this.computedChain(node, child, 'null'));
     else slow += this.computedChain(node, child, 'null');
     slow += 'return;\n}\n';
@@ -360,7 +363,8 @@ class Gen {
       fast += node.strategy === Strategy.Conflict ? this.literalSwitch(node, child, 'e', this.computedChain(node, child, 'e')) : this.computedChain(node, child, 'e');
       fast += '}\n';
     }
-    const isObj = "typeof d === 'object' && !Array.isArray(d) && !(d instanceof JavaDouble)";
+    // getPrototypeOf is about twice as fast as instanceof on plain objects.
+    const isObj = "typeof d === 'object' && !Array.isArray(d) && getProto(d) !== JDP";
     if (node.specials.length === 0) {
       // Objects are the common case: a small function V8 can inline, the rest out of line.
       const state = this.prefix > 0 ? 'let pc, pcs = 0, pf = false;\n' : '';
@@ -393,6 +397,7 @@ export function generateShift(root: Composite): ShiftRunner | null {
   const rootFn = g.composite(root, 1);
   const source = `"use strict";
 const { hasOwn, indexKey, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr } = H;
+const getProto = Object.getPrototypeOf, JDP = JavaDouble.prototype;
 let ks, ns, ms, r, fresh = false;
 ${g.fns.join('\n')}
 return function run(input) {
@@ -402,7 +407,7 @@ return function run(input) {
   r = undefined;
   return out === undefined ? null : out;
 };`;
-  // Source is generated from the validated spec tree only; user text is passed in K.
+  // Source is generated from the validated spec tree only; user text enters it as JSON string literals or through K.
   const factory = new Function('K', 'H', source) as (K: unknown[], H: typeof helpers) => ShiftRunner;
   return factory(g.K, helpers);
 }

@@ -1,6 +1,6 @@
 /** shift (Shiftr): walk input and spec together; every matching leaf writes its data to its output paths. */
 import { JoltSpecError } from './errors.js';
-import { getOwn, hasKey, indexKey, isObject, JavaDouble, parseIndex, setOwn, type JsonObject } from './json.js';
+import { getOwn, hasKey, indexKey, isObject, parseIndex, setOwn, type JsonObject, isJavaDouble } from './json.js';
 import {
   ampCanonical, classifyKey, coerceKey, compileStar, evalAmp, parseAmp, parseRef, parseTranspose, readPath,
   removeEscapedChars, removeEscapes, scalarKey, splitDotPath, starCount, Walk,
@@ -349,7 +349,7 @@ export class Composite extends Child {
     const specials = this.specials;
     for (let i = 0; i < specials.length; i++) specials[i]!.special(walk, ctx);
     if (data === null || data === undefined) return;
-    if (typeof data !== 'object' || data instanceof JavaDouble) {
+    if (typeof data !== 'object' || isJavaDouble(data)) {
       this.offerScalar(scalarKey(data), walk, ctx);
       return;
     }
