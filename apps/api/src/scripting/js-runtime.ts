@@ -33,6 +33,8 @@ interface PooledIsolate {
   readonly prelude: ivm.Script;
   readonly memoryLimitMb: number;
   runs: number;
+  /** The next run's fresh context, created while the isolate waits (creating one costs milliseconds). */
+  next: Promise<ivm.Context> | null;
 }
 
 /** Isolates are kept warm and reused; each is recycled after this many runs so leaks cannot pile up. */
@@ -68,7 +70,7 @@ export class JsRuntime {
     let context: ivm.Context | null = null;
     let raw: RawResult;
     try {
-      context = await pooled.isolate.createContext();
+      context = await takeContext(pooled);
       const items = run.inputs.map((input) => {
         const text = tryDecode(input.content);
         return text !== null
@@ -110,7 +112,7 @@ export class JsRuntime {
   private createIsolate(memoryLimitMb: number): PooledIsolate {
     const isolate = new ivm.Isolate({ memoryLimit: Math.max(MIN_MEMORY_MB, Math.ceil(memoryLimitMb)) });
     const prelude = isolate.compileScriptSync(JS_PRELUDE, { filename: '<sluice>' });
-    return { isolate, prelude, memoryLimitMb, runs: 0 };
+    return { isolate, prelude, memoryLimitMb, runs: 0, next: prepareContext(isolate) };
   }
 
   private acquire(memoryLimitMb: number): PooledIsolate {
@@ -127,6 +129,7 @@ export class JsRuntime {
       if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
       return;
     }
+    pooled.next = prepareContext(pooled.isolate);
     this.idle.push(pooled);
   }
 
@@ -146,6 +149,24 @@ export class JsRuntime {
     }
     return { kind: 'exception', message: `Uncaught ${JSON.stringify(e) ?? String(e)}`, traceback: `Uncaught ${String(e)}` };
   }
+}
+
+/** Starts creating a context; a failure (the isolate went away) leaves the run to create its own. */
+function prepareContext(isolate: ivm.Isolate): Promise<ivm.Context> | null {
+  const next = isolate.createContext();
+  next.catch(() => undefined);
+  return next;
+}
+
+/** Every run gets a context no script has touched: the one prepared while the isolate was idle, or a new one. */
+async function takeContext(pooled: PooledIsolate): Promise<ivm.Context> {
+  const next = pooled.next;
+  pooled.next = null;
+  if (next) {
+    const ready = await next.catch(() => null);
+    if (ready) return ready;
+  }
+  return pooled.isolate.createContext();
 }
 
 async function compile(isolate: ivm.Isolate, script: string): Promise<{ script: ivm.Script } | { error: NonNullable<ScriptResult['error']> }> {
