@@ -4,6 +4,7 @@ import type { ExecutionDto, FlowDocument, FlowDto, Page, RowLogDto } from '@slui
 import { startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { startApi, type StartedApi } from '../support/start-api.js';
+import { json } from '../support/http.js';
 
 /** The Stock Flow seed's dynamic URL, verbatim except for the ERP host it names. */
 const SEED_DYNAMIC_URL = readFileSync(new URL('../../apps/api/src/test-panes/fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
@@ -12,10 +13,6 @@ let api: StartedApi;
 let erp: ErpSimHandle;
 let omnitron: OmnitronSimHandle;
 
-const json = async <T>(res: Response): Promise<T> => {
-  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-};
 
 function connection(templateId: string): Record<string, string> {
   const omnitronSettings = { 'omnitron.url': omnitron.url, 'omnitron.username': 'integrator', 'omnitron.password': 'integrator-pass' };

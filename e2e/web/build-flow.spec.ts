@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FlowDto } from '@sluice/contracts';
 import { startApi, type StartedApi } from '../support/start-api.js';
+import { json } from '../support/http.js';
 import { connect, launchBrowser, newPage, nodeIdByType, openTab, selectNode, setMonaco, shot, signIn, waitSaved } from './browser-harness.js';
 
 const SCRIPT = `function transform(input, attributes) {
@@ -17,10 +18,6 @@ let external: string[];
 let flowId: string;
 const ids: Record<'gen' | 'script' | 'log', string> = { gen: '', script: '', log: '' };
 
-const json = async <T>(res: Response): Promise<T> => {
-  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-};
 const storedFlow = () => api.request(`/api/flows/${flowId}`).then((r) => json<FlowDto>(r));
 const queueCount = (connectionId: string) => page.locator(`[data-testid="edge-${connectionId}"] [data-testid=queue-count]`);
 

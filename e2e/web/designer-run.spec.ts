@@ -4,6 +4,7 @@ import type { ExecutionDto, FlowDto, Page as ResultPage } from '@sluice/contract
 import { startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { startApi, type StartedApi } from '../support/start-api.js';
+import { json } from '../support/http.js';
 import { launchBrowser, newPage, openTab, selectNode, selectNothing, shot, signIn } from './browser-harness.js';
 
 let api: StartedApi;
@@ -15,10 +16,6 @@ let errors: string[];
 let external: string[];
 let flow: FlowDto;
 
-const json = async <T>(res: Response): Promise<T> => {
-  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-};
 
 const queueCount = (connectionId: string) => page.locator(`[data-testid="edge-${connectionId}"] [data-testid=queue-count]`);
 const waitNodeState = (id: string, state: string) =>

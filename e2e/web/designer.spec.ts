@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FlowDto } from '@sluice/contracts';
 import { startApi, type StartedApi } from '../support/start-api.js';
+import { json } from '../support/http.js';
 import { connect, fillKeyValues, launchBrowser, newPage, nodeIdByType, openTab, selectNode, selectNothing, setMonaco, shot, signIn, shownVersion, waitSaved, waitVersionAbove } from './browser-harness.js';
 
 // The seeds' dynamic ERP URL, exactly as the product documentation gives it.
@@ -15,10 +16,6 @@ let errors: string[];
 let external: string[];
 let flowId: string;
 
-const json = async <T>(res: Response): Promise<T> => {
-  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-};
 const storedFlow = () => api.request(`/api/flows/${flowId}`).then((r) => json<FlowDto>(r));
 const pageSizeInput = () => page.locator('[data-property="Page Size"] input');
 

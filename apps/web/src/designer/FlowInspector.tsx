@@ -109,17 +109,14 @@ function FlowSettings({ editor }: { editor: FlowEditor }) {
           <span>Time zone</span>
           <input readOnly={ro} value={integration.timeZone} onChange={(e) => setIntegration({ timeZone: e.target.value }, 'tz')} />
         </label>
-        <label className="field">
-          <span>Max concurrent executions</span>
-          <input
-            type="number"
-            min={1}
-            max={100}
-            readOnly={ro}
-            value={integration.maxConcurrentExecutions}
-            onChange={(e) => setIntegration({ maxConcurrentExecutions: Math.max(1, Math.min(100, Number(e.target.value) || 1)) }, 'maxExec')}
-          />
-        </label>
+        <WholeNumberField
+          label="Max concurrent executions"
+          min={1}
+          max={100}
+          readOnly={ro}
+          value={integration.maxConcurrentExecutions}
+          onChange={(maxConcurrentExecutions) => setIntegration({ maxConcurrentExecutions }, 'maxExec')}
+        />
       </div>
       <label className="field">
         <span>Triggered by (runs after that flow succeeds)</span>
@@ -180,6 +177,16 @@ function FlowSettings({ editor }: { editor: FlowEditor }) {
   );
 }
 
+/** A number input that only ever reports a whole number within [min, max]. */
+function WholeNumberField({ label, min, max, value, readOnly, onChange }: { label: string; min: number; max: number; value: number; readOnly: boolean; onChange: (n: number) => void }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input type="number" min={min} max={max} readOnly={readOnly} value={value} onChange={(e) => onChange(Math.max(min, Math.min(max, Math.trunc(Number(e.target.value)) || min)))} />
+    </label>
+  );
+}
+
 /** Integrator's "fetch missing": inbound flows only, so the form says why it is off for outbound ones. */
 function FetchMissingSettings({ integration, readOnly, onChange }: { integration: IntegrationSettings; readOnly: boolean; onChange: (f: IntegrationSettings['fetchMissing']) => void }) {
   const f = integration.fetchMissing;
@@ -202,17 +209,14 @@ function FetchMissingSettings({ integration, readOnly, onChange }: { integration
                 <span>Every</span>
                 <input readOnly={readOnly} value={f.interval} placeholder="4 hours" onChange={(e) => set({ interval: e.target.value })} />
               </label>
-              <label className="field">
-                <span>Productization date limit (days)</span>
-                <input
-                  type="number"
-                  min={1}
-                  max={3650}
-                  readOnly={readOnly}
-                  value={f.productizationDateLimitDays}
-                  onChange={(e) => set({ productizationDateLimitDays: Math.max(1, Math.min(3650, Number(e.target.value) || 1)) })}
-                />
-              </label>
+              <WholeNumberField
+                label="Productization date limit (days)"
+                min={1}
+                max={3650}
+                readOnly={readOnly}
+                value={f.productizationDateLimitDays}
+                onChange={(productizationDateLimitDays) => set({ productizationDateLimitDays })}
+              />
               <label className="field">
                 <span>Omnitron identifier path</span>
                 <input readOnly={readOnly} value={f.omnitronIdentifierPath} placeholder="sku" onChange={(e) => set({ omnitronIdentifierPath: e.target.value })} />
