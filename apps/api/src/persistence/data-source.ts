@@ -23,7 +23,54 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>, extraEnti
 }
 
 export async function openDataSource(config: Pick<AppConfig, 'database'>): Promise<DataSource> {
-  const ds = new DataSource(dataSourceOptions(config));
-  await ds.initialize();
+  return serializeTransactions(await new DataSource(dataSourceOptions(config)).initialize());
+}
+
+/**
+ * SQLite has one connection, shared by TypeORM's single query runner: two transactions begun concurrently (a group
+ * commit of FlowFiles, an execution finishing) would both issue BEGIN, or one would run as a savepoint inside the
+ * other. Top-level transactions therefore wait for each other here. Writes outside a transaction are single statements
+ * and need no turn. Postgres pools connections and is left alone.
+ */
+export function serializeTransactions(ds: DataSource): DataSource {
+  if (ds.options.type !== 'better-sqlite3') return ds;
+  const runner = ds.createQueryRunner();
+  const start = runner.startTransaction.bind(runner);
+  const commit = runner.commitTransaction.bind(runner);
+  const rollback = runner.rollbackTransaction.bind(runner);
+  let turn: Promise<void> = Promise.resolve();
+  let release: (() => void) | null = null;
+  const finish = () => {
+    const r = release;
+    release = null;
+    r?.();
+  };
+  runner.startTransaction = async (isolation) => {
+    const previous = turn;
+    let done!: () => void;
+    turn = new Promise<void>((resolve) => (done = resolve));
+    await previous;
+    release = done;
+    try {
+      await start(isolation);
+    } catch (e) {
+      finish();
+      throw e;
+    }
+  };
+  runner.commitTransaction = async () => {
+    try {
+      await commit();
+    } finally {
+      finish();
+    }
+  };
+  runner.rollbackTransaction = async () => {
+    try {
+      await rollback();
+    } finally {
+      finish();
+    }
+  };
   return ds;
 }

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
-import { dataSourceOptions } from './data-source.js';
+import { dataSourceOptions, serializeTransactions } from './data-source.js';
 import { SqlFlowFileRepository } from './sql-flowfile.repository.js';
 
 @Global()
@@ -12,7 +12,12 @@ export class PersistenceModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: PersistenceModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(config))],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(config),
+          dataSourceFactory: async (options) => serializeTransactions(await new DataSource(options!).initialize()),
+        }),
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         {
