@@ -233,12 +233,12 @@ describe('Integrator flows against the ERP and Omnitron simulators', () => {
     const flow = await flowFrom('stock-outbound', 'Stock outbound concurrency');
     omnitron.faults({ delayMs: 1500 });
     try {
-      const ids: string[] = [];
-      for (let i = 0; i < 5; i++) {
-        const res = await api.request(`/api/outbound/${flow.id}`, { method: 'POST', json: [{ stock_list: '1', unit_type: 'qty', product_sku: '12344', stock: i }] });
-        expect(res.status).toBe(202);
-        ids.push(((await res.json()) as { executionId: string }).executionId);
-      }
+      // Five at once are all within the limit.
+      const replies = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => api.request(`/api/outbound/${flow.id}`, { method: 'POST', json: [{ stock_list: '1', unit_type: 'qty', product_sku: '12344', stock: i }] })),
+      );
+      expect(replies.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+      const ids = await Promise.all(replies.map(async (r) => ((await r.json()) as { executionId: string }).executionId));
       const sixth = await api.request(`/api/outbound/${flow.id}`, { method: 'POST', json: [{ stock_list: '1', unit_type: 'qty', product_sku: '12347', stock: 777 }] });
       expect(sixth.status).toBe(429);
       expect(((await sixth.json()) as { message: string }).message).toContain('already has 5 executions processing');

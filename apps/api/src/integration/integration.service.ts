@@ -106,6 +106,16 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       throw new TooManyRequestsError(`flow '${doc.name}' already has ${max} executions processing; try again when one finishes`);
     }
     this.reserved.set(flowId, reserved + 1);
+    let held = true;
+    // Once begin() registered the execution, activeCount() counts it: holding the reservation too would count it
+    // twice and refuse a request within the limit.
+    const unreserve = () => {
+      if (!held) return;
+      held = false;
+      const n = (this.reserved.get(flowId) ?? 1) - 1;
+      if (n > 0) this.reserved.set(flowId, n);
+      else this.reserved.delete(flowId);
+    };
     try {
       const entry = entryProcessor(doc);
       const timeZone = settings?.timeZone ?? 'UTC';
@@ -120,6 +130,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
         stepNames: new Map(doc.processors.map((p) => [p.id, p.name])),
         emptyMeansEmpty: settings?.direction === 'inbound',
       });
+      unreserve();
       const attributes: Record<string, string> = {
         [EXECUTION_ATTRIBUTE]: executionId,
         'execution.trigger': req.trigger,
@@ -139,9 +150,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       }
       return { executionId };
     } finally {
-      const n = (this.reserved.get(flowId) ?? 1) - 1;
-      if (n > 0) this.reserved.set(flowId, n);
-      else this.reserved.delete(flowId);
+      unreserve();
     }
   }
 
