@@ -8,3 +8,4 @@ export { tokenizeExpression } from './tokenizer.js';
 export type { ExpressionToken, TokenKind } from './tokenizer.js';
 export { compileRecordExpression } from './record-expression.js';
 export type { CompiledRecordExpression } from './record-expression.js';
+export { isDefiniteJsonPath } from './functions/encode.functions.js';

@@ -156,7 +156,8 @@ function validatePath(path: string): void {
   if (/\.\.$/.test(path) || /\.$/.test(path)) throw new Error(`JSON path '${path}' is incomplete`);
 }
 
-const isDefinite = (path: string) => !/\.\.|\*|\[\?|\[[^\]]*[,:]/.test(path);
+/** A path such as `$.a.b[0]` names one place (Jayway's "definite" path); wildcards, scans, filters and unions do not. */
+export const isDefiniteJsonPath = (path: string): boolean => !/\.\.|\*|\[\?|\[[^\]]*[,:]/.test(path);
 
 function printJson(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -223,7 +224,7 @@ define({
       const doc = parseDoc(str(e, ctx), 'jsonPath');
       const p = path(ctx);
       const { values } = query(doc, p, 'jsonPath');
-      if (isDefinite(p)) {
+      if (isDefiniteJsonPath(p)) {
         if (values.length === 0) return '';
         const v = values[0];
         return Array.isArray(v) && v.length === 1 && (v[0] === null || typeof v[0] !== 'object') ? printJson(v[0]) : printJson(v);

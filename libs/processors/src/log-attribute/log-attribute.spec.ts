@@ -33,6 +33,15 @@ describe('LogAttribute', () => {
     expect(h.queued()).toBe(1);
   });
 
+  it('passes FlowFiles on in chunks without formatting when its level is not written', async () => {
+    const h = new ProcessorHarness(LogAttribute, { 'Log Level': 'debug' });
+    h.enabledLevels = new Set(['info', 'warn', 'error']);
+    h.enqueue('1');
+    await h.runOnce();
+    expect(h.transferred('success')).toHaveLength(1);
+    expect(h.logs).toEqual([]);
+  });
+
   it('selects by names and whole-name regexes, ignoring wins', () => {
     const attrs = { sku: '1', 'erp.id': '2', 'erp.page': '3', uuid: 'u' };
     expect(selectAttributes(attrs, attributeSelection({ include: 'sku' })).map(([k]) => k)).toEqual(['sku']);

@@ -32,6 +32,8 @@ export class ProcessorHarness {
   private readonly queue: { ff: FlowFile; content: Uint8Array }[] = [];
   readonly out = new Map<string, HarnessOutput[]>();
   readonly logs: { level: 'debug' | 'info' | 'warn' | 'error'; message: string }[] = [];
+  /** Levels the log writes; every level when null. */
+  enabledLevels: ReadonlySet<string> | null = null;
   private seq = 0;
 
   constructor(
@@ -174,6 +176,7 @@ export class ProcessorHarness {
         info: (message) => void this.logs.push({ level: 'info', message }),
         warn: (message) => void this.logs.push({ level: 'warn', message }),
         error: (message) => void this.logs.push({ level: 'error', message }),
+        isEnabled: (level) => this.enabledLevels?.has(level) ?? true,
       },
       services,
     };

@@ -1,4 +1,5 @@
 import { CoreAttributes, defineProcessor, FragmentAttributes, REL_FAILURE, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { isDefiniteJsonPath } from '@sluice/expression';
 import { JSONPath } from 'jsonpath-plus';
 
 export const JSON_PATH = 'JsonPath Expression';
@@ -7,11 +8,6 @@ export const ERROR_ATTRIBUTE = 'split.error';
 
 const EMPTY_STRING = 'empty string';
 const NULL_STRING = 'the string \'null\'';
-
-/** A path such as `$.a.b[0]` names one place (Jayway's "definite" path); wildcards, scans, filters and unions do not. */
-export function isDefinitePath(path: string): boolean {
-  return !/\.\.|\*|\[\?|\[[^\]]*[,:]/.test(path);
-}
 
 export function checkJsonPath(path: string): string | null {
   const p = path.trim();
@@ -47,7 +43,7 @@ export function selectArray(doc: unknown, path: string): unknown[] | string {
   } catch (e) {
     return `invalid JsonPath '${path}': ${(e as Error).message}`;
   }
-  if (!isDefinitePath(p)) return matches;
+  if (!isDefiniteJsonPath(p)) return matches;
   if (matches.length === 0) return `JsonPath '${path}' matched nothing in the content`;
   const value = matches[0];
   return Array.isArray(value) ? value : `JsonPath '${path}' selected ${value === null ? 'null' : typeof value}, not an array`;
