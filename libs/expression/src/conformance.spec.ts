@@ -18,7 +18,7 @@ interface Case {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const corpusPath = resolve(here, '../../../../shared/conformance/nifi-el/cases.json');
+const corpusPath = resolve(here, '../conformance/cases.json');
 if (!existsSync(corpusPath)) throw new Error(`NiFi EL conformance corpus not found at ${corpusPath}`);
 const cases = JSON.parse(readFileSync(corpusPath, 'utf8')) as Case[];
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileChain, JoltSpecError, JoltTransformError, parseJson, toPlainJson, type CustomFunction } from './index.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/conformance/jolt');
+const root = join(dirname(fileURLToPath(import.meta.url)), '../conformance');
 
 interface Case {
   id: string;
