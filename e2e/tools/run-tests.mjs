@@ -3,16 +3,32 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './chromium.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+// `--projects=a,b` (passed on to Nx) limits the run, and so the reports expected, to those projects.
+const only = process.argv.find((a) => a.startsWith('--projects='))?.slice('--projects='.length).split(',');
+const projectName = (dir) => {
+  const file = join(dir, 'package.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).name : null;
+};
 const reportDirs = ['apps', 'libs']
   .flatMap((d) => readdirSync(join(root, d)).map((p) => join(root, d, p)))
-  .concat([join(root, 'e2e')]);
+  .concat([join(root, 'e2e')])
+  .filter((dir) => !only || only.includes(projectName(dir)));
 const reportOf = (dir) => join(dir, 'dist', 'test-report.json');
 for (const dir of reportDirs) rmSync(reportOf(dir), { force: true });
 
+// Browser specs need Chromium: find it (or install it) before anything runs, so a missing browser is one line, not
+// a stack trace per spec after the other suites have run.
+const chromium = ensureChromium();
+if (chromium.error) {
+  console.error(chromium.error);
+  process.exit(1);
+}
+
 const args = ['nx', 'run-many', '-t', 'test', '--outputStyle=static', '--parallel=1', '--skipNxCache', ...process.argv.slice(2)];
-const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } });
+const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: chromium.path, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } });
 
 let passed = 0;
 let failed = 0;
