@@ -209,6 +209,10 @@ describe('Integrator flows against the ERP and Omnitron simulators', () => {
     const bySku = await rows(executionId, '&sku=12346');
     expect(bySku.items).toHaveLength(1);
     expect(bySku.items[0]!.status).toBe('success');
+    // A case-insensitive substring on SQLite and Postgres alike; LIKE wildcards in the query are literal.
+    expect((await rows(executionId, '&sku=not-in-omni')).items.map((r) => r.sku).sort()).toEqual(['NOT-IN-OMNITRON-1', 'NOT-IN-OMNITRON-2']);
+    expect((await rows(executionId, '&sku=NOT_IN')).total).toBe(0);
+    expect((await rows(executionId, `&sku=${encodeURIComponent('%')}`)).total).toBe(0);
   });
 
   it('refuses malformed batches with a 4xx naming the problem and queues nothing', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/app-config.js';
+import { checkDatabase } from './persistence/database-check.js';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -19,9 +20,12 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 
 /** Builds the whole server (REST under /api, socket.io, the web app) without listening, so tests and main share it. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  await checkDatabase(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: LEVELS[config.logLevel],
     bodyParser: false,
+    // Startup errors reach the caller (main exits with a message) instead of aborting the process.
+    abortOnError: false,
   });
   app.use('/api', express.json({ limit: config.maxBody, type: ['application/json', 'application/*+json'] }));
   app.use('/api', express.text({ limit: config.maxBody, type: ['text/*', 'application/csv'] }));

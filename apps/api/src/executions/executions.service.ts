@@ -320,8 +320,9 @@ export class ExecutionsService implements ExecutionLog, OnApplicationShutdown {
       clause += ` AND "status" = ${this.p(args.length)}`;
     }
     if (q.sku) {
-      args.push(`%${q.sku}%`);
-      clause += ` AND "sku" LIKE ${this.p(args.length)}`;
+      // Case-insensitive substring on both databases (Postgres LIKE is case-sensitive, SQLite's is not).
+      args.push(`%${q.sku.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      clause += ` AND LOWER("sku") LIKE ${this.p(args.length)} ESCAPE '\\'`;
     }
     const [{ n }] = (await this.ds.query(`SELECT COUNT(*) AS n FROM "row_log" ${clause}`, args)) as { n: string | number }[];
     const rows = (await this.ds.query(`SELECT * FROM "row_log" ${clause} ORDER BY "id" LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`, args)) as {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDatabase } from '../testing/test-database.js';
 
 const apiRoot = fileURLToPath(new URL('../../', import.meta.url));
 const main = join(apiRoot, 'dist', 'main.js');
@@ -18,6 +19,7 @@ interface Server {
 
 /** Starts the built server as a real child process, so it can be killed with SIGKILL. */
 async function startServer(dataDir: string): Promise<Server> {
+  const db = await testDatabase(dataDir);
   const child = spawn(process.execPath, ['--no-node-snapshot', main], {
     cwd: apiRoot,
     env: {
@@ -30,6 +32,7 @@ async function startServer(dataDir: string): Promise<Server> {
       SLUICE_LOG_LEVEL: 'log',
       SLUICE_SCRIPT_WARMUP: 'false',
       SLUICE_WEB_DIR: join(dataDir, 'no-web'),
+      ...db.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -106,8 +109,9 @@ const flow = {
 describe('durability across kill -9', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-kill-'));
   const children: ChildProcess[] = [];
-  afterAll(() => {
+  afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await (await testDatabase(dataDir)).drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -14,7 +14,8 @@ export class PersistenceModule {
       module: PersistenceModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions(config),
+          // checkDatabase already proved the database reachable; a failure now is not worth ten retries.
+          useFactory: () => ({ ...dataSourceOptions(config), retryAttempts: 1 }),
           dataSourceFactory: async (options) => serializeTransactions(await new DataSource(options!).initialize()),
         }),
       ],

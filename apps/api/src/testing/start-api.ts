@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, listen } from '../app.js';
 import { loadConfig } from '../config/app-config.js';
+import { testDatabase } from './test-database.js';
+
+export { testDatabase, type TestDatabase } from './test-database.js';
 
 export interface StartedApi {
   /** `http://127.0.0.1:<port>` */
@@ -28,9 +31,10 @@ export interface StartApiOptions {
 
 const ADMIN_PASSWORD = 'admin-password-for-tests';
 
-/** Starts the whole server in-process on a free loopback port, for tests. */
+/** Starts the whole server in-process on a free loopback port, for tests (database: see testDatabase). */
 export async function startApi(options: StartApiOptions = {}): Promise<StartedApi> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sluice-test-'));
+  const db = await testDatabase(dataDir);
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -38,6 +42,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<StartedAp
     SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD,
     SLUICE_LOG_LEVEL: 'error',
     SLUICE_SCRIPT_WARMUP: 'false',
+    ...db.env,
     ...(options.web === false ? { SLUICE_WEB_DIR: join(dataDir, 'no-web') } : {}),
     ...options.env,
   });
@@ -65,7 +70,10 @@ export async function startApi(options: StartApiOptions = {}): Promise<StartedAp
     },
     close: async () => {
       await app.close();
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) {
+        await db.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
