@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   SLUICE_DB_TYPE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   SLUICE_DB_URL: z.string().optional(),
   SLUICE_JWT_SECRET: z.string().min(32, 'SLUICE_JWT_SECRET must have at least 32 characters').optional(),
+  SLUICE_SECRET_KEY: z.string().min(32, 'SLUICE_SECRET_KEY must have at least 32 characters').optional(),
   SLUICE_TOKEN_TTL: z.string().default('12h'),
   SLUICE_WEB_DIR: z.string().optional(),
   SLUICE_MAX_BODY: z.string().default('50mb'),
@@ -28,6 +29,8 @@ export interface AppConfig {
   readonly adminPassword: string | undefined;
   readonly database: { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
   readonly jwtSecret: Uint8Array;
+  /** Key material for secrets at rest (see SecretBox). */
+  readonly secretKey: Uint8Array;
   readonly tokenTtl: string;
   readonly webDir: string | null;
   readonly maxBody: string;
@@ -62,7 +65,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminUser: e.SLUICE_ADMIN_USER,
     adminPassword: e.SLUICE_ADMIN_PASSWORD,
     database: e.SLUICE_DB_TYPE === 'postgres' ? { type: 'postgres', url: e.SLUICE_DB_URL! } : { type: 'sqlite', path: join(dataDir, 'sluice.db') },
-    jwtSecret: new TextEncoder().encode(e.SLUICE_JWT_SECRET ?? persistentSecret(dataDir)),
+    jwtSecret: new TextEncoder().encode(e.SLUICE_JWT_SECRET ?? persistentSecret(dataDir, 'token-secret')),
+    secretKey: new TextEncoder().encode(e.SLUICE_SECRET_KEY ?? persistentSecret(dataDir, 'secret-key')),
     tokenTtl: e.SLUICE_TOKEN_TTL,
     webDir: e.SLUICE_WEB_DIR ?? defaultWebDir(),
     maxBody: e.SLUICE_MAX_BODY,
@@ -71,9 +75,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-/** A signing key generated once per data directory, so tokens survive restarts without configuration. */
-function persistentSecret(dataDir: string): string {
-  const file = join(dataDir, 'token-secret');
+/** A key generated once per data directory (mode 0600), so tokens and secrets survive restarts without configuration. */
+function persistentSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });

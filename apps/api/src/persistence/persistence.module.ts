@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
+import { SecretBox } from '../secrets/secret-box.js';
 import { dataSourceOptions, serializeTransactions } from './data-source.js';
 import { SqlFlowFileRepository } from './sql-flowfile.repository.js';
 
@@ -21,6 +22,7 @@ export class PersistenceModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: SecretBox, useValue: new SecretBox(config.secretKey) },
         {
           provide: SqlFlowFileRepository,
           inject: [DataSource],
@@ -32,7 +34,7 @@ export class PersistenceModule {
         },
         FlowsRepository,
       ],
-      exports: [APP_CONFIG, SqlFlowFileRepository, FlowsRepository],
+      exports: [APP_CONFIG, SecretBox, SqlFlowFileRepository, FlowsRepository],
     };
   }
 }
