@@ -1,4 +1,5 @@
 /** cardinality (CardinalityTransform): force values to one item (ONE) or a list (MANY). */
+import { keysOf } from './order.js';
 import { JoltSpecError, JoltTransformError } from './errors.js';
 import { compileStar, type StarMatcher } from './path.js';
 import { getOwn, hasKey, isObject, setOwn, type JsonObject } from './json.js';
@@ -32,7 +33,7 @@ function build(key: string, value: unknown, path: string): CardNode {
   const children: CardNode[] = [];
   let starChild: CardNode | null = null;
   let at: Card | null = null;
-  for (const k of Object.keys(value)) {
+  for (const k of keysOf(value)) {
     const p = `${path}.${k}`;
     const v = value[k];
     if (k.includes('@')) {
@@ -78,7 +79,7 @@ function applyAt(node: CardNode, container: JsonObject | unknown[], key: string,
 function applyChildren(node: CardNode, data: unknown, cov: Coverage | null): void {
   let keys: string[];
   if (Array.isArray(data)) keys = data.map((_, i) => String(i));
-  else if (isObject(data)) keys = Object.keys(data);
+  else if (isObject(data)) keys = keysOf(data);
   else return;
   for (const k of keys) {
     const child = node.literals.get(k) ?? (node.starChild && node.starChild.star!(k) ? node.starChild : undefined);

@@ -3,7 +3,8 @@
  * built from our own templates; spec keys and default values reach it only as entries of the constants array `K`.
  */
 import { JoltTransformError } from './errors.js';
-import { deepClone, isObject } from './json.js';
+import { deepClone, isObject, setOwn } from './json.js';
+import { isIndexKey, keysOf } from './order.js';
 
 /** The parts of a default spec node the generator reads. */
 export interface DefGenNode {
@@ -26,7 +27,7 @@ function notIndex(key: string, path: string): never {
   throw new JoltTransformError(`default: "${key}" is not an array index, but the data at ${path} is an array`);
 }
 
-const helpers = { hasOwn, isObject, deepClone, notIndex };
+const helpers = { hasOwn, isObject, deepClone, keysOf, notIndex, setOwn };
 
 class Gen {
   readonly K: unknown[] = [];
@@ -40,10 +41,10 @@ class Gen {
     return `K[${this.K.length - 1}]`;
   }
 
-  /** Applies `node` at `c[keyExpr]`; `safe` when a plain property access cannot reach Object.prototype. */
+  /** Applies `node` at `c[keyExpr]`; `safe` when plain reads and assignments do (not inherited, not integer-like). */
   at(node: DefGenNode, keyExpr: string, safe: boolean): string {
     const get = safe ? `c[${keyExpr}]` : `(hasOwn.call(c, ${keyExpr}) ? c[${keyExpr}] : undefined)`;
-    const put = (v: string) => (safe ? `c[${keyExpr}] = ${v};` : `Object.defineProperty(c, ${keyExpr}, { value: ${v}, writable: true, enumerable: true, configurable: true });`);
+    const put = (v: string) => (safe ? `c[${keyExpr}] = ${v};` : `setOwn(c, ${keyExpr}, ${v});`);
     if (!node.composite) {
       const v = node.scalar ? this.konst(node.value) : `deepClone(${this.konst(node.value)})`;
       return `{ const cur = ${get}; if (cur === undefined || cur === null) ${put(v)} }\n`;
@@ -61,11 +62,13 @@ class Gen {
     for (const n of children) {
       if (n.kind === 'star') {
         arr += `for (let i = 0; i < c.length; i++) ${this.at(n, 'i', true)}`;
-        obj += `for (const k in c) if (hasOwn.call(c, k)) ${this.at(n, 'k', true)}`;
+        // Existing keys only: a direct assignment keeps their place.
+        obj += `for (const k of keysOf(c)) ${this.at(n, 'k', true)}`;
       } else if (n.kind === 'literal') {
         const key = n.keys[0]!;
         arr += n.index < 0 ? `notIndex(${this.konst(n.raw)}, ${this.konst(n.specPath)});\n` : this.at(n, String(n.index), true);
-        obj += this.at(n, this.konst(key), !(key in Object.prototype));
+        // A new integer-like key must go through setOwn to keep its place (order.ts).
+        obj += this.at(n, this.konst(key), !(key in Object.prototype) && !isIndexKey(key));
       } else {
         for (const key of n.keys) {
           const i = /^\d+$/.test(key) && key.length <= 9 ? Number(key) : -1;
@@ -83,7 +86,7 @@ class Gen {
 export function generateDefault(children: readonly DefGenNode[], maxIndex: number): (data: unknown) => void {
   const g = new Gen();
   const root = g.children(children, maxIndex);
-  const source = `"use strict";\nconst { hasOwn, isObject, deepClone, notIndex } = H;\n${g.fns.join('\n')}\nreturn ${root};`;
+  const source = `"use strict";\nconst { hasOwn, isObject, deepClone, keysOf, notIndex, setOwn } = H;\n${g.fns.join('\n')}\nreturn ${root};`;
   // Generated from the validated spec tree only; user text is passed in K.
   return new Function('K', 'H', source)(g.K, helpers) as (data: unknown) => void;
 }

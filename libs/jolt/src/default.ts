@@ -1,4 +1,5 @@
 /** default (Defaultr): walk the spec and fill in whatever the input lacks or holds as null. */
+import { keysOf } from './order.js';
 import { JoltSpecError, JoltTransformError } from './errors.js';
 import { deepClone, getOwn, hasKey, isObject, parseIndex, setOwn, type JsonObject } from './json.js';
 import type { Coverage, SpecNodeInfo } from './report.js';
@@ -26,7 +27,7 @@ function buildChildren(spec: JsonObject, where: string): DefNode[] {
   const lits: DefNode[] = [];
   const ors: DefNode[] = [];
   const stars: DefNode[] = [];
-  for (const raw of Object.keys(spec)) {
+  for (const raw of keysOf(spec)) {
     const path = `${where}.${raw}`;
     let name = raw;
     let isArray = false;
@@ -66,8 +67,6 @@ function maxLiteralIndex(children: readonly DefNode[]): number {
   return max;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 function applyChildren(children: readonly DefNode[], container: unknown, cov: Coverage | null, maxIndex: number): void {
   if (Array.isArray(container)) {
     while (container.length <= maxIndex) container.push(null);
@@ -92,7 +91,7 @@ function applyChildren(children: readonly DefNode[], container: unknown, cov: Co
   for (const c of children) {
     if (c.kind === 'literal') applyAt(c, container, c.keys[0]!, cov);
     else if (c.kind === 'star') {
-      for (const k in container) if (hasOwn.call(container, k)) applyAt(c, container, k, cov);
+      for (const k of keysOf(container)) applyAt(c, container, k, cov);
     } else {
       for (const k of c.keys) if (hasKey(container, k)) applyAt(c, container, k, cov);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JavaDouble, javaDouble, javaString, parseJson, stringifyJson, stripJsonComments, toPlainJson } from './json.js';
+import { JavaDouble, javaDouble, javaString, parseJson, stripJsonComments, toPlainJson } from './json.js';
+import { stringifyJson } from './json-writer.js';
 
 describe('parseJson', () => {
   it('parses JSON with // comments outside strings', () => {

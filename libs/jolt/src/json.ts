@@ -1,4 +1,5 @@
 /** JSON helpers shared by every operation: safe own-key access, Java-style text, comment stripping. */
+import { keysOf, putKey } from './order.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -39,11 +40,11 @@ export function hasKey(o: JsonObject, k: string): boolean {
   return hasOwn.call(o, k);
 }
 
-/** Assignment that stores `__proto__` as a plain data key instead of changing the prototype. */
-export function setOwn(o: JsonObject, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
-  else o[k] = v;
-}
+/**
+ * Assignment in Java's key order (a new key goes last, integer-like ones too) that stores `__proto__` as a plain
+ * data key instead of changing the prototype.
+ */
+export const setOwn: (o: JsonObject, k: string, v: unknown) => void = putKey;
 
 const indexText: string[] = [];
 
@@ -107,7 +108,7 @@ export function javaString(v: unknown): string {
   if (isJavaDouble(v)) return javaDouble(v.value);
   if (Array.isArray(v)) return `[${v.map(javaString).join(', ')}]`;
   if (typeof v === 'object') {
-    return `{${Object.keys(v as JsonObject).map((k) => `${k}=${javaString((v as JsonObject)[k])}`).join(', ')}}`;
+    return `{${keysOf(v).map((k) => `${k}=${javaString((v as JsonObject)[k])}`).join(', ')}}`;
   }
   return String(v);
 }
@@ -116,7 +117,7 @@ export function deepClone<T>(v: T): T {
   if (v === null || typeof v !== 'object' || isJavaDouble(v)) return v;
   if (Array.isArray(v)) return v.map(deepClone) as T;
   const out: JsonObject = {};
-  for (const k of Object.keys(v as JsonObject)) setOwn(out, k, deepClone((v as JsonObject)[k]));
+  for (const k of keysOf(v)) setOwn(out, k, deepClone((v as JsonObject)[k]));
   return out as T;
 }
 
@@ -141,7 +142,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** Blanks `//` line comments outside strings (same length, so parse positions stay right). */
+/**
+ * Blanks Java-style comments outside strings, `// line` and block comments (Jackson's ALLOW_COMMENTS, which Jolt
+ * and NiFi enable), keeping the text's length and line breaks so parse positions stay right.
+ */
 export function stripJsonComments(text: string): string {
   let out = '';
   let i = 0;
@@ -163,6 +167,14 @@ export function stripJsonComments(text: string): string {
       out += text.slice(last, i) + ' '.repeat(j - i);
       last = j;
       i = j;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      // An unclosed comment is left in place for JSON.parse to report.
+      if (close < 0) break;
+      const j = close + 2;
+      out += text.slice(last, i) + text.slice(i, j).replace(/[^\r\n]/g, ' ');
+      last = j;
+      i = j;
     } else i++;
   }
   return last === 0 ? text : out + text.slice(last);
@@ -175,10 +187,12 @@ export interface ParseOptions {
 
 // A number literal written with a fraction or exponent; only then can the text hold an integral double.
 const DOUBLE_LITERAL = /[0-9](?:\.[0-9]*[eE]|\.0*[^0-9.eE]|[eE])/;
+// An integer-like object key: JSON.parse would list it ahead of the keys written before it.
+const INDEX_KEY = /"(?:0|[1-9][0-9]{0,9})"\s*:/;
 
 /**
- * Parses JSON text, allowing `//` comments as Jolt's Jackson setup does. On failure the message names the line and
- * column of the problem.
+ * Parses JSON text, allowing Java-style comments as Jolt's Jackson setup does, with objects in document order
+ * (integer-like keys included, see order.ts). On failure the message names the line and column of the problem.
  */
 export function parseJson(text: string, options: ParseOptions = {}): unknown {
   if (typeof text !== 'string') throw new TypeError('parseJson expects a string');
@@ -189,7 +203,8 @@ export function parseJson(text: string, options: ParseOptions = {}): unknown {
   } catch (e) {
     throw positioned(text, cleaned, e);
   }
-  if (options.javaDoubles && DOUBLE_LITERAL.test(cleaned)) return new TypedParser(cleaned).parse();
+  const typed = options.javaDoubles === true && DOUBLE_LITERAL.test(cleaned);
+  if (typed || INDEX_KEY.test(cleaned)) return new TypedParser(cleaned, typed).parse();
   return value;
 }
 
@@ -209,10 +224,13 @@ function positioned(text: string, cleaned: string, e: unknown): SyntaxError {
   return new SyntaxError(`Invalid JSON at line ${line}, column ${col} (position ${pos}): ${reason}`);
 }
 
-/** Second pass over text JSON.parse already accepted, typing integral double literals as `JavaDouble`. */
+/**
+ * Second pass over text JSON.parse already accepted: objects keep document order, and with `javaDoubles` integral
+ * double literals become `JavaDouble`.
+ */
 class TypedParser {
   private i = 0;
-  constructor(private readonly s: string) {}
+  constructor(private readonly s: string, private readonly javaDoubles: boolean) {}
 
   parse(): unknown {
     const v = this.value();
@@ -266,7 +284,7 @@ class TypedParser {
     while (this.i < s.length && '+-0123456789.eE'.includes(s[this.i]!)) this.i++;
     const lit = s.slice(start, this.i);
     const v = Number(lit);
-    return Number.isInteger(v) && /[.eE]/.test(lit) ? new JavaDouble(v) : v;
+    return this.javaDoubles && Number.isInteger(v) && /[.eE]/.test(lit) ? new JavaDouble(v) : v;
   }
 
   private string(): string {
@@ -285,31 +303,8 @@ export function toPlainJson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toPlainJson);
   if (v !== null && typeof v === 'object') {
     const out: JsonObject = {};
-    for (const k of Object.keys(v)) setOwn(out, k, toPlainJson((v as JsonObject)[k]));
+    for (const k of keysOf(v)) setOwn(out, k, toPlainJson((v as JsonObject)[k]));
     return out;
   }
   return v;
-}
-
-/** JSON text in which doubles keep Java's form (`4.0`), as Jolt's own output does. */
-export function stringifyJson(v: unknown, indent?: number): string {
-  const marked = new Map<string, string>();
-  let n = 0;
-  // The replacer sees toJSON's number, so it checks the holder's raw value instead.
-  const text = JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
-    const raw = k === '' && !(this && k in this) ? v : this[k];
-    if (isJavaDouble(raw)) {
-      const token = `\u0000jd${n++}\u0000`;
-      marked.set(token, javaJsonNumber(raw.value));
-      return token;
-    }
-    return x;
-  }, indent);
-  if (n === 0 || text === undefined) return text ?? 'null';
-  return text.replace(/"\\u0000jd\d+\\u0000"/g, (m) => marked.get(JSON.parse(m) as string) ?? m);
-}
-
-function javaJsonNumber(d: number): string {
-  if (!Number.isFinite(d)) return 'null';
-  return Math.abs(d) < 1e7 ? `${d}.0` : javaDouble(d);
 }

@@ -5,6 +5,7 @@
  * indexes or partial wildcards return null and run on the tree walker.
  */
 import { indexKey, isObject, setOwn } from './json.js';
+import { isIndexKey, keysOf } from './order.js';
 import type { Walk } from './path.js';
 
 type Rhs = (walk: Walk, present: boolean) => unknown;
@@ -32,7 +33,7 @@ function eligible(n: ModGenNode): boolean {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
-const helpers = { hasOwn, indexKey, isObject, setOwn };
+const helpers = { hasOwn, indexKey, isObject, keysOf, setOwn };
 
 class Gen {
   readonly K: unknown[] = [];
@@ -49,7 +50,7 @@ class Gen {
 
   /**
    * Applies `node` at slot (c, key, idx): `idx >= 0` addresses a list element of original length `ol`.
-   * `keyExpr` is a constant for literal keys (`safe`: plain property access cannot reach Object.prototype).
+   * `keyExpr` is a constant for literal keys (`safe`: plain reads and assignments do: not inherited, not integer-like).
    */
   slot(node: ModGenNode, keyExpr: string, idxExpr: string, subExpr: string, safe: boolean): string {
     const isList = idxExpr !== '-1';
@@ -89,7 +90,7 @@ class Gen {
       code += 'return;\n}\n';
       code += 'if (!isObject(c)) return;\n';
       for (const l of node.literals) code += this.literal(l);
-      code += `const keys = Object.keys(c);\nfor (let j = 0; j < keys.length; j++) { const k = keys[j]; ${scratch}[0] = k;\n${body}}\n`;
+      code += `const keys = keysOf(c);\nfor (let j = 0; j < keys.length; j++) { const k = keys[j]; ${scratch}[0] = k;\n${body}}\n`;
     } else {
       code += 'if (!isObject(c)) return;\n';
       for (const l of node.literals) code += this.literal(l);
@@ -100,7 +101,8 @@ class Gen {
 
   literal(l: ModGenNode): string {
     const key = l.key!;
-    return this.slot(l, this.konst(key), '-1', this.konst([key]), !(key in Object.prototype));
+    // A new integer-like key must go through setOwn to keep its place (order.ts).
+    return this.slot(l, this.konst(key), '-1', this.konst([key]), !(key in Object.prototype) && !isIndexKey(key));
   }
 }
 
@@ -108,7 +110,7 @@ export function generateModify(root: ModGenNode): ModifyRunner | null {
   if (!eligible(root)) return null;
   const g = new Gen();
   const fn = g.composite(root);
-  const source = `"use strict";\nconst { hasOwn, indexKey, isObject, setOwn } = H;\nlet walk;\n${g.fns.join('\n')}\nreturn function run(data, w) { walk = w; try { ${fn}(data); } finally { walk = undefined; } };`;
+  const source = `"use strict";\nconst { hasOwn, indexKey, isObject, keysOf, setOwn } = H;\nlet walk;\n${g.fns.join('\n')}\nreturn function run(data, w) { walk = w; try { ${fn}(data); } finally { walk = undefined; } };`;
   // Generated from the validated spec tree only; user text is passed in K, right-hand sides in R.
   return new Function('K', 'R', 'H', source)(g.K, g.R, helpers) as ModifyRunner;
 }

@@ -2,6 +2,7 @@
  * Jolt's stock modify functions (0.1.8), with its argument conventions. A function returns `undefined` for
  * "no value" (Java's `Optional.empty()`); `null` is a value.
  */
+import { deleteKey, keysOf } from './order.js';
 import { deepEqual, isObject, javaString, isJavaDouble } from './json.js';
 import {
   intValue, JavaDouble, javaTrim, javaType, longValue, numValue, roundHalfUp, toNumeric,
@@ -175,8 +176,8 @@ function squashNulls(v: unknown, deep: boolean): void {
     for (let i = v.length - 1; i >= 0; i--) if (v[i] === null) v.splice(i, 1);
     if (deep) for (const x of v) squashNulls(x, true);
   } else if (isObject(v)) {
-    for (const k of Object.keys(v)) if (v[k] === null) delete v[k];
-    if (deep) for (const k of Object.keys(v)) squashNulls(v[k], true);
+    for (const k of keysOf(v)) if (v[k] === null) deleteKey(v, k);
+    if (deep) for (const k of keysOf(v)) squashNulls(v[k], true);
   }
 }
 

@@ -2,6 +2,7 @@
  * modify-overwrite-beta / modify-default-beta / modify-define-beta (Jolt's Modifier): walk the spec over the input
  * and write each leaf's value (literal, lookup, function call or fallback list) subject to the write mode.
  */
+import { keysOf } from './order.js';
 import { JoltSpecError } from './errors.js';
 import { indexKey, isObject, setOwn, type JsonObject } from './json.js';
 import { JavaDouble, parseJavaNumber } from './java-number.js';
@@ -195,7 +196,7 @@ function buildNode(raw: string, value: unknown, where: string, inherited: Modify
     const stars: ModNode[] = [];
     let hasIndex = false;
     let hasMapKey = false;
-    for (const k of Object.keys(value)) {
+    for (const k of keysOf(value)) {
       const child = buildNode(k, value[k], `${where}.${k}`, p.mode, custom, javaDoubles);
       if (child.star) {
         stars.push(child);
@@ -297,7 +298,7 @@ function applyChildren(node: ModNode, data: unknown, walk: Walk, cov: Coverage |
   if (node.container === 'array') return;
   for (const c of node.literals) applyNode(c, data, c.key!, -1, 0, c.sub, walk, cov);
   if (node.stars.length) {
-    for (const k of Object.keys(data)) starAt(node, data, k, -1, 0, walk, cov);
+    for (const k of keysOf(data)) starAt(node, data, k, -1, 0, walk, cov);
   }
 }
 

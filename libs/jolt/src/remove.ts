@@ -1,4 +1,5 @@
 /** remove (Removr): delete what the spec names; array indexes refer to the original positions. */
+import { deleteKey, keysOf } from './order.js';
 import { JoltSpecError } from './errors.js';
 import { compileStar, type StarMatcher } from './path.js';
 import { getOwn, hasKey, isObject, parseIndex, type JsonObject } from './json.js';
@@ -15,7 +16,7 @@ interface RemNode extends SpecNodeInfo {
 
 function build(spec: JsonObject, where: string): RemNode[] {
   const out: RemNode[] = [];
-  for (const raw of Object.keys(spec)) {
+  for (const raw of keysOf(spec)) {
     const path = `${where}.${raw}`;
     const value = spec[raw];
     let children: RemNode[] | null = null;
@@ -56,15 +57,15 @@ function apply(nodes: readonly RemNode[], data: unknown, cov: Coverage | null): 
   for (const n of nodes) {
     let keys: string[];
     if (n.literal !== null) keys = hasKey(data, n.literal) ? [n.literal] : [];
-    else if (n.starAll) keys = Object.keys(data);
-    else keys = Object.keys(data).filter((k) => n.star!(k) !== null);
+    else if (n.starAll) keys = keysOf(data);
+    else keys = keysOf(data).filter((k) => n.star!(k) !== null);
     if (keys.length && cov) cov.matched.add(n);
     for (const k of keys) {
       if (n.kids) apply(n.kids, getOwn(data, k), cov);
       else drop.add(k);
     }
   }
-  for (const k of drop) delete data[k];
+  for (const k of drop) deleteKey(data, k);
 }
 
 export function compileRemove(spec: unknown, where: string): CompiledOperation {

@@ -1,4 +1,5 @@
 /** Bookkeeping for `transformWithReport`: which input entries a spec consumed and which spec nodes matched. */
+import { keysOf } from './order.js';
 import type { JoltWarning } from './errors.js';
 import { isObject } from './json.js';
 
@@ -25,7 +26,7 @@ export class Coverage {
       if (typeof v !== 'object' || v === null || this.whole.has(v) || seen.has(v)) return;
       seen.add(v);
       const marks = this.entries.get(v);
-      const keys = Array.isArray(v) ? v.map((_, i) => String(i)) : Object.keys(v);
+      const keys = Array.isArray(v) ? v.map((_, i) => String(i)) : keysOf(v);
       for (const k of keys) {
         const child = Array.isArray(v) ? v[Number(k)] : (v as Record<string, unknown>)[k];
         const p = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;

@@ -6,6 +6,7 @@
  */
 import { JoltTransformError } from './errors.js';
 import { indexKey, isObject, JavaDouble, parseIndex, setOwn, type JsonObject } from './json.js';
+import { isIndexKey, keysOf } from './order.js';
 import { compileStar, scalarKey, type AmpTemplate, type Ref } from './path.js';
 import { Composite, Leaf, SpecialLeaf, Strategy, type Child, type OutPath } from './shift.js';
 
@@ -62,7 +63,12 @@ function refErr(up: number): never {
   throw new JoltTransformError(`reference goes ${up} levels up, past the top of the walked path`);
 }
 
-const helpers = { hasOwn, indexKey, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr };
+const helpers = { hasOwn, indexKey, isObject, JavaDouble, keysOf, parseIndex, scalarKey, sk, fk, fi, cap, refErr };
+
+/** A literal key generated code may assign directly: not inherited, and not integer-like (see order.ts). */
+function plainKey(k: string): boolean {
+  return !(k in Object.prototype) && !isIndexKey(k);
+}
 
 // ---------------------------------------------------------------- eligibility
 
@@ -191,7 +197,7 @@ class Gen {
       const fit = nextArr ? `Array.isArray(c${i + 1})` : `isObject(c${i + 1})`;
       const cur = `c${i}`;
       const nxt = `c${i + 1}`;
-      if (s.k === 'key' && !(s.key in Object.prototype)) {
+      if (s.k === 'key' && plainKey(s.key)) {
         const k = this.konst(s.key);
         if (last) {
           const collide = `{ const e = ${cur}[${k}]; if (e === undefined || e === null) ${cur}[${k}] = v; else if (Array.isArray(e)) e.push(v); else ${cur}[${k}] = [e, v]; }`;
@@ -225,7 +231,7 @@ class Gen {
     const seen = new Set<string>();
     for (const p of paths) {
       const last = p.segs[P];
-      if (p.segs.length !== P + 1 || last === undefined || last.k !== 'key' || last.key in Object.prototype || seen.has(last.key)) return false;
+      if (p.segs.length !== P + 1 || last === undefined || last.k !== 'key' || !plainKey(last.key) || seen.has(last.key)) return false;
       seen.add(last.key);
     }
     return true;
@@ -359,7 +365,7 @@ class Gen {
       }
     }
     if (hasComp) {
-      fast += 'const keys = Object.keys(d);\nfor (let j = 0; j < keys.length; j++) {\nconst k = keys[j]; const n = -1; const e = d[k];\n';
+      fast += 'const keys = keysOf(d);\nfor (let j = 0; j < keys.length; j++) {\nconst k = keys[j]; const n = -1; const e = d[k];\n';
       fast += node.strategy === Strategy.Conflict ? this.literalSwitch(node, child, 'e', this.computedChain(node, child, 'e')) : this.computedChain(node, child, 'e');
       fast += '}\n';
     }
@@ -396,7 +402,7 @@ export function generateShift(root: Composite): ShiftRunner | null {
   const g = new Gen();
   const rootFn = g.composite(root, 1);
   const source = `"use strict";
-const { hasOwn, indexKey, isObject, JavaDouble, parseIndex, scalarKey, sk, fk, fi, cap, refErr } = H;
+const { hasOwn, indexKey, isObject, JavaDouble, keysOf, parseIndex, scalarKey, sk, fk, fi, cap, refErr } = H;
 const getProto = Object.getPrototypeOf, JDP = JavaDouble.prototype;
 let ks, ns, ms, r, fresh = false;
 ${g.fns.join('\n')}

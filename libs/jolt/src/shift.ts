@@ -1,4 +1,5 @@
 /** shift (Shiftr): walk input and spec together; every matching leaf writes its data to its output paths. */
+import { keysOf } from './order.js';
 import { JoltSpecError } from './errors.js';
 import { getOwn, hasKey, indexKey, isObject, parseIndex, setOwn, type JsonObject, isJavaDouble } from './json.js';
 import {
@@ -403,7 +404,7 @@ export class Composite extends Child {
       return;
     }
     const obj = data as JsonObject;
-    for (const k of Object.keys(obj)) {
+    for (const k of keysOf(obj)) {
       const v = obj[k];
       if (literalsFirst) {
         const lit = this.literals.get(k);
@@ -439,7 +440,7 @@ function rhsPaths(v: unknown, where: string): OutPath[] | null {
 function buildComposite(spec: JsonObject, node: Composite, where: string): void {
   const canon = new Set<string>();
   const starKeys: { c: Child; rank: number; star: StarMatcher | null }[] = [];
-  for (const rawKey of Object.keys(spec)) {
+  for (const rawKey of keysOf(spec)) {
     const value = spec[rawKey];
     const kpath = `${where}.${rawKey}`;
     for (const alt of rawKey.split('|')) {

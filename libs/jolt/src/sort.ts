@@ -9,10 +9,7 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * Plain objects list integer-like keys first whatever the insertion order, so such keys cannot follow Jolt's order in
- * the output; every other key does.
- */
+/** Keys are written in sorted order; setOwn keeps that order for integer-like keys too (order.ts). */
 export function sortValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortValue);
   if (!isObject(v)) return v;
