@@ -8,6 +8,7 @@ import { compileDefault } from './default.js';
 import { compileRemove } from './remove.js';
 import { compileCardinality } from './cardinality.js';
 import { compileModify } from './modify.js';
+import { fuseChain } from './chain-fusion.js';
 
 export type CustomFunction = (...args: unknown[]) => unknown;
 
@@ -92,10 +93,16 @@ export function compileChain(chain: unknown, options: CompileOptions = {}): Comp
     for (let i = from; i < to; i++) data = steps[i]!.run(data, context, null);
     return data;
   };
+  // Whole runs take the fused passes; partial runs and reports go step by step.
+  const fused = fuseChain(steps);
 
   return {
     operations: names,
-    transform: (input, context) => runRange(input, 0, steps.length, context),
+    transform(input, context) {
+      let data = input;
+      for (let i = 0; i < fused.length; i++) data = fused[i]!.run(data, context, null);
+      return data;
+    },
     transformRange(input, from, to, context) {
       if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > steps.length || to <= from) {
         throw new JoltTransformError(`invalid step range [${from}, ${to}) for a chain of ${steps.length} steps`);

@@ -5,6 +5,7 @@ import { deepClone, getOwn, hasKey, isObject, parseIndex, setOwn, type JsonObjec
 import type { Coverage, SpecNodeInfo } from './report.js';
 import type { CompiledOperation } from './shift.js';
 import { generateDefault } from './default-codegen.js';
+import { defaultOp, plainRowKey, type RowLocal } from './chain-fusion.js';
 
 interface DefNode extends SpecNodeInfo {
   readonly kind: 'literal' | 'or' | 'star';
@@ -118,6 +119,14 @@ function applyAt(node: DefNode, container: JsonObject | unknown[], key: string |
   if (node.isArray ? Array.isArray(cur) : isObject(cur)) applyChildren(node.children, cur, cov, node.maxIndex);
 }
 
+/** `{"*": {key: scalar, ...}}`: each element of the root gets its missing keys, nothing else happens. */
+function rowLocalOf(children: readonly DefNode[]): RowLocal | undefined {
+  const star = children[0];
+  if (children.length !== 1 || star === undefined || star.kind !== 'star' || !star.composite || star.isArray) return undefined;
+  const ok = star.children.every((c) => c.kind === 'literal' && !c.composite && c.scalar && plainRowKey(c.keys[0]!));
+  return ok ? { ops: star.children.map((c) => defaultOp(c.keys[0]!, c.value)) } : undefined;
+}
+
 export function compileDefault(spec: unknown, where: string): CompiledOperation {
   if (!isObject(spec)) throw new JoltSpecError(where, 'default spec must be an object');
   const children = buildChildren(spec, where);
@@ -126,6 +135,7 @@ export function compileDefault(spec: unknown, where: string): CompiledOperation 
   const fast = generateDefault(children, rootMax);
   return {
     specRoot,
+    rowLocal: rowLocalOf(children),
     run(input: unknown, _context: unknown, cov: Coverage | null): unknown {
       const data = input === null || input === undefined ? {} : input;
       if (Array.isArray(data)) {

@@ -85,8 +85,26 @@ function typed(n: { value: number; type: JavaType }): unknown {
 }
 const isInt = (v: unknown): v is number => javaType(v) === 'int';
 
+/** `Integer.parseInt` for up to nine digits with an optional `-`: always an int, no allocation; else undefined. */
+function shortInt(s: string): number | undefined {
+  const n = s.length;
+  let i = n > 1 && s.charCodeAt(0) === 45 ? 1 : 0;
+  if (n === 0 || n - i > 9) return undefined;
+  let x = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    x = x * 10 + c;
+  }
+  return s.charCodeAt(0) === 45 && x !== 0 ? -x : x;
+}
+
 function toIntegerOne(v: unknown): unknown {
   if (typeof v === 'number' && (v | 0) === v) return v;
+  if (typeof v === 'string') {
+    const quick = shortInt(v);
+    if (quick !== undefined) return quick;
+  }
   const n = toNumeric(v);
   return n ? intValue(n) : undefined;
 }
@@ -347,6 +365,7 @@ function javaEquals(a: unknown, b: unknown): boolean {
 
 /** Replaces the literal-only `JavaDouble` marker by its number before a value reaches the document. */
 export function unwrapJava(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
   if (isJavaDouble(v)) return v.value;
   if (Array.isArray(v) && v.some((x) => isJavaDouble(x) || Array.isArray(x))) return v.map(unwrapJava);
   return v;

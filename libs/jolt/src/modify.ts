@@ -14,13 +14,24 @@ import {
 import type { Coverage, SpecNodeInfo } from './report.js';
 import type { CompiledOperation } from './shift.js';
 import { generateModify } from './modify-codegen.js';
+import { modifyOp, plainRowKey, type RowLocal } from './chain-fusion.js';
 
 export type ModifyMode = 'overwrite' | 'default' | 'define';
 
 // ---------------------------------------------------------------- right-hand sides
 
-/** Evaluates to a value or `undefined` ("nothing"). */
-type Rhs = (walk: Walk, present: boolean) => unknown;
+/**
+ * Evaluates to a value or `undefined` ("nothing"). `free` is set on right-hand sides that read nothing but the
+ * current value (literals, `=fn` of a single-value stock function): they can run without a walked path, which lets
+ * a chain compute them while a shift builds the row (chain-fusion.ts).
+ */
+export type Rhs = ((walk: Walk, present: boolean) => unknown) & { free?: FreeRhs };
+export type FreeRhs = (value: unknown, present: boolean) => unknown;
+
+function literalRhs(v: unknown): Rhs {
+  const free: FreeRhs = () => v;
+  return Object.assign((() => v) as Rhs, { free });
+}
 
 function contextLookup(text: string, where: string): Rhs {
   const path = text.slice(1);
@@ -86,24 +97,21 @@ function functionCall(text: string, where: string, custom: Record<string, Modify
     }
   };
   if (open < 0) {
-    if (!fn) return () => undefined;
+    if (!fn) return literalRhs(undefined);
     const one = (fn as ModifyFunction & { one?: (v: unknown) => unknown }).one;
     if (one) {
       // Stock single-value functions: one present scalar needs no argument list.
-      return (walk, present) => {
-        if (!present) return undefined;
-        const v = walk.datas[walk.depth - 1];
-        if (v === null || v === undefined || typeof v !== 'object') {
-          if (v === null || v === undefined) return undefined;
-          try {
-            const r = one(v);
-            return javaDoubles ? r : unwrapJava(r);
-          } catch {
-            return undefined;
-          }
+      const free: FreeRhs = (v, present) => {
+        if (!present || v === null || v === undefined) return undefined;
+        if (typeof v === 'object') return call([v]);
+        try {
+          const r = one(v);
+          return javaDoubles ? r : unwrapJava(r);
+        } catch {
+          return undefined;
         }
-        return call([v]);
       };
+      return Object.assign(((walk, present) => free(walk.datas[walk.depth - 1], present)) as Rhs, { free });
     }
     return (walk, present) => call(present ? [walk.datas[walk.depth - 1]] : []);
   }
@@ -125,19 +133,30 @@ function compileRhs(v: unknown, where: string, custom: Record<string, ModifyFunc
     if (v.startsWith('=')) return functionCall(v, where, custom, javaDoubles);
     if (v.startsWith('^')) return contextLookup(v, where);
     if (v.startsWith('@')) return inputLookup(v, where);
-    return () => v;
+    return literalRhs(v);
   }
   if (top && Array.isArray(v) && v.length > 0) {
     const alts = v.map((x, i) => compileRhs(x, `${where}[${i}]`, custom, javaDoubles, false));
-    return (walk, present) => {
+    const rhs: Rhs = (walk, present) => {
       for (const a of alts) {
         const r = a(walk, present);
         if (r !== undefined) return r;
       }
       return undefined;
     };
+    if (alts.every((a) => a.free)) {
+      const frees = alts.map((a) => a.free!);
+      rhs.free = (value, present) => {
+        for (const f of frees) {
+          const r = f(value, present);
+          if (r !== undefined) return r;
+        }
+        return undefined;
+      };
+    }
+    return rhs;
   }
-  return () => v;
+  return literalRhs(v);
 }
 
 // ---------------------------------------------------------------- spec tree
@@ -316,6 +335,15 @@ function starAt(node: ModNode, container: JsonObject | unknown[], key: string, i
 
 const ROOT_SUB = ['root'];
 
+/** `{"*": {key: rhs, ...}}` whose right-hand sides read only their own value: each root element on its own. */
+function rowLocalOf(root: ModNode): RowLocal | undefined {
+  const star = root.stars[0];
+  if (root.literals.length > 0 || root.stars.length !== 1 || star === undefined || star.starRank !== 4 || star.rhs !== null) return undefined;
+  if (star.stars.length > 0 || star.literals.length === 0) return undefined;
+  const ok = star.literals.every((l) => l.rhs !== null && l.rhs.free !== undefined && l.index < 0 && l.key !== null && plainRowKey(l.key));
+  return ok ? { ops: star.literals.map((l) => modifyOp(l.key!, l.mode, l.optional, l.rhs!.free!)) } : undefined;
+}
+
 /** `javaDoubles`: integral results of double-typed functions stay `JavaDouble` (written `4.0` by stringifyJson). */
 export function compileModify(spec: unknown, where: string, mode: ModifyMode, custom: Record<string, ModifyFunction> = {}, javaDoubles = false): CompiledOperation {
   if (!isObject(spec)) throw new JoltSpecError(where, `modify spec must be an object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`);
@@ -323,6 +351,7 @@ export function compileModify(spec: unknown, where: string, mode: ModifyMode, cu
   const fast = generateModify(root);
   return {
     specRoot: root,
+    rowLocal: rowLocalOf(root),
     run(input: unknown, context: unknown, cov: Coverage | null): unknown {
       const walk = new Walk();
       walk.context = context;

@@ -63,7 +63,7 @@ function refErr(up: number): never {
   throw new JoltTransformError(`reference goes ${up} levels up, past the top of the walked path`);
 }
 
-const helpers = { hasOwn, indexKey, isObject, JavaDouble, keysOf, parseIndex, scalarKey, sk, fk, fi, cap, refErr };
+const helpers = { hasOwn, indexKey, isObject, JavaDouble, keysOf, parseIndex, scalarKey, setOwn, sk, fk, fi, cap, refErr };
 
 /** A literal key generated code may assign directly: not inherited, and not integer-like (see order.ts). */
 function plainKey(k: string): boolean {
@@ -89,8 +89,24 @@ function pathEligible(p: OutPath): boolean {
 
 // ---------------------------------------------------------------- generation
 
+/** How a fused chain finishes a row (chain-fusion.ts): its keys in order, each a tail's value or an added key. */
+export interface RowFusion {
+  readonly entries: readonly {
+    readonly key: string;
+    /** Index of the tail whose input value the entry starts from; -1 for a key the steps add. */
+    readonly tail: number;
+    readonly fn: ((v: unknown) => unknown) | null;
+    /** An added key's value, the same for every row. */
+    readonly value?: unknown;
+  }[];
+}
+
 class Gen {
   readonly K: unknown[] = [];
+  /** Chain fusion: the composite whose rows the following steps finish, and how. */
+  fusion: ((tails: readonly string[]) => RowFusion | null) | null = null;
+  fusionNode: Composite | null = null;
+  fused = false;
   readonly fns: string[] = [];
   /** Levels whose key text some generated code reads. */
   readonly strLevels = new Set<number>();
@@ -257,10 +273,64 @@ class Gen {
     const first = paths[0]!.segs;
     for (let i = 1; i < P; i++) {
       const a = first[i]!;
-      const same = a.k !== 'append' && paths.every((p) => JSON.stringify(p.segs[i]) === JSON.stringify(a));
+      // A reference to the leaf's own level (`&0`) names a different key for every leaf, so it cannot be shared.
+      const ownLevel = (a.k === 'amp' || a.k === 'idxAmp') && a.t.some((p) => typeof p !== 'string' && p.up === 0);
+      const same = a.k !== 'append' && !ownLevel && paths.every((p) => JSON.stringify(p.segs[i]) === JSON.stringify(a));
       if (!same) { P = i; break; }
     }
     return P >= 2 ? P : 0;
+  }
+
+  /**
+   * When every leaf of `node` is a literal key writing under one shared prefix to distinct plain keys, and every one
+   * of them is present in the input, Jolt fills a container that did not exist, key by key, in spec order. Writing
+   * that container as one object literal (keys in the same order) gives the same result without a key-by-key build;
+   * any other case (a missing key, a container already there) takes the general path below.
+   */
+  rowLiteral(node: Composite, level: number): string {
+    const P = this.prefix;
+    if (P === 0 || !this.distinctTails || node.specials.length > 0 || node.strategy !== Strategy.Literals) return '';
+    const lits = node.literalList;
+    if (!lits.every((c) => c instanceof Leaf && c.outs.length > 0)) return '';
+    const segs = (lits[0] as Leaf).outs[0]!.segs;
+    const last = segs[P - 1]!;
+    if (last.k !== 'key' && last.k !== 'amp' && last.k !== 'idx' && last.k !== 'idxAmp') return '';
+    const reads = lits.map((c, i) => {
+      const k = this.konst(c.canonical);
+      return c.canonical in Object.prototype ? `const y${i} = hasOwn.call(d, ${k}) ? d[${k}] : undefined;` : `const y${i} = d[${k}];`;
+    });
+    const tails = lits.flatMap((c, i) => (c as Leaf).outs.map((o) => ({ key: (o.segs[P] as { key: string }).key, y: i })));
+    let entries = tails.map((t) => `${this.konst(t.key)}: y${t.y}`);
+    let finish = '';
+    if (node === this.fusionNode) {
+      // Fused only when output row i is input element i's alone: `[&1]` over the list the root `*` walks.
+      const ref = last.k === 'idxAmp' ? (last.t[0] as Ref) : null;
+      if (P !== 2 || ref === null || ref.up !== 1 || ref.m !== 0) return '';
+      const plan = this.fusion!(tails.map((t) => t.key));
+      if (plan === null || !plan.entries.every((e) => plainKey(e.key))) return '';
+      entries = plan.entries.map((e) => {
+        if (e.tail < 0 && e.fn === null) return `${this.konst(e.key)}: ${this.konst(e.value)}`;
+        const v = e.tail >= 0 ? `y${tails[e.tail]!.y}` : 'undefined';
+        return `${this.konst(e.key)}: ${e.fn ? `${this.konst(e.fn)}(${v})` : v}`;
+      });
+      finish = ' done[ii] = 1;';
+      this.fused = true;
+    }
+    const resolver = `q${this.fnCount++}`;
+    this.fns.push(`function ${resolver}() {\nr${resolver}: {\n${this.steps(segs, 0, P - 1, `r${resolver}`, level)}return c${P - 1};\n}\nreturn undefined;\n}\n`);
+    let code = `{\n${reads.join('\n')}\nif (${lits.map((_, i) => `y${i} !== undefined`).join(' && ')}) {\n`;
+    // A cancelled prefix cancels every write of this visit, as on the general path.
+    code += `const par = ${resolver}(); if (par === undefined) return;\n`;
+    if (last.k === 'key' || last.k === 'amp') {
+      const key = last.k === 'key' ? this.konst(last.key) : `(${this.amp(level, last.t)})`;
+      code += `const kk = ${key}; const e = hasOwn.call(par, kk) ? par[kk] : undefined;\n`;
+      code += `if (e === undefined || e === null) { setOwn(par, kk, { ${entries.join(', ')} }); return; }\n`;
+    } else {
+      const idx = last.k === 'idx' ? String(last.i) : this.refIndex(level, last.t[0] as Ref);
+      code += `const ii = ${idx}; if (ii < 0) return;\n`;
+      code += `if (ii >= par.length || par[ii] === undefined || par[ii] === null) { while (par.length < ii) par.push(null); par[ii] = { ${entries.join(', ')} };${finish} return; }\n`;
+    }
+    return `${code}}\n}\n`;
   }
 
   /** Code applying child `c` (level `level`) to a matched key; the level is recorded only if something reads it. */
@@ -356,7 +426,7 @@ class Gen {
     slow += '}\n';
 
     // Objects.
-    let fast = '';
+    let fast = this.rowLiteral(node, child);
     if (hasLits && (node.strategy === Strategy.Literals || node.strategy === Strategy.LiteralsThenComputed)) {
       for (const c of node.literalList) {
         const k = this.konst(c.canonical);
@@ -397,23 +467,44 @@ class Gen {
 
 export type ShiftRunner = (input: unknown) => unknown;
 
+function build(g: Gen, rootFn: string): (input: unknown, done: Uint8Array | null) => unknown {
+  const source = `"use strict";
+const { hasOwn, indexKey, isObject, JavaDouble, keysOf, parseIndex, scalarKey, setOwn, sk, fk, fi, cap, refErr } = H;
+const getProto = Object.getPrototypeOf, JDP = JavaDouble.prototype;
+let ks, ns, ms, r, fresh = false, done = null;
+${g.fns.join('\n')}
+return function run(input, finished) {
+  ks = ['root', 'root']; ns = [-1, -1]; ms = [null, null]; r = undefined; done = finished;
+  try {
+    ${rootFn}(input);
+    return r === undefined ? null : r;
+  } finally {
+    r = undefined; done = null;
+  }
+};`;
+  // Source is generated from the validated spec tree only; user text enters it as JSON string literals or through K.
+  const factory = new Function('K', 'H', source) as (K: unknown[], H: typeof helpers) => (input: unknown, done: Uint8Array | null) => unknown;
+  return factory(g.K, helpers);
+}
+
 export function generateShift(root: Composite): ShiftRunner | null {
   if (!eligible(root)) return null;
   const g = new Gen();
+  const run = build(g, g.composite(root, 1));
+  return (input) => run(input, null);
+}
+
+/**
+ * The shift with its rows finished by the steps after it (chain-fusion.ts), marking in `done` the rows it built
+ * whole; null when the spec's shape does not allow it.
+ */
+export function generateFusedShift(root: Composite, fusion: (tails: readonly string[]) => RowFusion | null): ((input: unknown, done: Uint8Array) => unknown) | null {
+  if (!eligible(root) || root.specials.length > 0 || root.literalList.length > 0 || root.computed.length !== 1) return null;
+  const only = root.computed[0]!;
+  if (!(only instanceof Composite) || only.kind !== 'starAll') return null;
+  const g = new Gen();
+  g.fusion = fusion;
+  g.fusionNode = only;
   const rootFn = g.composite(root, 1);
-  const source = `"use strict";
-const { hasOwn, indexKey, isObject, JavaDouble, keysOf, parseIndex, scalarKey, sk, fk, fi, cap, refErr } = H;
-const getProto = Object.getPrototypeOf, JDP = JavaDouble.prototype;
-let ks, ns, ms, r, fresh = false;
-${g.fns.join('\n')}
-return function run(input) {
-  ks = ['root', 'root']; ns = [-1, -1]; ms = [null, null]; r = undefined;
-  ${rootFn}(input);
-  const out = r;
-  r = undefined;
-  return out === undefined ? null : out;
-};`;
-  // Source is generated from the validated spec tree only; user text enters it as JSON string literals or through K.
-  const factory = new Function('K', 'H', source) as (K: unknown[], H: typeof helpers) => ShiftRunner;
-  return factory(g.K, helpers);
+  return g.fused ? build(g, rootFn) : null;
 }

@@ -9,6 +9,7 @@ import {
 } from './path.js';
 import { Coverage, DESCEND, LEAF, type SpecNodeInfo } from './report.js';
 import { generateShift } from './shift-codegen.js';
+import type { RowLocal } from './chain-fusion.js';
 
 // ---------------------------------------------------------------- output paths
 
@@ -564,6 +565,10 @@ export interface CompiledOperation {
   run(input: unknown, context: unknown, cov: Coverage | null): unknown;
   readonly specRoot?: SpecNodeInfo;
   readonly reportsInput?: boolean;
+  /** Shift: the spec tree, for chain fusion. */
+  readonly shiftRoot?: Composite;
+  /** Default and modify: what the step does to each row, when its spec touches nothing else (chain-fusion.ts). */
+  readonly rowLocal?: RowLocal;
 }
 
 export function compileShift(spec: unknown, where: string): CompiledOperation {
@@ -573,6 +578,7 @@ export function compileShift(spec: unknown, where: string): CompiledOperation {
   const fast = generateShift(root);
   return {
     specRoot: root,
+    shiftRoot: root,
     reportsInput: true,
     run(input: unknown, _context: unknown, cov: Coverage | null): unknown {
       if (fast !== null && cov === null) return fast(input);
