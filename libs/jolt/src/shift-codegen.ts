@@ -4,66 +4,12 @@
  * referenced by index, never spliced into the source text. Specs outside the supported subset (transpose, `#`
  * composites, `[#N]`, data-derived output keys, `&` input keys) return null and run on the interpreter instead.
  */
-import { JoltTransformError } from './errors.js';
-import { indexKey, isObject, JavaDouble, parseIndex, setOwn, type JsonObject } from './json.js';
-import { isIndexKey, keysOf } from './order.js';
-import { compileStar, scalarKey, type AmpTemplate, type Ref } from './path.js';
+import { parseIndex } from './json.js';
+import { isIndexKey } from './order.js';
+import { compileStar, type AmpTemplate, type Ref } from './path.js';
 import { Composite, Leaf, SpecialLeaf, Strategy, type Child, type OutPath } from './shift.js';
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
-// ---------------------------------------------------------------- runtime helpers (same rules as writeOut)
-
-function newContainer(arr: boolean): JsonObject | unknown[] {
-  return arr ? [] : {};
-}
-
-function fits(child: unknown, arr: boolean): boolean {
-  return arr ? Array.isArray(child) : isObject(child);
-}
-
-// Each helper receives a container the previous step already checked for the kind it needs.
-function sk(c: JsonObject, k: string, arr: boolean): unknown {
-  let child = hasOwn.call(c, k) ? c[k] : undefined;
-  if (child === undefined || child === null) {
-    child = newContainer(arr);
-    setOwn(c, k, child);
-    return child;
-  }
-  return fits(child, arr) ? child : undefined;
-}
-
-function fk(c: JsonObject, k: string, v: unknown): void {
-  const e = hasOwn.call(c, k) ? c[k] : undefined;
-  if (e === undefined || e === null) setOwn(c, k, v);
-  else if (Array.isArray(e)) e.push(v);
-  else setOwn(c, k, [e, v]);
-}
-
-function fi(c: unknown[], i: number, v: unknown): void {
-  if (i >= c.length) {
-    while (c.length < i) c.push(null);
-    c.push(v);
-    return;
-  }
-  const e = c[i];
-  if (e === undefined || e === null) c[i] = v;
-  else if (Array.isArray(e)) e.push(v);
-  else c[i] = [e, v];
-}
-
-function cap(m: string[] | null, key: string, idx: number): string {
-  if (m === null || idx >= m.length) {
-    throw new JoltTransformError(`reference asks for capture ${idx}, but the key "${key}" has ${m ? m.length - 1 : 0}`);
-  }
-  return m[idx]!;
-}
-
-function refErr(up: number): never {
-  throw new JoltTransformError(`reference goes ${up} levels up, past the top of the walked path`);
-}
-
-const helpers = { hasOwn, indexKey, isObject, JavaDouble, keysOf, parseIndex, scalarKey, setOwn, sk, fk, fi, cap, refErr };
+import { shiftHelpers as helpers } from './shift-runtime.js';
 
 /** A literal key generated code may assign directly: not inherited, and not integer-like (see order.ts). */
 function plainKey(k: string): boolean {
