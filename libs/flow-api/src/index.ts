@@ -6,3 +6,4 @@ export * from './services.js';
 export * from './context.js';
 export * from './processor.js';
 export * from './validation.js';
+export * from './migration.js';

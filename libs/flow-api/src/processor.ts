@@ -2,6 +2,7 @@ import type { ProcessContext } from './context.js';
 import type { PropertyDescriptor, PropertyValues } from './property.js';
 import type { PropertyCondition, Relationship } from './relationship.js';
 import type { ProcessSession } from './session.js';
+import type { PropertyConfiguration } from './migration.js';
 
 export type InputRequirement = 'required' | 'allowed' | 'forbidden';
 export type SchedulingStrategy = 'timer' | 'cron' | 'event';
@@ -58,6 +59,8 @@ export interface ValidationResult {
 
 export interface ProcessorDefinition {
   readonly descriptor: ProcessorDescriptor;
+  /** Renames or drops property keys older versions stored (NiFi's migrateProperties); see migration.ts. */
+  migrateProperties?(config: PropertyConfiguration): void;
   /** Cross-property checks; run only after every single-property check passed. Server side only. */
   validate?(config: PropertyValues): ValidationResult[];
   onScheduled?(context: ProcessContext): void | Promise<void>;

@@ -1,4 +1,5 @@
 import {
+  migrateProperties,
   relationshipsFor,
   utf8,
   validateProcessor,
@@ -6,6 +7,7 @@ import {
   type LogLevel,
   type ProcessorDefinition,
   type ProcessorServices,
+  type PropertyMigration,
   type ValidationResult,
 } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
@@ -88,6 +90,23 @@ export class TestRunner {
     delete this.properties[name];
     this.context = null;
     return this;
+  }
+
+  /**
+   * Runs the processor's migrateProperties over the configured properties, as loading a flow does, and keeps the
+   * result (nifi-mock's `migrateProperties`).
+   */
+  migrateProperties(): PropertyMigration {
+    const result = migrateProperties(this.definition, this.properties);
+    for (const k of Object.keys(this.properties)) delete this.properties[k];
+    Object.assign(this.properties, result.properties);
+    this.context = null;
+    return result;
+  }
+
+  /** The configured properties (after any migration). */
+  get configuredProperties(): Readonly<Record<string, string>> {
+    return { ...this.properties };
   }
 
   setAutoTerminated(relationship: string, terminated = true): this {

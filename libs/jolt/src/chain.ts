@@ -82,6 +82,9 @@ export function compileChain(chain: unknown, options: CompileOptions = {}): Comp
     if (typeof op !== 'string' || op.trim() === '') throw new JoltSpecError(`${at}.operation`, '"operation" must be a non-blank string');
     if (op === 'com.bazaarvoice.jolt.Chainr') throw new JoltSpecError(`${at}.operation`, 'a chain cannot contain Chainr itself');
     const b = builders.get(op);
+    if (!b && /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(op)) {
+      throw new JoltSpecError(`${at}.operation`, `"${op}" names a Java class: custom transformation classes are not supported (use shift, default, remove, sort, cardinality or modify-*-beta)`);
+    }
     if (!b) throw new JoltSpecError(`${at}.operation`, `unknown operation "${op}" (expected one of shift, default, remove, sort, cardinality, modify-overwrite-beta, modify-default-beta, modify-define-beta)`);
     if (b.needsSpec && !Object.prototype.hasOwnProperty.call(entry, 'spec')) throw new JoltSpecError(`${at}.spec`, `operation "${op}" needs a "spec"`);
     steps.push(b.build(entry['spec'], `${at}.spec`, options));

@@ -1,82 +1,225 @@
-import { CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
-import { compileChain, JoltSpecError, parseJson, stringifyJson, type CompiledChain } from '@sluice/jolt';
+import {
+  CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, parseDataSize,
+  type FlowFile, type ProcessContext, type PropertyValues, type ValidationResult,
+} from '@sluice/flow-api';
+import { parseJson, stringifyJson, type CompiledChain, type JoltWarning, type WriteOptions } from '@sluice/jolt';
+import {
+  CACHE_SIZE, CHAIN, compileTransform, ConfigError, CONTEXT, CUSTOM, CUSTOM_CLASS, EMPTY, hasExpression, MAX_STRING,
+  migrateJoltProperties, MODULES, NOT_SUPPORTED_CUSTOM, PRETTY, REPORT, RETAIN_ESCAPES, SORT, SOURCE, SOURCE_ATTRIBUTE,
+  SOURCE_VALUES, SPEC, TRANSFORM, TRANSFORM_VALUES, TransformCache,
+} from './jolt-transform-config.js';
 
-const SPEC = 'Jolt Specification';
-const CONTEXT = 'Custom Context';
-const EMPTY = 'Empty Output Policy';
-const REPORT = 'Report Unused Paths';
+const WRITE_NULL = 'write null';
 const ROUTE_TO_FAILURE = 'route to failure';
 const PASS_THROUGH = 'pass through';
+const DEFAULT_MAX_STRING = 20 * 1024 * 1024;
+/** The warning log line lists this many unused paths (the count covers all). */
+export const MAX_LOGGED_WARNINGS = 100;
 
-type Compiled = { chain: CompiledChain; context: unknown };
+class TransformFailure extends Error {}
 
-/** Parses and compiles the configuration; throws with a message naming the property at fault. */
-function compileConfig(spec: string | undefined, context: string | undefined): Compiled {
-  if (spec === undefined || spec.trim() === '') throw new ConfigError(SPEC, 'a Jolt chain specification is required');
-  let chainSpec: unknown;
-  try {
-    chainSpec = parseJson(spec);
-  } catch (e) {
-    throw new ConfigError(SPEC, (e as Error).message);
-  }
-  let chain: CompiledChain;
-  try {
-    chain = compileChain(chainSpec, { javaDoubles: true });
-  } catch (e) {
-    if (e instanceof JoltSpecError) throw new ConfigError(SPEC, e.message);
-    throw e;
-  }
-  let ctx: unknown;
-  if (context !== undefined && context.trim() !== '') {
-    try {
-      ctx = parseJson(context);
-    } catch (e) {
-      throw new ConfigError(CONTEXT, (e as Error).message);
-    }
-  }
-  return { chain, context: ctx };
+interface Settings {
+  readonly report: boolean;
+  readonly empty: string;
+  readonly write: WriteOptions;
+  readonly maxString: number;
+  readonly context: unknown;
 }
 
-class ConfigError extends Error {
-  constructor(readonly property: string, message: string) {
-    super(message);
-    this.name = 'ConfigError';
+/** Parses JSON as NiFi's Jackson setup does: comments allowed, Java doubles kept, strings up to Max String Length. */
+function readJson(text: string, what: string, maxString: number): unknown {
+  let value: unknown;
+  try {
+    value = parseJson(text, { javaDoubles: true });
+  } catch (e) {
+    throw new TransformFailure(`${what} is not JSON: ${(e as Error).message}`);
+  }
+  // No string can be longer than the text that holds it.
+  if (text.length > maxString && longestString(value) > maxString) {
+    throw new TransformFailure(`${what} holds a string longer than ${MAX_STRING} (${maxString} characters)`);
+  }
+  return value;
+}
+
+function longestString(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (v === null || typeof v !== 'object') return 0;
+  let max = 0;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) max = Math.max(max, longestString(x));
+  return max;
+}
+
+/** One document through the chain, written as NiFi writes it; `undefined` when the policy keeps the input. */
+function transformOne(chain: CompiledChain, input: unknown, s: Settings, warnings: JoltWarning[], write: WriteOptions): string | undefined {
+  let output: unknown;
+  try {
+    if (s.report) {
+      const r = chain.transformWithReport(input, s.context);
+      warnings.push(...r.warnings);
+      output = r.output;
+    } else output = chain.transform(input, s.context);
+  } catch (e) {
+    throw new TransformFailure(`transform failed: ${(e as Error).message}`);
+  }
+  if (output === null || output === undefined) {
+    if (s.empty === ROUTE_TO_FAILURE) throw new TransformFailure('the Jolt chain produced no output (null): no spec line matched the input');
+    if (s.empty === PASS_THROUGH) return undefined;
+  }
+  return stringifyJson(output ?? null, write);
+}
+
+function settings(ctx: ProcessContext): Settings {
+  return ctx.cache('jolt:settings', () => {
+    const contextText = ctx.property(CONTEXT).raw;
+    let context: unknown;
+    try {
+      if (contextText !== undefined && contextText.trim() !== '') context = parseJson(contextText);
+    } catch (e) {
+      throw new TransformFailure(`${CONTEXT}: ${(e as Error).message}`);
+    }
+    return {
+      report: ctx.property(REPORT).asBoolean() ?? false,
+      empty: ctx.property(EMPTY).raw ?? WRITE_NULL,
+      write: { pretty: ctx.property(PRETTY).asBoolean() ?? false, asciiOnly: ctx.property(RETAIN_ESCAPES).asBoolean() ?? false },
+      maxString: ctx.property(MAX_STRING).asDataSize() ?? DEFAULT_MAX_STRING,
+      context,
+    };
+  });
+}
+
+/** The chain for this FlowFile: the specification is evaluated per FlowFile when it holds EL, compiled once per text. */
+function chainFor(ctx: ProcessContext, flowFile: FlowFile): CompiledChain {
+  const strategy = ctx.property(TRANSFORM).raw ?? CHAIN;
+  let spec = ctx.property(SPEC).raw;
+  if (strategy !== SORT && hasExpression(spec)) {
+    try {
+      spec = ctx.property(SPEC).evaluate(flowFile).raw;
+    } catch (e) {
+      throw new TransformFailure(`${SPEC}: ${(e as Error).message}`);
+    }
+  }
+  const cache = ctx.cache('jolt:transforms', () => new TransformCache<CompiledChain>(ctx.property(CACHE_SIZE).asInteger() ?? 1));
+  try {
+    return cache.get(`${strategy}\u0000${spec ?? ''}`, () => compileTransform(strategy, spec));
+  } catch (e) {
+    if (e instanceof ConfigError) throw new TransformFailure(`${e.property}: ${e.message}`);
+    throw e;
   }
 }
 
 export const JoltTransformJSON = defineProcessor({
   descriptor: {
     type: 'JoltTransformJSON',
-    version: 1,
+    version: 2,
     displayName: 'Jolt Transform JSON',
     description:
-      'Applies a Jolt chain (shift, default, remove, cardinality, sort, modify-*) to JSON content with Java Jolt semantics. ' +
-      'Reports input fields no spec line used and spec lines that matched nothing in jolt.warnings.',
+      'Reformats JSON with a Jolt transform (chain, shift, default, remove, cardinality, sort, modify-*) with Java Jolt semantics, ' +
+      'on the FlowFile content, an attribute or each line of JSON Lines. Optionally reports input fields no spec line used in jolt.warnings.',
     category: 'transform',
-    tags: ['jolt', 'json', 'transform', 'mapping', 'shift'],
+    tags: ['json', 'jolt', 'transform', 'chainr', 'shift', 'default', 'remove', 'cardinality', 'sort', 'mapping'],
     properties: [
+      {
+        name: TRANSFORM,
+        displayName: 'Jolt Transform',
+        description: 'Specifies the Jolt Transformation that should be used with the provided specification.',
+        type: 'enum',
+        required: true,
+        default: CHAIN,
+        allowableValues: TRANSFORM_VALUES,
+      },
       {
         name: SPEC,
         displayName: 'Jolt Specification',
-        description: 'The chain: a JSON array of {"operation": ..., "spec": ...} entries, as in the Jolt demo.',
-        type: 'json',
+        description:
+          'The Jolt specification: for Chain a JSON array of {"operation", "spec"} entries, otherwise the spec of the chosen transform. ' +
+          'Java-style comments are allowed. Expression Language is evaluated per FlowFile and the result checked at run time. Ignored for Sort.',
+        type: 'code',
         editor: 'jolt',
+        expressionScope: 'flowfile',
+      },
+      {
+        name: CUSTOM_CLASS,
+        displayName: 'Custom Transformation Class Name',
+        description: 'NiFi: a Java class for the Custom transform. Not supported.',
+        type: 'string',
+        expressionScope: 'flowfile',
+        dependsOn: [{ property: TRANSFORM, values: [CUSTOM] }],
+      },
+      {
+        name: MODULES,
+        displayName: 'Custom Module Directory',
+        description: 'NiFi: JARs holding custom transforms. Not supported.',
+        type: 'string',
+        expressionScope: 'environment',
+        dependsOn: [{ property: TRANSFORM, values: [CUSTOM] }],
+      },
+      {
+        name: CACHE_SIZE,
+        displayName: 'Transform Cache Size',
+        description: 'How many compiled transforms to keep; more than 1 helps when the specification uses Expression Language.',
+        type: 'integer',
         required: true,
+        default: '1',
+        validators: [{ kind: 'range', min: 1 }],
+      },
+      {
+        name: SOURCE,
+        displayName: 'JSON Source',
+        description: 'Whether the transform applies to the FlowFile content (JSON or JSON Lines) or to a FlowFile attribute holding JSON.',
+        type: 'enum',
+        required: true,
+        default: 'FLOW_FILE',
+        allowableValues: SOURCE_VALUES,
+      },
+      {
+        name: SOURCE_ATTRIBUTE,
+        displayName: 'JSON Source Attribute',
+        description: 'The FlowFile attribute containing JSON to be transformed; the result replaces its value.',
+        type: 'string',
+        required: true,
+        validators: [{ kind: 'minLength', min: 1 }],
+        dependsOn: [{ property: SOURCE, values: ['ATTRIBUTE'] }],
+      },
+      {
+        name: PRETTY,
+        displayName: 'Pretty Print',
+        description: 'Apply pretty print formatting to the output of the Jolt transform.',
+        type: 'boolean',
+        required: true,
+        default: 'false',
+        dependsOn: [{ property: SOURCE, values: ['FLOW_FILE', 'ATTRIBUTE'] }],
+      },
+      {
+        name: MAX_STRING,
+        displayName: 'Max String Length',
+        description: 'The maximum allowed length of a string value when parsing the JSON document.',
+        type: 'dataSize',
+        required: true,
+        default: '20 MB',
+      },
+      {
+        name: RETAIN_ESCAPES,
+        displayName: 'Retain Unicode Escape Sequences',
+        description: 'Write non-ASCII characters as \\uXXXX escape sequences instead of the characters themselves.',
+        type: 'boolean',
+        required: true,
+        default: 'false',
       },
       {
         name: CONTEXT,
         displayName: 'Custom Context',
-        description: 'A JSON value passed to modify steps as their context (read with ^path).',
+        description: 'Sluice: a JSON value passed to modify steps as their context (read with ^path).',
         type: 'json',
         editor: 'json',
       },
       {
         name: EMPTY,
         displayName: 'Empty Output Policy',
-        description: 'What to do when the chain produces null (for example a shift that matched nothing).',
+        description: 'Sluice: what to do when the transform produces null (for example a shift that matched nothing). NiFi writes null.',
         type: 'enum',
-        default: ROUTE_TO_FAILURE,
+        default: WRITE_NULL,
         allowableValues: [
+          { value: WRITE_NULL, displayName: 'Write null', description: 'Write the text null and route to success, as NiFi does.' },
           { value: ROUTE_TO_FAILURE, displayName: 'Route to failure', description: 'Send the input to failure with jolt.error.' },
           { value: PASS_THROUGH, displayName: 'Pass through', description: 'Send the input unchanged to success.' },
         ],
@@ -85,84 +228,104 @@ export const JoltTransformJSON = defineProcessor({
         name: REPORT,
         displayName: 'Report Unused Paths',
         description:
-          'Count input paths the chain dropped and spec paths that matched nothing (jolt.warnings, and a warning in the log). ' +
+          'Sluice: count input paths the chain dropped and spec paths that matched nothing (jolt.warnings, and a warning in the log). ' +
           'It runs the slower tree walker, so it is off by default; the Mapping test pane always shows these warnings.',
         type: 'boolean',
         default: 'false',
       },
     ],
     relationships: [
-      { name: REL_SUCCESS.name, description: 'The transformed JSON.' },
-      { name: REL_FAILURE.name, description: 'Content that is not JSON, a transform error, or an empty result; jolt.error says why.' },
+      { name: REL_SUCCESS.name, description: 'The FlowFile with successfully transformed content or updated attribute.' },
+      { name: REL_FAILURE.name, description: 'The original FlowFile when the transform fails (input that is not JSON, a transform error); jolt.error says why.' },
     ],
     inputRequirement: 'required',
     writesAttributes: [
+      { name: CoreAttributes.MIME_TYPE, description: 'application/json, or application/jsonl for JSON Lines (not for an attribute source).' },
       { name: 'jolt.error', description: 'Why the FlowFile went to failure.' },
-      { name: 'jolt.warnings', description: 'How many input paths and spec paths the chain did not use.' },
-      { name: CoreAttributes.MIME_TYPE, description: 'application/json on success.' },
+      { name: 'jolt.warnings', description: 'How many input paths and spec paths the chain did not use (Report Unused Paths).' },
     ],
   },
 
+  migrateProperties: migrateJoltProperties,
+
   validate(config: PropertyValues): ValidationResult[] {
-    try {
-      compileConfig(config[SPEC], config[CONTEXT]);
-      return [];
-    } catch (e) {
-      if (e instanceof ConfigError) return [{ property: e.property, message: e.message, code: 'invalid' }];
-      throw e;
+    const strategy = config[TRANSFORM] ?? CHAIN;
+    const out: ValidationResult[] = [];
+    if (strategy === CUSTOM) {
+      out.push({ property: TRANSFORM, message: `Jolt Transform: ${NOT_SUPPORTED_CUSTOM}`, code: 'invalid' });
+      for (const p of [CUSTOM_CLASS, MODULES]) {
+        if (config[p] !== undefined && config[p] !== '') out.push({ property: p, message: `${p}: ${NOT_SUPPORTED_CUSTOM}`, code: 'invalid' });
+      }
+      return out;
     }
+    const spec = config[SPEC];
+    if (strategy !== SORT && (spec === undefined || spec.trim() === '')) {
+      return [{ property: SPEC, message: "'Jolt Specification' must be set, or the Transformation must be 'Sort'", code: 'required' }];
+    }
+    // A specification holding EL is complete only per FlowFile: it is checked when it runs.
+    if (!hasExpression(spec)) {
+      try {
+        compileTransform(strategy, spec);
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        out.push({ property: e.property, message: `${e.property}: ${e.message}`, code: 'invalid' });
+      }
+    }
+    const context = config[CONTEXT];
+    if (context !== undefined && context.trim() !== '') {
+      try {
+        parseJson(context);
+      } catch (e) {
+        out.push({ property: CONTEXT, message: `${CONTEXT}: ${(e as Error).message}`, code: 'invalid' });
+      }
+    }
+    if (config[MAX_STRING] !== undefined && !(parseDataSize(config[MAX_STRING]) ?? 0)) {
+      out.push({ property: MAX_STRING, message: `${MAX_STRING}: must be more than 0 B`, code: 'invalid' });
+    }
+    return out;
   },
 
   async onTrigger(ctx, session) {
-    let flowFile = session.get();
-    if (!flowFile) return;
-    const spec = ctx.property(SPEC).raw;
-    const contextText = ctx.property(CONTEXT).raw;
-    const fail = (message: string) => {
-      flowFile = session.putAttribute(flowFile!, 'jolt.error', message);
-      session.transfer(flowFile, REL_FAILURE);
-    };
-    let compiled: Compiled;
+    const original = session.get();
+    if (!original) return;
+    const fail = (message: string) => session.transfer(session.putAttribute(original, 'jolt.error', message), REL_FAILURE);
+    const source = ctx.property(SOURCE).raw ?? 'FLOW_FILE';
+    const warnings: JoltWarning[] = [];
+    let flowFile = original;
     try {
-      // Compiled once per configuration; the cache is per processor instance and configuration.
-      compiled = ctx.cache(`jolt:${spec ?? ''}\u0000${contextText ?? ''}`, () => compileConfig(spec, contextText));
+      const s = settings(ctx);
+      const chain = chainFor(ctx, original);
+      if (source === 'ATTRIBUTE') {
+        const name = ctx.property(SOURCE_ATTRIBUTE).raw ?? '';
+        const value = original.attributes[name];
+        if (value === undefined || value.trim() === '') throw new TransformFailure(`Content not found in FlowFile Attribute [${name}]`);
+        const out = transformOne(chain, readJson(value, `FlowFile Attribute [${name}]`, s.maxString), s, warnings, s.write);
+        if (out !== undefined) flowFile = session.putAttribute(flowFile, name, out);
+      } else if (source === 'JSON_LINES') {
+        const text = await session.readText(original);
+        let out = '';
+        let n = 0;
+        for (const line of text.split(/\r\n|\r|\n/)) {
+          n++;
+          if (line.trim() === '') continue;
+          const written = transformOne(chain, readJson(line, `line ${n}`, s.maxString), s, warnings, { asciiOnly: s.write.asciiOnly });
+          out += `${written ?? line}\n`;
+        }
+        flowFile = session.putAttribute(session.write(flowFile, out), CoreAttributes.MIME_TYPE, 'application/jsonl');
+      } else {
+        const out = transformOne(chain, readJson(await session.readText(original), 'content', s.maxString), s, warnings, s.write);
+        if (out !== undefined) flowFile = session.putAttribute(session.write(flowFile, out), CoreAttributes.MIME_TYPE, 'application/json');
+      }
+      if (s.report) {
+        flowFile = session.putAttribute(flowFile, 'jolt.warnings', String(warnings.length));
+        if (warnings.length > 0) ctx.log.warn(`Jolt chain left ${warnings.length} path(s) unused`, warnings.slice(0, MAX_LOGGED_WARNINGS));
+      }
     } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      fail(`${e.property}: ${e.message}`);
+      // Every failure is found before the FlowFile is changed, so the original goes to failure as it came.
+      if (!(e instanceof TransformFailure)) throw e;
+      fail(e.message);
       return;
     }
-    let input: unknown;
-    try {
-      input = parseJson(await session.readText(flowFile), { javaDoubles: true });
-    } catch (e) {
-      fail(`content is not JSON: ${(e as Error).message}`);
-      return;
-    }
-    const report = ctx.property(REPORT).asBoolean() ?? false;
-    let result: ReturnType<CompiledChain['transformWithReport']>;
-    try {
-      result = report
-        ? compiled.chain.transformWithReport(input, compiled.context)
-        : { output: compiled.chain.transform(input, compiled.context), warnings: [] };
-    } catch (e) {
-      fail(`transform failed: ${(e as Error).message}`);
-      return;
-    }
-    if (result.output === null || result.output === undefined) {
-      if ((ctx.property(EMPTY).raw ?? ROUTE_TO_FAILURE) === PASS_THROUGH) {
-        if (report) flowFile = session.putAttribute(flowFile, 'jolt.warnings', String(result.warnings.length));
-        session.transfer(flowFile, REL_SUCCESS);
-      } else fail('the Jolt chain produced no output (null): no spec line matched the input');
-      return;
-    }
-    if (result.warnings.length > 0) {
-      ctx.log.warn(`Jolt chain left ${result.warnings.length} path(s) unused`, result.warnings.slice(0, 20));
-    }
-    flowFile = session.write(flowFile, stringifyJson(result.output));
-    flowFile = session.putAllAttributes(flowFile, {
-      ...(report ? { 'jolt.warnings': String(result.warnings.length) } : {}),
-      [CoreAttributes.MIME_TYPE]: 'application/json',
-    });
     session.transfer(flowFile, REL_SUCCESS);
   },
 });
