@@ -6,3 +6,4 @@ export * from './in-memory-repository.js';
 export * from './standard-process-context.js';
 export * from './standard-process-session.js';
 export * from './flow-engine.js';
+export * from './run-once.js';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type FieldError, type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowSummaryDto } from '@sluice/contracts';
+import { migrateProperties } from '@sluice/flow-api';
 import { getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
@@ -32,7 +33,7 @@ export class FlowsService {
   }
 
   async create(input: unknown, user: string): Promise<FlowDto> {
-    const doc = this.check(parseInput(FlowDocumentSchema, input, 'flow document'));
+    const doc = this.check(this.migrate(parseInput(FlowDocumentSchema, input, 'flow document')));
     const now = Date.now();
     const entity: FlowEntity = {
       id: randomUUID(),
@@ -58,7 +59,7 @@ export class FlowsService {
     const entity = await this.entity(id);
     if (entity.version !== version) throw this.conflict(entity);
     const previous = JSON.parse(entity.document) as FlowDocument;
-    const doc = this.check(this.unmask(parseInput(FlowDocumentSchema, input, 'flow document'), previous));
+    const doc = this.check(this.unmask(this.migrate(parseInput(FlowDocumentSchema, input, 'flow document')), previous));
     this.guardQueuedConnections(id, previous, doc);
     const next: FlowEntity = { ...entity, name: doc.name, description: doc.description, document: JSON.stringify(doc), version: version + 1, updatedAt: Date.now(), updatedBy: user };
     if (!(await this.repo.updateIfVersion(next, version))) throw this.conflict((await this.repo.findById(id)) ?? entity);
@@ -133,6 +134,17 @@ export class FlowsService {
       processors: doc.processors.map((p) => {
         const secret = this.sensitive(p.type);
         return { ...p, properties: Object.fromEntries(Object.entries(p.properties).map(([k, v]) => [k, secret.has(k) && v ? MASK : v])) };
+      }),
+    };
+  }
+
+  /** Property keys older NiFi versions stored become today's names (each processor's migrateProperties). */
+  private migrate(doc: FlowDocument): FlowDocument {
+    return {
+      ...doc,
+      processors: doc.processors.map((p) => {
+        const def = getProcessor(p.type);
+        return def?.migrateProperties ? { ...p, properties: migrateProperties(def, p.properties).properties } : p;
       }),
     };
   }

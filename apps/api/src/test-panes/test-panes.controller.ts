@@ -2,13 +2,13 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { evaluateExpression, ExpressionError } from '@sluice/expression';
 import type { ScriptRunner } from '@sluice/flow-api';
-import { compileChain, JoltSpecError, JoltTransformError, parseJson } from '@sluice/jolt';
 import { z } from 'zod';
 import { MinRole } from '../auth/roles.js';
 import { BadInputError } from '../common/errors.js';
 import { parseInput } from '../common/zod.js';
 import { SCRIPT_RUNNER } from '../engine/engine.service.js';
 import { runScriptTest } from '../scripting/index.js';
+import { MappingSchema, runMappingPane, type MappingPaneResult } from './mapping-pane.js';
 
 const ExpressionSchema = z.object({
   expression: z.string(),
@@ -16,7 +16,6 @@ const ExpressionSchema = z.object({
   parameters: z.record(z.string(), z.string()).default({}),
   timeZone: z.string().optional(),
 });
-const MappingSchema = z.object({ spec: z.unknown(), input: z.unknown(), context: z.unknown().optional() });
 const ScriptSchema = z.object({
   language: z.enum(['python', 'javascript']),
   script: z.string().min(1, 'script is required'),
@@ -51,22 +50,10 @@ export class TestPanesController {
 
   @Post('mapping')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run a Jolt chain on an input; reports what the spec did not use' })
+  @ApiOperation({ summary: 'Run the JoltTransformJSON processor once on an input, as the step would; reports what the spec did not use' })
   @ApiBody({ schema: z.toJSONSchema(MappingSchema, { io: 'input' }) as object })
-  mapping(@Body() body: unknown): { output: unknown; warnings: unknown[] } {
-    const req = parseInput(MappingSchema, body);
-    const spec = this.json(req.spec, 'spec');
-    const input = this.json(req.input, 'input');
-    const context = req.context === undefined ? undefined : this.json(req.context, 'context');
-    try {
-      return compileChain(spec).transformWithReport(input, context);
-    } catch (e) {
-      if (e instanceof JoltSpecError || e instanceof JoltTransformError) {
-        const path = (e as { path?: string }).path ?? null;
-        throw new BadInputError(e.message, [{ field: e instanceof JoltSpecError ? 'spec' : 'input', message: e.message }], { error: e.message, path });
-      }
-      throw e;
-    }
+  mapping(@Body() body: unknown): Promise<MappingPaneResult> {
+    return runMappingPane(body);
   }
 
   @Post('script')
@@ -76,16 +63,5 @@ export class TestPanesController {
   script(@Body() body: unknown) {
     const req = parseInput(ScriptSchema, body);
     return runScriptTest(this.scripts, req);
-  }
-
-  /** Test panes send JSON either parsed or as the text the user typed. */
-  private json(value: unknown, field: string): unknown {
-    if (typeof value !== 'string') return value;
-    try {
-      return parseJson(value);
-    } catch (e) {
-      const message = `${field} is not valid JSON: ${(e as Error).message}`;
-      throw new BadInputError(message, [{ field, message }], { error: message, path: field });
-    }
   }
 }
