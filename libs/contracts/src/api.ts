@@ -96,10 +96,30 @@ export interface ExpressionTestRequest {
   attributes?: Record<string, string>;
   parameters?: Record<string, string>;
 }
+/** The mapping pane runs JoltTransformJSON once; text fields are used exactly as typed (`10.0` stays a double). */
 export interface MappingTestRequest {
-  spec: unknown;
+  /** Replaces the step's `Jolt Specification`. */
+  spec?: unknown;
+  /** The FlowFile content. */
   input: unknown;
+  /** Replaces the step's `Custom Context`. */
   context?: unknown;
+  /** The step's JoltTransformJSON properties. */
+  properties?: Record<string, string>;
+  attributes?: Record<string, string>;
+  parameters?: Record<string, string>;
+}
+export interface MappingTestResult {
+  relationship: string;
+  /** The text the processor wrote (the content, or the attribute for an attribute JSON Source). */
+  content: string;
+  /** `content` parsed, when it is one JSON document; null otherwise. */
+  output: unknown;
+  attributes: Record<string, string>;
+  /** Why the FlowFile went to failure (jolt.error). */
+  error: string | null;
+  warnings: { kind: string; operationIndex: number; path: string; message: string }[];
+  warningCount: number;
 }
 export interface ScriptTestRequest {
   language: 'python' | 'javascript';

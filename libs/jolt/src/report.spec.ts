@@ -22,6 +22,13 @@ describe('transformWithReport', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('counts data an output path reads with "@(N,path)" as used', () => {
+    const chain = compileChain([{ operation: 'shift', spec: { images: { '*': { url: 'images.@(1,order)' } } } }]);
+    const { output, warnings } = chain.transformWithReport({ images: [{ order: '3', url: 'c' }, { order: '1', url: 'a', alt: 'x' }] });
+    expect(output).toStrictEqual({ images: { 3: 'c', 1: 'a' } });
+    expect(warnings.map((w) => w.path)).toEqual(['images[1].alt']);
+  });
+
   it('treats one matching alternative of "a|b" as a match', () => {
     const chain = compileChain([{ operation: 'shift', spec: { 'a|b': 'out' } }]);
     expect(chain.transformWithReport({ a: 1 }).warnings).toEqual([]);

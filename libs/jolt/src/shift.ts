@@ -230,6 +230,7 @@ export class Leaf extends Child {
     const outs = this.outs;
     for (let i = 0; i < outs.length; i++) {
       const o = outs[i]!;
+      if (ctx.cov) traceOutput(o, walk, ctx.cov);
       if (o.evaluate(walk)) writeOut(ctx.out, o.keys, data);
     }
     walk.pop();
@@ -280,10 +281,19 @@ export class SpecialLeaf extends Child {
     }
     walk.push(sk.k === 'at' || sk.k === 'transpose' ? parentData : data, sub);
     walk.counts[walk.depth - 1] = walk.counts[top]!;
-    for (const o of this.outs) if (o.evaluate(walk)) writeOut(ctx.out, o.keys, data);
+    for (const o of this.outs) {
+      if (ctx.cov) traceOutput(o, walk, ctx.cov);
+      if (o.evaluate(walk)) writeOut(ctx.out, o.keys, data);
+    }
     walk.pop();
     if (ctx.cov) ctx.cov.matched.add(this);
   }
+}
+
+/** Input read by `@(...)` segments of an output path counts as used (reports only). */
+function traceOutput(o: OutPath, walk: Walk, cov: Coverage): void {
+  if (o.isStatic) return;
+  for (const s of o.segs) if (s.k === 'tkey' || s.k === 'idxT') readTraced(s.tp, walk, cov, LEAF);
 }
 
 function readTraced(tp: Transpose, walk: Walk, cov: Coverage | null, how: number): unknown {

@@ -7,6 +7,7 @@ import type {
   FlowSummaryDto,
   LoginResponse,
   MappingTestRequest,
+  MappingTestResult,
   Page,
   ProcessorTypesResponse,
   QueueListingDto,
@@ -16,6 +17,8 @@ import type {
   UserDto,
   FlowDocument,
 } from '@sluice/contracts';
+
+export type { MappingTestResult } from '@sluice/contracts';
 
 const TOKEN_KEY = 'sluice.token';
 const USER_KEY = 'sluice.user';
@@ -124,10 +127,6 @@ export interface ScriptTestResult {
   durationMs: number;
   created: { output: string; attributes: Record<string, string>; relationship: string | null }[];
   error?: { message: string; traceback?: string; kind: 'exception' | 'timeout' | 'memory' | 'session' };
-}
-export interface MappingTestResult {
-  output: unknown;
-  warnings: { kind: string; path: string; message: string }[];
 }
 export interface TemplateDto {
   id: string;

@@ -3,8 +3,12 @@ import { api, ApiError, errorText, type MappingTestResult } from '../api/client.
 import { useCodeEditor } from '../properties/code-editor-slot.js';
 import type { QueuedSample } from './useLastQueued.js';
 
-/** Applies the step's Jolt spec to an input with the server's Jolt engine, showing output and warnings. */
-export function MappingPane({ spec, sample }: { spec: string; sample: QueuedSample | null }) {
+/**
+ * Runs the step's JoltTransformJSON (its properties as configured) once on an input, on the server, showing the text
+ * it writes, where the FlowFile went and what the spec did not use. Spec and input go as typed: parsing them here
+ * would lose what the processor keeps (`10.0`, key order, comments, Expression Language).
+ */
+export function MappingPane({ properties, parameters, sample }: { properties: Record<string, string>; parameters: Record<string, string>; sample: QueuedSample | null }) {
   const CodeEditor = useCodeEditor();
   const [input, setInput] = useState(sample?.content ?? '');
   const [result, setResult] = useState<MappingTestResult | null>(null);
@@ -18,25 +22,11 @@ export function MappingPane({ spec, sample }: { spec: string; sample: QueuedSamp
   const run = async () => {
     setError(null);
     setResult(null);
-    let specJson: unknown;
-    let inputJson: unknown;
-    try {
-      specJson = JSON.parse(spec);
-    } catch (e) {
-      setError(`The Jolt spec is not valid JSON: ${(e as Error).message}`);
-      return;
-    }
-    try {
-      inputJson = JSON.parse(input);
-    } catch (e) {
-      setError(`The input is not valid JSON: ${(e as Error).message}`);
-      return;
-    }
     setBusy(true);
     try {
-      setResult(await api.testMapping({ spec: specJson, input: inputJson }));
+      setResult(await api.testMapping({ properties, parameters, input, attributes: sample?.attributes ?? {} }));
     } catch (e) {
-      const path = e instanceof ApiError && typeof e.body.path === 'string' ? ` at ${e.body.path}` : '';
+      const path = e instanceof ApiError && typeof e.body.path === 'string' ? ` (${e.body.path})` : '';
       setError(`${errorText(e)}${path}`);
     } finally {
       setBusy(false);
@@ -61,12 +51,17 @@ export function MappingPane({ spec, sample }: { spec: string; sample: QueuedSamp
       {error && <div className="error-box">{error}</div>}
       {result && (
         <div className="result" data-testid="mapping-result">
+          <div className="small">
+            Routed to <strong data-testid="mapping-relationship">{result.relationship}</strong>
+          </div>
+          {result.error && <div className="error-box" data-testid="mapping-error">{result.error}</div>}
           {result.warnings.map((w, i) => (
             <div key={i} className="warn-box small">
               <strong>{w.kind}</strong> at <code>{w.path}</code>: {w.message}
             </div>
           ))}
-          <pre className="content-view" data-testid="mapping-output">{JSON.stringify(result.output, null, 2)}</pre>
+          {result.warningCount > result.warnings.length && <div className="muted small">{result.warningCount - result.warnings.length} more unused path(s)</div>}
+          <pre className="content-view" data-testid="mapping-output">{result.content}</pre>
         </div>
       )}
     </section>

@@ -25,7 +25,8 @@ export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; ed
   const engineProp = d?.properties.find((p) => p.type === 'enum' && /engine|language/i.test(p.name) && p.allowableValues?.some((a) => /python|javascript/i.test(a.value)));
   const engine = engineProp ? valueOf(engineProp).toLowerCase() : '';
   const language: 'python' | 'javascript' = engine.includes('python') ? 'python' : engine ? 'javascript' : scriptProp?.editor === 'python' ? 'python' : 'javascript';
-  const joltProp = d?.properties.find((p) => p.editor === 'jolt');
+  // The mapping pane runs JoltTransformJSON itself, with this step's properties.
+  const isJolt = node.data.type === 'JoltTransformJSON';
   const known = new Set(d?.properties.map((p) => p.name) ?? []);
   const elProps = [
     ...(d?.properties.filter((p) => isEl(p) && valueOf(p).includes('${')).map((p) => ({ name: p.name, label: p.displayName, value: valueOf(p) })) ?? []),
@@ -42,7 +43,7 @@ export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; ed
       {loading && <div className="muted small">Looking for a queued FlowFile to use as input…</div>}
       {!loading && incomingIds.length > 0 && !sample && <div className="muted small">Nothing is queued before this step; paste an input below.</div>}
       {scriptProp && <ScriptPane script={valueOf(scriptProp)} language={language} sample={sample} />}
-      {joltProp && <MappingPane spec={valueOf(joltProp)} sample={sample} />}
+      {isJolt && <MappingPane properties={values} parameters={editor.base.parameters} sample={sample} />}
       {chosenEl && (
         <>
           {elProps.length > 1 && (
