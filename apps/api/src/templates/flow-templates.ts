@@ -67,7 +67,8 @@ function mapping(i: number, spec: string) {
     name: 'Mapping',
     position: column(i),
     scheduling: timer(2),
-    properties: { 'Jolt Specification': spec },
+    // An empty mapping result fails the execution with a reason, rather than sending `null` on as NiFi would.
+    properties: { 'Jolt Specification': spec, 'Empty Output Policy': 'route to failure' },
     autoTerminated: ['failure'],
   };
 }
