@@ -36,13 +36,14 @@ const NEEDS_WRITER = new NeedsWriter();
 function viaStringify(v: unknown): string {
   const marked: string[] = [];
   const text = JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
-    // The replacer sees toJSON's number, so it checks the holder's raw value for JavaDoubles.
-    const raw = k === '' && !(this && k in this) ? v : this[k];
+    if (typeof x === 'string') return x;
     if (typeof x === 'object' && x !== null) {
       if (hasOwnOrder(x)) throw NEEDS_WRITER;
       return x;
     }
     if (typeof x === 'number') {
+      // The replacer sees toJSON's number, so it checks the holder's raw value for JavaDoubles.
+      const raw = k === '' && !(this && k in this) ? v : this[k];
       const dbl = isJavaDouble(raw);
       if (dbl || needsJavaText(x)) {
         marked.push(javaNumberText(x, dbl));

@@ -147,6 +147,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
  * and NiFi enable), keeping the text's length and line breaks so parse positions stay right.
  */
 export function stripJsonComments(text: string): string {
+  // Every comment starts with a slash.
+  if (text.indexOf('/') < 0) return text;
   let out = '';
   let i = 0;
   let last = 0;
