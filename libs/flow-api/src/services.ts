@@ -1,4 +1,5 @@
 import type { FlowFile } from './flow-file.js';
+import type { ScriptContext, ScriptProvenance } from './script-context.js';
 
 /** A time source the engine and processors share, so tests can drive time by hand. */
 export interface Clock {
@@ -57,6 +58,9 @@ export type ScriptLanguage = 'python' | 'javascript';
 export interface ScriptInput {
   readonly attributes: Readonly<Record<string, string>>;
   readonly content: Uint8Array;
+  /** Epoch millis, for `getLineageStartDate()` / `getEntryDate()`; now when absent. */
+  readonly lineageStartDate?: number;
+  readonly entryDate?: number;
 }
 
 export interface ScriptRequest {
@@ -68,6 +72,8 @@ export interface ScriptRequest {
   readonly memoryLimitMb: number;
   /** Scripts may call HTTP only when the flow grants it. */
   readonly allowHttp?: boolean;
+  /** The processor's side of `context`, dynamic properties, state and later `session.get()` calls (Python). */
+  readonly context?: ScriptContext;
 }
 
 /** What the script did to one FlowFile. `source` is the index in `inputs`, or null for one it created. */
@@ -77,12 +83,29 @@ export interface ScriptOutput {
   readonly content: Uint8Array;
   /** The relationship it was transferred to, or null when the script removed it. */
   readonly relationship: string | null;
+  /** Whether the script wrote content; when false, `content` is unchanged (and may be empty for FlowFiles taken later). */
+  readonly written?: boolean;
+  /** The FlowFile's key in host calls (`i<n>` taken, `c<n>` created). */
+  readonly key?: string;
+  /** For created FlowFiles: how, and from which keys. */
+  readonly origin?: 'create' | 'clone';
+  readonly parents?: readonly string[];
+  readonly penalized?: boolean;
+  readonly provenance?: readonly ScriptProvenance[];
 }
 
 export interface ScriptResult {
+  /** With an error, only what the script had committed (`session.commit()`) before it failed. */
   readonly outputs: readonly ScriptOutput[];
-  /** Indexes of inputs the script took with `session.get()`. */
+  /** Indexes of inputs the script took with `session.get()` (inputs first, then FlowFiles taken through host calls). */
   readonly taken: readonly number[];
+  /** Indexes the script took and then rolled back (NiFi returns them to their queue), and whether it asked for a penalty. */
+  readonly returned?: readonly number[];
+  readonly penalizeReturned?: boolean;
+  /** `session.adjustCounter` deltas by counter name. */
+  readonly counters?: Readonly<Record<string, number>>;
+  /** The script called `context.yield()`. */
+  readonly yielded?: boolean;
   readonly logs: readonly { readonly level: LogLevel; readonly message: string }[];
   /** Set when the script raised without handling it, was killed, or broke a session rule. */
   readonly error?: { readonly message: string; readonly traceback?: string; readonly kind: 'exception' | 'timeout' | 'memory' | 'session' };

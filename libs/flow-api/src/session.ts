@@ -1,6 +1,9 @@
 import type { FlowFile } from './flow-file.js';
 import type { Relationship } from './relationship.js';
 
+/** What a FlowFile filter answers for each queued FlowFile (NiFi's FlowFileFilterResult). */
+export type FlowFileFilterResult = 'ACCEPT_AND_CONTINUE' | 'ACCEPT_AND_TERMINATE' | 'REJECT_AND_CONTINUE' | 'REJECT_AND_TERMINATE';
+
 /**
  * The unit of work a processor runs in, with NiFi's rules: every FlowFile taken or created must be
  * transferred or removed before commit; the framework commits when `onTrigger` returns and rolls back
@@ -12,6 +15,8 @@ export interface ProcessSession {
   get(): FlowFile | null;
   /** Up to `max` FlowFiles from the incoming queues. */
   getBatch(max: number): FlowFile[];
+  /** The ready FlowFiles the filter accepts, in queue order, until it answers `..._AND_TERMINATE`; rejected ones stay queued. */
+  getFiltered(filter: (flowFile: FlowFile) => FlowFileFilterResult): FlowFile[];
   /** Queued FlowFiles not yet taken (across all incoming connections). */
   queueSize(): number;
 

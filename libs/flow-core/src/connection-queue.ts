@@ -1,4 +1,4 @@
-import type { FlowFile } from '@sluice/flow-api';
+import type { FlowFile, FlowFileFilterResult } from '@sluice/flow-api';
 
 export const DEFAULT_OBJECT_THRESHOLD = 10_000;
 export const DEFAULT_DATA_SIZE_THRESHOLD = 1024 ** 3;
@@ -98,6 +98,47 @@ export class ConnectionQueue {
     this.inFlightCount++;
     this.inFlightBytes += ff.size;
     return ff;
+  }
+
+  /**
+   * Takes the ready FlowFiles the filter accepts, in the order `poll` would hand them out, until it answers
+   * `..._AND_TERMINATE`; rejected ones keep their place. Reports whether the filter terminated.
+   */
+  pollMatching(now: number, filter: (flowFile: FlowFile) => FlowFileFilterResult): { taken: FlowFile[]; terminated: boolean } {
+    const taken: FlowFile[] = [];
+    let terminated = false;
+    const ask = (ff: FlowFile): boolean => {
+      const answer = filter(ff);
+      if (answer === 'ACCEPT_AND_TERMINATE' || answer === 'REJECT_AND_TERMINATE') terminated = true;
+      return answer === 'ACCEPT_AND_CONTINUE' || answer === 'ACCEPT_AND_TERMINATE';
+    };
+    if (this.penalized.length) {
+      const kept: FlowFile[] = [];
+      for (const ff of this.penalized) {
+        if (!terminated && ff.penaltyExpiration <= now && ask(ff)) taken.push(ff);
+        else kept.push(ff);
+      }
+      this.penalized = kept;
+    }
+    if (!terminated && this.head < this.items.length) {
+      const kept: FlowFile[] = [];
+      const before = taken.length;
+      for (let i = this.head; i < this.items.length; i++) {
+        const ff = this.items[i]!;
+        if (!terminated && ask(ff)) taken.push(ff);
+        else kept.push(ff);
+      }
+      if (taken.length > before) {
+        this.items = kept;
+        this.head = 0;
+      }
+    }
+    for (const ff of taken) {
+      this.queuedBytes -= ff.size;
+      this.inFlightCount++;
+      this.inFlightBytes += ff.size;
+    }
+    return { taken, terminated };
   }
 
   /** Ends the in-flight accounting of taken FlowFiles (after commit, or before returning them). */

@@ -411,6 +411,37 @@ describe('StandardProcessSession rules', () => {
     expect(s.isEmpty).toBe(true);
   });
 
+  it('getFiltered takes what the filter accepts, leaves the rest queued in order, and stops on TERMINATE', async () => {
+    const input = new ConnectionQueue('in', null, 'p');
+    for (const [id, kind] of [['a', 'txt'], ['b', 'csv'], ['c', 'txt'], ['d', 'txt'], ['e', 'txt']] as const) input.offer(ff(id, { kind }), 0);
+    input.offer({ ...ff('late', { kind: 'txt' }), penaltyExpiration: 5000 }, 0);
+    const s = new StandardProcessSession(plainHost({ input }));
+    const seen: string[] = [];
+    const got = s.getFiltered((f) => {
+      seen.push(f.uuid);
+      if (f.uuid === 'd') return 'ACCEPT_AND_TERMINATE';
+      return f.attributes['kind'] === 'txt' ? 'ACCEPT_AND_CONTINUE' : 'REJECT_AND_CONTINUE';
+    });
+    expect(got.map((f) => f.uuid)).toEqual(['a', 'c', 'd']);
+    // Penalized FlowFiles are not offered; nothing after TERMINATE is asked about.
+    expect(seen).toEqual(['a', 'b', 'c', 'd']);
+    expect(input.list().map((f) => f.uuid)).toEqual(['late', 'b', 'e']);
+    expect(input.inFlightCount).toBe(3);
+    for (const f of got) s.transfer(f, 'success');
+    await s.commit();
+    expect(s.get()!.uuid).toBe('b');
+  });
+
+  it('getFiltered FlowFiles go back to their queue on rollback', () => {
+    const input = new ConnectionQueue('in', null, 'p');
+    for (const id of ['a', 'b']) input.offer(ff(id), 0);
+    const s = new StandardProcessSession(plainHost({ input }));
+    expect(s.getFiltered((f) => (f.uuid === 'b' ? 'ACCEPT_AND_CONTINUE' : 'REJECT_AND_CONTINUE')).map((f) => f.uuid)).toEqual(['b']);
+    s.rollback();
+    expect(input.list().map((f) => f.uuid).sort()).toEqual(['a', 'b']);
+    expect(input.inFlightCount).toBe(0);
+  });
+
   it('records provenance a processor adds (SEND with its transit URI)', async () => {
     const s = new StandardProcessSession(plainHost());
     const root = s.create();

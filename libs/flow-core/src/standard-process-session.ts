@@ -1,4 +1,4 @@
-import { fromUtf8, utf8, type Clock, type FlowFile, type ProcessSession, type Relationship } from '@sluice/flow-api';
+import { fromUtf8, utf8, type Clock, type FlowFile, type FlowFileFilterResult, type ProcessSession, type Relationship } from '@sluice/flow-api';
 import type { ConnectionQueue } from './connection-queue.js';
 import type { ProvenanceEvent, ProvenanceEventType, QueuedFlowFile, RepositoryTransaction } from './ports.js';
 
@@ -119,6 +119,20 @@ export class StandardProcessSession implements ProcessSession {
       const ff = this.get();
       if (!ff) break;
       out.push(ff);
+    }
+    return out;
+  }
+
+  getFiltered(filter: (flowFile: FlowFile) => FlowFileFilterResult): FlowFile[] {
+    const out: FlowFile[] = [];
+    const now = this.now();
+    for (const q of this.host.incoming) {
+      const { taken, terminated } = q.pollMatching(now, filter);
+      for (const ff of taken) {
+        this.records.set(ff.uuid, { original: ff, source: q, current: ff, target: null, origin: 'queue' });
+        out.push(ff);
+      }
+      if (terminated) break;
     }
     return out;
   }

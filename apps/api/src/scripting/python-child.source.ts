@@ -20,7 +20,8 @@ const py = await loadPyodide({ indexURL: workerData.indexDir, env: { HOME: '/hom
 let madeSnapshot = null;
 if (!workerData.snapshot && workerData.makeSnapshot) {
   // Loading from a memory snapshot skips Python's start-up: ~0.4 s instead of ~3 s for every later interpreter.
-  py.runPython('import json, re, sys, traceback, types, builtins');
+  // The facade's imports too, so that loading it from the snapshot stays cheap.
+  py.runPython('import json, re, sys, traceback, types, builtins, ast, tokenize, io, codecs, datetime, decimal, uuid, hashlib, hmac, base64, functools, zlib, string, importlib.util, urllib.parse');
   madeSnapshot = py.makeMemorySnapshot();
 }
 py.setStdout({ batched: (line) => sink && sink.push({ level: 'info', message: line }) });
@@ -43,17 +44,38 @@ function httpHost(payload) {
   while (Atomics.wait(httpFlag, 0, 0, 1000) === 'timed-out') {
     if (Atomics.load(httpFlag, 0) !== 0) break;
   }
-  const reply = receiveMessageOnPort(httpPort);
+  let reply = receiveMessageOnPort(httpPort);
+  // A late host-call answer (an object) is not this request's reply.
+  while (reply && typeof reply.message !== 'string') reply = receiveMessageOnPort(httpPort);
   return reply ? reply.message : JSON.stringify({ error: 'no HTTP reply' });
+}
+let hostSeq = 0;
+let hostAllowed = false;
+function hostCall(payload) {
+  // The script's calls back into its processor (context, state, more FlowFiles); replies carry the call's id.
+  if (!hostAllowed) return [JSON.stringify({ error: 'this run has no processor context' }), undefined];
+  const id = ++hostSeq;
+  Atomics.store(httpFlag, 0, 0);
+  parentPort.postMessage({ type: 'host', id, payload });
+  for (;;) {
+    const reply = receiveMessageOnPort(httpPort);
+    if (reply) {
+      if (reply.message && typeof reply.message === 'object' && reply.message.id === id) return [reply.message.payload, reply.message.bytes];
+      continue;
+    }
+    Atomics.wait(httpFlag, 0, 0, 100);
+    Atomics.store(httpFlag, 0, 0);
+  }
 }
 parentPort.on('message', (msg) => {
   if (msg.type !== 'run') return;
   const logs = [];
   sink = logs;
   httpAllowed = !!msg.allowHttp;
+  hostAllowed = !!msg.hasContext;
   let reply;
   try {
-    const res = run(msg.script, msg.meta, msg.contents, httpAllowed, httpHost);
+    const res = run(msg.script, msg.meta, msg.contents, httpAllowed, httpHost, hostCall);
     const [json, contents] = res.toJs();
     res.destroy();
     const result = JSON.parse(json);
@@ -110,6 +132,8 @@ function startWorker() {
       finish(msg.result, msg.contents);
     } else if (msg.type === 'http') {
       process.send({ type: 'http', payload: msg.payload });
+    } else if (msg.type === 'host') {
+      process.send({ type: 'host', id: msg.id, payload: msg.payload });
     }
   });
   worker.on('error', (e) => {
@@ -152,14 +176,15 @@ function kill(error) {
 
 process.on('message', (msg) => {
   if (msg.type === 'init') {
+    config.shim = msg.shim;
     snapshot = msg.snapshot || null;
     makeSnapshot = !!msg.makeSnapshot;
     startWorker();
     return;
   }
-  if (msg.type === 'http-reply') {
+  if (msg.type === 'http-reply' || msg.type === 'host-reply') {
     if (!httpPort) return;
-    httpPort.postMessage(msg.payload);
+    httpPort.postMessage(msg.type === 'http-reply' ? msg.payload : { id: msg.id, payload: msg.payload, bytes: msg.bytes });
     const flag = new Int32Array(httpFlag);
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
@@ -194,7 +219,7 @@ process.on('message', (msg) => {
     }, 100);
     run.interrupted = error;
   }, msg.timeoutMs);
-  worker.postMessage({ type: 'run', script: msg.script, meta: msg.meta, contents: msg.contents, allowHttp: msg.allowHttp });
+  worker.postMessage({ type: 'run', script: msg.script, meta: msg.meta, contents: msg.contents, allowHttp: msg.allowHttp, hasContext: msg.hasContext });
 });
 
 process.on('disconnect', () => process.exit(0));

@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ScriptInput, ScriptResult } from '@sluice/flow-api';
+import type { ScriptContext, ScriptInput, ScriptResult } from '@sluice/flow-api';
 import { PYTHON_SUPERVISOR_SOURCE, PYTHON_WORKER_SOURCE } from './python-child.source.js';
+import { answerHostCall, facadeMeta, toScriptResult, type RawResult } from './python-facade.js';
 import { PYTHON_SHIM } from './python-shim.source.js';
 import type { ScriptHttpHandler } from './script-http.js';
 
@@ -15,25 +15,15 @@ export interface PythonRun {
   readonly timeoutMs: number;
   readonly memoryLimitMb: number;
   readonly allowHttp: boolean;
-}
-
-interface RawOutput {
-  source: number | null;
-  attributes: Record<string, string>;
-  relationship: string | null;
-}
-
-interface RawResult {
-  outputs: RawOutput[];
-  taken: number[];
-  logs: { level: 'debug' | 'info' | 'warn' | 'error'; message: string }[];
-  error: ScriptResult['error'] | null;
+  /** The processor's side of `context`, state and later `session.get()` calls. */
+  readonly context?: ScriptContext;
 }
 
 type ChildMessage =
   | { type: 'ready'; loadMs: number; timings: { pyodideMs: number; shimMs: number }; rss: number }
   | { type: 'result'; id: number; result: RawResult; contents: (Uint8Array | null)[]; recycling: boolean }
   | { type: 'http'; payload: string }
+  | { type: 'host'; id: number; payload: string }
   | { type: 'snapshot'; snapshot: Uint8Array }
   | { type: 'fatal'; message: string };
 
@@ -107,7 +97,6 @@ export class PythonProcess {
   private spawn(): void {
     const config = JSON.stringify({
       workerSource: PYTHON_WORKER_SOURCE,
-      shim: PYTHON_SHIM,
       pyodideUrl: pathToFileURL(join(pyodideDir, 'pyodide.mjs')).href,
       indexDir: pyodideDir,
       recycleRssBytes: this.options.recycleRssMb * 1024 * 1024,
@@ -136,7 +125,8 @@ export class PythonProcess {
     });
     child.on('message', (msg: ChildMessage) => this.onMessage(child, msg));
     const snapshot = this.options.snapshots.snapshot;
-    child.send({ type: 'init', snapshot, makeSnapshot: snapshot === null });
+    // The facade travels over IPC: it is larger than one command-line argument may be.
+    child.send({ type: 'init', snapshot, makeSnapshot: snapshot === null, shim: PYTHON_SHIM });
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     child.on('error', (e) => this.onExit(child, null, null, e));
   }
@@ -171,6 +161,15 @@ export class PythonProcess {
           : Promise.resolve(JSON.stringify({ error: 'HTTP is not allowed for this script (enable Allow HTTP)' }));
         void answer.then((payload) => {
           if (this.child === child && child.connected) child.send({ type: 'http-reply', payload });
+        });
+        break;
+      }
+      case 'host': {
+        // Calls from the script back into its processor (properties, state, more FlowFiles), answered in order.
+        const p = this.pending;
+        const answer = p ? answerHostCall(p.run, msg.payload) : Promise.resolve({ payload: JSON.stringify({ error: 'no run in progress' }) });
+        void answer.then((reply) => {
+          if (this.child === child && child.connected) child.send({ type: 'host-reply', id: msg.id, ...reply });
         });
         break;
       }
@@ -231,7 +230,7 @@ export class PythonProcess {
     if (!child || !this.idle) return Promise.reject(new Error('Python process is not idle'));
     const id = this.nextId++;
     const contents = run.inputs.map((i) => i.content);
-    const meta = JSON.stringify({ attributes: run.inputs.map((i) => i.attributes), uuidSeed: randomBytes(8).toString('hex') });
+    const meta = facadeMeta(run);
     return new Promise<ScriptResult>((resolve) => {
       const started = performance.now();
       // The supervisor stops a runaway script itself; this only catches a supervisor that no longer answers.
@@ -242,7 +241,7 @@ export class PythonProcess {
         this.restart();
       }, run.timeoutMs + 5000);
       this.pending = { id, run, started, resolve, deadline };
-      child.send({ type: 'run', id, script: run.script, meta, contents, timeoutMs: run.timeoutMs, memoryLimitMb: run.memoryLimitMb, allowHttp: run.allowHttp });
+      child.send({ type: 'run', id, script: run.script, meta, contents, timeoutMs: run.timeoutMs, memoryLimitMb: run.memoryLimitMb, allowHttp: run.allowHttp, hasContext: run.context !== undefined });
     });
   }
 
@@ -264,19 +263,4 @@ export class PythonProcess {
 function failure(run: PythonRun, error: NonNullable<ScriptResult['error']>, durationMs: number): ScriptResult {
   void run;
   return { outputs: [], taken: [], logs: [], error, durationMs };
-}
-
-function toScriptResult(run: PythonRun, raw: RawResult, contents: (Uint8Array | null)[], durationMs: number): ScriptResult {
-  const outputs = raw.outputs.map((o, i) => {
-    const written = contents[i];
-    const content = written ? written : o.source !== null ? run.inputs[o.source]!.content : new Uint8Array(0);
-    return { source: o.source, attributes: o.attributes, relationship: o.relationship, content };
-  });
-  return {
-    outputs,
-    taken: raw.taken,
-    logs: raw.logs,
-    ...(raw.error ? { error: raw.error } : {}),
-    durationMs,
-  };
 }

@@ -129,7 +129,7 @@ export class ScriptPool implements ScriptRunner {
       const task = this.queue.shift()!;
       const r = task.request;
       worker
-        .run({ script: r.script, inputs: r.inputs, timeoutMs: r.timeoutMs, memoryLimitMb: r.memoryLimitMb, allowHttp: r.allowHttp === true })
+        .run({ script: r.script, inputs: r.inputs, timeoutMs: r.timeoutMs, memoryLimitMb: r.memoryLimitMb, allowHttp: r.allowHttp === true, context: r.context })
         .then(task.resolve, task.reject);
     }
   }

@@ -76,6 +76,19 @@ export class IntegratorHarness {
         for (let ff = out.length < max ? this.get() : null; ff; ff = out.length < max ? this.get() : null) out.push(ff);
         return out;
       },
+      getFiltered(filter) {
+        const out: FlowFile[] = [];
+        for (const ff of [...self.queue]) {
+          const answer = filter(ff);
+          if (answer.startsWith('ACCEPT')) {
+            self.queue.splice(self.queue.indexOf(ff), 1);
+            taken.add(ff.uuid);
+            out.push(track(ff));
+          }
+          if (answer.endsWith('TERMINATE')) break;
+        }
+        return out;
+      },
       queueSize: () => self.queue.length,
       create(parents) {
         const list = parents === undefined ? [] : Array.isArray(parents) ? parents : [parents as FlowFile];

@@ -85,6 +85,10 @@ export class ProcessorHarness {
         const ff = max > 0 ? session.get() : null;
         return ff ? [ff] : [];
       },
+      getFiltered: (filter) => {
+        const ff = head && !pending.has(head.ff.uuid) && filter(head.ff).startsWith('ACCEPT') ? session.get() : null;
+        return ff ? [ff] : [];
+      },
       queueSize: () => this.queue.length,
       create: (parents) => {
         const list = parents === undefined ? [] : Array.isArray(parents) ? parents : [parents as FlowFile];

@@ -1,0 +1,437 @@
+/**
+ * Python facade, part 3: java.util.Date, java.text (SimpleDateFormat, DecimalFormat), java.math and the parsing
+ * side of java.net. Times are in UTC, the zone scripts run in.
+ */
+export const PY_FACADE_TEXT = String.raw`
+import datetime as _dt
+import decimal as _decimal
+import urllib.parse as _urlparse
+
+_UTC = _dt.timezone.utc
+
+
+class TimeZone(object):
+    def __init__(self, zone_id):
+        self._id = str(zone_id)
+        self._tz = _zone(self._id)
+
+    @staticmethod
+    def getTimeZone(zone_id):
+        return TimeZone(zone_id)
+
+    @staticmethod
+    def getDefault():
+        return TimeZone('UTC')
+
+    def getID(self):
+        return self._id
+
+    def getRawOffset(self):
+        return int(_dt.datetime.now(self._tz).utcoffset().total_seconds() * 1000)
+
+
+def _zone(zone_id):
+    if zone_id in ('UTC', 'GMT', 'Z'):
+        return _UTC
+    m = _re.fullmatch(r'(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?', zone_id)
+    if m:
+        delta = _dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
+        return _dt.timezone(delta if m.group(1) == '+' else -delta)
+    try:
+        import zoneinfo
+        return zoneinfo.ZoneInfo(zone_id)
+    except Exception:
+        # Java falls back to GMT for an unknown zone id.
+        return _UTC
+
+
+class Date(object):
+    """java.util.Date: epoch milliseconds."""
+
+    def __init__(self, millis=None):
+        self._millis = int(_time.time() * 1000) if millis is None else int(millis)
+
+    def getTime(self):
+        return self._millis
+
+    def setTime(self, millis):
+        self._millis = int(millis)
+
+    def before(self, other):
+        return self._millis < other._millis
+
+    def after(self, other):
+        return self._millis > other._millis
+
+    def compareTo(self, other):
+        return (self._millis > other._millis) - (self._millis < other._millis)
+
+    def equals(self, other):
+        return isinstance(other, Date) and other._millis == self._millis
+
+    __eq__ = equals
+
+    def __hash__(self):
+        return hash(self._millis)
+
+    def toInstant(self):
+        return self
+
+    def _datetime(self, tz=_UTC):
+        return _dt.datetime.fromtimestamp(self._millis / 1000.0, tz)
+
+    def toString(self):
+        return SimpleDateFormat('EEE MMM dd HH:mm:ss zzz yyyy').format(self)
+
+    __str__ = toString
+
+
+_DATE_FIELDS = {
+    'y': lambda d, n: ('%04d' % d.year)[-2:] if n == 2 else '%0*d' % (n, d.year),
+    'M': lambda d, n: d.strftime('%B') if n >= 4 else d.strftime('%b') if n == 3 else '%0*d' % (n, d.month),
+    'd': lambda d, n: '%0*d' % (n, d.day),
+    'H': lambda d, n: '%0*d' % (n, d.hour),
+    'h': lambda d, n: '%0*d' % (n, (d.hour % 12) or 12),
+    'k': lambda d, n: '%0*d' % (n, d.hour or 24),
+    'K': lambda d, n: '%0*d' % (n, d.hour % 12),
+    'm': lambda d, n: '%0*d' % (n, d.minute),
+    's': lambda d, n: '%0*d' % (n, d.second),
+    'S': lambda d, n: '%0*d' % (n, d.microsecond // 1000),
+    'E': lambda d, n: d.strftime('%A') if n >= 4 else d.strftime('%a'),
+    'a': lambda d, n: 'AM' if d.hour < 12 else 'PM',
+    'D': lambda d, n: '%0*d' % (n, d.timetuple().tm_yday),
+    'u': lambda d, n: str(d.isoweekday()),
+    'z': lambda d, n: d.tzname() or 'UTC',
+    'Z': lambda d, n: _offset(d, False),
+    'X': lambda d, n: 'Z' if not d.utcoffset() else _offset(d, n >= 3)[:3 if n == 1 else None],
+}
+
+
+def _offset(d, colon):
+    seconds = int(d.utcoffset().total_seconds()) if d.utcoffset() is not None else 0
+    sign = '-' if seconds < 0 else '+'
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    return '%s%02d%s%02d' % (sign, hours, ':' if colon else '', minutes)
+
+
+def _date_tokens(pattern):
+    tokens, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "'":
+            end = pattern.find("'", i + 1)
+            end = len(pattern) if end < 0 else end
+            tokens.append(('lit', "'" if end == i + 1 else pattern[i + 1:end]))
+            i = end + 1
+        elif ch.isalpha():
+            j = i
+            while j < len(pattern) and pattern[j] == ch:
+                j += 1
+            tokens.append(('field', ch, j - i))
+            i = j
+        else:
+            tokens.append(('lit', ch))
+            i += 1
+    return tokens
+
+
+_PARSE_RE = {'y': r'(?P<y>\d{1,4})', 'M': r'(?P<M>\d{1,2}|[A-Za-z]+)', 'd': r'(?P<d>\d{1,2})', 'H': r'(?P<H>\d{1,2})',
+             'h': r'(?P<h>\d{1,2})', 'm': r'(?P<m>\d{1,2})', 's': r'(?P<s>\d{1,2})', 'S': r'(?P<S>\d{1,3})',
+             'a': r'(?P<a>AM|PM|am|pm)', 'E': r'[A-Za-z]+', 'Z': r'(?P<Z>[+-]\d{4})', 'X': r'(?P<X>Z|[+-]\d{2}(?::?\d{2})?)',
+             'z': r'(?P<z>[A-Za-z]+|[+-]\d{2}:?\d{2})'}
+
+
+class SimpleDateFormat(object):
+    """java.text.SimpleDateFormat for the usual pattern letters (y M d H h m s S E a Z X z D u); UTC unless told."""
+
+    def __init__(self, pattern='yyyy-MM-dd HH:mm:ss', *locale):
+        self._pattern = str(pattern)
+        self._tokens = _date_tokens(self._pattern)
+        self._tz = _UTC
+        self._lenient = True
+
+    def setTimeZone(self, zone):
+        self._tz = zone._tz if isinstance(zone, TimeZone) else _zone(str(zone))
+
+    def getTimeZone(self):
+        return TimeZone('UTC') if self._tz is _UTC else TimeZone(str(self._tz))
+
+    def setLenient(self, lenient):
+        self._lenient = bool(lenient)
+
+    def toPattern(self):
+        return self._pattern
+
+    def format(self, value):
+        millis = value.getTime() if isinstance(value, Date) else int(value)
+        d = _dt.datetime.fromtimestamp(millis / 1000.0, self._tz)
+        out = []
+        for token in self._tokens:
+            if token[0] == 'lit':
+                out.append(token[1])
+            else:
+                fmt = _DATE_FIELDS.get(token[1])
+                if fmt is None:
+                    raise IllegalArgumentException("Illegal pattern character '%s'" % token[1])
+                out.append(fmt(d, token[2]))
+        return ''.join(out)
+
+    def parse(self, text):
+        regex = ''.join(_re.escape(t[1]) if t[0] == 'lit' else _PARSE_RE.get(t[1], r'\S+') for t in self._tokens)
+        m = _re.match(regex, str(text).strip())
+        if m is None:
+            raise _ParseException('Unparseable date: "%s"' % (text,))
+        g = m.groupdict()
+        month = g.get('M') or '1'
+        if not month.isdigit():
+            month = _dt.datetime.strptime(month[:3].title(), '%b').month
+        hour = int(g.get('H') or g.get('h') or 0)
+        if g.get('a') and g['a'].upper() == 'PM' and hour < 12:
+            hour += 12
+        elif g.get('a') and g['a'].upper() == 'AM' and hour == 12:
+            hour = 0
+        tz = self._tz
+        zone = g.get('Z') or g.get('X') or g.get('z')
+        if zone:
+            tz = _zone(zone.replace('Z', 'UTC') if zone == 'Z' else zone)
+        year = int(g.get('y') or 1970)
+        if g.get('y') and len(g['y']) <= 2:
+            year += 2000 if year < 50 else 1900
+        d = _dt.datetime(year, int(month), int(g.get('d') or 1), hour, int(g.get('m') or 0), int(g.get('s') or 0),
+                         int((g.get('S') or '0').ljust(3, '0')) * 1000, tz)
+        return Date(int(d.timestamp() * 1000))
+
+
+class _ParseException(Exception):
+    def getMessage(self):
+        return str(self)
+
+
+class DecimalFormat(object):
+    """java.text.DecimalFormat for plain patterns such as '#,##0.00' and '0.###' (HALF_EVEN, as Java rounds)."""
+
+    def __init__(self, pattern='#,##0.###', *symbols):
+        self._pattern = str(pattern)
+        integer, _, fraction = self._pattern.partition('.')
+        self._grouping = ',' in integer
+        self._min_int = integer.count('0')
+        self._min_frac = fraction.count('0')
+        self._max_frac = fraction.count('0') + fraction.count('#')
+
+    def format(self, value):
+        q = _decimal.Decimal(str(value)).quantize(_decimal.Decimal(1).scaleb(-self._max_frac), rounding=_decimal.ROUND_HALF_EVEN)
+        text = ('{:,f}' if self._grouping else '{:f}').format(q)
+        whole, _, frac = text.partition('.')
+        frac = frac.rstrip('0').ljust(self._min_frac, '0')
+        sign = '-' if whole.startswith('-') else ''
+        whole = whole.lstrip('-')
+        if whole in ('0', '') and self._min_int == 0:
+            whole = ''
+        return sign + whole + ('.' + frac if frac else '')
+
+
+class RoundingMode(object):
+    UP = _decimal.ROUND_UP
+    DOWN = _decimal.ROUND_DOWN
+    CEILING = _decimal.ROUND_CEILING
+    FLOOR = _decimal.ROUND_FLOOR
+    HALF_UP = _decimal.ROUND_HALF_UP
+    HALF_DOWN = _decimal.ROUND_HALF_DOWN
+    HALF_EVEN = _decimal.ROUND_HALF_EVEN
+
+
+class BigDecimal(object):
+    """java.math.BigDecimal over Python's Decimal."""
+
+    def __init__(self, value):
+        self._d = value._d if isinstance(value, BigDecimal) else _decimal.Decimal(str(value).strip() if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value))
+
+    @staticmethod
+    def valueOf(value, scale=None):
+        d = BigDecimal(value)
+        return d if scale is None else BigDecimal(d._d.scaleb(-scale))
+
+    def _wrap(self, d):
+        out = BigDecimal(0)
+        out._d = d
+        return out
+
+    def add(self, other):
+        return self._wrap(self._d + BigDecimal(other)._d)
+
+    def subtract(self, other):
+        return self._wrap(self._d - BigDecimal(other)._d)
+
+    def multiply(self, other):
+        return self._wrap(self._d * BigDecimal(other)._d)
+
+    def divide(self, other, *args):
+        result = self._d / BigDecimal(other)._d
+        if args and isinstance(args[0], int) and not isinstance(args[0], bool):
+            rounding = args[1] if len(args) > 1 else _decimal.ROUND_HALF_UP
+            return self._wrap(result.quantize(_decimal.Decimal(1).scaleb(-args[0]), rounding=rounding))
+        return self._wrap(result)
+
+    def setScale(self, scale, rounding=None):
+        exact = _decimal.Decimal(1).scaleb(-scale)
+        if rounding is None:
+            # Java's default is RoundingMode.UNNECESSARY.
+            value = self._d.quantize(exact, rounding=_decimal.ROUND_DOWN)
+            if value != self._d:
+                raise ArithmeticException('Rounding necessary')
+            return self._wrap(value)
+        return self._wrap(self._d.quantize(exact, rounding=rounding))
+
+    def negate(self):
+        return self._wrap(-self._d)
+
+    def abs(self):
+        return self._wrap(abs(self._d))
+
+    def compareTo(self, other):
+        o = BigDecimal(other)._d
+        return (self._d > o) - (self._d < o)
+
+    def signum(self):
+        return (self._d > 0) - (self._d < 0)
+
+    def scale(self):
+        return -self._d.as_tuple().exponent
+
+    def doubleValue(self):
+        return float(self._d)
+
+    floatValue = doubleValue
+
+    def intValue(self):
+        return int(self._d)
+
+    longValue = intValue
+
+    def toPlainString(self):
+        return '{:f}'.format(self._d)
+
+    def stripTrailingZeros(self):
+        return self._wrap(self._d.normalize())
+
+    def toString(self):
+        return str(self._d)
+
+    __str__ = toString
+
+    def __repr__(self):
+        return str(self._d)
+
+    def __eq__(self, other):
+        return isinstance(other, BigDecimal) and other._d == self._d and other.scale() == self.scale()
+
+    def __hash__(self):
+        return hash(self._d)
+
+    def __float__(self):
+        return float(self._d)
+
+
+BigDecimal.ZERO = BigDecimal(0)
+BigDecimal.ONE = BigDecimal(1)
+BigDecimal.TEN = BigDecimal(10)
+BigDecimal.ROUND_HALF_UP = RoundingMode.HALF_UP
+BigDecimal.ROUND_HALF_EVEN = RoundingMode.HALF_EVEN
+BigDecimal.ROUND_DOWN = RoundingMode.DOWN
+BigDecimal.ROUND_UP = RoundingMode.UP
+
+
+class BigInteger(int):
+    @staticmethod
+    def valueOf(value):
+        return BigInteger(value)
+
+    def add(self, other):
+        return BigInteger(int(self) + int(other))
+
+    def subtract(self, other):
+        return BigInteger(int(self) - int(other))
+
+    def multiply(self, other):
+        return BigInteger(int(self) * int(other))
+
+    def toString(self, radix=10):
+        return _int_to_str(int(self), radix)
+
+    def longValue(self):
+        return int(self)
+
+    intValue = longValue
+
+
+class URLEncoder(object):
+    @staticmethod
+    def encode(text, charset='UTF-8'):
+        return _urlparse.quote_plus(_java_str(text), safe='*', encoding=str(charset))
+
+
+class URLDecoder(object):
+    @staticmethod
+    def decode(text, charset='UTF-8'):
+        return _urlparse.unquote_plus(_java_str(text), encoding=str(charset))
+
+
+class URI(object):
+    """java.net.URI / URL for taking addresses apart; opening connections is not available (no network)."""
+
+    def __init__(self, text):
+        self._text = str(text)
+        self._p = _urlparse.urlsplit(self._text)
+
+    @staticmethod
+    def create(text):
+        return URI(text)
+
+    def getScheme(self):
+        return self._p.scheme or None
+
+    getProtocol = getScheme
+
+    def getHost(self):
+        return self._p.hostname
+
+    def getPort(self):
+        return self._p.port if self._p.port is not None else -1
+
+    def getPath(self):
+        return self._p.path
+
+    def getQuery(self):
+        return self._p.query or None
+
+    def getFragment(self):
+        return self._p.fragment or None
+
+    getRef = getFragment
+
+    def getAuthority(self):
+        return self._p.netloc or None
+
+    def toString(self):
+        return self._text
+
+    __str__ = toString
+
+    def toURL(self):
+        return self
+
+    def toURI(self):
+        return self
+
+    def openConnection(self, *args):
+        raise JvmOnlyError('java.net.URL.openConnection is not available: scripts have no network of their own; '
+                           "turn on the processor's Allow HTTP and call http.get / http.post")
+
+    openStream = openConnection
+
+
+_export('java.util', Date=Date, TimeZone=TimeZone)
+_export('java.text', SimpleDateFormat=SimpleDateFormat, DecimalFormat=DecimalFormat, ParseException=_ParseException)
+_export('java.math', BigDecimal=BigDecimal, BigInteger=BigInteger, RoundingMode=RoundingMode)
+_export('java.net', URLEncoder=URLEncoder, URLDecoder=URLDecoder, URI=URI, URL=URI)
+`;
