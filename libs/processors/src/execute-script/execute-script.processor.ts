@@ -4,29 +4,35 @@ import {
   parseDuration,
   REL_FAILURE,
   REL_SUCCESS,
-  type FlowFile,
-  type ProcessContext,
-  type ProcessSession,
   type PropertyValues,
   type ScriptLanguage,
-  type ScriptOutput,
   type ScriptResult,
   type ValidationResult,
 } from '@sluice/flow-api';
+import { SCRIPT_ERROR_ATTRIBUTE, ScriptRun } from './script-run.js';
+
+export { SCRIPT_ERROR_ATTRIBUTE } from './script-run.js';
 
 export const SCRIPT_ENGINE = 'Script Engine';
+export const SCRIPT_FILE = 'Script File';
 export const SCRIPT_BODY = 'Script Body';
+export const MODULE_DIRECTORY = 'Module Directory';
 export const TIMEOUT = 'Timeout';
 export const MEMORY_LIMIT = 'Memory Limit';
 export const ALLOW_HTTP = 'Allow HTTP';
 
-/** Where an uncaught script error lands, as in the Integrator's base script. */
-export const SCRIPT_ERROR_ATTRIBUTE = 'log.error.script_error';
-
 const MB = 1024 * 1024;
 const MIN_MEMORY_MB = 16;
 const MAX_TIMEOUT_MS = 3_600_000;
-const ROUTABLE = new Set([REL_SUCCESS.name, REL_FAILURE.name]);
+/** NiFi 1.x stores the engine's language name: `python` for Jython, `ECMAScript` for Nashorn. */
+const ENGINES: Readonly<Record<string, ScriptLanguage>> = { python: 'python', Jython: 'python', javascript: 'javascript', ECMAScript: 'javascript' };
+
+export const SCRIPT_FILE_UNSUPPORTED =
+  "Script File is not supported: scripts run in a sandbox without access to the server's files, and a flow carries " +
+  'its script with it. Paste the file into Script Body';
+export const MODULE_DIRECTORY_UNSUPPORTED =
+  'Module Directory is not supported: scripts run in a sandbox without access to the server\'s files. Scripts can import ' +
+  "Python's standard library and the Java/NiFi names listed in the documentation; paste helper code into Script Body";
 
 export const ExecuteScript = defineProcessor({
   descriptor: {
@@ -34,39 +40,53 @@ export const ExecuteScript = defineProcessor({
     version: 1,
     displayName: 'Execute Script',
     description:
-      'Runs a Python or JavaScript script on each FlowFile with NiFi\'s ExecuteScript API (session.get, session.write with a ' +
-      'StreamCallback, putAttribute, transfer to REL_SUCCESS / REL_FAILURE), so the Integrator\'s Jython scripts run unchanged. ' +
-      'Scripts run sandboxed, with a timeout and a memory limit. An error the script does not catch sends the FlowFile to ' +
-      `failure with the traceback in '${SCRIPT_ERROR_ATTRIBUTE}'.`,
+      "Runs a Jython (Python) or JavaScript script with NiFi's ExecuteScript API: session, context, log, REL_SUCCESS / " +
+      'REL_FAILURE and the dynamic properties as variables, so NiFi and Integrator scripts run unchanged. Scripts run ' +
+      `sandboxed, with a timeout and a memory limit. An error the script does not catch sends its FlowFiles to failure with the traceback in '${SCRIPT_ERROR_ATTRIBUTE}'.`,
     category: 'script',
     tags: ['script', 'python', 'jython', 'javascript', 'execute', 'transform'],
     properties: [
       {
         name: SCRIPT_ENGINE,
         displayName: 'Script Engine',
-        description: 'The language of the script body.',
+        description: 'The language of the script.',
         type: 'enum',
         default: 'python',
         required: true,
         allowableValues: [
-          { value: 'python', displayName: 'Python', description: 'Python 3 (Pyodide) with the NiFi/Jython module shims the Integrator\'s scripts import.' },
+          { value: 'python', displayName: 'python', description: "Jython 2.7 scripts (NiFi's python engine), run on Python 3 (Pyodide) with NiFi's Java API emulated." },
           { value: 'javascript', displayName: 'JavaScript', description: 'JavaScript in a V8 isolate; may also define transform(input, attributes).' },
+          { value: 'Jython', displayName: 'Jython', description: 'Same as python.' },
+          { value: 'ECMAScript', displayName: 'ECMAScript', description: "NiFi's name for its JavaScript engine; runs as JavaScript." },
         ],
+      },
+      {
+        name: SCRIPT_FILE,
+        displayName: 'Script File',
+        description: `NiFi reads the script from this path. ${SCRIPT_FILE_UNSUPPORTED}.`,
+        type: 'string',
       },
       {
         name: SCRIPT_BODY,
         displayName: 'Script Body',
         description:
-          'The script. Globals: session, REL_SUCCESS, REL_FAILURE, log (and http when Allow HTTP is on). In JavaScript, a script that ' +
-          'only defines transform(input, attributes) gets the parsed JSON content and its return value becomes the new content.',
+          'The script. Variables: session, context, log, REL_SUCCESS, REL_FAILURE, each dynamic property (its PropertyValue), ' +
+          'and http when Allow HTTP is on. In JavaScript, a script that only defines transform(input, attributes) gets the ' +
+          'parsed JSON content and its return value becomes the new content.',
         type: 'code',
         editor: 'python',
         required: true,
       },
       {
+        name: MODULE_DIRECTORY,
+        displayName: 'Module Directory',
+        description: `NiFi adds these paths to the script's module path. ${MODULE_DIRECTORY_UNSUPPORTED}.`,
+        type: 'string',
+      },
+      {
         name: TIMEOUT,
         displayName: 'Timeout',
-        description: 'How long one execution may run before it is stopped and the FlowFile sent to failure.',
+        description: 'How long one execution may run before it is stopped and its FlowFiles sent to failure.',
         type: 'duration',
         default: '300 sec',
         required: true,
@@ -74,7 +94,7 @@ export const ExecuteScript = defineProcessor({
       {
         name: MEMORY_LIMIT,
         displayName: 'Memory Limit',
-        description: 'How much memory one execution may use before it is stopped and the FlowFile sent to failure.',
+        description: 'How much memory one execution may use before it is stopped and its FlowFiles sent to failure.',
         type: 'dataSize',
         default: '256 MB',
         required: true,
@@ -91,11 +111,17 @@ export const ExecuteScript = defineProcessor({
         ],
       },
     ],
+    dynamicProperties: {
+      description:
+        'Each user-added property is a script variable of the same name holding its PropertyValue (getValue(), ' +
+        'evaluateAttributeExpressions(flowFile), asInteger(), ...), and is readable through context.getProperty(name).',
+      expressionScope: 'flowfile',
+    },
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles the script transferred to REL_SUCCESS.' },
       { name: REL_FAILURE.name, description: `FlowFiles the script transferred to REL_FAILURE, or whose execution failed (${SCRIPT_ERROR_ATTRIBUTE} says why).` },
     ],
-    inputRequirement: 'required',
+    inputRequirement: 'allowed',
     sideEffects: true,
     writesAttributes: [
       { name: SCRIPT_ERROR_ATTRIBUTE, description: 'The traceback (or timeout / memory message) when the execution failed.' },
@@ -116,80 +142,41 @@ export const ExecuteScript = defineProcessor({
     if (config[SCRIPT_BODY] !== undefined && config[SCRIPT_BODY]!.trim() === '') {
       results.push({ property: SCRIPT_BODY, message: 'the script is empty', code: 'required' });
     }
+    if (config[SCRIPT_FILE]?.trim()) results.push({ property: SCRIPT_FILE, message: SCRIPT_FILE_UNSUPPORTED, code: 'invalid' });
+    if (config[MODULE_DIRECTORY]?.trim()) results.push({ property: MODULE_DIRECTORY, message: MODULE_DIRECTORY_UNSUPPORTED, code: 'invalid' });
+    const known = new Set(ExecuteScript.descriptor.properties.map((p) => p.name));
+    for (const [name, value] of Object.entries(config)) {
+      if (!known.has(name) && value !== undefined && value === '') {
+        results.push({ property: name, message: `dynamic property '${name}' needs a value (NiFi binds it to the script)`, code: 'invalid' });
+      }
+    }
     return results;
   },
 
   async onTrigger(ctx, session) {
-    const flowFile = session.get();
-    if (!flowFile) return;
-    const content = await session.read(flowFile);
-    const language = (ctx.property(SCRIPT_ENGINE).asString() ?? 'python') as ScriptLanguage;
+    const first = session.get();
+    // NiFi triggers a processor with incoming connections only when something is queued.
+    if (!first && ctx.hasIncomingConnection()) return;
+    const content = first ? await session.read(first) : null;
+    const run = new ScriptRun(ctx, session, ExecuteScript.descriptor.properties.map((p) => p.name), first, content);
+    const language = ENGINES[ctx.property(SCRIPT_ENGINE).asString() ?? 'python'] ?? 'python';
     let result: ScriptResult;
     try {
       result = await ctx.services.scripts.run({
         language,
         script: ctx.property(SCRIPT_BODY).asString() ?? '',
-        inputs: [{ attributes: flowFile.attributes, content }],
+        inputs: first && content ? [{ attributes: first.attributes, content, lineageStartDate: first.lineageStartDate, entryDate: first.entryDate }] : [],
         timeoutMs: ctx.property(TIMEOUT).asDuration() ?? 300_000,
         memoryLimitMb: Math.max(1, Math.ceil((ctx.property(MEMORY_LIMIT).asDataSize() ?? 256 * MB) / MB)),
         allowHttp: ctx.property(ALLOW_HTTP).asBoolean() === true,
+        context: run.scriptContext(),
       });
     } catch (e) {
-      fail(ctx, session, flowFile, `Script runner failed: ${(e as Error).message}`);
+      run.failAll(`Script runner failed: ${(e as Error).message}`);
       return;
     }
-    for (const line of result.logs) ctx.log[line.level](line.message);
-    if (result.error) {
-      fail(ctx, session, flowFile, result.error.traceback ?? result.error.message, result.error.message);
-      return;
-    }
-    const unknown = result.outputs.find((o) => o.relationship !== null && !ROUTABLE.has(o.relationship));
-    if (unknown) {
-      fail(ctx, session, flowFile, `Script transferred a FlowFile to '${unknown.relationship}'; ExecuteScript has only success and failure`);
-      return;
-    }
-    applyOutputs(session, flowFile, content, result);
-    if (!result.taken.includes(0)) {
-      // The real session already holds the FlowFile; NiFi would leave it queued, which would re-run the script forever.
-      fail(ctx, session, flowFile, 'The script did not take the FlowFile (session.get() was never called)');
-    }
+    run.apply(result);
+    // A script run as a source that did nothing yields, so an idle 0 sec schedule does not spin the interpreter.
+    if (!first && run.heldCount === 0 && result.outputs.length === 0) ctx.yield();
   },
 });
-
-function applyOutputs(session: ProcessSession, input: FlowFile, content: Uint8Array, result: ScriptResult): void {
-  for (const out of result.outputs) {
-    if (out.source === 0) {
-      let ff = applyAttributes(session, input, out);
-      if (out.content !== content && !sameBytes(out.content, content)) ff = session.write(ff, out.content);
-      if (out.relationship === null) session.remove(ff);
-      else session.transfer(ff, out.relationship);
-    } else if (out.source === null) {
-      if (out.relationship === null) continue;
-      let child = session.create(input);
-      child = applyAttributes(session, child, out);
-      child = session.write(child, out.content);
-      session.transfer(child, out.relationship);
-    }
-  }
-}
-
-function applyAttributes(session: ProcessSession, ff: FlowFile, out: ScriptOutput): FlowFile {
-  const removed = Object.keys(ff.attributes).filter((k) => k !== 'uuid' && !(k in out.attributes));
-  const changed: Record<string, string> = {};
-  for (const [k, v] of Object.entries(out.attributes)) if (k !== 'uuid' && ff.attributes[k] !== v) changed[k] = v;
-  let next = ff;
-  if (removed.length > 0) next = session.removeAllAttributes(next, removed);
-  if (Object.keys(changed).length > 0) next = session.putAllAttributes(next, changed);
-  return next;
-}
-
-function fail(ctx: ProcessContext, session: ProcessSession, flowFile: FlowFile, detail: string, summary = detail): void {
-  ctx.log.error(`ExecuteScript failed for ${flowFile.uuid}: ${summary}`);
-  session.transfer(session.putAttribute(flowFile, SCRIPT_ERROR_ATTRIBUTE, detail), REL_FAILURE);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
