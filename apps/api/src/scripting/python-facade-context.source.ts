@@ -384,9 +384,10 @@ class _Log(_Bean):
     def _emit(self, level, message, args):
         text = _java_str(message)
         values = list(args)
+        error = values.pop() if values and isinstance(values[-1], BaseException) else None
+        # (message, Object[] args) and (message, Object[] args, Throwable), as NiFi's ComponentLog takes them.
         if len(values) == 1 and isinstance(values[0], (list, tuple)):
             values = list(values[0])
-        error = values.pop() if values and isinstance(values[-1], BaseException) else None
         for value in values:
             if '{}' not in text:
                 break

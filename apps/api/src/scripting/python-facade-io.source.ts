@@ -122,12 +122,18 @@ def _to_bytes(data, charset=None):
 
 
 def _java_str(value):
+    """String.valueOf: null, true/false, and toString() where the object has one."""
     if value is None:
         return 'null'
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, (bytes, bytearray)):
         return _text(value)
+    if isinstance(value, str):
+        return value
+    to_string = getattr(value, 'toString', None)
+    if callable(to_string) and not isinstance(value, type):
+        return str(to_string())
     return str(value)
 
 

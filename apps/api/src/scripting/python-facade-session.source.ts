@@ -255,6 +255,11 @@ class _FlowFileOutputStream(OutputStream):
         flowFile._written = True
 
 
+def _attribute_text(value):
+    # NiFi ignores null values; anything else is stored as the script would print it.
+    return _text(value) if isinstance(value, (bytes, bytearray)) else str(value)
+
+
 def _many(value):
     return isinstance(value, (list, tuple, set, frozenset))
 
@@ -408,14 +413,14 @@ class _Session(_Bean):
     def putAttribute(self, ff, key, value):
         self._own(ff)
         if key != 'uuid' and value is not None:
-            ff._attributes[_java_str(key)] = _java_str(value)
+            ff._attributes[_attribute_text(key)] = _attribute_text(value)
         return ff
 
     def putAllAttributes(self, ff, attributes):
         self._own(ff)
         for key, value in dict(attributes).items():
             if key != 'uuid' and value is not None:
-                ff._attributes[_java_str(key)] = _java_str(value)
+                ff._attributes[_attribute_text(key)] = _attribute_text(value)
         return ff
 
     def removeAttribute(self, ff, key):

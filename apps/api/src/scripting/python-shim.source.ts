@@ -155,6 +155,9 @@ _PY2_MODULES = {'urlparse': 'urllib.parse', 'Queue': 'queue', 'ConfigParser': 'c
                 'cPickle': 'pickle', '__builtin__': 'builtins', 'htmlentitydefs': 'html.entities', 'StringIO': None, 'cStringIO': None}
 _NO_NETWORK = ('urllib2', 'httplib', 'requests', 'socket', 'ftplib', 'smtplib', 'telnetlib')
 _JVM_ROOTS = ('java', 'javax', 'org', 'com', 'sun', 'jdk', 'groovy', 'scala', 'kotlin')
+for _root in _JVM_ROOTS:
+    # As packages, so that 'import groovy.json' reaches the import hook with its full name.
+    _module(_root)
 
 
 class _Py2Loader(object):
@@ -210,9 +213,18 @@ def _placeholder_uuid():
     return str(_uuid_mod.uuid4())
 
 
+def _script_frames(te):
+    # The facade's own frames say nothing to the script's author; the last line still names the error.
+    te.stack = _traceback.StackSummary.from_list([f for f in te.stack if f.filename != '<sluice>'])
+    for chained in (te.__cause__, te.__context__):
+        if chained is not None:
+            _script_frames(chained)
+    return te
+
+
 def _error(e, kind='exception'):
-    text = ''.join(_traceback.format_exception(type(e), e, _user_frames(e.__traceback__)))
-    return {'kind': kind, 'message': ''.join(_traceback.format_exception_only(type(e), e)).strip(), 'traceback': text}
+    te = _script_frames(_traceback.TracebackException(type(e), e, _user_frames(e.__traceback__)))
+    return {'kind': kind, 'message': ''.join(te.format_exception_only()).strip(), 'traceback': ''.join(te.format())}
 
 
 def _run(script, meta_json, contents, allow_http, http_host, host_call=None):

@@ -163,8 +163,9 @@ export class ScriptRun {
       covered.add(key);
       this.route(key, ff, o);
     });
-    for (const [name, delta] of Object.entries(result.counters ?? {})) session.adjustCounter(name, delta);
     this.settleUncovered(result, covered);
+    // After settling: a rollback clears the session, and counters the script adjusted with immediate=true survive it.
+    for (const [name, delta] of Object.entries(result.counters ?? {})) session.adjustCounter(name, delta);
     if (result.yielded) ctx.yield();
   }
 
@@ -205,7 +206,7 @@ export class ScriptRun {
     const { session, ctx } = this;
     const returned = new Set(result.returned ?? []);
     const uncovered = this.held.map((_, i) => i).filter((i) => !covered.has(`i${i}`));
-    const onlyRollback = result.outputs.length === 0 && !result.error && Object.keys(result.counters ?? {}).length === 0 && uncovered.every((i) => returned.has(i));
+    const onlyRollback = result.outputs.length === 0 && !result.error && uncovered.every((i) => returned.has(i));
     if (uncovered.length > 0 && onlyRollback) {
       // The script rolled back everything it took: as in NiFi, the FlowFiles go back to their queues.
       session.rollback(result.penalizeReturned === true);
