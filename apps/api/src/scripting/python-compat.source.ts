@@ -360,12 +360,22 @@ def _parse_rewritten(script, tabs):
         return None
 
 
-def _jython_compile(script):
+def _jython_compile(script, filename='<script>'):
     tree = _parse_rewritten(script, False) or _parse_rewritten(script, True)
     if tree is None:
         # Report the script's own error, with its own line numbers.
-        tree = _ast.parse(script, '<script>')
+        tree = _ast.parse(script, filename)
     tree = _Jythonize(_true_division(tree)).visit(tree)
     _ast.fix_missing_locations(tree)
-    return compile(tree, '<script>', 'exec', dont_inherit=True)
+    return compile(tree, filename, 'exec', dont_inherit=True)
+
+
+def _jy_exec(code, globals=None, locals=None):
+    # exec of Python 2 text, as Jython runs it; without namespaces, in the caller's.
+    if globals is None:
+        frame = _sys._getframe(1)
+        globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
+    if isinstance(code, (str, bytes)):
+        code = _jython_compile(_text(code), '<string>')
+    return _builtins.exec(code, globals, locals)
 `;

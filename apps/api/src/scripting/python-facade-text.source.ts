@@ -30,19 +30,86 @@ class TimeZone(object):
         return int(_dt.datetime.now(self._tz).utcoffset().total_seconds() * 1000)
 
 
+class _RuleZone(_dt.tzinfo):
+    """A zone from its standard offset and daylight-saving rule ('EU' or 'US'): the interpreter has no tz database."""
+
+    def __init__(self, name, minutes, rule):
+        self._name = name
+        self._std = _dt.timedelta(minutes=minutes)
+        self._rule = rule
+
+    def _dst_utc(self, year):
+        def nth_sunday(month, n):
+            first = _dt.datetime(year, month, 1)
+            day = first + _dt.timedelta(days=(6 - first.weekday()) % 7)
+            return day + _dt.timedelta(weeks=n - 1)
+
+        def last_sunday(month):
+            end = _dt.datetime(year, month + 1, 1) - _dt.timedelta(days=1)
+            return end - _dt.timedelta(days=(end.weekday() + 1) % 7)
+
+        if self._rule == 'EU':
+            return last_sunday(3) + _dt.timedelta(hours=1), last_sunday(10) + _dt.timedelta(hours=1)
+        start = nth_sunday(3, 2) + _dt.timedelta(hours=2) - self._std
+        return start, nth_sunday(11, 1) + _dt.timedelta(hours=1) - self._std
+
+    def _in_dst(self, utc):
+        if self._rule is None:
+            return False
+        start, end = self._dst_utc(utc.year)
+        return start <= utc.replace(tzinfo=None) < end
+
+    def utcoffset(self, d):
+        if d is None:
+            return self._std
+        return self._std + self.dst(d)
+
+    def dst(self, d):
+        if d is None or self._rule is None:
+            return _dt.timedelta(0)
+        return _dt.timedelta(hours=1) if self._in_dst(d.replace(tzinfo=None) - self._std) else _dt.timedelta(0)
+
+    def fromutc(self, d):
+        utc = d.replace(tzinfo=None)
+        return (utc + self._std + (_dt.timedelta(hours=1) if self._in_dst(utc) else _dt.timedelta(0))).replace(tzinfo=self)
+
+    def tzname(self, d):
+        return self._name
+
+    def __repr__(self):
+        return self._name
+
+
+_ZONES = {}
+for _names, _minutes, _rule in (
+        ('Europe/London Europe/Dublin Europe/Lisbon WET', 0, 'EU'),
+        ('Europe/Berlin Europe/Paris Europe/Amsterdam Europe/Madrid Europe/Rome Europe/Vienna Europe/Brussels '
+         'Europe/Warsaw Europe/Prague Europe/Stockholm Europe/Oslo Europe/Copenhagen Europe/Zurich Europe/Budapest '
+         'Europe/Belgrade Europe/Zagreb Europe/Ljubljana Europe/Luxembourg CET', 60, 'EU'),
+        ('Europe/Athens Europe/Helsinki Europe/Kiev Europe/Kyiv Europe/Bucharest Europe/Sofia Europe/Riga '
+         'Europe/Tallinn Europe/Vilnius EET', 120, 'EU'),
+        ('Europe/Istanbul Asia/Istanbul Turkey Europe/Moscow Europe/Minsk Asia/Riyadh Asia/Qatar Asia/Baghdad', 180, None),
+        ('Asia/Dubai Asia/Baku Asia/Tbilisi Asia/Yerevan', 240, None), ('Asia/Karachi Asia/Tashkent', 300, None),
+        ('Asia/Kolkata Asia/Calcutta', 330, None), ('Asia/Dhaka Asia/Almaty', 360, None), ('Asia/Bangkok Asia/Jakarta', 420, None),
+        ('Asia/Shanghai Asia/Hong_Kong Asia/Singapore Asia/Taipei', 480, None), ('Asia/Tokyo Asia/Seoul', 540, None),
+        ('America/Sao_Paulo America/Argentina/Buenos_Aires', -180, None), ('America/New_York America/Toronto US/Eastern', -300, 'US'),
+        ('America/Chicago US/Central', -360, 'US'), ('America/Denver US/Mountain', -420, 'US'), ('America/Phoenix', -420, None),
+        ('America/Los_Angeles US/Pacific', -480, 'US')):
+    for _zone_name in _names.split():
+        _ZONES[_zone_name] = _RuleZone(_zone_name, _minutes, _rule)
+
+
 def _zone(zone_id):
-    if zone_id in ('UTC', 'GMT', 'Z'):
+    if zone_id in ('UTC', 'GMT', 'Z', 'Etc/UTC', 'Etc/GMT'):
         return _UTC
     m = _re.fullmatch(r'(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?', zone_id)
     if m:
         delta = _dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
         return _dt.timezone(delta if m.group(1) == '+' else -delta)
-    try:
-        import zoneinfo
-        return zoneinfo.ZoneInfo(zone_id)
-    except Exception:
-        # Java falls back to GMT for an unknown zone id.
-        return _UTC
+    if zone_id in _ZONES:
+        return _ZONES[zone_id]
+    # Java falls back to GMT for a zone id it does not know.
+    return _UTC
 
 
 class Date(object):
@@ -367,7 +434,8 @@ class BigInteger(int):
 class URLEncoder(object):
     @staticmethod
     def encode(text, charset='UTF-8'):
-        return _urlparse.quote_plus(_java_str(text), safe='*', encoding=str(charset))
+        # Java leaves only letters, digits and . - * _ as they are.
+        return _urlparse.quote_plus(_java_str(text), safe='*', encoding=str(charset)).replace('~', '%7E')
 
 
 class URLDecoder(object):

@@ -240,7 +240,7 @@ def _run(script, meta_json, contents, allow_http, http_host, host_call=None):
                                        d.get('lineageStartDate') or now, d.get('entryDate') or now, False, data))
     logs = []
     context = ProcessContext(meta.get('context'), host)
-    scope = dict(JYTHON_GLOBALS)
+    scope = dict(JYTHON_GLOBALS, exec=_jy_exec)
     scope.update({'__name__': '__main__', '__builtins__': _builtins, 'sys': _sys, 'session': session, 'context': context,
                   'REL_SUCCESS': REL_SUCCESS, 'REL_FAILURE': REL_FAILURE, 'log': _Log(logs)})
     if allow_http:
