@@ -1,7 +1,7 @@
 /**
- * Python facade, part 6: running Jython 2.7 scripts on Python 3. Builtins and dict methods cannot be patched on
- * CPython, so each script is rewritten once (and cached): Python 2 statements by tokens when the script does not
- * parse as Python 3 (line numbers stay), then Python 2 semantics through the syntax tree (dict.iteritems, has_key,
+ * Python facade: running Jython 2.7 scripts on Python 3. Builtins and dict methods cannot be patched on
+ * CPython, so each script is rewritten once (and cached): Python 2 statements by tokens (line numbers stay), then
+ * Python 2 semantics through the syntax tree (dict.iteritems, has_key,
  * integer division, str() of bytes, keys() as lists). Python 2 names are script globals, never builtins.
  */
 export const PY_COMPAT = String.raw`

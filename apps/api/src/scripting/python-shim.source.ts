@@ -1,9 +1,16 @@
 import { PY_COMPAT } from './python-compat.source.js';
+import { PY_FACADE_COLLECTIONS } from './python-facade-collections.source.js';
 import { PY_FACADE_CONTEXT } from './python-facade-context.source.js';
+import { PY_FACADE_FLOWFILE } from './python-facade-flowfile.source.js';
 import { PY_FACADE_IO } from './python-facade-io.source.js';
 import { PY_FACADE_JAVA } from './python-facade-java.source.js';
+import { PY_FACADE_LOG } from './python-facade-log.source.js';
+import { PY_FACADE_MATH } from './python-facade-math.source.js';
+import { PY_FACADE_NUMBERS } from './python-facade-numbers.source.js';
+import { PY_FACADE_READERS } from './python-facade-readers.source.js';
 import { PY_FACADE_SESSION } from './python-facade-session.source.js';
 import { PY_FACADE_TEXT } from './python-facade-text.source.js';
+import { PY_FACADE_UTIL } from './python-facade-util.source.js';
 
 /**
  * The last part of the Python source run once per interpreter: the HTTP helper, print() capture, the Python 2
@@ -303,4 +310,7 @@ _run
 `;
 
 /** Python source run once per interpreter; its last expression is the entry function the worker calls. */
-export const PYTHON_SHIM = [PY_FACADE_IO, PY_FACADE_JAVA, PY_FACADE_TEXT, PY_FACADE_SESSION, PY_FACADE_CONTEXT, PY_COMPAT, PY_RUN].join('\n');
+export const PYTHON_SHIM = [
+  PY_FACADE_IO, PY_FACADE_READERS, PY_FACADE_JAVA, PY_FACADE_NUMBERS, PY_FACADE_COLLECTIONS, PY_FACADE_UTIL, PY_FACADE_TEXT,
+  PY_FACADE_MATH, PY_FACADE_FLOWFILE, PY_FACADE_SESSION, PY_FACADE_CONTEXT, PY_FACADE_LOG, PY_COMPAT, PY_RUN,
+].join('\n');

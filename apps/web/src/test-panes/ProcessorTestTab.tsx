@@ -8,6 +8,7 @@ import { ScriptPane } from './ScriptPane.js';
 import { MappingPane } from './MappingPane.js';
 import { ExpressionPane } from './ExpressionPane.js';
 import { StepTestPane } from './StepTestPane.js';
+import { scriptLanguage } from './script-language.js';
 
 const isEl = (p: PropertyDescriptor) => (p.expressionScope ?? 'none') !== 'none';
 
@@ -23,8 +24,7 @@ export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; ed
 
   const scriptProp = d?.properties.find((p) => p.editor === 'python' || p.editor === 'javascript');
   const engineProp = d?.properties.find((p) => p.type === 'enum' && /engine|language/i.test(p.name) && p.allowableValues?.some((a) => /python|javascript/i.test(a.value)));
-  const engine = engineProp ? valueOf(engineProp).toLowerCase() : '';
-  const language: 'python' | 'javascript' = engine.includes('python') ? 'python' : engine ? 'javascript' : scriptProp?.editor === 'python' ? 'python' : 'javascript';
+  const language = scriptLanguage(engineProp ? valueOf(engineProp) : '', scriptProp?.editor);
   // The mapping pane runs JoltTransformJSON itself, with this step's properties.
   const isJolt = node.data.type === 'JoltTransformJSON';
   const known = new Set(d?.properties.map((p) => p.name) ?? []);
