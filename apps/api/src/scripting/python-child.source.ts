@@ -18,9 +18,14 @@ let sink = null;
 const snapshotOption = workerData.snapshot ? { _loadSnapshot: workerData.snapshot } : workerData.makeSnapshot ? { _makeSnapshot: true } : {};
 const py = await loadPyodide({ indexURL: workerData.indexDir, env: { HOME: '/home/pyodide' }, ...snapshotOption });
 let madeSnapshot = null;
+function loadFacade() {
+  // Compiled directly: runPython's own handling of a 130 kB source (tokenizing it for the last expression) costs ~0.6 s.
+  py.globals.set('__sluice_facade', workerData.shim);
+  py.runPython("exec(compile(__sluice_facade, '<sluice>', 'exec'), globals())\ndel __sluice_facade", { filename: '<sluice-load>' });
+}
 if (!workerData.snapshot && workerData.makeSnapshot) {
   // Loading from a memory snapshot skips Python's start-up: ~0.4 s instead of ~3 s for every later interpreter.
-  // The facade's imports too, so that loading it from the snapshot stays cheap.
+  // The facade's imports too. (A snapshot that also holds the facade's heap does not restore: the heap has grown.)
   py.runPython('import json, re, sys, traceback, types, builtins, ast, tokenize, io, codecs, datetime, decimal, uuid, hashlib, hmac, base64, functools, zlib, string, importlib.util, urllib.parse');
   madeSnapshot = py.makeMemorySnapshot();
 }
@@ -28,7 +33,8 @@ py.setStdout({ batched: (line) => sink && sink.push({ level: 'info', message: li
 py.setStderr({ batched: (line) => sink && sink.push({ level: 'warn', message: line }) });
 py.setInterruptBuffer(new Uint8Array(workerData.interrupt));
 const t1 = performance.now();
-const run = py.runPython(workerData.shim, { filename: '<sluice>' });
+loadFacade();
+const run = py.runPython('_seal()\n_run', { filename: '<sluice-load>' });
 const timings = { pyodideMs: t1 - t0, shimMs: performance.now() - t1 };
 for (const name of ['fetch', 'Request', 'Response', 'Headers', 'WebSocket', 'XMLHttpRequest', 'EventSource', 'FormData']) {
   delete globalThis[name];

@@ -14,8 +14,8 @@ import { PY_FACADE_UTIL } from './python-facade-util.source.js';
 
 /**
  * The last part of the Python source run once per interpreter: the HTTP helper, print() capture, the Python 2
- * standard-library names, the import hook for JVM names, and the per-run entry point (its last expression, which
- * the worker calls). Kept as strings so the same code runs from TS sources under Vitest and from `dist/` after tsc.
+ * standard-library names, the import hook for JVM names, and the per-run entry point `_run`. Kept as strings so the
+ * same code runs from TS sources under Vitest and from `dist/` after tsc.
  */
 const PY_RUN = String.raw`
 class _LogWriter(object):
@@ -305,11 +305,9 @@ def _seal():
 
 
 _patch_py2_stdlib()
-_seal()
-_run
 `;
 
-/** Python source run once per interpreter; its last expression is the entry function the worker calls. */
+/** Python source run once per interpreter: it defines the facade and `_run`; the worker then calls `_seal()` and takes `_run`. */
 export const PYTHON_SHIM = [
   PY_FACADE_IO, PY_FACADE_READERS, PY_FACADE_JAVA, PY_FACADE_NUMBERS, PY_FACADE_COLLECTIONS, PY_FACADE_UTIL, PY_FACADE_TEXT,
   PY_FACADE_MATH, PY_FACADE_FLOWFILE, PY_FACADE_SESSION, PY_FACADE_CONTEXT, PY_FACADE_LOG, PY_COMPAT, PY_RUN,
