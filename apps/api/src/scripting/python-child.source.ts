@@ -60,6 +60,8 @@ let hostAllowed = false;
 function hostCall(payload) {
   // The script's calls back into its processor (context, state, more FlowFiles); replies carry the call's id.
   if (!hostAllowed) return [JSON.stringify({ error: 'this run has no processor context' }), undefined];
+  // Calls carry names, attributes and state, never content; a huge one would only bloat the API process.
+  if (payload.length > 8 * 1024 * 1024) return [JSON.stringify({ error: 'host call larger than 8 MB refused' }), undefined];
   const id = ++hostSeq;
   Atomics.store(httpFlag, 0, 0);
   parentPort.postMessage({ type: 'host', id, payload });
