@@ -199,7 +199,7 @@ describe('Jython facade: session and FlowFile', () => {
       { inputs: [{}] },
     );
     expect(retry.error).toBe("Script transferred a FlowFile to 'retry'; ExecuteScript has only success and failure");
-    const file = await h.run(lines('ff = session.get()', "session.importFrom('/tmp/stock.csv', ff)"), { inputs: [{}] });
+    const file = await h.run(lines('ff = session.get()', "session.importFrom('/data/in/stock.csv', ff)"), { inputs: [{}] });
     expect(file.error).toContain('session.importFrom(path, ...) reads a file on the NiFi host; scripts have no file system');
     const leftover = await h.run(lines('ff = session.get()'), { inputs: [{ content: 'x' }] });
     expect(leftover.error).toMatch(/1 FlowFile\(s\) were neither transferred nor removed/);
