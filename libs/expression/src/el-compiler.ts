@@ -4,7 +4,7 @@ import { zoneOf } from './el-types.js';
 import { toStr } from './el-values.js';
 import { compileError, ExpressionError, suggest } from './expression-error.js';
 import { parseTemplate, type FunctionLookup, type FunctionShape, type Node, type TemplatePart } from './el-parser.js';
-import { FUNCTIONS, type BuildSite, type Compiled, type FunctionSpec, type SegmentedEvaluator } from './functions/function-table.js';
+import { FUNCTIONS, type BuildSite, type Compiled, type FunctionSpec, type ResultType, type SegmentedEvaluator } from './functions/function-table.js';
 import './functions/all.functions.js';
 
 const EMPTY_CTX: EvalContext = { attributes: {} };
@@ -24,6 +24,23 @@ export interface CompiledTemplate {
   readonly evaluate: (ctx: EvalContext) => string;
   /** When the value is one expression: its evaluator (null and non-strings still to be rendered). */
   readonly single?: Evaluator;
+  /** What the value evaluates to (NiFi's AttributeExpression.ResultType): text around or between expressions makes it a String. */
+  readonly resultType: ResultType;
+}
+
+function nodeType(node: Node): ResultType {
+  switch (node.k) {
+    case 'call':
+      return FUNCTIONS.get(node.name)?.returns ?? 'Any';
+    case 'bool':
+      return 'Boolean';
+    case 'num':
+      return typeof node.value === 'bigint' ? 'Whole Number' : 'Decimal';
+    case 'null':
+      return 'Any';
+    default:
+      return 'String';
+  }
 }
 
 const attrGetter = (name: string): Evaluator => (ctx) => {
@@ -313,7 +330,9 @@ export function compileTemplate(text: string): CompiledTemplate {
           return typeof v === 'string' ? v : (toStr(v, zoneOf(ctx)) ?? '');
         }
       : (ctx: EvalContext) => tev(ctx) ?? '';
-  return { isLiteral: !hasDynamic, referencedAttributes: [...c.refs], evaluate, ...(only && !t.isConst ? { single: only } : {}) };
+  const first = parts[0];
+  const resultType = parts.length === 1 && first!.k === 'expr' ? nodeType(first!.node) : 'String';
+  return { isLiteral: !hasDynamic, referencedAttributes: [...c.refs], evaluate, resultType, ...(only && !t.isConst ? { single: only } : {}) };
 }
 
 /** Compiles the inside of one string, for evaluateELString (no parameters). */

@@ -73,6 +73,15 @@ describe('compiled expression', () => {
     expect(c.isLiteral).toBe(false);
     expect([...c.referencedAttributes].sort()).toEqual(['a', 'b', 'c d']);
   });
+  it("knows the result type without evaluating, as NiFi's validators do", () => {
+    expect(compileExpression("${a:equals('b')}").resultType).toBe('Boolean');
+    expect(compileExpression('${a:length()}').resultType).toBe('Whole Number');
+    expect(compileExpression('${a}').resultType).toBe('String');
+    expect(compileExpression("${a:isEmpty():ifElse('x', 'y')}").resultType).toBe('String');
+    expect(compileExpression(' ${a:isEmpty()}').resultType).toBe('String');
+    expect(compileExpression('plain').resultType).toBe('String');
+  });
+
   it('returns the same compiled object from the cache', () => {
     expect(compileExpression('${x:toUpper()}')).toBe(compileExpression('${x:toUpper()}'));
   });

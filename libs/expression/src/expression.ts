@@ -2,6 +2,9 @@ import { compileTemplate } from './el-compiler.js';
 import { zoneOf, type EvalContext, type HostInfo } from './el-types.js';
 import { toStr } from './el-values.js';
 import { ExpressionError } from './expression-error.js';
+import type { ResultType } from './functions/function-table.js';
+
+export type ExpressionResultType = ResultType;
 
 export interface EvaluationEnvironment {
   readonly attributes: Readonly<Record<string, string>>;
@@ -21,6 +24,11 @@ export interface CompiledExpression {
   readonly isLiteral: boolean;
   /** Attribute names the expression reads (for completion and docs). */
   readonly referencedAttributes: readonly string[];
+  /**
+   * The type the value evaluates to, known without evaluating it (NiFi's result type): the return type of a
+   * value that is one expression, `String` when there is text around it. `Any` when it depends on the data.
+   */
+  readonly resultType: ExpressionResultType;
   /** Property-value semantics: null pieces render "". Throws ExpressionError (phase 'evaluate'). */
   evaluate(env: EvaluationEnvironment): string;
 }
@@ -48,6 +56,7 @@ function build(text: string): CompiledExpression {
     text,
     isLiteral: t.isLiteral,
     referencedAttributes: Object.freeze([...t.referencedAttributes]),
+    resultType: t.resultType,
     // One expression (the common case) is called directly: the per-evaluation cost is mostly calls.
     evaluate: only
       ? (env: EvaluationEnvironment): string => {

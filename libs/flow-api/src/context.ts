@@ -19,10 +19,11 @@ export interface PropertyValue {
   asDict(): Record<string, string>;
   /**
    * Evaluates NiFi Expression Language in the value against the FlowFile's attributes, flow parameters
-   * and `extra` attributes (which win over the FlowFile's). Compiled once per value; throws an
-   * `ExpressionError` naming the function and argument when evaluation fails.
+   * and `extra` attributes (which win over the FlowFile's); `state` is what `getStateValue()` reads. A value
+   * without expressions still has its `$$` escapes collapsed (`$${a}` is the text `${a}`), as in NiFi. Compiled
+   * once per value; throws an `ExpressionError` naming the function and argument when evaluation fails.
    */
-  evaluate(flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>): PropertyValue;
+  evaluate(flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>, state?: Readonly<Record<string, string>>): PropertyValue;
 }
 
 export interface ProcessContext {
@@ -32,8 +33,8 @@ export interface ProcessContext {
   property(name: string): PropertyValue;
   /** User-added properties (names not in the descriptor), raw. */
   dynamicProperties(): Readonly<Record<string, string>>;
-  /** Evaluates an arbitrary EL text (for dynamic properties). */
-  evaluateExpression(text: string, flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>): string;
+  /** Evaluates an arbitrary EL text (for dynamic properties), exactly as `PropertyValue.evaluate` does. */
+  evaluateExpression(text: string, flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>, state?: Readonly<Record<string, string>>): string;
   /** Relationships that lead somewhere (a connection) rather than being auto-terminated. */
   isConnected(relationship: string): boolean;
   hasIncomingConnection(): boolean;

@@ -8,3 +8,5 @@ export * from './context.js';
 export * from './processor.js';
 export * from './validation.js';
 export * from './migration.js';
+export * from './parameters.js';
+export * from './charset.js';

@@ -20,10 +20,11 @@ describe('migrateProperties', () => {
     const r = migrateProperties(definition, { first: '1', 'old-a': 'x', A: 'stale', mode: 'legacy', dropped: 'd', last: undefined });
     expect(Object.entries(r.properties)).toEqual([['first', '1'], ['A', 'x'], ['mode', 'current']]);
     expect(r.changes).toEqual(["renamed 'old-a' to 'A'", "set 'mode'", "removed 'dropped'"]);
+    expect(r.renamed).toEqual({ 'old-a': 'A' });
   });
 
   it('changes nothing for a processor without a migration', () => {
     const plain = defineProcessor({ ...definition, migrateProperties: undefined });
-    expect(migrateProperties(plain, { a: '1' })).toEqual({ properties: { a: '1' }, changes: [] });
+    expect(migrateProperties(plain, { a: '1' })).toEqual({ properties: { a: '1' }, changes: [], renamed: {} });
   });
 });

@@ -20,12 +20,15 @@ export interface PropertyMigration {
   readonly properties: Record<string, string>;
   /** What changed, e.g. `renamed 'jolt-spec' to 'Jolt Specification'`. */
   readonly changes: readonly string[];
+  /** Old key to new key, for every rename that moved a value (NiFi's `getPropertiesRenamed`). */
+  readonly renamed: Readonly<Record<string, string>>;
 }
 
 /** Applies the definition's migration to a copy of `values`; properties stay in their order, renamed in place. */
 export function migrateProperties(definition: ProcessorDefinition, values: PropertyValues): PropertyMigration {
   let entries: [string, string][] = Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined);
   const changes: string[] = [];
+  const renamed: Record<string, string> = {};
   const index = (name: string) => entries.findIndex(([k]) => k === name);
   const config: PropertyConfiguration = {
     hasProperty: (name) => index(name) >= 0,
@@ -50,9 +53,10 @@ export function migrateProperties(definition: ProcessorDefinition, values: Prope
       entries = entries.filter(([k], j) => j === i || k !== newName);
       entries[entries.findIndex(([k]) => k === oldName)] = [newName, value];
       changes.push(`renamed '${oldName}' to '${newName}'`);
+      renamed[oldName] = newName;
       return true;
     },
   };
   definition.migrateProperties?.(config);
-  return { properties: Object.fromEntries(entries), changes };
+  return { properties: Object.fromEntries(entries), changes, renamed };
 }

@@ -35,7 +35,9 @@ export type ValidatorSpec =
   | { readonly kind: 'jsonObject' }
   | { readonly kind: 'jsonArray' }
   | { readonly kind: 'timeZone' }
-  | { readonly kind: 'validRegex' };
+  | { readonly kind: 'validRegex' }
+  /** A Java character set name; `forWriting` when text is encoded with it (see charset.ts). */
+  | { readonly kind: 'charset'; readonly forWriting?: boolean };
 
 export interface PropertyDescriptor {
   /** Persisted identity: the NiFi property name where one exists. Never display text. */

@@ -60,7 +60,44 @@ describe('validateConfig', () => {
 
   it('rejects unknown properties when the processor takes no dynamic ones', () => {
     const closed = { ...descriptor, dynamicProperties: undefined };
-    expect(validateConfig(closed, { Nope: 'x' })[0]?.message).toBe("'Nope' is not a property of Sample");
+    expect(validateConfig(closed, { Nope: 'x' })[0]?.message).toBe("'Nope' is not a property of Sample, which takes no user-added properties");
+  });
+
+  it('checks typed values after parameter substitution, naming the parameter and its value', () => {
+    const sized = { ...descriptor, properties: [...descriptor.properties, { name: 'Size', displayName: 'Size', description: '', type: 'dataSize' as const }] };
+    expect(validateConfig(sized, { Size: '#{Size}', Count: '#{n}' }, { parameters: { Size: '10 KB', n: '3' } })).toEqual([]);
+    const bad = validateConfig(sized, { Size: '#{Size}', Count: '#{n}' }, { parameters: { Size: '12 parsecs', n: '30' } });
+    expect(bad.map((r) => r.message)).toEqual([
+      "Count: '#{n}' = '30': must be at most 10",
+      "Size: '#{Size}' = '12 parsecs' is not a data size such as '10 KB' or '1 GB'",
+    ]);
+    // Unknown values are not guessed at: without the flow's parameters nothing is refused.
+    expect(validateConfig(sized, { Size: '#{Size}' })).toEqual([]);
+    // An escaped reference is literal text, checked as such.
+    expect(validateConfig(sized, { Size: '##{Size}' }, { parameters: {} })[0]?.message).toContain("'#{Size}' is not a data size");
+  });
+
+  it('reports references to parameters the flow does not define, as a missing value', () => {
+    expect(validateConfig(descriptor, { Count: '#{n}', rule: '${a}#{gone}' }, { parameters: {} })).toEqual([
+      { property: 'Count', message: "Count: references parameter 'n', which the flow does not define", code: 'required' },
+      { property: 'rule', message: "rule: references parameter 'gone', which the flow does not define", code: 'required' },
+    ]);
+  });
+
+  it('leaves an expression in an Expression Language property to run time, also when a parameter holds it', () => {
+    const checkExpression = () => null;
+    expect(validateConfig(descriptor, { URL: '${base}/x' }, { checkExpression, parameters: {} })).toEqual([]);
+    expect(validateConfig(descriptor, { URL: '#{base}' }, { checkExpression, parameters: { base: '${host}' } })).toEqual([]);
+    expect(validateConfig(descriptor, { URL: '#{base}' }, { checkExpression, parameters: { base: 'ftp://x' } })[0]?.message).toBe(
+      "URL: '#{base}' = 'ftp://x': 'ftp://x' is not an http(s) URL",
+    );
+  });
+
+  it('gives cross-property checks the values after parameter substitution', () => {
+    let seen: unknown;
+    const def = defineProcessor({ descriptor, validate: (c) => ((seen = c), []), onTrigger: () => undefined });
+    validateProcessor(def, { Count: '#{n}', rule: 'x ##{y}' }, { parameters: { n: '2' } });
+    expect(seen).toEqual({ Count: '2', rule: 'x #{y}' });
   });
 
   it('runs cross-property validation only after single-property checks pass', () => {

@@ -2,6 +2,8 @@ import type { ProcessorDefinition, ProcessorDescriptor, ValidationResult } from 
 import { defaultValues } from './processor.js';
 import type { PropertyDescriptor, PropertyValues, ValidatorSpec } from './property.js';
 import { conditionHolds, parseDataSize, parseDuration } from './property.js';
+import { checkCharset } from './charset.js';
+import { substituteParameters } from './parameters.js';
 
 /** An expression-language checker, injected so this package stays free of the EL engine. */
 export type ExpressionChecker = (text: string) => { message: string; line?: number; column?: number } | null;
@@ -11,9 +13,47 @@ export interface ValidateOptions {
   readonly checkExpression?: ExpressionChecker;
   /** Checks a cron expression; the default accepts 5 to 7 whitespace-separated fields. */
   readonly checkCron?: (text: string) => string | null;
+  /**
+   * The flow's parameters. Values are checked after `#{name}` references are replaced, as NiFi validates the
+   * effective value; a reference to a parameter not defined here is reported. When absent, a value that
+   * references parameters is not checked (its effective value is unknown).
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 const hasExpression = (v: string) => v.includes('${') || v.includes('#{');
+const hasEl = (v: string) => v.includes('${');
+
+/** A value as the checks see it: after parameter substitution, with what to call it in messages. */
+interface Effective {
+  readonly value: string;
+  /** `'#{File Size}' = '12 parsecs'` when parameters made the value, else the value quoted. */
+  readonly shown: string;
+  /** Referenced parameters the flow does not define (only when parameters are known). */
+  readonly missing: readonly string[];
+  /** False when the value references parameters whose values are unknown. */
+  readonly known: boolean;
+}
+
+function effective(raw: string, parameters: Readonly<Record<string, string>> | undefined): Effective {
+  const s = substituteParameters(raw, parameters);
+  if (s.references.length === 0) return { value: s.text, shown: `'${s.text}'`, missing: [], known: true };
+  if (!parameters) return { value: raw, shown: `'${raw}'`, missing: [], known: false };
+  return { value: s.text, shown: `'${raw}' = '${s.text}'`, missing: s.missing, known: s.missing.length === 0 };
+}
+
+function missingParameters(property: string, label: string, missing: readonly string[]): ValidationResult {
+  const names = missing.map((m) => `'${m}'`).join(', ');
+  return { property, message: `${label}: references parameter${missing.length > 1 ? 's' : ''} ${names}, which the flow does not define`, code: 'required' };
+}
+
+/** The configuration with parameter references replaced, as cross-property checks see it. */
+export function effectiveConfig(config: PropertyValues, parameters?: Readonly<Record<string, string>>): Record<string, string | undefined> {
+  if (!parameters) return { ...config };
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(config)) out[k] = v === undefined ? v : substituteParameters(v, parameters).text;
+  return out;
+}
 
 /**
  * NiFi's validation order, as a pure function the web and the API share: required, then the type and
@@ -31,16 +71,26 @@ export function validateConfig(descriptor: ProcessorDescriptor, config: Property
       if (p.required) results.push({ property: p.name, message: `${p.displayName} is required`, code: 'required' });
       continue;
     }
-    const error = checkValue(p, value, options);
+    const eff = effective(value, options.parameters);
+    if (eff.missing.length) {
+      results.push(missingParameters(p.name, p.displayName, eff.missing));
+      continue;
+    }
+    const error = checkValue(p, value, eff, options);
     if (error) results.push(error);
   }
   for (const name of Object.keys(config)) {
     if (known.has(name) || config[name] === undefined) continue;
     if (!descriptor.dynamicProperties) {
-      results.push({ property: name, message: `'${name}' is not a property of ${descriptor.type}`, code: 'invalid' });
+      results.push({ property: name, message: `'${name}' is not a property of ${descriptor.type}, which takes no user-added properties`, code: 'invalid' });
       continue;
     }
     const value = config[name]!;
+    const eff = effective(value, options.parameters);
+    if (eff.missing.length) {
+      results.push(missingParameters(name, name, eff.missing));
+      continue;
+    }
     if (descriptor.dynamicProperties.expressionScope !== 'none' && options.checkExpression && hasExpression(value)) {
       const err = options.checkExpression(value);
       if (err) results.push({ property: name, ...err, code: 'invalid' });
@@ -53,36 +103,48 @@ export function validateConfig(descriptor: ProcessorDescriptor, config: Property
 export function validateProcessor(definition: ProcessorDefinition, config: PropertyValues, options: ValidateOptions = {}): ValidationResult[] {
   const results = validateConfig(definition.descriptor, config, options);
   if (results.length > 0 || !definition.validate) return results;
-  return definition.validate(config);
+  return definition.validate(effectiveConfig(config, options.parameters));
 }
 
-function checkValue(p: PropertyDescriptor, value: string, options: ValidateOptions): ValidationResult | null {
-  const fail = (message: string): ValidationResult => ({ property: p.name, message: `${p.displayName}: ${message}`, code: 'invalid' });
-  const el = (p.expressionScope ?? 'none') !== 'none' && hasExpression(value);
-  if (el) {
-    const err = options.checkExpression?.(value);
+/**
+ * One property's checks. A property that supports Expression Language and holds an expression is checked for
+ * syntax only: its value is known per FlowFile, so the rest is checked when it runs.
+ */
+function checkValue(p: PropertyDescriptor, raw: string, eff: Effective, options: ValidateOptions): ValidationResult | null {
+  const elScope = (p.expressionScope ?? 'none') !== 'none';
+  if (elScope && (hasEl(raw) || (!eff.known && hasExpression(raw)))) {
+    const err = options.checkExpression?.(raw);
     return err ? { property: p.name, message: `${p.displayName}: ${err.message}`, line: err.line, column: err.column, code: 'invalid' } : null;
+  }
+  if (!eff.known) return null;
+  const value = eff.value;
+  const shown = eff.shown;
+  const fail = (message: string): ValidationResult => ({ property: p.name, message: `${p.displayName}: ${message}`, code: 'invalid' });
+  if (elScope && hasEl(value)) {
+    // A parameter brought the expression in.
+    const err = options.checkExpression?.(value);
+    return err ? fail(`${shown}: ${err.message}`) : null;
   }
   switch (p.type) {
     case 'integer':
-      if (!/^-?\d+$/.test(value.trim())) return fail(`'${value}' is not a whole number`);
+      if (!/^-?\d+$/.test(value.trim())) return fail(`${shown} is not a whole number`);
       break;
     case 'number':
-      if (value.trim() === '' || !Number.isFinite(Number(value))) return fail(`'${value}' is not a number`);
+      if (value.trim() === '' || !Number.isFinite(Number(value))) return fail(`${shown} is not a number`);
       break;
     case 'boolean':
-      if (value !== 'true' && value !== 'false') return fail(`'${value}' must be true or false`);
+      if (value !== 'true' && value !== 'false') return fail(`${shown} must be true or false`);
       break;
     case 'enum':
       if (!p.allowableValues?.some((a) => a.value === value)) {
-        return fail(`'${value}' is not one of ${p.allowableValues?.map((a) => a.value).join(', ')}`);
+        return fail(`${shown} is not one of ${p.allowableValues?.map((a) => a.value).join(', ')}`);
       }
       break;
     case 'duration':
-      if (parseDuration(value) === null) return fail(`'${value}' is not a duration such as '30 sec' or '5 mins'`);
+      if (parseDuration(value) === null) return fail(`${shown} is not a duration such as '30 sec' or '5 mins'`);
       break;
     case 'dataSize':
-      if (parseDataSize(value) === null) return fail(`'${value}' is not a data size such as '10 KB' or '1 GB'`);
+      if (parseDataSize(value) === null) return fail(`${shown} is not a data size such as '10 KB' or '1 GB'`);
       break;
     case 'json':
       try {
@@ -106,7 +168,7 @@ function checkValue(p: PropertyDescriptor, value: string, options: ValidateOptio
   }
   for (const v of p.validators ?? []) {
     const message = runValidator(v, value, options);
-    if (message) return fail(message);
+    if (message) return fail(shown === `'${value}'` ? message : `${shown}: ${message}`);
   }
   return null;
 }
@@ -151,6 +213,8 @@ function runValidator(v: ValidatorSpec, value: string, options: ValidateOptions)
       } catch {
         return `'${value}' is not a known time zone`;
       }
+    case 'charset':
+      return checkCharset(value, v.forWriting === true);
     case 'validRegex':
       try {
         new RegExp(value);

@@ -94,7 +94,7 @@ export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry): Gr
       issues.push({ processorId: p.id, property: null, message: `unknown processor type '${p.type}'` });
       continue;
     }
-    for (const r of validateProcessor(def, p.properties, { checkExpression, checkCron })) {
+    for (const r of validateProcessor(def, p.properties, { checkExpression, checkCron, parameters: graph.parameters ?? {} })) {
       issues.push({ processorId: p.id, property: r.property, message: r.message, line: r.line, column: r.column });
     }
     issues.push(...validateScheduling(p));

@@ -2,6 +2,7 @@ import {
   defaultValues,
   parseDataSize,
   parseDuration,
+  substituteParameters,
   type ComponentLog,
   type ExpressionScope,
   type FlowFile,
@@ -36,6 +37,22 @@ export interface ContextOptions {
 function attributesFor(flowFile: FlowFile | null | undefined, extra: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
   const base = flowFile?.attributes ?? EMPTY;
   return extra ? { ...base, ...extra } : base;
+}
+
+/**
+ * The one way a property value's Expression Language is evaluated. Literal text goes through the compiled
+ * template too, so its `$$` escapes collapse exactly as in an expression (and as the expression test pane shows).
+ */
+function evaluateText(
+  text: string,
+  attributes: Readonly<Record<string, string>>,
+  parameters: Readonly<Record<string, string>>,
+  state: Readonly<Record<string, string>> | undefined,
+  timeZone: string | undefined,
+): string {
+  const compiled = compileExpression(text);
+  if (compiled.isLiteral) return compiled.evaluate({ attributes: EMPTY });
+  return compiled.evaluate({ attributes, parameters, state, timeZone });
 }
 
 /** A property value with typed accessors; bad values throw an error naming the property. */
@@ -110,21 +127,16 @@ export class StandardPropertyValue implements PropertyValue {
     return out;
   }
 
-  evaluate(flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>): PropertyValue {
+  evaluate(flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>, state?: Readonly<Record<string, string>>): PropertyValue {
     if (this.raw === undefined || this.scope === 'none') return this;
-    const compiled = compileExpression(this.raw);
-    if (compiled.isLiteral) return this;
     const attributes = this.scope === 'flowfile' ? attributesFor(flowFile, extra) : (extra ?? EMPTY);
-    const value = compiled.evaluate({ attributes, parameters: this.parameters, timeZone: this.timeZone });
+    const value = evaluateText(this.raw, attributes, this.parameters, state, this.timeZone);
     return new StandardPropertyValue(value, this.label, 'none', this.parameters, this.timeZone);
   }
 }
 
-/** Replaces #{name} parameter references in values that are not evaluated as expressions. */
-function substituteParameters(text: string, parameters: Readonly<Record<string, string>>): string {
-  if (!text.includes('#{')) return text;
-  return text.replace(/#\{([^}]+)\}/g, (whole, name: string) => parameters[name.trim()] ?? whole);
-}
+/** Values that are not evaluated as expressions still have their #{name} references replaced. */
+const withParameters = (text: string, parameters: Readonly<Record<string, string>>): string => substituteParameters(text, parameters).text;
 
 /** The processor's view of its configuration and surroundings, one per processor instance and config. */
 export class StandardProcessContext implements ProcessContext {
@@ -157,12 +169,12 @@ export class StandardProcessContext implements ProcessContext {
     for (const p of descriptor.properties) {
       const scope = p.expressionScope ?? 'none';
       let raw = options.properties[p.name] ?? defaults[p.name];
-      if (raw !== undefined && scope === 'none') raw = substituteParameters(raw, options.parameters);
+      if (raw !== undefined && scope === 'none') raw = withParameters(raw, options.parameters);
       this.values.set(p.name, new StandardPropertyValue(raw, p.displayName, scope, options.parameters, options.timeZone));
     }
     const dynScope = descriptor.dynamicProperties?.expressionScope ?? 'none';
     for (const [k, v] of Object.entries(this.dynamic)) {
-      this.values.set(k, new StandardPropertyValue(dynScope === 'none' ? substituteParameters(v, options.parameters) : v, k, dynScope, options.parameters, options.timeZone));
+      this.values.set(k, new StandardPropertyValue(dynScope === 'none' ? withParameters(v, options.parameters) : v, k, dynScope, options.parameters, options.timeZone));
     }
   }
 
@@ -179,10 +191,8 @@ export class StandardProcessContext implements ProcessContext {
     return this.dynamic;
   }
 
-  evaluateExpression(text: string, flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>): string {
-    const compiled = compileExpression(text);
-    if (compiled.isLiteral) return text;
-    return compiled.evaluate({ attributes: attributesFor(flowFile, extra), parameters: this.options.parameters, timeZone: this.options.timeZone });
+  evaluateExpression(text: string, flowFile?: FlowFile | null, extra?: Readonly<Record<string, string>>, state?: Readonly<Record<string, string>>): string {
+    return evaluateText(text, attributesFor(flowFile, extra), this.options.parameters, state, this.options.timeZone);
   }
 
   isConnected(relationship: string): boolean {

@@ -89,16 +89,26 @@ export class FakeScriptRunner implements ScriptRunner {
 
 export class MemoryStateManager implements StateManager {
   private readonly scopes = new Map<StateScope, Record<string, string>>();
+  /** Make reads (get) or writes (set, replace) of a scope fail, as nifi-mock's `setFailOnStateGet/Set` do. */
+  readonly failOnGet = new Set<StateScope>();
+  readonly failOnSet = new Set<StateScope>();
+
+  private check(failing: Set<StateScope>, scope: StateScope, what: string): void {
+    if (failing.has(scope)) throw new Error(`${what} ${scope} state failed (simulated)`);
+  }
 
   async get(scope: StateScope = 'local'): Promise<Record<string, string>> {
+    this.check(this.failOnGet, scope, 'reading');
     return { ...(this.scopes.get(scope) ?? {}) };
   }
 
   async set(state: Record<string, string>, scope: StateScope = 'local'): Promise<void> {
+    this.check(this.failOnSet, scope, 'writing');
     this.scopes.set(scope, { ...state });
   }
 
   async replace(expected: Record<string, string>, next: Record<string, string>, scope: StateScope = 'local'): Promise<boolean> {
+    this.check(this.failOnSet, scope, 'writing');
     const current = this.scopes.get(scope) ?? {};
     const same = Object.keys(current).length === Object.keys(expected).length && Object.entries(expected).every(([k, v]) => current[k] === v);
     if (!same) return false;

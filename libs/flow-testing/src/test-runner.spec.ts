@@ -1,5 +1,6 @@
 import { defineProcessor, fromUtf8, REL_FAILURE, REL_SUCCESS, type ProcessorDefinition } from '@sluice/flow-api';
 import { describe, expect, it } from 'vitest';
+import { MemoryStateManager } from './fake-services.js';
 import { ManualClock } from './manual-clock.js';
 import { AssertionFailure, MockFlowFile } from './mock-flow-file.js';
 import { TestRunner } from './test-runner.js';
@@ -183,6 +184,57 @@ describe('TestRunner', () => {
     runner.clearTransferState();
     runner.assertTransferCount('success', 0);
     expect(runner.provenanceEvents()).toEqual([]);
+  });
+});
+
+describe('TestRunner parameters, state and logs', () => {
+  const Stateful = processor(
+    'Stateful',
+    async (ctx, session) => {
+      const ff = session.get();
+      if (!ff) return;
+      const state = await ctx.services.state.get('local');
+      const next = ctx.property('Stamp').evaluate(ff, undefined, state).asString()!;
+      await ctx.services.state.set({ last: next }, 'local');
+      ctx.log.debug(`stamped ${next}`);
+      session.transfer(session.putAttribute(ff, 'stamp', next), 'success');
+    },
+    { properties: [{ name: 'Stamp', displayName: 'Stamp', description: '', type: 'string', expressionScope: 'flowfile' }] },
+  );
+
+  it('resolves parameters in validation and at run time, and collapses $$ escapes in literal values', async () => {
+    const runner = new TestRunner(Upper).setProperty('Batch', '#{batch}').setProperty('Stamp', '$${not.evaluated}');
+    expect(runner.validate()[0]?.message).toBe("Batch Size: references parameter 'batch', which the flow does not define");
+    runner.setParameter('batch', 'two');
+    expect(runner.validate()[0]?.message).toBe("Batch Size: '#{batch}' = 'two' is not a whole number");
+    runner.setParameter('batch', '2').assertValid();
+    runner.enqueue('a');
+    await runner.run();
+    expect(runner.flowFilesFor('success')[0]!.attributes['stamp']).toBe('${not.evaluated}');
+  });
+
+  it("exposes the processor's state, with reads and writes that can be made to fail", async () => {
+    const runner = new TestRunner(Stateful).setProperty('Stamp', "${getStateValue('last'):append('x')}");
+    await runner.stateManager.set({ last: 'a' }, 'local');
+    runner.enqueue('1');
+    await runner.run();
+    expect(runner.flowFilesFor('success')[0]!.attributes['stamp']).toBe('ax');
+    expect(await runner.stateManager.get('local')).toEqual({ last: 'ax' });
+    (runner.stateManager as MemoryStateManager).failOnSet.add('local');
+    runner.enqueue('2');
+    await expect(runner.run()).rejects.toThrow('writing local state failed (simulated)');
+    runner.assertQueueNotEmpty();
+  });
+
+  it('records only the log levels that are written', async () => {
+    const runner = new TestRunner(Stateful).setProperty('Stamp', 'x');
+    runner.enqueue('1');
+    await runner.run();
+    expect(runner.logs('debug').map((l) => l.message)).toEqual(['stamped x']);
+    runner.clearTransferState();
+    runner.setLogLevels(['info', 'warn', 'error']).enqueue('2');
+    await runner.run();
+    expect(runner.logs()).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   type ProcessorDefinition,
   type ProcessorServices,
   type PropertyMigration,
+  type StateManager,
   type ValidationResult,
 } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
@@ -54,6 +55,8 @@ export class TestRunner {
   readonly processorId: string;
   readonly flowId: string;
   private readonly properties: Record<string, string> = {};
+  private readonly parameters: Record<string, string>;
+  private enabledLevels: ReadonlySet<LogLevel> | null = null;
   private readonly autoTerminated = new Set<string>();
   private readonly input: ConnectionQueue;
   private readonly outputs = new Map<string, ConnectionQueue>();
@@ -76,6 +79,7 @@ export class TestRunner {
     this.processorId = options.processorId ?? `${definition.descriptor.type}-1`;
     this.flowId = options.flowId ?? 'test-flow';
     this.input = new ConnectionQueue('input', null, this.processorId, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    this.parameters = { ...(options.parameters ?? {}) };
   }
 
   // ---- configuration ----
@@ -90,6 +94,28 @@ export class TestRunner {
     delete this.properties[name];
     this.context = null;
     return this;
+  }
+
+  /** Defines a flow parameter, read by `#{name}` (nifi-mock's `setParameterContextValue`). */
+  setParameter(name: string, value: string): this {
+    this.parameters[name] = value;
+    this.context = null;
+    return this;
+  }
+
+  /**
+   * Which log levels are written, as the server's log level decides (every level by default); processors that
+   * skip work for an unwritten level (LogAttribute) see it through `log.isEnabled`.
+   */
+  setLogLevels(levels: readonly LogLevel[] | null): this {
+    this.enabledLevels = levels ? new Set(levels) : null;
+    this.context = null;
+    return this;
+  }
+
+  /** The processor's state (nifi-mock's `getStateManager`); a `MemoryStateManager` unless services.state was given. */
+  get stateManager(): StateManager {
+    return this.services.state;
   }
 
   /**
@@ -116,7 +142,7 @@ export class TestRunner {
   }
 
   validate(): ValidationResult[] {
-    return validateProcessor(this.definition, this.properties, { checkExpression, checkCron });
+    return validateProcessor(this.definition, this.properties, { checkExpression, checkCron, parameters: this.parameters });
   }
 
   assertValid(): void {
@@ -283,7 +309,7 @@ export class TestRunner {
       processorName: descriptor.displayName,
       definition: this.definition,
       properties: { ...this.properties },
-      parameters: this.options.parameters ?? {},
+      parameters: { ...this.parameters },
       services: this.services,
       isConnected: (rel) => !this.autoTerminated.has(rel),
       hasIncomingConnection: this.options.hasIncomingConnection ?? descriptor.inputRequirement !== 'forbidden',
@@ -291,8 +317,10 @@ export class TestRunner {
         this.yieldCount++;
       },
       onLog: (level, message, details) => {
+        if (this.enabledLevels && !this.enabledLevels.has(level)) return;
         this.logLines.push({ level, message: details === undefined ? message : `${message}: ${details instanceof Error ? details.message : JSON.stringify(details)}` });
       },
+      logEnabled: (level) => this.enabledLevels?.has(level) ?? true,
       timeZone: this.options.timeZone,
     });
     return this.context;

@@ -31,7 +31,7 @@ export function validateFlow(doc: FlowDocument): FlowValidation {
       return;
     }
     relsOf.set(p.id, new Set(relationshipsFor(def.descriptor, p.properties).map((r) => r.name)));
-    for (const r of validateProcessor(def, p.properties, { checkExpression })) {
+    for (const r of validateProcessor(def, p.properties, { checkExpression, parameters: doc.parameters ?? {} })) {
       const issue = { processorId: p.id, property: r.property, message: r.message, line: r.line, column: r.column };
       issues.push(issue);
       if (r.code !== 'required') blocking.push({ field: `processors.${i}.properties.${r.property ?? ''}`, message: `${p.name}: ${r.message}`, processorId: p.id, line: r.line, column: r.column });

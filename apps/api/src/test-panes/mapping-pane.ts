@@ -78,7 +78,7 @@ export async function runMappingPane(body: unknown): Promise<MappingPaneResult> 
       throw new BadInputError(message, [{ field: 'spec', message }], { error: message, path: 'spec' });
     }
   }
-  const issues = validateProcessor(definition, properties, { checkExpression });
+  const issues = validateProcessor(definition, properties, { checkExpression, parameters: req.parameters });
   if (issues.length > 0) {
     const message = issues.map((i) => i.message).join('; ');
     const errors = issues.map((i) => ({ field: FIELD_OF[i.property ?? ''] ?? `properties.${i.property ?? ''}`, message: i.message }));
