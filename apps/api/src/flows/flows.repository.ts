@@ -1,6 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
+import type { FlowDocument } from '@sluice/contracts';
 import { FlowEntity } from '../persistence/entities.js';
+import { migrateFlowDocument } from './flow-migration.js';
+
+/** A stored flow as it loads: documents saved under older property names read back under today's. */
+function loaded(flow: FlowEntity): FlowEntity {
+  let parsed: FlowDocument;
+  try {
+    parsed = JSON.parse(flow.document) as FlowDocument;
+    if (!Array.isArray(parsed?.processors)) return flow;
+  } catch {
+    // Whoever reads it reports the unreadable flow; one must not keep the others from loading.
+    return flow;
+  }
+  const { doc, changed } = migrateFlowDocument(parsed);
+  return changed ? { ...flow, document: JSON.stringify(doc) } : flow;
+}
 
 @Injectable()
 export class FlowsRepository {
@@ -10,12 +26,13 @@ export class FlowsRepository {
     this.repo = ds.getRepository(FlowEntity);
   }
 
-  findAll(): Promise<FlowEntity[]> {
-    return this.repo.find({ order: { name: 'ASC' } });
+  async findAll(): Promise<FlowEntity[]> {
+    return (await this.repo.find({ order: { name: 'ASC' } })).map(loaded);
   }
 
-  findById(id: string): Promise<FlowEntity | null> {
-    return this.repo.findOneBy({ id });
+  async findById(id: string): Promise<FlowEntity | null> {
+    const flow = await this.repo.findOneBy({ id });
+    return flow && loaded(flow);
   }
 
   insert(flow: FlowEntity): Promise<FlowEntity> {

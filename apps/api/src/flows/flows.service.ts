@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type FieldError, type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowSummaryDto } from '@sluice/contracts';
-import { migrateProperties } from '@sluice/flow-api';
 import { getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { parseInput } from '../common/zod.js';
 import { EngineService } from '../engine/engine.service.js';
 import type { FlowEntity } from '../persistence/entities.js';
+import { migrateFlowDocument } from './flow-migration.js';
 import { validateFlow } from './flow-validator.js';
 import { FlowsRepository } from './flows.repository.js';
 
@@ -138,15 +138,9 @@ export class FlowsService {
     };
   }
 
-  /** Property keys older NiFi versions stored become today's names (each processor's migrateProperties). */
+  /** Property keys older NiFi (or Sluice) versions stored become today's names (each processor's migrateProperties). */
   private migrate(doc: FlowDocument): FlowDocument {
-    return {
-      ...doc,
-      processors: doc.processors.map((p) => {
-        const def = getProcessor(p.type);
-        return def?.migrateProperties ? { ...p, properties: migrateProperties(def, p.properties).properties } : p;
-      }),
-    };
+    return migrateFlowDocument(doc).doc;
   }
 
   private unmask(doc: FlowDocument, previous: FlowDocument): FlowDocument {

@@ -47,6 +47,10 @@ export function checkRule(name: string, text: string): ValidationResult | null {
   if (!trimmed.startsWith('${') || !trimmed.endsWith('}')) {
     return invalid(`routing rule '${name}' must be a single \${...} expression returning true or false; text around it makes the result text`);
   }
+  // NiFi checks the type the expression returns, without evaluating it.
+  if (compiled.resultType !== 'Boolean' && compiled.resultType !== 'Any') {
+    return invalid(`routing rule '${name}' must return true or false (a Boolean), but the expression returns a ${compiled.resultType}; compare it, e.g. \${x:equals('y')}`);
+  }
   return null;
 }
 
@@ -109,16 +113,10 @@ export const RouteOnAttribute = defineProcessor({
   },
 
   validate(config: PropertyValues): ValidationResult[] {
+    // As in NiFi, no rule at all is valid (everything is unmatched), and a rule may be named after a fixed relationship.
     const results: ValidationResult[] = [];
     const rules = Object.keys(config).filter((k) => k !== ROUTING_STRATEGY && config[k] !== undefined);
-    if (rules.length === 0) {
-      results.push({ property: null, message: 'add at least one routing rule: a property whose value is an expression returning true or false', code: 'required' });
-    }
     for (const name of rules) {
-      if (name === REL_UNMATCHED && (config[ROUTING_STRATEGY] ?? ROUTE_TO_PROPERTY_NAME) === ROUTE_TO_PROPERTY_NAME) {
-        results.push({ property: name, message: `'${name}' is the relationship for FlowFiles that match no rule; choose another rule name`, code: 'invalid' });
-        continue;
-      }
       const problem = checkRule(name, config[name]!);
       if (problem) results.push(problem);
     }

@@ -45,15 +45,15 @@ describe('RouteOnAttribute configuration', () => {
     ]);
   });
 
-  it('explains missing rules, literal rules, text around the expression, syntax errors and reserved names', () => {
-    expect(validateProcessor(RouteOnAttribute, {}, { checkExpression })[0]?.message).toContain('add at least one routing rule');
+  it('explains literal rules, text around the expression, non-Boolean results and syntax errors; no rule at all is valid, as in NiFi', () => {
+    expect(validateProcessor(RouteOnAttribute, {}, { checkExpression })).toEqual([]);
+    expect(checkRule('r', '${a:length()}')?.message).toContain('returns a Whole Number');
     expect(checkRule('r', 'true')?.message).toContain("not the literal text 'true'");
     expect(checkRule('r', 'x ${a:isEmpty()}')?.message).toContain('single ${...} expression');
     const syntax = checkRule('r', '${a:equal("x")}');
     expect(syntax?.message).toContain("routing rule 'r'");
     expect(syntax?.message).toContain("did you mean 'equals'");
     expect(syntax?.column).toBeGreaterThan(0);
-    expect(validateProcessor(RouteOnAttribute, { unmatched: '${a:isEmpty()}' }, { checkExpression })[0]?.message).toContain('choose another rule name');
     expect(validateProcessor(RouteOnAttribute, { ok: "${status:equals('ok')}" }, { checkExpression })).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { JSONPath } from 'jsonpath-plus';
 
 export const JSON_PATH = 'JsonPath Expression';
 export const NULL_VALUE = 'Null Value Representation';
+export const MAX_STRING = 'Max String Length';
 export const ERROR_ATTRIBUTE = 'split.error';
 
 const EMPTY_STRING = 'empty string';
@@ -49,6 +50,31 @@ export function selectArray(doc: unknown, path: string): unknown[] | string {
   return Array.isArray(value) ? value : `JsonPath '${path}' selected ${value === null ? 'null' : typeof value}, not an array`;
 }
 
+function longestString(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (v === null || typeof v !== 'object') return 0;
+  let max = 0;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) max = Math.max(max, longestString(x));
+  return max;
+}
+
+/**
+ * The document as NiFi's Jackson-backed JsonPath reads it: a string value longer than `maxString` is refused, and
+ * so is a document that is JSON `null` (there is nothing to evaluate a path on). Returns an error text when refused.
+ */
+export function readDocument(text: string, maxString: number): { doc: unknown } | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return `content is not valid JSON: ${(e as Error).message}`;
+  }
+  if (doc === null) return 'content is JSON null, not a document a JsonPath can be evaluated on';
+  // No string can be longer than the text that holds it.
+  if (text.length > maxString && longestString(doc) > maxString) return `content holds a string longer than ${MAX_STRING} (${maxString} characters)`;
+  return { doc };
+}
+
 /** How NiFi writes one split: objects and arrays as JSON, scalars as their text, null as the configured text. */
 export function splitText(value: unknown, nullText: string): string {
   if (value === null || value === undefined) return nullText;
@@ -60,7 +86,7 @@ export function splitText(value: unknown, nullText: string): string {
 export const SplitJson = defineProcessor({
   descriptor: {
     type: 'SplitJson',
-    version: 1,
+    version: 2,
     displayName: 'Split JSON',
     description:
       'Splits a JSON document into one FlowFile per element of the array a JsonPath expression selects (an ERP page into ' +
@@ -87,6 +113,14 @@ export const SplitJson = defineProcessor({
           { value: EMPTY_STRING, displayName: 'empty string' },
           { value: NULL_STRING, displayName: "the string 'null'" },
         ],
+      },
+      {
+        name: MAX_STRING,
+        displayName: 'Max String Length',
+        description: 'The maximum allowed length of a string value when parsing the JSON document; longer ones route to failure.',
+        type: 'dataSize',
+        default: '20 MB',
+        required: true,
       },
     ],
     relationships: [
@@ -120,14 +154,12 @@ export const SplitJson = defineProcessor({
       ctx.log.error(`${message}; routing ${ff.uuid} to failure`);
       session.transfer(session.putAttribute(ff, ERROR_ATTRIBUTE, message), REL_FAILURE);
     };
-    let doc: unknown;
-    try {
-      doc = JSON.parse(await session.readText(original));
-    } catch (e) {
-      fail(original, `content is not valid JSON: ${(e as Error).message}`);
+    const read = readDocument(await session.readText(original), ctx.property(MAX_STRING).asDataSize() ?? 20 * 1024 * 1024);
+    if (typeof read === 'string') {
+      fail(original, read);
       return;
     }
-    const selected = selectArray(doc, path);
+    const selected = selectArray(read.doc, path);
     if (typeof selected === 'string') {
       fail(original, selected);
       return;

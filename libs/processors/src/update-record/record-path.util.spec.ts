@@ -10,7 +10,7 @@ describe('record paths', () => {
     expect(() => parseRecordPath('stock')).toThrow("must start with '/'");
     expect(() => parseRecordPath('//stock')).toThrow('descendant paths');
     expect(() => parseRecordPath('/a//b')).toThrow('empty field name');
-    expect(() => parseRecordPath("/a[./b = 'x']")).toThrow('predicates and wildcards');
+    expect(() => parseRecordPath("/a[./b = 'x']")).toThrow('predicates, functions and wildcards');
     expect(() => parseRecordPath('/*')).toThrow('wildcards');
   });
   it('reads and sets, creating missing objects and arrays', () => {

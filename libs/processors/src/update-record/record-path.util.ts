@@ -20,7 +20,7 @@ export function parseRecordPath(path: string): PathStep[] {
   const steps: PathStep[] = [];
   for (const segment of path.slice(1).split('/')) {
     const m = SEGMENT.exec(segment);
-    if (!m) throw new RecordPathError(`'${path}': segment '${segment}' is not a field name with optional [index]; predicates and wildcards are not supported`);
+    if (!m) throw new RecordPathError(`'${path}': segment '${segment}' is not a field name with optional [index]; RecordPath predicates, functions and wildcards are not supported`);
     const [, field, indexes] = m;
     if (field === '') {
       throw new RecordPathError(`'${path}' has an empty field name`);

@@ -1,11 +1,17 @@
 import { checkExpression, type CompiledRecordExpression } from '@sluice/expression';
-import { CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyConfiguration, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { compileRule, parseRecords, RecordContentError, RecordRuleError } from '../record-shared/json-records.util.js';
 import { getAtPath, parseRecordPath, RecordPathError, setAtPath, type PathStep } from './record-path.util.js';
 
 export const REPLACEMENT_STRATEGY = 'Replacement Value Strategy';
+export const RECORD_READER = 'Record Reader';
+export const RECORD_WRITER = 'Record Writer';
 export const RECORD_EXPRESSION = 'record-expression';
 export const LITERAL_VALUE = 'literal-value';
+export const RECORD_PATH_VALUE = 'record-path-value';
+
+const STATIC = new Set([REPLACEMENT_STRATEGY, RECORD_READER, RECORD_WRITER]);
+const NO_SERVICES = 'controller services are not supported: Sluice record processors read and write JSON (an array of records or one record); remove it';
 
 export interface Update {
   readonly path: string;
@@ -15,10 +21,36 @@ export interface Update {
   readonly text: string;
   /** Set for the record-expression strategy. */
   readonly rule?: CompiledRecordExpression;
+  /** The record-path-value strategy: the value is a record path read from the same record. */
+  readonly fromPath?: boolean;
 }
 
 function updateEntries(config: Readonly<Record<string, string | undefined>>): [string, string][] {
-  return Object.entries(config).filter((e): e is [string, string] => e[0] !== REPLACEMENT_STRATEGY && e[1] !== undefined);
+  return Object.entries(config).filter((e): e is [string, string] => !STATIC.has(e[0]) && e[1] !== undefined);
+}
+
+/**
+ * A record path given as a value (record-path-value): from the root (`/price/amount`), or relative to the field
+ * being updated (`../nickname` is a sibling of it, `.` the field itself), as NiFi resolves them.
+ */
+export function valuePath(text: string, field: readonly PathStep[]): PathStep[] {
+  const t = text.trim();
+  if (t.startsWith('/')) return parseRecordPath(t);
+  if (t !== '.' && !t.startsWith('./') && !t.startsWith('..')) {
+    throw new RecordPathError(`'${text}' is not a record path; it must start with '/' (from the root) or '..' (relative to the field), e.g. /price`);
+  }
+  const steps = [...field];
+  const rest: string[] = [];
+  for (const segment of t.split('/')) {
+    if (segment === '.' || segment === '') continue;
+    if (segment === '..' && rest.length === 0) {
+      // Up from a field: drop it with any indexes after it.
+      while (steps.length > 0 && 'index' in steps[steps.length - 1]!) steps.pop();
+      if (steps.length === 0) throw new RecordPathError(`'${text}' goes above the root of the record`);
+      steps.pop();
+    } else rest.push(segment);
+  }
+  return rest.length ? [...steps, ...parseRecordPath(`/${rest.join('/')}`)] : steps;
 }
 
 export function compileUpdates(config: Readonly<Record<string, string | undefined>>, strategy: string): Update[] {
@@ -30,7 +62,9 @@ export function compileUpdates(config: Readonly<Record<string, string | undefine
       throw new RecordRuleError((e as Error).message);
     }
     const field = (steps.filter((s) => 'field' in s).at(-1) as { field: string } | undefined)?.field ?? '';
-    return strategy === LITERAL_VALUE ? { path, steps, field, text } : { path, steps, field, text, rule: compileRule(path, text) };
+    if (strategy === LITERAL_VALUE) return { path, steps, field, text };
+    if (strategy === RECORD_PATH_VALUE) return { path, steps, field, text, fromPath: true };
+    return { path, steps, field, text, rule: compileRule(path, text) };
   });
 }
 
@@ -44,15 +78,19 @@ export function coerceLiteral(text: string, previous: unknown): unknown {
   return text;
 }
 
+/** NiFi's RecordFieldType name for a JSON value, as its JSON reader infers it; a missing or null value reads as STRING. */
 function fieldType(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'double';
-  if (typeof v === 'object') return 'record';
-  return typeof v;
+  if (Array.isArray(v)) return 'ARRAY';
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return 'DOUBLE';
+    return v >= -(2 ** 31) && v < 2 ** 31 ? 'INT' : Number.isSafeInteger(v) ? 'LONG' : 'BIGINT';
+  }
+  if (typeof v === 'boolean') return 'BOOLEAN';
+  if (v !== null && typeof v === 'object') return 'RECORD';
+  return 'STRING';
 }
 
-/** Evaluates literal-value text (Expression Language) with field.* attributes added. */
+/** Evaluates a value's Expression Language with field.* and record.index attributes added. */
 export type LiteralEvaluator = (text: string, extra: Readonly<Record<string, string>>) => string;
 
 /**
@@ -67,9 +105,12 @@ export function applyUpdates(rows: unknown[], updates: readonly Update[], attrib
       try {
         if (u.rule) {
           value = u.rule.evaluate(row, attributes);
+        } else if (u.fromPath) {
+          value = getAtPath(row, valuePath(literal(u.text, {}), u.steps));
         } else {
           const previous = getAtPath(row, u.steps);
-          const extra: Record<string, string> = { 'field.name': u.field, 'field.type': fieldType(previous) };
+          // record.index counts from 1, as NiFi's does.
+          const extra: Record<string, string> = { 'field.name': u.field, 'field.type': fieldType(previous), 'record.index': String(i + 1) };
           if (previous !== undefined && previous !== null) extra['field.value'] = typeof previous === 'object' ? JSON.stringify(previous) : String(previous);
           value = coerceLiteral(literal(u.text, extra), previous);
         }
@@ -82,10 +123,16 @@ export function applyUpdates(rows: unknown[], updates: readonly Update[], attrib
   }
 }
 
+export function migrateUpdateRecordProperties(config: PropertyConfiguration): void {
+  config.renameProperty('record-reader', RECORD_READER);
+  config.renameProperty('record-writer', RECORD_WRITER);
+  config.renameProperty('replacement-value-strategy', REPLACEMENT_STRATEGY);
+}
+
 export const UpdateRecord = defineProcessor({
   descriptor: {
     type: 'UpdateRecord',
-    version: 1,
+    version: 2,
     displayName: 'Update Record',
     description:
       'Sets fields of each record in JSON content. Each user-added property names a field by record path (/stock, /price/amount, ' +
@@ -111,9 +158,28 @@ export const UpdateRecord = defineProcessor({
             value: LITERAL_VALUE,
             displayName: 'Literal Value',
             description:
-              'Expression Language text over the FlowFile attributes plus field.name, field.value and field.type; numbers and booleans keep their type.',
+              'Expression Language text over the FlowFile attributes plus field.name, field.value, field.type and record.index; numbers and booleans keep their type.',
+          },
+          {
+            value: RECORD_PATH_VALUE,
+            displayName: 'Record Path Value',
+            description:
+              'The value (after Expression Language) is a record path, from the root (/price/amount) or relative to the field (../nickname); ' +
+              'the field is set to what it selects in the same record.',
           },
         ],
+      },
+      {
+        name: RECORD_READER,
+        displayName: 'Record Reader',
+        description: `NiFi: the controller service reading records. Not supported: ${NO_SERVICES}.`,
+        type: 'string',
+      },
+      {
+        name: RECORD_WRITER,
+        displayName: 'Record Writer',
+        description: `NiFi: the controller service writing records. Not supported: ${NO_SERVICES}.`,
+        type: 'string',
       },
     ],
     relationships: [
@@ -132,9 +198,14 @@ export const UpdateRecord = defineProcessor({
     ],
   },
 
+  migrateProperties: migrateUpdateRecordProperties,
+
   validate(config: PropertyValues): ValidationResult[] {
     const results: ValidationResult[] = [];
     const strategy = config[REPLACEMENT_STRATEGY] ?? RECORD_EXPRESSION;
+    for (const service of [RECORD_READER, RECORD_WRITER]) {
+      if (config[service] !== undefined && config[service] !== '') results.push({ property: service, message: `${service}: ${NO_SERVICES}`, code: 'invalid' });
+    }
     const entries = updateEntries(config);
     if (entries.length === 0) {
       results.push({ property: null, message: 'add at least one update: a property named after a record path such as /stock, valued with the new value', code: 'required' });
@@ -146,7 +217,17 @@ export const UpdateRecord = defineProcessor({
         results.push({ property: path, message: (e as Error).message, code: 'invalid' });
         continue;
       }
-      if (strategy === LITERAL_VALUE) {
+      if (strategy === RECORD_PATH_VALUE) {
+        const err = checkExpression(text);
+        if (err) results.push({ property: path, message: `${path}: ${err.message}`, line: err.line, column: err.column, code: 'invalid' });
+        else if (!text.includes('${')) {
+          try {
+            valuePath(text, parseRecordPath(path));
+          } catch (e) {
+            results.push({ property: path, message: `${path}: ${(e as Error).message}`, code: 'invalid' });
+          }
+        }
+      } else if (strategy === LITERAL_VALUE) {
         const err = checkExpression(text);
         if (err) results.push({ property: path, message: `${path}: ${err.message}`, line: err.line, column: err.column, code: 'invalid' });
       } else {

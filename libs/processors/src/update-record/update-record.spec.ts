@@ -53,9 +53,13 @@ describe('applyUpdates', () => {
 
   it('evaluates literal values with field.name, field.value and field.type, keeping numbers numeric', () => {
     const rows: unknown[] = [{ sku: 'a1', stock: 4 }];
-    const updates = compileUpdates({ '/sku': '${prefix}-${field.value:toUpper()}', '/stock': '${field.value:plus(1)}', '/kind': '${field.name}:${field.type}' }, LITERAL_VALUE);
+    const updates = compileUpdates({ '/sku': '${prefix}-${field.value:toUpper()}', '/stock': '${field.value:plus(1)}', '/kind': '${field.name}:${field.type}', '/t': '${field.type}' }, LITERAL_VALUE);
     applyUpdates(rows, updates, {}, literal({ prefix: 'M' }));
-    expect(rows).toEqual([{ sku: 'M-A1', stock: 5, kind: 'kind:null' }]);
+    // NiFi's RecordFieldType names; a field that is not there yet reads as STRING.
+    expect(rows).toEqual([{ sku: 'M-A1', stock: 5, kind: 'kind:STRING', t: 'STRING' }]);
+    const typed: unknown[] = [{ n: 1, big: 2 ** 40, d: 1.5, b: true, r: {}, a: [] }];
+    applyUpdates(typed, compileUpdates({ '/n': '${field.type}', '/big': '${field.type}', '/d': '${field.type}', '/b': '${field.type}', '/r': '${field.type}', '/a': '${field.type}' }, LITERAL_VALUE), {}, literal({}));
+    expect(typed).toEqual([{ n: 'INT', big: 'LONG', d: 'DOUBLE', b: 'BOOLEAN', r: 'RECORD', a: 'ARRAY' }]);
   });
 
   it('names the path and the record when an update fails', () => {
