@@ -77,6 +77,14 @@ describe('validateConfig', () => {
     expect(validateConfig(sized, { Size: '##{Size}' }, { parameters: {} })[0]?.message).toContain("'#{Size}' is not a data size");
   });
 
+  it('counts a value that parameters make empty as unset', () => {
+    const required = { ...descriptor, properties: [{ name: 'Key', displayName: 'Key', description: '', type: 'string' as const, required: true, validators: [{ kind: 'minLength' as const, min: 3 }] }] };
+    expect(validateConfig(required, { Key: '#{key}' }, { parameters: { key: '' } })).toEqual([
+      { property: 'Key', message: "Key is required: '#{key}' = '' is empty", code: 'required' },
+    ]);
+    expect(validateConfig(descriptor, { Count: '#{n}' }, { parameters: { n: '' } })).toEqual([]);
+  });
+
   it('reports references to parameters the flow does not define, as a missing value', () => {
     expect(validateConfig(descriptor, { Count: '#{n}', rule: '${a}#{gone}' }, { parameters: {} })).toEqual([
       { property: 'Count', message: "Count: references parameter 'n', which the flow does not define", code: 'required' },

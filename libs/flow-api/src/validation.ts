@@ -76,6 +76,11 @@ export function validateConfig(descriptor: ProcessorDescriptor, config: Property
       results.push(missingParameters(p.name, p.displayName, eff.missing));
       continue;
     }
+    if (eff.known && eff.value === '') {
+      // Parameters made the value empty: as good as unset.
+      if (p.required) results.push({ property: p.name, message: `${p.displayName} is required: ${eff.shown} is empty`, code: 'required' });
+      continue;
+    }
     const error = checkValue(p, value, eff, options);
     if (error) results.push(error);
   }
