@@ -49,8 +49,11 @@ describe('flow designer in Chromium', () => {
     for (const edge of ['login-to-read', 'read-to-script', 'script-to-mapping', 'mapping-to-write']) {
       expect(await page.locator(`[data-testid="edge-${edge}"] .edge-rels`).textContent()).toBe('success');
     }
-    // The template is complete: every processor is valid.
-    expect(await page.locator('[data-testid=validity].bad').count()).toBe(0);
+    // The template is complete but for its credentials: the Omnitron password parameter is empty until set.
+    expect(await page.locator('[data-testid=validity].bad').count()).toBe(1);
+    expect(await page.locator('.react-flow__node[data-id="login"] [data-testid=validity]').getAttribute('title')).toContain(
+      "Omnitron Password is required: '#{omnitron.password}' = '' is empty",
+    );
     expect(await shownVersion(page)).toBe(1);
     await shot(page, '02-stock-template');
   });
@@ -79,7 +82,7 @@ describe('flow designer in Chromium', () => {
     expect(link).toMatchObject({ targetId: added, relationships: ['failure'] });
     expect(saved.document.processors.find((p) => p.id === 'write')!.autoTerminated).toEqual(['success']);
     expect(saved.document.processors.find((p) => p.id === added)!.autoTerminated).toEqual(['success']);
-    expect(saved.validation).toEqual([]);
+    expect(saved.validation.map((v) => [v.processorId, v.property])).toEqual([['login', 'Omnitron Password']]);
     await shot(page, '03-dropped-and-connected');
   });
 

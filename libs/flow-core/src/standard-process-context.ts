@@ -15,6 +15,7 @@ import {
 import { compileExpression } from '@sluice/expression';
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+const LITERAL_ENV = Object.freeze({ attributes: EMPTY });
 
 export interface ContextOptions {
   flowId: string;
@@ -51,7 +52,7 @@ function evaluateText(
   timeZone: string | undefined,
 ): string {
   const compiled = compileExpression(text);
-  if (compiled.isLiteral) return compiled.evaluate({ attributes: EMPTY });
+  if (compiled.isLiteral) return compiled.evaluate(LITERAL_ENV);
   return compiled.evaluate({ attributes, parameters, state, timeZone });
 }
 
