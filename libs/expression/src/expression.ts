@@ -1,4 +1,5 @@
-import { compileTemplate } from './el-compiler.js';
+import { compileTemplate, lookupShape } from './el-compiler.js';
+import { parseTemplate } from './el-parser.js';
 import { zoneOf, type EvalContext, type HostInfo } from './el-types.js';
 import { toStr } from './el-values.js';
 import { ExpressionError } from './expression-error.js';
@@ -104,4 +105,34 @@ export function checkExpression(text: string): { message: string; line: number; 
     const err = wrapError(e);
     return { message: err.message, line: err.line ?? 1, column: err.column ?? 1 };
   }
+}
+
+export interface ExpressionSegment {
+  readonly text: string;
+  /** True for one top-level `${...}`; false for the literal text between them (which may hold `#{param}`). */
+  readonly expression: boolean;
+}
+
+/**
+ * Splits a property value into its top-level expressions and the raw text around them, so a caller can treat each
+ * expression's result differently from the literal text (NiFi's AttributeValueDecorator: ReplaceText and
+ * RouteOnContent quote what expressions return inside a regular expression).
+ */
+export function expressionSegments(text: string): ExpressionSegment[] {
+  let parts;
+  try {
+    parts = parseTemplate(text, lookupShape, true);
+  } catch (e) {
+    throw e instanceof ExpressionError ? e : new ExpressionError(e instanceof Error ? e.message : String(e), 'compile');
+  }
+  const out: ExpressionSegment[] = [];
+  let at = 0;
+  for (const p of parts) {
+    if (p.k !== 'expr') continue;
+    if (p.start > at) out.push({ text: text.slice(at, p.start), expression: false });
+    out.push({ text: text.slice(p.start, p.end), expression: true });
+    at = p.end;
+  }
+  if (at < text.length) out.push({ text: text.slice(at), expression: false });
+  return out;
 }

@@ -9,3 +9,8 @@ export type { ExpressionToken, TokenKind } from './tokenizer.js';
 export { compileRecordExpression } from './record-expression.js';
 export type { CompiledRecordExpression } from './record-expression.js';
 export { isDefiniteJsonPath } from './functions/encode.functions.js';
+export { compileJavaRegex, translateReplacement, javaSplit } from './java-regex.js';
+export type { JavaRegex } from './java-regex.js';
+export { queryJsonPath, checkJsonPath } from './functions/encode.functions.js';
+export { expressionSegments } from './expression.js';
+export type { ExpressionSegment } from './expression.js';

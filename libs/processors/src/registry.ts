@@ -2,6 +2,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 
 // One import per processor file; keep the list sorted by type.
 // <processor-imports>
+import { EvaluateJsonPath } from './evaluate-json-path/evaluate-json-path.processor.js';
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { FilterRecord } from './filter-record/filter-record.processor.js';
 import { GenerateFlowFile } from './generate-flow-file/generate-flow-file.processor.js';
@@ -21,6 +22,7 @@ import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-imag
 /** Every processor type Sluice ships, keyed by its NiFi-style type name. */
 export const processorCatalogue: readonly ProcessorDefinition[] = [
   // <processor-list>
+  EvaluateJsonPath,
   ExecuteScript,
   FilterRecord,
   GenerateFlowFile,

@@ -207,6 +207,40 @@ function query(doc: unknown, path: string, fn: string): { values: unknown[]; poi
   }
 }
 
+/**
+ * The values a JSON path selects in a parsed document (Jayway's reading, as NiFi's JSON processors use it): for a
+ * definite path at most one value, none when it leads nowhere; for an indefinite one the list of matches.
+ */
+export function queryJsonPath(doc: unknown, path: string): { readonly definite: boolean; readonly values: unknown[] } {
+  validatePath(path);
+  const definite = isDefiniteJsonPath(path);
+  if (path === '$') return { definite, values: [doc] };
+  try {
+    const values = JSONPath({ path, json: doc as object, wrap: true, eval: 'safe' }) as unknown[];
+    return { definite, values };
+  } catch (e) {
+    throw new Error(`invalid JSON path '${path}': ${(e as Error).message}`);
+  }
+}
+
+/** Why a JSON path cannot be used, or null. */
+export function checkJsonPath(path: string): string | null {
+  if (path.trim() === '') return 'the JSON path is empty';
+  try {
+    validatePath(path);
+    let depth = 0;
+    for (const ch of path) {
+      if (ch === '[') depth++;
+      else if (ch === ']' && --depth < 0) return `'${path}' has a ']' without its '['`;
+    }
+    if (depth !== 0) return `'${path}' has a '[' that is never closed`;
+    queryJsonPath({}, path);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 const jsonValue = (v: Value): unknown => (typeof v === 'bigint' ? Number(v) : v === null ? null : typeof v === 'object' ? toStr(v, 'UTC') : v);
 
 define({
