@@ -3,4 +3,4 @@ export { compileChain, compileOperation, type CompiledChain, type CompileOptions
 export type { CompiledOperation } from './shift.js';
 export { deepEqual, JavaDouble, javaDouble, parseJson, stripJsonComments, toPlainJson, type ParseOptions } from './json.js';
 export { stringifyJson, type WriteOptions } from './json-writer.js';
-export { keysOf } from './order.js';
+export { keysOf, objectFrom } from './order.js';

@@ -2,6 +2,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 
 // One import per processor file; keep the list sorted by type.
 // <processor-imports>
+import { AttributesToJSON } from './attributes-to-json/attributes-to-json.processor.js';
 import { EvaluateJsonPath } from './evaluate-json-path/evaluate-json-path.processor.js';
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { FilterRecord } from './filter-record/filter-record.processor.js';
@@ -22,6 +23,7 @@ import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-imag
 /** Every processor type Sluice ships, keyed by its NiFi-style type name. */
 export const processorCatalogue: readonly ProcessorDefinition[] = [
   // <processor-list>
+  AttributesToJSON,
   EvaluateJsonPath,
   ExecuteScript,
   FilterRecord,
