@@ -11,6 +11,7 @@ import { IntegratorLogin } from './integrator-login/integrator-login.processor.j
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
 import { LogAttribute } from './log-attribute/log-attribute.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
+import { ReplaceText } from './replace-text/replace-text.processor.js';
 import { RouteOnAttribute } from './route-on-attribute/route-on-attribute.processor.js';
 import { RouteRecord } from './route-record/route-record.processor.js';
 import { SplitJson } from './split-json/split-json.processor.js';
@@ -32,6 +33,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   JoltTransformJSON,
   LogAttribute,
   ReadErpData,
+  ReplaceText,
   RouteOnAttribute,
   RouteRecord,
   SplitJson,
