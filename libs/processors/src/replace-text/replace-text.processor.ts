@@ -1,6 +1,6 @@
 import { ExpressionError, type JavaRegex } from '@sluice/expression';
 import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
-import { charsetOf, checkCharset, decodeText, encodedLength, encodeText, type CharsetName } from '../text-shared/charset.util.js';
+import { charsetOf, checkCharset, decodeText, encodeText, type CharsetName } from '../text-shared/charset.util.js';
 import {
   escapeBackReferenceValue, escapeLiteralBackReferences, expandJavaReplacement, normalizeReplacement, substituteVariables,
 } from '../text-shared/java-replacement.util.js';
@@ -83,12 +83,23 @@ function appliesTo(mode: string, index: number, count: number): boolean {
   }
 }
 
+/**
+ * The longest line NiFi's line reader holds: its 8192-character buffer doubles (by at most 1 MB a step) while the
+ * new size stays within Maximum Buffer Size, so a small buffer size still reads lines of 8192 characters.
+ */
+export function lineLimit(maxBuffer: number): number {
+  let limit = 8192;
+  for (let next = Math.min(limit * 2, limit + 1_048_576); next <= maxBuffer; next = Math.min(limit * 2, limit + 1_048_576)) limit = next;
+  return limit;
+}
+
 function eachLine(text: string, s: Settings, replace: (line: string) => string): string {
   const lines = splitLines(text);
+  const limit = lineLimit(s.maxBuffer);
   let out = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (encodedLength(line, s.charset) > s.maxBuffer) throw new RouteToFailure(`line ${i + 1} is longer than ${MAX_BUFFER_SIZE} (${s.maxBuffer} bytes)`);
+    if (line.length > limit) throw new RouteToFailure(`line ${i + 1} is longer than the line buffer (${limit} characters for ${MAX_BUFFER_SIZE} ${s.maxBuffer} bytes)`);
     out += appliesTo(s.lineMode, i, lines.length) ? replace(line) : line;
   }
   return out;

@@ -24,7 +24,8 @@ describe('ReplaceText relationships', () => {
 
   it('failure: larger than the buffer, a line over the buffer, an expression that fails', async () => {
     (await run({ 'Evaluation Mode': 'Entire text', 'Search Value': 'a', 'Replacement Value': 'b', 'Maximum Buffer Size': '2 B' }, 'aaaa')).assertAllTransferred('failure', 1);
-    (await run({ 'Search Value': 'a', 'Replacement Value': 'b', 'Maximum Buffer Size': '3 B' }, 'aa\naaaa\n')).assertAllTransferred('failure', 1);
+    (await run({ 'Search Value': 'a', 'Replacement Value': 'b', 'Maximum Buffer Size': '3 B' }, `aa\n${'a'.repeat(8193)}\n`)).assertAllTransferred('failure', 1);
+    (await run({ 'Search Value': 'a', 'Replacement Value': 'b', 'Maximum Buffer Size': '3 B' }, `aa\n${'a'.repeat(8000)}\n`)).assertAllTransferred('success', 1);
     const bad = await run({ 'Evaluation Mode': 'Entire text', 'Search Value': '.*', 'Replacement Value': '${d:toDate("yyyy/MM/dd")}' }, 'hi', { d: '12' });
     bad.assertAllTransferred('failure', 1);
     bad.flowFilesFor('failure')[0]!.assertContentEquals('hi');
