@@ -5,6 +5,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 import { AttributesToJSON } from './attributes-to-json/attributes-to-json.processor.js';
 import { EvaluateJsonPath } from './evaluate-json-path/evaluate-json-path.processor.js';
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
+import { ExtractText } from './extract-text/extract-text.processor.js';
 import { FilterRecord } from './filter-record/filter-record.processor.js';
 import { GenerateFlowFile } from './generate-flow-file/generate-flow-file.processor.js';
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
@@ -27,6 +28,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   AttributesToJSON,
   EvaluateJsonPath,
   ExecuteScript,
+  ExtractText,
   FilterRecord,
   GenerateFlowFile,
   IntegratorLogin,
