@@ -14,6 +14,7 @@ import { LogAttribute } from './log-attribute/log-attribute.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { ReplaceText } from './replace-text/replace-text.processor.js';
 import { RouteOnAttribute } from './route-on-attribute/route-on-attribute.processor.js';
+import { RouteOnContent } from './route-on-content/route-on-content.processor.js';
 import { RouteRecord } from './route-record/route-record.processor.js';
 import { SplitJson } from './split-json/split-json.processor.js';
 import { UpdateAttribute } from './update-attribute/update-attribute.processor.js';
@@ -37,6 +38,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   ReadErpData,
   ReplaceText,
   RouteOnAttribute,
+  RouteOnContent,
   RouteRecord,
   SplitJson,
   UpdateAttribute,
