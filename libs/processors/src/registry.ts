@@ -17,6 +17,7 @@ import { RouteOnAttribute } from './route-on-attribute/route-on-attribute.proces
 import { RouteOnContent } from './route-on-content/route-on-content.processor.js';
 import { RouteRecord } from './route-record/route-record.processor.js';
 import { SplitJson } from './split-json/split-json.processor.js';
+import { SplitText } from './split-text/split-text.processor.js';
 import { UpdateAttribute } from './update-attribute/update-attribute.processor.js';
 import { UpdateRecord } from './update-record/update-record.processor.js';
 import { WriteOmnitronStock } from './write-omnitron-stock/write-omnitron-stock.processor.js';
@@ -41,6 +42,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   RouteOnContent,
   RouteRecord,
   SplitJson,
+  SplitText,
   UpdateAttribute,
   UpdateRecord,
   WriteOmnitronStock,
