@@ -16,6 +16,7 @@ import { ReplaceText } from './replace-text/replace-text.processor.js';
 import { RouteOnAttribute } from './route-on-attribute/route-on-attribute.processor.js';
 import { RouteOnContent } from './route-on-content/route-on-content.processor.js';
 import { RouteRecord } from './route-record/route-record.processor.js';
+import { RouteText } from './route-text/route-text.processor.js';
 import { SplitJson } from './split-json/split-json.processor.js';
 import { SplitText } from './split-text/split-text.processor.js';
 import { UpdateAttribute } from './update-attribute/update-attribute.processor.js';
@@ -41,6 +42,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   RouteOnAttribute,
   RouteOnContent,
   RouteRecord,
+  RouteText,
   SplitJson,
   SplitText,
   UpdateAttribute,

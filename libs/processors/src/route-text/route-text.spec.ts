@@ -1,0 +1,61 @@
+import { TestRunner } from '@sluice/flow-testing';
+import { describe, expect, it } from 'vitest';
+import { RouteText } from './route-text.processor.js';
+
+async function route(config: Record<string, string>, content: string | Uint8Array, terminate: string[] = []) {
+  const r = new TestRunner(RouteText);
+  for (const [k, v] of Object.entries(config)) r.setProperty(k, v);
+  for (const rel of terminate) r.setAutoTerminated(rel);
+  r.assertValid();
+  r.enqueue(content);
+  await r.run();
+  return r;
+}
+const texts = (r: TestRunner, rel: string) => r.flowFilesFor(rel).map((f) => f.contentText());
+
+describe('RouteText relationships and properties', () => {
+  it('original carries RouteText.Route=original; routed files carry their relationship', async () => {
+    const r = await route({ 'Matching Strategy': 'Starts With', h: '#' }, '# x\ny\n');
+    r.flowFilesFor('original')[0]!.assertAttributeEquals('RouteText.Route', 'original');
+    r.flowFilesFor('h')[0]!.assertAttributeEquals('RouteText.Route', 'h');
+    r.flowFilesFor('unmatched')[0]!.assertAttributeEquals('RouteText.Route', 'unmatched');
+  });
+
+  it('writes no unmatched file when unmatched is auto-terminated (NiFi skips the work)', async () => {
+    const r = await route({ 'Matching Strategy': 'Starts With', h: '#' }, '# x\ny\n', ['unmatched']);
+    expect(texts(r, 'unmatched')).toEqual([]);
+    expect(texts(r, 'h')).toEqual(['# x\n']);
+  });
+
+  it("Ignore Leading/Trailing Whitespace off: an empty line keeps its ending, so ^$ matches it only when trimming", async () => {
+    const trimmed = await route({ 'Matching Strategy': 'Matches Regular Expression', empty: '^$' }, 'a\n\nb\n');
+    expect(texts(trimmed, 'empty')).toEqual(['\n']);
+    const raw = await route({ 'Matching Strategy': 'Matches Regular Expression', 'Ignore Leading/Trailing Whitespace': 'false', empty: '^$' }, 'a\n\nb\n');
+    expect(texts(raw, 'empty')).toEqual([]);
+    const spaced = await route({ 'Matching Strategy': 'Ends With', 'Ignore Leading/Trailing Whitespace': 'false', e: 'x ' }, 'x \nx\n');
+    expect(texts(spaced, 'e')).toEqual(['x \n']);
+  });
+
+  it('conditions use Expression Language over the attributes', async () => {
+    const r = new TestRunner(RouteText).setProperty('Matching Strategy', 'Starts With').setProperty('mine', '${prefix}');
+    r.enqueue('A1\nB2\nA3\n', { prefix: 'A' });
+    await r.run();
+    expect(r.flowFilesFor('mine').map((f) => f.contentText())).toEqual(['A1\nA3\n']);
+  });
+
+  it('Character Set decodes lines and encodes what it writes', async () => {
+    const r = await route({ 'Character Set': 'ISO-8859-1', 'Matching Strategy': 'Contains', e: '\u00e9' }, new Uint8Array([0xe9, 0x0a, 0x61]));
+    expect([...r.flowFilesFor('e')[0]!.content]).toEqual([0xe9, 0x0a]);
+  });
+
+  it('refuses an exponential regular expression, a Grouping Regular Expression without a group, and a literal for Satisfies Expression', () => {
+    const v = (config: Record<string, string>) => {
+      const r = new TestRunner(RouteText);
+      for (const [k, val] of Object.entries(config)) r.setProperty(k, val);
+      return r.validate().map((i) => i.property);
+    };
+    expect(v({ 'Matching Strategy': 'Contains Regular Expression', a: '(a*)*b' })).toEqual(['a']);
+    expect(v({ 'Matching Strategy': 'Contains', a: 'x', 'Grouping Regular Expression': '.*' })).toEqual(['Grouping Regular Expression']);
+    expect(v({ 'Matching Strategy': 'Satisfies Expression', a: 'true' })).toEqual(['a']);
+  });
+});
