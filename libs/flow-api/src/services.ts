@@ -149,6 +149,24 @@ export interface TokenCache {
   delete(key: string): void;
 }
 
+/**
+ * Compression codecs the host provides (CompressContent), so processors stay free of the runtime's zlib. Formats
+ * are NiFi's names (`gzip`, `deflate`, `brotli`, …); `formats` lists the ones this host codes.
+ */
+export interface CompressionCodec {
+  readonly formats: readonly string[];
+  compress(format: string, data: Uint8Array, level: number): Promise<Uint8Array>;
+  /** Rejects with a CompressionError when the data is not in the format or would inflate past `maxOutputBytes`. */
+  decompress(format: string, data: Uint8Array, maxOutputBytes: number): Promise<Uint8Array>;
+}
+
+export class CompressionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CompressionError';
+  }
+}
+
 /** Everything a processor may reach outside itself. Tests and test panes pass fakes. */
 export interface ProcessorServices {
   readonly clock: Clock;
@@ -157,5 +175,7 @@ export interface ProcessorServices {
   readonly state: StateManager;
   readonly executions: ExecutionLog;
   readonly tokens: TokenCache;
+  /** Absent where the host has no codecs (CompressContent then fails with a message saying so). */
+  readonly compression?: CompressionCodec;
   randomUuid(): string;
 }

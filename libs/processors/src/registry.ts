@@ -3,6 +3,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 // One import per processor file; keep the list sorted by type.
 // <processor-imports>
 import { AttributesToJSON } from './attributes-to-json/attributes-to-json.processor.js';
+import { CompressContent } from './compress-content/compress-content.processor.js';
 import { EvaluateJsonPath } from './evaluate-json-path/evaluate-json-path.processor.js';
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { ExtractText } from './extract-text/extract-text.processor.js';
@@ -29,6 +30,7 @@ import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-imag
 export const processorCatalogue: readonly ProcessorDefinition[] = [
   // <processor-list>
   AttributesToJSON,
+  CompressContent,
   EvaluateJsonPath,
   ExecuteScript,
   ExtractText,

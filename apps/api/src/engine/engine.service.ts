@@ -13,6 +13,7 @@ import { ProvenanceService } from '../provenance/provenance.service.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { MemoryTokenCache } from './memory-token.cache.js';
 import { SqlStateManager } from './sql-state.manager.js';
+import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 
 export const HTTP_CLIENT = Symbol('HTTP_CLIENT');
 export const SCRIPT_RUNNER = Symbol('SCRIPT_RUNNER');
@@ -162,6 +163,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
         state: new SqlStateManager(this.ds, flowId, processorId),
         executions: this.executions,
         tokens: this.tokens,
+        compression: ZLIB_COMPRESSION,
         randomUuid: randomUUID,
       }),
     });
