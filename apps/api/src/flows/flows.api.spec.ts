@@ -56,6 +56,9 @@ describe('flows over REST and socket.io', () => {
     const body = (await res.json()) as { types: { type: string; relationships: { name: string }[] }[] };
     const types = body.types.map((t) => t.type);
     expect(types).toEqual(expect.arrayContaining(['GenerateFlowFile', 'SplitJson', 'LogAttribute']));
+    const text = ['EvaluateJsonPath', 'AttributesToJSON', 'ReplaceText', 'ExtractText', 'RouteOnContent', 'SplitText', 'RouteText', 'CompressContent'];
+    expect(types).toEqual(expect.arrayContaining(text));
+    expect(body.types.find((t) => t.type === 'SplitText')!.relationships.map((r) => r.name)).toEqual(['original', 'splits', 'failure']);
   });
 
   it('refuses bad input with a 4xx naming the problem and changes nothing', async () => {
