@@ -5,13 +5,14 @@ import type { AppConfig } from './config/app-config.js';
 import { EngineModule } from './engine/engine.module.js';
 import { HealthController } from './health.controller.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
+import { SecretRegistry } from './secrets/secret-registry.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, secrets = new SecretRegistry()): DynamicModule {
     return {
       module: AppModule,
-      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), AuthModule, EngineModule],
+      imports: [PersistenceModule.forRoot(config, secrets), ScheduleModule.forRoot(), AuthModule, EngineModule],
       controllers: [HealthController],
     };
   }

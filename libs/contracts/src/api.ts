@@ -17,6 +17,22 @@ export interface UserDto {
   role: Role;
 }
 
+/** A flow's API key for outbound callers; the key itself is shown once, when it is created. */
+export interface ApiKeyDto {
+  id: string;
+  flowId: string;
+  name: string;
+  /** The key's first characters, to tell keys apart. */
+  prefix: string;
+  createdBy: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+export interface CreatedApiKeyDto extends ApiKeyDto {
+  /** Send as `X-API-Key: <key>` (or `Authorization: Bearer <key>`) to POST /api/outbound/:flowId. */
+  key: string;
+}
+
 /** A problem with one field of a request, or one property of one processor. */
 export interface FieldError {
   field: string;

@@ -78,8 +78,10 @@ export const FlowDocumentSchema = z.object({
   name: z.string().min(1).max(200),
   description: z.string().max(5000).default(''),
   parameters: z.record(z.string(), z.string()).default({}),
-  processors: z.array(ProcessorConfigSchema).default([]),
-  connections: z.array(ConnectionConfigSchema).default([]),
+  /** Parameters whose values are secrets (NiFi's sensitive parameters): stored sealed, never shown, exported empty. */
+  sensitiveParameters: z.array(z.string().min(1).max(200)).max(1000).default([]),
+  processors: z.array(ProcessorConfigSchema).max(5000).default([]),
+  connections: z.array(ConnectionConfigSchema).max(10_000).default([]),
   integration: IntegrationSettingsSchema.optional(),
 });
 export type FlowDocument = z.infer<typeof FlowDocumentSchema>;

@@ -35,6 +35,8 @@ export interface ProcessorDescriptor {
   };
   readonly inputRequirement: InputRequirement;
   readonly sideEffects?: boolean;
+  /** Talks to systems outside Sluice (an ERP, Omnitron) even when it changes nothing there. */
+  readonly reachesExternalSystems?: boolean;
   readonly readsAttributes?: readonly AttributeDoc[];
   readonly writesAttributes?: readonly AttributeDoc[];
   readonly defaultSchedule?: { readonly strategy: SchedulingStrategy; readonly period: string };

@@ -1,12 +1,27 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ApiKeysController } from './api-keys.controller.js';
+import { ApiKeysService } from './api-keys.service.js';
 import { AuthController, UsersController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { SessionEvents } from './session-events.js';
 
 @Module({
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  controllers: [AuthController, UsersController],
-  exports: [AuthService],
+  imports: [
+    // Login attempts per client address and minute (the login route's ThrottlerGuard); lockouts are LoginLimiter's.
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ ttl: 60_000, limit: config.login.perMinute }],
+        errorMessage: (_ctx, d) => `too many login attempts from this address; try again in ${Math.max(1, Math.ceil(d.timeToBlockExpire))} s`,
+      }),
+    }),
+  ],
+  providers: [AuthService, ApiKeysService, SessionEvents, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, UsersController, ApiKeysController],
+  exports: [AuthService, ApiKeysService, SessionEvents],
 })
 export class AuthModule {}

@@ -2,25 +2,32 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import type { LoginResponse, Role, UserDto } from '@sluice/contracts';
 import { SignJWT, jwtVerify } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { BadInputError, ConflictError, NotFoundError, UnauthorizedError } from '../common/errors.js';
 import { UserEntity } from '../persistence/entities.js';
+import { LoginLimiter } from './login-limiter.js';
 import { hashPassword, verifyPassword } from './password-hasher.js';
 import type { AuthUser } from './roles.js';
+import { SessionEvents } from './session-events.js';
+import { checkUsername, usernameKey } from './username.js';
 
 const toDto = (u: UserEntity): UserDto => ({ id: u.id, username: u.username, role: u.role });
+const MIN_PASSWORD = 8;
 
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly log = new Logger('Auth');
   private readonly users: Repository<UserEntity>;
+  private readonly limiter: LoginLimiter;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    ds: DataSource,
+    private readonly ds: DataSource,
+    private readonly sessions: SessionEvents,
   ) {
     this.users = ds.getRepository(UserEntity);
+    this.limiter = new LoginLimiter(config.login);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,12 +45,19 @@ export class AuthService implements OnApplicationBootstrap {
     return { created: true, generatedPassword: generated };
   }
 
-  async login(username: string, password: string): Promise<LoginResponse> {
-    const user = await this.users.findOneBy({ username });
+  /** 429 with Retry-After while the user or the address is locked out after repeated failures. */
+  async login(username: string, password: string, address: string): Promise<LoginResponse> {
+    const key = usernameKey(username);
+    this.limiter.check(key, address);
+    const user = await this.users.findOneBy({ usernameKey: key });
     // Same work and message whether the user exists or not.
     const ok = user ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
-    if (!user || !ok) throw new UnauthorizedError('invalid username or password');
-    const token = await new SignJWT({ role: user.role, username: user.username })
+    if (!user || !ok) {
+      this.limiter.failed(key, address);
+      throw new UnauthorizedError('invalid username or password');
+    }
+    this.limiter.succeeded(key);
+    const token = await new SignJWT({ role: user.role, username: user.username, tv: user.tokenVersion })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setIssuedAt()
@@ -52,15 +66,24 @@ export class AuthService implements OnApplicationBootstrap {
     return { token, user: toDto(user) };
   }
 
+  /** A valid session token of a user that still exists, signed since the user's last password or role change. */
   async verify(token: string): Promise<AuthUser> {
+    let payload: { sub?: string; tv?: unknown };
     try {
-      const { payload } = await jwtVerify(token, this.config.jwtSecret, { algorithms: ['HS256'] });
-      const user = await this.users.findOneBy({ id: String(payload.sub) });
-      if (!user) throw new Error('user no longer exists');
-      return { id: user.id, username: user.username, role: user.role };
+      ({ payload } = await jwtVerify(token, this.config.jwtSecret, { algorithms: ['HS256'] }));
     } catch (e) {
       throw new UnauthorizedError(`invalid or expired token: ${(e as Error).message}`);
     }
+    const user = typeof payload.sub === 'string' ? await this.users.findOneBy({ id: payload.sub }) : null;
+    if (!user) throw new UnauthorizedError('invalid or expired token: the user no longer exists');
+    if ((payload.tv ?? 0) !== user.tokenVersion) throw new UnauthorizedError('this session has ended (the password or role changed); sign in again');
+    return { id: user.id, username: user.username, role: user.role };
+  }
+
+  /** Signs the user out everywhere: every token issued so far stops working and open sockets close. */
+  async endSessions(userId: string): Promise<void> {
+    await this.users.increment({ id: userId }, 'tokenVersion', 1);
+    this.sessions.ended(userId);
   }
 
   async listUsers(): Promise<UserDto[]> {
@@ -68,28 +91,62 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async createUser(username: string, password: string, role: Role): Promise<UserDto> {
-    if (await this.users.existsBy({ username })) throw new ConflictError(`user '${username}' already exists`);
-    if (password.length < 8) throw new BadInputError('password must have at least 8 characters', [{ field: 'password', message: 'at least 8 characters' }]);
-    const user = this.users.create({ id: randomUUID(), username, role, passwordHash: await hashPassword(password), createdAt: Date.now() });
-    await this.users.save(user);
+    const name = checkUsername(username);
+    checkPassword(password);
+    if (await this.users.existsBy({ usernameKey: usernameKey(name) })) throw new ConflictError(`user '${name}' already exists`);
+    const user = this.users.create({ id: randomUUID(), username: name, usernameKey: usernameKey(name), role, passwordHash: await hashPassword(password), createdAt: Date.now(), tokenVersion: 0 });
+    try {
+      await this.users.save(user);
+    } catch (e) {
+      // Two creations of the same name at once: the unique index decides.
+      if (await this.users.existsBy({ usernameKey: usernameKey(name) })) throw new ConflictError(`user '${name}' already exists`);
+      throw e;
+    }
     return toDto(user);
   }
 
+  /** A password or role change ends the user's sessions; the last admin keeps the admin role. */
   async updateUser(id: string, changes: { role?: Role; password?: string }): Promise<UserDto> {
-    const user = await this.users.findOneBy({ id });
-    if (!user) throw new NotFoundError('user', id);
-    if (changes.role) user.role = changes.role;
-    if (changes.password) {
-      if (changes.password.length < 8) throw new BadInputError('password must have at least 8 characters', [{ field: 'password', message: 'at least 8 characters' }]);
-      user.passwordHash = await hashPassword(changes.password);
-    }
-    await this.users.save(user);
-    return toDto(user);
+    if (changes.password !== undefined) checkPassword(changes.password);
+    const passwordHash = changes.password !== undefined ? await hashPassword(changes.password) : undefined;
+    const user = await this.ds.transaction(async (m) => {
+      const users = m.getRepository(UserEntity);
+      const found = await users.findOneBy({ id });
+      if (!found) throw new NotFoundError('user', id);
+      const demoted = changes.role !== undefined && found.role === 'admin' && changes.role !== 'admin';
+      if (demoted) await this.assertOtherAdmin(m, id, 'demote');
+      const roleChanged = changes.role !== undefined && changes.role !== found.role;
+      if (changes.role) found.role = changes.role;
+      if (passwordHash) found.passwordHash = passwordHash;
+      if (roleChanged || passwordHash) found.tokenVersion += 1;
+      await users.save(found);
+      return { found, ended: roleChanged || passwordHash !== undefined };
+    });
+    if (user.ended) this.sessions.ended(id);
+    return toDto(user.found);
   }
 
   async deleteUser(id: string, actingUserId: string): Promise<void> {
     if (id === actingUserId) throw new BadInputError('you cannot delete your own account');
-    const res = await this.users.delete({ id });
-    if (!res.affected) throw new NotFoundError('user', id);
+    await this.ds.transaction(async (m) => {
+      const users = m.getRepository(UserEntity);
+      const found = await users.findOneBy({ id });
+      if (!found) throw new NotFoundError('user', id);
+      if (found.role === 'admin') await this.assertOtherAdmin(m, id, 'delete');
+      await users.delete({ id });
+    });
+    this.sessions.ended(id);
   }
+
+  /** Without another admin nobody could manage users any more; recovery would need a database edit. */
+  private async assertOtherAdmin(m: EntityManager, id: string, action: 'demote' | 'delete'): Promise<void> {
+    const pg = this.ds.options.type === 'postgres';
+    // On Postgres the admins' rows are locked so two concurrent demotions cannot both see the other admin.
+    const rows = (await m.query(`SELECT "id" FROM "user" WHERE "role" = 'admin'${pg ? ' FOR UPDATE' : ''}`)) as { id: string }[];
+    if (!rows.some((r) => r.id !== id)) throw new ConflictError(`cannot ${action} the last admin: make another user admin first`);
+  }
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD) throw new BadInputError(`password must have at least ${MIN_PASSWORD} characters`, [{ field: 'password', message: `at least ${MIN_PASSWORD} characters` }]);
 }

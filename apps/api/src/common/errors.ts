@@ -8,6 +8,8 @@ export class DomainError extends Error {
     readonly errors?: FieldError[],
     /** Extra top-level fields of the reply body (e.g. `line`, `column`, `path` from the test panes). */
     readonly extra?: Record<string, unknown>,
+    /** Response headers, e.g. Retry-After. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = new.target.name;
@@ -33,8 +35,22 @@ export class ConflictError extends DomainError {
 }
 
 export class TooManyRequestsError extends DomainError {
-  constructor(message: string) {
-    super(message, 429);
+  constructor(message: string, retryAfterSeconds?: number) {
+    super(message, 429, undefined, retryAfterSeconds === undefined ? undefined : { retryAfter: retryAfterSeconds }, retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
+/** Bodies, results or inputs over a documented limit. */
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string, field = '(body)') {
+    super(message, 413, [{ field, message }]);
+  }
+}
+
+/** The server is at a documented capacity (e.g. test panes busy); try again shortly. */
+export class ServiceBusyError extends DomainError {
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(message, 503, undefined, { retryAfter: retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
   }
 }
 

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ErrorResponse } from '@sluice/contracts';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from './errors.js';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -16,9 +16,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.log.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (res.headersSent) return;
+    if (exception instanceof DomainError && exception.headers) for (const [k, v] of Object.entries(exception.headers)) res.setHeader(k, v);
+    // A refused request whose body was never read: close the connection rather than drain megabytes nobody wants.
+    if (body.statusCode >= 400 && req && !req.complete && req.headers['content-length'] !== '0' && (req.headers['content-length'] || req.headers['transfer-encoding'])) res.setHeader('Connection', 'close');
     res.status(body.statusCode).json(body);
   }
 
@@ -38,7 +42,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     // body-parser failures carry `type` and `status`.
     const bp = e as { type?: string; status?: number; message?: string; limit?: number; length?: number };
     if (bp?.type === 'entity.parse.failed') return make(400, `malformed JSON body: ${bp.message}`, [{ field: '(body)', message: bp.message ?? 'malformed JSON' }]);
-    if (bp?.type === 'entity.too.large') return make(413, `request body of ${bp.length} bytes exceeds the limit of ${bp.limit} bytes`);
+    if (bp?.type === 'entity.too.large') return make(413, `request body of ${bp.length} bytes exceeds this route's limit of ${bp.limit} bytes`, [{ field: '(body)', message: `larger than ${bp.limit} bytes` }]);
     if (bp?.type === 'encoding.unsupported' || bp?.type === 'charset.unsupported') return make(415, bp.message ?? 'unsupported encoding');
     if (typeof bp?.status === 'number' && bp.status >= 400 && bp.status < 500) return make(bp.status, bp.message ?? 'bad request');
     return make(500, 'internal error; see the server log');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { parseDataSize, parseDuration } from '@sluice/flow-api';
 import { z } from 'zod';
 
 /** The environment Sluice reads, validated once at boot. Nothing else reads `process.env`. */
@@ -19,6 +20,15 @@ const EnvSchema = z.object({
   SLUICE_MAX_BODY: z.string().default('50mb'),
   SLUICE_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   SLUICE_SCRIPT_WARMUP: z.enum(['true', 'false']).default('true'),
+  SLUICE_API_DOCS: z.enum(['true', 'false']).default('true'),
+  SLUICE_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|loopback|linklocal|uniquelocal|[\d.:/a-fA-F, ]+)$/, 'SLUICE_TRUST_PROXY must be true, false, a hop count, loopback, or addresses/CIDRs')
+    .default('false'),
+  SLUICE_ALLOWED_ORIGINS: z.string().default(''),
+  SLUICE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SLUICE_LOGIN_LOCKOUT: z.string().default('5 min'),
+  SLUICE_LOGIN_RATE: z.coerce.number().int().min(1).max(100_000).default(30),
 });
 
 export interface AppConfig {
@@ -33,10 +43,24 @@ export interface AppConfig {
   readonly secretKey: Uint8Array;
   readonly tokenTtl: string;
   readonly webDir: string | null;
-  readonly maxBody: string;
+  /** Largest outbound batch, in bytes (SLUICE_MAX_BODY). */
+  readonly maxBody: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Start the Python runtime at boot so the first script step is not a cold start. */
   readonly scriptWarmUp: boolean;
+  /** Serve the OpenAPI document and UI at /api/docs. */
+  readonly apiDocs: boolean;
+  /** Express `trust proxy`: which proxies' X-Forwarded-* headers to believe (client address, TLS for HSTS). */
+  readonly trustProxy: boolean | number | string;
+  /** Browser origins besides the server's own that may open a socket (e.g. a dev server). */
+  readonly allowedOrigins: readonly string[];
+  readonly login: {
+    /** Failed logins in a row after which the user is locked out for `lockoutMs`. */
+    readonly maxFailures: number;
+    readonly lockoutMs: number;
+    /** Login attempts per minute and client address. */
+    readonly perMinute: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -56,7 +80,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const dataDir = isAbsolute(e.SLUICE_DATA_DIR) ? e.SLUICE_DATA_DIR : resolve(cwd, e.SLUICE_DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  // A data directory Sluice creates is private to its user: it holds the database and the keys.
+  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (e.SLUICE_DB_TYPE === 'postgres' && !e.SLUICE_DB_URL) throw new ConfigError('invalid environment:\n  SLUICE_DB_URL: required when SLUICE_DB_TYPE=postgres');
   return {
     port: e.PORT,
@@ -69,9 +94,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: new TextEncoder().encode(e.SLUICE_SECRET_KEY ?? persistentSecret(dataDir, 'secret-key')),
     tokenTtl: e.SLUICE_TOKEN_TTL,
     webDir: e.SLUICE_WEB_DIR ?? defaultWebDir(),
-    maxBody: e.SLUICE_MAX_BODY,
+    maxBody: bodySize(e.SLUICE_MAX_BODY),
     logLevel: e.SLUICE_LOG_LEVEL,
     scriptWarmUp: e.SLUICE_SCRIPT_WARMUP === 'true',
+    apiDocs: e.SLUICE_API_DOCS === 'true',
+    trustProxy: trustProxy(e.SLUICE_TRUST_PROXY),
+    allowedOrigins: e.SLUICE_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    login: { maxFailures: e.SLUICE_LOGIN_MAX_FAILURES, lockoutMs: lockout(e.SLUICE_LOGIN_LOCKOUT), perMinute: e.SLUICE_LOGIN_RATE },
   };
 }
 
@@ -82,6 +111,24 @@ function persistentSecret(dataDir: string, name: string): string {
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+function trustProxy(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+function bodySize(text: string): number {
+  const n = parseDataSize(text);
+  if (n === null || n < 1024) throw new ConfigError(`invalid environment:\n  SLUICE_MAX_BODY: '${text}' is not a size of at least 1 KB (e.g. '50mb')`);
+  return n;
+}
+
+function lockout(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms < 1000 || ms > 86_400_000) throw new ConfigError(`invalid environment:\n  SLUICE_LOGIN_LOCKOUT: '${text}' is not a duration between 1 sec and 24 hours (e.g. '5 min')`);
+  return ms;
 }
 
 function defaultWebDir(): string | null {

@@ -1,9 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { getProcessor } from '@sluice/processors';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { QueueListingDto } from '@sluice/contracts';
 import { fromUtf8 } from '@sluice/flow-api';
 import { z } from 'zod';
-import { MinRole } from '../auth/roles.js';
+import type { AuthedRequest } from '../auth/auth.guard.js';
+import { MinRole, ROLE_RANK } from '../auth/roles.js';
+import { ForbiddenError } from '../common/errors.js';
+import { maskAttributes } from '../secrets/redaction.js';
+import { SecretRegistry } from '../secrets/secret-registry.js';
+import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
 import { FlowsService } from '../flows/flows.service.js';
 import { EngineService } from './engine.service.js';
@@ -14,6 +20,8 @@ const TestStepSchema = z.object({
   attributes: z.record(z.string(), z.string()).optional(),
 });
 
+const QueueQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
+
 @ApiTags('engine')
 @ApiBearerAuth()
 @Controller('flows/:id')
@@ -21,6 +29,7 @@ export class EngineController {
   constructor(
     private readonly engines: EngineService,
     private readonly flows: FlowsService,
+    private readonly secrets: SecretRegistry,
   ) {}
 
   @Post('start')
@@ -70,19 +79,32 @@ export class EngineController {
 
   @Post('processors/:pid/test')
   @HttpCode(200)
+  @BodyLimit(BODY_LIMITS.test)
   @MinRole('viewer')
-  @ApiOperation({ summary: 'Run the processor once on a chosen queued FlowFile (or given input); nothing continues' })
-  async test(@Param('id') id: string, @Param('pid') pid: string, @Body() body: unknown) {
+  @ApiOperation({ summary: 'Run the processor once on a chosen queued FlowFile (or given input); nothing continues. Processors that reach other systems need editor.' })
+  async test(@Param('id') id: string, @Param('pid') pid: string, @Body() body: unknown, @Req() req: AuthedRequest) {
     const input = parseInput(TestStepSchema, body ?? {});
     this.engines.requireProcessor(id, pid);
+    const type = (await this.flows.document(id)).processors.find((p) => p.id === pid)?.type ?? '';
+    const descriptor = getProcessor(type)?.descriptor;
+    // A test run is a real run: a Login logs in, a Write writes. Viewers only test processors that stay inside Sluice.
+    if ((descriptor?.sideEffects || descriptor?.reachesExternalSystems) && ROLE_RANK[req.user.role] < ROLE_RANK.editor) {
+      throw new ForbiddenError(`testing ${descriptor.displayName} needs the 'editor' role: it reaches systems outside Sluice; you are '${req.user.role}'`);
+    }
     const result = await this.engines.engine(id).testProcessor(pid, input);
-    return { ...result, outputs: result.outputs.map((o) => ({ relationship: o.relationship, attributes: o.attributes, content: fromUtf8(o.content) })) };
+    const redact = (s: string) => this.secrets.redact(s);
+    return {
+      ...result,
+      ...('error' in result && typeof result.error === 'string' ? { error: redact(result.error) } : {}),
+      logs: result.logs.map((l) => ({ ...l, message: redact(l.message) })),
+      outputs: result.outputs.map((o) => ({ relationship: o.relationship, attributes: maskAttributes(o.attributes), content: fromUtf8(o.content) })),
+    };
   }
 
   @Get('connections/:cid/queue')
-  queue(@Param('id') id: string, @Param('cid') cid: string, @Query('limit') limit?: string): QueueListingDto {
+  queue(@Param('id') id: string, @Param('cid') cid: string, @Query() query: Record<string, unknown>): QueueListingDto {
+    const n = parseInput(QueueQuerySchema, query, 'query').limit;
     this.engines.requireConnection(id, cid);
-    const n = Math.min(Math.max(Number(limit ?? 100) || 100, 1), 1000);
     const q = this.engines.engine(id).queue(cid, n);
     return {
       connectionId: cid,
@@ -90,7 +112,7 @@ export class EngineController {
       bytes: q.bytes,
       flowFiles: q.flowFiles.map((f, i) => ({
         uuid: f.flowFile.uuid,
-        attributes: { ...f.flowFile.attributes },
+        attributes: maskAttributes({ ...f.flowFile.attributes }),
         size: f.flowFile.size,
         entryDate: new Date(f.flowFile.entryDate).toISOString(),
         penalized: f.penalized,

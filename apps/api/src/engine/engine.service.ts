@@ -12,6 +12,8 @@ import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js
 import { ProvenanceService } from '../provenance/provenance.service.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { MemoryTokenCache } from './memory-token.cache.js';
+import { redactEvents } from '../secrets/event-redaction.js';
+import { SecretRegistry } from '../secrets/secret-registry.js';
 import { SqlStateManager } from './sql-state.manager.js';
 import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 
@@ -62,6 +64,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(HTTP_CLIENT) private readonly http: HttpClient,
     @Inject(SCRIPT_RUNNER) private readonly scripts: ScriptRunner,
     private readonly executions: ExecutionsService,
+    private readonly secrets: SecretRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -144,8 +147,9 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       content: this.repository,
       provenance: {
         record: (events) => {
-          this.provenance.record(events);
-          this.executions.observe(events);
+          const safe = redactEvents(events, this.secrets);
+          this.provenance.record(safe);
+          this.executions.observe(safe);
         },
       },
       clock: SYSTEM_CLOCK,
@@ -153,7 +157,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       events: {
         processorStateChanged: (e) => this.hub.emit('processor.state-changed', e),
         queueChanged: (e) => this.hub.emit('connection.queue-changed', e),
-        bulletin: (e) => this.hub.emit('processor.bulletin', { ...e, timestamp: new Date(e.timestamp).toISOString() }),
+        bulletin: (e) => this.hub.emit('processor.bulletin', { ...e, message: this.secrets.redact(e.message), timestamp: new Date(e.timestamp).toISOString() }),
         processorStats: (e) => this.hub.emit('processor.stats-updated', { flowId: e.flowId, processorId: e.processorId, in: e.flowFilesIn, out: e.flowFilesOut, tasks: e.tasks }),
       },
       services: (processorId: string): ProcessorServices => ({

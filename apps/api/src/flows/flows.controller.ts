@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FlowDocumentSchema, type FlowDocument, type FlowDto, type FlowSummaryDto } from '@sluice/contracts';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
+import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { FlowsService } from './flows.service.js';
 
 const flowDocumentJsonSchema = z.toJSONSchema(FlowDocumentSchema, { io: 'input', unrepresentable: 'any' }) as object;
@@ -19,6 +20,7 @@ export class FlowsController {
   }
 
   @Post()
+  @BodyLimit(BODY_LIMITS.document)
   @ApiOperation({ summary: 'Create a flow from a flow document' })
   @ApiBody({ schema: flowDocumentJsonSchema })
   create(@Body() body: unknown, @Req() req: AuthedRequest): Promise<FlowDto> {
@@ -26,6 +28,7 @@ export class FlowsController {
   }
 
   @Post('import')
+  @BodyLimit(BODY_LIMITS.document)
   @ApiOperation({ summary: 'Import an exported flow document as a new flow' })
   @ApiBody({ schema: flowDocumentJsonSchema })
   import(@Body() body: unknown, @Req() req: AuthedRequest): Promise<FlowDto> {
@@ -38,6 +41,7 @@ export class FlowsController {
   }
 
   @Put(':id')
+  @BodyLimit(BODY_LIMITS.document)
   @ApiOperation({ summary: 'Save a new version; 409 when `version` is not the stored one' })
   @ApiBody({ schema: { type: 'object', required: ['version', 'document'], properties: { version: { type: 'integer' }, document: flowDocumentJsonSchema } } })
   update(@Param('id') id: string, @Body() body: { version?: unknown; document?: unknown } | undefined, @Req() req: AuthedRequest): Promise<FlowDto> {

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { FlowDocument } from '@sluice/contracts';
+import { DataSource, type Repository } from 'typeorm';
 import { FlowEntity } from '../persistence/entities.js';
+import { SecretBox } from '../secrets/secret-box.js';
+import { SecretRegistry } from '../secrets/secret-registry.js';
 import { migrateFlowDocument } from './flow-migration.js';
+import { hasPlainSecrets, openDocument, sealDocument } from './flow-secrets.js';
 
 /** A stored flow as it loads: documents saved under older property names read back under today's. */
 function loaded(flow: FlowEntity): FlowEntity {
@@ -18,25 +21,43 @@ function loaded(flow: FlowEntity): FlowEntity {
   return changed ? { ...flow, document: JSON.stringify(doc) } : flow;
 }
 
+/**
+ * Flow rows. Sensitive parameters and properties are sealed in the stored document and opened on the way out, so
+ * callers see plaintext documents and the database never holds a secret in the clear.
+ */
 @Injectable()
-export class FlowsRepository {
+export class FlowsRepository implements OnModuleInit {
   private readonly repo: Repository<FlowEntity>;
+  private readonly log = new Logger('Flows');
 
-  constructor(ds: DataSource) {
+  constructor(
+    ds: DataSource,
+    private readonly box: SecretBox,
+    private readonly secrets: SecretRegistry,
+  ) {
     this.repo = ds.getRepository(FlowEntity);
   }
 
+  /** Documents saved before secrets were sealed get their sensitive values sealed now. */
+  async onModuleInit(): Promise<void> {
+    for (const f of await this.repo.find()) {
+      const doc = JSON.parse(loaded(f).document) as FlowDocument;
+      if (hasPlainSecrets(doc)) await this.repo.update({ id: f.id }, { document: JSON.stringify(sealDocument(doc, this.box)) });
+    }
+  }
+
   async findAll(): Promise<FlowEntity[]> {
-    return (await this.repo.find({ order: { name: 'ASC' } })).map(loaded);
+    return (await this.repo.find({ order: { name: 'ASC' } })).map((f) => this.opened(f));
   }
 
   async findById(id: string): Promise<FlowEntity | null> {
-    const flow = await this.repo.findOneBy({ id });
-    return flow && loaded(flow);
+    const f = await this.repo.findOneBy({ id });
+    return f && this.opened(f);
   }
 
-  insert(flow: FlowEntity): Promise<FlowEntity> {
-    return this.repo.save(this.repo.create(flow));
+  async insert(flow: FlowEntity): Promise<FlowEntity> {
+    await this.repo.save(this.repo.create({ ...flow, document: this.sealed(flow.document) }));
+    return flow;
   }
 
   /** Optimistic concurrency: writes only when the stored version is still `expectedVersion`. */
@@ -44,7 +65,7 @@ export class FlowsRepository {
     const res = await this.repo
       .createQueryBuilder()
       .update(FlowEntity)
-      .set({ name: flow.name, description: flow.description, document: flow.document, version: flow.version, updatedAt: flow.updatedAt, updatedBy: flow.updatedBy })
+      .set({ name: flow.name, description: flow.description, document: this.sealed(flow.document), version: flow.version, updatedAt: flow.updatedAt, updatedBy: flow.updatedBy })
       .where('id = :id AND version = :v', { id: flow.id, v: expectedVersion })
       .execute();
     return (res.affected ?? 0) > 0;
@@ -56,5 +77,15 @@ export class FlowsRepository {
 
   async delete(id: string): Promise<void> {
     await this.repo.delete({ id });
+  }
+
+  private sealed(document: string): string {
+    return JSON.stringify(sealDocument(JSON.parse(document) as FlowDocument, this.box));
+  }
+
+  private opened(stored: FlowEntity): FlowEntity {
+    const f = loaded(stored);
+    const doc = openDocument(JSON.parse(f.document) as FlowDocument, this.box, (s) => this.secrets.add(s), (e) => this.log.error(`flow '${f.name}' (${f.id}): ${e.message}`));
+    return { ...f, document: JSON.stringify(doc) };
   }
 }

@@ -1,22 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { type FieldError, type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowSummaryDto } from '@sluice/contracts';
-import { getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
+import { ApiKeysService } from '../auth/api-keys.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { parseInput } from '../common/zod.js';
 import { EngineService } from '../engine/engine.service.js';
 import type { FlowEntity } from '../persistence/entities.js';
 import { migrateFlowDocument } from './flow-migration.js';
+import { maskDocument, sensitiveReferenceErrors, stripDocument, unmaskDocument } from './flow-secrets.js';
 import { validateFlow } from './flow-validator.js';
 import { FlowsRepository } from './flows.repository.js';
 
-export const MASK = '********';
+export { MASK } from './flow-secrets.js';
 
 @Injectable()
 export class FlowsService {
   constructor(
     private readonly repo: FlowsRepository,
     private readonly engines: EngineService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async list(): Promise<FlowSummaryDto[]> {
@@ -33,7 +35,8 @@ export class FlowsService {
   }
 
   async create(input: unknown, user: string): Promise<FlowDto> {
-    const doc = this.check(this.migrate(parseInput(FlowDocumentSchema, input, 'flow document')));
+    const doc = this.check(unmaskDocument(this.migrate(parseInput(FlowDocumentSchema, input, 'flow document')), null));
+    await this.checkChain(null, doc);
     const now = Date.now();
     const entity: FlowEntity = {
       id: randomUUID(),
@@ -59,7 +62,8 @@ export class FlowsService {
     const entity = await this.entity(id);
     if (entity.version !== version) throw this.conflict(entity);
     const previous = JSON.parse(entity.document) as FlowDocument;
-    const doc = this.check(this.unmask(this.migrate(parseInput(FlowDocumentSchema, input, 'flow document')), previous));
+    const doc = this.check(unmaskDocument(this.migrate(parseInput(FlowDocumentSchema, input, 'flow document')), previous));
+    await this.checkChain(id, doc);
     this.guardQueuedConnections(id, previous, doc);
     const next: FlowEntity = { ...entity, name: doc.name, description: doc.description, document: JSON.stringify(doc), version: version + 1, updatedAt: Date.now(), updatedBy: user };
     if (!(await this.repo.updateIfVersion(next, version))) throw this.conflict((await this.repo.findById(id)) ?? entity);
@@ -83,11 +87,12 @@ export class FlowsService {
     await this.entity(id);
     await this.engines.unload(id);
     await this.repo.delete(id);
+    await this.apiKeys.deleteForFlow(id);
   }
 
-  /** Export masks secrets: a document that leaves the server never carries them. */
+  /** An export carries no secret: sensitive values are empty, to be filled in where it is imported. */
   async export(id: string): Promise<FlowDocument> {
-    return this.mask(await this.document(id));
+    return stripDocument(await this.document(id));
   }
 
   async assertStartable(id: string): Promise<void> {
@@ -104,7 +109,7 @@ export class FlowsService {
   }
 
   private check(doc: FlowDocument): FlowDocument {
-    const { blocking } = validateFlow(doc);
+    const blocking = [...validateFlow(doc).blocking, ...sensitiveReferenceErrors(doc)];
     if (blocking.length) throw new BadInputError(`invalid flow document: ${blocking.map((e) => e.message).join('; ')}`, blocking);
     return doc;
   }
@@ -124,41 +129,31 @@ export class FlowsService {
     }
   }
 
-  private sensitive(type: string): Set<string> {
-    return new Set((getProcessor(type)?.descriptor.properties ?? []).filter((p) => p.sensitive).map((p) => p.name));
-  }
-
-  private mask(doc: FlowDocument): FlowDocument {
-    return {
-      ...doc,
-      processors: doc.processors.map((p) => {
-        const secret = this.sensitive(p.type);
-        return { ...p, properties: Object.fromEntries(Object.entries(p.properties).map(([k, v]) => [k, secret.has(k) && v ? MASK : v])) };
-      }),
-    };
-  }
-
   /** Property keys older NiFi (or Sluice) versions stored become today's names (each processor's migrateProperties). */
   private migrate(doc: FlowDocument): FlowDocument {
     return migrateFlowDocument(doc).doc;
   }
 
-  private unmask(doc: FlowDocument, previous: FlowDocument): FlowDocument {
-    const old = new Map(previous.processors.map((p) => [p.id, p]));
-    return {
-      ...doc,
-      processors: doc.processors.map((p) => {
-        const before = old.get(p.id);
-        const props = { ...p.properties };
-        for (const [k, v] of Object.entries(props)) {
-          if (v !== MASK) continue;
-          const kept = before?.type === p.type ? before.properties[k] : undefined;
-          if (kept === undefined) delete props[k];
-          else props[k] = kept;
-        }
-        return { ...p, properties: props };
-      }),
-    };
+  /** A flow chained to itself, directly or through others, would run forever: refused with the cycle named. */
+  private async checkChain(id: string | null, doc: FlowDocument): Promise<void> {
+    const names = [doc.name];
+    const seen = new Set<string>();
+    let next = doc.integration?.triggeredBy;
+    while (next) {
+      if (next === id) {
+        const cycle =
+          names.length === 1
+            ? `'${doc.name}' would be triggered by itself`
+            : `'${doc.name}' would be triggered by ${names.slice(1).map((n) => `'${n}'`).join(', which is triggered by ')}, which is triggered by '${doc.name}'`;
+        throw new BadInputError(`chained flows cannot form a cycle: ${cycle}`, [{ field: 'integration.triggeredBy', message: `forms a cycle: ${[...names, doc.name].join(' ← ')}` }]);
+      }
+      if (seen.has(next)) return;
+      seen.add(next);
+      const f = await this.repo.findById(next);
+      if (!f) return;
+      names.push(f.name);
+      next = (JSON.parse(f.document) as FlowDocument).integration?.triggeredBy;
+    }
   }
 
   private conflict(current: FlowEntity): ConflictError {
@@ -186,6 +181,6 @@ export class FlowsService {
 
   private toDto(f: FlowEntity): FlowDto {
     const doc = JSON.parse(f.document) as FlowDocument;
-    return { ...this.summary(f, doc), document: this.mask(doc), validation: validateFlow(doc).issues };
+    return { ...this.summary(f, doc), document: maskDocument(doc), validation: validateFlow(doc).issues };
   }
 }

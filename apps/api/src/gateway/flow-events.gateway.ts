@@ -3,11 +3,16 @@ import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/w
 import { type ClientToServerEvents, flowRoom, type ProcessorStatsEvent, type QueueChangedEvent, type ServerToClientEvents } from '@sluice/contracts';
 import type { Server, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service.js';
+import { SessionEvents } from '../auth/session-events.js';
+import { FlowsRepository } from '../flows/flows.repository.js';
+import { SecretRegistry } from '../secrets/secret-registry.js';
 import type { AuthUser } from '../auth/roles.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
 
 const TICK_MS = 250;
 const MAX_BULLETINS_PER_TICK = 10;
+/** Rooms one socket may be in: the designer joins one flow at a time, a dashboard a few. */
+const MAX_ROOMS = 50;
 
 type Io = Server<ClientToServerEvents, ServerToClientEvents>;
 type Client = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
@@ -16,7 +21,7 @@ type Client = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, 
  * One room per flow. Queue sizes and processor stats are coalesced per component and sent at most every
  * 250 ms, bulletins are capped per tick: a busy flow cannot flood the browser.
  */
-@WebSocketGateway({ cors: { origin: true } })
+@WebSocketGateway()
 export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
   @WebSocketServer() private io!: Io;
   private readonly log = new Logger('Socket');
@@ -29,12 +34,16 @@ export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
   constructor(
     private readonly auth: AuthService,
     private readonly hub: EngineEventsHub,
+    private readonly sessions: SessionEvents,
+    private readonly flows: FlowsRepository,
+    private readonly secrets: SecretRegistry,
   ) {}
 
   afterInit(io: Io): void {
     io.use((socket, next) => {
-      const token = (socket.handshake.auth as { token?: string })?.token ?? String(socket.handshake.query['token'] ?? '');
-      if (!token) return next(new Error('authentication required: pass { auth: { token } } from POST /api/auth/login'));
+      // Only the auth payload: a token in the query string ends up in proxy and access logs.
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      if (typeof token !== 'string' || !token) return next(new Error('authentication required: pass { auth: { token } } from POST /api/auth/login'));
       this.auth
         .verify(token)
         .then((user) => {
@@ -44,13 +53,12 @@ export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
         .catch((e: Error) => next(new Error(e.message)));
     });
     io.on('connection', (socket: Client) => {
-      socket.on('flow.join', (flowId, ack) => {
-        if (typeof flowId !== 'string' || !flowId) return ack?.(false);
-        void socket.join(flowRoom(flowId));
-        ack?.(true);
+      socket.on('flow.join', (flowId, ack) => void this.join(socket, flowId, typeof ack === 'function' ? ack : undefined));
+      socket.on('flow.leave', (flowId) => {
+        if (typeof flowId === 'string') void socket.leave(flowRoom(flowId));
       });
-      socket.on('flow.leave', (flowId) => void socket.leave(flowRoom(flowId)));
     });
+    this.unsubscribe.push(this.sessions.onEnded((userId) => this.disconnectUser(userId)));
     this.unsubscribe.push(
       this.hub.on('connection.queue-changed', (e) => this.coalesce(this.queues, e.flowId, e.connectionId, e)),
       this.hub.on('processor.stats-updated', (e) => this.coalesce(this.stats, e.flowId, e.processorId, e)),
@@ -61,11 +69,33 @@ export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
         const n = this.bulletins.get(e.flowId) ?? 0;
         if (n >= MAX_BULLETINS_PER_TICK) return;
         this.bulletins.set(e.flowId, n + 1);
-        this.io.to(flowRoom(e.flowId)).emit('processor.bulletin', e);
+        this.io.to(flowRoom(e.flowId)).emit('processor.bulletin', { ...e, message: this.secrets.redact(e.message) });
         this.arm();
       }),
     );
     this.log.log('socket.io ready');
+  }
+
+  /** Each join is authorized: the user's session must still be valid and the flow must exist. */
+  private async join(socket: Client, flowId: unknown, ack: ((ok: boolean) => void) | undefined): Promise<void> {
+    try {
+      if (typeof flowId !== 'string' || !flowId || flowId.length > 64) return ack?.(false);
+      const token = (socket.handshake.auth as { token: string }).token;
+      socket.data.user = await this.auth.verify(token);
+      if (!(await this.flows.findById(flowId))) return ack?.(false);
+      if (!socket.rooms.has(flowRoom(flowId)) && socket.rooms.size > MAX_ROOMS) return ack?.(false);
+      await socket.join(flowRoom(flowId));
+      ack?.(true);
+    } catch {
+      ack?.(false);
+      socket.disconnect(true);
+    }
+  }
+
+  private disconnectUser(userId: string): void {
+    for (const socket of this.io.of('/').sockets.values()) {
+      if ((socket as Client).data.user?.id === userId) socket.disconnect(true);
+    }
   }
 
   onModuleDestroy(): void {

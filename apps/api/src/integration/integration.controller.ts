@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../auth/auth.guard.js';
-import { MinRole } from '../auth/roles.js';
+import { AcceptsFlowApiKey, MinRole } from '../auth/roles.js';
+import { BodyLimit } from '../common/request-body.js';
 import { IntegrationService } from './integration.service.js';
 
 @ApiTags('integrator')
@@ -29,7 +30,10 @@ export class IntegrationController {
   @Post('outbound/:flowId')
   @HttpCode(202)
   @MinRole('editor')
-  @ApiOperation({ summary: "Outbound Request URL: post a batch of rows (the seed's payload); 202 once it is durable, 429 past the flow's concurrency limit" })
+  @AcceptsFlowApiKey('flowId')
+  @BodyLimit('outbound')
+  @ApiOperation({ summary: "Outbound Request URL: post a batch of rows (the seed's payload) with one of the flow's API keys (X-API-Key); 202 once it is durable, 429 past the flow's concurrency limit" })
+  @ApiSecurity('flow-api-key')
   @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
   outbound(@Param('flowId') flowId: string, @Body() body: unknown, @Req() req: AuthedRequest) {
     return this.integration.outbound(flowId, body, req.user.username);

@@ -7,9 +7,27 @@ const epochMillis = { to: (v: number) => v, from: (v: string | number | null) =>
 export class UserEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ type: 'varchar', length: 100, unique: true }) username: string;
+  /** The username as compared: NFC, lower case; unique, so `Bob` and `bob` cannot both exist. */
+  @Column({ name: 'username_key', type: 'varchar', length: 100 }) usernameKey: string;
   @Column({ name: 'password_hash', type: 'varchar', length: 255 }) passwordHash: string;
   @Column({ type: 'varchar', length: 16 }) role: 'admin' | 'editor' | 'viewer';
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis }) createdAt: number;
+  /** Raised by a password or role change: tokens signed with an older version stop working. */
+  @Column({ name: 'token_version', type: 'integer', default: 0 }) tokenVersion: number;
+}
+
+/** A flow's API key for outbound callers; only a SHA-256 of the key is stored. */
+@Entity('api_key')
+export class ApiKeyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ name: 'flow_id', type: 'varchar', length: 36 }) flowId: string;
+  @Column({ type: 'varchar', length: 100 }) name: string;
+  /** The key's first characters, so a user can tell keys apart. */
+  @Column({ type: 'varchar', length: 16 }) prefix: string;
+  @Column({ name: 'key_hash', type: 'varchar', length: 64, unique: true }) keyHash: string;
+  @Column({ name: 'created_by', type: 'varchar', length: 100, nullable: true }) createdBy: string | null;
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis }) createdAt: number;
+  @Column({ name: 'last_used_at', type: 'bigint', nullable: true, transformer: epochMillis }) lastUsedAt: number | null;
 }
 
 @Entity('flow')
@@ -33,4 +51,4 @@ export class ProcessorStateEntity {
   @Column({ type: 'text' }) state: string;
 }
 
-export const ENTITIES = [UserEntity, FlowEntity, ProcessorStateEntity];
+export const ENTITIES = [UserEntity, FlowEntity, ProcessorStateEntity, ApiKeyEntity];

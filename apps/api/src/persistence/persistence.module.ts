@@ -4,13 +4,14 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { SecretBox } from '../secrets/secret-box.js';
+import { SecretRegistry } from '../secrets/secret-registry.js';
 import { dataSourceOptions, serializeTransactions } from './data-source.js';
 import { SqlFlowFileRepository } from './sql-flowfile.repository.js';
 
 @Global()
 @Module({})
 export class PersistenceModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, secrets = new SecretRegistry()): DynamicModule {
     return {
       module: PersistenceModule,
       imports: [
@@ -23,6 +24,7 @@ export class PersistenceModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: SecretBox, useValue: new SecretBox(config.secretKey) },
+        { provide: SecretRegistry, useValue: secrets },
         {
           provide: SqlFlowFileRepository,
           inject: [DataSource],
@@ -34,7 +36,7 @@ export class PersistenceModule {
         },
         FlowsRepository,
       ],
-      exports: [APP_CONFIG, SecretBox, SqlFlowFileRepository, FlowsRepository],
+      exports: [APP_CONFIG, SecretBox, SecretRegistry, SqlFlowFileRepository, FlowsRepository],
     };
   }
 }

@@ -23,6 +23,10 @@ const ERP_PARAMETERS = {
   'erp.password': '',
 };
 
+/** The templates' credentials: stored sealed, never shown, exported empty. */
+const OMNITRON_SECRETS = ['omnitron.password'];
+const ERP_SECRETS = ['erp.password'];
+
 const event = { strategy: 'event' as const, period: '0 sec', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
 const timer = (concurrentTasks = 1) => ({ strategy: 'timer' as const, period: '0 sec', concurrentTasks, penaltyDuration: '30 sec', yieldDuration: '1 sec' });
 
@@ -131,6 +135,7 @@ export const FLOW_TEMPLATES: readonly FlowTemplate[] = [
       name: 'Stock Flow',
       description: 'Reads stock from the ERP and writes it to Omnitron.',
       parameters: { ...OMNITRON_PARAMETERS, ...ERP_PARAMETERS, 'omnitron.stock.list': '1' },
+      sensitiveParameters: [...OMNITRON_SECRETS, ...ERP_SECRETS],
       processors: [login(true), readErp(1, '/api/stock', true), script(2), mapping(3, STOCK_MAPPING_SPEC), writeStock(4)],
       connections: chain(['login', 'read', 'script', 'mapping', 'write']),
       integration: { kind: 'stock', direction: 'inbound', schedule: { type: 'every', value: '5 mins' }, entryProcessorId: 'login' },
@@ -146,6 +151,7 @@ export const FLOW_TEMPLATES: readonly FlowTemplate[] = [
       name: 'Stock Flow (outbound)',
       description: 'Receives stock batches from the ERP and writes them to Omnitron.',
       parameters: { ...OMNITRON_PARAMETERS, 'omnitron.stock.list': '1' },
+      sensitiveParameters: OMNITRON_SECRETS,
       processors: [login(false), writeStock(1)],
       connections: chain(['login', 'write']),
       integration: { kind: 'stock', direction: 'outbound', entryProcessorId: 'login' },
@@ -161,6 +167,7 @@ export const FLOW_TEMPLATES: readonly FlowTemplate[] = [
       name: 'Image Flow',
       description: 'Reads product images from the ERP and writes them to Omnitron.',
       parameters: { ...OMNITRON_PARAMETERS, ...ERP_PARAMETERS },
+      sensitiveParameters: [...OMNITRON_SECRETS, ...ERP_SECRETS],
       processors: [login(true), readErp(1, '/api/images', false), mapping(2, IMAGE_MAPPING_SPEC), writeImages(3)],
       connections: chain(['login', 'read', 'mapping', 'write']),
       integration: { kind: 'image', direction: 'inbound', schedule: { type: 'every', value: '15 mins' }, entryProcessorId: 'login' },
@@ -176,6 +183,7 @@ export const FLOW_TEMPLATES: readonly FlowTemplate[] = [
       name: 'Image Flow (outbound)',
       description: 'Receives image batches from the ERP and writes them to Omnitron.',
       parameters: { ...OMNITRON_PARAMETERS },
+      sensitiveParameters: OMNITRON_SECRETS,
       processors: [login(false), writeImages(1)],
       connections: chain(['login', 'write']),
       integration: { kind: 'image', direction: 'outbound', entryProcessorId: 'login' },

@@ -26,7 +26,7 @@ export class TemplatesController {
   list() {
     return FLOW_TEMPLATES.map((t) => {
       const doc = t.build();
-      return { id: t.id, name: t.name, description: t.description, kind: t.kind, direction: t.direction, parameters: doc.parameters ?? {} };
+      return { id: t.id, name: t.name, description: t.description, kind: t.kind, direction: t.direction, parameters: doc.parameters ?? {}, sensitiveParameters: doc.sensitiveParameters ?? [] };
     });
   }
 

@@ -5,6 +5,7 @@ import type { ScriptRunner } from '@sluice/flow-api';
 import { z } from 'zod';
 import { MinRole } from '../auth/roles.js';
 import { BadInputError } from '../common/errors.js';
+import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
 import { SCRIPT_RUNNER } from '../engine/engine.service.js';
 import { runScriptTest } from '../scripting/index.js';
@@ -29,6 +30,7 @@ const ScriptSchema = z.object({
 @ApiBearerAuth()
 @Controller('test')
 @MinRole('viewer')
+@BodyLimit(BODY_LIMITS.test)
 export class TestPanesController {
   constructor(@Inject(SCRIPT_RUNNER) private readonly scripts: ScriptRunner) {}
 

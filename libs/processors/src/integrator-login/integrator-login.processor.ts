@@ -97,6 +97,7 @@ export const IntegratorLogin = defineProcessor({
     ],
     inputRequirement: 'allowed',
     sideEffects: true,
+    reachesExternalSystems: true,
     writesAttributes: [
       { name: 'token.omnitron', description: 'Omnitron token; send as Authorization: Token <key>.' },
       { name: 'omnitron.domain', description: 'The Omnitron domain URL, without a trailing slash.' },

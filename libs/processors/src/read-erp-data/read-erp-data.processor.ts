@@ -99,6 +99,7 @@ export const ReadErpData = defineProcessor({
     ],
     inputRequirement: 'required',
     sideEffects: false,
+    reachesExternalSystems: true,
     readsAttributes: [
       { name: 'http.query.param.*', description: 'Trigger parameters (SKU, modified date, stock list).' },
       { name: 'last.request', description: 'Date of the last successful request, for the Modified Date Key.' },

@@ -1,0 +1,68 @@
+import { SetMetadata } from '@nestjs/common';
+import express from 'express';
+import { BadInputError } from './errors.js';
+
+export const BODY_LIMIT = 'sluice:body-limit';
+
+/** Body limits in bytes. Bodies are read only after the caller is authenticated (see AuthGuard). */
+export const BODY_LIMITS = {
+  /** Routes that need no token (login): nothing legitimate is larger. */
+  public: 16 * 1024,
+  /** Everything not listed otherwise. */
+  default: 1024 * 1024,
+  /** Flow documents (create, import, save) carry scripts and Jolt specs. */
+  document: 10 * 1024 * 1024,
+  /** Test panes and processor tests carry a pasted ERP response. */
+  test: 5 * 1024 * 1024,
+} as const;
+
+/** `'outbound'` takes SLUICE_MAX_BODY. */
+export type BodyLimitValue = number | 'outbound';
+
+/** The largest body this route reads. */
+export const BodyLimit = (limit: BodyLimitValue) => SetMetadata(BODY_LIMIT, limit);
+
+/** JSON nested deeper than this is refused before any code walks it recursively. */
+export const MAX_BODY_DEPTH = 64;
+
+const parsers = new Map<number, express.RequestHandler[]>();
+
+function parsersFor(limit: number): express.RequestHandler[] {
+  let p = parsers.get(limit);
+  if (!p) {
+    p = [
+      express.json({ limit, type: ['application/json', 'application/*+json'] }),
+      express.text({ limit, type: ['text/*', 'application/csv'] }),
+    ];
+    parsers.set(limit, p);
+  }
+  return p;
+}
+
+/** Reads and parses the body (JSON or text) up to `limit` bytes; a no-op for requests without one. */
+export async function readBody(req: express.Request, res: express.Response, limit: number): Promise<void> {
+  for (const parse of parsersFor(limit)) {
+    await new Promise<void>((resolve, reject) => parse(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  }
+  if (req.body !== undefined && typeof req.body === 'object') assertDepth(req.body, MAX_BODY_DEPTH);
+}
+
+/** Refuses JSON nested deeper than `max`, walking it without recursion. */
+export function assertDepth(value: unknown, max: number, field = '(body)'): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) {
+      throw new BadInputError(`${field === '(body)' ? 'the request body' : field} nests deeper than the limit of ${max} levels`, [{ field, message: `nested deeper than ${max} levels` }]);
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+}
+
+/** A human size for messages: 16 KB, 1 MB. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / 1024 / 1024} MB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,131 @@
+import type { FieldError, FlowDocument } from '@sluice/contracts';
+import { getProcessor } from '@sluice/processors';
+import { MASK } from '../secrets/redaction.js';
+import { SecretBox } from '../secrets/secret-box.js';
+
+export { MASK };
+
+/** Names of a processor type's sensitive properties. */
+export function sensitiveProperties(type: string): Set<string> {
+  return new Set((getProcessor(type)?.descriptor.properties ?? []).filter((p) => p.sensitive).map((p) => p.name));
+}
+
+/** `#{name}` and `#{'name'}` references in a value (a `##{` is an escaped, literal one). */
+export function parameterReferences(value: string): string[] {
+  const out: string[] = [];
+  for (const m of value.matchAll(/(#+)\{([^}]*)\}/g)) {
+    if (m[1]!.length % 2 === 0) continue;
+    const name = m[2]!.trim().replace(/^(['"])(.*)\1$/, '$2').trim();
+    if (name) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * The flow's sensitive parameters, as in NiFi: those declared sensitive, and those a sensitive property
+ * references (a password parameter is sensitive even when nobody ticked the box).
+ */
+export function sensitiveParameters(doc: Pick<FlowDocument, 'parameters' | 'processors'> & { sensitiveParameters?: readonly string[] }): Set<string> {
+  const out = new Set(doc.sensitiveParameters ?? []);
+  for (const p of doc.processors) {
+    const secret = sensitiveProperties(p.type);
+    for (const [k, v] of Object.entries(p.properties)) if (secret.has(k)) for (const name of parameterReferences(v)) out.add(name);
+  }
+  return out;
+}
+
+/** NiFi's rule: a sensitive parameter may only be referenced by sensitive properties, or any attribute could show it. */
+export function sensitiveReferenceErrors(doc: FlowDocument): FieldError[] {
+  const secretParams = sensitiveParameters(doc);
+  if (secretParams.size === 0) return [];
+  const errors: FieldError[] = [];
+  doc.processors.forEach((p, i) => {
+    const secret = sensitiveProperties(p.type);
+    for (const [k, v] of Object.entries(p.properties)) {
+      if (secret.has(k)) continue;
+      for (const name of parameterReferences(v)) {
+        if (secretParams.has(name)) {
+          errors.push({ field: `processors.${i}.properties.${k}`, processorId: p.id, message: `${p.name}: '${k}' is not a sensitive property and cannot reference the sensitive parameter '${name}'` });
+        }
+      }
+    }
+  });
+  return errors;
+}
+
+/** Applies `fn` to every sensitive value (sensitive parameters and properties); returns a new document. */
+function mapSecrets(doc: FlowDocument, fn: (value: string) => string): FlowDocument {
+  const params = sensitiveParameters(doc);
+  return {
+    ...doc,
+    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([k, v]) => [k, params.has(k) && v ? fn(v) : v])),
+    processors: doc.processors.map((p) => {
+      const secret = sensitiveProperties(p.type);
+      return { ...p, properties: Object.fromEntries(Object.entries(p.properties).map(([k, v]) => [k, secret.has(k) && v ? fn(v) : v])) };
+    }),
+  };
+}
+
+/** The document as it is stored: every sensitive value sealed (AES-256-GCM). */
+export function sealDocument(doc: FlowDocument, box: SecretBox): FlowDocument {
+  return mapSecrets(doc, (v) => (SecretBox.isSealed(v) ? v : box.seal(v)));
+}
+
+/**
+ * The stored document with its sealed values opened; `seen` learns each secret so logs can mask it. A value that
+ * cannot be opened (SLUICE_SECRET_KEY changed) stays sealed and is reported, so one flow cannot keep the server down.
+ */
+export function openDocument(doc: FlowDocument, box: SecretBox, seen?: (secret: string) => void, failed?: (e: Error) => void): FlowDocument {
+  const open = (v: string) => {
+    try {
+      const plain = box.open(v);
+      seen?.(plain);
+      return plain;
+    } catch (e) {
+      failed?.(e as Error);
+      return v;
+    }
+  };
+  return mapSecrets(doc, (v) => (SecretBox.isSealed(v) ? open(v) : (seen?.(v), v)));
+}
+
+/** True when some sensitive value is still stored in plaintext (written before secrets were sealed). */
+export function hasPlainSecrets(doc: FlowDocument): boolean {
+  let plain = false;
+  mapSecrets(doc, (v) => {
+    plain ||= !SecretBox.isSealed(v);
+    return v;
+  });
+  return plain;
+}
+
+/** What the API shows: sensitive values masked (a save that sends the mask back keeps them). */
+export function maskDocument(doc: FlowDocument): FlowDocument {
+  return mapSecrets(doc, () => MASK);
+}
+
+/** What an export carries: sensitive values left out, so the file can be shared. */
+export function stripDocument(doc: FlowDocument): FlowDocument {
+  return mapSecrets(doc, () => '');
+}
+
+/** A saved document's masks replaced by the stored values they stand for. */
+export function unmaskDocument(doc: FlowDocument, previous: FlowDocument | null): FlowDocument {
+  const oldParams = previous?.parameters ?? {};
+  const old = new Map((previous?.processors ?? []).map((p) => [p.id, p]));
+  return {
+    ...doc,
+    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([k, v]) => [k, v === MASK ? (oldParams[k] ?? '') : v])),
+    processors: doc.processors.map((p) => {
+      const before = old.get(p.id);
+      const props = { ...p.properties };
+      for (const [k, v] of Object.entries(props)) {
+        if (v !== MASK) continue;
+        const kept = before?.type === p.type ? before.properties[k] : undefined;
+        if (kept === undefined) delete props[k];
+        else props[k] = kept;
+      }
+      return { ...p, properties: props };
+    }),
+  };
+}
