@@ -6,6 +6,27 @@ import { compileError, ExpressionError, suggest } from './expression-error.js';
 import { parseTemplate, type FunctionLookup, type FunctionShape, type Node, type TemplatePart } from './el-parser.js';
 import { FUNCTIONS, type BuildSite, type Compiled, type FunctionSpec, type ResultType, type SegmentedEvaluator } from './functions/function-table.js';
 import './functions/all.functions.js';
+import { EXPRESSION_LIMITS } from './limits.js';
+
+/** Functions whose result can be longer than their inputs; the rest cannot grow a string. */
+const GROWS = new Set([
+  'repeat', 'padLeft', 'padRight', 'append', 'prepend', 'replace', 'replaceAll', 'replaceFirst', 'replaceNull', 'replaceEmpty',
+  'evaluateELString', 'escapeJson', 'escapeXml', 'escapeCsv', 'escapeHtml3', 'escapeHtml4', 'urlEncode', 'base64Encode',
+  'jsonPathSet', 'jsonPathAdd', 'jsonPathPut',
+]);
+
+/** A growing function's result is checked before it can feed the next one. */
+function bounded(name: string, ev: Evaluator): Evaluator {
+  if (!GROWS.has(name)) return ev;
+  const max = EXPRESSION_LIMITS.maxResultLength;
+  const checked: Evaluator = (ctx) => {
+    const v = ev(ctx);
+    if (typeof v === 'string' && v.length > max) throw new ExpressionError(`${name}: result of ${v.length} characters exceeds the limit of ${max}`, 'evaluate');
+    return v;
+  };
+  const segments = (ev as SegmentedEvaluator).segments;
+  return segments ? Object.assign(checked, { segments }) : checked;
+}
 
 const EMPTY_CTX: EvalContext = { attributes: {} };
 
@@ -206,7 +227,7 @@ class Compiler {
 
   private apply(spec: FunctionSpec, subject: Compiled | null, call: Node & { k: 'call' }): Compiled {
     const args = this.args(spec, call);
-    const ev = spec.build(subject, args, this.site(spec, call.pos));
+    const ev = bounded(spec.name, spec.build(subject, args, this.site(spec, call.pos)));
     if (spec.pure !== false && (subject === null || subject.isConst) && args.every((a) => a.isConst)) {
       try {
         return constant(ev(EMPTY_CTX));
@@ -309,7 +330,7 @@ class Compiler {
 
   private applyNoFold(spec: FunctionSpec, subject: Compiled, call: Node & { k: 'call' }): Evaluator {
     const args = this.args(spec, call);
-    return spec.build(subject, args, this.site(spec, call.pos));
+    return bounded(spec.name, spec.build(subject, args, this.site(spec, call.pos)));
   }
 }
 

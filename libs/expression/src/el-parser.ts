@@ -1,4 +1,5 @@
 import { compileError } from './expression-error.js';
+import { EXPRESSION_LIMITS } from './limits.js';
 
 export type Node =
   | { readonly k: 'attr'; readonly name: string; readonly pos: number }
@@ -61,6 +62,7 @@ export function parseTemplate(text: string, lookup: FunctionLookup, parametersIn
   if (ranges.length === 0) return literalParts(text, parametersInText, false);
 
   const parts: TemplatePart[] = [];
+  const budget = { nodes: 0 };
   let litStart = 0;
   for (const r of ranges) {
     if (r.escaped) {
@@ -71,7 +73,7 @@ export function parseTemplate(text: string, lookup: FunctionLookup, parametersIn
       continue;
     }
     if (r.start > litStart) parts.push(...literalParts(text.slice(litStart, r.start), parametersInText, true));
-    const parser = new Parser(text, lookup, r.start + 2, r.end);
+    const parser = new Parser(text, lookup, r.start + 2, r.end, 1, budget);
     parts.push({ k: 'expr', node: parser.parseWhole(), start: r.start, end: r.end + 1 });
     litStart = r.end + 1;
   }
@@ -151,17 +153,32 @@ export function unescapeStringLiteral(raw: string): string {
   return p2;
 }
 
+/** A numeric argument at the parser's position (sticky, so long expressions are not copied per argument). */
+const NUMBER = /[+-]?(?:\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+)/y;
+
 export const LITERAL_KEYWORDS = new Set(['true', 'false', 'null']);
 
 class Parser {
   private pos: number;
+  /** Level of the call being parsed, so arguments nest below it. */
+  private chainLevel: number;
   constructor(
     private readonly text: string,
     private readonly lookup: FunctionLookup,
     start: number,
     private readonly end: number,
+    /** Nesting level of this `${…}`; chained calls below it count too. */
+    private readonly depth: number,
+    private readonly budget: { nodes: number },
   ) {
     this.pos = start;
+    this.chainLevel = depth;
+  }
+
+  /** Counts one node against the limits; `level` is how deep it sits. */
+  private count(level: number, at: number): void {
+    if (level > EXPRESSION_LIMITS.maxDepth) this.fail(`expression nests deeper than the limit of ${EXPRESSION_LIMITS.maxDepth} levels (nested \${…} and chained functions)`, at);
+    if (++this.budget.nodes > EXPRESSION_LIMITS.maxNodes) this.fail(`expression has more than the limit of ${EXPRESSION_LIMITS.maxNodes} parts`, at);
   }
 
   private fail(message: string, at = this.pos, fn?: string, suffix = ''): never {
@@ -215,10 +232,13 @@ class Parser {
 
   private parseChain(): Node {
     let node = this.parseHead();
+    let level = this.depth;
     while (this.peek() === ':') {
       this.pos++;
       this.skip();
       const start = this.pos;
+      this.count(++level, start);
+      this.chainLevel = level;
       const name = this.readName();
       if (!name) this.fail(`expected a function name after ':' but found ${this.describeHere()}`);
       const shape = this.lookup(name);
@@ -270,7 +290,8 @@ class Parser {
     const open = this.pos + 1;
     const close = findClose(this.text, open);
     if (close < 0 || close >= this.end + 1) this.fail("unclosed '${'");
-    const inner = new Parser(this.text, this.lookup, open + 1, close);
+    this.count(this.chainLevel + 1, this.pos);
+    const inner = new Parser(this.text, this.lookup, open + 1, close, this.chainLevel + 1, this.budget);
     const node = inner.parseWhole();
     this.pos = close + 1;
     return node;
@@ -321,6 +342,7 @@ class Parser {
       return args;
     }
     for (;;) {
+      this.count(this.chainLevel, this.pos);
       args.push(this.parseArg(fn));
       const c = this.peek();
       if (c === ',') {
@@ -341,9 +363,9 @@ class Parser {
     if (c === '$' && this.text[this.pos + 1] === '{') return this.parseEmbedded();
     if (c === '#' && this.text[this.pos + 1] === '{') return this.parseParam();
     if (c === "'" || c === '"') return this.parseString();
-    const rest = this.text.slice(this.pos, this.end);
-    const num = /^[+-]?(?:\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+)/.exec(rest);
-    if (num && !/^[A-Za-z_.]/.test(rest.slice(num[0].length))) {
+    NUMBER.lastIndex = this.pos;
+    const num = NUMBER.exec(this.text);
+    if (num && num.index + num[0].length <= this.end && !/[A-Za-z_.]/.test(this.text[this.pos + num[0].length] ?? '')) {
       this.pos += num[0].length;
       const s = num[0];
       if (/^[+-]?\d+$/.test(s)) {

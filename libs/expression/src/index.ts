@@ -14,3 +14,4 @@ export type { JavaRegex } from './java-regex.js';
 export { queryJsonPath, checkJsonPath } from './functions/encode.functions.js';
 export { expressionSegments } from './expression.js';
 export type { ExpressionSegment } from './expression.js';
+export { EXPRESSION_LIMITS } from './limits.js';

@@ -90,7 +90,9 @@ parentPort.on('message', (msg) => {
     result.logs = logs.concat(result.logs);
     reply = { type: 'result', id: msg.id, result, contents };
   } catch (e) {
-    reply = { type: 'result', id: msg.id, result: { outputs: [], taken: [], logs, error: { kind: 'exception', message: String(e && e.message || e) } }, contents: [] };
+    // The shim turns every Python exception into a result; an error escaping it means the interpreter itself broke
+    // (Pyodide's fatal errors leave it unusable), so this worker is replaced after answering.
+    reply = { type: 'result', id: msg.id, result: { outputs: [], taken: [], logs, error: { kind: 'exception', message: 'The Python runtime failed and was replaced: ' + String(e && e.message || e) } }, contents: [], broken: true };
   }
   sink = null;
   parentPort.postMessage(reply, reply.contents.filter((c) => c).map((c) => c.buffer));
@@ -137,7 +139,7 @@ function startWorker() {
       }
       process.send({ type: 'ready', loadMs: performance.now() - started, timings: msg.timings, rss: process.memoryUsage.rss() });
     } else if (msg.type === 'result') {
-      finish(msg.result, msg.contents);
+      finish(msg.result, msg.contents, !!msg.broken);
     } else if (msg.type === 'http') {
       process.send({ type: 'http', payload: msg.payload });
     } else if (msg.type === 'host') {

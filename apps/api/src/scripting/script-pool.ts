@@ -14,6 +14,16 @@ export interface ScriptPoolOptions {
   defaultMemoryMb?: number;
   /** Serves the scripts' HTTP helper when a request allows HTTP. Default: fetch. */
   http?: HttpClient;
+  /** Requests that may wait per language before run() refuses with ScriptPoolBusyError. Default: unbounded. */
+  maxQueue?: number;
+}
+
+/** Every runtime is busy and the queue is full. */
+export class ScriptPoolBusyError extends Error {
+  constructor(language: string, waiting: number) {
+    super(`all ${language} runtimes are busy and ${waiting} requests are waiting; try again shortly`);
+    this.name = 'ScriptPoolBusyError';
+  }
 }
 
 export const DEFAULT_SCRIPT_TIMEOUT_MS = 300_000;
@@ -42,11 +52,13 @@ export class ScriptPool implements ScriptRunner {
   private readonly defaultMemoryMb: number;
   private closed = false;
   private started = false;
+  private readonly maxQueue: number;
 
   constructor(options: ScriptPoolOptions = {}) {
     this.defaultTimeoutMs = positive(options.defaultTimeoutMs, 'defaultTimeoutMs') ?? DEFAULT_SCRIPT_TIMEOUT_MS;
     this.defaultMemoryMb = positive(options.defaultMemoryMb, 'defaultMemoryMb') ?? DEFAULT_SCRIPT_MEMORY_MB;
     const workers = positive(options.pythonWorkers, 'pythonWorkers') ?? 1;
+    this.maxQueue = positive(options.maxQueue, 'maxQueue') ?? Infinity;
     this.http = httpHandler(options.http ?? fetchHttpClient);
     this.jsLimit = Math.floor(positive(options.jsIsolates, 'jsIsolates') ?? 2);
     this.js = new JsRuntime(this.http);
@@ -86,6 +98,8 @@ export class ScriptPool implements ScriptRunner {
     } catch (e) {
       return Promise.reject(e as Error);
     }
+    const waiting = normalized.language === 'javascript' ? this.jsQueue : this.queue;
+    if (waiting.length >= this.maxQueue) return Promise.reject(new ScriptPoolBusyError(normalized.language, waiting.length));
     if (normalized.language === 'javascript') {
       return new Promise<ScriptResult>((resolve, reject) => {
         this.jsQueue.push({ request: normalized, resolve, reject });

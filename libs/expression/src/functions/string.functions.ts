@@ -2,6 +2,7 @@ import { zoneOf, type Value } from '../el-types.js';
 import { toInt, toStr, toWhole } from '../el-values.js';
 import { evalError } from '../expression-error.js';
 import { compileNested } from '../el-compiler.js';
+import { EXPRESSION_LIMITS } from '../limits.js';
 import { compileJavaRegex, translateReplacement, type JavaRegex } from '../java-regex.js';
 import { javaTrim } from '../java-number.js';
 import { define, subj, type Compiled, type DynamicSegment, type Segment } from './function-table.js';
@@ -274,7 +275,7 @@ define({
       return (ctx) => {
         const v = str(e, ctx);
         if (v === null) return null;
-        return search === '' ? insertEverywhere(v, repl) : v.split(search).join(repl);
+        return search === '' ? insertEverywhere(v, repl) : joinBounded(v.split(search), repl, v.length, search.length);
       };
     }
     if (a!.isConst && typeof a!.value === 'string' && a!.value !== '') {
@@ -291,7 +292,7 @@ define({
         const i = v.indexOf(search);
         if (i < 0) return v;
         if (v.indexOf(search, i + search.length) < 0) return v.slice(0, i) + repl + v.slice(i + search.length);
-        return v.split(search).join(repl);
+        return joinBounded(v.split(search), repl, v.length, search.length);
       };
     }
     return (ctx) => {
@@ -299,12 +300,46 @@ define({
       if (v === null) return null;
       const search = requireArg(strArg(a!, ctx), 'replace', 'search argument');
       const repl = requireArg(strArg(b!, ctx), 'replace', 'replacement argument');
-      return search === '' ? insertEverywhere(v, repl) : v.split(search).join(repl);
+      return search === '' ? insertEverywhere(v, repl) : joinBounded(v.split(search), repl, v.length, search.length);
     };
   },
 });
 
+const MAX_RESULT = EXPRESSION_LIMITS.maxResultLength;
+
+function tooLong(fn: string, length: number): never {
+  throw evalError(fn, `result of ${length} characters would exceed the limit of ${MAX_RESULT}`);
+}
+
+/** split/join for replace, refusing before it builds a result over the limit. */
+function joinBounded(parts: string[], repl: string, length: number, searchLength: number): string {
+  const n = length + (parts.length - 1) * (repl.length - searchLength);
+  if (n > MAX_RESULT) tooLong('replace', n);
+  return parts.join(repl);
+}
+
+/**
+ * String.replace with a translated replacement, refusing a result over the limit. The cheap bound (every
+ * position matching, every group the whole input) clears nearly every call; the rest count as they go.
+ */
+function replaceBounded(v: string, re: RegExp, repl: string, fn: string): string {
+  const bound = v.length + (v.length + 1) * (repl.length + (repl.includes('$') ? v.length : 0));
+  if (bound <= MAX_RESULT) return v.replace(re, repl);
+  let length = v.length;
+  return v.replace(re, (...args: unknown[]) => {
+    const named = typeof args[args.length - 1] === 'object' ? (args[args.length - 1] as Record<string, string | undefined>) : undefined;
+    const piece = repl.replace(/\$(\$|&|\d\d|<([^>]*)>)/g, (_, t: string, name: string | undefined) =>
+      t === '$' ? '$' : t === '&' ? (args[0] as string) : name !== undefined ? (named?.[name] ?? '') : ((args[Number(t)] as string | undefined) ?? ''),
+    );
+    length += piece.length - (args[0] as string).length;
+    if (length > MAX_RESULT) tooLong(fn, length);
+    return piece;
+  });
+}
+
 function insertEverywhere(v: string, r: string): string {
+  const n = v.length + (v.length + 1) * r.length;
+  if (n > MAX_RESULT) tooLong('replace', n);
   let out = r;
   for (const ch of v) out += ch + r;
   return out;
@@ -380,7 +415,7 @@ function regexReplace(name: string, global: boolean): void {
         return (ctx) => {
           const v = str(e, ctx);
           if (v === null) return null;
-          return v.replace(fast && !LINE_TERMINATOR.test(v) ? fast : re, repl);
+          return replaceBounded(v, fast && !LINE_TERMINATOR.test(v) ? fast : re, repl, name);
         };
       }
       return (ctx) => {
@@ -394,7 +429,7 @@ function regexReplace(name: string, global: boolean): void {
         } catch (err) {
           throw evalError(name, (err as Error).message);
         }
-        return v.replace(global ? r.global : r.re, repl);
+        return replaceBounded(v, global ? r.global : r.re, repl, name);
       };
     },
   });
@@ -465,6 +500,7 @@ function pad(name: string, left: boolean): void {
         if (len === null || len <= 0n || len > 2147483647n) return v;
         let p = b ? strArg(b, ctx) : '_';
         if (!p) p = '_';
+        if (Number(len) > MAX_RESULT) tooLong(name, Number(len));
         const need = Number(len) - v.length;
         if (need <= 0) return v;
         const fill = p.repeat(Math.ceil(need / p.length)).slice(0, need);
@@ -497,6 +533,7 @@ define({
         if (max < min) throw evalError('repeat', `maximum ${max} is below minimum ${min}`);
         times = min + Math.floor(Math.random() * (max - min + 1));
       }
+      if (v.length * times > MAX_RESULT) tooLong('repeat', v.length * times);
       return v.repeat(times);
     };
   },

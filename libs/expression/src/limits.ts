@@ -1,0 +1,12 @@
+/**
+ * Bounds that keep one expression from exhausting the server. NiFi has none; real expressions stay far below them.
+ * Exceeding one is an ExpressionError naming the limit.
+ */
+export const EXPRESSION_LIMITS = {
+  /** Nested `${…}` and chained `:fn()` calls in one expression (each level is a frame when it runs). */
+  maxDepth: 100,
+  /** Function calls, attributes and literals in one property value. */
+  maxNodes: 20_000,
+  /** Characters a function may produce (repeat, padLeft, replace, append, …). */
+  maxResultLength: 1024 * 1024,
+} as const;
