@@ -13,6 +13,7 @@ import { FetchMissingService } from '../integration/fetch-missing.service.js';
 import { IntegrationController } from '../integration/integration.controller.js';
 import { IntegrationService } from '../integration/integration.service.js';
 import { TemplatesController } from '../templates/templates.controller.js';
+import { TestPaneRuntime } from '../test-panes/test-pane-runtime.js';
 import { TestPanesController } from '../test-panes/test-panes.controller.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { EngineController } from './engine.controller.js';
@@ -31,6 +32,7 @@ import { UndiciHttpClient } from './undici-http.client.js';
     FetchMissingService,
     IntegrationService,
     FlowEventsGateway,
+    TestPaneRuntime,
     { provide: HTTP_CLIENT, useFactory: () => new UndiciHttpClient() },
     {
       provide: SCRIPT_RUNNER,

@@ -5,7 +5,7 @@
  */
 import { checkExpression } from '@sluice/expression';
 import { migrateProperties, validateProcessor, type ProcessorDefinition, type ProcessorServices } from '@sluice/flow-api';
-import { runOnce } from '@sluice/flow-core';
+import { runOnce, type RunOnceResult } from '@sluice/flow-core';
 import { parseJson, type JoltWarning } from '@sluice/jolt';
 import { getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
@@ -61,7 +61,12 @@ function paneServices(): ProcessorServices {
 
 const asText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
-export async function runMappingPane(body: unknown): Promise<MappingPaneResult> {
+/** One run of JoltTransformJSON with these inputs: here by default; the API runs it in a worker with a deadline. */
+export type MappingRun = (req: { properties: Record<string, string>; parameters: Record<string, string>; content: string; attributes: Record<string, string> }) => Promise<RunOnceResult>;
+
+const runHere: MappingRun = (r) => runOnce({ definition: getProcessor('JoltTransformJSON') as ProcessorDefinition, ...r, services: paneServices() });
+
+export async function runMappingPane(body: unknown, runner: MappingRun = runHere): Promise<MappingPaneResult> {
   const req = parseInput(MappingSchema, body);
   const definition = getProcessor('JoltTransformJSON') as ProcessorDefinition;
   const properties: Record<string, string> = { ...migrateProperties(definition, req.properties).properties };
@@ -85,9 +90,7 @@ export async function runMappingPane(body: unknown): Promise<MappingPaneResult> 
     throw new BadInputError(message, errors, { error: message, path: errors[0]!.field });
   }
 
-  const run = (props: Record<string, string>) => runOnce({
-    definition, properties: props, parameters: req.parameters, content: asText(req.input), attributes: req.attributes, services: paneServices(),
-  });
+  const run = (props: Record<string, string>) => runner({ properties: props, parameters: req.parameters, content: asText(req.input), attributes: req.attributes });
   const result = await run(properties);
   // The step's own run gives the output; when it does not report unused paths, a second run with the report on
   // lists them (the report walks the spec without generated code, with the same output).

@@ -1,27 +1,31 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { evaluateExpression, ExpressionError } from '@sluice/expression';
-import type { ScriptRunner } from '@sluice/flow-api';
 import { z } from 'zod';
-import { MinRole } from '../auth/roles.js';
-import { BadInputError } from '../common/errors.js';
+import type { AuthedRequest } from '../auth/auth.guard.js';
+import { MinRole, ROLE_RANK } from '../auth/roles.js';
+import { BadInputError, ServiceBusyError } from '../common/errors.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
-import { SCRIPT_RUNNER } from '../engine/engine.service.js';
-import { runScriptTest } from '../scripting/index.js';
-import { MappingSchema, runMappingPane, type MappingPaneResult } from './mapping-pane.js';
+import { runScriptTest, ScriptPoolBusyError } from '../scripting/index.js';
+import { maskAttributes } from '../secrets/redaction.js';
+import { SecretRegistry } from '../secrets/secret-registry.js';
+import { MappingSchema, runMappingPane, type MappingPaneResult, type MappingRun } from './mapping-pane.js';
+import { PaneBusyError, PaneError, PaneLimitError } from './pane-sandbox.js';
+import { PANE_LIMITS, TestPaneRuntime } from './test-pane-runtime.js';
 
+const MAX_ENTRIES = 1000;
+const entries = (what: string) => z.record(z.string().max(1000), z.string()).refine((r) => Object.keys(r).length <= MAX_ENTRIES, `at most ${MAX_ENTRIES} ${what}`);
 const ExpressionSchema = z.object({
-  expression: z.string(),
-  attributes: z.record(z.string(), z.string()).default({}),
-  parameters: z.record(z.string(), z.string()).default({}),
-  timeZone: z.string().optional(),
+  expression: z.string().max(100_000, 'expression: at most 100000 characters'),
+  attributes: entries('attributes').default({}),
+  parameters: entries('parameters').default({}),
+  timeZone: z.string().max(100).optional(),
 });
 const ScriptSchema = z.object({
   language: z.enum(['python', 'javascript']),
-  script: z.string().min(1, 'script is required'),
+  script: z.string().min(1, 'script is required').max(1_000_000),
   input: z.string().default(''),
-  attributes: z.record(z.string(), z.string()).default({}),
+  attributes: entries('attributes').default({}),
   timeoutMs: z.number().int().min(100).max(300_000).optional(),
 });
 
@@ -32,38 +36,80 @@ const ScriptSchema = z.object({
 @MinRole('viewer')
 @BodyLimit(BODY_LIMITS.test)
 export class TestPanesController {
-  constructor(@Inject(SCRIPT_RUNNER) private readonly scripts: ScriptRunner) {}
+  constructor(
+    private readonly runtime: TestPaneRuntime,
+    private readonly secrets: SecretRegistry,
+  ) {}
 
   @Post('expression')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Evaluate NiFi Expression Language against attributes' })
+  @ApiOperation({ summary: `Evaluate NiFi Expression Language against attributes (stopped after ${PANE_LIMITS.expressionTimeoutMs} ms)` })
   @ApiBody({ schema: z.toJSONSchema(ExpressionSchema, { io: 'input' }) as object })
-  expression(@Body() body: unknown): { result: string } {
+  async expression(@Body() body: unknown): Promise<{ result: string }> {
     const req = parseInput(ExpressionSchema, body);
-    try {
-      return { result: evaluateExpression(req.expression, { attributes: req.attributes, parameters: req.parameters, timeZone: req.timeZone }) };
-    } catch (e) {
-      if (e instanceof ExpressionError) {
-        throw new BadInputError(e.message, [{ field: 'expression', message: e.message, line: e.line, column: e.column }], { error: e.message, line: e.line ?? null, column: e.column ?? null, phase: e.phase });
-      }
-      throw e;
-    }
+    const env = { attributes: req.attributes, parameters: req.parameters, timeZone: req.timeZone };
+    return { result: await this.sandboxed<string>('expression', { expression: req.expression, env }, PANE_LIMITS.expressionTimeoutMs) };
   }
 
   @Post('mapping')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run the JoltTransformJSON processor once on an input, as the step would; reports what the spec did not use' })
+  @ApiOperation({ summary: `Run the JoltTransformJSON processor once on an input, as the step would; reports what the spec did not use (stopped after ${PANE_LIMITS.mappingTimeoutMs} ms)` })
   @ApiBody({ schema: z.toJSONSchema(MappingSchema, { io: 'input' }) as object })
   mapping(@Body() body: unknown): Promise<MappingPaneResult> {
-    return runMappingPane(body);
+    // The processor runs in a worker with a deadline: a Jolt =split regex may backtrack catastrophically.
+    const run: MappingRun = (req) => this.sandboxed('mapping', req, PANE_LIMITS.mappingTimeoutMs);
+    return runMappingPane(body, run);
   }
 
   @Post('script')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run a script on an input, as the Script step would; nothing is kept' })
+  @ApiOperation({ summary: "Run a script on an input, as the Script step would, in the test panes' own runtimes; nothing is kept" })
   @ApiBody({ schema: z.toJSONSchema(ScriptSchema, { io: 'input' }) as object })
-  script(@Body() body: unknown) {
+  async script(@Body() body: unknown, @Req() http: AuthedRequest) {
     const req = parseInput(ScriptSchema, body);
-    return runScriptTest(this.scripts, req);
+    const limits = ROLE_RANK[http.user.role] >= ROLE_RANK.editor ? PANE_LIMITS.script.editor : PANE_LIMITS.script.viewer;
+    if (req.timeoutMs !== undefined && req.timeoutMs > limits.timeoutMs) {
+      throw new BadInputError(`timeoutMs: at most ${limits.timeoutMs} ms in the test pane for the '${http.user.role}' role`, [{ field: 'timeoutMs', message: `at most ${limits.timeoutMs}` }]);
+    }
+    try {
+      const outcome = await runScriptTest(this.runtime.scripts, { ...req, timeoutMs: req.timeoutMs ?? limits.timeoutMs, memoryLimitMb: limits.memoryMb });
+      const redact = (s: string) => this.secrets.redact(s);
+      return {
+        ...outcome,
+        attributes: maskAttributes(outcome.attributes),
+        logs: outcome.logs.map((l) => ({ ...l, message: redact(l.message) })),
+        created: outcome.created.map((c) => ({ ...c, attributes: maskAttributes(c.attributes) })),
+      };
+    } catch (e) {
+      if (e instanceof ScriptPoolBusyError) throw new ServiceBusyError(e.message);
+      throw e;
+    }
+  }
+
+  private async sandboxed<T>(kind: 'expression' | 'mapping', payload: unknown, timeoutMs: number): Promise<T> {
+    try {
+      return await this.runtime.sandbox.run<T>(kind, payload, timeoutMs);
+    } catch (e) {
+      throw toHttp(e, kind);
+    }
+  }
+}
+
+function toHttp(e: unknown, kind: 'expression' | 'mapping'): Error {
+  if (e instanceof PaneBusyError) return new ServiceBusyError(e.message);
+  if (e instanceof PaneLimitError) return new BadInputError(`${kind}: ${e.message}`, [{ field: kind === 'expression' ? 'expression' : 'spec', message: e.message }], { error: e.message });
+  if (!(e instanceof PaneError)) return e as Error;
+  const d = e.details;
+  switch (e.kind) {
+    case 'ExpressionError':
+      return new BadInputError(e.message, [{ field: 'expression', message: e.message, line: d.line, column: d.column }], { error: e.message, line: d.line ?? null, column: d.column ?? null, phase: d.phase });
+    case 'JoltSpecError':
+    case 'JoltTransformError':
+      return new BadInputError(e.message, [{ field: e.kind === 'JoltSpecError' ? 'spec' : 'input', message: e.message }], { error: e.message, path: d.path ?? null });
+    case 'JsonError':
+    case 'LimitError':
+      return new BadInputError(e.message, [{ field: d.field ?? kind, message: e.message }], { error: e.message, path: d.field ?? null });
+    default:
+      return new BadInputError(`${kind} failed: ${e.message}`, [{ field: kind, message: e.message }], { error: e.message });
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * Source of the test panes' worker thread (passed as an eval string, so no entry file has to exist next to the
+ * sources). It runs the expression and mapping panes with the same libraries the engine uses; the parent stops it
+ * when a request outlives its deadline, so a catastrophic regular expression never holds the API's event loop.
+ */
+export const PANE_WORKER_SOURCE = String.raw`
+const { parentPort, workerData } = require('node:worker_threads');
+const MAX_DEPTH = workerData.maxDepth;
+
+function depthOf(value) {
+  const stack = [[value, 1]];
+  let max = 0;
+  while (stack.length) {
+    const [v, d] = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > MAX_DEPTH) return max;
+    for (const c of Array.isArray(v) ? v : Object.values(v)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return max;
+}
+
+(async () => {
+  const el = await import(workerData.expressionUrl);
+  const jolt = await import(workerData.joltUrl);
+
+  // Panes send JSON either parsed or as the text the user typed.
+  function json(value, field) {
+    let v = value;
+    if (typeof value === 'string') {
+      try {
+        v = jolt.parseJson(value);
+      } catch (e) {
+        throw Object.assign(new Error(field + ' is not valid JSON: ' + e.message), { name: 'JsonError', field });
+      }
+    }
+    if (depthOf(v) > MAX_DEPTH) throw Object.assign(new Error(field + ' nests deeper than the limit of ' + MAX_DEPTH + ' levels'), { name: 'LimitError', field });
+    return v;
+  }
+
+  const tasks = {
+    expression: (p) => el.evaluateExpression(p.expression, p.env),
+    mapping: (p) => {
+      const spec = json(p.spec, 'spec');
+      const input = json(p.input, 'input');
+      const context = p.context === undefined ? undefined : json(p.context, 'context');
+      return jolt.compileChain(spec).transformWithReport(input, context);
+    },
+  };
+
+  parentPort.on('message', (msg) => {
+    let reply;
+    try {
+      reply = { id: msg.id, ok: true, value: tasks[msg.kind](msg.payload) };
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      reply = { id: msg.id, ok: false, error: { name: err.name, message: err.message, line: err.line, column: err.column, phase: err.phase, path: err.path, field: err.field } };
+    }
+    try {
+      parentPort.postMessage(reply);
+    } catch (e) {
+      parentPort.postMessage({ id: msg.id, ok: false, error: { name: 'Error', message: 'the result cannot be sent back: ' + e.message } });
+    }
+  });
+  parentPort.postMessage({ ready: true });
+})().catch((e) => {
+  throw e;
+});
+`;

@@ -1,0 +1,33 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { HttpClient } from '@sluice/flow-api';
+import { HTTP_CLIENT } from '../engine/engine.service.js';
+import { ScriptPool } from '../scripting/index.js';
+import { PaneSandbox } from './pane-sandbox.js';
+
+/** Limits of the test panes, by role: a viewer's experiment is small, an editor's may be a real batch. */
+export const PANE_LIMITS = {
+  expressionTimeoutMs: 2_000,
+  mappingTimeoutMs: 10_000,
+  script: {
+    viewer: { timeoutMs: 10_000, memoryMb: 128 },
+    editor: { timeoutMs: 60_000, memoryMb: 256 },
+  },
+} as const;
+
+/**
+ * The test panes' own runtimes: a script pool apart from the flows' (a viewer's endless loop cannot delay a
+ * production Script step) and worker threads with deadlines for expressions and mappings.
+ */
+@Injectable()
+export class TestPaneRuntime implements OnApplicationShutdown {
+  readonly scripts: ScriptPool;
+  readonly sandbox = new PaneSandbox({ workers: 2, maxQueue: 32 });
+
+  constructor(@Inject(HTTP_CLIENT) http: HttpClient) {
+    this.scripts = new ScriptPool({ pythonWorkers: 1, jsIsolates: 1, http, maxQueue: 8, defaultTimeoutMs: PANE_LIMITS.script.viewer.timeoutMs, defaultMemoryMb: PANE_LIMITS.script.viewer.memoryMb });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.scripts.close(), this.sandbox.close()]);
+  }
+}
