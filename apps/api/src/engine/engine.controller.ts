@@ -7,7 +7,6 @@ import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { MinRole, ROLE_RANK } from '../auth/roles.js';
 import { ForbiddenError } from '../common/errors.js';
-import { maskAttributes } from '../secrets/redaction.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
@@ -97,7 +96,7 @@ export class EngineController {
       ...result,
       ...('error' in result && typeof result.error === 'string' ? { error: redact(result.error) } : {}),
       logs: result.logs.map((l) => ({ ...l, message: redact(l.message) })),
-      outputs: result.outputs.map((o) => ({ relationship: o.relationship, attributes: maskAttributes(o.attributes), content: fromUtf8(o.content) })),
+      outputs: result.outputs.map((o) => ({ relationship: o.relationship, attributes: this.secrets.redactAttributes(o.attributes), content: fromUtf8(o.content) })),
     };
   }
 
@@ -112,7 +111,7 @@ export class EngineController {
       bytes: q.bytes,
       flowFiles: q.flowFiles.map((f, i) => ({
         uuid: f.flowFile.uuid,
-        attributes: maskAttributes({ ...f.flowFile.attributes }),
+        attributes: this.secrets.redactAttributes(f.flowFile.attributes),
         size: f.flowFile.size,
         entryDate: new Date(f.flowFile.entryDate).toISOString(),
         penalized: f.penalized,

@@ -1,4 +1,4 @@
-import { redactText } from './redaction.js';
+import { maskAttributes, redactText } from './redaction.js';
 
 /** Shorter values would mask ordinary words; such secrets are still masked by their shape where it shows. */
 const MIN_LENGTH = 6;
@@ -33,6 +33,13 @@ export class SecretRegistry {
     for (const k in attributes) {
       if (k.startsWith('token.') || k === 'erp.auth.header.value') this.add(attributes[k]);
     }
+  }
+
+  /** Attributes as the API shows them: credentials masked by name, and by value or shape inside any other value. */
+  redactAttributes(attributes: Readonly<Record<string, string>>): Record<string, string> {
+    const out: Record<string, string> = { ...maskAttributes(attributes) };
+    for (const k in out) out[k] = this.redact(out[k]!);
+    return out;
   }
 
   redact(text: string): string {

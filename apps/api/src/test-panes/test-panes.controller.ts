@@ -7,7 +7,6 @@ import { BadInputError, ServiceBusyError } from '../common/errors.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
 import { runScriptTest, ScriptPoolBusyError } from '../scripting/index.js';
-import { maskAttributes } from '../secrets/redaction.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { MappingSchema, runMappingPane, type MappingPaneResult, type MappingRun } from './mapping-pane.js';
 import { PaneBusyError, PaneError, PaneLimitError } from './pane-sandbox.js';
@@ -76,9 +75,9 @@ export class TestPanesController {
       const redact = (s: string) => this.secrets.redact(s);
       return {
         ...outcome,
-        attributes: maskAttributes(outcome.attributes),
+        attributes: this.secrets.redactAttributes(outcome.attributes),
         logs: outcome.logs.map((l) => ({ ...l, message: redact(l.message) })),
-        created: outcome.created.map((c) => ({ ...c, attributes: maskAttributes(c.attributes) })),
+        created: outcome.created.map((c) => ({ ...c, attributes: this.secrets.redactAttributes(c.attributes), output: c.output })),
       };
     } catch (e) {
       if (e instanceof ScriptPoolBusyError) throw new ServiceBusyError(e.message);
