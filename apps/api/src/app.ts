@@ -79,6 +79,7 @@ function securityHeaders(): express.RequestHandler {
       },
     },
     referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });

@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import express from 'express';
-import { BadInputError } from './errors.js';
+import { BadInputError, PayloadTooLargeError } from './errors.js';
 
 export const BODY_LIMIT = 'sluice:body-limit';
 
@@ -41,6 +41,11 @@ function parsersFor(limit: number): express.RequestHandler[] {
 
 /** Reads and parses the body (JSON or text) up to `limit` bytes; a no-op for requests without one. */
 export async function readBody(req: express.Request, res: express.Response, limit: number): Promise<void> {
+  // body-parser drains an oversized body before it reports it; an announced size over the limit is refused at once.
+  const announced = Number(req.headers['content-length']);
+  if (Number.isFinite(announced) && announced > limit) {
+    throw new PayloadTooLargeError(`request body of ${announced} bytes exceeds this route's limit of ${limit} bytes (${formatBytes(limit)})`);
+  }
   for (const parse of parsersFor(limit)) {
     await new Promise<void>((resolve, reject) => parse(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
   }

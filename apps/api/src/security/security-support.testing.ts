@@ -2,8 +2,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { StartedApi } from '../testing/start-api.js';
 
 /** Helpers shared by the security specs. */
-export async function addUser(api: StartedApi, username: string, role: 'admin' | 'editor' | 'viewer', password = `${role}-password-1`): Promise<{ id: string; token: string; password: string }> {
-  const res = await api.request('/api/users', { method: 'POST', json: { username, password, role } });
+export async function addUser(api: StartedApi, username: string, role: 'admin' | 'editor' | 'viewer', password = `${role}-password-1`, adminToken?: string): Promise<{ id: string; token: string; password: string }> {
+  const res = await api.request('/api/users', { method: 'POST', json: { username, password, role }, ...(adminToken ? { token: adminToken } : {}) });
   if (res.status !== 201) throw new Error(`creating ${username}: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   return { id, token: await api.login(username, password), password };
@@ -24,7 +24,7 @@ export function flowWithSecrets(name = 'secrets flow') {
         id: 'login',
         type: 'IntegratorLogin',
         name: 'Login',
-        properties: { 'Omnitron Domain URL': '#{omnitron.url}', 'Omnitron Username': '#{omnitron.username}', 'Omnitron Password': '#{omnitron.password}', 'ERP Auth Type': 'permanent-token', 'ERP Token': '#{erp.api.key}' },
+        properties: { 'Omnitron Domain URL': '#{omnitron.url}', 'Omnitron Username': '#{omnitron.username}', 'Omnitron Password': '#{omnitron.password}', 'ERP Auth Type': 'permanent-token', 'ERP Token': '#{erp.api.key}', 'Retry Count': '0' },
         autoTerminated: ['failure'],
       },
       { id: 'tag', type: 'UpdateAttribute', name: 'Tag', properties: { checked: 'yes' }, autoTerminated: ['success'] },
