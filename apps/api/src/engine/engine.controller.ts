@@ -6,7 +6,11 @@ import { fromUtf8 } from '@sluice/flow-api';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { MinRole, ROLE_RANK } from '../auth/roles.js';
-import { ForbiddenError } from '../common/errors.js';
+import { BadInputError, ForbiddenError, ServiceBusyError } from '../common/errors.js';
+import { PaneBusyError, PaneError, PaneLimitError } from '../test-panes/pane-sandbox.js';
+import { sandboxedProcessorTest } from '../test-panes/sandboxed-processor-test.js';
+import { TestPaneRuntime } from '../test-panes/test-pane-runtime.js';
+import { DataSource } from 'typeorm';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
@@ -29,7 +33,20 @@ export class EngineController {
     private readonly engines: EngineService,
     private readonly flows: FlowsService,
     private readonly secrets: SecretRegistry,
+    private readonly panes: TestPaneRuntime,
+    private readonly ds: DataSource,
   ) {}
+
+  private async sandboxed(id: string, pid: string, input: z.infer<typeof TestStepSchema>) {
+    try {
+      return await sandboxedProcessorTest(this.panes.sandbox, this.engines, this.ds, id, await this.flows.document(id), pid, input);
+    } catch (e) {
+      if (e instanceof PaneLimitError) throw new BadInputError(`processor test: ${e.message}`);
+      if (e instanceof PaneBusyError) throw new ServiceBusyError(e.message);
+      if (e instanceof PaneError) throw new BadInputError(`processor test failed: ${e.message}`);
+      throw e;
+    }
+  }
 
   @Post('start')
   @HttpCode(200)
@@ -84,13 +101,15 @@ export class EngineController {
   async test(@Param('id') id: string, @Param('pid') pid: string, @Body() body: unknown, @Req() req: AuthedRequest) {
     const input = parseInput(TestStepSchema, body ?? {});
     this.engines.requireProcessor(id, pid);
-    const type = (await this.flows.document(id)).processors.find((p) => p.id === pid)?.type ?? '';
+    const doc = await this.flows.document(id);
+    const type = doc.processors.find((p) => p.id === pid)?.type ?? '';
     const descriptor = getProcessor(type)?.descriptor;
     // A test run is a real run: a Login logs in, a Write writes. Viewers only test processors that stay inside Sluice.
     if ((descriptor?.sideEffects || descriptor?.reachesExternalSystems) && ROLE_RANK[req.user.role] < ROLE_RANK.editor) {
       throw new ForbiddenError(`testing ${descriptor.displayName} needs the 'editor' role: it reaches systems outside Sluice; you are '${req.user.role}'`);
     }
-    const result = await this.engines.engine(id).testProcessor(pid, input);
+    const pure = !descriptor?.sideEffects && !descriptor?.reachesExternalSystems;
+    const result = pure ? await this.sandboxed(id, pid, input) : await this.engines.engine(id).testProcessor(pid, input);
     const redact = (s: string) => this.secrets.redact(s);
     return {
       ...result,

@@ -42,6 +42,23 @@ describe('no request can disable or freeze the server', () => {
     expect(await json(next)).toEqual({ result: 'OK' });
   });
 
+  it("a processor test whose configured regex backtracks catastrophically is stopped; the flow's engine keeps answering", async () => {
+    const flow = await json<{ id: string }>(
+      await api.request('/api/flows', {
+        method: 'POST',
+        json: { name: 'redos route', processors: [{ id: 'r', type: 'RouteOnAttribute', name: 'Route', properties: { slow: "${sku:matches('(a|a)+$')}" }, autoTerminated: ['unmatched', 'slow'] }] },
+      }),
+    );
+    const test = post(`/api/flows/${flow.id}/processors/r/test`, { content: '', attributes: { sku: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' } });
+    const worst = await slowestHealthDuring(api, test);
+    const res = await test;
+    expect(res.status).toBe(400);
+    expect((await json<{ message: string }>(res)).message).toContain('time limit of 5000 ms');
+    expect(worst).toBeLessThan(500);
+    const ok = await post(`/api/flows/${flow.id}/processors/r/test`, { content: '', attributes: { sku: 'b' } });
+    expect((await json<{ outputs: { relationship: string }[] }>(ok)).outputs[0]!.relationship).toBe('unmatched');
+  });
+
   it('deep nesting and string growth get a 400 naming the limit, quickly', async () => {
     const deep = await post('/api/test/expression', { expression: '${a:equals('.repeat(5_000) + "'x'" + ')}'.repeat(5_000) });
     expect(deep.status).toBe(400);

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { MAX_BODY_DEPTH } from '../common/request-body.js';
 import { PANE_WORKER_SOURCE } from './pane-worker.source.js';
 
-export type PaneTask = 'expression' | 'mapping';
+export type PaneTask = 'expression' | 'mapping' | 'processor';
 
 /** What a pane's code threw, as the worker reported it (ExpressionError, JoltSpecError, …). */
 export class PaneError extends Error {
@@ -71,7 +71,7 @@ export interface PaneSandboxOptions {
 }
 
 /**
- * Worker threads for the expression and mapping panes. Each task has a deadline; a task that outlives it has its
+ * Worker threads for the expression and mapping panes and for tests of processors that stay inside Sluice. Each task has a deadline; a task that outlives it has its
  * worker terminated (the only way to stop a synchronous regex) and a fresh one takes its place.
  */
 export class PaneSandbox {
@@ -133,7 +133,15 @@ export class PaneSandbox {
     if (slot.worker && slot.ready) return slot.ready;
     const worker = new Worker(PANE_WORKER_SOURCE, {
       eval: true,
-      workerData: { expressionUrl: resolveLib('@sluice/expression'), joltUrl: resolveLib('@sluice/jolt'), maxDepth: MAX_BODY_DEPTH },
+      // Plain Node: the workers load the libraries' built entries, whatever conditions this process resolves with.
+      execArgv: [],
+      workerData: {
+        expressionUrl: resolveLib('@sluice/expression'),
+        joltUrl: resolveLib('@sluice/jolt'),
+        coreUrl: resolveLib('@sluice/flow-core'),
+        processorsUrl: resolveLib('@sluice/processors'),
+        maxDepth: MAX_BODY_DEPTH,
+      },
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: 32 },
       stdout: true,
       stderr: true,

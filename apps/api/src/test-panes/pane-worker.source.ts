@@ -23,6 +23,48 @@ function depthOf(value) {
 (async () => {
   const el = await import(workerData.expressionUrl);
   const jolt = await import(workerData.joltUrl);
+  const core = await import(workerData.coreUrl);
+  const processors = await import(workerData.processorsUrl);
+  const { randomUUID } = require('node:crypto');
+  const clock = { now: () => Date.now(), setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h) };
+  const refuse = (what) => () => Promise.reject(new Error(what + ' is not available to a test in this sandbox'));
+
+  // A one-processor engine on in-memory queues: the same FlowEngine.testProcessor the flow would use, with state
+  // read from a snapshot and written nowhere.
+  async function processorTest(p) {
+    const state = { local: { ...p.state.local }, cluster: { ...p.state.cluster } };
+    const store = new core.InMemoryStore();
+    const engine = new core.FlowEngine({
+      flowId: p.flowId,
+      graph: { processors: [p.processor], connections: [], parameters: p.parameters },
+      registry: processors.getProcessor,
+      repository: new core.InMemoryFlowFileRepository(store),
+      content: new core.InMemoryContentRepository(store),
+      provenance: { record: () => undefined },
+      events: { processorStateChanged() {}, queueChanged() {}, bulletin() {}, processorStats() {} },
+      clock,
+      services: () => ({
+        clock,
+        http: { request: refuse('HTTP') },
+        scripts: { run: refuse('Scripting') },
+        state: {
+          get: async (scope = 'local') => ({ ...state[scope] }),
+          set: async (v, scope = 'local') => { state[scope] = { ...v }; },
+          replace: async (_e, v, scope = 'local') => { state[scope] = { ...v }; return true; },
+          clear: async (scope = 'local') => { state[scope] = {}; },
+        },
+        executions: { rows() {}, progress() {} },
+        tokens: { get: () => undefined, set() {}, delete() {} },
+        randomUuid: randomUUID,
+      }),
+    });
+    await engine.initialize();
+    try {
+      return await engine.testProcessor(p.processor.id, p.input);
+    } finally {
+      await engine.close();
+    }
+  }
 
   // Panes send JSON either parsed or as the text the user typed.
   function json(value, field) {
@@ -39,6 +81,7 @@ function depthOf(value) {
   }
 
   const tasks = {
+    processor: processorTest,
     expression: (p) => el.evaluateExpression(p.expression, p.env),
     mapping: (p) => {
       const spec = json(p.spec, 'spec');
@@ -48,10 +91,10 @@ function depthOf(value) {
     },
   };
 
-  parentPort.on('message', (msg) => {
+  parentPort.on('message', async (msg) => {
     let reply;
     try {
-      reply = { id: msg.id, ok: true, value: tasks[msg.kind](msg.payload) };
+      reply = { id: msg.id, ok: true, value: await tasks[msg.kind](msg.payload) };
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       reply = { id: msg.id, ok: false, error: { name: err.name, message: err.message, line: err.line, column: err.column, phase: err.phase, path: err.path, field: err.field } };
