@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+/** Names are shown and logged: no control characters (a NUL or an escape sequence in a log line is a trap). */
+const visibleName = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), 'must not contain control characters')
+    .refine((s) => s.trim() !== '', 'must not be blank');
+
 export const PositionSchema = z.object({ x: z.number(), y: z.number() });
 
 export const SchedulingSchema = z.object({
@@ -17,7 +26,7 @@ export type Scheduling = z.infer<typeof SchedulingSchema>;
 export const ProcessorConfigSchema = z.object({
   id: z.string().min(1).max(64),
   type: z.string().min(1),
-  name: z.string().min(1).max(200),
+  name: visibleName(200),
   position: PositionSchema.default({ x: 0, y: 0 }),
   properties: z.record(z.string(), z.string()).default({}),
   scheduling: SchedulingSchema.default(SchedulingSchema.parse({})),
@@ -75,8 +84,8 @@ export const IntegrationSettingsSchema = z.object({
 export type IntegrationSettings = z.infer<typeof IntegrationSettingsSchema>;
 
 export const FlowDocumentSchema = z.object({
-  name: z.string().min(1).max(200),
-  description: z.string().max(5000).default(''),
+  name: visibleName(200),
+  description: z.string().max(5000).refine((s) => !s.includes('\u0000'), 'must not contain a NUL character').default(''),
   parameters: z.record(z.string(), z.string()).default({}),
   /** Parameters whose values are secrets (NiFi's sensitive parameters): stored sealed, never shown, exported empty. */
   sensitiveParameters: z.array(z.string().min(1).max(200)).max(1000).default([]),

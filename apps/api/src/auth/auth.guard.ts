@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Role } from '@sluice/contracts';
 import type { Request, Response } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../common/errors.js';
+import { BadInputError, ForbiddenError, UnauthorizedError } from '../common/errors.js';
 import { BODY_LIMIT, BODY_LIMITS, type BodyLimitValue, readBody } from '../common/request-body.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service.js';
@@ -30,6 +30,7 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const res = ctx.switchToHttp().getResponse<Response>();
+    refuseNul(req);
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
       await readBody(req, res, BODY_LIMITS.public);
       return true;
@@ -58,4 +59,17 @@ export class AuthGuard implements CanActivate {
     if (!m) throw new UnauthorizedError('the Authorization header must be "Bearer <token>"');
     return this.auth.verify(m[1]!.trim());
   }
+}
+
+/** Postgres cannot hold U+0000 in text: an id or filter with one is refused before it reaches a query. */
+function refuseNul(req: Request): void {
+  const check = (where: string, values: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if ((typeof v === 'string' && v.includes('\u0000')) || (Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes('\u0000')))) {
+        throw new BadInputError(`${where} '${k}' contains a NUL character (U+0000)`, [{ field: k, message: 'contains U+0000' }]);
+      }
+    }
+  };
+  check('path parameter', req.params ?? {});
+  check('query parameter', (req.query ?? {}) as Record<string, unknown>);
 }
