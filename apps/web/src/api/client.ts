@@ -1,4 +1,6 @@
 import type {
+  ApiKeyDto,
+  CreatedApiKeyDto,
   ErrorResponse,
   ExecutionDto,
   ExecutionStepDto,
@@ -136,6 +138,8 @@ export interface TemplateDto {
   direction: 'inbound' | 'outbound';
   /** The template's flow parameters with their defaults. */
   parameters: Record<string, string>;
+  /** Which of them are secrets (stored sealed, shown masked). */
+  sensitiveParameters: string[];
 }
 /** One hour of row logs: rows written and failed, distinct executions, failed / (written + failed). */
 export interface HourlyMetric {
@@ -149,6 +153,10 @@ export interface HourlyMetric {
 export const api = {
   login: (username: string, password: string) => request<LoginResponse>('POST', '/auth/login', { username, password }),
   me: () => request<UserDto>('GET', '/auth/me'),
+  logout: () => request<void>('POST', '/auth/logout'),
+  apiKeys: (flowId: string) => request<ApiKeyDto[]>('GET', `/flows/${flowId}/api-keys`),
+  createApiKey: (flowId: string, name: string) => request<CreatedApiKeyDto>('POST', `/flows/${flowId}/api-keys`, { name }),
+  revokeApiKey: (flowId: string, keyId: string) => request<void>('DELETE', `/flows/${flowId}/api-keys/${keyId}`),
   processorTypes: () => request<ProcessorTypesResponse>('GET', '/processor-types'),
 
   listFlows: () => request<FlowSummaryDto[]>('GET', '/flows'),

@@ -3,10 +3,11 @@ import { useNavigate } from 'react-router';
 import { IntegrationSettingsSchema, type FlowSummaryDto, type IntegrationSettings } from '@sluice/contracts';
 import type { FlowEditor } from './useFlowEditor.js';
 import { useDesigner } from './designer-context.js';
-import { api, errorText, session } from '../api/client.js';
+import { api, errorText } from '../api/client.js';
 import { useBulletins, useExecutions } from '../canvas/live-store.js';
 import { KeyValueEditor } from '../properties/KeyValueEditor.js';
 import { formatDateTime } from '../ui/format.js';
+import { OutboundKeys } from './OutboundKeys.js';
 
 type Tab = 'flow' | 'trigger' | 'bulletins';
 
@@ -37,6 +38,7 @@ function FlowSettings({ editor }: { editor: FlowEditor }) {
   const ro = !canEdit;
   const base = editor.base;
   const integration: IntegrationSettings = base.integration ?? IntegrationSettingsSchema.parse({});
+  const secret = new Set(base.sensitiveParameters ?? []);
   const setIntegration = (patch: Partial<IntegrationSettings>, key: string) => editor.updateBase({ integration: { ...integration, ...patch } }, `int:${key}`);
   const { flowId } = useDesigner();
   const [otherFlows, setOtherFlows] = useState<FlowSummaryDto[]>([]);
@@ -62,8 +64,26 @@ function FlowSettings({ editor }: { editor: FlowEditor }) {
           name="parameters"
           readOnly={ro}
           value={JSON.stringify(base.parameters)}
+          secretKeys={secret}
           onChange={(v) => editor.updateBase({ parameters: v ? (JSON.parse(v) as Record<string, string>) : {} }, 'parameters')}
         />
+        {Object.keys(base.parameters).length > 0 && (
+          <div className="check-list" data-testid="sensitive-parameters">
+            <span className="muted small">Sensitive (stored encrypted, never shown, exported empty):</span>
+            {Object.keys(base.parameters).map((k) => (
+              <label className="check-row" key={k}>
+                <input
+                  type="checkbox"
+                  disabled={ro}
+                  checked={secret.has(k)}
+                  aria-label={`${k} is sensitive`}
+                  onChange={(e) => editor.updateBase({ sensitiveParameters: e.target.checked ? [...secret, k] : [...secret].filter((n) => n !== k) }, 'sensitive')}
+                />
+                <span className="mono">{k}</span>
+              </label>
+            ))}
+          </div>
+        )}
       </div>
       <h3 className="mt">Integration</h3>
       <div className="grid-2">
@@ -253,7 +273,7 @@ function AddQueryKey({ onAdd }: { onAdd: (key: string, type: 'string' | 'datetim
 }
 
 function TriggerPanel({ editor }: { editor: FlowEditor }) {
-  const { flowId, live } = useDesigner();
+  const { flowId, live, canEdit } = useDesigner();
   const navigate = useNavigate();
   const integration = editor.base.integration ?? IntegrationSettingsSchema.parse({});
   const keys = Object.values(integration.queryKeys);
@@ -266,7 +286,6 @@ function TriggerPanel({ editor }: { editor: FlowEditor }) {
     integration.kind === 'image'
       ? '[{"product_sku": "1234", "images": [{"url": "https://cdn.example.com/1234-1.jpg", "order": 1}]}]'
       : '[{"stock_list": "1", "unit_type": "qty", "product_sku": "1234", "stock": 5}]';
-  const curl = `curl -X POST '${outboundUrl}' \\\n  -H 'Authorization: Bearer ${session.token() ?? '<token>'}' \\\n  -H 'Content-Type: application/json' \\\n  -d '${example}'`;
   const outbound = integration.direction === 'outbound';
   const [missing, setMissing] = useState<string | null>(null);
   const fetchMissing = async () => {
@@ -300,7 +319,7 @@ function TriggerPanel({ editor }: { editor: FlowEditor }) {
   if (outbound) {
     return (
       <div className="pad">
-        <OutboundUrl url={outboundUrl} curl={curl} />
+        <OutboundKeys flowId={flowId} url={outboundUrl} example={example} canEdit={canEdit} />
         <ExecutionList ids={started} executions={executions} onOpen={(id) => navigate(`/executions/${id}`)} />
       </div>
     );
@@ -350,31 +369,6 @@ function ExecutionList({ ids, executions, onOpen }: { ids: string[]; executions:
           </div>
         );
       })}
-    </>
-  );
-}
-
-function OutboundUrl({ url, curl }: { url: string; curl: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <>
-      <h3>Outbound request URL</h3>
-      <p className="muted small">The ERP POSTs batches (up to 5000 rows) here, with a token from POST /api/auth/login as an Integrator user.</p>
-      <div className="copy-row">
-        <input readOnly value={url} aria-label="Outbound request URL" onFocus={(e) => e.target.select()} />
-        <button
-          className="btn sm"
-          onClick={async () => {
-            await navigator.clipboard?.writeText(url).catch(() => undefined);
-            setCopied(true);
-            setTimeout(() => setCopied(false), 1500);
-          }}
-        >
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-      </div>
-      <p className="muted small">Example with your current sign-in token:</p>
-      <pre className="content-view">{curl}</pre>
     </>
   );
 }

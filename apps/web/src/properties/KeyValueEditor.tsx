@@ -19,7 +19,20 @@ const parse = (text: string | undefined): Row[] | null => {
 const serialize = (rows: Row[]) => JSON.stringify(Object.fromEntries(rows.filter((r) => r.key !== '').map((r) => [r.key, r.value])));
 
 /** A `dict` property (stored as a JSON object string) edited as key/value rows. */
-export function KeyValueEditor({ value, onChange, readOnly, name }: { value: string | undefined; onChange: (v: string | undefined) => void; readOnly?: boolean; name: string }) {
+export function KeyValueEditor({
+  value,
+  onChange,
+  readOnly,
+  name,
+  secretKeys,
+}: {
+  value: string | undefined;
+  onChange: (v: string | undefined) => void;
+  readOnly?: boolean;
+  name: string;
+  /** Keys whose values are secrets: typed into a password field (the server sends them masked). */
+  secretKeys?: ReadonlySet<string>;
+}) {
   const parsed = parse(value);
   const [rows, setRows] = useState<Row[]>(parsed ?? []);
   // Follow outside changes (undo, reload) unless they are the echo of our own edit.
@@ -58,6 +71,8 @@ export function KeyValueEditor({ value, onChange, readOnly, name }: { value: str
           />
           <input
             placeholder="value"
+            type={secretKeys?.has(r.key) ? 'password' : 'text'}
+            autoComplete={secretKeys?.has(r.key) ? 'new-password' : undefined}
             value={r.value}
             readOnly={readOnly}
             aria-label={`${name} value ${i + 1}`}
