@@ -2,6 +2,7 @@ import type { ExecutionDto } from '@sluice/contracts';
 import { startErpSim } from '@sluice/erp-sim';
 import { startOmnitronSim } from '@sluice/omnitron-sim';
 import { createApp, listen } from './app.js';
+import { ApiKeysService } from './auth/api-keys.service.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { EngineService } from './engine/engine.service.js';
 import { ExecutionsService } from './executions/executions.service.js';
@@ -92,7 +93,9 @@ while (pending.size > 0 && Date.now() - started < 180_000) {
 if (pending.size > 0) console.log(`${pending.size} execution(s) still running; follow them on the Executions page`);
 console.log(`\nOmnitron now holds ${omnitron.state.counters.stockRowsWritten} written stock rows.`);
 console.log(`Open ${url} to see the flows; post more outbound batches with:`);
-console.log(`  curl -X POST ${url}/api/outbound/${created['stock-outbound']} -H 'authorization: Bearer <token from POST /api/auth/login>' -H 'content-type: application/json' -d '[{"product_sku":"1234","stock":5,"stock_list":"1","unit_type":"qty"}]'`);
+// Outbound callers authenticate with a key of their flow; the demo makes one (keys of earlier runs went with their flows).
+const demoKey = await app.get(ApiKeysService).create(created['stock-outbound']!, 'demo ERP', 'demo');
+console.log(`  curl -X POST ${url}/api/outbound/${created['stock-outbound']} -H 'x-api-key: ${demoKey.key}' -H 'content-type: application/json' -d '[{"product_sku":"1234","stock":5,"stock_list":"1","unit_type":"qty"}]'`);
 console.log('Ctrl-C stops the demo.');
 
 const shutdown = async () => {

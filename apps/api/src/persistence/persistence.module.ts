@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
+import { credentialAttributeCipher } from '../secrets/attribute-cipher.js';
 import { dataSourceOptions, serializeTransactions } from './data-source.js';
 import { SqlFlowFileRepository } from './sql-flowfile.repository.js';
 
@@ -27,9 +28,9 @@ export class PersistenceModule {
         { provide: SecretRegistry, useValue: secrets },
         {
           provide: SqlFlowFileRepository,
-          inject: [DataSource],
-          useFactory: async (ds: DataSource) => {
-            const repo = new SqlFlowFileRepository(ds);
+          inject: [DataSource, SecretBox, SecretRegistry],
+          useFactory: async (ds: DataSource, box: SecretBox, registry: SecretRegistry) => {
+            const repo = new SqlFlowFileRepository(ds, credentialAttributeCipher(box, registry));
             await repo.init();
             return repo;
           },

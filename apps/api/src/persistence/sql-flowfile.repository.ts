@@ -22,6 +22,12 @@ interface FlowFileRow {
 
 const ROWS_PER_STATEMENT = 200;
 
+/** Seals credential attributes (the Login step's tokens) on their way to disk and opens them on the way back. */
+export interface AttributeCipher {
+  seal(attributes: Readonly<Record<string, string>>): Readonly<Record<string, string>>;
+  open(attributes: Record<string, string>): Record<string, string>;
+}
+
 /**
  * FlowFile and content repositories on the relational database. Commits from many sessions are grouped into
  * one database transaction (group commit): each caller's promise resolves only once that transaction is
@@ -35,7 +41,10 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   private commitsSinceGc = 0;
   private readonly pg: boolean;
 
-  constructor(private readonly ds: DataSource) {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly cipher?: AttributeCipher,
+  ) {
     this.pg = ds.options.type === 'postgres';
   }
 
@@ -55,7 +64,7 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
       connectionId: r.connection_id,
       flowFile: {
         uuid: r.uuid,
-        attributes: JSON.parse(r.attributes) as Record<string, string>,
+        attributes: this.cipher ? this.cipher.open(JSON.parse(r.attributes) as Record<string, string>) : (JSON.parse(r.attributes) as Record<string, string>),
         contentClaim: r.content_claim,
         size: Number(r.size),
         entryDate: Number(r.entry_date),
@@ -169,7 +178,7 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
       const values = chunk.map(({ q, flowId }) => {
         const f = q.flowFile;
         const start = params.length;
-        params.push(f.uuid, flowId, q.connectionId, ++this.seq, JSON.stringify(f.attributes), f.contentClaim, f.size, f.entryDate, f.lineageStartDate, JSON.stringify(f.parentUuids));
+        params.push(f.uuid, flowId, q.connectionId, ++this.seq, JSON.stringify(this.cipher ? this.cipher.seal(f.attributes) : f.attributes), f.contentClaim, f.size, f.entryDate, f.lineageStartDate, JSON.stringify(f.parentUuids));
         return `(${Array.from({ length: 10 }, (_, k) => this.p(start + k + 1)).join(',')})`;
       });
       await m.query(

@@ -83,6 +83,29 @@ describe('secrets', () => {
     }
   });
 
+  it('stores queued tokens sealed and lists them masked', async () => {
+    const flow = await create({
+      name: 'queued token',
+      processors: [
+        { id: 'gen', type: 'GenerateFlowFile', name: 'Gen', properties: { 'Custom Text': 'x' } },
+        { id: 'set', type: 'UpdateAttribute', name: 'Set', properties: { 'token.omnitron': 'queued-token-value-1' } },
+        { id: 'log', type: 'LogAttribute', name: 'Log', properties: {}, autoTerminated: ['success'] },
+      ],
+      connections: [
+        { id: 'c1', sourceId: 'gen', relationships: ['success'], targetId: 'set' },
+        { id: 'c2', sourceId: 'set', relationships: ['success'], targetId: 'log' },
+      ],
+    });
+    for (const p of ['gen', 'set']) expect((await api.request(`/api/flows/${flow.id}/processors/${p}/run-once`, { method: 'POST' })).status).toBe(200);
+    const listed = await json<{ count: number; flowFiles: { attributes: Record<string, string> }[] }>(await api.request(`/api/flows/${flow.id}/connections/c2/queue`));
+    expect(listed.count).toBe(1);
+    expect(listed.flowFiles[0]!.attributes['token.omnitron']).toBe(MASK);
+    const rows = await readRows(api, `SELECT "attributes" FROM "flowfile" WHERE "flow_id" = ${process.env['SLUICE_TEST_DB'] === 'postgres' ? '$1' : '?'}`, [flow.id]);
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain('queued-token-value-1');
+    expect(JSON.stringify(rows)).toContain('enc:v1:');
+  });
+
   it('refuses a sensitive parameter in a property that is not sensitive, naming both', async () => {
     const doc = flowWithSecrets('leaky');
     doc.processors[1]!.properties = { leak: '#{omnitron.password}' } as never;
@@ -181,13 +204,18 @@ describe('per-flow API keys for outbound callers', () => {
 
 /** The flow row as the database holds it. */
 async function readStoredDocument(api: StartedApi, flowId: string): Promise<string> {
+  const rows = (await readRows(api, `SELECT "document" FROM "flow" WHERE "id" = ${process.env['SLUICE_TEST_DB'] === 'postgres' ? '$1' : '?'}`, [flowId])) as { document: string }[];
+  return rows[0]!.document;
+}
+
+/** Rows straight from the server's database, bypassing the API. */
+async function readRows(api: StartedApi, sql: string, params: unknown[]): Promise<unknown[]> {
   const ds = process.env['SLUICE_TEST_DB'] === 'postgres'
-    ? new DataSource({ type: 'postgres', url: readFileSync(join(api.dataDir, 'test-database'), 'utf8').trim() ? dbUrl(api) : '' })
+    ? new DataSource({ type: 'postgres', url: dbUrl(api) })
     : new DataSource({ type: 'better-sqlite3', database: join(api.dataDir, 'sluice.db') });
   await ds.initialize();
   try {
-    const rows = (await ds.query(`SELECT "document" FROM "flow" WHERE "id" = ${ds.options.type === 'postgres' ? '$1' : '?'}`, [flowId])) as { document: string }[];
-    return rows[0]!.document;
+    return (await ds.query(sql, params)) as unknown[];
   } finally {
     await ds.destroy();
   }

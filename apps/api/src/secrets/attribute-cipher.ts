@@ -1,0 +1,33 @@
+import type { AttributeCipher } from '../persistence/sql-flowfile.repository.js';
+import { SecretBox } from './secret-box.js';
+import type { SecretRegistry } from './secret-registry.js';
+
+const isCredential = (k: string) => k.startsWith('token.') || k === 'erp.auth.header.value';
+
+/** Queued FlowFiles between the Login step and the writers carry tokens: they are stored sealed. */
+export function credentialAttributeCipher(box: SecretBox, secrets: SecretRegistry): AttributeCipher {
+  return {
+    seal(attributes) {
+      let out: Record<string, string> | null = null;
+      for (const k in attributes) {
+        const v = attributes[k]!;
+        if (v && isCredential(k) && !SecretBox.isSealed(v)) (out ??= { ...attributes })[k] = box.seal(v);
+      }
+      return out ?? attributes;
+    },
+    open(attributes) {
+      for (const k in attributes) {
+        const v = attributes[k]!;
+        if (isCredential(k) && SecretBox.isSealed(v)) {
+          try {
+            attributes[k] = box.open(v);
+            secrets.add(attributes[k]);
+          } catch {
+            // a token sealed with another key is useless anyway: the next Login step gets a fresh one
+          }
+        }
+      }
+      return attributes;
+    },
+  };
+}
