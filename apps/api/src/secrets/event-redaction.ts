@@ -20,8 +20,8 @@ export function redactEvents(events: readonly ProvenanceEvent[], secrets: Secret
         if (safe !== v) attributes = { ...attributes, [k]: safe };
       }
     }
-    const transitUri = e.transitUri === undefined ? undefined : secrets.redact(e.transitUri);
-    const details = e.details === null ? null : secrets.redact(e.details);
+    const transitUri = typeof e.transitUri === 'string' ? secrets.redact(e.transitUri) : e.transitUri;
+    const details = typeof e.details === 'string' ? secrets.redact(e.details) : e.details;
     if (attributes === e.attributes && transitUri === e.transitUri && details === e.details) return e;
     return { ...e, attributes, details, ...(transitUri === undefined ? {} : { transitUri }) };
   });

@@ -16,6 +16,7 @@ export class RedactingLogger extends ConsoleLogger {
   }
 
   protected override printStackTrace(stack: string): void {
-    super.printStackTrace(this.secrets.redact(stack));
+    // Nest calls this for every error line, with no stack when there is none.
+    super.printStackTrace(typeof stack === 'string' ? this.secrets.redact(stack) : stack);
   }
 }

@@ -43,6 +43,7 @@ export class SecretRegistry {
   }
 
   redact(text: string): string {
+    if (typeof text !== 'string') return text;
     if (this.dirty) {
       this.dirty = false;
       // Longest first, so a secret that contains another is masked whole.
