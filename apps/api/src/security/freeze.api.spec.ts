@@ -59,6 +59,16 @@ describe('no request can disable or freeze the server', () => {
     expect((await json<{ outputs: { relationship: string }[] }>(ok)).outputs[0]!.relationship).toBe('unmatched');
   });
 
+  it('a catastrophic Jolt split regex in the mapping pane is stopped at its deadline', async () => {
+    const spec = [{ operation: 'modify-overwrite-beta', spec: { x: "=split('(a|a)+$', @(1,x))" } }];
+    const mapping = post('/api/test/mapping', { spec, input: JSON.stringify({ x: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' }) });
+    const worst = await slowestHealthDuring(api, mapping);
+    const res = await mapping;
+    expect(res.status).toBe(400);
+    expect((await json<{ message: string }>(res)).message).toContain('time limit of 10000 ms');
+    expect(worst).toBeLessThan(500);
+  });
+
   it('deep nesting and string growth get a 400 naming the limit, quickly', async () => {
     const deep = await post('/api/test/expression', { expression: '${a:equals('.repeat(5_000) + "'x'" + ')}'.repeat(5_000) });
     expect(deep.status).toBe(400);

@@ -137,7 +137,6 @@ export class PaneSandbox {
       execArgv: [],
       workerData: {
         expressionUrl: resolveLib('@sluice/expression'),
-        joltUrl: resolveLib('@sluice/jolt'),
         coreUrl: resolveLib('@sluice/flow-core'),
         processorsUrl: resolveLib('@sluice/processors'),
         maxDepth: MAX_BODY_DEPTH,

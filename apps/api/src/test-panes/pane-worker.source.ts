@@ -22,7 +22,6 @@ function depthOf(value) {
 
 (async () => {
   const el = await import(workerData.expressionUrl);
-  const jolt = await import(workerData.joltUrl);
   const core = await import(workerData.coreUrl);
   const processors = await import(workerData.processorsUrl);
   const { randomUUID } = require('node:crypto');
@@ -66,28 +65,35 @@ function depthOf(value) {
     }
   }
 
-  // Panes send JSON either parsed or as the text the user typed.
-  function json(value, field) {
-    let v = value;
-    if (typeof value === 'string') {
-      try {
-        v = jolt.parseJson(value);
-      } catch (e) {
-        throw Object.assign(new Error(field + ' is not valid JSON: ' + e.message), { name: 'JsonError', field });
-      }
+  // Input nested deeper than the limit is refused before the processor's recursive walk (text that is not JSON is
+  // the processor's to report).
+  function checkDepth(text) {
+    let v;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      return;
     }
-    if (depthOf(v) > MAX_DEPTH) throw Object.assign(new Error(field + ' nests deeper than the limit of ' + MAX_DEPTH + ' levels'), { name: 'LimitError', field });
-    return v;
+    if (depthOf(v) > MAX_DEPTH) throw Object.assign(new Error('input nests deeper than the limit of ' + MAX_DEPTH + ' levels'), { name: 'LimitError', field: 'input' });
   }
+
+  const paneServices = {
+    clock,
+    http: { request: refuse('HTTP') },
+    scripts: { run: refuse('Scripting') },
+    state: { get: refuse('State'), set: refuse('State'), replace: refuse('State'), clear: refuse('State') },
+    executions: { rows() {}, progress() {} },
+    tokens: { get: () => undefined, set() {}, delete() {} },
+    randomUuid: randomUUID,
+  };
 
   const tasks = {
     processor: processorTest,
     expression: (p) => el.evaluateExpression(p.expression, p.env),
+    // One run of JoltTransformJSON; the mapping pane prepares it and reads the result on the main thread.
     mapping: (p) => {
-      const spec = json(p.spec, 'spec');
-      const input = json(p.input, 'input');
-      const context = p.context === undefined ? undefined : json(p.context, 'context');
-      return jolt.compileChain(spec).transformWithReport(input, context);
+      checkDepth(p.content);
+      return core.runOnce({ definition: processors.getProcessor('JoltTransformJSON'), properties: p.properties, parameters: p.parameters, content: p.content, attributes: p.attributes, services: paneServices });
     },
   };
 
