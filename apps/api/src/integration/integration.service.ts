@@ -9,6 +9,7 @@ import { BadInputError, ConflictError, NotFoundError, TooManyRequestsError } fro
 import { EngineService } from '../engine/engine.service.js';
 import { SqlStateManager } from '../engine/sql-state.manager.js';
 import { EXECUTION_ATTRIBUTE, ExecutionsService, type FinishedExecution } from '../executions/executions.service.js';
+import { inChainCycle } from '../flows/chain-cycle.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { FetchMissingService } from './fetch-missing.service.js';
 
@@ -218,10 +219,17 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
         // Executions can finish out of order: never move last.request backwards.
         if (!current['last.request'] || current['last.request'] < e.params['run.started']) await state.set({ ...current, 'last.request': e.params['run.started'] });
       }
-      for (const f of await this.flows.findAll()) {
+      const all = await this.flows.findAll();
+      const triggeredBy = new Map(all.map((f) => [f.id, (JSON.parse(f.document) as FlowDocument).integration?.triggeredBy]));
+      for (const f of all) {
         if (f.state !== 'running') continue;
         const doc = JSON.parse(f.document) as FlowDocument;
         if (doc.integration?.triggeredBy === e.flowId && doc.integration.direction === 'inbound') {
+          // Saves refuse cycles; one stored by an older version must not run itself forever.
+          if (inChainCycle(f.id, (id) => triggeredBy.get(id))) {
+            this.log.warn(`chained run of '${doc.name}' skipped: its triggeredBy chain forms a cycle; change integration.triggeredBy`);
+            continue;
+          }
           await this.run(f.id, doc, { trigger: 'chained', triggeredBy: e.flowId }).catch((err: unknown) => this.log.warn(`chained run of '${doc.name}' skipped: ${(err as Error).message}`));
         }
       }

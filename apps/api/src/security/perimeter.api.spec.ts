@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedApi, startApi } from '../testing/start-api.js';
-import { connected, connectSocket, join, json } from './security-support.testing.js';
+import { connected, connectSocket, join, json, readRows, waitFor } from './security-support.testing.js';
 
 describe('perimeter', () => {
   let api: StartedApi;
@@ -76,6 +76,30 @@ describe('perimeter', () => {
     expect((await json<{ message: string }>(self)).message).toContain('triggered by itself');
     const unchanged = await json<{ version: number }>(await api.request(`/api/flows/${a.id}`));
     expect(unchanged.version).toBe(a.version);
+  });
+
+  it('does not run a self-chained flow stored by an older version', async () => {
+    const created = await json<{ id: string }>(
+      await api.request('/api/flows', {
+        method: 'POST',
+        json: {
+          name: 'legacy loop',
+          processors: [{ id: 'a', type: 'UpdateAttribute', name: 'A', properties: {}, scheduling: { strategy: 'event' }, autoTerminated: ['success'] }],
+          integration: { direction: 'inbound', entryProcessorId: 'a' },
+        },
+      }),
+    );
+    const pg = process.env['SLUICE_TEST_DB'] === 'postgres';
+    const [row] = (await readRows(api, `SELECT "document" FROM "flow" WHERE "id" = ${pg ? '$1' : '?'}`, [created.id])) as { document: string }[];
+    const doc = JSON.parse(row!.document) as { integration: Record<string, unknown> };
+    doc.integration['triggeredBy'] = created.id;
+    await readRows(api, `UPDATE "flow" SET "document" = ${pg ? '$1' : '?'} WHERE "id" = ${pg ? '$2' : '?'}`, [JSON.stringify(doc), created.id]);
+    expect((await api.request(`/api/flows/${created.id}/start`, { method: 'POST' })).status).toBe(200);
+    expect((await api.request(`/api/flows/${created.id}/trigger`, { method: 'POST' })).status).toBe(202);
+    const list = async () => (await json<{ items: { state: string }[] }>(await api.request(`/api/executions?flowId=${created.id}`))).items;
+    await waitFor(async () => (await list()).some((e) => e.state === 'finished'));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await list()).toHaveLength(1);
   });
 });
 

@@ -1,9 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedApi, startApi } from '../testing/start-api.js';
-import { addUser, flowWithSecrets, json } from './security-support.testing.js';
+import { addUser, flowWithSecrets, json, readRows } from './security-support.testing.js';
 
 const MASK = '********';
 
@@ -208,21 +207,3 @@ async function readStoredDocument(api: StartedApi, flowId: string): Promise<stri
   return rows[0]!.document;
 }
 
-/** Rows straight from the server's database, bypassing the API. */
-async function readRows(api: StartedApi, sql: string, params: unknown[]): Promise<unknown[]> {
-  const ds = process.env['SLUICE_TEST_DB'] === 'postgres'
-    ? new DataSource({ type: 'postgres', url: dbUrl(api) })
-    : new DataSource({ type: 'better-sqlite3', database: join(api.dataDir, 'sluice.db') });
-  await ds.initialize();
-  try {
-    return (await ds.query(sql, params)) as unknown[];
-  } finally {
-    await ds.destroy();
-  }
-}
-
-function dbUrl(api: StartedApi): string {
-  const url = new URL(process.env['SLUICE_TEST_DB_URL']!);
-  url.pathname = `/${readFileSync(join(api.dataDir, 'test-database'), 'utf8').trim()}`;
-  return url.toString();
-}

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { DataSource } from 'typeorm';
 import type { StartedApi } from '../testing/start-api.js';
 
 /** Helpers shared by the security specs. */
@@ -74,4 +77,23 @@ export async function healthLatency(api: StartedApi): Promise<number> {
   if (res.status !== 200) throw new Error(`health answered ${res.status}`);
   await res.text();
   return performance.now() - t;
+}
+
+/** Rows straight from the server's database, bypassing the API. */
+export async function readRows(api: StartedApi, sql: string, params: unknown[]): Promise<unknown[]> {
+  const ds = process.env['SLUICE_TEST_DB'] === 'postgres'
+    ? new DataSource({ type: 'postgres', url: dbUrl(api) })
+    : new DataSource({ type: 'better-sqlite3', database: joinPath(api.dataDir, 'sluice.db') });
+  await ds.initialize();
+  try {
+    return (await ds.query(sql, params)) as unknown[];
+  } finally {
+    await ds.destroy();
+  }
+}
+
+function dbUrl(api: StartedApi): string {
+  const url = new URL(process.env['SLUICE_TEST_DB_URL']!);
+  url.pathname = `/${readFileSync(joinPath(api.dataDir, 'test-database'), 'utf8').trim()}`;
+  return url.toString();
 }
