@@ -53,6 +53,8 @@ export function sensitiveReferenceErrors(doc: FlowDocument): FieldError[] {
   return errors;
 }
 
+const ONLY_REFERENCE = /^#\{[^}]+\}$/;
+
 /** Applies `fn` to every sensitive value (sensitive parameters and properties); returns a new document. */
 function mapSecrets(doc: FlowDocument, fn: (value: string) => string): FlowDocument {
   const params = sensitiveParameters(doc);
@@ -61,7 +63,8 @@ function mapSecrets(doc: FlowDocument, fn: (value: string) => string): FlowDocum
     parameters: Object.fromEntries(Object.entries(doc.parameters).map(([k, v]) => [k, params.has(k) && v ? fn(v) : v])),
     processors: doc.processors.map((p) => {
       const secret = sensitiveProperties(p.type);
-      return { ...p, properties: Object.fromEntries(Object.entries(p.properties).map(([k, v]) => [k, secret.has(k) && v ? fn(v) : v])) };
+      // A value that only names a parameter (`#{erp.password}`) holds no secret and stays readable, as in NiFi.
+      return { ...p, properties: Object.fromEntries(Object.entries(p.properties).map(([k, v]) => [k, secret.has(k) && v && !ONLY_REFERENCE.test(v) ? fn(v) : v])) };
     }),
   };
 }

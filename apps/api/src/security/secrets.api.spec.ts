@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretBox } from '../secrets/secret-box.js';
 import { type StartedApi, startApi } from '../testing/start-api.js';
 import { addUser, flowWithSecrets, json, readRows } from './security-support.testing.js';
 
@@ -32,6 +33,8 @@ describe('secrets', () => {
       expect(got.document.parameters['omnitron.password']).toBe(MASK);
       expect(got.document.parameters['erp.api.key']).toBe(MASK);
       expect(got.document.parameters['omnitron.username']).toBe('integrator');
+      // A sensitive property that only names a parameter shows the reference.
+      expect(got.document.processors[0]!.properties['Omnitron Password']).toBe('#{omnitron.password}');
       expect(JSON.stringify(got)).not.toContain('omni-secret-pass-42');
       expect(JSON.stringify(got)).not.toContain('erp-key-0123456789');
     }
@@ -103,6 +106,22 @@ describe('secrets', () => {
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain('queued-token-value-1');
     expect(JSON.stringify(rows)).toContain('enc:v1:');
+  });
+
+  it('masks a literal secret in a sensitive property and keeps it on a masked save', async () => {
+    const doc = flowWithSecrets('literal');
+    doc.processors[0]!.properties['Omnitron Password'] = 'literal-pass-31415';
+    const flow = await create(doc);
+    const got = await json<{ version: number; document: { processors: { properties: Record<string, string> }[] } }>(await api.request(`/api/flows/${flow.id}`));
+    expect(got.document.processors[0]!.properties['Omnitron Password']).toBe(MASK);
+    expect(await readStoredDocument(api, flow.id)).not.toContain('literal-pass-31415');
+    const saved = await api.request(`/api/flows/${flow.id}`, { method: 'PUT', json: { version: got.version, document: got.document } });
+    expect(saved.status).toBe(200);
+    const box = new SecretBox(new TextEncoder().encode(readFileSync(join(api.dataDir, 'secret-key'), 'utf8').trim()));
+    const stored = JSON.parse(await readStoredDocument(api, flow.id)) as { processors: { properties: Record<string, string> }[] };
+    expect(box.open(stored.processors[0]!.properties['Omnitron Password']!)).toBe('literal-pass-31415');
+    const exported = await json<{ processors: { properties: Record<string, string> }[] }>(await api.request(`/api/flows/${flow.id}/export`));
+    expect(exported.processors[0]!.properties['Omnitron Password']).toBe('');
   });
 
   it('refuses a sensitive parameter in a property that is not sensitive, naming both', async () => {
