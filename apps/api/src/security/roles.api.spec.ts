@@ -27,6 +27,21 @@ describe('roles that hold', () => {
     expect(asEditor.status).toBe(200);
   });
 
+  it("viewers' processor tests run in the sandbox with the host's services (CompressContent's codec)", async () => {
+    const viewer = (await addUser(api, 'zip', 'viewer')).token;
+    const flow = await json<{ id: string }>(
+      await api.request('/api/flows', {
+        method: 'POST',
+        json: { name: 'zip', processors: [{ id: 'z', type: 'CompressContent', name: 'Zip', properties: { Mode: 'compress', 'Compression Format': 'gzip' }, autoTerminated: ['success', 'failure'] }] },
+      }),
+    );
+    const res = await api.request(`/api/flows/${flow.id}/processors/z/test`, { method: 'POST', json: { content: 'hello hello hello' }, token: viewer });
+    expect(res.status).toBe(200);
+    const out = (await json<{ outputs: { relationship: string }[]; error?: string }>(res));
+    expect(out.error).toBeUndefined();
+    expect(out.outputs[0]!.relationship).toBe('success');
+  });
+
   it('a password change ends the user\'s tokens and closes their sockets', async () => {
     const u = await addUser(api, 'pat', 'editor');
     const socket = connectSocket(api, u.token);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MAX_BODY_DEPTH } from '../common/request-body.js';
 import { PANE_WORKER_SOURCE } from './pane-worker.source.js';
@@ -61,6 +61,13 @@ function resolveLib(name: string): string {
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   const exports = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports: { '.': { default: string } } }).exports['.'];
   return pathToFileURL(join(dir, exports.default)).href;
+}
+
+/** A module of this app, built: tests run the sources, but worker threads need the compiled JavaScript. */
+function appModule(relative: string): string {
+  const here = fileURLToPath(new URL(relative, import.meta.url));
+  const built = here.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, '$1dist$2');
+  return pathToFileURL(existsSync(here) ? here : built).href;
 }
 
 export interface PaneSandboxOptions {
@@ -139,6 +146,7 @@ export class PaneSandbox {
         expressionUrl: resolveLib('@sluice/expression'),
         coreUrl: resolveLib('@sluice/flow-core'),
         processorsUrl: resolveLib('@sluice/processors'),
+        compressionUrl: appModule('../engine/zlib-compression.codec.js'),
         maxDepth: MAX_BODY_DEPTH,
       },
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: 32 },

@@ -24,6 +24,7 @@ function depthOf(value) {
   const el = await import(workerData.expressionUrl);
   const core = await import(workerData.coreUrl);
   const processors = await import(workerData.processorsUrl);
+  const { ZLIB_COMPRESSION } = await import(workerData.compressionUrl);
   const { randomUUID } = require('node:crypto');
   const clock = { now: () => Date.now(), setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h) };
   const refuse = (what) => () => Promise.reject(new Error(what + ' is not available to a test in this sandbox'));
@@ -54,6 +55,7 @@ function depthOf(value) {
         },
         executions: { rows() {}, progress() {} },
         tokens: { get: () => undefined, set() {}, delete() {} },
+        compression: ZLIB_COMPRESSION,
         randomUuid: randomUUID,
       }),
     });
