@@ -130,7 +130,8 @@ export interface ScriptTestRequest {
 
 export type ExecutionTrigger = 'schedule' | 'manual' | 'outbound' | 'fetch-missing' | 'chained';
 export type ExecutionState = 'start' | 'in-progress' | 'finished';
-export type ExecutionStatus = 'in-progress' | 'success' | 'failed' | 'empty';
+/** `partial`: some rows were written and others failed; `failed`: nothing was written (every row failed, or the run failed). */
+export type ExecutionStatus = 'in-progress' | 'success' | 'partial' | 'failed' | 'empty';
 
 export interface ExecutionDto {
   id: string;
@@ -163,6 +164,17 @@ export interface RowLogDto {
   message: string;
   step: string | null;
   createdAt: string;
+}
+/** One hour of the executions chart: rows from the row log, executions started by status. */
+export interface HourlyMetricDto {
+  hour: string;
+  written: number;
+  failed: number;
+  /** Executions that logged rows in that hour. */
+  executions: number;
+  errorRate: number;
+  /** Executions started in that hour, by status. */
+  statuses: Partial<Record<ExecutionStatus, number>>;
 }
 export interface Page<T> {
   items: T[];

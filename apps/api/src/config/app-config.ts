@@ -1,7 +1,10 @@
+import { parseDuration } from '@sluice/flow-api';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+
+const MIN_RETENTION_MS = 60_000;
 
 /** The environment Sluice reads, validated once at boot. Nothing else reads `process.env`. */
 const EnvSchema = z.object({
@@ -19,6 +22,10 @@ const EnvSchema = z.object({
   SLUICE_MAX_BODY: z.string().default('50mb'),
   SLUICE_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   SLUICE_SCRIPT_WARMUP: z.enum(['true', 'false']).default('true'),
+  SLUICE_RETENTION: z
+    .string()
+    .default('30 days')
+    .refine((v) => (parseDuration(v) ?? 0) >= MIN_RETENTION_MS, "SLUICE_RETENTION must be a duration of at least 1 min, such as '30 days', '12 hours' or '15 mins'"),
 });
 
 export interface AppConfig {
@@ -37,6 +44,8 @@ export interface AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Start the Python runtime at boot so the first script step is not a cold start. */
   readonly scriptWarmUp: boolean;
+  /** How long finished executions (with their steps and row logs) and provenance are kept, in milliseconds. */
+  readonly retentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBody: e.SLUICE_MAX_BODY,
     logLevel: e.SLUICE_LOG_LEVEL,
     scriptWarmUp: e.SLUICE_SCRIPT_WARMUP === 'true',
+    retentionMs: parseDuration(e.SLUICE_RETENTION)!,
   };
 }
 
