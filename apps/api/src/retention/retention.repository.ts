@@ -71,7 +71,9 @@ export class RetentionRepository {
 
   /** Gives up to one step of free pages back to the file system (SQLite with incremental auto-vacuum). */
   async vacuumStep(): Promise<void> {
-    if (this.sqlite) await this.ds.query(`PRAGMA incremental_vacuum(${VACUUM_PAGES})`);
+    if (!this.sqlite) return;
+    // A prepared statement frees one page per step and the driver steps it once; exec runs it to the end.
+    (this.ds.driver as unknown as { databaseConnection: { exec(sql: string): void } }).databaseConnection.exec(`PRAGMA incremental_vacuum(${VACUUM_PAGES})`);
   }
 
   /** Folds the write-ahead log into the database and truncates it, so the files on disk shrink too. */
