@@ -165,15 +165,16 @@ export interface RowLogDto {
   step: string | null;
   createdAt: string;
 }
-/** One hour of the executions chart: rows from the row log, executions started by status. */
+/** One hour of the executions chart, from the executions that finished in it. */
 export interface HourlyMetricDto {
   hour: string;
+  /** Rows those executions wrote and failed. */
   written: number;
   failed: number;
-  /** Executions that logged rows in that hour. */
   executions: number;
+  /** failed / (written + failed) */
   errorRate: number;
-  /** Executions started in that hour, by status. */
+  /** Those executions by status. */
   statuses: Partial<Record<ExecutionStatus, number>>;
 }
 export interface Page<T> {

@@ -18,8 +18,6 @@ export interface ExecutionRow {
   started_at: number | string;
   finished_at: number | string | null;
   read_parts: string | null;
-  idempotency_key: string | null;
-  request_hash: string | null;
 }
 
 export interface StepRow {
@@ -59,8 +57,7 @@ export interface ExecutionSnapshot {
 
 export interface RowEntry {
   executionId: string;
-  flowId: string;
-  /** The FlowFile the row came from; with the row's key it makes the row unique. */
+  /** The FlowFile the row came from (a digest of its uuid); with the row's key it makes the row unique. */
   source: string | null;
   row: RowLog;
   at: number;
@@ -77,7 +74,7 @@ export interface ExecutionQuery {
 }
 
 const ROWS_PER_STATEMENT = 150;
-const ROW_COLUMNS = 9;
+const ROW_COLUMNS = 8;
 
 /** Every query of the three log levels (executions, steps, rows), on SQLite and Postgres alike. */
 export class ExecutionsRepository {
@@ -87,12 +84,24 @@ export class ExecutionsRepository {
     this.pg = ds.options.type === 'postgres';
   }
 
-  async insert(e: NewExecution): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO "execution" ("id","flow_id","trigger","triggered_by","state","status","rows_read","rows_written","rows_failed","params","error","started_at","finished_at","idempotency_key","request_hash")
-       VALUES (${this.ps(15)})`,
-      [e.id, e.flowId, e.trigger, e.triggeredBy, 'start', 'in-progress', e.read, 0, 0, JSON.stringify(e.params), null, e.startedAt, null, e.idempotencyKey, e.requestHash],
-    );
+  /** The execution row, and with an Idempotency-Key the key pointing at it (a key whose window ended is replaced). */
+  async insert(e: NewExecution, keyWindowStart = 0): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO "execution" ("id","flow_id","trigger","triggered_by","state","status","rows_read","rows_written","rows_failed","params","error","started_at","finished_at")
+         VALUES (${this.ps(13)})`,
+        [e.id, e.flowId, e.trigger, e.triggeredBy, 'start', 'in-progress', e.read, 0, 0, JSON.stringify(e.params), null, e.startedAt, null],
+      );
+      if (e.idempotencyKey === null) return;
+      await m.query(`DELETE FROM "idempotency_key" WHERE "flow_id" = ${this.p(1)} AND "key" = ${this.p(2)} AND "created_at" < ${this.p(3)}`, [e.flowId, e.idempotencyKey, keyWindowStart]);
+      await m.query(`INSERT INTO "idempotency_key" ("flow_id","key","execution_id","request_hash","created_at") VALUES (${this.ps(5)})`, [
+        e.flowId,
+        e.idempotencyKey,
+        e.id,
+        e.requestHash ?? '',
+        e.startedAt,
+      ]);
+    });
   }
 
   /**
@@ -107,11 +116,11 @@ export class ExecutionsRepository {
         const chunk = entries.slice(i, i + ROWS_PER_STATEMENT);
         const values: unknown[] = [];
         const tuples = chunk.map((b, j) => {
-          values.push(b.executionId, b.flowId, b.row.sku, b.row.status, b.row.message, b.row.step ?? null, b.at, b.row.key === undefined ? null : b.source, b.row.key ?? null);
+          values.push(b.executionId, b.row.sku, b.row.status, b.row.message, b.row.step ?? null, b.at, b.row.key === undefined ? null : b.source, b.row.key ?? null);
           return `(${Array.from({ length: ROW_COLUMNS }, (_, k) => this.p(j * ROW_COLUMNS + k + 1)).join(',')})`;
         });
         const rows = (await m.query(
-          `INSERT INTO "row_log" ("execution_id","flow_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}
+          `INSERT INTO "row_log" ("execution_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}
            ON CONFLICT ("execution_id","source","row_key") DO NOTHING RETURNING "execution_id","status"`,
           values,
         )) as { execution_id: string; status: RowStatus }[];
@@ -175,27 +184,19 @@ export class ExecutionsRepository {
     return this.ds.query(`SELECT * FROM "execution_step" WHERE "execution_id" = ${this.p(1)} ORDER BY "started_at"`, [executionId]) as Promise<StepRow[]>;
   }
 
-  /** The execution an outbound request with this key created since `since`. */
-  async byIdempotencyKey(flowId: string, key: string, since: number): Promise<ExecutionRow | undefined> {
-    const rows = (await this.ds.query(`SELECT * FROM "execution" WHERE "flow_id" = ${this.p(1)} AND "idempotency_key" = ${this.p(2)} AND "started_at" >= ${this.p(3)}`, [
+  /** The execution an outbound request with this key created since `since`, with the hash of its body. */
+  async byIdempotencyKey(flowId: string, key: string, since: number): Promise<{ executionId: string; requestHash: string } | undefined> {
+    const rows = (await this.ds.query(`SELECT "execution_id","request_hash" FROM "idempotency_key" WHERE "flow_id" = ${this.p(1)} AND "key" = ${this.p(2)} AND "created_at" >= ${this.p(3)}`, [
       flowId,
       key,
       since,
-    ])) as ExecutionRow[];
-    return rows[0];
+    ])) as { execution_id: string; request_hash: string }[];
+    return rows[0] ? { executionId: rows[0].execution_id, requestHash: rows[0].request_hash } : undefined;
   }
 
-  /** Frees a key for a new request: its window ended (`before`), or its execution never got its data (all). */
-  async releaseIdempotencyKey(flowId: string, key: string, before = Number.MAX_SAFE_INTEGER): Promise<void> {
-    await this.ds.query(`UPDATE "execution" SET "idempotency_key" = NULL WHERE "flow_id" = ${this.p(1)} AND "idempotency_key" = ${this.p(2)} AND "started_at" < ${this.p(3)}`, [
-      flowId,
-      key,
-      before,
-    ]);
-  }
-
+  /** Frees the key of an execution that never got its data, so the client's retry makes a new one. */
   async releaseIdempotencyKeyOf(executionId: string): Promise<void> {
-    await this.ds.query(`UPDATE "execution" SET "idempotency_key" = NULL WHERE "id" = ${this.p(1)}`, [executionId]);
+    await this.ds.query(`DELETE FROM "idempotency_key" WHERE "execution_id" = ${this.p(1)}`, [executionId]);
   }
 
   async list(q: ExecutionQuery): Promise<{ rows: ExecutionRow[]; total: number }> {
@@ -257,8 +258,8 @@ export class ExecutionsRepository {
     };
   }
 
-  /** Rows written and failed per hour (from the row log). */
-  async hourlyRows(flowId: string | undefined, from: number, to: number): Promise<{ h: number; ok: number; bad: number; ex: number }[]> {
+  /** Finished executions per hour of their end and status, with the rows they wrote and failed. */
+  async hourly(flowId: string | undefined, from: number, to: number): Promise<{ h: number; status: ExecutionStatus; n: number; written: number; failed: number }[]> {
     const args: unknown[] = [from, to];
     let flowClause = '';
     if (flowId) {
@@ -266,28 +267,11 @@ export class ExecutionsRepository {
       flowClause = ` AND "flow_id" = ${this.p(3)}`;
     }
     const rows = (await this.ds.query(
-      `SELECT ("created_at" / 3600000) AS h, SUM(CASE WHEN "status" = 'success' THEN 1 ELSE 0 END) AS ok, SUM(CASE WHEN "status" = 'failed' THEN 1 ELSE 0 END) AS bad,
-              COUNT(DISTINCT "execution_id") AS ex
-       FROM "row_log" WHERE "created_at" >= ${this.p(1)} AND "created_at" <= ${this.p(2)}${flowClause} GROUP BY h ORDER BY h`,
+      `SELECT ("finished_at" / 3600000) AS h, "status", COUNT(*) AS n, SUM("rows_written") AS written, SUM("rows_failed") AS failed FROM "execution"
+       WHERE "finished_at" >= ${this.p(1)} AND "finished_at" <= ${this.p(2)}${flowClause} GROUP BY h, "status"`,
       args,
-    )) as { h: string | number; ok: string | number; bad: string | number; ex: string | number }[];
-    return rows.map((r) => ({ h: Math.trunc(Number(r.h)), ok: Number(r.ok), bad: Number(r.bad), ex: Number(r.ex) }));
-  }
-
-  /** Executions started per hour, by status. */
-  async hourlyStatuses(flowId: string | undefined, from: number, to: number): Promise<{ h: number; status: ExecutionStatus; n: number }[]> {
-    const args: unknown[] = [from, to];
-    let flowClause = '';
-    if (flowId) {
-      args.push(flowId);
-      flowClause = ` AND "flow_id" = ${this.p(3)}`;
-    }
-    const rows = (await this.ds.query(
-      `SELECT ("started_at" / 3600000) AS h, "status", COUNT(*) AS n FROM "execution"
-       WHERE "started_at" >= ${this.p(1)} AND "started_at" <= ${this.p(2)}${flowClause} GROUP BY h, "status"`,
-      args,
-    )) as { h: string | number; status: ExecutionStatus; n: string | number }[];
-    return rows.map((r) => ({ h: Math.trunc(Number(r.h)), status: r.status, n: Number(r.n) }));
+    )) as { h: string | number; status: ExecutionStatus; n: string | number; written: string | number | null; failed: string | number | null }[];
+    return rows.map((r) => ({ h: Math.trunc(Number(r.h)), status: r.status, n: Number(r.n), written: Number(r.written ?? 0), failed: Number(r.failed ?? 0) }));
   }
 
   /** Steps are keyed by execution and processor, so saving progress again (or after a restart) updates them in place. */

@@ -19,9 +19,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const ff = (uuid: string, executionId: string): FlowFile => ({
-  uuid,
-  attributes: { uuid, [EXECUTION_ATTRIBUTE]: executionId, 'flow.id': 'f' },
+// FlowFile uuids are unique in a real flow; each spec's are made unique per execution.
+const ff = (name: string, executionId: string): FlowFile => ({
+  uuid: `${executionId}-${name}`,
+  attributes: { uuid: `${executionId}-${name}`, [EXECUTION_ATTRIBUTE]: executionId, 'flow.id': 'f' },
   contentClaim: null,
   size: 0,
   lineageStartDate: 0,
@@ -33,7 +34,7 @@ const event = (eventType: ProvenanceEvent['eventType'], uuid: string, executionI
   eventType,
   flowId: 'f',
   processorId: 'write',
-  flowFileUuid: uuid,
+  flowFileUuid: `${executionId}-${uuid}`,
   relationship: eventType === 'DROP' ? null : 'success',
   parentUuids: [],
   childUuids: [],
@@ -69,7 +70,7 @@ describe('ExecutionsService', () => {
     await log.record(a, rows(0, 3));
     await log.record(a, [...rows(0, 3), ...rows(3, 5, 'failed')]);
     log.rows(a, rows(0, 2));
-    expect([...(await log.logged(a))].map(([k, s]) => `${k}:${s}`)).toEqual(['0:success', '1:success', '2:success', '3:failed', '4:failed']);
+    expect([...(await log.logged(a))].map(([k, s]) => `${k}:${s}`).sort()).toEqual(['0:success', '1:success', '2:success', '3:failed', '4:failed']);
     expect((await log.logged(ff('other', id))).size).toBe(0);
     executions.observe([event('CREATE', 'a', id), event('DROP', 'a', id)]);
     await until(async () => finished.length === 1);
@@ -105,7 +106,7 @@ describe('ExecutionsService', () => {
     first.executions.observe([event('CREATE', 'a', id)]);
     // Killed here: nothing else of this process reaches the database.
     const second = service();
-    await second.executions.recover(new Map([[id, new Set(['a'])]]), () => ({ stepNames: new Map([['write', 'Write']]), inbound: false }));
+    await second.executions.recover(new Map([[id, new Set([`${id}-a`])]]), () => ({ stepNames: new Map([['write', 'Write']]), inbound: false }));
     expect((await second.executions.get(id)).counts).toEqual({ read: 5000, written: 3000, failed: 0 });
     expect(second.executions.activeCount('f')).toBe(1);
     // The FlowFile comes back: the rows logged before the crash are not logged again.

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ExecutionDto, ExecutionStatus, ExecutionStepDto, ExecutionTrigger, HourlyMetricDto, Page, RowLogDto } from '@sluice/contracts';
 import type { ExecutionLog, FlowFile, RowLog, RowStatus } from '@sluice/flow-api';
 import type { ProvenanceEvent } from '@sluice/flow-core';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
@@ -36,9 +36,10 @@ export interface BeginOptions {
   read?: number;
   stepNames?: Map<string, string>;
   emptyMeansEmpty?: boolean;
-  /** Outbound: the request's Idempotency-Key and a hash of its body. */
+  /** Outbound: the request's Idempotency-Key and a hash of its body; an older use of the key before `keyWindowStart` is forgotten. */
   idempotencyKey?: string;
   requestHash?: string;
+  keyWindowStart?: number;
 }
 
 /**
@@ -76,17 +77,20 @@ export class ExecutionsService implements OnApplicationShutdown {
   async begin(flowId: string, trigger: ExecutionTrigger, options: BeginOptions = {}): Promise<string> {
     const id = randomUUID();
     const startedAt = Date.now();
-    await this.repository.insert({
-      id,
-      flowId,
-      trigger,
-      triggeredBy: options.triggeredBy ?? null,
-      read: options.read ?? 0,
-      params: options.params ?? {},
-      startedAt,
-      idempotencyKey: options.idempotencyKey ?? null,
-      requestHash: options.requestHash ?? null,
-    });
+    await this.repository.insert(
+      {
+        id,
+        flowId,
+        trigger,
+        triggeredBy: options.triggeredBy ?? null,
+        read: options.read ?? 0,
+        params: options.params ?? {},
+        startedAt,
+        idempotencyKey: options.idempotencyKey ?? null,
+        requestHash: options.requestHash ?? null,
+      },
+      options.keyWindowStart,
+    );
     const exec = this.tracker.begin({ id, flowId, trigger, triggeredBy: options.triggeredBy, startedAt, read: options.read, stepNames: options.stepNames, emptyMeansEmpty: options.emptyMeansEmpty });
     this.emit(exec, 'start');
     return id;
@@ -107,14 +111,9 @@ export class ExecutionsService implements OnApplicationShutdown {
   }
 
   /** The outbound execution a request with this Idempotency-Key created within the window, if any. */
-  async byIdempotencyKey(flowId: string, key: string, since: number): Promise<{ id: string; requestHash: string | null } | undefined> {
-    const row = await this.repository.byIdempotencyKey(flowId, key, since);
-    return row ? { id: row.id, requestHash: row.request_hash } : undefined;
-  }
-
-  /** Lets a key whose window ended be used for a new request. */
-  releaseIdempotencyKey(flowId: string, key: string, before: number): Promise<void> {
-    return this.repository.releaseIdempotencyKey(flowId, key, before);
+  async byIdempotencyKey(flowId: string, key: string, since: number): Promise<{ id: string; requestHash: string } | undefined> {
+    const hit = await this.repository.byIdempotencyKey(flowId, key, since);
+    return hit ? { id: hit.executionId, requestHash: hit.requestHash } : undefined;
   }
 
   /** The ExecutionLog one processor sees: read totals are kept per step. */
@@ -216,23 +215,18 @@ export class ExecutionsService implements OnApplicationShutdown {
     return this.repository.rowLogs(id, q);
   }
 
-  /** Rows per hour and error rate, and executions per hour by status, for the executions chart. */
+  /** Rows written and failed, the error rate and executions by status, per hour in which executions finished. */
   async hourly(flowId: string | undefined, from: number, to: number): Promise<HourlyMetricDto[]> {
-    await this.writer.flush();
     const hours = new Map<number, HourlyMetricDto>();
-    const at = (h: number) => {
-      let m = hours.get(h);
-      if (!m) hours.set(h, (m = { hour: new Date(h * 3_600_000).toISOString(), written: 0, failed: 0, executions: 0, errorRate: 0, statuses: {} }));
-      return m;
-    };
-    for (const r of await this.repository.hourlyRows(flowId, from, to)) {
-      const m = at(r.h);
-      m.written = r.ok;
-      m.failed = r.bad;
-      m.executions = r.ex;
-      m.errorRate = r.ok + r.bad === 0 ? 0 : r.bad / (r.ok + r.bad);
+    for (const r of await this.repository.hourly(flowId, from, to)) {
+      let m = hours.get(r.h);
+      if (!m) hours.set(r.h, (m = { hour: new Date(r.h * 3_600_000).toISOString(), written: 0, failed: 0, executions: 0, errorRate: 0, statuses: {} }));
+      m.written += r.written;
+      m.failed += r.failed;
+      m.executions += r.n;
+      m.statuses[r.status] = r.n;
+      m.errorRate = m.written + m.failed === 0 ? 0 : m.failed / (m.written + m.failed);
     }
-    for (const r of await this.repository.hourlyStatuses(flowId, from, to)) at(r.h).statuses[r.status] = r.n;
     return [...hours.entries()].sort((a, b) => a[0] - b[0]).map(([, m]) => m);
   }
 
@@ -251,16 +245,16 @@ export class ExecutionsService implements OnApplicationShutdown {
   private entries(flowFile: FlowFile, rows: readonly RowLog[]) {
     const executionId = flowFile.attributes[EXECUTION_ATTRIBUTE];
     if (!executionId || rows.length === 0) return [];
-    const flowId = this.tracker.get(executionId)?.flowId ?? flowFile.attributes['flow.id'] ?? '';
     const at = Date.now();
-    return rows.map((row) => ({ executionId, flowId, source: flowFile.uuid, row, at }));
+    const source = sourceKey(flowFile.uuid);
+    return rows.map((row) => ({ executionId, source, row, at }));
   }
 
   private async logged(flowFile: FlowFile): Promise<ReadonlyMap<string, RowStatus>> {
     const executionId = flowFile.attributes[EXECUTION_ATTRIBUTE];
     if (!executionId) return new Map();
     await this.writer.flush();
-    return this.repository.logged(executionId, flowFile.uuid);
+    return this.repository.logged(executionId, sourceKey(flowFile.uuid));
   }
 
   /**
@@ -346,6 +340,11 @@ export class ExecutionsService implements OnApplicationShutdown {
       error: r.error,
     };
   }
+}
+
+/** 16 characters for a FlowFile uuid in every row log: 96 bits of its SHA-256, so distinct FlowFiles never meet. */
+function sourceKey(uuid: string): string {
+  return createHash('sha256').update(uuid).digest('base64url').slice(0, 16);
 }
 
 function parseParts(text: string | null): Record<string, number> {

@@ -38,6 +38,7 @@ export interface RunRequest {
   rows?: number;
   idempotencyKey?: string;
   requestHash?: string;
+  keyWindowStart?: number;
 }
 
 /**
@@ -117,8 +118,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       sameRequest(existing.requestHash, hash);
       return { executionId: existing.id };
     }
-    await this.executions.releaseIdempotencyKey(flowId, idempotencyKey, since);
-    const result = this.admitOutbound(flowId, doc, entity.state, body, user, { idempotencyKey, requestHash: hash });
+    const result = this.admitOutbound(flowId, doc, entity.state, body, user, { idempotencyKey, requestHash: hash, keyWindowStart: since });
     this.admitting.set(slot, { hash, result });
     try {
       return await result;
@@ -133,7 +133,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     state: string,
     body: unknown,
     user: string,
-    idempotency: { idempotencyKey?: string; requestHash?: string } = {},
+    idempotency: { idempotencyKey?: string; requestHash?: string; keyWindowStart?: number } = {},
   ): Promise<{ executionId: string }> {
     if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
       throw new BadInputError('the request body must be a JSON array of rows', [{ field: '(body)', message: 'a non-empty JSON body is required' }]);
@@ -178,6 +178,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
         emptyMeansEmpty: settings?.direction === 'inbound',
         idempotencyKey: req.idempotencyKey,
         requestHash: req.requestHash,
+        keyWindowStart: req.keyWindowStart,
       });
       unreserve();
       const attributes: Record<string, string> = {

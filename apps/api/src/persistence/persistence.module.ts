@@ -25,9 +25,9 @@ export class PersistenceModule {
         { provide: SecretBox, useValue: new SecretBox(config.secretKey) },
         {
           provide: SqlFlowFileRepository,
-          inject: [DataSource],
-          useFactory: async (ds: DataSource) => {
-            const repo = new SqlFlowFileRepository(ds);
+          inject: [DataSource, SecretBox],
+          useFactory: async (ds: DataSource, box: SecretBox) => {
+            const repo = new SqlFlowFileRepository(ds, box);
             await repo.init();
             return repo;
           },

@@ -1,6 +1,8 @@
 import type { FlowFile } from '@sluice/flow-api';
 import type { ContentRepository, FlowFileRepository, QueuedFlowFile, RepositoryTransaction } from '@sluice/flow-core';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { openAttributes, sealAttributes } from './sensitive-attributes.js';
 
 interface Pending {
   tx: RepositoryTransaction;
@@ -34,7 +36,11 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   private seq = 0;
   private readonly pg: boolean;
 
-  constructor(private readonly ds: DataSource) {
+  /** With a SecretBox, credential attributes (login tokens) are sealed at rest. */
+  constructor(
+    private readonly ds: DataSource,
+    private readonly box?: SecretBox,
+  ) {
     this.pg = ds.options.type === 'postgres';
   }
 
@@ -54,7 +60,7 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
       connectionId: r.connection_id,
       flowFile: {
         uuid: r.uuid,
-        attributes: JSON.parse(r.attributes) as Record<string, string>,
+        attributes: openAttributes(r.attributes, this.box),
         contentClaim: r.content_claim,
         size: Number(r.size),
         entryDate: Number(r.entry_date),
@@ -174,7 +180,7 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
       const values = chunk.map(({ q, flowId }) => {
         const f = q.flowFile;
         const start = params.length;
-        params.push(f.uuid, flowId, q.connectionId, ++this.seq, JSON.stringify(f.attributes), f.contentClaim, f.size, f.entryDate, f.lineageStartDate, JSON.stringify(f.parentUuids));
+        params.push(f.uuid, flowId, q.connectionId, ++this.seq, sealAttributes(f.attributes, this.box), f.contentClaim, f.size, f.entryDate, f.lineageStartDate, JSON.stringify(f.parentUuids));
         return `(${Array.from({ length: 10 }, (_, k) => this.p(start + k + 1)).join(',')})`;
       });
       await m.query(

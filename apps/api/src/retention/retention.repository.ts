@@ -62,6 +62,16 @@ export class RetentionRepository {
     return n;
   }
 
+  /** Deletes up to one batch of Idempotency-Keys created before the cutoff. */
+  async deleteIdempotencyKeys(cutoff: number): Promise<number> {
+    const rows = (await this.ds.query(`SELECT "flow_id","key" FROM "idempotency_key" WHERE "created_at" < ${this.p(1)} LIMIT ${PRUNE_BATCH}`, [cutoff])) as { flow_id: string; key: string }[];
+    if (rows.length === 0) return 0;
+    await this.ds.transaction(async (m) => {
+      for (const r of rows) await m.query(`DELETE FROM "idempotency_key" WHERE "flow_id" = ${this.p(1)} AND "key" = ${this.p(2)}`, [r.flow_id, r.key]);
+    });
+    return rows.length;
+  }
+
   /** SQLite pages the file could give back. */
   async freePages(): Promise<number> {
     if (!this.sqlite) return 0;

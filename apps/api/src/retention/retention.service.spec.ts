@@ -37,10 +37,10 @@ async function execution(id: string, finishedAt: number | null, rows: number): P
     for (let i = 0; i < rows; i += 100) {
       const values: unknown[] = [];
       const tuples = Array.from({ length: Math.min(100, rows - i) }, (_, j) => {
-        values.push(id, 'f', `SKU-${i + j}`, 'success', message, 'write', finishedAt ?? Date.now(), id, String(i + j));
-        return '(?,?,?,?,?,?,?,?,?)';
+        values.push(id, `SKU-${i + j}`, 'success', message, 'write', finishedAt ?? Date.now(), id, String(i + j));
+        return '(?,?,?,?,?,?,?,?)';
       });
-      await m.query(`INSERT INTO "row_log" ("execution_id","flow_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}`, values);
+      await m.query(`INSERT INTO "row_log" ("execution_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}`, values);
     }
   });
 }
@@ -59,10 +59,11 @@ async function provenance(n: number, timestamp: number): Promise<void> {
 const count = async (sql: string) => Number(((await ds.query(sql)) as { n: number }[])[0]!.n);
 
 describe('RetentionService', () => {
-  it('runs a quarter of the retention apart, between 15 s and 10 min', () => {
+  it('runs a sixth of the retention apart, between 5 s and 10 min', () => {
     expect(retentionInterval(30 * 24 * HOUR)).toBe(600_000);
-    expect(retentionInterval(60_000)).toBe(15_000);
-    expect(retentionInterval(20 * 60_000)).toBe(300_000);
+    expect(retentionInterval(60_000)).toBe(10_000);
+    expect(retentionInterval(20_000)).toBe(5_000);
+    expect(retentionInterval(30 * 60_000)).toBe(300_000);
   });
 
   it('removes what is older than the retention in small transactions, keeps the rest, and shrinks the file', async () => {
@@ -76,6 +77,7 @@ describe('RetentionService', () => {
     const box = new SecretBox(new TextEncoder().encode('k'.repeat(40)));
     const tokens = new DurableTokenCache(ds, box);
     await tokens.set('expired', 'old token', now - 1);
+    await ds.query(`INSERT INTO "idempotency_key" ("flow_id","key","execution_id","request_hash","created_at") VALUES ('f','old','old-0','h',?), ('f','new','recent','h',?)`, [now - 25 * HOUR, now - 2 * HOUR]);
     await tokens.set('recipe', 'credentials', null);
     const flowFiles = new SqlFlowFileRepository(ds);
     await flowFiles.init();
@@ -103,6 +105,8 @@ describe('RetentionService', () => {
     expect(await count(`SELECT COUNT(*) AS n FROM "provenance_event"`)).toBe(30);
     expect(await count(`SELECT COUNT(*) AS n FROM "content_claim"`)).toBe(0);
     expect((await ds.query(`SELECT "key" FROM "token_cache"`)).map((r: { key: string }) => r.key)).toEqual(['recipe']);
+    // Keys live 24 hours whatever the retention, even after their execution went.
+    expect((await ds.query(`SELECT "key" FROM "idempotency_key"`)).map((r: { key: string }) => r.key)).toEqual(['new']);
     expect(Number((await ds.query('PRAGMA freelist_count'))[0].freelist_count)).toBe(0);
     const after = size();
     expect(after).toBeLessThan(before / 3);

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DurableTokenCache } from '../engine/durable-token.cache.js';
 import { betweenTransactions } from '../persistence/data-source.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
+import { IDEMPOTENCY_WINDOW_MS } from '../integration/integration.service.js';
 import { PRUNE_BATCH, RetentionRepository } from './retention.repository.js';
 
 const EXECUTIONS_PER_ROUND = 50;
@@ -18,9 +19,9 @@ export interface RetentionReport {
   pagesFreed: number;
 }
 
-/** How often retention runs: a quarter of the retention period, between 15 seconds and 10 minutes. */
+/** How often retention runs: a sixth of the retention period, between 5 seconds and 10 minutes. */
 export function retentionInterval(retentionMs: number): number {
-  return Math.min(600_000, Math.max(15_000, Math.floor(retentionMs / 4)));
+  return Math.min(600_000, Math.max(5_000, Math.floor(retentionMs / 6)));
 }
 
 /**
@@ -96,6 +97,8 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       if (n === 0) break;
       await pause();
     }
+    // Keys answer repeats for 24 hours whatever the retention, even once their execution is gone.
+    while (!this.stopped && (await this.repository.deleteIdempotencyKeys(Date.now() - IDEMPOTENCY_WINDOW_MS)) > 0) await pause();
     await this.tokens.prune();
     await this.flowFiles.sweep();
     report.pagesFreed = await this.reclaim();
