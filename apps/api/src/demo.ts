@@ -92,7 +92,10 @@ while (pending.size > 0 && Date.now() - started < 180_000) {
 if (pending.size > 0) console.log(`${pending.size} execution(s) still running; follow them on the Executions page`);
 console.log(`\nOmnitron now holds ${omnitron.state.counters.stockRowsWritten} written stock rows.`);
 console.log(`Open ${url} to see the flows; post more outbound batches with:`);
-console.log(`  curl -X POST ${url}/api/outbound/${created['stock-outbound']} -H 'authorization: Bearer <token from POST /api/auth/login>' -H 'content-type: application/json' -d '[{"product_sku":"1234","stock":5,"stock_list":"1","unit_type":"qty"}]'`);
+console.log(
+  `  curl -X POST ${url}/api/outbound/${created['stock-outbound']} -H 'authorization: Bearer <token from POST /api/auth/login>' -H 'content-type: application/json' ` +
+    `-H 'Idempotency-Key: <a new value per batch>' -d '[{"product_sku":"1234","stock":5,"stock_list":"1","unit_type":"qty"}]'`,
+);
 console.log('Ctrl-C stops the demo.');
 
 const shutdown = async () => {

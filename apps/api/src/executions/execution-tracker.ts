@@ -44,6 +44,8 @@ export interface TrackedExecution {
   readonly steps: Map<string, StepAggregate>;
   readonly stepNames: Map<string, string>;
   dirty: boolean;
+  /** A step appeared since the last save: worth saving at once, as a restart cannot see it again. */
+  newStep: boolean;
 }
 
 export interface ExecutionStart {
@@ -228,6 +230,7 @@ export class ExecutionTracker {
       steps: new Map(),
       stepNames: s.stepNames ?? new Map(),
       dirty: false,
+      newStep: false,
     };
   }
 
@@ -239,6 +242,7 @@ export class ExecutionTracker {
       for (const other of exec.steps.values()) previousEnd = Math.max(previousEnd, other.lastAt);
       s = { processorId: e.processorId, startedAt: Math.min(previousEnd, e.timestamp), lastAt: e.timestamp, inputSize: 0, outputSize: 0, flowFilesIn: 0, flowFilesOut: 0, error: null };
       exec.steps.set(e.processorId, s);
+      exec.newStep = true;
     }
     s.lastAt = Math.max(s.lastAt, e.timestamp);
     const key = `${e.processorId}\u0000${e.flowFileUuid}`;

@@ -131,7 +131,9 @@ export class ExecutionsService implements OnApplicationShutdown {
   /** Follows committed provenance to know which FlowFiles of which execution are still in the flow. */
   observe(events: readonly ProvenanceEvent[]): void {
     const done = this.tracker.observe(events);
-    this.touch();
+    let urgent = false;
+    for (const exec of this.tracker.all()) urgent ||= exec.newStep;
+    this.touch(urgent);
     for (const exec of done) void this.finish(exec);
   }
 
@@ -303,8 +305,13 @@ export class ExecutionsService implements OnApplicationShutdown {
     };
   }
 
-  private touch(): void {
-    if (!this.emitTimer && !this.closed) this.emitTimer = setTimeout(() => void this.saveDirty(), EMIT_MS);
+  private touch(urgent = false): void {
+    if (this.closed) return;
+    if (urgent && this.emitTimer) {
+      clearTimeout(this.emitTimer);
+      this.emitTimer = null;
+    }
+    if (!this.emitTimer) this.emitTimer = setTimeout(() => void this.saveDirty(), urgent ? 0 : EMIT_MS);
   }
 
   /** Progress goes to the database and the browser at most every EMIT_MS, however busy the flow. */
@@ -313,6 +320,7 @@ export class ExecutionsService implements OnApplicationShutdown {
     for (const exec of [...this.tracker.all()]) {
       if (!exec.dirty) continue;
       exec.dirty = false;
+      exec.newStep = false;
       this.emit(exec, 'in-progress');
       await this.repository.saveProgress(this.snapshot(exec)).catch((e: unknown) => {
         exec.dirty = true;

@@ -29,6 +29,7 @@ export class RowLogWriter {
 
   /** Queues lines for the next flush; a write error is reported, not thrown (the step already moved on). */
   add(entries: readonly RowEntry[]): void {
+    if (entries.length === 0) return;
     for (const e of entries) this.buffer.push(e);
     if (this.buffer.length >= BUFFER_MAX) void this.flush();
     else if (this.timer === null) this.timer = (this.options.setTimer ?? setTimeout)(() => void this.flush(), FLUSH_MS);

@@ -149,6 +149,9 @@ describe('kill -9 during outbound runs', () => {
         }
       }
       expect(skus.size).toBe(ROWS);
+      // Steps are saved as they appear; the write step is always there, as every execution ended in it after a restart.
+      const steps = (await (await s.request(`/api/executions/${id}/steps`)).json()) as { name: string }[];
+      expect(steps.map((x) => x.name)).toContain('Write Stock to Omnitron');
       let extra = 0;
       for (const row of batch(n)) {
         const delivered = omnitron.state.deliveries.get(`${id}|${row.product_sku}`) ?? 0;
