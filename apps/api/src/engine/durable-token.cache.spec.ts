@@ -3,18 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataSource } from '../persistence/data-source.js';
+import { openTestDataSource } from '../testing/test-database.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { DurableTokenCache } from './durable-token.cache.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-tokens-'));
 const box = new SecretBox(new TextEncoder().encode('k'.repeat(40)));
 let ds: DataSource;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  ds = await openDataSource({ database: { type: 'sqlite', path: join(dir, 'test.sqlite') } });
+  ({ ds, close } = await openTestDataSource(dir));
 });
 afterAll(async () => {
-  await ds?.destroy();
+  await close?.();
   rmSync(dir, { recursive: true, force: true });
 });
 

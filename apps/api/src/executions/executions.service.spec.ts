@@ -5,17 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDataSource } from '../testing/test-database.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
-import { openDataSource } from '../persistence/data-source.js';
 import { EXECUTION_ATTRIBUTE, ExecutionsService, type FinishedExecution } from './executions.service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-exec-'));
 let ds: DataSource;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  ds = await openDataSource({ database: { type: 'sqlite', path: join(dir, 'test.sqlite') } });
+  ({ ds, close } = await openTestDataSource(dir));
 });
 afterAll(async () => {
-  await ds?.destroy();
+  await close?.();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -86,7 +87,7 @@ describe('ExecutionsService', () => {
     const transaction = ds.transaction.bind(ds);
     let failures = 1;
     (ds as { transaction: unknown }).transaction = (...args: unknown[]) => {
-      if (failures-- > 0) return Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
+      if (failures-- > 0) return Promise.reject(new Error('disk I/O error'));
       return (transaction as (...a: unknown[]) => Promise<unknown>)(...args);
     };
     try {

@@ -5,20 +5,21 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../secrets/secret-box.js';
-import { openDataSource } from './data-source.js';
+import { openTestDataSource } from '../testing/test-database.js';
 import { SqlFlowFileRepository } from './sql-flowfile.repository.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-ffrepo-'));
 const box = new SecretBox(new TextEncoder().encode('s'.repeat(40)));
 let ds: DataSource;
+let close: () => Promise<void>;
 let repo: SqlFlowFileRepository;
 beforeAll(async () => {
-  ds = await openDataSource({ database: { type: 'sqlite', path: join(dir, 'test.sqlite') } });
+  ({ ds, close } = await openTestDataSource(dir));
   repo = new SqlFlowFileRepository(ds, box);
   await repo.init();
 });
 afterAll(async () => {
-  await ds?.destroy();
+  await close?.();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -42,7 +43,7 @@ describe('SqlFlowFileRepository', () => {
       deletes: [],
       contents: [],
     });
-    const [row] = (await ds.query('SELECT "attributes" FROM "flowfile" WHERE "uuid" = ?', ['a'])) as { attributes: string }[];
+    const [row] = (await ds.query(`SELECT "attributes" FROM "flowfile" WHERE "uuid" = 'a'`)) as { attributes: string }[];
     expect(row!.attributes).not.toContain('live-token');
     expect(row!.attributes).not.toContain('Bearer jwt');
     expect(JSON.parse(row!.attributes).sku).toBe('1');
