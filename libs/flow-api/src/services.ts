@@ -151,11 +151,12 @@ export interface ExecutionLog {
   rows(flowFile: FlowFile, rows: readonly RowLog[]): void;
   /**
    * Row log lines, stored before the promise resolves: work recorded here is known after a crash, so the
-   * step can skip it when the FlowFile comes back (see `logged`).
+   * step can skip it when the FlowFile comes back (see `logged`). A host without a durable log (a test pane)
+   * leaves it out; steps then use `rows`.
    */
-  record(flowFile: FlowFile, rows: readonly RowLog[]): Promise<void>;
-  /** The keyed rows already logged for this FlowFile in its execution: key → status. */
-  logged(flowFile: FlowFile): Promise<ReadonlyMap<string, RowStatus>>;
+  record?(flowFile: FlowFile, rows: readonly RowLog[]): Promise<void>;
+  /** The keyed rows already logged for this FlowFile in its execution: key → status (none when left out). */
+  logged?(flowFile: FlowFile): Promise<ReadonlyMap<string, RowStatus>>;
   /**
    * Rows this step read so far for the FlowFile. A running total, not an increment: a later report for the
    * same FlowFile at the same step replaces the earlier one, so a step that reads again after a retry does not

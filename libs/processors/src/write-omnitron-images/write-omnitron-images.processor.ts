@@ -88,11 +88,12 @@ export const WriteOmnitronImages = defineProcessor({
     const template = (ctx.property('Filename Template').asString() ?? '{sku}') as '{sku}' | '{base_code}';
     const executions = ctx.services.executions;
     // Key per logged product: the item's index, plus the SKU when a base code fans out to several products.
-    const outcomes = new Map<string, RowStatus>(await executions.logged(flowFile));
+    const outcomes = new Map<string, RowStatus>((await executions.logged?.(flowFile)) ?? []);
     const record = async (logs: RowLog[]) => {
       const fresh = logs.filter((l) => !outcomes.has(l.key!));
       if (fresh.length === 0) return;
-      await executions.record(flowFile, fresh);
+      if (executions.record) await executions.record(flowFile, fresh);
+      else executions.rows(flowFile, fresh);
       for (const l of fresh) outcomes.set(l.key!, l.status);
     };
     let requestError: string | null = null;

@@ -94,11 +94,12 @@ export const WriteOmnitronStock = defineProcessor({
     const batchId = attrs['batch.id'] || attrs['execution.id'] || ctx.services.randomUuid();
     const executions = ctx.services.executions;
     /** Row key (its index in the content) → outcome: what earlier tries logged, then this one. */
-    const outcomes = new Map<string, RowStatus>(await executions.logged(flowFile));
+    const outcomes = new Map<string, RowStatus>((await executions.logged?.(flowFile)) ?? []);
     const record = async (logs: RowLog[]) => {
       const fresh = logs.filter((l) => !outcomes.has(l.key!));
       if (fresh.length === 0) return;
-      await executions.record(flowFile!, fresh);
+      if (executions.record) await executions.record(flowFile!, fresh);
+      else executions.rows(flowFile!, fresh);
       for (const l of fresh) outcomes.set(l.key!, l.status);
     };
     /** A whole request Omnitron refused for good. */
