@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { TokenCache } from '@sluice/flow-api';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { SecretBox, SecretBoxError } from '../secrets/secret-box.js';
 
 interface Entry {
@@ -56,8 +56,8 @@ export class DurableTokenCache implements TokenCache {
   set(key: string, value: string, expiresAt: number | null): Promise<void> {
     this.entries.set(key, { value, expiresAt });
     const sealed = this.box.seal(value);
-    return this.enqueue(() =>
-      this.ds.query(
+    return this.enqueue((m) =>
+      m.query(
         `INSERT INTO "token_cache" ("key","value","expires_at","updated_at") VALUES (${this.p(1)},${this.p(2)},${this.p(3)},${this.p(4)})
          ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "expires_at" = excluded."expires_at", "updated_at" = excluded."updated_at"`,
         [key, sealed, expiresAt, this.now()],
@@ -67,17 +67,20 @@ export class DurableTokenCache implements TokenCache {
 
   delete(key: string): Promise<void> {
     this.entries.delete(key);
-    return this.enqueue(() => this.ds.query(`DELETE FROM "token_cache" WHERE "key" = ${this.p(1)}`, [key]));
+    return this.enqueue((m) => m.query(`DELETE FROM "token_cache" WHERE "key" = ${this.p(1)}`, [key]));
   }
 
   /** Removes expired entries from the database (the retention run calls it). */
   prune(): Promise<void> {
-    return this.enqueue(() => this.ds.query(`DELETE FROM "token_cache" WHERE "expires_at" IS NOT NULL AND "expires_at" <= ${this.p(1)}`, [this.now()]));
+    return this.enqueue((m) => m.query(`DELETE FROM "token_cache" WHERE "expires_at" IS NOT NULL AND "expires_at" <= ${this.p(1)}`, [this.now()]));
   }
 
-  /** Writes in call order, so a delete after a set of the same key wins. */
-  private enqueue(write: () => Promise<unknown>): Promise<void> {
-    const result = this.chain.then(write).then(() => undefined);
+  /**
+   * Writes in call order, so a delete after a set of the same key wins; each in its own transaction, so it is stored
+   * when the promise resolves (on SQLite's shared connection a lone statement could land in another transaction).
+   */
+  private enqueue(write: (m: EntityManager) => Promise<unknown>): Promise<void> {
+    const result = this.chain.then(() => this.ds.transaction(write)).then(() => undefined);
     this.chain = result.catch(() => undefined);
     return result;
   }

@@ -61,6 +61,8 @@ export interface RowEntry {
   source: string | null;
   row: RowLog;
   at: number;
+  /** The journal row that holds this line until it is in row_log. */
+  journal?: number;
 }
 
 export interface ExecutionQuery {
@@ -73,7 +75,7 @@ export interface ExecutionQuery {
   limit: number;
 }
 
-const ROWS_PER_STATEMENT = 150;
+const ROWS_PER_STATEMENT = 400;
 const ROW_COLUMNS = 8;
 
 /** Every query of the three log levels (executions, steps, rows), on SQLite and Postgres alike. */
@@ -110,8 +112,14 @@ export class ExecutionsRepository {
    */
   async insertRows(entries: readonly RowEntry[]): Promise<{ executionId: string; status: RowStatus }[]> {
     if (entries.length === 0) return [];
+    const journals = [...new Set(entries.map((e) => e.journal).filter((j): j is number => j !== undefined))];
     return this.ds.transaction(async (m) => {
       const stored: { executionId: string; status: RowStatus }[] = [];
+      // The journal rows go in the same transaction as the lines they held.
+      for (let i = 0; i < journals.length; i += ROWS_PER_STATEMENT) {
+        const chunk = journals.slice(i, i + ROWS_PER_STATEMENT);
+        await m.query(`DELETE FROM "row_journal" WHERE "id" IN (${chunk.map((_, k) => this.p(k + 1)).join(',')})`, chunk);
+      }
       for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
         const chunk = entries.slice(i, i + ROWS_PER_STATEMENT);
         const values: unknown[] = [];
@@ -128,6 +136,28 @@ export class ExecutionsRepository {
       }
       return stored;
     });
+  }
+
+  /** Stores one chunk's row logs of one FlowFile as a single row: cheap enough to wait for before the next chunk. */
+  async journal(executionId: string, source: string | null, rows: readonly RowLog[], at: number): Promise<number> {
+    const text = JSON.stringify(rows);
+    // Its own transaction: on SQLite's shared connection a lone statement could otherwise land in another one and
+    // be durable only when that commits.
+    return this.ds.transaction(async (m) => {
+      const [row] = (await m.query(`INSERT INTO "row_journal" ("execution_id","source","rows","created_at") VALUES (${this.ps(4)}) RETURNING "id"`, [
+        executionId,
+        source,
+        text,
+        at,
+      ])) as { id: string | number }[];
+      return Number(row!.id);
+    });
+  }
+
+  /** Journal rows not yet expanded into row_log (after a crash). */
+  async journals(): Promise<RowEntry[]> {
+    const rows = (await this.ds.query(`SELECT * FROM "row_journal" ORDER BY "id"`)) as { id: string | number; execution_id: string; source: string | null; rows: string; created_at: string | number }[];
+    return rows.flatMap((r) => (JSON.parse(r.rows) as RowLog[]).map((row) => ({ executionId: r.execution_id, source: r.source, row, at: Number(r.created_at), journal: Number(r.id) })));
   }
 
   async logged(executionId: string, source: string): Promise<Map<string, RowStatus>> {

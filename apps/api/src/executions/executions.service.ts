@@ -142,6 +142,7 @@ export class ExecutionsService implements OnApplicationShutdown {
    * saved counts and steps; the others ended while the server was down (or never got their data) and finish now.
    */
   async recover(queued: Map<string, Set<string>>, flowOf: (flowId: string) => { stepNames: Map<string, string>; inbound: boolean }): Promise<void> {
+    await this.writer.replayJournal();
     for (const r of await this.repository.unfinished()) {
       const live = queued.get(r.id);
       const counts = await this.repository.rowCounts(r.id);
@@ -255,8 +256,11 @@ export class ExecutionsService implements OnApplicationShutdown {
   private async logged(flowFile: FlowFile): Promise<ReadonlyMap<string, RowStatus>> {
     const executionId = flowFile.attributes[EXECUTION_ATTRIBUTE];
     if (!executionId) return new Map();
-    await this.writer.flush();
-    return this.repository.logged(executionId, sourceKey(flowFile.uuid));
+    const source = sourceKey(flowFile.uuid);
+    // Pending lines first: a write that lands meanwhile is then in one of the two.
+    const keys = this.writer.pendingKeys(executionId, source);
+    for (const [k, status] of await this.repository.logged(executionId, source)) keys.set(k, status);
+    return keys;
   }
 
   /**

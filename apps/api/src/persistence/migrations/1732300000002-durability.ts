@@ -1,7 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * What recovery and bounded storage need: keyed row logs (one per row whatever is retried), read totals per step,
+ * What recovery and bounded storage need: keyed row logs (one per row whatever is retried) with a journal for the
+ * chunk being written, read totals per step,
  * Idempotency-Keys of outbound requests, durable sealed tokens, and an index to find expired executions. The row
  * log loses its flow column: the hourly chart reads executions, and every byte per row counts at millions of rows.
  */
@@ -17,6 +18,10 @@ export class Durability1732300000002 implements MigrationInterface {
     await q.query(`DROP INDEX "ix_row_execution"`);
     await q.query(`DROP INDEX "ix_row_flow_time"`);
     await q.query(`ALTER TABLE "row_log" DROP COLUMN "flow_id"`);
+    // A chunk's row logs in one row, stored before the step sends its next chunk; expanded into row_log shortly after.
+    const serial = q.connection.options.type === 'postgres' ? 'bigserial PRIMARY KEY' : 'integer PRIMARY KEY AUTOINCREMENT';
+    await q.query(`CREATE TABLE "row_journal" (
+      "id" ${serial}, "execution_id" varchar(36) NOT NULL, "source" varchar(16), "rows" text NOT NULL, "created_at" bigint NOT NULL)`);
     await q.query(`ALTER TABLE "execution" ADD COLUMN "read_parts" text`);
     await q.query(`CREATE INDEX "ix_execution_finished" ON "execution" ("finished_at")`);
     await q.query(`CREATE TABLE "idempotency_key" (
@@ -30,6 +35,7 @@ export class Durability1732300000002 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE "token_cache"`);
     await q.query(`DROP TABLE "idempotency_key"`);
+    await q.query(`DROP TABLE "row_journal"`);
     await q.query(`DROP INDEX "ix_execution_finished"`);
     await q.query(`ALTER TABLE "execution" DROP COLUMN "read_parts"`);
     await q.query(`ALTER TABLE "row_log" ADD COLUMN "flow_id" varchar(36) NOT NULL DEFAULT ''`);
