@@ -270,54 +270,6 @@ describe('StandardProcessSession in the engine', () => {
     expect(fromUtf8(h.store.contents.get(claim)!)).toBe('final');
     expect(h.provenance.events.at(-1)!.eventType).toBe('CONTENT_MODIFIED');
   });
-  it('takes a FlowFile transferred to itself back into its queue, persisted and penalized, and runs it again after the penalty', async () => {
-    const clock = new TestClock();
-    const h = harness({ clock });
-    let attempts = 0;
-    behaviour = (_ctx, session) => {
-      const ff = session.get();
-      if (!ff) return;
-      attempts++;
-      if (attempts === 1) session.transfer(session.penalize(session.putAttribute(ff, 'retry', '1'), 2_000));
-      else session.transfer(ff, 'success');
-    };
-    await h.engine.enqueue('under', [{ attributes: { filename: 'a' }, content: 'x' }]);
-    h.engine.start();
-    await clock.advance(0);
-    expect(attempts).toBe(1);
-    expect(stored(h)).toEqual([`${INGRESS}:a`]);
-    expect([...h.store.flow('flow-1').values()][0]!.flowFile.attributes['retry']).toBe('1');
-    expect(h.engine.queue(INGRESS).flowFiles.map((f) => f.penalized)).toEqual([true]);
-    expect(h.provenance.types()).toEqual(['CREATE']);
-    await clock.advance(1_999);
-    expect(attempts).toBe(1);
-    await clock.advance(1);
-    await settle();
-    expect(attempts).toBe(2);
-    expect(queuedIds(h, 'out1')).toEqual([]);
-    expect(stored(h)).toEqual([]);
-    await h.engine.close();
-  });
-
-  it('lists the claims a session stopped using, so the repository can free them', async () => {
-    const repository = new HoldingRepository();
-    const h = harness({ repository, store: repository.store });
-    behaviour = (_ctx, session) => {
-      const ff = session.get()!;
-      session.transfer(session.write(ff, 'rewritten'), 'success');
-    };
-    await h.engine.enqueue('under', [{ attributes: { filename: 'a' }, content: 'x' }]);
-    const original = repository.transactions.at(-1)!.upserts[0]!.flowFile.contentClaim!;
-    await h.engine.runOnce('under');
-    const tx = repository.transactions.at(-1)!;
-    expect(tx.released).toEqual([original]);
-    expect(tx.upserts[0]!.flowFile.contentClaim).not.toBe(original);
-
-    behaviour = passThrough;
-    await h.engine.enqueue('under', [{ attributes: { filename: 'b' }, content: 'y' }]);
-    await h.engine.runOnce('under');
-    expect(repository.transactions.at(-1)!.released).toEqual([]);
-  });
 });
 
 /** A SessionHost over plain queues, for the session's own rules. */
@@ -438,27 +390,6 @@ describe('StandardProcessSession rules', () => {
     const next = s.putAllAttributes(root, { uuid: 'other', a: '1' });
     expect(next.attributes['uuid']).toBe(root.uuid);
     expect(s.removeAllAttributes(next, /.*/).attributes).toEqual({ uuid: root.uuid });
-  });
-
-  it('penalize takes an explicit duration', () => {
-    const s = new StandardProcessSession(plainHost());
-    expect(s.penalize(s.create(), 4_000).penaltyExpiration).toBe(5000);
-  });
-
-  it('transfers a taken FlowFile back to its own queue, and refuses that for a created one', async () => {
-    const input = new ConnectionQueue('in', null, 'p');
-    input.offer(ff('a'), 0);
-    const s = new StandardProcessSession(plainHost({ input }));
-    expect(() => s.transfer(s.create())).toThrow('has no queue to go back to');
-    s.rollback();
-    const a = s.get()!;
-    s.transfer(s.penalize(a));
-    const outcome = await s.commit();
-    expect(outcome.transaction.upserts.map((u) => [u.connectionId, u.flowFile.penaltyExpiration])).toEqual([['in', 1500]]);
-    expect(outcome.enqueued.map((e) => e.queue)).toEqual([input]);
-    expect(outcome.transaction.deletes).toEqual([]);
-    expect(outcome.events).toEqual([]);
-    expect(outcome.flowFilesOut).toBe(0);
   });
 
   it('penalize marks the FlowFile until now + penalty', () => {
