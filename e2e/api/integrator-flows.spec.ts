@@ -203,6 +203,7 @@ describe('Integrator flows against the ERP and Omnitron simulators', () => {
     const { executionId } = (await res.json()) as { executionId: string };
     const e = await finished(executionId);
     expect(e.counts).toEqual({ read: 3, written: 1, failed: 2 });
+    expect(e.status).toBe('partial');
     const failed = await rows(executionId, '&status=failed');
     expect(failed.items.map((r) => r.sku).sort()).toEqual(['NOT-IN-OMNITRON-1', 'NOT-IN-OMNITRON-2']);
     for (const r of failed.items) expect(r.message).toContain('product not found');

@@ -136,4 +136,32 @@ describe('running a flow from the designer in Chromium', () => {
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
+
+  it('shows partial and failed executions in the list, its status filter and the executions chart', async () => {
+    const outbound = await json<FlowDto>(
+      await api.request('/api/flows/from-template', {
+        method: 'POST',
+        json: { templateId: 'stock-outbound', name: 'Outbound with unknown SKUs', parameters: { 'omnitron.url': omnitron.url, 'omnitron.username': 'integrator', 'omnitron.password': 'integrator-pass' } },
+      }),
+    );
+    await json(await api.request(`/api/flows/${outbound.id}/start`, { method: 'POST' }));
+    const post = async (skus: string[]) =>
+      (await json<{ executionId: string }>(await api.request(`/api/outbound/${outbound.id}`, { method: 'POST', json: skus.map((product_sku) => ({ product_sku, stock: 1, stock_list: '1' })) }))).executionId;
+    const ids = [await post(['12345', 'NOT-IN-OMNITRON-A']), await post(['NOT-IN-OMNITRON-B', 'NOT-IN-OMNITRON-C'])];
+    for (const id of ids) {
+      const deadline = Date.now() + 30_000;
+      while ((await json<ExecutionDto>(await api.request(`/api/executions/${id}`))).state !== 'finished' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.goto(`/flows/${outbound.id}/executions`);
+    const pills = page.locator('[data-testid=executions-table] tbody tr.clickable .state-pill');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=executions-table] tbody tr.clickable').length === 2);
+    expect((await pills.allTextContents()).sort()).toEqual(['failed', 'partial']);
+    expect(await page.locator('[data-testid=executions-table] .state-partial').count()).toBe(1);
+    await page.waitForSelector('[data-testid=status-chart] .recharts-bar-rectangle');
+    await page.selectOption('select[aria-label="Status filter"]', 'partial');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=executions-table] tbody tr.clickable').length === 1);
+    expect(await pills.allTextContents()).toEqual(['partial']);
+    await shot(page, '15-partial-executions');
+    expect(errors).toEqual([]);
+  });
 });

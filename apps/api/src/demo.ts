@@ -95,7 +95,10 @@ console.log(`\nOmnitron now holds ${omnitron.state.counters.stockRowsWritten} wr
 console.log(`Open ${url} to see the flows; post more outbound batches with:`);
 // Outbound callers authenticate with a key of their flow; the demo makes one (keys of earlier runs went with their flows).
 const demoKey = await app.get(ApiKeysService).create(created['stock-outbound']!, 'demo ERP', 'demo');
-console.log(`  curl -X POST ${url}/api/outbound/${created['stock-outbound']} -H 'x-api-key: ${demoKey.key}' -H 'content-type: application/json' -d '[{"product_sku":"1234","stock":5,"stock_list":"1","unit_type":"qty"}]'`);
+console.log(
+  `  curl -X POST ${url}/api/outbound/${created['stock-outbound']} -H 'x-api-key: ${demoKey.key}' -H 'content-type: application/json' ` +
+    `-H 'Idempotency-Key: <a new value per batch>' -d '[{"product_sku":"1234","stock":5,"stock_list":"1","unit_type":"qty"}]'`,
+);
 console.log('Ctrl-C stops the demo.');
 
 const shutdown = async () => {

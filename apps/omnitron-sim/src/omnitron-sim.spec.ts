@@ -150,6 +150,24 @@ describe('faults', () => {
   });
 });
 
+it('counts each delivered stock row per batch_id and SKU when asked to', async () => {
+  const tracking = await startOmnitronSim({ generatedProducts: 5, trackDeliveries: true });
+  try {
+    const key = tracking.issueToken();
+    const send = (rows: unknown[]) =>
+      fetch(`${tracking.url}/api/i1/product_stock/bulk_upsert/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Token ${key}` }, body: JSON.stringify(rows) });
+    await send([{ stock_list: '1', product_sku: '1234', stock: 1, batch_id: 'b' }, { stock_list: '1', product_sku: 'NOPE', stock: 1, batch_id: 'b' }]);
+    await send([{ stock_list: '1', product_sku: '1234', stock: 2, batch_id: 'b' }]);
+    expect([...tracking.state.deliveries]).toEqual([
+      ['b|1234', 2],
+      ['b|NOPE', 1],
+    ]);
+    expect(sim.state.deliveries.size).toBe(0);
+  } finally {
+    await tracking.close();
+  }
+});
+
 it('answers 404 for unknown routes and 405 for wrong methods', async () => {
   expect((await call('GET', '/api/v9/nothing/')).status).toBe(404);
   expect((await call('GET', '/api/i1/product_stock/bulk_upsert/')).status).toBe(405);

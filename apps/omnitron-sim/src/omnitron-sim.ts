@@ -18,6 +18,8 @@ export interface OmnitronSimOptions {
   readonly now?: number;
   /** Keep at most this many request log entries (default 10000; oldest dropped). */
   readonly requestLogLimit?: number;
+  /** Count every stock row received per batch_id and SKU in `state.deliveries` (for duplicate checks; off by default). */
+  readonly trackDeliveries?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -52,6 +54,8 @@ export interface OmnitronSimState {
   readonly requests: RequestLogEntry[];
   readonly counters: OmnitronCounters;
   readonly tokens: Set<string>;
+  /** `batch_id|sku` → how many times a bulk upsert carried that row (only with `trackDeliveries`). */
+  readonly deliveries: Map<string, number>;
 }
 
 export interface OmnitronSimHandle {
@@ -81,6 +85,7 @@ export async function startOmnitronSim(options: OmnitronSimOptions = {}): Promis
     ...catalogue,
     requests: [],
     tokens: new Set(),
+    deliveries: new Map(),
     counters: {
       requests: 0, logins: 0, failedLogins: 0, unauthorized: 0, stockRowsReceived: 0, stockRowsWritten: 0,
       stockRowsFailed: 0, imagesWritten: 0, imageRequestsFailed: 0, faultsInjected: 0,
@@ -168,6 +173,10 @@ export async function startOmnitronSim(options: OmnitronSimOptions = {}): Promis
     const results = body.map((row: unknown) => {
       const r = (row ?? {}) as Record<string, unknown>;
       const sku = typeof r['product_sku'] === 'string' || typeof r['product_sku'] === 'number' ? String(r['product_sku']) : null;
+      if (options.trackDeliveries) {
+        const key = `${String(r['batch_id'] ?? '')}|${sku ?? ''}`;
+        state.deliveries.set(key, (state.deliveries.get(key) ?? 0) + 1);
+      }
       const listId = r['stock_list'] === undefined || r['stock_list'] === null ? null : String(r['stock_list']);
       const fail = (error: string) => {
         state.counters.stockRowsFailed++;

@@ -146,7 +146,8 @@ export interface ScriptTestRequest {
 
 export type ExecutionTrigger = 'schedule' | 'manual' | 'outbound' | 'fetch-missing' | 'chained';
 export type ExecutionState = 'start' | 'in-progress' | 'finished';
-export type ExecutionStatus = 'in-progress' | 'success' | 'failed' | 'empty';
+/** `partial`: some rows were written and others failed; `failed`: nothing was written (every row failed, or the run failed). */
+export type ExecutionStatus = 'in-progress' | 'success' | 'partial' | 'failed' | 'empty';
 
 export interface ExecutionDto {
   id: string;
@@ -179,6 +180,18 @@ export interface RowLogDto {
   message: string;
   step: string | null;
   createdAt: string;
+}
+/** One hour of the executions chart, from the executions that finished in it. */
+export interface HourlyMetricDto {
+  hour: string;
+  /** Rows those executions wrote and failed. */
+  written: number;
+  failed: number;
+  executions: number;
+  /** failed / (written + failed) */
+  errorRate: number;
+  /** Those executions by status. */
+  statuses: Partial<Record<ExecutionStatus, number>>;
 }
 export interface Page<T> {
   items: T[];

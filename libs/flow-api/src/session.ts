@@ -37,9 +37,14 @@ export interface ProcessSession {
   /** Replaces the content; the bytes are persisted when the session commits. */
   write(flowFile: FlowFile, content: Uint8Array | string): FlowFile;
 
-  transfer(flowFile: FlowFile, relationship: Relationship | string): void;
+  /**
+   * Routes the FlowFile to a relationship. Without one it goes back to the queue it was taken from (NiFi's
+   * transfer to self), e.g. penalized to try again later; a FlowFile created in this session has no such queue.
+   */
+  transfer(flowFile: FlowFile, relationship?: Relationship | string): void;
   remove(flowFile: FlowFile): void;
-  penalize(flowFile: FlowFile): FlowFile;
+  /** Keeps the FlowFile from being taken again for the processor's penalty duration, or for `durationMs` when given. */
+  penalize(flowFile: FlowFile, durationMs?: number): FlowFile;
 
   /** Records a provenance event beyond the ones the session records itself (RECEIVE, SEND, FETCH). */
   provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string): void;

@@ -227,7 +227,7 @@ export function testServices(clock: Clock): ProcessorServices {
     http: { request: () => Promise.reject(new Error('no HTTP in flow-core specs')) },
     scripts: { run: () => Promise.reject(new Error('no scripts in flow-core specs')) },
     state: new MapState(),
-    executions: { rows: () => undefined, progress: () => undefined },
+    executions: { rows: () => undefined, record: async () => undefined, logged: async () => new Map(), progress: () => undefined },
     tokens: { get: (k) => tokens.get(k), set: (k, value, expiresAt) => void tokens.set(k, { value, expiresAt }), delete: (k) => void tokens.delete(k) },
     randomUuid: () => `uuid-${++n}`,
   };

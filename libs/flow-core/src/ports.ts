@@ -15,6 +15,8 @@ export interface RepositoryTransaction {
   readonly deletes: readonly string[];
   /** New content claims written by the session. */
   readonly contents: readonly { readonly claim: string; readonly bytes: Uint8Array }[];
+  /** Claims the session's FlowFiles stopped using; the repository frees each one no other FlowFile references. */
+  readonly released?: readonly string[];
 }
 
 export interface FlowFileRepository {

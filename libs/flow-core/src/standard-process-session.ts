@@ -45,13 +45,15 @@ export interface SessionOutcome {
 }
 
 const REMOVED = Symbol('removed');
+/** Back to the queue the FlowFile was taken from (NiFi's Relationship.SELF). */
+const SELF = Symbol('self');
 
 interface Rec {
   /** The version taken from a queue; null when created in this session. */
   readonly original: FlowFile | null;
   readonly source: ConnectionQueue | null;
   current: FlowFile;
-  target: string | typeof REMOVED | null;
+  target: string | typeof REMOVED | typeof SELF | null;
   /** How it was created: 'root', 'fork' (from parents) or 'clone'. */
   readonly origin: 'queue' | 'root' | 'fork' | 'clone';
 }
@@ -258,8 +260,13 @@ export class StandardProcessSession implements ProcessSession {
     return this.update(rec, { ...flowFile, contentClaim: claim, size: bytes.length });
   }
 
-  transfer(flowFile: FlowFile, relationship: Relationship | string): void {
+  transfer(flowFile: FlowFile, relationship?: Relationship | string): void {
     const rec = this.check(flowFile);
+    if (relationship === undefined) {
+      if (!rec.source) throw new SessionError(`FlowFile ${flowFile.uuid} was created in this session, so it has no queue to go back to`);
+      rec.target = SELF;
+      return;
+    }
     rec.target = typeof relationship === 'string' ? relationship : relationship.name;
   }
 
@@ -268,9 +275,10 @@ export class StandardProcessSession implements ProcessSession {
     rec.target = REMOVED;
   }
 
-  penalize(flowFile: FlowFile): FlowFile {
+  penalize(flowFile: FlowFile, durationMs?: number): FlowFile {
     const rec = this.check(flowFile);
-    return this.update(rec, { ...flowFile, penaltyExpiration: this.now() + this.host.penaltyMs });
+    const ms = durationMs === undefined || !Number.isFinite(durationMs) ? this.host.penaltyMs : Math.max(0, durationMs);
+    return this.update(rec, { ...flowFile, penaltyExpiration: this.now() + ms });
   }
 
   provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string): void {
@@ -339,6 +347,7 @@ export class StandardProcessSession implements ProcessSession {
     const routed: ProvenanceEvent[] = [];
     const drops: ProvenanceEvent[] = [];
     const usedClaims = new Set<string>();
+    const released = new Set<string>();
     let flowFilesIn = 0;
     let flowFilesOut = 0;
 
@@ -350,6 +359,16 @@ export class StandardProcessSession implements ProcessSession {
       }
       if (rec.target === null) {
         throw new SessionError(`FlowFile ${ff.uuid} (${ff.attributes['filename'] ?? ''}) was neither transferred nor removed`);
+      }
+      // Content the taken version had and the FlowFile may no longer use; the repository frees it unless a FlowFile still references it.
+      const oldClaim = rec.original?.contentClaim ?? null;
+      if (oldClaim !== null) released.add(oldClaim);
+      if (rec.target === SELF) {
+        // Not a route: no provenance, and it does not count as output.
+        upserts.push({ flowFile: ff, connectionId: rec.source!.id });
+        enqueued.push({ queue: rec.source!, flowFile: ff });
+        if (ff.contentClaim !== null) usedClaims.add(ff.contentClaim);
+        continue;
       }
       if (rec.target === REMOVED) {
         if (rec.original) deletes.push(ff.uuid);
@@ -401,8 +420,9 @@ export class StandardProcessSession implements ProcessSession {
     }
     const contents: { claim: string; bytes: Uint8Array }[] = [];
     for (const [claim, bytes] of this.contents) if (usedClaims.has(claim)) contents.push({ claim, bytes });
+    for (const claim of usedClaims) released.delete(claim);
     return {
-      transaction: { flowId, upserts, deletes, contents },
+      transaction: { flowId, upserts, deletes, contents, released: [...released] },
       enqueued,
       taken,
       events: lineage.concat(this.extraEvents, routed, drops),

@@ -104,17 +104,34 @@ describe('MemoryTokenCache', () => {
 });
 
 describe('MemoryExecutionLog and FakeScriptRunner', () => {
-  it('collects row logs and adds up progress', () => {
+  it('collects row logs, counts written and failed rows, and keeps the latest read total per FlowFile', () => {
     const log = new MemoryExecutionLog();
     const ff = { uuid: 'u1' } as FlowFile;
     log.rows(ff, [
       { sku: 'A', status: 'success', message: 'written' },
       { sku: 'B', status: 'failed', message: 'no such product', step: 'write' },
     ]);
-    log.progress(ff, { read: 2, written: 1 });
-    log.progress(ff, { failed: 1 });
+    log.progress(ff, { read: 1 });
+    log.progress(ff, { read: 2 });
+    log.progress({ uuid: 'u2' } as FlowFile, { read: 3 });
     expect(log.rowLogs.map((r) => `${r.flowFileUuid}:${r.row.sku}:${r.row.status}`)).toEqual(['u1:A:success', 'u1:B:failed']);
-    expect(log.counts).toEqual({ read: 2, written: 1, failed: 1 });
+    expect(log.counts).toEqual({ read: 5, written: 1, failed: 1 });
+  });
+
+  it('logs a keyed row once per FlowFile and reports the keys logged', async () => {
+    const log = new MemoryExecutionLog();
+    const ff = { uuid: 'u1' } as FlowFile;
+    await log.record(ff, [{ sku: 'A', status: 'success', message: 'written', key: '0' }]);
+    await log.record(ff, [
+      { sku: 'A', status: 'success', message: 'written again', key: '0' },
+      { sku: 'B', status: 'failed', message: 'rejected', key: '1' },
+    ]);
+    log.rows({ uuid: 'u2' } as FlowFile, [{ sku: 'A', status: 'success', message: 'other FlowFile', key: '0' }]);
+    expect(log.rowLogs.map((r) => r.row.message)).toEqual(['written', 'rejected', 'other FlowFile']);
+    expect([...(await log.logged(ff))]).toEqual([
+      ['0', 'success'],
+      ['1', 'failed'],
+    ]);
   });
 
   it('records script requests and answers from its handler', async () => {

@@ -9,6 +9,7 @@ import {
   type HttpResponse,
   type ProcessorServices,
   type RowLog,
+  type RowStatus,
   type ScriptRequest,
   type ScriptResult,
   type ScriptRunner,
@@ -121,18 +122,47 @@ export class MemoryStateManager implements StateManager {
   }
 }
 
+/**
+ * An execution log in memory with the host's rules: keyed rows are logged once per FlowFile, written and failed
+ * counts are the success and failed rows, read totals replace earlier reports for the same FlowFile.
+ */
 export class MemoryExecutionLog implements ExecutionLog {
   readonly rowLogs: { flowFileUuid: string; row: RowLog }[] = [];
-  readonly counts = { read: 0, written: 0, failed: 0 };
+  private readonly keys = new Map<string, Map<string, RowStatus>>();
+  private readonly reads = new Map<string, number>();
 
   rows(flowFile: FlowFile, rows: readonly RowLog[]): void {
-    for (const row of rows) this.rowLogs.push({ flowFileUuid: flowFile.uuid, row });
+    let seen = this.keys.get(flowFile.uuid);
+    for (const row of rows) {
+      if (row.key !== undefined) {
+        if (!seen) this.keys.set(flowFile.uuid, (seen = new Map()));
+        if (seen.has(row.key)) continue;
+        seen.set(row.key, row.status);
+      }
+      this.rowLogs.push({ flowFileUuid: flowFile.uuid, row });
+    }
   }
 
-  progress(_flowFile: FlowFile, counts: { read?: number; written?: number; failed?: number }): void {
-    this.counts.read += counts.read ?? 0;
-    this.counts.written += counts.written ?? 0;
-    this.counts.failed += counts.failed ?? 0;
+  async record(flowFile: FlowFile, rows: readonly RowLog[]): Promise<void> {
+    this.rows(flowFile, rows);
+  }
+
+  async logged(flowFile: FlowFile): Promise<ReadonlyMap<string, RowStatus>> {
+    return new Map(this.keys.get(flowFile.uuid) ?? []);
+  }
+
+  progress(flowFile: FlowFile, counts: { read: number }): void {
+    this.reads.set(flowFile.uuid, counts.read);
+  }
+
+  get counts(): { read: number; written: number; failed: number } {
+    let read = 0;
+    for (const n of this.reads.values()) read += n;
+    return {
+      read,
+      written: this.rowLogs.filter((r) => r.row.status === 'success').length,
+      failed: this.rowLogs.filter((r) => r.row.status === 'failed').length,
+    };
   }
 }
 

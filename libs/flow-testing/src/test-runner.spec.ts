@@ -119,6 +119,36 @@ describe('TestRunner', () => {
     runner.assertTransferCount('success', 1);
   });
 
+  it('takes a FlowFile transferred to itself back into the input queue, penalized for the given time', async () => {
+    const tries: string[] = [];
+    const Retrying = processor('Retrying', (_ctx, session) => {
+      const ff = session.get();
+      if (!ff) return;
+      const attempt = Number(ff.attributes['attempt'] ?? 0) + 1;
+      tries.push(String(attempt));
+      if (attempt < 3) session.transfer(session.penalize(session.putAttribute(ff, 'attempt', String(attempt)), 5_000 * attempt));
+      else session.transfer(ff, 'success');
+    });
+    const runner = new TestRunner(Retrying, { penaltyDuration: 60_000 });
+    runner.enqueue('x');
+    await runner.run();
+    runner.assertTransferCount('success', 0);
+    expect(runner.queued().map((f) => f.attributes['attempt'])).toEqual(['1']);
+    expect(runner.queued()[0]!.isPenalized(runner.clock.now())).toBe(true);
+    await runner.clock.advance(4_999);
+    await runner.run();
+    expect(tries).toEqual(['1']);
+    await runner.clock.advance(1);
+    await runner.run();
+    await runner.clock.advance(10_000);
+    await runner.run();
+    runner.assertAllTransferred('success', 1);
+    runner.assertQueueEmpty();
+    expect(tries).toEqual(['1', '2', '3']);
+    // Going back to the queue is not a route: the only event is the final one.
+    expect(runner.provenanceEvents().map((e) => e.eventType)).toEqual(['ROUTE']);
+  });
+
   it('enforces the session rules of the engine', async () => {
     const Forgetful = processor('Forgetful', (_ctx, session) => void session.get());
     const runner = new TestRunner(Forgetful);

@@ -358,8 +358,12 @@ export class TestRunner {
       if (!list) this.transferred.set(t.relationship, (list = []));
       list.push(this.mock(t.flowFile));
     }
-    // Output queues only mirror what went out; results are read from `transferred`.
-    for (const e of outcome.enqueued) e.queue.clear();
+    // Output queues only mirror what went out; results are read from `transferred`. A FlowFile transferred back to
+    // itself (penalized, to retry) waits in the input queue again.
+    for (const e of outcome.enqueued) {
+      if (e.queue === this.input) this.input.offer(e.flowFile, this.clock.now());
+      else e.queue.clear();
+    }
     this.events.push(...outcome.events);
     for (const [k, v] of outcome.counters) this.counterValues.set(k, (this.counterValues.get(k) ?? 0) + v);
   }

@@ -1,8 +1,10 @@
+import { parseDataSize, parseDuration } from '@sluice/flow-api';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseDataSize, parseDuration } from '@sluice/flow-api';
 import { z } from 'zod';
+
+const MIN_RETENTION_MS = 60_000;
 
 /** The environment Sluice reads, validated once at boot. Nothing else reads `process.env`. */
 const EnvSchema = z.object({
@@ -29,6 +31,10 @@ const EnvSchema = z.object({
   SLUICE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SLUICE_LOGIN_LOCKOUT: z.string().default('5 min'),
   SLUICE_LOGIN_RATE: z.coerce.number().int().min(1).max(100_000).default(30),
+  SLUICE_RETENTION: z
+    .string()
+    .default('30 days')
+    .refine((v) => (parseDuration(v) ?? 0) >= MIN_RETENTION_MS, "SLUICE_RETENTION must be a duration of at least 1 min, such as '30 days', '12 hours' or '15 mins'"),
 });
 
 export interface AppConfig {
@@ -61,6 +67,8 @@ export interface AppConfig {
     /** Login attempts per minute and client address. */
     readonly perMinute: number;
   };
+  /** How long finished executions (with their steps and row logs) and provenance are kept, in milliseconds. */
+  readonly retentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: trustProxy(e.SLUICE_TRUST_PROXY),
     allowedOrigins: e.SLUICE_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     login: { maxFailures: e.SLUICE_LOGIN_MAX_FAILURES, lockoutMs: lockout(e.SLUICE_LOGIN_LOCKOUT), perMinute: e.SLUICE_LOGIN_RATE },
+    retentionMs: parseDuration(e.SLUICE_RETENTION)!,
   };
 }
 

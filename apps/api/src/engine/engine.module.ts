@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { SecretBox } from '../secrets/secret-box.js';
 import { FlowsController } from '../flows/flows.controller.js';
 import { FlowsService } from '../flows/flows.service.js';
 import { FlowEventsGateway } from '../gateway/flow-events.gateway.js';
@@ -12,9 +14,11 @@ import { ExecutionsService } from '../executions/executions.service.js';
 import { FetchMissingService } from '../integration/fetch-missing.service.js';
 import { IntegrationController } from '../integration/integration.controller.js';
 import { IntegrationService } from '../integration/integration.service.js';
+import { RetentionService } from '../retention/retention.service.js';
 import { TemplatesController } from '../templates/templates.controller.js';
 import { TestPaneRuntime } from '../test-panes/test-pane-runtime.js';
 import { TestPanesController } from '../test-panes/test-panes.controller.js';
+import { DurableTokenCache } from './durable-token.cache.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { EngineController } from './engine.controller.js';
 import { EngineService, HTTP_CLIENT, SCRIPT_RUNNER } from './engine.service.js';
@@ -33,7 +37,9 @@ import { UndiciHttpClient } from './undici-http.client.js';
     IntegrationService,
     FlowEventsGateway,
     TestPaneRuntime,
+    RetentionService,
     { provide: HTTP_CLIENT, useFactory: () => new UndiciHttpClient() },
+    { provide: DurableTokenCache, inject: [DataSource, SecretBox], useFactory: (ds: DataSource, box: SecretBox) => new DurableTokenCache(ds, box) },
     {
       provide: SCRIPT_RUNNER,
       inject: [APP_CONFIG, HTTP_CLIENT],
@@ -46,6 +52,6 @@ import { UndiciHttpClient } from './undici-http.client.js';
     },
   ],
   controllers: [FlowsController, EngineController, ProcessorTypesController, ProvenanceController, TestPanesController, ExecutionsController, IntegrationController, TemplatesController],
-  exports: [EngineService, FlowsService, EngineEventsHub, ProvenanceService, ExecutionsService, IntegrationService, HTTP_CLIENT, SCRIPT_RUNNER],
+  exports: [DurableTokenCache, EngineService, FlowsService, EngineEventsHub, ProvenanceService, ExecutionsService, IntegrationService, HTTP_CLIENT, SCRIPT_RUNNER],
 })
 export class EngineModule {}

@@ -10,8 +10,8 @@ import { EXECUTION_ATTRIBUTE, ExecutionsService } from '../executions/executions
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
 import { ProvenanceService } from '../provenance/provenance.service.js';
+import { DurableTokenCache } from './durable-token.cache.js';
 import { EngineEventsHub } from './engine-events.hub.js';
-import { MemoryTokenCache } from './memory-token.cache.js';
 import { redactEvents } from '../secrets/event-redaction.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { SqlStateManager } from './sql-state.manager.js';
@@ -52,7 +52,6 @@ const PROCESSOR_LOG: ProcessorLogSink = {
 export class EngineService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Engine');
   private readonly engines = new Map<string, FlowEngine>();
-  private readonly tokens = new MemoryTokenCache();
   private readonly changeListeners: ((flowId: string) => void)[] = [];
 
   constructor(
@@ -64,21 +63,32 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(HTTP_CLIENT) private readonly http: HttpClient,
     @Inject(SCRIPT_RUNNER) private readonly scripts: ScriptRunner,
     private readonly executions: ExecutionsService,
+    private readonly tokens: DurableTokenCache,
     private readonly secrets: SecretRegistry,
   ) {}
 
+  /**
+   * Restart order matters: the cached logins and every flow's queues come back first, then the executions those
+   * queues belong to, and only then do engines start consuming, so no FlowFile moves before its execution is known.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    await this.tokens.load();
+    const running: { name: string; engine: FlowEngine }[] = [];
     for (const flow of await this.flows.findAll()) {
       try {
         const engine = await this.load(flow.id, JSON.parse(flow.document) as FlowDocument);
-        if (flow.state === 'running') engine.start();
-        this.log.log(`flow '${flow.name}' loaded${flow.state === 'running' ? ' and started' : ''}`);
+        if (flow.state === 'running') running.push({ name: flow.name, engine });
+        else this.log.log(`flow '${flow.name}' loaded`);
       } catch (e) {
         // One unreadable flow must not keep the others (and the API) down.
         this.log.error(`flow '${flow.name}' (${flow.id}) could not be loaded: ${(e as Error).message}`);
       }
     }
     await this.recoverExecutions();
+    for (const { name, engine } of running) {
+      engine.start();
+      this.log.log(`flow '${name}' loaded and started`);
+    }
   }
 
   /** Schedules and listeners follow flows as they are saved, started, stopped and deleted. */
@@ -104,12 +114,12 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
         }
       }
     }
-    const names = new Map<string, Map<string, string>>();
+    const flows = new Map<string, { stepNames: Map<string, string>; inbound: boolean }>();
     for (const flow of await this.flows.findAll()) {
       const doc = JSON.parse(flow.document) as FlowDocument;
-      names.set(flow.id, new Map(doc.processors.map((p) => [p.id, p.name])));
+      flows.set(flow.id, { stepNames: new Map(doc.processors.map((p) => [p.id, p.name])), inbound: doc.integration?.direction === 'inbound' });
     }
-    await this.executions.recover(queued, (flowId) => names.get(flowId) ?? new Map());
+    await this.executions.recover(queued, (flowId) => flows.get(flowId) ?? { stepNames: new Map(), inbound: false });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -165,7 +175,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
         http: this.http,
         scripts: this.scripts,
         state: new SqlStateManager(this.ds, flowId, processorId),
-        executions: this.executions,
+        executions: this.executions.stepLog(processorId),
         tokens: this.tokens,
         compression: ZLIB_COMPRESSION,
         randomUuid: randomUUID,

@@ -12,7 +12,7 @@ const dateParam = z
 const paging = { offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(50) };
 const ListSchema = z.object({
   flowId: z.string().optional(),
-  status: z.enum(['in-progress', 'success', 'failed', 'empty']).optional(),
+  status: z.enum(['in-progress', 'success', 'partial', 'failed', 'empty']).optional(),
   from: dateParam.optional(),
   to: dateParam.optional(),
   sku: z.string().optional(),

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { AcceptsFlowApiKey, MinRole } from '../auth/roles.js';
 import { BodyLimit } from '../common/request-body.js';
@@ -35,7 +35,8 @@ export class IntegrationController {
   @ApiOperation({ summary: "Outbound Request URL: post a batch of rows (the seed's payload) with one of the flow's API keys (X-API-Key); 202 once it is durable, 429 past the flow's concurrency limit" })
   @ApiSecurity('flow-api-key')
   @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
-  outbound(@Param('flowId') flowId: string, @Body() body: unknown, @Req() req: AuthedRequest) {
-    return this.integration.outbound(flowId, body, req.user.username);
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any unique value per batch (a UUID): a repeat within 24 h returns the same executionId and creates nothing' })
+  outbound(@Param('flowId') flowId: string, @Body() body: unknown, @Req() req: AuthedRequest, @Headers('idempotency-key') idempotencyKey?: string) {
+    return this.integration.outbound(flowId, body, req.user.username, idempotencyKey);
   }
 }

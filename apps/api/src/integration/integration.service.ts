@@ -4,8 +4,9 @@ import type { ExecutionTrigger, FlowDocument, IntegrationSettings } from '@sluic
 import { parseDuration } from '@sluice/flow-api';
 import { CronJob } from 'cron';
 import { DateTime } from 'luxon';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { BadInputError, ConflictError, NotFoundError, TooManyRequestsError } from '../common/errors.js';
+import { BadInputError, ConflictError, DomainError, NotFoundError, TooManyRequestsError } from '../common/errors.js';
 import { EngineService } from '../engine/engine.service.js';
 import { SqlStateManager } from '../engine/sql-state.manager.js';
 import { EXECUTION_ATTRIBUTE, ExecutionsService, type FinishedExecution } from '../executions/executions.service.js';
@@ -19,6 +20,9 @@ export const LAST_REQUEST_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
 const FLOW_STATE_ID = '__flow';
 const FIRST_RUN = '1970-01-01T00:00:00.000000';
 const SCRIPT_OR_MAPPING = new Set(['ExecuteScript', 'JoltTransformJSON']);
+/** How long an Idempotency-Key of an outbound request keeps answering with its execution. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function formatLastRequest(epochMs: number, timeZone: string): string {
   // Integrator writes microseconds; JavaScript clocks stop at milliseconds.
@@ -33,6 +37,9 @@ export interface RunRequest {
   /** Outbound: the posted batch. */
   content?: string;
   rows?: number;
+  idempotencyKey?: string;
+  requestHash?: string;
+  keyWindowStart?: number;
 }
 
 /**
@@ -46,6 +53,8 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
   /** Runs admitted but not yet registered as executions, so concurrent requests cannot slip past the limit. */
   private readonly reserved = new Map<string, number>();
   private readonly jobs = new Map<string, string[]>();
+  /** Outbound requests being admitted, by flow and Idempotency-Key, so a concurrent repeat waits for the first. */
+  private readonly admitting = new Map<string, { hash: string; result: Promise<{ executionId: string }> }>();
 
   constructor(
     private readonly ds: DataSource,
@@ -83,19 +92,57 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     return this.run(flowId, doc, { trigger: 'manual', triggeredBy: user, query: params });
   }
 
-  /** Outbound: a posted batch becomes one execution; 429 past the flow's concurrency limit. */
-  async outbound(flowId: string, body: unknown, user: string): Promise<{ executionId: string }> {
+  /**
+   * Outbound: a posted batch becomes one execution; 429 past the flow's concurrency limit. With an Idempotency-Key,
+   * a repeat of the same request within 24 hours answers with the first one's execution and creates nothing.
+   */
+  async outbound(flowId: string, body: unknown, user: string, idempotencyKey?: string): Promise<{ executionId: string }> {
     const entity = await this.flows.findById(flowId);
     if (!entity) throw new NotFoundError('flow', flowId);
     const doc = JSON.parse(entity.document) as FlowDocument;
     if (doc.integration?.direction !== 'outbound') throw new BadInputError(`flow '${doc.name}' is not an outbound flow`, [{ field: 'flowId', message: 'not an outbound flow' }]);
+    if (idempotencyKey === undefined) return this.admitOutbound(flowId, doc, entity.state, body, user);
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new BadInputError('the Idempotency-Key header must be 1 to 255 visible ASCII characters (a UUID, say)', [{ field: 'Idempotency-Key', message: 'not a valid key' }]);
+    }
+    const hash = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+    const slot = `${flowId}\u0000${idempotencyKey}`;
+    const inFlight = this.admitting.get(slot);
+    if (inFlight) {
+      sameRequest(inFlight.hash, hash);
+      const first = await inFlight.result.catch(() => null);
+      if (first) return first;
+    }
+    const since = Date.now() - IDEMPOTENCY_WINDOW_MS;
+    const existing = await this.executions.byIdempotencyKey(flowId, idempotencyKey, since);
+    if (existing) {
+      sameRequest(existing.requestHash, hash);
+      return { executionId: existing.id };
+    }
+    const result = this.admitOutbound(flowId, doc, entity.state, body, user, { idempotencyKey, requestHash: hash, keyWindowStart: since });
+    this.admitting.set(slot, { hash, result });
+    try {
+      return await result;
+    } finally {
+      this.admitting.delete(slot);
+    }
+  }
+
+  private async admitOutbound(
+    flowId: string,
+    doc: FlowDocument,
+    state: string,
+    body: unknown,
+    user: string,
+    idempotency: { idempotencyKey?: string; requestHash?: string; keyWindowStart?: number } = {},
+  ): Promise<{ executionId: string }> {
     if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
       throw new BadInputError('the request body must be a JSON array of rows', [{ field: '(body)', message: 'a non-empty JSON body is required' }]);
     }
     const rows = Array.isArray(body) ? body : [body];
     if (!doc.processors.some((p) => SCRIPT_OR_MAPPING.has(p.type))) checkRows(doc, rows);
-    if (entity.state !== 'running') throw new ConflictError(`flow '${doc.name}' is stopped; start it before sending data`);
-    return this.run(flowId, doc, { trigger: 'outbound', triggeredBy: user, content: JSON.stringify(body), rows: rows.length });
+    if (state !== 'running') throw new ConflictError(`flow '${doc.name}' is stopped; start it before sending data`);
+    return this.run(flowId, doc, { trigger: 'outbound', triggeredBy: user, content: JSON.stringify(body), rows: rows.length, ...idempotency });
   }
 
   /** Starts one execution of the flow. Resolves when its FlowFile is durable in the entry processor's queue. */
@@ -130,6 +177,9 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
         read: req.rows,
         stepNames: new Map(doc.processors.map((p) => [p.id, p.name])),
         emptyMeansEmpty: settings?.direction === 'inbound',
+        idempotencyKey: req.idempotencyKey,
+        requestHash: req.requestHash,
+        keyWindowStart: req.keyWindowStart,
       });
       unreserve();
       const attributes: Record<string, string> = {
@@ -210,7 +260,8 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
 
   /** A successful full run moves `last.request` to its start time; chained flows run after it. */
   private async finished(e: FinishedExecution): Promise<void> {
-    if (e.status === 'failed') return;
+    // Rows Omnitron rejected do not come back by reading again; a FlowFile that failed on the way might.
+    if (e.status === 'failed' || e.routedToFailure) return;
     try {
       const advances = (e.trigger === 'schedule' || e.trigger === 'chained' || e.trigger === 'manual') && !e.params['query.keys'];
       if (advances && e.params['run.started']) {
@@ -261,6 +312,15 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       } else if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
     }
     this.jobs.delete(flowId);
+  }
+}
+
+/** A repeated Idempotency-Key must come with the same body as its first request. */
+function sameRequest(first: string | null, hash: string): void {
+  if (first !== null && first !== hash) {
+    throw new DomainError('this Idempotency-Key was already used with a different body; use a new key for a new batch', 422, [
+      { field: 'Idempotency-Key', message: 'reused with a different request body' },
+    ]);
   }
 }
 

@@ -13,10 +13,18 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>, extraEnti
     database: config.database.path,
     statementCacheSize: 200,
     // WAL with synchronous=NORMAL survives a killed process; only a power loss can drop the last commits.
-    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+    prepareDatabase: (db: { pragma(s: string, o?: { simple: boolean }): unknown; exec(sql: string): unknown }) => {
+      // Incremental auto-vacuum lets retention give freed pages back to the file system. A database made before has
+      // to be rebuilt once to switch (instant when it is new).
+      if (Number(db.pragma('auto_vacuum', { simple: true })) !== 2) {
+        db.pragma('auto_vacuum = INCREMENTAL');
+        db.exec('VACUUM');
+      }
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
+      // A write-ahead log that grew during a burst is cut back to this size once checkpointed.
+      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     },
     ...common,
   };
@@ -34,6 +42,7 @@ export async function openDataSource(config: Pick<AppConfig, 'database'>): Promi
  */
 export function serializeTransactions(ds: DataSource): DataSource {
   if (ds.options.type !== 'better-sqlite3') return ds;
+  if (quietMoments.has(ds)) return ds;
   const runner = ds.createQueryRunner();
   const start = runner.startTransaction.bind(runner);
   const commit = runner.commitTransaction.bind(runner);
@@ -72,5 +81,27 @@ export function serializeTransactions(ds: DataSource): DataSource {
       finish();
     }
   };
+  quietMoments.set(ds, async (work) => {
+    const previous = turn;
+    let done!: () => void;
+    turn = new Promise<void>((resolve) => (done = resolve));
+    await previous;
+    try {
+      return await work();
+    } finally {
+      done();
+    }
+  });
   return ds;
+}
+
+const quietMoments = new WeakMap<DataSource, <T>(work: () => Promise<T>) => Promise<T>>();
+
+/**
+ * Runs `work` while no transaction is open on SQLite's single connection (statements such as a WAL checkpoint must
+ * not land inside one); on Postgres at once.
+ */
+export function betweenTransactions<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
+  const run = quietMoments.get(ds);
+  return run ? run(work) : work();
 }

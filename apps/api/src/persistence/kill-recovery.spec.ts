@@ -1,68 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVER_MAIN, startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { testDatabase } from '../testing/test-database.js';
 
-const apiRoot = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(apiRoot, 'dist', 'main.js');
-const PASSWORD = 'kill-test-password';
 const ROWS = 600;
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  token: string;
-}
-
-/** Starts the built server as a real child process, so it can be killed with SIGKILL. */
-async function startServer(dataDir: string): Promise<Server> {
-  const db = await testDatabase(dataDir);
-  const child = spawn(process.execPath, ['--no-node-snapshot', main], {
-    cwd: apiRoot,
-    env: {
-      ...process.env,
-      NO_COLOR: '1',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SLUICE_DATA_DIR: dataDir,
-      SLUICE_ADMIN_PASSWORD: PASSWORD,
-      SLUICE_LOG_LEVEL: 'log',
-      SLUICE_SCRIPT_WARMUP: 'false',
-      SLUICE_WEB_DIR: join(dataDir, 'no-web'),
-      ...db.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    const scan = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', scan);
-    child.stderr!.on('data', scan);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-  const { token } = (await res.json()) as { token: string };
-  return { child, url, token };
-}
-
-function call(s: Server, path: string, init: { method?: string; json?: unknown } = {}): Promise<Response> {
-  return fetch(`${s.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${s.token}`, ...(init.json === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: init.json === undefined ? undefined : JSON.stringify(init.json),
-  });
-}
+type Server = ServerProcess;
+const call = (s: Server, path: string, init: { method?: string; json?: unknown } = {}) => s.request(path, init);
 
 interface Status {
   connections: { id: string; count: number }[];
@@ -108,20 +53,20 @@ const flow = {
 
 describe('durability across kill -9', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-kill-'));
-  const children: ChildProcess[] = [];
+  const servers: Server[] = [];
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const s of servers) await s.kill();
     await (await testDatabase(dataDir)).drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('has the built server to run', () => {
-    expect(existsSync(main), 'apps/api must be built (nx test depends on build)').toBe(true);
+    expect(existsSync(SERVER_MAIN), 'apps/api must be built (nx test depends on build)').toBe(true);
   });
 
   it('brings back every queued and in-flight FlowFile exactly once after SIGKILL', async () => {
-    const first = await startServer(dataDir);
-    children.push(first.child);
+    const first = await startServerProcess(dataDir);
+    servers.push(first);
     const created = await call(first, '/api/flows', { method: 'POST', json: flow });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
@@ -139,12 +84,11 @@ describe('durability across kill -9', () => {
       if (done > 20) break;
       await new Promise((r) => setTimeout(r, 5));
     }
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await first.kill();
     expect(atKill.get('to-end')!).toBeLessThan(ROWS);
 
-    const second = await startServer(dataDir);
-    children.push(second.child);
+    const second = await startServerProcess(dataDir);
+    servers.push(second);
     const recovered = await status(second, id);
     // Everything committed before the kill is back (the slow step may have committed a few more after the last poll).
     expect((recovered.get('to-end') ?? 0) + (recovered.get('to-slow') ?? 0)).toBe(ROWS);
@@ -167,7 +111,6 @@ describe('durability across kill -9', () => {
     expect(Math.max(...indexes)).toBe(ROWS - 1);
     expect((await status(second, id)).get('to-slow')).toBe(0);
 
-    second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await second.stop();
   });
 });

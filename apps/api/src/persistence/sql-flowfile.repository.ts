@@ -38,7 +38,6 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   private flushing: Promise<void> = Promise.resolve();
   private scheduled = false;
   private seq = 0;
-  private commitsSinceGc = 0;
   private readonly pg: boolean;
 
   constructor(
@@ -100,13 +99,22 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
         [flowId, connectionId],
       )) as { n: string | number }[];
       await this.ds.query(`DELETE FROM "flowfile" WHERE "flow_id" = ${this.p(1)} AND "connection_id" = ${this.p(2)}`, [flowId, connectionId]);
+      await this.collectGarbage();
       return Number(row?.n ?? 0);
     });
   }
 
   /** Removes every FlowFile of a flow (the flow was deleted). */
   async dropFlow(flowId: string): Promise<void> {
-    await this.serialized(() => this.ds.query(`DELETE FROM "flowfile" WHERE "flow_id" = ${this.p(1)}`, [flowId]));
+    await this.serialized(async () => {
+      await this.ds.query(`DELETE FROM "flowfile" WHERE "flow_id" = ${this.p(1)}`, [flowId]);
+      await this.collectGarbage();
+    });
+  }
+
+  /** Frees every claim no FlowFile references; between flushes, so no session is half-written. */
+  sweep(): Promise<void> {
+    return this.serialized(() => this.collectGarbage());
   }
 
   /** Resolves once every commit handed in so far is durable. */
@@ -137,11 +145,6 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
     } catch (e) {
       for (const p of batch) p.reject(e);
     }
-    this.commitsSinceGc += batch.length;
-    if (this.commitsSinceGc > 20_000) {
-      this.commitsSinceGc = 0;
-      await this.collectGarbage().catch(() => undefined);
-    }
   }
 
   private async apply(m: EntityManager, batch: Pending[]): Promise<void> {
@@ -149,8 +152,10 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
     const upserts = new Map<string, { q: QueuedFlowFile; flowId: string }>();
     const deletes = new Set<string>();
     const contents = new Map<string, Uint8Array>();
+    const released = new Set<string>();
     for (const { tx } of batch) {
       for (const c of tx.contents) contents.set(c.claim, c.bytes);
+      for (const claim of tx.released ?? []) released.add(claim);
       for (const d of tx.deletes) {
         upserts.delete(d);
         deletes.add(d);
@@ -194,6 +199,16 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
     for (let i = 0; i < gone.length; i += ROWS_PER_STATEMENT) {
       const chunk = gone.slice(i, i + ROWS_PER_STATEMENT);
       await m.query(`DELETE FROM "flowfile" WHERE "uuid" IN (${chunk.map((_, k) => this.p(k + 1)).join(',')})`, chunk);
+    }
+    // Content is freed in the commit that stops using it, unless a FlowFile (a clone, another queue) still does.
+    const free = [...released];
+    for (let i = 0; i < free.length; i += ROWS_PER_STATEMENT) {
+      const chunk = free.slice(i, i + ROWS_PER_STATEMENT);
+      await m.query(
+        `DELETE FROM "content_claim" WHERE "claim" IN (${chunk.map((_, k) => this.p(k + 1)).join(',')})
+         AND NOT EXISTS (SELECT 1 FROM "flowfile" f WHERE f."content_claim" = "content_claim"."claim")`,
+        chunk,
+      );
     }
   }
 

@@ -3,6 +3,7 @@ import type { ProvenanceEventDto } from '@sluice/contracts';
 import type { ProvenanceEvent, ProvenanceSink } from '@sluice/flow-core';
 import { DataSource } from 'typeorm';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
+import { redactAttributes } from '../persistence/sensitive-attributes.js';
 
 interface Row {
   id: string | number;
@@ -62,7 +63,7 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
         const params: unknown[] = [];
         const values = chunk.map((e) => {
           const start = params.length;
-          params.push(e.flowId, e.flowFileUuid, e.eventType, e.processorId, e.relationship, JSON.stringify(e.parentUuids), JSON.stringify(e.childUuids), e.transitUri ?? null, e.details, JSON.stringify(e.attributes), e.size, e.timestamp);
+          params.push(e.flowId, e.flowFileUuid, e.eventType, e.processorId, e.relationship, JSON.stringify(e.parentUuids), JSON.stringify(e.childUuids), e.transitUri ?? null, e.details, redactAttributes(e.attributes), e.size, e.timestamp);
           return `(${Array.from({ length: 12 }, (_, k) => this.p(start + k + 1)).join(',')})`;
         });
         await m.query(

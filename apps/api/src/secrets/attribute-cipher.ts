@@ -1,8 +1,7 @@
+import { isCredentialAttribute as isCredential } from '../persistence/sensitive-attributes.js';
 import type { AttributeCipher } from '../persistence/sql-flowfile.repository.js';
 import { SecretBox } from './secret-box.js';
 import type { SecretRegistry } from './secret-registry.js';
-
-const isCredential = (k: string) => k.startsWith('token.') || k === 'erp.auth.header.value';
 
 /** Queued FlowFiles between the Login step and the writers carry tokens: they are stored sealed. */
 export function credentialAttributeCipher(box: SecretBox, secrets: SecretRegistry): AttributeCipher {
@@ -23,7 +22,8 @@ export function credentialAttributeCipher(box: SecretBox, secrets: SecretRegistr
             attributes[k] = box.open(v);
             secrets.add(attributes[k]);
           } catch {
-            // a token sealed with another key is useless anyway: the next Login step gets a fresh one
+            // Sealed with another key: useless, so dropped; the step then logs in again instead of failing on it.
+            delete attributes[k];
           }
         }
       }

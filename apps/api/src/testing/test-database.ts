@@ -48,3 +48,22 @@ async function admin(url: string, sql: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * A migrated DataSource on the test database (SQLite in `dataDir`, or a fresh Postgres database with
+ * `SLUICE_TEST_DB=postgres`), for repository specs; `close` also drops a Postgres database.
+ */
+export async function openTestDataSource(dataDir: string): Promise<{ ds: import('typeorm').DataSource; postgres: boolean; close(): Promise<void> }> {
+  const db = await testDatabase(dataDir);
+  const { openDataSource } = await import('../persistence/data-source.js');
+  const url = db.env['SLUICE_DB_URL'];
+  const ds = await openDataSource({ database: url ? { type: 'postgres', url } : { type: 'sqlite', path: join(dataDir, 'test.sqlite') } });
+  return {
+    ds,
+    postgres: url !== undefined,
+    close: async () => {
+      await ds.destroy();
+      await db.drop();
+    },
+  };
+}

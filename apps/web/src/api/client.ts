@@ -7,6 +7,7 @@ import type {
   FlowDocumentInput,
   FlowDto,
   FlowSummaryDto,
+  HourlyMetricDto,
   LoginResponse,
   MappingTestRequest,
   MappingTestResult,
@@ -141,14 +142,8 @@ export interface TemplateDto {
   /** Which of them are secrets (stored sealed, shown masked). */
   sensitiveParameters: string[];
 }
-/** One hour of row logs: rows written and failed, distinct executions, failed / (written + failed). */
-export interface HourlyMetric {
-  hour: string;
-  written: number;
-  failed: number;
-  executions: number;
-  errorRate: number;
-}
+/** One hour: rows written and failed, distinct executions, failed / (written + failed), executions started by status. */
+export type HourlyMetric = HourlyMetricDto;
 
 export const api = {
   login: (username: string, password: string) => request<LoginResponse>('POST', '/auth/login', { username, password }),

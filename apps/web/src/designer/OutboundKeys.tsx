@@ -39,7 +39,7 @@ export function OutboundKeys({ flowId, url, example, canEdit }: { flowId: string
       setError(errorText(e));
     }
   };
-  const curl = `curl -X POST '${url}' \\\n  -H 'X-API-Key: ${created?.key ?? '<API key of this flow>'}' \\\n  -H 'Content-Type: application/json' \\\n  -d '${example}'`;
+  const curl = `curl -X POST '${url}' \\\n  -H 'X-API-Key: ${created?.key ?? '<API key of this flow>'}' \\\n  -H 'Content-Type: application/json' \\\n  -H 'Idempotency-Key: <a new value per batch>' \\\n  -d '${example}'`;
 
   return (
     <>

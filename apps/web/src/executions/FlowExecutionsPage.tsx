@@ -61,7 +61,14 @@ export function FlowExecutionsPage() {
     void loadMetrics();
   });
 
-  const chart = metrics.map((m) => ({ ...m, label: new Date(m.hour).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit' }), errorPct: Math.round(m.errorRate * 1000) / 10 }));
+  const chart = metrics.map((m) => ({
+    ...m,
+    label: new Date(m.hour).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit' }),
+    errorPct: Math.round(m.errorRate * 1000) / 10,
+    success: m.statuses.success ?? 0,
+    partial: m.statuses.partial ?? 0,
+    failedRuns: m.statuses.failed ?? 0,
+  }));
 
   return (
     <AppShell
@@ -95,12 +102,32 @@ export function FlowExecutionsPage() {
               </ResponsiveContainer>
             </div>
           )}
+          {chart.length > 0 && (
+            <>
+              <h2>Executions per hour</h2>
+              <div style={{ height: 160 }} data-testid="status-chart">
+                <ResponsiveContainer width="100%" height="100%">
+                  <ComposedChart data={chart} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+                    <CartesianGrid stroke="#eef0f3" vertical={false} />
+                    <XAxis dataKey="label" tick={{ fontSize: 11 }} />
+                    <YAxis tick={{ fontSize: 11 }} allowDecimals={false} />
+                    <Tooltip />
+                    <Legend wrapperStyle={{ fontSize: 12 }} />
+                    <Bar dataKey="success" name="Success" stackId="runs" fill="#1f9d55" />
+                    <Bar dataKey="partial" name="Partial" stackId="runs" fill="#c27c0e" />
+                    <Bar dataKey="failedRuns" name="Failed" stackId="runs" fill="#d13c3c" radius={[3, 3, 0, 0]} />
+                  </ComposedChart>
+                </ResponsiveContainer>
+              </div>
+            </>
+          )}
         </div>
         <div className="page-head filters">
           <select value={status} onChange={(e) => { setOffset(0); setStatus(e.target.value); }} aria-label="Status filter">
             <option value="">All statuses</option>
             <option value="in-progress">In progress</option>
             <option value="success">Success</option>
+            <option value="partial">Partial</option>
             <option value="failed">Failed</option>
             <option value="empty">Empty</option>
           </select>

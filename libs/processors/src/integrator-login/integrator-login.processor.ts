@@ -11,7 +11,7 @@ import {
   type OmnitronRecipe,
 } from '../integrator-shared/integrator-auth.util.js';
 import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
-import { retryProperties, retryPolicy } from '../integrator-shared/retry-properties.js';
+import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties, retryPolicy } from '../integrator-shared/retry-properties.js';
 
 const LOGIN = 'Login';
 const ERP = 'ERP Login';
@@ -75,6 +75,7 @@ const properties: PropertyDescriptor[] = [
     type: 'string', default: 'Bearer ', dependsOn: erpTypes('jwt', 'oauth2-client-credentials', 'oauth2-password', 'permanent-token', 'custom-header'), group: ERP,
   },
   ...retryProperties(ERP),
+  ...retryLaterProperties(ERP),
 ];
 
 /**
@@ -93,7 +94,7 @@ export const IntegratorLogin = defineProcessor({
     properties,
     relationships: [
       { name: REL_SUCCESS.name, description: 'The FlowFile with token.omnitron (and token.erp) attributes.' },
-      { name: REL_FAILURE.name, description: 'A login failed; login.error holds the reason.' },
+      { name: REL_FAILURE.name, description: 'A login was refused (or failed for a transient reason with Transient Failures set to failure, or on a scheduled start); login.error holds the reason.' },
     ],
     inputRequirement: 'allowed',
     sideEffects: true,
@@ -106,7 +107,8 @@ export const IntegratorLogin = defineProcessor({
       { name: 'erp.auth.header.name', description: 'Header to send the ERP credential in.' },
       { name: 'erp.auth.header.value', description: 'Value of that header.' },
       { name: 'erp.auth.key', description: 'Token-cache key under which later steps find the ERP login to renew the token on a 401.' },
-      { name: 'login.error', description: 'Why the login failed.' },
+      { name: 'login.error', description: 'Why the login failed, or why it waits to try again.' },
+      { name: 'login.retry.count', description: 'Tries so far that ended in a transient failure (Omnitron or the ERP unreachable, 5xx).' },
     ],
     defaultSchedule: { strategy: 'timer', period: '5 mins' },
   },
@@ -125,6 +127,8 @@ export const IntegratorLogin = defineProcessor({
 
   async onTrigger(ctx, session) {
     let flowFile = session.get();
+    // A FlowFile this step created has no queue to wait in, and nothing was acknowledged for it yet.
+    const created = !flowFile;
     if (!flowFile) {
       if (ctx.hasIncomingConnection()) return;
       flowFile = session.create();
@@ -136,7 +140,7 @@ export const IntegratorLogin = defineProcessor({
       attributes['token.omnitron'] = await omnitronToken(ctx.services, omnitron, policy);
       attributes['omnitron.domain'] = omnitron.domain;
       attributes['omnitron.auth.key'] = omnitronCacheKey(omnitron);
-      rememberRecipe(ctx.services, attributes['omnitron.auth.key'], omnitron);
+      await rememberRecipe(ctx.services, attributes['omnitron.auth.key'], omnitron);
 
       const erp = erpRecipe(ctx);
       if (erp) {
@@ -146,13 +150,17 @@ export const IntegratorLogin = defineProcessor({
           attributes['erp.auth.header.name'] = credential.headerName;
           attributes['erp.auth.header.value'] = credential.headerValue;
           attributes['erp.auth.key'] = erpCacheKey(erp);
-          rememberRecipe(ctx.services, attributes['erp.auth.key'], erp);
+          await rememberRecipe(ctx.services, attributes['erp.auth.key'], erp);
         }
       }
-      flowFile = session.removeAttribute(flowFile, 'login.error');
+      flowFile = session.removeAllAttributes(flowFile, ['login.error', 'login.retry.count']);
       session.transfer(session.putAllAttributes(flowFile, attributes), REL_SUCCESS);
     } catch (e) {
       if (!(e instanceof IntegratorStepError)) throw e;
+      if (e.transient && !created && retriesTransientFailures(ctx)) {
+        retryLater(ctx, session, flowFile, 'login', `Login failed: ${e.message}`);
+        return;
+      }
       ctx.log.error(`Login failed: ${e.message}`);
       session.transfer(session.putAttribute(flowFile, 'login.error', e.message), REL_FAILURE);
     }

@@ -65,6 +65,37 @@ describe('IntegratorLogin', () => {
     omni.resetFaults();
   });
 
+  it('keeps an incoming FlowFile to try again later when Omnitron stays unavailable, and fails a scheduled start', async () => {
+    omni.faults({ failNext: 100, failStatus: 503 });
+    const queued = new IntegratorHarness(IntegratorLogin, { ...omnitron(), 'Retry Count': '1' }, integratorServices(new FetchHttpClient()), true);
+    queued.enqueue('[{"product_sku":"1"}]', { 'execution.id': 'e-1' });
+    await queued.run();
+    expect(queued.out.size).toBe(0);
+    expect(queued.requeued[0]!.flowFile.attributes).toMatchObject({ 'login.retry.count': '1', 'execution.id': 'e-1' });
+    expect(queued.requeued[0]!.flowFile.attributes['login.error']).toContain('Omnitron login failed (503)');
+    const scheduled = await login({ ...omnitron(), 'Retry Count': '0' });
+    expect(scheduled.transferred('failure')[0]!.attributes['login.error']).toContain('(503)');
+    omni.resetFaults();
+    await queued.run();
+    const ok = queued.transferred('success')[0]!.attributes;
+    expect([ok['login.retry.count'], ok['login.error'], ok['execution.id']]).toEqual([undefined, undefined, 'e-1']);
+  });
+
+  it('keeps the credentials to log in again in the token cache before it hands the FlowFile on', async () => {
+    const services = integratorServices(new FetchHttpClient());
+    const stored: string[] = [];
+    const set = services.tokens.set.bind(services.tokens);
+    services.tokens.set = async (k, v, e) => {
+      await new Promise((r) => setTimeout(r, 5));
+      stored.push(k);
+      await set(k, v, e);
+    };
+    const h = await login(omnitron(), services);
+    const key = h.transferred('success')[0]!.attributes['omnitron.auth.key']!;
+    expect(stored).toContain(`recipe|${key}`);
+    expect(JSON.parse(services.tokenStore.get(`recipe|${key}`)!.value)).toMatchObject({ username: 'integrator', password: 'integrator-pass' });
+  });
+
   it('logs in to the ERP with a JWT body and a token path', async () => {
     const h = await login({
       ...omnitron(),

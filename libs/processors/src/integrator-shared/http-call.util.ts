@@ -39,7 +39,7 @@ export async function sendWithRetry(services: ProcessorServices, request: HttpRe
       if (!(e instanceof HttpTransportError)) throw e;
       if (last) {
         const tries = attempt + 1;
-        throw new IntegratorStepError(`${request.method} ${request.url} failed after ${tries} attempt${tries > 1 ? 's' : ''}: ${e.message}`);
+        throw new IntegratorStepError(`${request.method} ${request.url} failed after ${tries} attempt${tries > 1 ? 's' : ''}: ${e.message}`, undefined, true);
       }
     }
     await wait(services, backoffDelay(policy, attempt));

@@ -53,8 +53,14 @@ export function omnitronCacheKey(recipe: OmnitronRecipe): string {
   return `omnitron|${recipe.domain.replace(/\/+$/, '')}|${recipe.username}`;
 }
 
-export function rememberRecipe(services: ProcessorServices, key: string, recipe: ErpLoginRecipe | OmnitronRecipe): void {
-  services.tokens.set(RECIPE_PREFIX + key, JSON.stringify(recipe), null);
+/**
+ * Keeps how to log in again where later steps find it, also after a restart when the host's cache is durable:
+ * awaited before the login step hands its FlowFile on.
+ */
+export async function rememberRecipe(services: ProcessorServices, key: string, recipe: ErpLoginRecipe | OmnitronRecipe): Promise<void> {
+  const value = JSON.stringify(recipe);
+  if (services.tokens.get(RECIPE_PREFIX + key)?.value === value) return;
+  await services.tokens.set(RECIPE_PREFIX + key, value, null);
 }
 
 export function recallRecipe<T extends ErpLoginRecipe | OmnitronRecipe>(services: ProcessorServices, key: string): T | null {
@@ -65,10 +71,7 @@ export function recallRecipe<T extends ErpLoginRecipe | OmnitronRecipe>(services
 function cached(services: ProcessorServices, key: string): string | null {
   const hit = services.tokens.get(key);
   if (!hit) return null;
-  if (hit.expiresAt !== null && hit.expiresAt <= services.clock.now()) {
-    services.tokens.delete(key);
-    return null;
-  }
+  if (hit.expiresAt !== null && hit.expiresAt <= services.clock.now()) return null;
   return hit.value;
 }
 
@@ -86,12 +89,12 @@ export async function omnitronToken(services: ProcessorServices, recipe: Omnitro
     policy,
   );
   if (response.status < 200 || response.status >= 300) {
-    services.tokens.delete(key);
+    await services.tokens.delete(key);
     throw new IntegratorStepError(`Omnitron login failed (${response.status}): ${errorReason(response)}`, response.status);
   }
   const key_ = readJsonPath(responseJson(response, url), '$.key');
   if (typeof key_ !== 'string' || key_ === '') throw new IntegratorStepError('Omnitron login reply has no "key"', response.status);
-  services.tokens.set(key, key_, recipe.ttlMs === null ? null : services.clock.now() + recipe.ttlMs);
+  await services.tokens.set(key, key_, recipe.ttlMs === null ? null : services.clock.now() + recipe.ttlMs);
   return key_;
 }
 
@@ -141,7 +144,7 @@ export async function erpCredential(services: ProcessorServices, recipe: ErpLogi
   const url = recipe.url;
   const response = await sendWithRetry(services, { method: recipe.method ?? 'POST', url, headers, body }, policy);
   if (response.status < 200 || response.status >= 300) {
-    services.tokens.delete(key);
+    await services.tokens.delete(key);
     throw new IntegratorStepError(`ERP login failed (${response.status}): ${errorReason(response)}`, response.status);
   }
   const json = responseJson(response, url);
@@ -152,6 +155,6 @@ export async function erpCredential(services: ProcessorServices, recipe: ErpLogi
   // Renew a little early so a token never expires between the cache check and the ERP call.
   const ttl = Number.isFinite(expiresIn) && expiresIn > 0 ? Math.max(0, expiresIn * 1000 - 30_000) : (recipe.ttlMs ?? null);
   const expiresAt = ttl === null ? null : services.clock.now() + ttl;
-  services.tokens.set(key, token, expiresAt);
+  await services.tokens.set(key, token, expiresAt);
   return header(token, expiresAt);
 }

@@ -31,6 +31,8 @@ export class IntegratorHarness {
   private readonly queue: FlowFile[] = [];
   private readonly contents = new Map<string, Uint8Array>();
   readonly out = new Map<string, HarnessFlowFile[]>();
+  /** FlowFiles the processor sent back to its queue (to retry), with the penalty it asked for. */
+  readonly requeued: { flowFile: FlowFile; penaltyMs: number | null }[] = [];
   readonly errors: string[] = [];
   private seq = 0;
 
@@ -51,8 +53,15 @@ export class IntegratorHarness {
     return this.out.get(rel) ?? [];
   }
 
+  /** FlowFiles waiting for the next run (enqueued or sent back to retry). */
+  get queued(): readonly FlowFile[] {
+    return this.queue;
+  }
+
   async run(): Promise<void> {
     const taken = new Set<string>();
+    const SELF = '\u0000self';
+    const penalties = new Map<string, number | null>();
     const pending = new Map<string, { ff: FlowFile; rel: string | null; content?: Uint8Array }>();
     const track = (ff: FlowFile) => {
       const p = pending.get(ff.uuid);
@@ -122,7 +131,13 @@ export class IntegratorHarness {
         pending.get(ff.uuid)!.content = bytes;
         return next;
       },
-      transfer(ff, rel: Relationship | string) {
+      transfer(ff, rel?: Relationship | string) {
+        if (rel === undefined) {
+          if (!taken.has(ff.uuid)) throw new Error(`FlowFile ${ff.uuid} was created in this session and cannot go back to a queue`);
+          track(ff);
+          pending.get(ff.uuid)!.rel = SELF;
+          return;
+        }
         const name = typeof rel === 'string' ? rel : rel.name;
         if (!self.processor.descriptor.relationships.some((r) => r.name === name)) throw new Error(`unknown relationship '${name}'`);
         track(ff);
@@ -131,7 +146,10 @@ export class IntegratorHarness {
       remove(ff) {
         pending.delete(ff.uuid);
       },
-      penalize: (ff) => ff,
+      penalize(ff, durationMs) {
+        penalties.set(ff.uuid, durationMs ?? null);
+        return ff;
+      },
       provenance: () => undefined,
       adjustCounter: () => undefined,
       rollback() {
@@ -143,6 +161,11 @@ export class IntegratorHarness {
       if (p.rel === null) throw new Error(`FlowFile ${uuid} was neither transferred nor removed`);
       const content = p.content ?? this.contents.get(uuid) ?? new Uint8Array();
       this.contents.set(uuid, content);
+      if (p.rel === SELF) {
+        this.queue.push(p.ff);
+        this.requeued.push({ flowFile: p.ff, penaltyMs: penalties.has(uuid) ? penalties.get(uuid)! : null });
+        continue;
+      }
       const text = fromUtf8(content);
       const list = this.out.get(p.rel) ?? [];
       list.push({ flowFile: p.ff, attributes: p.ff.attributes, text, json: () => JSON.parse(text) });

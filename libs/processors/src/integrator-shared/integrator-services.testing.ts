@@ -68,12 +68,25 @@ export class ScriptedHttpClient implements HttpClient {
 
 export interface RecordedExecutions {
   readonly rows: RowLog[];
-  readonly progress: { read?: number; written?: number; failed?: number }[];
+  readonly progress: { read: number }[];
+  /** Keys logged per FlowFile uuid, as the host keeps them across retries. */
+  readonly keys: Map<string, Map<string, RowLog['status']>>;
 }
 
 export function integratorServices(http: HttpClient, now = () => Date.now()): ProcessorServices & { recorded: RecordedExecutions; tokenStore: Map<string, { value: string; expiresAt: number | null }> } {
   const tokenStore = new Map<string, { value: string; expiresAt: number | null }>();
-  const recorded: RecordedExecutions = { rows: [], progress: [] };
+  const recorded: RecordedExecutions = { rows: [], progress: [], keys: new Map() };
+  const log = (ff: FlowFile, rows: readonly RowLog[]) => {
+    let seen = recorded.keys.get(ff.uuid);
+    for (const row of rows) {
+      if (row.key !== undefined) {
+        if (!seen) recorded.keys.set(ff.uuid, (seen = new Map()));
+        if (seen.has(row.key)) continue;
+        seen.set(row.key, row.status);
+      }
+      recorded.rows.push(row);
+    }
+  };
   let seq = 0;
   return {
     recorded,
@@ -88,7 +101,9 @@ export function integratorServices(http: HttpClient, now = () => Date.now()): Pr
       clear: async () => undefined,
     },
     executions: {
-      rows: (_ff: FlowFile, rows) => void recorded.rows.push(...rows),
+      rows: log,
+      record: async (ff, rows) => log(ff, rows),
+      logged: async (ff) => new Map(recorded.keys.get(ff.uuid) ?? []),
       progress: (_ff: FlowFile, counts) => void recorded.progress.push(counts),
     },
     tokens: {

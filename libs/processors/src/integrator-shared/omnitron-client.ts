@@ -36,7 +36,7 @@ export class OmnitronClient {
     if (!this.options.recipe) throw new IntegratorStepError('Omnitron answered 401 and no Omnitron credentials are configured to log in again', 401);
     const fresh = await this.renew(used);
     const retried = await this.call(method, url, fresh, body);
-    if (retried.status === 401) throw new IntegratorStepError('Omnitron answered 401 again right after a fresh login', 401);
+    if (retried.status === 401) throw new IntegratorStepError('Omnitron answered 401 again right after a fresh login', 401, true);
     return retried;
   }
 

@@ -229,8 +229,8 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
     const body = responseJson(response, page.url);
     const pageRows = extractRows(body, resultsPath);
     for (const r of pageRows) rows.push(r);
-    // progress() adds up: report each page once.
-    ctx.services.executions.progress(flowFile, { read: pageRows.length });
+    // A running total: a read that starts over after a retry replaces it instead of adding to it.
+    ctx.services.executions.progress(flowFile, { read: rows.length });
 
     let next: Page | null = null;
     if (style === 'offset') {

@@ -1,9 +1,9 @@
-import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type RowLog } from '@sluice/flow-api';
+import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type RowLog, type RowStatus } from '@sluice/flow-api';
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
-import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
+import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import type { OmnitronClient } from '../integrator-shared/omnitron-client.js';
 import { omnitronClientFor, omnitronProperties, omnitronRowMessage, parseRowArray, runPooled } from '../integrator-shared/omnitron-write.util.js';
-import { retryProperties } from '../integrator-shared/retry-properties.js';
+import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
 const STEP = 'Write Data to Omnitron';
@@ -61,9 +61,10 @@ export const WriteOmnitronImages = defineProcessor({
       },
       { name: 'Concurrency', displayName: 'Concurrent Requests', description: 'Products written at the same time.', type: 'integer', default: '4', validators: [{ kind: 'range', min: 1, max: 32 }], group: WRITE },
       ...retryProperties(WRITE),
+      ...retryLaterProperties(WRITE),
     ],
     relationships: [
-      { name: REL_SUCCESS.name, description: 'The input, with rows.written and rows.failed, once every product was attempted.' },
+      { name: REL_SUCCESS.name, description: 'The input, with rows.written and rows.failed, once every product has an outcome.' },
       { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, login or transport failure); omnitron.error says why.' },
     ],
     inputRequirement: 'required',
@@ -76,91 +77,132 @@ export const WriteOmnitronImages = defineProcessor({
       { name: 'rows.written', description: 'Products whose images Omnitron accepted.' },
       { name: 'rows.failed', description: 'Products (or items) not written.' },
       { name: 'images.written', description: 'Images accepted over all products.' },
-      { name: 'omnitron.error', description: 'Why the write failed as a whole.' },
+      { name: 'omnitron.error', description: 'Why the write failed as a whole, or why it waits to try again.' },
+      { name: 'omnitron.retry.count', description: 'Tries so far that ended in a transient failure.' },
     ],
   },
 
   async onTrigger(ctx, session) {
-    let flowFile = session.get();
+    const flowFile = session.get();
     if (!flowFile) return;
     const template = (ctx.property('Filename Template').asString() ?? '{sku}') as '{sku}' | '{base_code}';
-    const counts = { written: 0, failed: 0, images: 0 };
+    const executions = ctx.services.executions;
+    // Key per logged product: the item's index, plus the SKU when a base code fans out to several products.
+    const outcomes = new Map<string, RowStatus>((await executions.logged?.(flowFile)) ?? []);
+    const record = async (logs: RowLog[]) => {
+      const fresh = logs.filter((l) => !outcomes.has(l.key!));
+      if (fresh.length === 0) return;
+      if (executions.record) await executions.record(flowFile, fresh);
+      else executions.rows(flowFile, fresh);
+      for (const l of fresh) outcomes.set(l.key!, l.status);
+    };
     let requestError: string | null = null;
+    let transient: string | null = null;
+    const waiting: { item: ImageItem; index: number }[] = [];
+    const imageCounts = new Map<number, number>();
     try {
       const input = parseRowArray(await session.readText(flowFile));
       const client = omnitronClientFor(ctx, flowFile.attributes, flowFile);
-      const items: ImageItem[] = [];
+      const items: { item: ImageItem; index: number }[] = [];
       const invalid: RowLog[] = [];
-      for (const raw of input) {
+      input.forEach((raw, index) => {
         const item = toImageItem(raw, template);
-        if ('images' in item) items.push(item);
-        else invalid.push({ sku: item.key, status: 'failed', message: item.error, step: STEP });
-      }
-      if (invalid.length) {
-        counts.failed += invalid.length;
-        ctx.services.executions.rows(flowFile, invalid);
-      }
-      const ff = flowFile;
-      await runPooled(items, Math.max(1, ctx.property('Concurrency').asInteger() ?? 4), async (item) => {
-        const logs = await writeItem(ctx, client, item, template).catch((e: unknown) => {
+        if ('images' in item) imageCounts.set(index, item.images.length);
+        if (outcomes.has(String(index))) return;
+        if ('images' in item) items.push({ item, index });
+        else invalid.push({ sku: item.key, status: 'failed', message: item.error, step: STEP, key: String(index) });
+      });
+      await record(invalid);
+      await runPooled(items, Math.max(1, ctx.property('Concurrency').asInteger() ?? 4), async (entry) => {
+        // Once a transient failure is known, the other products wait for the next try too.
+        if (transient !== null) {
+          waiting.push(entry);
+          return;
+        }
+        try {
+          await record(await writeItem(ctx, client, entry.item, entry.index, template, outcomes));
+        } catch (e) {
           if (!(e instanceof IntegratorStepError)) throw e;
-          requestError = e.message;
-          return [{ sku: item.key, status: 'failed', message: e.message, step: STEP } satisfies RowLog];
-        });
-        let written = 0;
-        let failed = 0;
-        for (const l of logs) {
-          if (l.status === 'success') {
-            written++;
-            counts.images += item.images.length;
+          if (e.transient) {
+            transient ??= e.message;
+            waiting.push(entry);
           } else {
-            failed++;
-            if (l.message.startsWith('Omnitron answered 5')) requestError = l.message;
+            requestError = e.message;
+            await record([{ sku: entry.item.key, status: 'failed', message: e.message, step: STEP, key: String(entry.index) }]);
           }
         }
-        counts.written += written;
-        counts.failed += failed;
-        ctx.services.executions.rows(ff, logs);
-        // progress() adds up: report this item's share only.
-        ctx.services.executions.progress(ff, { written, failed });
       });
     } catch (e) {
       if (!(e instanceof IntegratorStepError)) throw e;
-      requestError = e.message;
+      if (e.transient) transient = e.message;
+      else requestError = e.message;
     }
-    finish(ctx, session, flowFile, counts, requestError);
+    if (transient !== null) {
+      if (retriesTransientFailures(ctx)) {
+        retryLater(ctx, session, flowFile, 'omnitron', transient);
+        return;
+      }
+      requestError = transient;
+      await record(waiting.map(({ item, index }) => ({ sku: item.key, status: 'failed', message: transient!, step: STEP, key: String(index) })));
+    }
+    finish(ctx, session, flowFile, outcomes, imageCounts, requestError);
   },
 });
 
 function finish(
   ctx: ProcessContext,
   session: Parameters<typeof WriteOmnitronImages.onTrigger>[1],
-  flowFile: FlowFile,
-  counts: { written: number; failed: number; images: number },
+  input: FlowFile,
+  outcomes: ReadonlyMap<string, RowStatus>,
+  imageCounts: ReadonlyMap<number, number>,
   requestError: string | null,
 ) {
-  const attrs = { 'rows.written': String(counts.written), 'rows.failed': String(counts.failed), 'images.written': String(counts.images) };
-  if (counts.written === 0 && requestError !== null) {
+  let written = 0;
+  let failed = 0;
+  let images = 0;
+  for (const [key, status] of outcomes) {
+    if (status === 'success') {
+      written++;
+      images += imageCounts.get(Number.parseInt(key, 10)) ?? 0;
+    } else if (status === 'failed') failed++;
+  }
+  const attrs = { 'rows.written': String(written), 'rows.failed': String(failed), 'images.written': String(images) };
+  const flowFile = session.removeAllAttributes(input, ['omnitron.error', 'omnitron.retry.count']);
+  if (written === 0 && requestError !== null) {
     ctx.log.error(`Write Images to Omnitron failed: ${requestError}`);
     session.transfer(session.putAllAttributes(flowFile, { ...attrs, 'omnitron.error': requestError }), REL_FAILURE);
     return;
   }
-  session.transfer(session.putAllAttributes(session.removeAttribute(flowFile, 'omnitron.error'), attrs), REL_SUCCESS);
+  session.transfer(session.putAllAttributes(flowFile, attrs), REL_SUCCESS);
 }
 
-async function writeItem(ctx: ProcessContext, client: OmnitronClient, item: ImageItem, template: '{sku}' | '{base_code}'): Promise<RowLog[]> {
+/**
+ * Writes one item's images to each of its products that has no outcome yet. Throws a transient
+ * IntegratorStepError when Omnitron cannot take them now.
+ */
+async function writeItem(
+  ctx: ProcessContext,
+  client: OmnitronClient,
+  item: ImageItem,
+  index: number,
+  template: '{sku}' | '{base_code}',
+  done: ReadonlyMap<string, RowStatus>,
+): Promise<RowLog[]> {
   const skus = template === '{sku}' ? [item.key] : await skusOfBaseCode(client, item.key);
-  if (skus.length === 0) return [{ sku: item.key, status: 'failed', message: `no product with base code ${item.key} in Omnitron`, step: STEP }];
+  if (skus.length === 0) return [{ sku: item.key, status: 'failed', message: `no product with base code ${item.key} in Omnitron`, step: STEP, key: String(index) }];
   const logs: RowLog[] = [];
   for (const sku of skus) {
+    const key = template === '{sku}' ? String(index) : `${index}:${sku}`;
+    if (done.has(key)) continue;
     const response = await client.send('POST', IMAGE_PATH, { product_sku: sku, images: item.images });
     if (response.status >= 200 && response.status < 300) {
       const via = template === '{base_code}' ? ` (base code ${item.key})` : '';
-      logs.push({ sku, status: 'success', message: `${item.images.length} image${item.images.length === 1 ? '' : 's'} written${via}`, step: STEP });
+      logs.push({ sku, status: 'success', message: `${item.images.length} image${item.images.length === 1 ? '' : 's'} written${via}`, step: STEP, key });
+    } else if (isTransientStatus(response.status)) {
+      ctx.log.warn(`Omnitron answered ${response.status} for ${sku}: ${errorReason(response)}`);
+      throw new IntegratorStepError(`Omnitron answered ${response.status} for ${sku}: ${errorReason(response)}`, response.status);
     } else {
-      const reason = errorReason(response);
-      logs.push({ sku, status: 'failed', message: response.status >= 500 ? `Omnitron answered ${response.status}: ${reason}` : omnitronRowMessage(reason), step: STEP });
-      if (response.status >= 500) ctx.log.warn(`Omnitron answered ${response.status} for ${sku}: ${reason}`);
+      logs.push({ sku, status: 'failed', message: omnitronRowMessage(errorReason(response)), step: STEP, key });
     }
   }
   return logs;

@@ -82,14 +82,36 @@ describe('WriteOmnitronImages against the Omnitron simulator', () => {
     expect(h.transferred('success')[0]!.attributes['rows.written']).toBe('2');
   });
 
-  it('retries 500s, and fails as a whole when nothing could be written', async () => {
+  it('retries 500s, and fails as a whole when nothing could be written and transient failures fail', async () => {
     omni.faults({ failNext: 2 });
     const ok = await write(SEED_PAYLOAD.slice(0, 1), { 'Retry Count': '2' });
     expect(ok.h.transferred('success')[0]!.attributes['rows.written']).toBe('1');
     omni.faults({ failNext: 100 });
-    const bad = await write(SEED_PAYLOAD, { 'Retry Count': '1', Concurrency: '1' });
-    expect(bad.h.transferred('failure')[0]!.attributes['omnitron.error']).toBe('Omnitron answered 500: injected failure');
+    const bad = await write(SEED_PAYLOAD, { 'Retry Count': '1', Concurrency: '1', 'Transient Failures': 'failure' });
+    expect(bad.h.transferred('failure')[0]!.attributes['omnitron.error']).toBe('Omnitron answered 500 for 1234: injected failure');
+    expect(Object.keys(bad.logs).sort()).toEqual(['1234', '12345', '123456']);
     expect(Object.values(bad.logs).every((l) => l.startsWith('failed: Omnitron answered 500'))).toBe(true);
+  });
+
+  it('keeps the FlowFile to try again later on a transient failure and then writes only the products without an outcome', async () => {
+    const services = integratorServices(http);
+    const h = new IntegratorHarness(WriteOmnitronImages, { 'Retry Backoff': '0 ms', 'Retry Count': '0', Concurrency: '1' }, services);
+    h.enqueue(SEED_PAYLOAD, loggedIn());
+    let posts = 0;
+    const real = http.request.bind(http);
+    http.request = (req) => (req.url.endsWith('/downloadable-image/') && ++posts === 2 ? Promise.resolve({ status: 502, statusText: '', headers: {}, body: new Uint8Array(), durationMs: 0 }) : real(req));
+    await h.run();
+    expect(h.out.size).toBe(0);
+    expect(h.requeued[0]!.flowFile.attributes['omnitron.error']).toBe('Omnitron answered 502 for 12345: HTTP 502');
+    expect(services.recorded.rows.map((r) => r.sku)).toEqual(['1234']);
+    await h.run();
+    const out = h.transferred('success')[0]!.attributes;
+    expect([out['rows.written'], out['rows.failed'], out['images.written']]).toEqual(['3', '0', '9']);
+    expect(services.recorded.rows.map((r) => `${r.sku}:${r.key}`)).toEqual(['1234:0', '12345:1', '123456:2']);
+    const skus = http.sent.filter((r) => r.url.endsWith('/downloadable-image/')).map((r) => (JSON.parse(r.body as string) as { product_sku: string }).product_sku);
+    // 12345 got the 502 on the first try (answered here, not sent on the wire) and went again on the second.
+    expect(posts).toBe(4);
+    expect(skus).toEqual(['1234', '12345', '123456']);
   });
 
   it('logs in again after a 401 with the configured credentials', async () => {

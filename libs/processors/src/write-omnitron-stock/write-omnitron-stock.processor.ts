@@ -1,8 +1,8 @@
-import { defineProcessor, REL_FAILURE, REL_SUCCESS, type RowLog } from '@sluice/flow-api';
+import { defineProcessor, REL_FAILURE, REL_SUCCESS, type RowLog, type RowStatus } from '@sluice/flow-api';
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
-import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
+import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import { omnitronClientFor, omnitronProperties, omnitronRowMessage, parseRowArray } from '../integrator-shared/omnitron-write.util.js';
-import { retryProperties } from '../integrator-shared/retry-properties.js';
+import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
 const STEP = 'Write Data to Omnitron';
@@ -54,7 +54,9 @@ export const WriteOmnitronStock = defineProcessor({
     type: 'WriteOmnitronStock',
     version: 1,
     displayName: 'Write Stock to Omnitron',
-    description: `Splits a JSON array of stock rows, maps them to {stock_list, unit_type, product_sku, stock, batch_id} and writes them in chunks to Omnitron's ${PATH}, logging every row.`,
+    description:
+      `Splits a JSON array of stock rows, maps them to {stock_list, unit_type, product_sku, stock, batch_id} and writes them in chunks to Omnitron's ${PATH}, logging every row. ` +
+      'Each chunk is logged before the next one is sent, so a FlowFile that comes back (a retry, a restart) sends only the rows that have no outcome yet.',
     category: 'integrator',
     tags: ['integrator', 'omnitron', 'stock', 'bulk', 'outbound'],
     properties: [
@@ -63,10 +65,11 @@ export const WriteOmnitronStock = defineProcessor({
       { name: 'Unit Type', displayName: 'Unit Type', description: 'unit_type for rows that carry none.', type: 'string', default: 'qty', group: WRITE },
       { name: 'Batch Size', displayName: 'Batch Size', description: 'Rows per bulk upsert request.', type: 'integer', default: '1000', validators: [{ kind: 'range', min: 1, max: 10000 }], group: WRITE },
       ...retryProperties(WRITE),
+      ...retryLaterProperties(WRITE),
     ],
     relationships: [
-      { name: REL_SUCCESS.name, description: 'The input, with rows.written and rows.failed, once every chunk was attempted.' },
-      { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, login or transport failure); omnitron.error says why.' },
+      { name: REL_SUCCESS.name, description: 'The input, with rows.written and rows.failed, once every row has an outcome.' },
+      { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, rejected login, or Omnitron refused every request); omnitron.error says why.' },
     ],
     inputRequirement: 'required',
     sideEffects: true,
@@ -79,7 +82,8 @@ export const WriteOmnitronStock = defineProcessor({
       { name: 'rows.written', description: 'Rows Omnitron accepted.' },
       { name: 'rows.failed', description: 'Rows not written (invalid or rejected).' },
       { name: 'batch.id', description: 'The batch_id sent with every row.' },
-      { name: 'omnitron.error', description: 'Why the write failed as a whole.' },
+      { name: 'omnitron.error', description: 'Why the write failed as a whole, or why it waits to try again.' },
+      { name: 'omnitron.retry.count', description: 'Tries so far that ended in a transient failure.' },
     ],
   },
 
@@ -88,9 +92,21 @@ export const WriteOmnitronStock = defineProcessor({
     if (!flowFile) return;
     const attrs = flowFile.attributes;
     const batchId = attrs['batch.id'] || attrs['execution.id'] || ctx.services.randomUuid();
-    let written = 0;
-    let failed = 0;
+    const executions = ctx.services.executions;
+    /** Row key (its index in the content) → outcome: what earlier tries logged, then this one. */
+    const outcomes = new Map<string, RowStatus>((await executions.logged?.(flowFile)) ?? []);
+    const record = async (logs: RowLog[]) => {
+      const fresh = logs.filter((l) => !outcomes.has(l.key!));
+      if (fresh.length === 0) return;
+      if (executions.record) await executions.record(flowFile!, fresh);
+      else executions.rows(flowFile!, fresh);
+      for (const l of fresh) outcomes.set(l.key!, l.status);
+    };
+    /** A whole request Omnitron refused for good. */
     let requestError: string | null = null;
+    /** A failure that may pass: the rows without an outcome wait for the next try. */
+    let transient: string | null = null;
+    let remaining: { row: StockUpsertRow; key: string }[] = [];
     try {
       const input = parseRowArray(await session.readText(flowFile));
       const client = omnitronClientFor(ctx, attrs, flowFile);
@@ -98,63 +114,78 @@ export const WriteOmnitronStock = defineProcessor({
       const unitType = ctx.property('Unit Type').asString() || 'qty';
       const batchSize = Math.max(1, ctx.property('Batch Size').asInteger() ?? 1000);
 
-      const valid: StockUpsertRow[] = [];
       const rejected: RowLog[] = [];
-      for (const raw of input) {
+      input.forEach((raw, i) => {
+        const key = String(i);
+        if (outcomes.has(key)) return;
         const mapped = toStockRow(raw, { stockList, unitType, batchId });
-        if ('row' in mapped) valid.push(mapped.row);
-        else rejected.push({ sku: mapped.sku, status: 'failed', message: mapped.error, step: STEP });
-      }
-      if (rejected.length) {
-        failed += rejected.length;
-        ctx.services.executions.rows(flowFile, rejected);
-        ctx.services.executions.progress(flowFile, { failed: rejected.length });
-      }
+        if ('row' in mapped) remaining.push({ row: mapped.row, key });
+        else rejected.push({ sku: mapped.sku, status: 'failed', message: mapped.error, step: STEP, key });
+      });
+      await record(rejected);
 
-      for (let start = 0; start < valid.length; start += batchSize) {
-        const chunk = valid.slice(start, start + batchSize);
+      while (remaining.length > 0) {
+        const chunk = remaining.slice(0, batchSize);
         const logs: RowLog[] = [];
         try {
-          const response = await client.send('POST', PATH, chunk);
+          const response = await client.send('POST', PATH, chunk.map((c) => c.row));
           if (response.status >= 200 && response.status < 300) {
-            const outcomes = rowOutcomes(responseJson(response, PATH), chunk.length);
-            chunk.forEach((row, i) => {
-              const o = outcomes?.[i] ?? { ok: true };
+            const results = rowOutcomes(responseJson(response, PATH), chunk.length);
+            chunk.forEach(({ row, key }, i) => {
+              const o = results?.[i] ?? { ok: true };
               logs.push(
                 o.ok
-                  ? { sku: row.product_sku, status: 'success', message: `stock ${row.stock} written to stock list ${row.stock_list}`, step: STEP }
-                  : { sku: row.product_sku, status: 'failed', message: omnitronRowMessage(o.error ?? 'rejected'), step: STEP },
+                  ? { sku: row.product_sku, status: 'success', message: `stock ${row.stock} written to stock list ${row.stock_list}`, step: STEP, key }
+                  : { sku: row.product_sku, status: 'failed', message: omnitronRowMessage(o.error ?? 'rejected'), step: STEP, key },
               );
             });
+          } else if (isTransientStatus(response.status)) {
+            transient = `Omnitron answered ${response.status}: ${errorReason(response)}`;
           } else {
             requestError = `Omnitron answered ${response.status}: ${errorReason(response)}`;
-            for (const row of chunk) logs.push({ sku: row.product_sku, status: 'failed', message: requestError, step: STEP });
+            for (const { row, key } of chunk) logs.push({ sku: row.product_sku, status: 'failed', message: requestError, step: STEP, key });
           }
         } catch (e) {
           if (!(e instanceof IntegratorStepError)) throw e;
-          requestError = e.message;
-          for (const row of chunk) logs.push({ sku: row.product_sku, status: 'failed', message: e.message, step: STEP });
+          if (e.transient) transient = e.message;
+          else {
+            requestError = e.message;
+            for (const { row, key } of chunk) logs.push({ sku: row.product_sku, status: 'failed', message: e.message, step: STEP, key });
+          }
         }
-        const ok = logs.filter((l) => l.status === 'success').length;
-        written += ok;
-        failed += logs.length - ok;
-        ctx.services.executions.rows(flowFile, logs);
-        // progress() adds up: report this chunk's share only.
-        ctx.services.executions.progress(flowFile, { written: ok, failed: logs.length - ok });
+        if (transient !== null) break;
+        // Logged before the next chunk goes out: after a crash only this chunk can be sent twice.
+        await record(logs);
+        remaining = remaining.slice(chunk.length);
       }
     } catch (e) {
       if (!(e instanceof IntegratorStepError)) throw e;
-      requestError = e.message;
+      if (e.transient) transient = e.message;
+      else requestError = e.message;
     }
 
+    if (transient !== null) {
+      if (retriesTransientFailures(ctx)) {
+        retryLater(ctx, session, session.putAttribute(flowFile, 'batch.id', batchId), 'omnitron', transient);
+        return;
+      }
+      requestError = transient;
+      await record(remaining.map(({ row, key }) => ({ sku: row.product_sku, status: 'failed', message: transient!, step: STEP, key })));
+    }
+    let written = 0;
+    let failed = 0;
+    for (const status of outcomes.values()) {
+      if (status === 'success') written++;
+      else if (status === 'failed') failed++;
+    }
     const counts = { 'rows.written': String(written), 'rows.failed': String(failed), 'batch.id': batchId };
+    flowFile = session.removeAllAttributes(flowFile, ['omnitron.error', 'omnitron.retry.count']);
     if (written === 0 && requestError !== null) {
       ctx.log.error(`Write Stock to Omnitron failed: ${requestError}`);
       session.transfer(session.putAllAttributes(flowFile, { ...counts, 'omnitron.error': requestError }), REL_FAILURE);
       return;
     }
     if (requestError !== null) ctx.log.warn(`Write Stock to Omnitron: part of the rows failed: ${requestError}`);
-    flowFile = session.removeAttribute(flowFile, 'omnitron.error');
     session.transfer(session.putAllAttributes(flowFile, counts), REL_SUCCESS);
   },
 });

@@ -1,0 +1,93 @@
+import type { ProvenanceEvent } from '@sluice/flow-core';
+import { describe, expect, it } from 'vitest';
+import { EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus } from './execution-tracker.js';
+
+const event = (eventType: ProvenanceEvent['eventType'], uuid: string, processorId: string, extra: Partial<ProvenanceEvent> = {}): ProvenanceEvent => ({
+  eventType,
+  flowId: 'f',
+  processorId,
+  flowFileUuid: uuid,
+  relationship: eventType === 'DROP' ? null : 'success',
+  parentUuids: [],
+  childUuids: [],
+  details: null,
+  timestamp: 1_000,
+  size: 10,
+  ...extra,
+  attributes: { [EXECUTION_ATTRIBUTE]: 'e1', ...(extra.attributes ?? {}) },
+});
+
+describe('executionStatus', () => {
+  const run = { routedFailure: false, emptyMeansEmpty: false };
+  it('is failed when every row failed, partial when some did, success otherwise', () => {
+    expect(executionStatus(run, { read: 2000, written: 0, failed: 2000 })).toBe('failed');
+    expect(executionStatus(run, { read: 3, written: 1, failed: 2 })).toBe('partial');
+    expect(executionStatus(run, { read: 3, written: 3, failed: 0 })).toBe('success');
+  });
+  it('counts a FlowFile routed to failure as a failure, and an inbound run that found nothing as empty', () => {
+    expect(executionStatus({ ...run, routedFailure: true }, { read: 10, written: 0, failed: 0 })).toBe('failed');
+    expect(executionStatus({ ...run, routedFailure: true }, { read: 10, written: 4, failed: 0 })).toBe('partial');
+    expect(executionStatus({ ...run, emptyMeansEmpty: true }, { read: 0, written: 0, failed: 0 })).toBe('empty');
+    expect(executionStatus(run, { read: 0, written: 0, failed: 0 })).toBe('success');
+  });
+});
+
+describe('ExecutionTracker', () => {
+  it('finishes an execution when its last FlowFile, children included, left the flow', () => {
+    const t = new ExecutionTracker();
+    t.begin({ id: 'e1', flowId: 'f', trigger: 'outbound', startedAt: 0, read: 5 });
+    expect(t.observe([event('CREATE', 'a', 'ingress'), event('FORK', 'a', 'split', { childUuids: ['b', 'c'] })])).toEqual([]);
+    expect(t.observe([event('DROP', 'a', 'split'), event('DROP', 'b', 'write')])).toEqual([]);
+    const [done] = t.observe([event('DROP', 'c', 'write')]);
+    expect(done!.id).toBe('e1');
+    expect(t.activeCount('f')).toBe(1);
+    t.release('e1');
+    expect(t.activeCount('f')).toBe(0);
+  });
+
+  it('keeps one read total per step and FlowFile, so a step that reads again does not count twice', () => {
+    const t = new ExecutionTracker();
+    const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'schedule', startedAt: 0 });
+    t.progress('e1', 'read', 'a', 500);
+    t.progress('e1', 'read', 'a', 1000);
+    t.progress('e1', 'read', 'b', 7);
+    // The same FlowFile read again from the start after a crash or a rollback.
+    t.progress('e1', 'read', 'a', 400);
+    t.progress('e1', 'read', 'a', 1000);
+    expect(t.counts(e).read).toBe(1007);
+    expect(t.progress('unknown', 'read', 'a', 1)).toBeUndefined();
+  });
+
+  it('counts stored rows and notes the first failure with its reason', () => {
+    const t = new ExecutionTracker();
+    const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'outbound', startedAt: 0, read: 3, stepNames: new Map([['write', 'Write Stock']]) });
+    t.rowsStored('e1', 2, 1);
+    t.observe([event('ATTRIBUTES_MODIFIED', 'a', 'write', { relationship: 'failure', attributes: { 'omnitron.error': 'Omnitron answered 400: bad request' } })]);
+    expect(t.counts(e)).toEqual({ read: 3, written: 2, failed: 1 });
+    expect(e.routedFailure).toBe(true);
+    expect(e.error).toBe('Write Stock: Omnitron answered 400: bad request');
+    expect(t.stepDtos(e)[0]).toMatchObject({ processorId: 'write', name: 'Write Stock', error: 'Omnitron answered 400: bad request' });
+  });
+
+  it('restores an execution from what a restart knows and goes on from there', () => {
+    const t = new ExecutionTracker();
+    const e = t.restore({
+      id: 'e1',
+      flowId: 'f',
+      trigger: 'outbound',
+      startedAt: 0,
+      read: 5000,
+      live: ['x'],
+      readParts: {},
+      written: 3000,
+      failed: 0,
+      error: null,
+      steps: [{ processorId: 'write', startedAt: 10, lastAt: 60, inputSize: 1, outputSize: 0, flowFilesIn: 1, flowFilesOut: 0, error: null }],
+    });
+    expect(t.counts(e)).toEqual({ read: 5000, written: 3000, failed: 0 });
+    t.rowsStored('e1', 2000, 0);
+    expect(t.observe([event('DROP', 'x', 'write')]).map((x) => x.id)).toEqual(['e1']);
+    expect(executionStatus(e, t.counts(e))).toBe('success');
+    expect(t.stepDtos(e)[0]!.durationMs).toBe(1000 - 10);
+  });
+});

@@ -1,0 +1,261 @@
+import type { ExecutionStatus, ExecutionStepDto, ExecutionTrigger } from '@sluice/contracts';
+import type { ProvenanceEvent } from '@sluice/flow-core';
+
+/** The attribute that ties every FlowFile of one run to its execution. */
+export const EXECUTION_ATTRIBUTE = 'execution.id';
+/** Relationships that mean the step failed for that FlowFile. */
+const FAILURE_RELATIONSHIP = /^(failure|retry|no retry)$/i;
+/** Attributes processors use for the reason of a failure, most specific first. */
+const ERROR_ATTRIBUTES = ['log.error.script_error', 'login.error', 'erp.error', 'omnitron.error', 'jolt.error', 'script.error', 'error.message', 'invokehttp.java.exception.message'];
+
+export interface StepAggregate {
+  processorId: string;
+  startedAt: number;
+  lastAt: number;
+  inputSize: number;
+  outputSize: number;
+  flowFilesIn: number;
+  flowFilesOut: number;
+  error: string | null;
+}
+
+export interface TrackedExecution {
+  readonly id: string;
+  readonly flowId: string;
+  readonly trigger: ExecutionTrigger;
+  readonly triggeredBy: string | null;
+  readonly startedAt: number;
+  /** Rows the run brought in itself (an outbound batch); steps' read totals come on top. */
+  readonly baseRead: number;
+  /** Read totals per step and FlowFile (`processorId|uuid`): a repeated report replaces, so retries do not add up. */
+  readonly readParts: Map<string, number>;
+  /** Success and failed row logs stored so far; the final figures are counted from the row log. */
+  written: number;
+  failed: number;
+  /** FlowFiles of this execution still in the flow. */
+  readonly live: Set<string>;
+  /** Per uuid: the processor it was last seen at and its size then, to attribute input sizes to steps. */
+  readonly lastSeen: Map<string, { processorId: string; size: number }>;
+  readonly counted: Set<string>;
+  /** A FlowFile was routed to a failure-like relationship (or the run was cut short). */
+  routedFailure: boolean;
+  error: string | null;
+  readonly emptyMeansEmpty: boolean;
+  readonly steps: Map<string, StepAggregate>;
+  readonly stepNames: Map<string, string>;
+  dirty: boolean;
+  /** A step appeared since the last save: worth saving at once, as a restart cannot see it again. */
+  newStep: boolean;
+}
+
+export interface ExecutionStart {
+  id: string;
+  flowId: string;
+  trigger: ExecutionTrigger;
+  triggeredBy?: string | null;
+  startedAt: number;
+  read?: number;
+  stepNames?: Map<string, string>;
+  emptyMeansEmpty?: boolean;
+}
+
+/** What a restart knows of an unfinished execution: its row, its stored steps and counts, and its queued FlowFiles. */
+export interface ExecutionRestore extends ExecutionStart {
+  live: Iterable<string>;
+  readParts: Record<string, number>;
+  written: number;
+  failed: number;
+  error: string | null;
+  steps: StepAggregate[];
+}
+
+export interface Counts {
+  read: number;
+  written: number;
+  failed: number;
+}
+
+/**
+ * Integrator's truth about a run: `failed` when every row failed or the run failed before writing any, `partial`
+ * when rows were written and others failed (or a FlowFile failed on the way), `empty` for an inbound run that found
+ * nothing, else `success`.
+ */
+export function executionStatus(e: { routedFailure: boolean; emptyMeansEmpty: boolean }, counts: Counts): ExecutionStatus {
+  const anyFailure = counts.failed > 0 || e.routedFailure;
+  if (counts.written > 0 && anyFailure) return 'partial';
+  if (anyFailure) return 'failed';
+  if (e.emptyMeansEmpty && counts.read === 0 && counts.written === 0) return 'empty';
+  return 'success';
+}
+
+/**
+ * Follows executions from committed provenance, without I/O: which FlowFiles of each run are still in the flow, its
+ * steps, its read total, and whether a FlowFile failed. A run is done when its last FlowFile left the flow.
+ */
+export class ExecutionTracker {
+  private readonly active = new Map<string, TrackedExecution>();
+
+  begin(start: ExecutionStart): TrackedExecution {
+    const exec = this.create(start);
+    this.active.set(exec.id, exec);
+    return exec;
+  }
+
+  restore(r: ExecutionRestore): TrackedExecution {
+    const exec = this.create(r);
+    for (const uuid of r.live) exec.live.add(uuid);
+    for (const [k, v] of Object.entries(r.readParts)) exec.readParts.set(k, v);
+    exec.written = r.written;
+    exec.failed = r.failed;
+    exec.error = r.error;
+    exec.routedFailure = r.error !== null;
+    for (const s of r.steps) exec.steps.set(s.processorId, { ...s });
+    this.active.set(exec.id, exec);
+    return exec;
+  }
+
+  get(id: string): TrackedExecution | undefined {
+    return this.active.get(id);
+  }
+
+  /** Stops following the execution (it is finishing). */
+  release(id: string): void {
+    this.active.delete(id);
+  }
+
+  all(): IterableIterator<TrackedExecution> {
+    return this.active.values();
+  }
+
+  activeCount(flowId: string): number {
+    let n = 0;
+    for (const e of this.active.values()) if (e.flowId === flowId) n++;
+    return n;
+  }
+
+  /** Marks a run as failed, e.g. when its data never got into the flow. */
+  fail(exec: TrackedExecution, error: string): void {
+    exec.routedFailure = true;
+    exec.error ??= error;
+    exec.dirty = true;
+  }
+
+  /** A step's read total for one FlowFile; returns the execution it changed. */
+  progress(executionId: string, processorId: string, uuid: string, read: number): TrackedExecution | undefined {
+    const exec = this.active.get(executionId);
+    if (!exec || !Number.isFinite(read)) return undefined;
+    exec.readParts.set(`${processorId}|${uuid}`, Math.max(0, read));
+    exec.dirty = true;
+    return exec;
+  }
+
+  /** Row logs that were stored (duplicates of a retry are not: they never reach here). */
+  rowsStored(executionId: string, written: number, failed: number): TrackedExecution | undefined {
+    const exec = this.active.get(executionId);
+    if (!exec) return undefined;
+    exec.written += written;
+    exec.failed += failed;
+    exec.dirty = true;
+    return exec;
+  }
+
+  counts(exec: TrackedExecution): Counts {
+    let read = exec.baseRead;
+    for (const n of exec.readParts.values()) read += n;
+    return { read, written: exec.written, failed: exec.failed };
+  }
+
+  /** Applies committed provenance; returns the executions whose last FlowFile left the flow. */
+  observe(events: readonly ProvenanceEvent[]): TrackedExecution[] {
+    const touched = new Set<TrackedExecution>();
+    for (const e of events) {
+      const exec = this.active.get(e.attributes[EXECUTION_ATTRIBUTE] ?? '');
+      if (!exec) continue;
+      this.step(exec, e);
+      switch (e.eventType) {
+        case 'DROP':
+          exec.live.delete(e.flowFileUuid);
+          break;
+        case 'JOIN':
+          exec.live.add(e.flowFileUuid);
+          break;
+        default:
+          exec.live.add(e.flowFileUuid);
+          for (const c of e.childUuids) exec.live.add(c);
+      }
+      if (e.relationship && FAILURE_RELATIONSHIP.test(e.relationship)) {
+        const reason = ERROR_ATTRIBUTES.map((a) => e.attributes[a]).find((v) => v);
+        const step = exec.steps.get(e.processorId);
+        exec.routedFailure = true;
+        exec.error ??= `${exec.stepNames.get(e.processorId) ?? e.processorId}: ${reason ?? `routed to ${e.relationship}`}`;
+        if (step) step.error ??= reason ?? `routed to ${e.relationship}`;
+      }
+      exec.dirty = true;
+      touched.add(exec);
+    }
+    return [...touched].filter((exec) => exec.live.size === 0);
+  }
+
+  stepDtos(exec: TrackedExecution): ExecutionStepDto[] {
+    return [...exec.steps.values()].map((s) => ({
+      id: `${exec.id}:${s.processorId}`,
+      executionId: exec.id,
+      processorId: s.processorId,
+      name: exec.stepNames.get(s.processorId) ?? s.processorId,
+      startedAt: new Date(s.startedAt).toISOString(),
+      durationMs: Math.max(0, s.lastAt - s.startedAt),
+      inputSize: s.inputSize,
+      outputSize: s.outputSize,
+      error: s.error,
+    }));
+  }
+
+  private create(s: ExecutionStart): TrackedExecution {
+    return {
+      id: s.id,
+      flowId: s.flowId,
+      trigger: s.trigger,
+      triggeredBy: s.triggeredBy ?? null,
+      startedAt: s.startedAt,
+      baseRead: s.read ?? 0,
+      readParts: new Map(),
+      written: 0,
+      failed: 0,
+      live: new Set(),
+      lastSeen: new Map(),
+      counted: new Set(),
+      routedFailure: false,
+      error: null,
+      emptyMeansEmpty: s.emptyMeansEmpty ?? false,
+      steps: new Map(),
+      stepNames: s.stepNames ?? new Map(),
+      dirty: false,
+      newStep: false,
+    };
+  }
+
+  private step(exec: TrackedExecution, e: ProvenanceEvent): void {
+    let s = exec.steps.get(e.processorId);
+    if (!s) {
+      // A step starts when its input became available: when the previous step last produced output.
+      let previousEnd = exec.startedAt;
+      for (const other of exec.steps.values()) previousEnd = Math.max(previousEnd, other.lastAt);
+      s = { processorId: e.processorId, startedAt: Math.min(previousEnd, e.timestamp), lastAt: e.timestamp, inputSize: 0, outputSize: 0, flowFilesIn: 0, flowFilesOut: 0, error: null };
+      exec.steps.set(e.processorId, s);
+      exec.newStep = true;
+    }
+    s.lastAt = Math.max(s.lastAt, e.timestamp);
+    const key = `${e.processorId}\u0000${e.flowFileUuid}`;
+    const before = exec.lastSeen.get(e.flowFileUuid);
+    if (before && before.processorId !== e.processorId && !exec.counted.has(key)) {
+      exec.counted.add(key);
+      s.inputSize += before.size;
+      s.flowFilesIn++;
+    }
+    if (e.eventType !== 'DROP' && e.relationship) {
+      s.outputSize += e.size;
+      s.flowFilesOut++;
+    }
+    exec.lastSeen.set(e.flowFileUuid, { processorId: e.processorId, size: e.size });
+  }
+}

@@ -1,0 +1,339 @@
+import type { ExecutionDto, ExecutionStatus, ExecutionTrigger, Page, RowLogDto } from '@sluice/contracts';
+import type { RowLog, RowStatus } from '@sluice/flow-api';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { StepAggregate } from './execution-tracker.js';
+
+export interface ExecutionRow {
+  id: string;
+  flow_id: string;
+  trigger: ExecutionTrigger;
+  triggered_by: string | null;
+  state: ExecutionDto['state'];
+  status: ExecutionStatus;
+  rows_read: number | string;
+  rows_written: number | string;
+  rows_failed: number | string;
+  params: string;
+  error: string | null;
+  started_at: number | string;
+  finished_at: number | string | null;
+  read_parts: string | null;
+}
+
+export interface StepRow {
+  id: string;
+  execution_id: string;
+  processor_id: string;
+  name: string;
+  started_at: string | number;
+  duration_ms: number | string;
+  input_size: string | number;
+  output_size: string | number;
+  flowfiles_in: number | string;
+  flowfiles_out: number | string;
+  error: string | null;
+}
+
+export interface NewExecution {
+  id: string;
+  flowId: string;
+  trigger: ExecutionTrigger;
+  triggeredBy: string | null;
+  read: number;
+  params: Record<string, string>;
+  startedAt: number;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
+/** The execution's row as progress or its end leaves it, with its steps. */
+export interface ExecutionSnapshot {
+  id: string;
+  counts: { read: number; written: number; failed: number };
+  readParts: Record<string, number>;
+  error: string | null;
+  steps: (StepAggregate & { name: string })[];
+}
+
+export interface RowEntry {
+  executionId: string;
+  /** The FlowFile the row came from (a digest of its uuid); with the row's key it makes the row unique. */
+  source: string | null;
+  row: RowLog;
+  at: number;
+  /** The journal row that holds this line until it is in row_log. */
+  journal?: number;
+}
+
+export interface ExecutionQuery {
+  flowId?: string;
+  status?: string;
+  from?: number;
+  to?: number;
+  sku?: string;
+  offset: number;
+  limit: number;
+}
+
+const ROWS_PER_STATEMENT = 400;
+const ROW_COLUMNS = 8;
+
+/** Every query of the three log levels (executions, steps, rows), on SQLite and Postgres alike. */
+export class ExecutionsRepository {
+  private readonly pg: boolean;
+
+  constructor(private readonly ds: DataSource) {
+    this.pg = ds.options.type === 'postgres';
+  }
+
+  /** The execution row, and with an Idempotency-Key the key pointing at it (a key whose window ended is replaced). */
+  async insert(e: NewExecution, keyWindowStart = 0): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO "execution" ("id","flow_id","trigger","triggered_by","state","status","rows_read","rows_written","rows_failed","params","error","started_at","finished_at")
+         VALUES (${this.ps(13)})`,
+        [e.id, e.flowId, e.trigger, e.triggeredBy, 'start', 'in-progress', e.read, 0, 0, JSON.stringify(e.params), null, e.startedAt, null],
+      );
+      if (e.idempotencyKey === null) return;
+      await m.query(`DELETE FROM "idempotency_key" WHERE "flow_id" = ${this.p(1)} AND "key" = ${this.p(2)} AND "created_at" < ${this.p(3)}`, [e.flowId, e.idempotencyKey, keyWindowStart]);
+      await m.query(`INSERT INTO "idempotency_key" ("flow_id","key","execution_id","request_hash","created_at") VALUES (${this.ps(5)})`, [
+        e.flowId,
+        e.idempotencyKey,
+        e.id,
+        e.requestHash ?? '',
+        e.startedAt,
+      ]);
+    });
+  }
+
+  /**
+   * Stores row logs in one transaction; a keyed row its FlowFile already logged in the execution is skipped.
+   * Returns the rows actually stored, so counts follow the row log exactly.
+   */
+  async insertRows(entries: readonly RowEntry[]): Promise<{ executionId: string; status: RowStatus }[]> {
+    if (entries.length === 0) return [];
+    const journals = [...new Set(entries.map((e) => e.journal).filter((j): j is number => j !== undefined))];
+    return this.ds.transaction(async (m) => {
+      const stored: { executionId: string; status: RowStatus }[] = [];
+      // The journal rows go in the same transaction as the lines they held.
+      for (let i = 0; i < journals.length; i += ROWS_PER_STATEMENT) {
+        const chunk = journals.slice(i, i + ROWS_PER_STATEMENT);
+        await m.query(`DELETE FROM "row_journal" WHERE "id" IN (${chunk.map((_, k) => this.p(k + 1)).join(',')})`, chunk);
+      }
+      for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
+        const chunk = entries.slice(i, i + ROWS_PER_STATEMENT);
+        const values: unknown[] = [];
+        const tuples = chunk.map((b, j) => {
+          values.push(b.executionId, b.row.sku, b.row.status, b.row.message, b.row.step ?? null, b.at, b.row.key === undefined ? null : b.source, b.row.key ?? null);
+          return `(${Array.from({ length: ROW_COLUMNS }, (_, k) => this.p(j * ROW_COLUMNS + k + 1)).join(',')})`;
+        });
+        const rows = (await m.query(
+          `INSERT INTO "row_log" ("execution_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}
+           ON CONFLICT ("execution_id","source","row_key") DO NOTHING RETURNING "execution_id","status"`,
+          values,
+        )) as { execution_id: string; status: RowStatus }[];
+        for (const r of rows) stored.push({ executionId: r.execution_id, status: r.status });
+      }
+      return stored;
+    });
+  }
+
+  /** Stores one chunk's row logs of one FlowFile as a single row: cheap enough to wait for before the next chunk. */
+  async journal(executionId: string, source: string | null, rows: readonly RowLog[], at: number): Promise<number> {
+    const text = JSON.stringify(rows);
+    // Its own transaction: on SQLite's shared connection a lone statement could otherwise land in another one and
+    // be durable only when that commits.
+    return this.ds.transaction(async (m) => {
+      const [row] = (await m.query(`INSERT INTO "row_journal" ("execution_id","source","rows","created_at") VALUES (${this.ps(4)}) RETURNING "id"`, [
+        executionId,
+        source,
+        text,
+        at,
+      ])) as { id: string | number }[];
+      return Number(row!.id);
+    });
+  }
+
+  /** Journal rows not yet expanded into row_log (after a crash). */
+  async journals(): Promise<RowEntry[]> {
+    const rows = (await this.ds.query(`SELECT * FROM "row_journal" ORDER BY "id"`)) as { id: string | number; execution_id: string; source: string | null; rows: string; created_at: string | number }[];
+    return rows.flatMap((r) => (JSON.parse(r.rows) as RowLog[]).map((row) => ({ executionId: r.execution_id, source: r.source, row, at: Number(r.created_at), journal: Number(r.id) })));
+  }
+
+  async logged(executionId: string, source: string): Promise<Map<string, RowStatus>> {
+    const rows = (await this.ds.query(`SELECT "row_key","status" FROM "row_log" WHERE "execution_id" = ${this.p(1)} AND "source" = ${this.p(2)}`, [executionId, source])) as {
+      row_key: string | null;
+      status: RowStatus;
+    }[];
+    return new Map(rows.filter((r) => r.row_key !== null).map((r) => [r.row_key!, r.status]));
+  }
+
+  async rowCounts(executionId: string): Promise<{ written: number; failed: number }> {
+    const rows = (await this.ds.query(`SELECT "status", COUNT(*) AS n FROM "row_log" WHERE "execution_id" = ${this.p(1)} GROUP BY "status"`, [executionId])) as {
+      status: string;
+      n: string | number;
+    }[];
+    const of = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+    return { written: of('success'), failed: of('failed') };
+  }
+
+  /** Progress of a running execution; never touches one that finished meanwhile. */
+  async saveProgress(s: ExecutionSnapshot): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await m.query(
+        `UPDATE "execution" SET "state" = 'in-progress', "rows_read" = ${this.p(1)}, "rows_written" = ${this.p(2)}, "rows_failed" = ${this.p(3)}, "read_parts" = ${this.p(4)},
+         "error" = ${this.p(5)} WHERE "id" = ${this.p(6)} AND "state" <> 'finished'`,
+        [s.counts.read, s.counts.written, s.counts.failed, JSON.stringify(s.readParts), s.error, s.id],
+      );
+      await this.upsertSteps(m, s);
+    });
+  }
+
+  async finish(s: ExecutionSnapshot, status: ExecutionStatus, finishedAt: number): Promise<Record<string, string>> {
+    return this.ds.transaction(async (m) => {
+      await m.query(
+        `UPDATE "execution" SET "state" = 'finished', "status" = ${this.p(1)}, "rows_read" = ${this.p(2)}, "rows_written" = ${this.p(3)}, "rows_failed" = ${this.p(4)},
+         "read_parts" = ${this.p(5)}, "error" = ${this.p(6)}, "finished_at" = ${this.p(7)} WHERE "id" = ${this.p(8)}`,
+        [status, s.counts.read, s.counts.written, s.counts.failed, JSON.stringify(s.readParts), s.error, finishedAt, s.id],
+      );
+      await this.upsertSteps(m, s);
+      const [row] = (await m.query(`SELECT "params" FROM "execution" WHERE "id" = ${this.p(1)}`, [s.id])) as { params: string }[];
+      return JSON.parse(row?.params ?? '{}') as Record<string, string>;
+    });
+  }
+
+  unfinished(): Promise<ExecutionRow[]> {
+    return this.ds.query(`SELECT * FROM "execution" WHERE "state" <> 'finished'`) as Promise<ExecutionRow[]>;
+  }
+
+  byId(id: string): Promise<ExecutionRow | undefined> {
+    return (this.ds.query(`SELECT * FROM "execution" WHERE "id" = ${this.p(1)}`, [id]) as Promise<ExecutionRow[]>).then((r) => r[0]);
+  }
+
+  steps(executionId: string): Promise<StepRow[]> {
+    return this.ds.query(`SELECT * FROM "execution_step" WHERE "execution_id" = ${this.p(1)} ORDER BY "started_at"`, [executionId]) as Promise<StepRow[]>;
+  }
+
+  /** The execution an outbound request with this key created since `since`, with the hash of its body. */
+  async byIdempotencyKey(flowId: string, key: string, since: number): Promise<{ executionId: string; requestHash: string } | undefined> {
+    const rows = (await this.ds.query(`SELECT "execution_id","request_hash" FROM "idempotency_key" WHERE "flow_id" = ${this.p(1)} AND "key" = ${this.p(2)} AND "created_at" >= ${this.p(3)}`, [
+      flowId,
+      key,
+      since,
+    ])) as { execution_id: string; request_hash: string }[];
+    return rows[0] ? { executionId: rows[0].execution_id, requestHash: rows[0].request_hash } : undefined;
+  }
+
+  /** Frees the key of an execution that never got its data, so the client's retry makes a new one. */
+  async releaseIdempotencyKeyOf(executionId: string): Promise<void> {
+    await this.ds.query(`DELETE FROM "idempotency_key" WHERE "execution_id" = ${this.p(1)}`, [executionId]);
+  }
+
+  async list(q: ExecutionQuery): Promise<{ rows: ExecutionRow[]; total: number }> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (sql: (p: string) => string, v: unknown) => {
+      args.push(v);
+      where.push(sql(this.p(args.length)));
+    };
+    if (q.flowId) add((p) => `"flow_id" = ${p}`, q.flowId);
+    if (q.status) add((p) => `"status" = ${p}`, q.status);
+    if (q.from !== undefined) add((p) => `"started_at" >= ${p}`, q.from);
+    if (q.to !== undefined) add((p) => `"started_at" <= ${p}`, q.to);
+    if (q.sku) add((p) => `"id" IN (SELECT "execution_id" FROM "row_log" WHERE "sku" = ${p})`, q.sku);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ n }] = (await this.ds.query(`SELECT COUNT(*) AS n FROM "execution" ${clause}`, args)) as { n: string | number }[];
+    const rows = (await this.ds.query(
+      `SELECT * FROM "execution" ${clause} ORDER BY "started_at" DESC, "id" LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
+      args,
+    )) as ExecutionRow[];
+    return { rows, total: Number(n) };
+  }
+
+  async rowLogs(id: string, q: { status?: string; sku?: string; offset: number; limit: number }): Promise<Page<RowLogDto>> {
+    const args: unknown[] = [id];
+    let clause = `WHERE "execution_id" = ${this.p(1)}`;
+    if (q.status) {
+      args.push(q.status);
+      clause += ` AND "status" = ${this.p(args.length)}`;
+    }
+    if (q.sku) {
+      // Case-insensitive substring on both databases (Postgres LIKE is case-sensitive, SQLite's is not).
+      args.push(`%${q.sku.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      clause += ` AND LOWER("sku") LIKE ${this.p(args.length)} ESCAPE '\\'`;
+    }
+    const [{ n }] = (await this.ds.query(`SELECT COUNT(*) AS n FROM "row_log" ${clause}`, args)) as { n: string | number }[];
+    const rows = (await this.ds.query(`SELECT * FROM "row_log" ${clause} ORDER BY "id" LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`, args)) as {
+      id: string | number;
+      execution_id: string;
+      sku: string | null;
+      status: RowLogDto['status'];
+      message: string;
+      step: string | null;
+      created_at: string | number;
+    }[];
+    return {
+      items: rows.map((r) => ({
+        id: Number(r.id),
+        executionId: r.execution_id,
+        sku: r.sku,
+        status: r.status,
+        message: r.message,
+        step: r.step,
+        createdAt: new Date(Number(r.created_at)).toISOString(),
+      })),
+      total: Number(n),
+      offset: q.offset,
+      limit: q.limit,
+    };
+  }
+
+  /** Finished executions per hour of their end and status, with the rows they wrote and failed. */
+  async hourly(flowId: string | undefined, from: number, to: number): Promise<{ h: number; status: ExecutionStatus; n: number; written: number; failed: number }[]> {
+    const args: unknown[] = [from, to];
+    let flowClause = '';
+    if (flowId) {
+      args.push(flowId);
+      flowClause = ` AND "flow_id" = ${this.p(3)}`;
+    }
+    const rows = (await this.ds.query(
+      `SELECT ("finished_at" / 3600000) AS h, "status", COUNT(*) AS n, SUM("rows_written") AS written, SUM("rows_failed") AS failed FROM "execution"
+       WHERE "finished_at" >= ${this.p(1)} AND "finished_at" <= ${this.p(2)}${flowClause} GROUP BY h, "status"`,
+      args,
+    )) as { h: string | number; status: ExecutionStatus; n: string | number; written: string | number | null; failed: string | number | null }[];
+    return rows.map((r) => ({ h: Math.trunc(Number(r.h)), status: r.status, n: Number(r.n), written: Number(r.written ?? 0), failed: Number(r.failed ?? 0) }));
+  }
+
+  /** Steps are keyed by execution and processor, so saving progress again (or after a restart) updates them in place. */
+  private async upsertSteps(m: EntityManager, s: ExecutionSnapshot): Promise<void> {
+    for (const step of s.steps) {
+      await m.query(
+        `INSERT INTO "execution_step" ("id","execution_id","processor_id","name","started_at","duration_ms","input_size","output_size","flowfiles_in","flowfiles_out","error")
+         VALUES (${this.ps(11)})
+         ON CONFLICT ("id") DO UPDATE SET "started_at" = excluded."started_at", "duration_ms" = excluded."duration_ms", "input_size" = excluded."input_size",
+           "output_size" = excluded."output_size", "flowfiles_in" = excluded."flowfiles_in", "flowfiles_out" = excluded."flowfiles_out", "error" = excluded."error"`,
+        [
+          `${s.id}:${step.processorId}`,
+          s.id,
+          step.processorId,
+          step.name,
+          step.startedAt,
+          Math.max(0, step.lastAt - step.startedAt),
+          step.inputSize,
+          step.outputSize,
+          step.flowFilesIn,
+          step.flowFilesOut,
+          step.error,
+        ],
+      );
+    }
+  }
+
+  private p(i: number): string {
+    return this.pg ? `$${i}` : '?';
+  }
+
+  private ps(n: number): string {
+    return Array.from({ length: n }, (_, i) => this.p(i + 1)).join(',');
+  }
+}

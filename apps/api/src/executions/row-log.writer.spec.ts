@@ -1,0 +1,51 @@
+import type { RowLog } from '@sluice/flow-api';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDataSource } from '../testing/test-database.js';
+import { ExecutionsRepository } from './executions.repository.js';
+import { RowLogWriter } from './row-log.writer.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-rowlog-'));
+let ds: DataSource;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ ds, close } = await openTestDataSource(dir));
+});
+afterAll(async () => {
+  await close?.();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const entries = (executionId: string, from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => ({
+    executionId,
+    source: 'ff-source-000001',
+    at: Date.now(),
+    row: { sku: `SKU-${from + i}`, status: 'success', message: 'written', step: 'write', key: String(from + i) } satisfies RowLog,
+  }));
+const count = async (table: string) => Number(((await ds.query(`SELECT COUNT(*) AS n FROM "${table}"`)) as { n: string | number }[])[0]!.n);
+
+describe('RowLogWriter', () => {
+  it('has a recorded chunk stored when its promise resolves, and expands it after a crash exactly once', async () => {
+    const repository = new ExecutionsRepository(ds);
+    const stored: number[] = [];
+    // A writer whose timer never fires: the process is killed before it expands the journal.
+    const killed = new RowLogWriter(repository, { stored: (_id, written) => stored.push(written), error: (m) => expect.fail(m), setTimer: () => null, clearTimer: () => undefined });
+    await killed.record(entries('e1', 0, 1000));
+    expect([await count('row_journal'), await count('row_log')]).toEqual([1, 0]);
+    expect([...killed.pendingKeys('e1', 'ff-source-000001').keys()]).toHaveLength(1000);
+
+    const restarted = new RowLogWriter(repository, { stored: (_id, written) => stored.push(written), error: (m) => expect.fail(m) });
+    await restarted.replayJournal();
+    expect([await count('row_journal'), await count('row_log')]).toEqual([0, 1000]);
+    // The step sends again what it cannot see as logged, and logs the overlap once.
+    await restarted.record(entries('e1', 500, 1500));
+    await restarted.flush();
+    expect([await count('row_journal'), await count('row_log')]).toEqual([0, 1500]);
+    expect(stored).toEqual([1000, 500]);
+    expect((await repository.logged('e1', 'ff-source-000001')).size).toBe(1500);
+  });
+});
