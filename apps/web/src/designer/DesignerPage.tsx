@@ -14,6 +14,7 @@ import { DesignerContext, type DesignerContextValue } from './designer-context.j
 import { useFlowEditor, type FlowEditor } from './useFlowEditor.js';
 import { ProcessorInspector } from './ProcessorInspector.js';
 import { ConnectionInspector } from './ConnectionInspector.js';
+import { refusalIssues } from './save-refusal.js';
 import { FlowInspector } from './FlowInspector.js';
 import { ProcessorTestTab } from '../test-panes/ProcessorTestTab.js';
 import { CodeEditorSlot } from '../properties/code-editor-slot.js';
@@ -113,8 +114,9 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
     }
     setSaveState('saving');
     const run = (async () => {
+      const sent = getDocument();
       try {
-        const res = await api.saveFlow(flow.id, version.current, getDocument());
+        const res = await api.saveFlow(flow.id, version.current, sent);
         version.current = res.version;
         setShownVersion(res.version);
         setServerValidation(groupValidation(res.validation));
@@ -128,6 +130,8 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
         } else {
           setSaveState('error');
           setSaveError(errorText(e));
+          // Nothing of this version was stored: its reasons replace the last saved version's issues until a save passes.
+          if (e instanceof ApiError && e.body.errors?.length) setServerValidation(groupValidation(refusalIssues(e.body.errors, sent)));
         }
         pending.current = false;
       } finally {

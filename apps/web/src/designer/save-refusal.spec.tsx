@@ -1,0 +1,85 @@
+/**
+ * A save the server refuses (400) names the processors and properties at fault; the inspector shows each reason
+ * beside its field, as it does for the issues of a saved version. The refusals here are built as the server builds
+ * them (`processors.<i>.properties.<name>`, the processor's name before the message) from the processors' real
+ * cross-property checks, which the browser cannot run itself.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { render } from '@testing-library/react';
+import type { FieldError, FlowDocument, ProcessorConfig } from '@sluice/contracts';
+import { validateProcessor, type ProcessorDefinition } from '@sluice/flow-api';
+import { getProcessor } from '@sluice/processors';
+import { LiveStore } from '../canvas/live-store.js';
+import { toNodes } from '../canvas/flow-model.js';
+import { DesignerContext } from './designer-context.js';
+import { ProcessorInspector } from './ProcessorInspector.js';
+import { refusalIssues } from './save-refusal.js';
+import type { FlowEditor } from './useFlowEditor.js';
+
+const scheduling = { strategy: 'timer', period: '1 min', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' } as const;
+const processor = (id: string, type: string, name: string, properties: Record<string, string>): ProcessorConfig => ({
+  id, type, name, properties, scheduling, autoTerminated: [], position: { x: 0, y: 0 },
+});
+
+const doc: FlowDocument = {
+  name: 'orders',
+  processors: [
+    processor('gen', 'GenerateFlowFile', 'Generate order', { 'Custom Text': '{"order": 1}', 'Data Format': 'Binary' }),
+    processor('route', 'RouteOnContent', 'Route order', { express: '("priority"\\s*)+', 'order.id': '(\\w+\\s?)*' }),
+  ],
+  connections: [],
+} as unknown as FlowDocument;
+
+/** The 400 body's field errors for `doc`, as the server writes them. */
+function refusal(): FieldError[] {
+  return doc.processors.flatMap((p, i) =>
+    validateProcessor(getProcessor(p.type) as ProcessorDefinition, p.properties)
+      .filter((r) => r.code !== 'required')
+      .map((r) => ({ field: `processors.${i}.properties.${r.property ?? ''}`, message: `${p.name}: ${r.message}`, processorId: p.id })),
+  );
+}
+
+function renderInspector(id: string, errors: FieldError[]) {
+  const issues = refusalIssues(errors, doc);
+  const serverValidation = new Map<string, typeof issues>();
+  for (const i of issues) serverValidation.set(i.processorId, [...(serverValidation.get(i.processorId) ?? []), i]);
+  const descriptors = new Map(doc.processors.map((p) => [p.type, getProcessor(p.type)!.descriptor]));
+  const node = toNodes(doc).find((n) => n.id === id)!;
+  const editor = { updateProcessor: vi.fn() } as unknown as FlowEditor;
+  render(
+    <DesignerContext.Provider value={{ flowId: 'f', descriptors, live: new LiveStore(), canEdit: true, serverValidation }}>
+      <ProcessorInspector node={node} editor={editor} onRunOnce={vi.fn()} onStartStop={vi.fn()} testPane={null} />
+    </DesignerContext.Provider>,
+  );
+}
+
+const messages = (property: string) =>
+  [...document.querySelectorAll(`[data-property="${property}"] .field-error`)].map((e) => e.textContent);
+
+describe('a refused save, shown beside the fields at fault', () => {
+  it('GenerateFlowFile: the Custom Text and Binary conflict, without the processor name the banner needs', () => {
+    renderInspector('gen', refusal());
+    expect(messages('Custom Text')).toEqual(['Custom Text: if Custom Text is set, then Data Format must be Text and Unique FlowFiles must be false']);
+    expect(document.querySelector('[data-property="Custom Text"] [role=alert]')).not.toBeNull();
+    expect(messages('Data Format')).toEqual([]);
+  });
+
+  it('RouteOnContent: an unsafe rule beside its dynamic property, dotted names included', () => {
+    renderInspector('route', refusal());
+    expect(messages('express')).toEqual([
+      `express: regular expression '("priority"\\s*)+' is refused: nested repetition near index 15 (a repeated group that repeats inside, like (a+)+) can take exponential time; rewrite it without repeating a repeated part`,
+    ]);
+    expect(messages('order.id').join()).toMatch(/^order\.id: regular expression .* is refused: nested repetition/);
+  });
+
+  it('keeps a reason that names no property at the top of the form, and ignores ones for other documents', () => {
+    const errors: FieldError[] = [
+      { field: 'processors.1.autoTerminated', message: "Route order: 'success' is not a relationship of RouteOnContent", processorId: 'route' },
+      { field: 'processors.7.properties.x', message: 'a processor this document does not have' },
+      { field: 'integration.timeZone', message: "unknown time zone 'Mars/Olympus'" },
+    ];
+    expect(refusalIssues(errors, doc)).toEqual([{ processorId: 'route', property: null, message: "'success' is not a relationship of RouteOnContent" }]);
+    renderInspector('route', errors);
+    expect(document.querySelector('.field-error.block')?.textContent).toBe("'success' is not a relationship of RouteOnContent");
+  });
+});
