@@ -116,3 +116,73 @@ export async function fillKeyValues(page: Page, name: string, entries: Record<st
     await kv.locator(`input[aria-label="${name} value ${i}"]`).fill(value);
   }
 }
+
+/** The canvas zoom: the scale of React Flow's viewport transform. */
+export async function canvasZoom(page: Page): Promise<number> {
+  return page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
+}
+
+/** Finds a type through the palette search and drags it onto the pane at (x, y) of the pane; returns the new node's id. */
+export async function dropFromPalette(page: Page, type: string, x: number, y: number): Promise<string> {
+  const before = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+  await page.fill('input[aria-label="Search processors"]', type);
+  await page.locator(`.palette-item[data-type="${type}"]`).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
+  const added = await page.waitForFunction(
+    (known) => [...document.querySelectorAll('.react-flow__node')].map((e) => e.getAttribute('data-id')).find((id) => id && !known.includes(id)),
+    before,
+  );
+  return (await added.jsonValue()) as string;
+}
+
+/** Ticks relationships on the selected processor's Relationships tab (names matched exactly: `matched` is not `unmatched`). */
+export async function autoTerminate(page: Page, ...relationships: string[]) {
+  await openTab(page, 'Relationships');
+  for (const r of relationships) {
+    await page.locator('.inspector .check-row', { has: page.locator(`strong:text-is("${r}")`) }).locator('input').check();
+  }
+}
+
+/** Adds a dynamic property from the selected processor's form and types its value (Monaco for EL-capable ones). */
+export async function addDynamicProperty(page: Page, name: string, value: string) {
+  await page.fill('input[aria-label="New property name"]', name);
+  await page.click('.dynamic-add button[type=submit]');
+  const field = `[data-property="${name}"]`;
+  await page.waitForSelector(field);
+  if (await page.locator(`${field} .code-field`).count()) await setMonaco(page, field, value);
+  else await page.locator(`${field} input`).fill(value);
+}
+
+/** Selects a connection by clicking its line away from the label, which sits on the midpoint. */
+export async function selectEdge(page: Page, id: string) {
+  const at = await page.locator(`.react-flow__edge[data-id="${id}"] path.react-flow__edge-path`).evaluate((p: SVGPathElement) => {
+    const pt = p.getPointAtLength(p.getTotalLength() * 0.25);
+    const m = p.getScreenCTM()!;
+    return { x: pt.x * m.a + pt.y * m.c + m.e, y: pt.x * m.b + pt.y * m.d + m.f };
+  });
+  await page.mouse.click(at.x, at.y);
+  await page.waitForSelector('[data-testid=connection-inspector]');
+}
+
+/** Waits until the canvas viewport has held still for several frames (fit and zoom animate). */
+export async function waitViewportStill(page: Page) {
+  await page.evaluate(() => {
+    delete (window as unknown as { viewportLast?: string }).viewportLast;
+  });
+  await page.waitForFunction(
+    () => {
+      const t = getComputedStyle(document.querySelector('.react-flow__viewport')!).transform;
+      const w = window as unknown as { viewportLast?: string; viewportSame?: number };
+      w.viewportSame = w.viewportLast === t ? (w.viewportSame ?? 0) + 1 : 0;
+      w.viewportLast = t;
+      return w.viewportSame >= 8;
+    },
+    null,
+    { polling: 'raf' },
+  );
+}
+
+/** Fits the flow in view and waits for the 300 ms animation to end. */
+export async function fitView(page: Page) {
+  await page.click('button:has-text("Fit")');
+  await waitViewportStill(page);
+}
