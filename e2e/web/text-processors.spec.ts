@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { FlowDto, QueueListingDto } from '@sluice/contracts';
+import type { FlowDto, ProvenanceEventDto, QueueListingDto } from '@sluice/contracts';
 import { startApi, type StartedApi } from '../support/start-api.js';
 import { json } from '../support/http.js';
 import {
@@ -10,7 +10,6 @@ import {
   connect,
   dropFromPalette,
   fitView,
-  waitViewportStill,
   launchBrowser,
   newPage,
   selectEdge,
@@ -19,7 +18,15 @@ import {
   shot,
   signIn,
   waitSaved,
+  waitViewportStill,
 } from './browser-harness.js';
+
+/*
+ * The eight JSON and text processors as a user builds them on the real server: dropped from the palette, wired on the
+ * canvas, each configured in the form its descriptor draws (dynamic properties added there, the rules of
+ * RouteOnContent and RouteText showing up as relationships on their nodes), with the server's refusals shown beside
+ * the field. One order then runs through, step by step, and the FlowFiles are checked where they queue.
+ */
 
 /** An order as an ERP posts it: pretty-printed, one line item per line. */
 const ORDER = `{
@@ -119,11 +126,11 @@ async function link(from: Step, relationship: string, to: Step) {
   await page.waitForFunction((n) => document.querySelectorAll('.react-flow__edge').length === n, before + 1);
 }
 
-async function setProcessorRunning(step: Step, running: boolean) {
+/** Starts one processor from its inspector; the flow as a whole stays stopped. */
+async function startProcessor(step: Step) {
   await selectNode(page, ids[step]);
   await page.click('[data-testid=processor-start-stop]');
-  const want = running ? 'running' : 'stopped';
-  await page.waitForFunction((s) => document.querySelector('[data-testid=processor-state]')?.textContent === s, want, { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=processor-state]')?.textContent === 'running', null, { timeout: 15_000 });
 }
 
 describe('the JSON and text processors, built and run in the designer (Chromium)', () => {
@@ -294,7 +301,7 @@ describe('the JSON and text processors, built and run in the designer (Chromium)
 
   it('runs one order through: the gzip splits queue in front of the stopped decompressor, counted over socket.io', async () => {
     await page.waitForSelector('.socket-dot.live');
-    for (const step of ['json', 'content', 'replace', 'lines', 'split', 'extract', 'gzip'] as Step[]) await setProcessorRunning(step, true);
+    for (const step of ['json', 'content', 'replace', 'lines', 'split', 'extract', 'gzip'] as Step[]) await startProcessor(step);
     await selectNode(page, ids.gen);
     await page.click('.inspector button:has-text("Run once")');
     const gzipped = await connectionId('gzip', 'gunzip');
@@ -335,8 +342,8 @@ describe('the JSON and text processors, built and run in the designer (Chromium)
   it('decompresses them and holds the rows, with their attributes as JSON, in front of the stopped LogAttribute', async () => {
     const gzipped = await connectionId('gzip', 'gunzip');
     const last = await connectionId('toJson', 'log');
-    await setProcessorRunning('toJson', true);
-    await setProcessorRunning('gunzip', true);
+    await startProcessor('toJson');
+    await startProcessor('gunzip');
     await waitQueue(gzipped, 0);
     await waitQueue(last, 3);
     const listing = await queue(last);
@@ -359,8 +366,14 @@ describe('the JSON and text processors, built and run in the designer (Chromium)
     expect(await page.textContent('[data-testid=connection-inspector] pre.content-view')).toBe(ROWS[Number(head.attributes['fragment.index']) - 1]);
     await shot(page, 'text-06-rows-queued');
 
-    await setProcessorRunning('log', true);
+    await startProcessor('log');
     await waitQueue(last, 0);
+    // LogAttribute's success is auto-terminated: provenance records each row's end there.
+    const dropped = async () => {
+      const events = await json<ProvenanceEventDto[]>(await api.request(`/api/flows/${flowId}/provenance?eventType=DROP&limit=100`));
+      return events.filter((e) => e.processorId === ids.log).map((e) => e.flowFileUuid).sort();
+    };
+    await expect.poll(dropped, { timeout: 15_000 }).toEqual(listing.flowFiles.map((f) => f.uuid).sort());
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
