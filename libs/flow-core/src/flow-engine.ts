@@ -12,7 +12,7 @@ import {
 import { ConnectionQueue, DEFAULT_DATA_SIZE_THRESHOLD, DEFAULT_OBJECT_THRESHOLD } from './connection-queue.js';
 import { CronSchedule } from './cron-schedule.js';
 import { ingressConnectionId, validateGraph, type FlowGraph, type GraphIssue, type GraphProcessor } from './flow-graph.js';
-import type { ContentRepository, EngineEventSink, FlowFileRepository, ProcessorRunState, ProvenanceSink } from './ports.js';
+import type { ContentRepository, EngineEventSink, FlowFileRepository, ProcessorRunState, ProvenanceEvent, ProvenanceSink } from './ports.js';
 import { StandardProcessContext } from './standard-process-context.js';
 import { StandardProcessSession, type Destinations, type SessionHost, type SessionOutcome } from './standard-process-session.js';
 
@@ -448,24 +448,23 @@ export class FlowEngine {
       });
     }
     const ingress = node.ingress;
-    await this.options.repository.commit({ flowId: this.flowId, upserts: flowFiles.map((flowFile) => ({ flowFile, connectionId: ingress.id })), deletes: [], contents });
+    const events: ProvenanceEvent[] = flowFiles.map((ff) => ({
+      eventType: 'CREATE',
+      flowId: this.flowId,
+      processorId,
+      flowFileUuid: ff.uuid,
+      relationship: null,
+      parentUuids: [],
+      childUuids: [],
+      details: 'received through ingress',
+      timestamp: now,
+      attributes: ff.attributes as Record<string, string>,
+      size: ff.size,
+    }));
+    await this.options.repository.commit({ flowId: this.flowId, upserts: flowFiles.map((flowFile) => ({ flowFile, connectionId: ingress.id })), deletes: [], contents, provenance: events });
     for (const c of contents) this.cacheContent(c.claim, c.bytes);
     for (const ff of flowFiles) ingress.offer(ff, now);
-    this.options.provenance.record(
-      flowFiles.map((ff) => ({
-        eventType: 'CREATE',
-        flowId: this.flowId,
-        processorId,
-        flowFileUuid: ff.uuid,
-        relationship: null,
-        parentUuids: [],
-        childUuids: [],
-        details: 'received through ingress',
-        timestamp: now,
-        attributes: ff.attributes as Record<string, string>,
-        size: ff.size,
-      })),
-    );
+    this.options.provenance.record(events);
     this.queueChanged(ingress);
     this.kick(node);
     return flowFiles;

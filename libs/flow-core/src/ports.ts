@@ -17,6 +17,11 @@ export interface RepositoryTransaction {
   readonly contents: readonly { readonly claim: string; readonly bytes: Uint8Array }[];
   /** Claims the session's FlowFiles stopped using; the repository frees each one no other FlowFile references. */
   readonly released?: readonly string[];
+  /**
+   * The provenance this commit makes true (handed to the ProvenanceSink only once it is durable). A repository may
+   * keep records derived from it in the same transaction, so they are exactly as durable as the FlowFiles.
+   */
+  readonly provenance?: readonly ProvenanceEvent[];
 }
 
 export interface FlowFileRepository {

@@ -421,11 +421,12 @@ export class StandardProcessSession implements ProcessSession {
     const contents: { claim: string; bytes: Uint8Array }[] = [];
     for (const [claim, bytes] of this.contents) if (usedClaims.has(claim)) contents.push({ claim, bytes });
     for (const claim of usedClaims) released.delete(claim);
+    const events = lineage.concat(this.extraEvents, routed, drops);
     return {
-      transaction: { flowId, upserts, deletes, contents, released: [...released] },
+      transaction: { flowId, upserts, deletes, contents, released: [...released], provenance: events },
       enqueued,
       taken,
-      events: lineage.concat(this.extraEvents, routed, drops),
+      events,
       counters: this.counters,
       flowFilesIn,
       flowFilesOut,

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { FlowDocument } from '@sluice/contracts';
 import { fromUtf8, type Clock, type HttpClient, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
-import { FlowEngine, type FlowGraph, type ProcessorLogSink } from '@sluice/flow-core';
+import { FlowEngine, ingressConnectionId, type FlowGraph, type ProcessorLogSink, type ProvenanceEvent } from '@sluice/flow-core';
 import { getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
-import { EXECUTION_ATTRIBUTE, ExecutionsService } from '../executions/executions.service.js';
+import { EXECUTION_ATTRIBUTE, ExecutionsService, type SeenAt } from '../executions/executions.service.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
 import { ProvenanceService } from '../provenance/provenance.service.js';
@@ -65,7 +65,24 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly executions: ExecutionsService,
     private readonly tokens: DurableTokenCache,
     private readonly secrets: SecretRegistry,
-  ) {}
+  ) {
+    // Executions store what a commit makes true in its own transaction; the provenance sink reuses that redaction.
+    repository.participate({
+      inCommit: (m, txs) => {
+        const events: ProvenanceEvent[] = [];
+        for (const tx of txs) if (tx.provenance?.length) for (const e of this.redacted(tx.provenance)) events.push(e);
+        return this.executions.inCommit(m, events);
+      },
+    });
+  }
+
+  /** Provenance with secrets masked, once per committed batch of events (the commit and the sink see the same array). */
+  private readonly redactions = new WeakMap<readonly ProvenanceEvent[], ProvenanceEvent[]>();
+  private redacted(events: readonly ProvenanceEvent[]): ProvenanceEvent[] {
+    let safe = this.redactions.get(events);
+    if (!safe) this.redactions.set(events, (safe = redactEvents(events, this.secrets)));
+    return safe;
+  }
 
   /**
    * Restart order matters: the cached logins and every flow's queues come back first, then the executions those
@@ -102,22 +119,26 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Executions whose FlowFiles came back from the repository after a restart carry on. */
   private async recoverExecutions(): Promise<void> {
-    const queued = new Map<string, Set<string>>();
-    for (const engine of this.engines.values()) {
+    const flows = new Map<string, { stepNames: Map<string, string>; inbound: boolean; queuedBy: Map<string, string> }>();
+    for (const flow of await this.flows.findAll()) {
+      const doc = JSON.parse(flow.document) as FlowDocument;
+      // The processor that put a FlowFile in a connection: its source, or for an ingress the processor it feeds.
+      const queuedBy = new Map(doc.connections.map((c) => [c.id, c.sourceId]));
+      for (const p of doc.processors) queuedBy.set(ingressConnectionId(p.id), p.id);
+      flows.set(flow.id, { stepNames: new Map(doc.processors.map((p) => [p.id, p.name])), inbound: doc.integration?.direction === 'inbound', queuedBy });
+    }
+    const queued = new Map<string, Map<string, SeenAt | null>>();
+    for (const [flowId, engine] of this.engines) {
       for (const c of engine.status().connections) {
+        const by = flows.get(flowId)?.queuedBy.get(c.id);
         for (const { flowFile } of engine.queue(c.id, Number.MAX_SAFE_INTEGER).flowFiles) {
           const id = flowFile.attributes[EXECUTION_ATTRIBUTE];
           if (!id) continue;
-          let set = queued.get(id);
-          if (!set) queued.set(id, (set = new Set()));
-          set.add(flowFile.uuid);
+          let live = queued.get(id);
+          if (!live) queued.set(id, (live = new Map()));
+          live.set(flowFile.uuid, by === undefined ? null : { processorId: by, size: flowFile.size });
         }
       }
-    }
-    const flows = new Map<string, { stepNames: Map<string, string>; inbound: boolean }>();
-    for (const flow of await this.flows.findAll()) {
-      const doc = JSON.parse(flow.document) as FlowDocument;
-      flows.set(flow.id, { stepNames: new Map(doc.processors.map((p) => [p.id, p.name])), inbound: doc.integration?.direction === 'inbound' });
     }
     await this.executions.recover(queued, (flowId) => flows.get(flowId) ?? { stepNames: new Map(), inbound: false });
   }
@@ -157,7 +178,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       content: this.repository,
       provenance: {
         record: (events) => {
-          const safe = redactEvents(events, this.secrets);
+          const safe = this.redacted(events);
           this.provenance.record(safe);
           this.executions.observe(safe);
         },

@@ -77,7 +77,7 @@ describe('ExecutionTracker', () => {
       trigger: 'outbound',
       startedAt: 0,
       read: 5000,
-      live: ['x'],
+      live: [['x', null]],
       readParts: {},
       written: 3000,
       failed: 0,
@@ -89,5 +89,39 @@ describe('ExecutionTracker', () => {
     expect(t.observe([event('DROP', 'x', 'write')]).map((x) => x.id)).toEqual(['e1']);
     expect(executionStatus(e, t.counts(e))).toBe('success');
     expect(t.stepDtos(e)[0]!.durationMs).toBe(1000 - 10);
+  });
+
+  it('plans what a batch changes without touching the execution, and observing the batch applies exactly that', () => {
+    const t = new ExecutionTracker();
+    const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'outbound', startedAt: 0, stepNames: new Map([['write', 'Write']]) });
+    t.observe([event('CREATE', 'a', 'login', { size: 7 }), event('ROUTE', 'a', 'login', { size: 8, timestamp: 1_010 })]);
+    const batch = [event('DROP', 'a', 'write', { relationship: 'failure', timestamp: 1_050, attributes: { 'omnitron.error': 'rejected' } })];
+    const plan = t.plan(batch);
+    expect([...e.steps.keys()]).toEqual(['login']);
+    expect(e.error).toBeNull();
+    const change = plan.get('e1')!;
+    expect(change.error).toBe('Write: rejected');
+    expect(change.steps.get('write')).toEqual({ processorId: 'write', startedAt: 1_010, lastAt: 1_050, inputSize: 8, outputSize: 0, flowFilesIn: 1, flowFilesOut: 0, error: 'rejected' });
+    expect(t.observe(batch).map((x) => x.id)).toEqual(['e1']);
+    expect(e.steps.get('write')).toEqual(change.steps.get('write'));
+    expect(e.error).toBe('Write: rejected');
+  });
+
+  it('counts a restored FlowFile as input of the step that takes it, from the processor that queued it', () => {
+    const t = new ExecutionTracker();
+    const e = t.restore({
+      id: 'e1',
+      flowId: 'f',
+      trigger: 'outbound',
+      startedAt: 0,
+      live: [['x', { processorId: 'login', size: 300 }]],
+      readParts: {},
+      written: 0,
+      failed: 0,
+      error: null,
+      steps: [{ processorId: 'login', startedAt: 0, lastAt: 5, inputSize: 0, outputSize: 300, flowFilesIn: 0, flowFilesOut: 1, error: null }],
+    });
+    t.observe([event('DROP', 'x', 'write', { relationship: 'success', timestamp: 20 })]);
+    expect(e.steps.get('write')).toMatchObject({ inputSize: 300, flowFilesIn: 1, startedAt: 5 });
   });
 });

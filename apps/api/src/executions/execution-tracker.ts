@@ -35,7 +35,7 @@ export interface TrackedExecution {
   /** FlowFiles of this execution still in the flow. */
   readonly live: Set<string>;
   /** Per uuid: the processor it was last seen at and its size then, to attribute input sizes to steps. */
-  readonly lastSeen: Map<string, { processorId: string; size: number }>;
+  readonly lastSeen: Map<string, SeenAt>;
   readonly counted: Set<string>;
   /** A FlowFile was routed to a failure-like relationship (or the run was cut short). */
   routedFailure: boolean;
@@ -44,8 +44,28 @@ export interface TrackedExecution {
   readonly steps: Map<string, StepAggregate>;
   readonly stepNames: Map<string, string>;
   dirty: boolean;
-  /** A step appeared since the last save: worth saving at once, as a restart cannot see it again. */
-  newStep: boolean;
+  /** Bumped by every read report; the commit that stores the read totals notes the version it stored. */
+  readVersion: number;
+  savedReadVersion: number;
+}
+
+/** A FlowFile's last known place: the processor it was last seen at and its size then. */
+export interface SeenAt {
+  processorId: string;
+  size: number;
+}
+
+/**
+ * What a batch of committed provenance does to one execution, worked out without changing it: its touched steps
+ * as they are after the batch, and its first failure if the batch brings one.
+ */
+export interface ExecutionChange {
+  readonly exec: TrackedExecution;
+  readonly steps: Map<string, StepAggregate>;
+  readonly lastSeen: Map<string, SeenAt>;
+  readonly counted: Set<string>;
+  error: string | null;
+  failed: boolean;
 }
 
 export interface ExecutionStart {
@@ -61,7 +81,8 @@ export interface ExecutionStart {
 
 /** What a restart knows of an unfinished execution: its row, its stored steps and counts, and its queued FlowFiles. */
 export interface ExecutionRestore extends ExecutionStart {
-  live: Iterable<string>;
+  /** Its queued FlowFiles, with the processor that put each where it is (so the next step counts its input). */
+  live: Iterable<[string, SeenAt | null]>;
   readParts: Record<string, number>;
   written: number;
   failed: number;
@@ -103,7 +124,10 @@ export class ExecutionTracker {
 
   restore(r: ExecutionRestore): TrackedExecution {
     const exec = this.create(r);
-    for (const uuid of r.live) exec.live.add(uuid);
+    for (const [uuid, seen] of r.live) {
+      exec.live.add(uuid);
+      if (seen) exec.lastSeen.set(uuid, seen);
+    }
     for (const [k, v] of Object.entries(r.readParts)) exec.readParts.set(k, v);
     exec.written = r.written;
     exec.failed = r.failed;
@@ -145,6 +169,7 @@ export class ExecutionTracker {
     const exec = this.active.get(executionId);
     if (!exec || !Number.isFinite(read)) return undefined;
     exec.readParts.set(`${processorId}|${uuid}`, Math.max(0, read));
+    exec.readVersion++;
     exec.dirty = true;
     return exec;
   }
@@ -165,13 +190,42 @@ export class ExecutionTracker {
     return { read, written: exec.written, failed: exec.failed };
   }
 
-  /** Applies committed provenance; returns the executions whose last FlowFile left the flow. */
-  observe(events: readonly ProvenanceEvent[]): TrackedExecution[] {
-    const touched = new Set<TrackedExecution>();
+  /**
+   * What committing these events would change, per execution, leaving every execution as it is: the FlowFile
+   * repository stores it in the commit's own transaction, and `observe` applies the same once the commit is durable.
+   */
+  plan(events: readonly ProvenanceEvent[]): Map<string, ExecutionChange> {
+    const changes = new Map<string, ExecutionChange>();
     for (const e of events) {
       const exec = this.active.get(e.attributes[EXECUTION_ATTRIBUTE] ?? '');
       if (!exec) continue;
-      this.step(exec, e);
+      let c = changes.get(exec.id);
+      if (!c) changes.set(exec.id, (c = { exec, steps: new Map(), lastSeen: new Map(), counted: new Set(), error: null, failed: false }));
+      const step = this.step(c, e);
+      if (e.relationship && FAILURE_RELATIONSHIP.test(e.relationship)) {
+        const reason = ERROR_ATTRIBUTES.map((a) => e.attributes[a]).find((v) => v) ?? `routed to ${e.relationship}`;
+        c.failed = true;
+        if (exec.error === null) c.error ??= `${exec.stepNames.get(e.processorId) ?? e.processorId}: ${reason}`;
+        step.error ??= reason;
+      }
+    }
+    return changes;
+  }
+
+  /** Applies committed provenance; returns the executions whose last FlowFile left the flow. */
+  observe(events: readonly ProvenanceEvent[]): TrackedExecution[] {
+    const changes = this.plan(events);
+    for (const { exec, steps, lastSeen, counted, error, failed } of changes.values()) {
+      for (const [id, s] of steps) exec.steps.set(id, s);
+      for (const [uuid, seen] of lastSeen) exec.lastSeen.set(uuid, seen);
+      for (const k of counted) exec.counted.add(k);
+      exec.routedFailure ||= failed;
+      exec.error ??= error;
+      exec.dirty = true;
+    }
+    for (const e of events) {
+      const exec = changes.get(e.attributes[EXECUTION_ATTRIBUTE] ?? '')?.exec;
+      if (!exec) continue;
       switch (e.eventType) {
         case 'DROP':
           exec.live.delete(e.flowFileUuid);
@@ -183,17 +237,8 @@ export class ExecutionTracker {
           exec.live.add(e.flowFileUuid);
           for (const c of e.childUuids) exec.live.add(c);
       }
-      if (e.relationship && FAILURE_RELATIONSHIP.test(e.relationship)) {
-        const reason = ERROR_ATTRIBUTES.map((a) => e.attributes[a]).find((v) => v);
-        const step = exec.steps.get(e.processorId);
-        exec.routedFailure = true;
-        exec.error ??= `${exec.stepNames.get(e.processorId) ?? e.processorId}: ${reason ?? `routed to ${e.relationship}`}`;
-        if (step) step.error ??= reason ?? `routed to ${e.relationship}`;
-      }
-      exec.dirty = true;
-      touched.add(exec);
     }
-    return [...touched].filter((exec) => exec.live.size === 0);
+    return [...changes.values()].map((c) => c.exec).filter((exec) => exec.live.size === 0);
   }
 
   stepDtos(exec: TrackedExecution): ExecutionStepDto[] {
@@ -230,25 +275,32 @@ export class ExecutionTracker {
       steps: new Map(),
       stepNames: s.stepNames ?? new Map(),
       dirty: false,
-      newStep: false,
+      readVersion: 0,
+      savedReadVersion: 0,
     };
   }
 
-  private step(exec: TrackedExecution, e: ProvenanceEvent): void {
-    let s = exec.steps.get(e.processorId);
+  /** The event's effect on its step, on copies held by the change: a batch's later events see its earlier ones. */
+  private step(c: ExecutionChange, e: ProvenanceEvent): StepAggregate {
+    const exec = c.exec;
+    let s = c.steps.get(e.processorId);
     if (!s) {
-      // A step starts when its input became available: when the previous step last produced output.
-      let previousEnd = exec.startedAt;
-      for (const other of exec.steps.values()) previousEnd = Math.max(previousEnd, other.lastAt);
-      s = { processorId: e.processorId, startedAt: Math.min(previousEnd, e.timestamp), lastAt: e.timestamp, inputSize: 0, outputSize: 0, flowFilesIn: 0, flowFilesOut: 0, error: null };
-      exec.steps.set(e.processorId, s);
-      exec.newStep = true;
+      const before = exec.steps.get(e.processorId);
+      if (before) s = { ...before };
+      else {
+        // A step starts when its input became available: when the previous step last produced output.
+        let previousEnd = exec.startedAt;
+        for (const other of exec.steps.values()) previousEnd = Math.max(previousEnd, (c.steps.get(other.processorId) ?? other).lastAt);
+        for (const other of c.steps.values()) previousEnd = Math.max(previousEnd, other.lastAt);
+        s = { processorId: e.processorId, startedAt: Math.min(previousEnd, e.timestamp), lastAt: e.timestamp, inputSize: 0, outputSize: 0, flowFilesIn: 0, flowFilesOut: 0, error: null };
+      }
+      c.steps.set(e.processorId, s);
     }
     s.lastAt = Math.max(s.lastAt, e.timestamp);
     const key = `${e.processorId}\u0000${e.flowFileUuid}`;
-    const before = exec.lastSeen.get(e.flowFileUuid);
-    if (before && before.processorId !== e.processorId && !exec.counted.has(key)) {
-      exec.counted.add(key);
+    const before = c.lastSeen.get(e.flowFileUuid) ?? exec.lastSeen.get(e.flowFileUuid);
+    if (before && before.processorId !== e.processorId && !c.counted.has(key) && !exec.counted.has(key)) {
+      c.counted.add(key);
       s.inputSize += before.size;
       s.flowFilesIn++;
     }
@@ -256,6 +308,7 @@ export class ExecutionTracker {
       s.outputSize += e.size;
       s.flowFilesOut++;
     }
-    exec.lastSeen.set(e.flowFileUuid, { processorId: e.processorId, size: e.size });
+    c.lastSeen.set(e.flowFileUuid, { processorId: e.processorId, size: e.size });
+    return s;
   }
 }

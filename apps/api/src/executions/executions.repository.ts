@@ -77,6 +77,8 @@ export interface ExecutionQuery {
 
 const ROWS_PER_STATEMENT = 400;
 const ROW_COLUMNS = 8;
+const STEPS_PER_STATEMENT = 80;
+const STEP_COLUMNS = 11;
 
 /** Every query of the three log levels (executions, steps, rows), on SQLite and Postgres alike. */
 export class ExecutionsRepository {
@@ -177,26 +179,44 @@ export class ExecutionsRepository {
     return { written: of('success'), failed: of('failed') };
   }
 
-  /** Progress of a running execution; never touches one that finished meanwhile. */
+  /** Row counts of a running execution, for other readers of the table; never touches one that finished meanwhile. */
   async saveProgress(s: ExecutionSnapshot): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      await m.query(
-        `UPDATE "execution" SET "state" = 'in-progress', "rows_read" = ${this.p(1)}, "rows_written" = ${this.p(2)}, "rows_failed" = ${this.p(3)}, "read_parts" = ${this.p(4)},
-         "error" = ${this.p(5)} WHERE "id" = ${this.p(6)} AND "state" <> 'finished'`,
-        [s.counts.read, s.counts.written, s.counts.failed, JSON.stringify(s.readParts), s.error, s.id],
-      );
-      await this.upsertSteps(m, s);
-    });
+    // Its own transaction: on SQLite's shared connection a lone statement could land in a group commit's.
+    await this.ds.transaction((m) =>
+      m.query(`UPDATE "execution" SET "state" = 'in-progress', "rows_written" = ${this.p(1)}, "rows_failed" = ${this.p(2)} WHERE "id" = ${this.p(3)} AND "state" <> 'finished'`, [
+        s.counts.written,
+        s.counts.failed,
+        s.id,
+      ]),
+    );
+  }
+
+  /**
+   * In a FlowFile commit's transaction: the read totals its sessions reported (when they changed) and a first
+   * failure. An error, once stored, stays.
+   */
+  async commitProgress(m: EntityManager, p: { id: string; read: number; readParts: Record<string, number> | null; error: string | null }): Promise<void> {
+    const sets = [`"state" = 'in-progress'`, `"error" = COALESCE("error", ${this.p(1)})`];
+    const args: unknown[] = [p.error];
+    if (p.readParts !== null) {
+      args.push(p.read, JSON.stringify(p.readParts));
+      sets.push(`"rows_read" = ${this.p(2)}`, `"read_parts" = ${this.p(3)}`);
+    }
+    args.push(p.id);
+    await m.query(`UPDATE "execution" SET ${sets.join(', ')} WHERE "id" = ${this.p(args.length)} AND "state" <> 'finished'`, args);
   }
 
   async finish(s: ExecutionSnapshot, status: ExecutionStatus, finishedAt: number): Promise<Record<string, string>> {
     return this.ds.transaction(async (m) => {
       await m.query(
         `UPDATE "execution" SET "state" = 'finished', "status" = ${this.p(1)}, "rows_read" = ${this.p(2)}, "rows_written" = ${this.p(3)}, "rows_failed" = ${this.p(4)},
-         "read_parts" = ${this.p(5)}, "error" = ${this.p(6)}, "finished_at" = ${this.p(7)} WHERE "id" = ${this.p(8)}`,
+         "read_parts" = ${this.p(5)}, "error" = COALESCE(${this.p(6)}, "error"), "finished_at" = ${this.p(7)} WHERE "id" = ${this.p(8)}`,
         [status, s.counts.read, s.counts.written, s.counts.failed, JSON.stringify(s.readParts), s.error, finishedAt, s.id],
       );
-      await this.upsertSteps(m, s);
+      await this.upsertSteps(
+        m,
+        s.steps.map((step) => ({ executionId: s.id, step })),
+      );
       const [row] = (await m.query(`SELECT "params" FROM "execution" WHERE "id" = ${this.p(1)}`, [s.id])) as { params: string }[];
       return JSON.parse(row?.params ?? '{}') as Record<string, string>;
     });
@@ -304,17 +324,18 @@ export class ExecutionsRepository {
     return rows.map((r) => ({ h: Math.trunc(Number(r.h)), status: r.status, n: Number(r.n), written: Number(r.written ?? 0), failed: Number(r.failed ?? 0) }));
   }
 
-  /** Steps are keyed by execution and processor, so saving progress again (or after a restart) updates them in place. */
-  private async upsertSteps(m: EntityManager, s: ExecutionSnapshot): Promise<void> {
-    for (const step of s.steps) {
-      await m.query(
-        `INSERT INTO "execution_step" ("id","execution_id","processor_id","name","started_at","duration_ms","input_size","output_size","flowfiles_in","flowfiles_out","error")
-         VALUES (${this.ps(11)})
-         ON CONFLICT ("id") DO UPDATE SET "started_at" = excluded."started_at", "duration_ms" = excluded."duration_ms", "input_size" = excluded."input_size",
-           "output_size" = excluded."output_size", "flowfiles_in" = excluded."flowfiles_in", "flowfiles_out" = excluded."flowfiles_out", "error" = excluded."error"`,
-        [
-          `${s.id}:${step.processorId}`,
-          s.id,
+  /**
+   * Steps as they are now, keyed by execution and processor, so storing them again (a later commit, the finish,
+   * a restart) updates them in place. A step's error, once stored, stays.
+   */
+  async upsertSteps(m: EntityManager, steps: readonly { executionId: string; step: StepAggregate & { name: string } }[]): Promise<void> {
+    for (let i = 0; i < steps.length; i += STEPS_PER_STATEMENT) {
+      const chunk = steps.slice(i, i + STEPS_PER_STATEMENT);
+      const values: unknown[] = [];
+      const tuples = chunk.map(({ executionId, step }, j) => {
+        values.push(
+          `${executionId}:${step.processorId}`,
+          executionId,
           step.processorId,
           step.name,
           step.startedAt,
@@ -324,7 +345,16 @@ export class ExecutionsRepository {
           step.flowFilesIn,
           step.flowFilesOut,
           step.error,
-        ],
+        );
+        return `(${Array.from({ length: STEP_COLUMNS }, (_, k) => this.p(j * STEP_COLUMNS + k + 1)).join(',')})`;
+      });
+      await m.query(
+        `INSERT INTO "execution_step" ("id","execution_id","processor_id","name","started_at","duration_ms","input_size","output_size","flowfiles_in","flowfiles_out","error")
+         VALUES ${tuples.join(',')}
+         ON CONFLICT ("id") DO UPDATE SET "started_at" = excluded."started_at", "duration_ms" = excluded."duration_ms", "input_size" = excluded."input_size",
+           "output_size" = excluded."output_size", "flowfiles_in" = excluded."flowfiles_in", "flowfiles_out" = excluded."flowfiles_out",
+           "error" = COALESCE("execution_step"."error", excluded."error")`,
+        values,
       );
     }
   }

@@ -107,7 +107,7 @@ describe('ExecutionsService', () => {
     first.executions.observe([event('CREATE', 'a', id)]);
     // Killed here: nothing else of this process reaches the database.
     const second = service();
-    await second.executions.recover(new Map([[id, new Set([`${id}-a`])]]), () => ({ stepNames: new Map([['write', 'Write']]), inbound: false }));
+    await second.executions.recover(new Map([[id, new Map([[`${id}-a`, null]])]]), () => ({ stepNames: new Map([['write', 'Write']]), inbound: false }));
     expect((await second.executions.get(id)).counts).toEqual({ read: 5000, written: 3000, failed: 0 });
     expect(second.executions.activeCount('f')).toBe(1);
     // The FlowFile comes back: the rows logged before the crash are not logged again.

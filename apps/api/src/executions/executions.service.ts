@@ -3,14 +3,14 @@ import type { ExecutionDto, ExecutionStatus, ExecutionStepDto, ExecutionTrigger,
 import type { ExecutionLog, FlowFile, RowLog, RowStatus } from '@sluice/flow-api';
 import type { ProvenanceEvent } from '@sluice/flow-core';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
-import { EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus, type StepAggregate, type TrackedExecution } from './execution-tracker.js';
+import { EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus, type SeenAt, type StepAggregate, type TrackedExecution } from './execution-tracker.js';
 import { ExecutionsRepository, type ExecutionQuery, type ExecutionRow, type ExecutionSnapshot } from './executions.repository.js';
 import { RowLogWriter } from './row-log.writer.js';
 
-export { EXECUTION_ATTRIBUTE } from './execution-tracker.js';
+export { EXECUTION_ATTRIBUTE, type SeenAt } from './execution-tracker.js';
 export type { ExecutionQuery } from './executions.repository.js';
 
 const EMIT_MS = 250;
@@ -45,7 +45,8 @@ export interface BeginOptions {
 /**
  * Integrator's three log levels. An execution is every FlowFile carrying its `execution.id`; it finishes when the
  * last of them leaves the flow. Its written and failed counts are its row logs, so they stay exact across retries and
- * restarts; progress and steps are saved as they change, so a restart carries on from them.
+ * restarts; steps, failures and read totals are stored in the FlowFile commits that make them true, so a restart
+ * carries on from exactly what the data shows.
  */
 @Injectable()
 export class ExecutionsService implements OnApplicationShutdown {
@@ -131,17 +132,40 @@ export class ExecutionsService implements OnApplicationShutdown {
   /** Follows committed provenance to know which FlowFiles of which execution are still in the flow. */
   observe(events: readonly ProvenanceEvent[]): void {
     const done = this.tracker.observe(events);
-    let urgent = false;
-    for (const exec of this.tracker.all()) urgent ||= exec.newStep;
-    this.touch(urgent);
+    this.touch();
     for (const exec of done) void this.finish(exec);
   }
 
   /**
-   * After a restart, before any engine runs: executions whose FlowFiles came back in the queues go on with their
-   * saved counts and steps; the others ended while the server was down (or never got their data) and finish now.
+   * Runs inside the FlowFile repository's group commit, before that provenance is observed: the steps the commit
+   * touches (new ones included), a first failure and the read totals reported for it are stored in the same
+   * transaction as the FlowFile moves, so a crash cannot keep the data and lose what the execution knew of it.
+   * Returns what to note once the transaction is durable.
    */
-  async recover(queued: Map<string, Set<string>>, flowOf: (flowId: string) => { stepNames: Map<string, string>; inbound: boolean }): Promise<void> {
+  async inCommit(m: EntityManager, events: readonly ProvenanceEvent[]): Promise<() => void> {
+    const changes = this.tracker.plan(events);
+    const steps: { executionId: string; step: StepAggregate & { name: string } }[] = [];
+    const saved: { exec: TrackedExecution; version: number }[] = [];
+    for (const { exec, steps: touched, error } of changes.values()) {
+      for (const s of touched.values()) steps.push({ executionId: exec.id, step: { ...s, name: exec.stepNames.get(s.processorId) ?? s.processorId } });
+      const readChanged = exec.readVersion !== exec.savedReadVersion;
+      if (error === null && !readChanged) continue;
+      const readParts = Object.fromEntries(exec.readParts);
+      await this.repository.commitProgress(m, { id: exec.id, read: this.tracker.counts(exec).read, readParts: readChanged ? readParts : null, error });
+      if (readChanged) saved.push({ exec, version: exec.readVersion });
+    }
+    await this.repository.upsertSteps(m, steps);
+    return () => {
+      for (const { exec, version } of saved) exec.savedReadVersion = Math.max(exec.savedReadVersion, version);
+    };
+  }
+
+  /**
+   * After a restart, before any engine runs: executions whose FlowFiles came back in the queues (each with the
+   * processor that queued it) go on with their stored counts and steps; the others ended while the server was down
+   * (or never got their data) and finish now.
+   */
+  async recover(queued: Map<string, Map<string, SeenAt | null>>, flowOf: (flowId: string) => { stepNames: Map<string, string>; inbound: boolean }): Promise<void> {
     await this.writer.replayJournal();
     for (const r of await this.repository.unfinished()) {
       const live = queued.get(r.id);
@@ -167,14 +191,15 @@ export class ExecutionsService implements OnApplicationShutdown {
         read: Number(r.rows_read) - sum(parseParts(r.read_parts)),
         stepNames: flowOf(r.flow_id).stepNames,
         emptyMeansEmpty: flowOf(r.flow_id).inbound,
-        live: live ?? [],
+        live: live ?? new Map(),
         readParts: parseParts(r.read_parts),
         ...counts,
         error: r.error,
         steps,
       });
       if (live) continue;
-      if (counts.written + counts.failed === 0 && !r.error) {
+      // The commit that queued its data stored its first step with it: without one, the data never got in.
+      if (steps.length === 0 && counts.written + counts.failed === 0 && !r.error) {
         this.tracker.fail(exec, INTERRUPTED);
         // The request was never acknowledged: its key must not point at an execution without data.
         await this.repository.releaseIdempotencyKeyOf(r.id);
@@ -309,22 +334,20 @@ export class ExecutionsService implements OnApplicationShutdown {
     };
   }
 
-  private touch(urgent = false): void {
+  private touch(): void {
     if (this.closed) return;
-    if (urgent && this.emitTimer) {
-      clearTimeout(this.emitTimer);
-      this.emitTimer = null;
-    }
-    if (!this.emitTimer) this.emitTimer = setTimeout(() => void this.saveDirty(), urgent ? 0 : EMIT_MS);
+    if (!this.emitTimer) this.emitTimer = setTimeout(() => void this.saveDirty(), EMIT_MS);
   }
 
-  /** Progress goes to the database and the browser at most every EMIT_MS, however busy the flow. */
+  /**
+   * Progress goes to the browser, and the row counts to the database, at most every EMIT_MS however busy the flow.
+   * Steps, failures and read totals are not saved here: the commits that make them true store them (`inCommit`).
+   */
   private async saveDirty(): Promise<void> {
     this.emitTimer = null;
     for (const exec of [...this.tracker.all()]) {
       if (!exec.dirty) continue;
       exec.dirty = false;
-      exec.newStep = false;
       this.emit(exec, 'in-progress');
       await this.repository.saveProgress(this.snapshot(exec)).catch((e: unknown) => {
         exec.dirty = true;

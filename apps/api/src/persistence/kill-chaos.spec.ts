@@ -1,4 +1,4 @@
-import type { ExecutionDto, FlowDto, Page, RowLogDto } from '@sluice/contracts';
+import type { ExecutionDto, ExecutionStepDto, FlowDto, Page, RowLogDto } from '@sluice/contracts';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +17,8 @@ const WRITERS = 2;
  * 50,000 rows posted to the outbound Stock template in 10 batches, with the server killed with SIGKILL at several
  * moments (while batches are being acknowledged, right after, mid-write and near the end), and Omnitron's tokens
  * expiring while it is down. An ERP client posts each batch with an Idempotency-Key and posts it again when its
- * request was cut. Afterwards every row is in Omnitron, every execution succeeded with exact counts and exactly one
- * row log per row, and duplicates stay within the chunks that were in flight at each kill.
+ * request was cut. Afterwards every row is in Omnitron, every execution succeeded with exact counts, exactly one
+ * row log per row and every one of its steps, and duplicates stay within the chunks that were in flight at each kill.
  */
 describe('kill -9 during outbound runs', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-chaos-'));
@@ -50,11 +50,12 @@ describe('kill -9 during outbound runs', () => {
     omnitron.expireTokens();
   };
   const received = () => omnitron.state.counters.stockRowsReceived;
-  const waitFor = async (what: string, check: () => boolean, ms = 120_000) => {
+  /** Waits on a condition, never on a duration: a loaded machine only makes it take longer, up to the bound. */
+  const waitFor = async (what: string, check: () => boolean | Promise<boolean>, ms = 150_000, pollMs = 5) => {
     const end = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${server?.output().slice(-3000) ?? ''}`);
-      await new Promise((r) => setTimeout(r, 2));
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}:\n${server?.output().slice(-3000) ?? ''}`);
+      await new Promise((r) => setTimeout(r, pollMs));
     }
   };
 
@@ -115,23 +116,25 @@ describe('kill -9 during outbound runs', () => {
     }
     const kills = 4;
 
-    const executions: ExecutionDto[] = [];
-    for (const id of accepted.values()) {
-      let e: ExecutionDto;
-      const end = Date.now() + 120_000;
-      for (;;) {
-        e = (await (await s.request(`/api/executions/${id}`)).json()) as ExecutionDto;
-        if (e.state === 'finished' || Date.now() > end) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      executions.push(e);
-    }
-    for (const e of executions) expect({ id: e.id, status: e.status, counts: e.counts, error: e.error }).toEqual({ id: e.id, status: 'success', counts: { read: ROWS, written: ROWS, failed: 0 }, error: null });
-    // Besides the accepted ones, only requests cut before their batch was durable (never answered 202) left a trace.
-    const listed = (await (await s.request(`/api/executions?flowId=${flow.id}&limit=100`)).json()) as Page<ExecutionDto>;
     const ids = new Set(accepted.values());
+    let executions: ExecutionDto[] = [];
+    await waitFor(
+      'every accepted execution to finish',
+      async () => {
+        const page = (await (await s.request(`/api/executions?flowId=${flow.id}&limit=100`)).json()) as Page<ExecutionDto>;
+        executions = page.items.filter((e) => ids.has(e.id));
+        return executions.length === ids.size && executions.every((e) => e.state === 'finished');
+      },
+      150_000,
+      250,
+    );
+    for (const e of executions) expect({ id: e.id, status: e.status, counts: e.counts, error: e.error }).toEqual({ id: e.id, status: 'success', counts: { read: ROWS, written: ROWS, failed: 0 }, error: null });
+    // Besides the accepted ones, only requests cut before their batch was durable (never answered 202) left a trace,
+    // and as their data never got into the flow they have no step.
+    const listed = (await (await s.request(`/api/executions?flowId=${flow.id}&limit=100`)).json()) as Page<ExecutionDto>;
     for (const e of listed.items.filter((x) => !ids.has(x.id))) {
       expect({ status: e.status, written: e.counts.written, error: e.error }).toEqual({ status: 'failed', written: 0, error: expect.stringContaining('none of its data was queued') });
+      expect(await (await s.request(`/api/executions/${e.id}/steps`)).json()).toEqual([]);
     }
 
     let duplicates = 0;
@@ -149,9 +152,18 @@ describe('kill -9 during outbound runs', () => {
         }
       }
       expect(skus.size).toBe(ROWS);
-      // Steps are saved as they appear; the write step is always there, as every execution ended in it after a restart.
-      const steps = (await (await s.request(`/api/executions/${id}/steps`)).json()) as { name: string }[];
-      expect(steps.map((x) => x.name)).toContain('Write Stock to Omnitron');
+      // Every step, whatever the kills cut: the batch entered at Login and left at the write step, its whole
+      // content counted once as Login's output and once as the write step's input.
+      const steps = (await (await s.request(`/api/executions/${id}/steps`)).json()) as ExecutionStepDto[];
+      const bytes = Buffer.byteLength(JSON.stringify(batch(n)));
+      expect(steps.map((x) => ({ processorId: x.processorId, name: x.name, inputSize: x.inputSize, outputSize: x.outputSize, error: x.error })), `steps of batch ${n}`).toEqual([
+        { processorId: 'login', name: 'Login', inputSize: 0, outputSize: bytes, error: null },
+        { processorId: 'write', name: 'Write Stock to Omnitron', inputSize: bytes, outputSize: 0, error: null },
+      ]);
+      const [login, write] = steps.map((x) => ({ start: Date.parse(x.startedAt), end: Date.parse(x.startedAt) + x.durationMs }));
+      expect(login!.start).toBeGreaterThanOrEqual(Date.parse(executions.find((e) => e.id === id)!.startedAt));
+      expect(write!.start).toBeGreaterThanOrEqual(login!.start);
+      expect(write!.end).toBeGreaterThanOrEqual(login!.end);
       let extra = 0;
       for (const row of batch(n)) {
         const delivered = omnitron.state.deliveries.get(`${id}|${row.product_sku}`) ?? 0;

@@ -28,6 +28,15 @@ export interface AttributeCipher {
   open(attributes: Record<string, string>): Record<string, string>;
 }
 
+/** Records that must be exactly as durable as the FlowFiles they describe (an execution's steps). */
+export interface CommitParticipant {
+  /**
+   * Writes, in the group commit's transaction after the FlowFile changes, what these transactions imply; a
+   * rejection rolls the whole group back. The function it returns runs once the transaction is durable.
+   */
+  inCommit(m: EntityManager, transactions: readonly RepositoryTransaction[]): Promise<(() => void) | void>;
+}
+
 /**
  * FlowFile and content repositories on the relational database. Commits from many sessions are grouped into
  * one database transaction (group commit): each caller's promise resolves only once that transaction is
@@ -39,12 +48,17 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   private scheduled = false;
   private seq = 0;
   private readonly pg: boolean;
+  private readonly participants: CommitParticipant[] = [];
 
   constructor(
     private readonly ds: DataSource,
     private readonly cipher?: AttributeCipher,
   ) {
     this.pg = ds.options.type === 'postgres';
+  }
+
+  participate(p: CommitParticipant): void {
+    this.participants.push(p);
   }
 
   async init(): Promise<void> {
@@ -140,8 +154,17 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
     this.scheduled = false;
     if (batch.length === 0) return;
     try {
-      await this.ds.transaction((m) => this.apply(m, batch));
+      const durable: (() => void)[] = [];
+      await this.ds.transaction(async (m) => {
+        await this.apply(m, batch);
+        const txs = batch.map((p) => p.tx);
+        for (const participant of this.participants) {
+          const then = await participant.inCommit(m, txs);
+          if (then) durable.push(then);
+        }
+      });
       for (const p of batch) p.resolve();
+      for (const then of durable) then();
     } catch (e) {
       for (const p of batch) p.reject(e);
     }
