@@ -10,6 +10,7 @@ export { compileRecordExpression } from './record-expression.js';
 export type { CompiledRecordExpression } from './record-expression.js';
 export { isDefiniteJsonPath } from './functions/encode.functions.js';
 export { compileJavaRegex, translateReplacement, javaSplit } from './java-regex.js';
+export { regexHazard, UnsafeRegexError } from './regex-safety.js';
 export type { JavaRegex } from './java-regex.js';
 export { queryJsonPath, checkJsonPath } from './functions/encode.functions.js';
 export { expressionSegments } from './expression.js';

@@ -1,3 +1,5 @@
+import { regexHazard, UnsafeRegexError } from './regex-safety.js';
+
 /**
  * Translates java.util.regex syntax to an equivalent JavaScript RegExp (always with the `u` flag).
  * Emulated: `$`/`^`/`.` line-terminator rules, \A \z \Z \Q..\E \h \R \v, Java's ASCII \s, POSIX and java* \p{...}
@@ -133,7 +135,8 @@ export function translateJavaRegex(src: string, native = false): { source: strin
       case 'V':
         return '[^\\n\\x0B\\f\\r\\x85\\u2028\\u2029]';
       case 'R':
-        return '(?:\\r\\n|[\\n\\x0B\\f\\r\\x85\\u2028\\u2029])';
+        // Java's \R never gives back the \n of a \r\n: no backtracking into it, so repeating it is linear.
+        return '(?:\\r(?:\\n|(?!\\n))|[\\n\\x0B\\f\\x85\\u2028\\u2029])';
       case 's':
         return inClass ? JAVA_S : `[${JAVA_S}]`;
       case 'S':
@@ -351,17 +354,30 @@ export function translateJavaRegex(src: string, native = false): { source: strin
 }
 
 const cache = new Map<string, JavaRegex>();
+const refused = new Map<string, string>();
 
-/** Compiles (and caches) a Java regex; throws Error with a readable message when invalid. */
+/**
+ * Compiles (and caches) a Java regex; throws Error with a readable message when invalid, and UnsafeRegexError
+ * when it could backtrack exponentially (see regex-safety.ts). Every user regex is compiled here.
+ */
 export function compileJavaRegex(src: string): JavaRegex {
   const hit = cache.get(src);
   if (hit) return hit;
+  const known = refused.get(src);
+  if (known) throw new UnsafeRegexError(known);
   const t = translateJavaRegex(src);
   let re: RegExp;
   try {
     re = new RegExp(t.source, t.flags);
   } catch (e) {
     throw new Error(`invalid regular expression '${src}': ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+  }
+  const hazard = regexHazard(src, t.flags.includes('i'));
+  if (hazard) {
+    const message = `regular expression '${src}' is refused: ${hazard}; rewrite it so that each repeated part can match a given text in only one way`;
+    if (refused.size > 500) refused.clear();
+    refused.set(src, message);
+    throw new UnsafeRegexError(message);
   }
   const n = translateJavaRegex(src, true);
   // without surrogates or line terminators in the input, native `$`/`.` and the non-unicode engine match like Java

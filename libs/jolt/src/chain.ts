@@ -9,6 +9,7 @@ import { compileRemove } from './remove.js';
 import { compileCardinality } from './cardinality.js';
 import { compileModify } from './modify.js';
 import { fuseChain } from './chain-fusion.js';
+import { splitFunction, type RegexCompiler } from './modify-functions.js';
 
 export type CustomFunction = (...args: unknown[]) => unknown;
 
@@ -20,6 +21,11 @@ export interface CompileOptions {
    * values, so `stringifyJson` writes `4.0` as Jolt does. Off by default: results are plain numbers.
    */
   readonly javaDoubles?: boolean;
+  /**
+   * Compiles the patterns of `split` (JavaScript syntax by default). A host running user specifications passes one
+   * that refuses patterns that could backtrack without end: a spec writing one does not compile.
+   */
+  readonly regex?: RegexCompiler;
 }
 
 export interface CompiledChain {
@@ -54,6 +60,7 @@ registerOperation('cardinality', 'com.bazaarvoice.jolt.CardinalityTransform', tr
 /** Custom functions receive the evaluated arguments as a JS argument list. */
 function customOf(o: CompileOptions): Record<string, (args: unknown[]) => unknown> {
   const out: Record<string, (args: unknown[]) => unknown> = {};
+  if (o.regex) out['split'] = splitFunction(o.regex);
   for (const [name, fn] of Object.entries(o.customFunctions ?? {})) {
     if (typeof fn !== 'function') throw new JoltSpecError('customFunctions', `custom function "${name}" is not a function`);
     out[name] = (args) => fn(...args);

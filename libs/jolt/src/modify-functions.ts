@@ -165,10 +165,39 @@ function javaSort(items: unknown[]): unknown {
   return copy;
 }
 
+/** How a host compiles the patterns of `split`; one running user specifications can refuse some. */
+export interface RegexCompiler {
+  /** A global RegExp for the pattern; throws when the pattern is invalid or refused. */
+  compile(pattern: string): RegExp;
+  /** Why a pattern is refused outright (a spec that writes it does not compile), or null. */
+  refusal?(pattern: string): string | null;
+}
+
+const jsRegex = (pattern: string): RegExp => new RegExp(pattern, 'g');
+
+/** `split(regex, value or list)`, its patterns compiled by `regex`. */
+export function splitFunction(regex?: RegexCompiler): ModifyFunction {
+  const compile = regex ? (p: string) => regex.compile(p) : jsRegex;
+  const split = argDriven(
+    isString,
+    (sep, v) => (isString(v) ? javaSplit(sep as string, v, compile) : undefined),
+    (sep, items) => items.map((v) => (isString(v) ? javaSplit(sep as string, v, compile) : v)),
+  );
+  const refusal = regex?.refusal?.bind(regex);
+  if (!refusal) return split;
+  // A pattern written in the spec is judged when the spec compiles; one looked up in the input fails that call only.
+  const checkArgs = (constants: readonly unknown[]): void => {
+    const why = typeof constants[0] === 'string' ? refusal(constants[0]) : null;
+    if (why) throw new Error(why);
+  };
+  return Object.assign(split, { checkArgs });
+}
+
 /** Java `String.split(regex)`: drops trailing empty strings; an empty input gives `[""]`. */
-export function javaSplit(sep: string, s: string): string[] {
+export function javaSplit(sep: string, s: string, compile: (pattern: string) => RegExp = jsRegex): string[] {
   if (s === '') return [''];
-  const re = new RegExp(sep, 'g');
+  const re = compile(sep);
+  re.lastIndex = 0;
   const out: string[] = [];
   let last = 0;
   let m: RegExpExecArray | null;
@@ -320,11 +349,7 @@ export const stockFunctions: Record<string, ModifyFunction> = {
     });
     return out;
   }),
-  split: argDriven(
-    isString,
-    (sep, v) => (isString(v) ? javaSplit(sep as string, v) : undefined),
-    (sep, items) => items.map((v) => (isString(v) ? javaSplit(sep as string, v) : v)),
-  ),
+  split: splitFunction(),
   leftPad: pad(true),
   rightPad: pad(false),
   elementAt: argDriven(isInt, null, (i, items) => {

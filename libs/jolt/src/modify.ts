@@ -63,6 +63,15 @@ function splitArgs(s: string): string[] {
   return out;
 }
 
+/** A function's check of the arguments known when the spec compiles (undefined: a lookup, known only per input). */
+export type CheckArgs = (constants: readonly unknown[]) => void;
+
+/** The value of an argument that is not a lookup, or undefined. */
+function constantArg(raw: string): unknown {
+  const a = raw.trim();
+  return a.startsWith('^') || a.startsWith('@') ? undefined : parseArg(a, '')({} as never, true);
+}
+
 function parseArg(raw: string, where: string): Rhs {
   const a = raw.trim();
   if (a.startsWith('^')) return contextLookup(a, where);
@@ -117,7 +126,16 @@ function functionCall(text: string, where: string, custom: Record<string, Modify
   }
   const close = text.lastIndexOf(')');
   if (close < open) throw new JoltSpecError(where, `function call "${text}" has no closing parenthesis`);
-  const args = splitArgs(text.slice(open + 1, close)).map((a) => parseArg(a, where));
+  const rawArgs = splitArgs(text.slice(open + 1, close));
+  const check = (fn as (ModifyFunction & { checkArgs?: CheckArgs }) | undefined)?.checkArgs;
+  if (check) {
+    try {
+      check(rawArgs.map(constantArg));
+    } catch (e) {
+      throw new JoltSpecError(where, `function call "${text}": ${(e as Error).message}`);
+    }
+  }
+  const args = rawArgs.map((a) => parseArg(a, where));
   if (args.length === 1) {
     const only = args[0]!;
     return (walk) => {

@@ -150,8 +150,10 @@ const shapes: AbuseCase[] = [
   // test panes
   { name: 'expression not a string', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: 42 }, status: 400, message: /expression/ },
   { name: 'attributes not strings', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: '${a}', attributes: { a: 1 } }, status: 400, message: /attributes/ },
-  { name: 'ReDoS in matches', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'):matches('(a|a)+$')}" }, status: 400, message: /time limit of 2000 ms/ },
-  { name: 'ReDoS in replaceAll', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'):replaceAll('(x+x+)+y', '')}" }, status: 400, message: /time limit/ },
+  { name: 'ReDoS in matches', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'):matches('(a|a)+$')}" }, status: 400, message: /regular expression '\(a\|a\)\+\$' is refused: .*exponential time/ },
+  { name: 'ReDoS in replaceAll', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'):replaceAll('(x+x+)+y', '')}" }, status: 400, message: /is refused: .*exponential time/ },
+  { name: 'ReDoS built from an attribute', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: '${a:find(${p})}', attributes: { a: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', p: '(a|a)+$' } }, status: 400, message: /is refused: .*exponential time/ },
+  { name: 'polynomial regex past the pane deadline', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: `\${literal('${'a'.repeat(300)}'):matches('a*a*a*a*a*a*b')}` }, status: 400, message: /time limit of 2000 ms/ },
   { name: 'string growth by repeat', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('a'):repeat(40000000)}" }, status: 400, message: /exceed the limit of 1048576/ },
   { name: 'string growth by chained repeats', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('ab'):repeat(1000):repeat(1000):repeat(1000)}" }, status: 400, message: /exceed the limit/ },
   { name: 'string growth by padLeft', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: '${a:padLeft(2000000000)}', attributes: { a: 'x' } }, status: 400, message: /exceed the limit/ },

@@ -54,7 +54,15 @@ function regexSelector(name: string, selector: 'any' | 'all'): void {
           })
         : null;
       return (ctx) => {
-        const rxs = constRx ?? args.map((a) => compileJavaRegex(strArg(a, ctx) ?? ''));
+        const rxs =
+          constRx ??
+          args.map((a) => {
+            try {
+              return compileJavaRegex(strArg(a, ctx) ?? '');
+            } catch (e) {
+              throw evalError(name, (e as Error).message);
+            }
+          });
         const out: Value[] = [];
         for (const key of Object.keys(ctx.attributes)) {
           if (rxs.some((r) => r.full.test(key))) out.push(ctx.attributes[key]!);

@@ -4,6 +4,7 @@ import { evalError } from '../expression-error.js';
 import { compileNested } from '../el-compiler.js';
 import { joinBounded, MAX_RESULT, replaceBounded, tooLong } from './bounded.js';
 import { compileJavaRegex, translateReplacement, type JavaRegex } from '../java-regex.js';
+import { UnsafeRegexError } from '../regex-safety.js';
 import { javaTrim } from '../java-number.js';
 import { define, subj, type Compiled, type DynamicSegment, type Segment } from './function-table.js';
 import { requireArg, str, strArg, stringFn } from './helpers.js';
@@ -417,7 +418,9 @@ function parseRules(text: string, fail: (m: string) => never): { rx: JavaRegex |
     if (javaTrim(pattern) !== '') {
       try {
         rx = compileJavaRegex(pattern);
-      } catch {
+      } catch (e) {
+        // An invalid rule never matches, as in NiFi; one that could stall the server is an error.
+        if (e instanceof UnsafeRegexError) fail(e.message);
         rx = null;
       }
     }

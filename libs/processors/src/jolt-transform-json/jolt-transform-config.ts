@@ -3,7 +3,8 @@
  * the transform cache, and the NiFi 1.x property keys it migrates.
  */
 import type { AllowableValue, PropertyConfiguration } from '@sluice/flow-api';
-import { compileChain, JoltSpecError, parseJson, type CompiledChain } from '@sluice/jolt';
+import { compileJavaRegex, UnsafeRegexError } from '@sluice/expression';
+import { compileChain, JoltSpecError, parseJson, type CompileOptions, type CompiledChain } from '@sluice/jolt';
 
 export const TRANSFORM = 'Jolt Transform';
 export const SPEC = 'Jolt Specification';
@@ -58,13 +59,30 @@ export class ConfigError extends Error {
 
 export const hasExpression = (text: string | undefined): boolean => text !== undefined && (text.includes('${') || text.includes('#{'));
 
+/** Jolt's `split` takes a Java pattern (String.split); unsafe ones are refused like every user regex. */
+const OPTIONS: CompileOptions = {
+  javaDoubles: true,
+  regex: {
+    compile: (pattern) => compileJavaRegex(pattern).global,
+    refusal: (pattern) => {
+      try {
+        compileJavaRegex(pattern);
+        return null;
+      } catch (e) {
+        // An invalid pattern only makes that call yield nothing, as in Jolt.
+        return e instanceof UnsafeRegexError ? e.message : null;
+      }
+    },
+  },
+};
+
 /** The chain a transform type runs for a specification text (already evaluated when it held EL). */
 export function compileTransform(strategy: string, specText: string | undefined): CompiledChain {
   const entry = STRATEGIES.find((s) => s.value === strategy);
   if (!entry) throw new ConfigError(TRANSFORM, `'${strategy}' is not a Jolt transform type`);
   if (strategy === CUSTOM) throw new ConfigError(TRANSFORM, NOT_SUPPORTED_CUSTOM);
   // NiFi ignores any specification for Sort.
-  if (strategy === SORT) return compileChain([{ operation: 'sort' }], { javaDoubles: true });
+  if (strategy === SORT) return compileChain([{ operation: 'sort' }], OPTIONS);
   if (specText === undefined || specText.trim() === '') {
     throw new ConfigError(SPEC, "'Jolt Specification' must be set, or the Transformation must be 'Sort'");
   }
@@ -79,7 +97,7 @@ export function compileTransform(strategy: string, specText: string | undefined)
       : `Specification not valid: ${(e as Error).message}`);
   }
   try {
-    return compileChain(entry.operation === null ? spec : [{ operation: entry.operation, spec }], { javaDoubles: true });
+    return compileChain(entry.operation === null ? spec : [{ operation: entry.operation, spec }], OPTIONS);
   } catch (e) {
     if (e instanceof JoltSpecError) throw new ConfigError(SPEC, `Specification not valid: ${e.message}`);
     throw e;

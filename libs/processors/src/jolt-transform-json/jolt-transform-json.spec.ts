@@ -115,6 +115,28 @@ describe('JoltTransformJSON', () => {
   });
 });
 
+describe('JoltTransformJSON split patterns', () => {
+  const modify = (spec: Record<string, unknown>) => ({ 'Jolt Transform': 'jolt-transform-modify-overwrite', 'Jolt Specification': JSON.stringify(spec) });
+
+  it('splits on Java patterns, \\Q..\\E quoting included', async () => {
+    const r = await runOne(modify({ parts: "=split('[,;]\\s*', @(1,text))", dots: "=split('\\Q.\\E', @(1,version))" }), '{"text": "a, b;c", "version": "1.2.3"}');
+    expect(JSON.parse(r.flowFilesFor('success')[0]!.contentText())).toMatchObject({ parts: ['a', 'b', 'c'], dots: ['1', '2', '3'] });
+  });
+
+  it('refuses a spec that splits on a pattern able to backtrack exponentially, naming it', () => {
+    const bad = runner(modify({ words: "=split('(\\w+\\s?)*$', @(1,text))" })).validate();
+    expect(bad).toEqual([expect.objectContaining({ property: 'Jolt Specification', code: 'invalid', message: expect.stringContaining("regular expression '(\\w+\\s?)*$' is refused") })]);
+    expect(bad[0]!.message).toContain('exponential time');
+  });
+
+  it('gives no value, without running it, for such a pattern looked up in the input', async () => {
+    const r = await runOne(modify({ words: '=split(@(1,pattern), @(1,text))', safe: '=split(@(1,comma), @(1,text))' }), JSON.stringify({ pattern: '(a|a)+$', comma: ',', text: `${'a'.repeat(40)}!,x` }));
+    const out = JSON.parse(r.flowFilesFor('success')[0]!.contentText()) as Record<string, unknown>;
+    expect(out['words']).toBeUndefined();
+    expect(out['safe']).toEqual([`${'a'.repeat(40)}!`, 'x']);
+  });
+});
+
 describe('TransformCache', () => {
   it('keeps the most recently used entries up to its size', () => {
     const cache = new TransformCache<string>(2);

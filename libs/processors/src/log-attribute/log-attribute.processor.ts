@@ -1,7 +1,8 @@
 import {
   checkCharset, CoreAttributes, decodeText, defineProcessor, REL_SUCCESS,
-  type FlowFile, type PropertyConfiguration,
+  type FlowFile, type PropertyConfiguration, type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
+import { checkUserRegex, compileUserRegex } from '../text-shared/user-regex.util.js';
 
 export const LOG_LEVEL = 'Log Level';
 export const LOG_PAYLOAD = 'Log Payload';
@@ -37,7 +38,7 @@ function nameList(text: string | undefined): Set<string> {
 }
 
 /** Java `matches()`: the whole name must match. */
-const wholeMatch = (regex: string): RegExp => new RegExp(`^(?:${regex})$`);
+const wholeMatch = (regex: string): RegExp => compileUserRegex(regex).full;
 
 export function attributeSelection(config: { include?: string; includeRegex?: string; ignore?: string; ignoreRegex?: string }): AttributeSelection {
   return {
@@ -152,7 +153,6 @@ export const LogAttribute = defineProcessor({
         description: 'Attributes whose whole name matches are logged (and, when Attributes to Log is set, are listed there too).',
         type: 'string',
         default: '.*',
-        validators: [{ kind: 'validRegex' }],
       },
       { name: ATTRIBUTES_TO_IGNORE, displayName: 'Attributes to Ignore', description: 'Comma-separated names of attributes never logged.', type: 'string' },
       {
@@ -160,7 +160,6 @@ export const LogAttribute = defineProcessor({
         displayName: 'Attributes to Ignore Regular Expression',
         description: 'Attributes whose whole name matches are never logged.',
         type: 'string',
-        validators: [{ kind: 'validRegex' }],
       },
       {
         name: LOG_FLOWFILE_PROPERTIES,
@@ -207,6 +206,16 @@ export const LogAttribute = defineProcessor({
   },
 
   migrateProperties: migrateLogAttributeProperties,
+
+  validate(config: PropertyValues): ValidationResult[] {
+    const results: ValidationResult[] = [];
+    for (const property of [ATTRIBUTES_TO_LOG_REGEX, ATTRIBUTES_TO_IGNORE_REGEX]) {
+      const regex = config[property];
+      const problem = regex === undefined || regex === '' ? null : checkUserRegex(regex);
+      if (problem) results.push({ property, message: `${property}: ${problem}`, code: 'invalid' });
+    }
+    return results;
+  },
 
   async onTrigger(ctx, session) {
     const chosen = (ctx.property(LOG_LEVEL).raw ?? 'info').toLowerCase() as Level;

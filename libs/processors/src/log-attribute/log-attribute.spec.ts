@@ -1,3 +1,4 @@
+import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
 import { attributeSelection, LogAttribute, selectAttributes } from './log-attribute.processor.js';
@@ -50,5 +51,19 @@ describe('LogAttribute', () => {
     expect(selectAttributes(attrs, attributeSelection({ includeRegex: 'erp\\..*', ignore: 'erp.page' })).map(([k]) => k)).toEqual(['erp.id']);
     expect(selectAttributes(attrs, attributeSelection({ includeRegex: 'erp' })).map(([k]) => k)).toEqual([]);
     expect(selectAttributes(attrs, attributeSelection({ ignoreRegex: 'erp.*|uuid' })).map(([k]) => k)).toEqual(['sku']);
+    expect(selectAttributes(attrs, attributeSelection({ includeRegex: '\\Qerp.\\E\\p{Alpha}+' })).map(([k]) => k)).toEqual(['erp.id', 'erp.page']);
+  });
+
+  it('refuses invalid name regexes and ones that could backtrack exponentially, naming the property', () => {
+    const validate = (config: Record<string, string>) => {
+      const r = new TestRunner(LogAttribute);
+      for (const [k, v] of Object.entries(config)) r.setProperty(k, v);
+      return r.validate();
+    };
+    expect(validate({ 'Attributes to Log Regular Expression': 'erp\\..*', 'Attributes to Ignore Regular Expression': 'uuid|tmp\\.\\w+' })).toEqual([]);
+    expect(validate({ 'Attributes to Log Regular Expression': '[a' })).toEqual([expect.objectContaining({ property: 'Attributes to Log Regular Expression', code: 'invalid' })]);
+    const unsafe = validate({ 'Attributes to Ignore Regular Expression': '(.|\\s)*' });
+    expect(unsafe).toEqual([expect.objectContaining({ property: 'Attributes to Ignore Regular Expression', code: 'invalid' })]);
+    expect(unsafe[0]!.message).toMatch(/regular expression '\(\.\|\\s\)\*' is refused: .*exponential time/);
   });
 });

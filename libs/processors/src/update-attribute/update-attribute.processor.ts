@@ -1,4 +1,5 @@
 import { compileExpression } from '@sluice/expression';
+import { compileUserRegex, UnsafeRegexError } from '../text-shared/user-regex.util.js';
 import {
   CoreAttributes, defineProcessor, REL_SUCCESS,
   type FlowFile, type PropertyConfiguration, type PropertyValues, type ValidationResult,
@@ -20,12 +21,14 @@ const PROTECTED = new Set<string>([CoreAttributes.UUID]);
 
 const hasExpression = (v: string) => v.includes('${') || v.includes('#{');
 
-/** Compiles the deletion regex with Java's `matches()` semantics: the whole attribute name must match. */
+/** Compiles the deletion regex (Java syntax) with Java's `matches()` semantics: the whole attribute name must match. */
 export function compileDeleteRegex(regex: string): RegExp {
   try {
-    return new RegExp(`^(?:${regex})$`);
+    return compileUserRegex(regex).full;
   } catch (e) {
-    throw new Error(`${DELETE_ATTRIBUTES}: '${regex}' is not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    if (e instanceof UnsafeRegexError) throw new Error(`${DELETE_ATTRIBUTES}: ${e.message}`);
+    const reason = /^invalid regular expression '[\s\S]*?': ([\s\S]*)$/.exec((e as Error).message)?.[1] ?? (e as Error).message;
+    throw new Error(`${DELETE_ATTRIBUTES}: '${regex}' is not a valid regular expression: ${reason}`);
   }
 }
 

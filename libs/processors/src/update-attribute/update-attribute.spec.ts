@@ -23,6 +23,12 @@ describe('UpdateAttribute plan', () => {
   it('reports a bad deletion regex with the property name', () => {
     expect(() => compileDeleteRegex('temp(')).toThrow(/Delete Attributes Expression: 'temp\(' is not a valid regular expression/);
   });
+
+  it('reads the deletion regex as Java does and refuses one that could backtrack exponentially', () => {
+    expect(compileDeleteRegex('\\Qtemp.\\E.*').test('temp.a')).toBe(true);
+    expect(compileDeleteRegex('\\Qtemp.\\E.*').test('tempxa')).toBe(false);
+    expect(() => compileDeleteRegex('(temp\\w*)+')).toThrow("Delete Attributes Expression: regular expression '(temp\\w*)+' is refused");
+  });
 });
 
 describe('UpdateAttribute configuration', () => {

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedApi, startApi } from '../testing/start-api.js';
+import { connectSocket, connected, healthLatency, join, json, readRows, waitFor } from './security-support.testing.js';
+
+/** 30 a's and a '!': `(a|a)+$` needs about 2^30 steps to give up on it. */
+const ALMOST = `${'a'.repeat(30)}!`;
+const SCHEDULE = { strategy: 'timer', period: '100 ms', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
+
+const routeFlow = (condition: string, name = 'route skus') => ({
+  name,
+  processors: [{ id: 'route', type: 'RouteOnAttribute', name: 'Route', properties: { slow: condition }, autoTerminated: ['unmatched', 'slow'] }],
+});
+
+interface BadInput {
+  message: string;
+  errors: { field: string; message: string; processorId?: string }[];
+}
+
+describe('regular expressions that could backtrack exponentially', () => {
+  let api: StartedApi;
+  beforeAll(async () => {
+    api = await startApi({ web: false });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('refuses a literal pattern in RouteOnAttribute on save with a 400 naming the property and the pattern; nothing is saved', async () => {
+    const created = await api.request('/api/flows', { method: 'POST', json: routeFlow("${sku:matches('(a|a)+$')}") });
+    expect(created.status).toBe(400);
+    const body = await json<BadInput>(created);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ field: 'processors.0.properties.slow', processorId: 'route', message: expect.stringContaining("regular expression '(a|a)+$' is refused") }),
+    ]);
+    expect(body.errors[0]!.message).toContain('exponential time');
+    const listed = await json<{ name: string }[]>(await api.request('/api/flows'));
+    expect(listed.map((f) => f.name)).not.toContain('route skus');
+
+    // An edit that brings the pattern in is refused too, and the stored flow keeps its safe condition.
+    const flow = await json<{ id: string; version: number; document: { processors: { properties: Record<string, string> }[] } }>(
+      await api.request('/api/flows', { method: 'POST', json: routeFlow("${sku:matches('SKU-\\d+')}", 'safe route') }),
+    );
+    const document = structuredClone(flow.document);
+    document.processors[0]!.properties['slow'] = "${sku:replaceAll('(\\w+\\s?)*$', '')}";
+    const edit = await api.request(`/api/flows/${flow.id}`, { method: 'PUT', json: { version: flow.version, document } });
+    expect(edit.status).toBe(400);
+    expect((await json<BadInput>(edit)).errors[0]!.message).toContain("is refused: '(\\w+\\s?)*' repeats a part");
+    const stored = await json<typeof flow>(await api.request(`/api/flows/${flow.id}`));
+    expect(stored.document.processors[0]!.properties['slow']).toBe("${sku:matches('SKU-\\d+')}");
+  });
+
+  it('refuses to start a flow stored with such a pattern (saved before the rule, or edited in the database)', async () => {
+    const flow = await json<{ id: string }>(await api.request('/api/flows', { method: 'POST', json: routeFlow("${sku:matches('SKU-\\d+')}", 'old route') }));
+    const postgres = process.env['SLUICE_TEST_DB'] === 'postgres';
+    const [row] = (await readRows(api, `SELECT "document" FROM "flow" WHERE "id" = ${postgres ? '$1' : '?'}`, [flow.id])) as { document: string }[];
+    const old = row!.document.replace("SKU-\\\\d+", '(a|ab)*$');
+    expect(old).toContain('(a|ab)*$');
+    await readRows(api, `UPDATE "flow" SET "document" = ${postgres ? '$1' : '?'} WHERE "id" = ${postgres ? '$2' : '?'}`, [old, flow.id]);
+    const start = await api.request(`/api/flows/${flow.id}/start`, { method: 'POST' });
+    expect(start.status).toBe(400);
+    const body = await json<BadInput>(start);
+    expect(body.message).toContain('the flow cannot start');
+    expect(body.message).toContain("regular expression '(a|ab)*$' is refused");
+  });
+
+  it('fails the FlowFile whose attributes build such a pattern at run time, while /api/health stays responsive', async () => {
+    const flow = await json<{ id: string }>(
+      await api.request('/api/flows', {
+        method: 'POST',
+        json: {
+          name: 'patterns from attributes',
+          processors: [
+            { id: 'gen', type: 'GenerateFlowFile', name: 'Generate', properties: { 'Custom Text': 'x', 'Batch Size': '1', sku: ALMOST, pattern: '(a|a)+$' }, scheduling: SCHEDULE },
+            { id: 'route', type: 'RouteOnAttribute', name: 'Route', properties: { slow: '${sku:matches(${pattern})}' }, autoTerminated: ['unmatched', 'slow'] },
+            {
+              id: 'replace',
+              type: 'ReplaceText',
+              name: 'Replace',
+              properties: { 'Replacement Strategy': 'Always Replace', 'Replacement Value': "${sku:replaceAll(${pattern}, 'b')}" },
+              autoTerminated: ['success'],
+            },
+            { id: 'hold', type: 'LogAttribute', name: 'Hold', properties: {}, autoTerminated: ['success'] },
+          ],
+          connections: [
+            { id: 'to-route', sourceId: 'gen', relationships: ['success'], targetId: 'route' },
+            { id: 'to-replace', sourceId: 'gen', relationships: ['success'], targetId: 'replace' },
+            { id: 'failed', sourceId: 'replace', relationships: ['failure'], targetId: 'hold' },
+          ],
+        },
+      }),
+    );
+    const socket = connectSocket(api, api.token);
+    const bulletins: { processorId: string | null; message: string }[] = [];
+    socket.on('processor.bulletin', (b: { processorId: string | null; message: string }) => bulletins.push(b));
+    try {
+      await connected(socket);
+      expect(await join(socket, flow.id)).toBe(true);
+      for (const id of ['gen', 'route', 'replace']) expect((await api.request(`/api/flows/${flow.id}/processors/${id}/start`, { method: 'POST' })).status).toBe(200);
+      // Ten FlowFiles' worth of each pattern, each of which would hold the event loop for minutes if it ran.
+      let worst = 0;
+      await waitFor(async () => {
+        worst = Math.max(worst, await healthLatency(api));
+        const queue = await json<{ count: number }>(await api.request(`/api/flows/${flow.id}/connections/failed/queue`));
+        return queue.count >= 10 && bulletins.some((b) => b.processorId === 'route');
+      }, 60_000);
+      expect(worst).toBeLessThan(500);
+      const failed = await json<{ flowFiles: { attributes: Record<string, string> }[] }>(await api.request(`/api/flows/${flow.id}/connections/failed/queue`));
+      expect(failed.flowFiles[0]!.attributes['sku']).toBe(ALMOST);
+      expect(bulletins.find((b) => b.processorId === 'replace')?.message).toContain("regular expression '(a|a)+$' is refused");
+      // RouteOnAttribute has no failure route: its session is rolled back and the FlowFile kept (penalized).
+      expect(bulletins.find((b) => b.processorId === 'route')?.message).toContain("regular expression '(a|a)+$' is refused");
+      const held = await json<{ count: number }>(await api.request(`/api/flows/${flow.id}/connections/to-route/queue`));
+      expect(held.count).toBeGreaterThan(0);
+    } finally {
+      socket.close();
+      await api.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
+    }
+  });
+
+  it('refuses it in UpdateAttribute, LogAttribute and ReplaceText settings too, and keeps everyday patterns', async () => {
+    const flow = (processor: Record<string, unknown>) => ({ name: 'settings', processors: [{ id: 'p', name: 'P', ...processor }] });
+    const refused = [
+      { type: 'UpdateAttribute', properties: { 'Delete Attributes Expression': '(temp\\w*)+' }, autoTerminated: ['success'] },
+      { type: 'LogAttribute', properties: { 'Attributes to Ignore Regular Expression': '(.|\\s)*' }, autoTerminated: ['success'] },
+      { type: 'ReplaceText', properties: { 'Replacement Strategy': 'Regex Replace', 'Search Value': '(\\d+)*x', 'Replacement Value': 'y' }, autoTerminated: ['success', 'failure'] },
+      {
+        type: 'JoltTransformJSON',
+        properties: { 'Jolt Transform': 'jolt-transform-modify-overwrite', 'Jolt Specification': '{"words":"=split(\'(\\\\w+\\\\s?)*$\', @(1,text))"}' },
+        autoTerminated: ['success', 'failure'],
+      },
+    ];
+    for (const p of refused) {
+      const res = await api.request('/api/flows', { method: 'POST', json: flow(p) });
+      expect(res.status, p.type).toBe(400);
+      expect((await json<BadInput>(res)).errors[0]!.message, p.type).toMatch(/is refused: .*exponential time/);
+    }
+    const everyday = [
+      { type: 'UpdateAttribute', properties: { 'Delete Attributes Expression': 'tmp\\..*|erp\\.(page|offset)' }, autoTerminated: ['success'] },
+      { type: 'LogAttribute', properties: { 'Attributes to Log Regular Expression': '^[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+$' }, autoTerminated: ['success'] },
+      { type: 'ReplaceText', properties: { 'Replacement Strategy': 'Regex Replace', 'Search Value': '(\\d{4})-(\\d{2})-(\\d{2})', 'Replacement Value': '$3.$2.$1' }, autoTerminated: ['success', 'failure'] },
+      {
+        type: 'JoltTransformJSON',
+        properties: { 'Jolt Transform': 'jolt-transform-modify-overwrite', 'Jolt Specification': '{"words":"=split(\'[,;]\\\\s*\', @(1,text))"}' },
+        autoTerminated: ['success', 'failure'],
+      },
+    ];
+    for (const p of everyday) expect((await api.request('/api/flows', { method: 'POST', json: flow(p) })).status, p.type).toBe(201);
+  });
+});

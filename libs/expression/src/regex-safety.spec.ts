@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { compileExpression, ExpressionError } from './index.js';
+import { compileJavaRegex } from './java-regex.js';
+import { regexHazard, UnsafeRegexError } from './regex-safety.js';
+
+/** Patterns known to backtrack exponentially (the classic ReDoS corpus, in Java syntax). */
+const UNSAFE = [
+  '(a+)+',
+  '^(a+)+$',
+  '(a*)*',
+  '(a+)*b',
+  '((ab)*)+',
+  '(a|a)+',
+  '(a|a)+$',
+  '(a|ab)*',
+  '(a|aa)+',
+  '(a|a?)+',
+  '(.|\\s)*',
+  '(\\s|\\t)+',
+  '(\\w|\\d)+',
+  '(\\w+\\s?)*',
+  '^(\\w+\\s?)*$',
+  '(\\d+)*',
+  '([a-zA-Z]+)*',
+  '(x+x+)+y',
+  '(a+b?)+',
+  '(a*b*)*',
+  '(a+|b)+',
+  '(\\w\\d*)+',
+  '(\\d*\\w)+',
+  '(,?\\d+)+$',
+  '(?:\\S+\\s*)+$',
+  '(.*a){12}',
+  '(a|a){30}',
+  '((a|a){5}){5}',
+  '(\\d{1,3})+',
+  '(a++)+',
+  '(?>a+)+',
+  '(\\Qab\\E|a)+',
+  '(?i)(A|a)+',
+  '([\\u0430-\\u044f]|\\u0436)+',
+  '(\\p{L}|\u00e9)+',
+  '(?x) ( a + ) + # spaced out',
+  '^(([a-z])+.)+[A-Z]([a-z])+$',
+  '^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$',
+  "^[a-zA-Z]+(([\\'\\,\\.\\- ][a-zA-Z ])?[a-zA-Z]*)*$",
+  '^(\\d+|\\d+\\.\\d+)+$',
+  '(?s)(.*\\n?)*x',
+  '(\\1a|b)+',
+];
+
+/** Everyday patterns of integrations: dates, SKUs, e-mails, URLs, numbers, separators. */
+const SAFE = [
+  '^\\d{4}-\\d{2}-\\d{2}$',
+  '(\\d{1,2})/(\\d{1,2})/(\\d{4})',
+  '^\\d{2}\\.\\d{2}\\.\\d{4}( \\d{2}:\\d{2}(:\\d{2})?)?$',
+  '^(19|20)\\d\\d-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$',
+  '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?$',
+  '^[A-Z]{2,4}-\\d{3,8}$',
+  'SKU-\\d+',
+  '^[A-Z0-9]+(-[A-Z0-9]+)*$',
+  '^[A-Za-z0-9_-]{1,64}$',
+  '(?i)^sku[-_ ]?\\d+$',
+  '^[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+$',
+  '^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$',
+  '^([a-zA-Z0-9_\\-\\.]+)@([a-zA-Z0-9_\\-\\.]+)\\.([a-zA-Z]{2,5})$',
+  '^https?://[^/\\s]+(/[^\\s]*)?$',
+  '^(https?|ftp)://([a-z0-9-]+\\.)+[a-z]{2,}(/\\S*)?$',
+  '^((25[0-5]|2[0-4]\\d|[01]?\\d\\d?)\\.){3}(25[0-5]|2[0-4]\\d|[01]?\\d\\d?)$',
+  '^\\+?\\d{1,3}[- ]?\\(?\\d{3}\\)?[- ]?\\d{3}[- ]?\\d{4}$',
+  ',(?=(?:[^"]*"[^"]*")*[^"]*$)',
+  '^\\s+|\\s+$',
+  '[,;]\\s*',
+  '(?s)(^.*$)',
+  '(?m)^\\s*#.*$',
+  '\\$\\{([^}]+)\\}',
+  '([^&=]+)=([^&]*)',
+  '(?:[^,]*,){3}',
+  '(\\r\\n|\\n|\\r)',
+  '\\R+',
+  '(\\w+\\s)+',
+  '(\\d{1,3})(,\\d{3})*(\\.\\d+)?',
+  '^-?\\d+(\\.\\d+)?$',
+  '[A-Z][a-z]+( [A-Z][a-z]+)*',
+  '^\\d+(,\\d+)*$',
+  '(a|b)*',
+  '(foo|bar)+',
+  '(.|\\n)*',
+  '(\\d+\\.)+\\d+',
+  '(?:\\d{3}-){2}\\d{4}',
+  '(a|a){3}',
+  '\\Q(a+)+\\E',
+  '[(a+)+]',
+];
+
+describe('regexHazard', () => {
+  for (const p of UNSAFE) {
+    it(`refuses ${p}`, () => {
+      expect(regexHazard(p, p.startsWith('(?i)'))).toMatch(/exponential time/);
+      expect(() => compileJavaRegex(p)).toThrow(UnsafeRegexError);
+    });
+  }
+  for (const p of SAFE) {
+    it(`accepts ${p}`, () => {
+      expect(regexHazard(p)).toBeNull();
+      expect(() => compileJavaRegex(p)).not.toThrow();
+    });
+  }
+
+  it('names the part to rewrite and the pattern', () => {
+    expect(() => compileJavaRegex('^x(\\w+\\s?)*$')).toThrow(
+      "regular expression '^x(\\w+\\s?)*$' is refused: '(\\w+\\s?)*' repeats a part whose own repetition can take the same characters",
+    );
+    expect(() => compileJavaRegex('(a|a)+$')).toThrow("'(a|a)' is repeated and two of its alternatives can begin with the same character");
+  });
+
+  it('translates \\R as Java does, without giving back the \\n of a \\r\\n (so repeating it cannot backtrack)', () => {
+    expect(compileJavaRegex('\\R\\n').re.test('\r\n')).toBe(false);
+    expect(compileJavaRegex('^\\R$').full.test('\r\n')).toBe(true);
+    expect(compileJavaRegex('a\\Rb').re.test('a\rb')).toBe(true);
+    expect(compileJavaRegex('\\R+').full.test('\r\n\n\r\u2028')).toBe(true);
+  });
+});
+
+describe('regular expressions in Expression Language', () => {
+  const evaluate = (expression: string, attributes: Record<string, string> = {}) => compileExpression(expression).evaluate({ attributes });
+  const failure = (f: () => unknown): ExpressionError => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof ExpressionError) return e;
+      throw e;
+    }
+    throw new Error('no error');
+  };
+
+  it('refuses a literal pattern that could backtrack exponentially when the expression is compiled', () => {
+    for (const expression of [
+      "${literal('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'):matches('(a|a)+$')}",
+      "${x:find('(a+)+b')}",
+      "${x:replaceAll('(\\\\w+\\\\s?)*$', '')}",
+      "${x:replaceFirst('(.|\\\\s)*', '')}",
+      "${x:replaceByPattern('(a|ab)*:y')}",
+      "${anyMatchingAttribute('(a+)+'):isEmpty()}",
+    ]) {
+      const e = failure(() => compileExpression(expression));
+      expect(e.phase, expression).toBe('compile');
+      expect(e.message, expression).toMatch(/regular expression '.+' is refused: .+exponential time/);
+    }
+  });
+
+  it('fails the evaluation of a pattern built from attributes, and runs the same pattern when it is safe', () => {
+    const attributes = { text: 'a'.repeat(30) + '!', bad: '(a|a)+$', good: '(a)+$', list: 'x,y' };
+    for (const expression of [
+      '${text:matches(${bad})}',
+      '${text:find(${bad})}',
+      "${text:replaceAll(${bad}, '')}",
+      "${text:replaceFirst(${bad}, '')}",
+      "${text:replaceByPattern(${bad:append(':z')})}",
+      '${anyMatchingAttribute(${bad}):isEmpty()}',
+      '${anyDelineatedValue(${list}, ${bad}):isEmpty()}',
+    ]) {
+      const e = failure(() => evaluate(expression, attributes));
+      expect(e.phase, expression).toBe('evaluate');
+      expect(e.message, expression).toContain("regular expression '(a|a)+$' is refused");
+    }
+    expect(evaluate('${text:find(${good})}', attributes)).toBe('false');
+    expect(evaluate("${text:replaceAll(${good}, 'b')}", { ...attributes, text: 'caa' })).toBe('cb');
+  });
+});
