@@ -132,7 +132,7 @@ describe('Integrator flows against the ERP and Omnitron simulators', () => {
 
   it('keeps last.request where it was when the ERP fails, and moves it after a success', async () => {
     const flow = await flowFrom('stock-inbound', 'Stock with a failing ERP', (doc) => {
-      Object.assign(processor(doc, 'read').properties, { 'Retry Count': '1', 'Retry Backoff': '100 millis' });
+      Object.assign(processor(doc, 'read').properties, { 'Retry Count': '1', 'Retry Backoff': '100 millis', 'Transient Failures': 'failure' });
     });
     const dateOf = (from: number) => new URLSearchParams(erpRequests(from, '/api/stock')[0]!.query).get('modified_date__gt');
 
@@ -141,7 +141,7 @@ describe('Integrator flows against the ERP and Omnitron simulators', () => {
     expect(first.status).toBe('success');
     expect(dateOf(from)).toBe('1970-01-01T00:00:00.000000');
 
-    erp.faults({ failNext: 2, failStatus: 503 });
+    erp.faults({ failNext: 2, failStatus: 503, failPath: '/api/stock' });
     from = erp.state.requests.length;
     const failed = await finished(await trigger(flow.id));
     expect(failed.status).toBe('failed');
@@ -156,6 +156,43 @@ describe('Integrator flows against the ERP and Omnitron simulators', () => {
     const third = await finished(await trigger(flow.id));
     expect(third.status).toBe('empty');
     expect(dateOf(from)).toBe(afterSuccess);
+  });
+
+  it('retries a read the ERP refuses for a while: every row arrives once, last.request moves once, to the start of that run', async () => {
+    const flow = await flowFrom('stock-inbound', 'Stock with a flaky ERP', (doc) => {
+      Object.assign(processor(doc, 'read').properties, { 'Retry Count': '1', 'Retry Backoff': '100 millis', 'Max Retry Back Off': '2 sec' });
+    });
+    const total = erp.state.stockRows.length;
+    // Five refusals of the first page: the request's own retry, then two tries later with a growing back-off.
+    erp.faults({ failNext: 5, failStatus: 503, failPath: '/api/stock' });
+    let from = erp.state.requests.length;
+    const triggeredFrom = Date.now();
+    const id = await trigger(flow.id);
+    const triggeredBy = Date.now();
+    const e = await finished(id);
+    expect(erp.faults({}).failNext).toBe(0);
+    erp.resetFaults();
+    expect(e).toMatchObject({ status: 'success', counts: { read: total, written: total, failed: 0 } });
+    const reads = erpRequests(from, '/api/stock');
+    expect(reads.map((r) => r.status)).toEqual([503, 503, 503, 503, 503, 200, 200, 200]);
+    // Every try asked for the same rows: last.request did not move while the read was failing.
+    expect(new Set(reads.map((r) => new URLSearchParams(r.query).get('modified_date__gt')))).toEqual(new Set(['1970-01-01T00:00:00.000000']));
+    for (const row of erp.state.stockRows) expect(stockOf(row.sku)?.stock, row.sku).toBe(Number(row.stock));
+    const logged = await rows(id);
+    expect(logged.total).toBe(total);
+    expect(new Set(logged.items.map((r) => r.sku)).size).toBe(total);
+    expect(logged.items.every((r) => r.status === 'success')).toBe(true);
+
+    // The next run asks from the start of the retried run (not from when its read finally succeeded).
+    from = erp.state.requests.length;
+    const next = await finished(await trigger(flow.id));
+    expect(next.status).toBe('empty');
+    const asked = new URLSearchParams(erpRequests(from, '/api/stock')[0]!.query).get('modified_date__gt')!;
+    const askedMs = Date.parse(`${asked.slice(0, 23)}Z`);
+    expect(askedMs).toBeGreaterThanOrEqual(triggeredFrom);
+    expect(askedMs).toBeLessThanOrEqual(triggeredBy);
+    // The refused tries waited 200 ms and 400 ms before the read that succeeded, all after that start.
+    expect(Date.parse(e.finishedAt!) - askedMs).toBeGreaterThanOrEqual(600);
   });
 
   it('refuses an unknown trigger key with a 400 naming it, and a trigger of a stopped flow with a 409', async () => {

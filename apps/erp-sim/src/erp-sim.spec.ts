@@ -182,10 +182,21 @@ describe('faults', () => {
     expect((await call('GET', '/api/stock')).status).toBe(401);
     expect((await call('GET', '/api/stock')).status).toBe(401);
     const set = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', body: JSON.stringify({ delayMs: 20, failNext: 1, failStatus: 502 }) });
-    expect(await set.json()).toEqual({ failNext: 1, failStatus: 502, delayMs: 20, unauthorizedOnce: false });
+    expect(await set.json()).toEqual({ failNext: 1, failStatus: 502, failPath: '', delayMs: 20, unauthorizedOnce: false });
     expect((await call('POST', '/auth/token', { body: '{}', auth: null })).status).toBe(502);
     expect(sim.state.counters.faultsInjected).toBeGreaterThanOrEqual(3);
     expect(sim.state.requests.at(-1)).toMatchObject({ path: '/auth/token', status: 502 });
+    sim.resetFaults();
+  });
+
+  it('fails only the requests whose path starts with failPath', async () => {
+    sim.faults({ failNext: 1, failStatus: 503, failPath: '/api/stock' });
+    expect((await call('POST', '/auth/token', { body: '{}', auth: null })).status).not.toBe(503);
+    expect((await call('GET', '/api/stock')).status).toBe(503);
+    expect((await call('GET', '/api/stock')).status).toBe(200);
+    expect(sim.faults({}).failNext).toBe(0);
+    sim.resetFaults();
+    expect(sim.faults({}).failPath).toBe('');
   });
 });
 

@@ -112,7 +112,7 @@ export async function startErpSim(options: ErpSimOptions = {}): Promise<ErpSimHa
     if (path.startsWith('/__sim/')) return simRoutes(res, path, method, body);
 
     if (faults.delayMs > 0) await sleep(faults.delayMs);
-    const failure = faults.takeFailure();
+    const failure = faults.takeFailure(path);
     if (failure !== null) {
       state.counters.faultsInjected = faults.injected;
       sendJson(res, failure, { error: 'injected failure' });

@@ -4,7 +4,7 @@ import { errorReason, responseJson, sendWithRetry, truncate, withQuery, type Ret
 import { erpCredential, recallRecipe, type ErpLoginRecipe } from '../integrator-shared/integrator-auth.util.js';
 import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
 import { readJsonPath } from '../integrator-shared/json-path.util.js';
-import { retryPolicy, retryProperties } from '../integrator-shared/retry-properties.js';
+import { retriesTransientFailures, retryLater, retryLaterProperties, retryPolicy, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const READ = 'Read Data From ERP';
 const PAGING = 'Pagination';
@@ -73,6 +73,7 @@ const properties: PropertyDescriptor[] = [
     allowableValues: [{ value: 'end the run', displayName: 'End the run' }, { value: 'pass on', displayName: 'Pass an empty array on' }], group: READ,
   },
   ...retryProperties(READ),
+  ...retryLaterProperties(READ),
 ];
 
 interface Page {
@@ -95,7 +96,10 @@ export const ReadErpData = defineProcessor({
     properties,
     relationships: [
       { name: REL_SUCCESS.name, description: 'One FlowFile per run with every row read, as a JSON array.' },
-      { name: REL_FAILURE.name, description: 'The read failed; erp.error holds the reason.' },
+      {
+        name: REL_FAILURE.name,
+        description: 'The read failed for good (a 4xx other than 429, a reply without rows, a bad setting), or for a transient reason with Transient Failures set to failure; erp.error holds the reason.',
+      },
     ],
     inputRequirement: 'required',
     sideEffects: false,
@@ -112,7 +116,8 @@ export const ReadErpData = defineProcessor({
       { name: 'erp.pages.read', description: 'Pages requested.' },
       { name: 'erp.request.url', description: 'URL of the first request.' },
       { name: 'erp.max.pages.reached', description: 'Set to true when Max Pages stopped the read.' },
-      { name: 'erp.error', description: 'Why the read failed.' },
+      { name: 'erp.error', description: 'Why the read failed (or, while it waits to try again, why the last try failed).' },
+      { name: 'erp.retry.count', description: 'Tries so far that ended in a transient failure (ERP unreachable, timed out, 429 or 5xx).' },
       { name: 'erp.http.status', description: 'HTTP status of a failed request.' },
     ],
   },
@@ -127,11 +132,17 @@ export const ReadErpData = defineProcessor({
         session.remove(flowFile);
         return;
       }
-      flowFile = session.removeAllAttributes(flowFile, ['erp.error', 'erp.http.status', 'erp.max.pages.reached']);
+      flowFile = session.removeAllAttributes(flowFile, ['erp.error', 'erp.http.status', 'erp.max.pages.reached', 'erp.retry.count']);
       flowFile = session.write(flowFile, JSON.stringify(result.rows));
       session.transfer(session.putAllAttributes(flowFile, { ...result.attributes, 'mime.type': 'application/json' }), REL_SUCCESS);
     } catch (e) {
       if (!(e instanceof IntegratorStepError)) throw e;
+      if (e.transient && retriesTransientFailures(ctx)) {
+        // The whole read starts over on the next try; last.request moves only when the run succeeds, so no row the
+        // ERP changed in the meantime is skipped.
+        retryLater(ctx, session, flowFile, 'erp', e.message);
+        return;
+      }
       ctx.log.error(`Read Data From ERP failed: ${e.message}`);
       const attrs: Record<string, string> = { 'erp.error': e.message };
       if (e.status !== undefined) attrs['erp.http.status'] = String(e.status);

@@ -1,4 +1,5 @@
 import { validateConfig } from '@sluice/flow-api';
+import { TestRunner } from '@sluice/flow-testing';
 import { formatErpDate, startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IntegratorHarness } from '../integrator-shared/integrator-harness.testing.js';
@@ -39,6 +40,9 @@ beforeEach(() => {
   erp.resetFaults();
   http = new FetchHttpClient({ 'http://127.0.0.1:12345': erp.url });
 });
+
+/** Requests the client gave up on are still sleeping in the simulator and would take the next test's faults. */
+const abandonedRequestsDone = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 const bearer = () => ({ 'erp.auth.header.name': 'Authorization', 'erp.auth.header.value': `Bearer ${erp.issueToken()}` });
 
@@ -181,9 +185,9 @@ describe('ReadErpData failures, retries and re-login', () => {
     expect(ids(h)).toEqual(all);
   });
 
-  it('routes to failure with erp.error when retries run out', async () => {
+  it('routes to failure with erp.error when retries run out and Transient Failures is failure', async () => {
     erp.faults({ failNext: 5 });
-    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Retry Count': '1' });
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Retry Count': '1', 'Transient Failures': 'failure' });
     const a = h.transferred('failure')[0]!.attributes;
     expect(a['erp.error']).toBe('ERP answered 500 for page 1: injected failure');
     expect(a['erp.http.status']).toBe('500');
@@ -191,8 +195,9 @@ describe('ReadErpData failures, retries and re-login', () => {
 
   it('retries a timed-out request and names the timeout when retries run out', async () => {
     erp.faults({ delayMs: 150 });
-    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Retry Count': '1', 'Request Timeout': '30 millis' });
+    const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Retry Count': '1', 'Request Timeout': '30 millis', 'Transient Failures': 'failure' });
     erp.resetFaults();
+    await abandonedRequestsDone();
     expect(h.transferred('failure')[0]!.attributes['erp.error']).toBe(`GET ${erp.url}/api/stock failed after 2 attempts: timed out after 30 ms`);
     expect(http.sent).toHaveLength(2);
   });
@@ -231,5 +236,88 @@ describe('ReadErpData failures, retries and re-login', () => {
     const header = await read({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '10' }, out.attributes as Record<string, string>, services);
     expect(ids(header)).toEqual(all);
     expect(erp.state.counters.logins).toBe(logins + 2);
+  });
+});
+
+describe('ReadErpData transient failures: retried later, with back-off', () => {
+  /** A runner on the real session; its manual clock decides when a penalized FlowFile is due again. */
+  function runner(config: Record<string, string>) {
+    const { clock: _real, ...services } = integratorServices(http);
+    const r = new TestRunner(ReadErpData, { services });
+    for (const [k, v] of Object.entries({ 'Retry Backoff': '0 ms', 'Retry Count': '1', 'Modified Date Key': 'modified_date__gt', ...config })) r.setProperty(k, v);
+    r.enqueue('', { ...bearer(), 'last.request': '2025-06-01T00:00:00.000000', 'execution.id': 'e-1' });
+    return r;
+  }
+  const dates = (from: number) => erp.state.requests.slice(from).filter((q) => q.path === '/api/stock').map((q) => new URLSearchParams(q.query).get('modified_date__gt'));
+
+  it('keeps the FlowFile penalized while the ERP answers 503, then reads every row once with the same last.request', async () => {
+    erp.faults({ failNext: 4, failStatus: 503 });
+    const from = erp.state.requests.length;
+    const r = runner({ 'Endpoint URL': `${erp.url}/api/stock`, 'Max Retry Back Off': '1 sec' });
+    await r.run();
+    expect(r.flowFilesFor('success')).toEqual([]);
+    expect(r.flowFilesFor('failure')).toEqual([]);
+    let [waiting] = r.queued();
+    expect(waiting!.getAttribute('erp.error')).toBe('ERP answered 503 for page 1: injected failure');
+    expect(waiting!.getAttribute('erp.retry.count')).toBe('1');
+    // The back-off continues the request retries' doubling from at least 100 ms: 200 ms, then 400 ms.
+    expect(waiting!.isPenalized(r.clock.now() + 199)).toBe(true);
+    expect(waiting!.isPenalized(r.clock.now() + 200)).toBe(false);
+    await r.run();
+    expect(erp.state.requests.length - from).toBe(2);
+    await r.clock.advance(200);
+    await r.run();
+    [waiting] = r.queued();
+    expect(waiting!.getAttribute('erp.retry.count')).toBe('2');
+    expect(waiting!.isPenalized(r.clock.now() + 399)).toBe(true);
+    await r.clock.advance(400);
+    await r.run();
+    expect(r.queueSize()).toBe(0);
+    const [out] = r.flowFilesFor('success');
+    expect(out!.getAttribute('erp.rows.read')).toBe('25');
+    expect(out!.getAttribute('erp.retry.count')).toBeUndefined();
+    expect(out!.getAttribute('erp.error')).toBeUndefined();
+    expect(out!.getAttribute('last.request')).toBe('2025-06-01T00:00:00.000000');
+    expect((JSON.parse(out!.contentText()) as { id: number }[]).map((row) => row.id)).toEqual(all);
+    // Four refused requests and the one that read; each asked from the same last.request.
+    expect(dates(from)).toEqual(Array(5).fill('2025-06-01T00:00:00.000000'));
+    expect(erp.state.counters.faultsInjected).toBeGreaterThanOrEqual(4);
+  });
+
+  it('retries 429, a refused connection and a timeout later too, never waiting longer than Max Retry Back Off', async () => {
+    erp.faults({ failNext: 2, failStatus: 429 });
+    const throttled = runner({ 'Endpoint URL': `${erp.url}/api/stock`, 'Max Retry Back Off': '150 millis' });
+    await throttled.run();
+    const [waiting] = throttled.queued();
+    expect(waiting!.getAttribute('erp.error')).toBe('ERP answered 429 for page 1: injected failure');
+    expect(waiting!.isPenalized(throttled.clock.now() + 150)).toBe(false);
+    await throttled.clock.advance(150);
+    await throttled.run();
+    expect(throttled.flowFilesFor('success')[0]!.getAttribute('erp.rows.read')).toBe('25');
+
+    const refused = runner({ 'Endpoint URL': 'http://127.0.0.1:1/api/stock' });
+    await refused.run();
+    expect(refused.flowFilesFor('failure')).toEqual([]);
+    expect(refused.queued()[0]!.getAttribute('erp.error')).toMatch(/^GET http:\/\/127\.0\.0\.1:1\/api\/stock\?modified_date__gt=.* failed after 2 attempts: connection failed/);
+
+    erp.faults({ delayMs: 150 });
+    const slow = runner({ 'Endpoint URL': `${erp.url}/api/stock`, 'Request Timeout': '30 millis' });
+    await slow.run();
+    erp.resetFaults();
+    await abandonedRequestsDone();
+    expect(slow.queued()[0]!.getAttribute('erp.error')).toMatch(/failed after 2 attempts: timed out after 30 ms$/);
+  });
+
+  it('routes permanent failures (a 4xx other than 429) to failure at once', async () => {
+    for (const status of [400, 403, 404]) {
+      erp.faults({ failNext: 1, failStatus: status });
+      const r = runner({ 'Endpoint URL': `${erp.url}/api/stock` });
+      await r.run();
+      expect(r.queueSize(), String(status)).toBe(0);
+      const [failed] = r.flowFilesFor('failure');
+      expect(failed!.getAttribute('erp.error')).toBe(`ERP answered ${status} for page 1: injected failure`);
+      expect(failed!.getAttribute('erp.http.status')).toBe(String(status));
+      expect(failed!.getAttribute('erp.retry.count')).toBeUndefined();
+    }
   });
 });
