@@ -18,6 +18,27 @@ export interface FlowFile {
   readonly penaltyExpiration: number;
 }
 
+/**
+ * A FlowFile entering the flow with no parents (ingress, a test input): `filename` is its uuid and `path` is `./`
+ * unless the attributes say otherwise; `uuid` is always its own.
+ */
+export function newFlowFile(
+  uuid: string,
+  now: number,
+  init: { readonly attributes?: Readonly<Record<string, string>>; readonly contentClaim?: string | null; readonly size?: number } = {},
+): FlowFile {
+  return {
+    uuid,
+    attributes: { filename: uuid, path: './', ...init.attributes, uuid },
+    contentClaim: init.contentClaim ?? null,
+    size: init.size ?? 0,
+    lineageStartDate: now,
+    entryDate: now,
+    parentUuids: [],
+    penaltyExpiration: 0,
+  };
+}
+
 /** NiFi's core attribute names. */
 export const CoreAttributes = {
   UUID: 'uuid',

@@ -1,8 +1,6 @@
-import { relationshipsFor, validateProcessor, parseDataSize, parseDuration, type ProcessorDefinition } from '@sluice/flow-api';
+import { relationshipsFor, validateProcessor, parseDataSize, parseDuration, type ProcessorDefinition, type SchedulingStrategy } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
 import { checkCron } from './cron-schedule.js';
-
-export type SchedulingStrategyName = 'timer' | 'cron' | 'event';
 
 export interface GraphProcessor {
   id: string;
@@ -10,7 +8,7 @@ export interface GraphProcessor {
   name: string;
   properties: Record<string, string>;
   scheduling: {
-    strategy: SchedulingStrategyName;
+    strategy: SchedulingStrategy;
     period: string;
     concurrentTasks: number;
     penaltyDuration: string;

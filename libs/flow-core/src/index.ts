@@ -5,5 +5,6 @@ export * from './connection-queue.js';
 export * from './in-memory-repository.js';
 export * from './standard-process-context.js';
 export * from './standard-process-session.js';
+export * from './flow-engine-types.js';
 export * from './flow-engine.js';
 export * from './run-once.js';

@@ -1,62 +1,10 @@
-import { fromUtf8, utf8, type Clock, type FlowFile, type FlowFileFilterResult, type ProcessSession, type Relationship } from '@sluice/flow-api';
+import { fromUtf8, utf8, type FlowFile, type FlowFileFilterResult, type ProcessSession, type Relationship } from '@sluice/flow-api';
 import type { ConnectionQueue } from './connection-queue.js';
-import type { ProvenanceEvent, ProvenanceEventType, QueuedFlowFile, RepositoryTransaction } from './ports.js';
+import type { ProvenanceEvent } from './ports.js';
+import { provenanceEvent } from './provenance-event.js';
+import { prepareOutcome, REMOVED, SELF, SessionError, type Rec, type SessionHost, type SessionOutcome } from './session-outcome.js';
 
-/** Thrown when a session breaks NiFi's rules (untransferred FlowFiles, unknown relationships, stale versions). */
-export class SessionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SessionError';
-  }
-}
-
-/** Where a relationship leads: queues, 'drop' (auto-terminated, unconnected) or null (nowhere). */
-export type Destinations = readonly ConnectionQueue[] | 'drop' | null;
-
-/** What a session needs from whoever runs it: the engine, the TestRunner, or a test run. */
-export interface SessionHost {
-  readonly flowId: string;
-  readonly processorId: string;
-  readonly clock: Clock;
-  readonly penaltyMs: number;
-  /** The queues the session takes from, polled round-robin. */
-  readonly incoming: readonly ConnectionQueue[];
-  hasRelationship(name: string): boolean;
-  destinations(relationship: string): Destinations;
-  readContent(claim: string): Promise<Uint8Array>;
-  newId(): string;
-  /** Persists and applies a validated session; when it rejects, the session rolls back. */
-  commit(outcome: SessionOutcome): Promise<void>;
-}
-
-/** A validated session, ready to persist and apply. */
-export interface SessionOutcome {
-  readonly transaction: RepositoryTransaction;
-  /** FlowFiles to offer to queues once the transaction is durable. */
-  readonly enqueued: readonly { readonly queue: ConnectionQueue; readonly flowFile: FlowFile }[];
-  /** FlowFiles taken from queues, to acknowledge once durable. */
-  readonly taken: readonly { readonly queue: ConnectionQueue; readonly flowFile: FlowFile }[];
-  readonly events: readonly ProvenanceEvent[];
-  readonly counters: ReadonlyMap<string, number>;
-  readonly flowFilesIn: number;
-  readonly flowFilesOut: number;
-  /** Where each transferred FlowFile went, by relationship (including dropped ones). */
-  readonly transfers: readonly { readonly relationship: string; readonly flowFile: FlowFile }[];
-}
-
-const REMOVED = Symbol('removed');
-/** Back to the queue the FlowFile was taken from (NiFi's Relationship.SELF). */
-const SELF = Symbol('self');
-
-interface Rec {
-  /** The version taken from a queue; null when created in this session. */
-  readonly original: FlowFile | null;
-  readonly source: ConnectionQueue | null;
-  current: FlowFile;
-  target: string | typeof REMOVED | typeof SELF | null;
-  /** How it was created: 'root', 'fork' (from parents) or 'clone'. */
-  readonly origin: 'queue' | 'root' | 'fork' | 'clone';
-}
+export { SessionError, type Destinations, type SessionHost, type SessionOutcome } from './session-outcome.js';
 
 const EMPTY_BYTES = new Uint8Array(0);
 
@@ -283,7 +231,7 @@ export class StandardProcessSession implements ProcessSession {
 
   provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string): void {
     this.check(flowFile);
-    this.extraEvents.push(this.event(eventType, flowFile, null, details ?? null, transitUri));
+    this.extraEvents.push(provenanceEvent(this.host.flowId, this.host.processorId, eventType, flowFile, this.now(), { details: details ?? null, transitUri }));
   }
 
   adjustCounter(name: string, delta: number): void {
@@ -319,13 +267,6 @@ export class StandardProcessSession implements ProcessSession {
     this.counters = new Map();
   }
 
-  /** FlowFiles taken or created and not yet settled (for diagnostics). */
-  get pendingCount(): number {
-    let n = 0;
-    for (const r of this.records.values()) if (r.target === null) n++;
-    return n;
-  }
-
   /** True when the session touched nothing. */
   get isEmpty(): boolean {
     return this.records.size === 0 && this.extraEvents.length === 0;
@@ -336,102 +277,8 @@ export class StandardProcessSession implements ProcessSession {
    * Throws a SessionError naming the offending FlowFile or relationship.
    */
   prepare(): SessionOutcome {
-    const now = this.now();
-    const flowId = this.host.flowId;
-    const upserts: QueuedFlowFile[] = [];
-    const deletes: string[] = [];
-    const enqueued: { queue: ConnectionQueue; flowFile: FlowFile }[] = [];
-    const taken: { queue: ConnectionQueue; flowFile: FlowFile }[] = [];
-    const transfers: { relationship: string; flowFile: FlowFile }[] = [];
-    const lineage: ProvenanceEvent[] = [];
-    const routed: ProvenanceEvent[] = [];
-    const drops: ProvenanceEvent[] = [];
-    const usedClaims = new Set<string>();
-    const released = new Set<string>();
-    let flowFilesIn = 0;
-    let flowFilesOut = 0;
-
-    for (const rec of this.records.values()) {
-      const ff = rec.current;
-      if (rec.original && rec.source) {
-        taken.push({ queue: rec.source, flowFile: rec.original });
-        flowFilesIn++;
-      }
-      if (rec.target === null) {
-        throw new SessionError(`FlowFile ${ff.uuid} (${ff.attributes['filename'] ?? ''}) was neither transferred nor removed`);
-      }
-      // Content the taken version had and the FlowFile may no longer use; the repository frees it unless a FlowFile still references it.
-      const oldClaim = rec.original?.contentClaim ?? null;
-      if (oldClaim !== null) released.add(oldClaim);
-      if (rec.target === SELF) {
-        // Not a route: no provenance, and it does not count as output.
-        upserts.push({ flowFile: ff, connectionId: rec.source!.id });
-        enqueued.push({ queue: rec.source!, flowFile: ff });
-        if (ff.contentClaim !== null) usedClaims.add(ff.contentClaim);
-        continue;
-      }
-      if (rec.target === REMOVED) {
-        if (rec.original) deletes.push(ff.uuid);
-        drops.push(this.event('DROP', ff, null, 'removed by the processor'));
-        continue;
-      }
-      const rel = rec.target;
-      if (!this.host.hasRelationship(rel)) throw new SessionError(`FlowFile ${ff.uuid} was transferred to unknown relationship '${rel}'`);
-      const dest = this.host.destinations(rel);
-      transfers.push({ relationship: rel, flowFile: ff });
-      if (dest === 'drop') {
-        if (rec.original) deletes.push(ff.uuid);
-        drops.push(this.event('DROP', ff, rel, `auto-terminated by the '${rel}' relationship`));
-        continue;
-      }
-      if (dest === null || dest.length === 0) {
-        throw new SessionError(`relationship '${rel}' is neither connected nor auto-terminated`);
-      }
-      routed.push(this.event(this.routeType(rec), ff, rel, null));
-      const cloneIds: string[] = [];
-      for (let i = 0; i < dest.length; i++) {
-        const queue = dest[i]!;
-        let out: FlowFile;
-        if (i === 0) {
-          out = { ...ff, entryDate: now };
-        } else {
-          const uuid = this.host.newId();
-          out = { ...ff, uuid, attributes: { ...ff.attributes, uuid }, parentUuids: [ff.uuid], entryDate: now };
-          cloneIds.push(uuid);
-        }
-        upserts.push({ flowFile: out, connectionId: queue.id });
-        enqueued.push({ queue, flowFile: out });
-        if (out.contentClaim !== null) usedClaims.add(out.contentClaim);
-        flowFilesOut++;
-      }
-      if (cloneIds.length) lineage.push(this.event('CLONE', ff, rel, `cloned to ${dest.length} connections`, undefined, cloneIds));
-    }
-    for (const [parent, children] of this.forks) {
-      const rec = this.records.get(parent)!;
-      lineage.push(this.event('FORK', rec.current, null, null, undefined, children));
-    }
-    for (const [parent, children] of this.clones) {
-      const rec = this.records.get(parent)!;
-      lineage.push(this.event('CLONE', rec.current, null, null, undefined, children));
-    }
-    for (const child of this.joins) {
-      const rec = this.records.get(child)!;
-      if (rec.target !== REMOVED) lineage.push(this.event('JOIN', rec.current, null, `joined ${rec.current.parentUuids.length} parents`));
-    }
-    const contents: { claim: string; bytes: Uint8Array }[] = [];
-    for (const [claim, bytes] of this.contents) if (usedClaims.has(claim)) contents.push({ claim, bytes });
-    for (const claim of usedClaims) released.delete(claim);
-    const events = lineage.concat(this.extraEvents, routed, drops);
-    return {
-      transaction: { flowId, upserts, deletes, contents, released: [...released], provenance: events },
-      enqueued,
-      taken,
-      events,
-      counters: this.counters,
-      flowFilesIn,
-      flowFilesOut,
-      transfers,
-    };
+    const { records, contents, extraEvents, forks, clones, joins, counters } = this;
+    return prepareOutcome(this.host, { records, contents, extraEvents, forks, clones, joins, counters });
   }
 
   /**
@@ -454,39 +301,5 @@ export class StandardProcessSession implements ProcessSession {
   /** Content written in this session, by claim (for test runs that never persist). */
   writtenContent(claim: string): Uint8Array | undefined {
     return this.contents.get(claim);
-  }
-
-  private routeType(rec: Rec): ProvenanceEventType {
-    if (rec.origin === 'root') return 'CREATE';
-    const base = rec.original ?? null;
-    if (!base) return rec.current.contentClaim !== null && rec.origin === 'fork' ? 'CONTENT_MODIFIED' : 'ROUTE';
-    if (base.contentClaim !== rec.current.contentClaim) return 'CONTENT_MODIFIED';
-    if (base.attributes !== rec.current.attributes) return 'ATTRIBUTES_MODIFIED';
-    return 'ROUTE';
-  }
-
-  private event(
-    eventType: ProvenanceEventType,
-    ff: FlowFile,
-    relationship: string | null,
-    details: string | null,
-    transitUri?: string,
-    childUuids: string[] = [],
-  ): ProvenanceEvent {
-    const e: ProvenanceEvent = {
-      eventType,
-      flowId: this.host.flowId,
-      processorId: this.host.processorId,
-      flowFileUuid: ff.uuid,
-      relationship,
-      parentUuids: ff.parentUuids as string[],
-      childUuids,
-      details,
-      timestamp: this.now(),
-      attributes: ff.attributes as Record<string, string>,
-      size: ff.size,
-    };
-    if (transitUri !== undefined) e.transitUri = transitUri;
-    return e;
   }
 }

@@ -1,5 +1,6 @@
 import {
   migrateProperties,
+  newFlowFile,
   relationshipsFor,
   utf8,
   validateProcessor,
@@ -166,16 +167,7 @@ export class TestRunner {
       this.contents.set(claim, bytes);
     }
     const now = this.clock.now();
-    const ff: FlowFile = {
-      uuid,
-      attributes: { filename: uuid, path: './', ...attributes, uuid },
-      contentClaim: claim,
-      size: bytes.length,
-      lineageStartDate: now,
-      entryDate: now,
-      parentUuids: [],
-      penaltyExpiration: 0,
-    };
+    const ff = newFlowFile(uuid, now, { attributes, contentClaim: claim, size: bytes.length });
     this.input.offer(ff, now);
     return ff;
   }
