@@ -63,6 +63,17 @@ function processor(name: string, onTrigger: ProcessorDefinition['onTrigger'], ex
 }
 
 describe('TestRunner', () => {
+  it('sets several properties at once and lists the relationships that received FlowFiles', async () => {
+    const runner = new TestRunner(Upper).setProperties({ Stamp: 'x', Batch: '3' });
+    runner.enqueue('a');
+    runner.enqueue('');
+    await runner.run();
+    expect(runner.configuredProperties).toEqual({ Stamp: 'x', Batch: '3' });
+    expect(runner.transferredRelationships()).toEqual(['failure', 'success']);
+    runner.clearTransferState();
+    expect(runner.transferredRelationships()).toEqual([]);
+  });
+
   it('runs a processor end to end: enqueue, run, assert transfers, content and attributes', async () => {
     lifecycle.length = 0;
     const runner = new TestRunner(Upper).setProperty('Stamp', '${filename:toUpper()}-ok');

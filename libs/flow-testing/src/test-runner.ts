@@ -91,6 +91,12 @@ export class TestRunner {
     return this;
   }
 
+  /** Sets several properties at once, in order. */
+  setProperties(properties: Readonly<Record<string, string>>): this {
+    for (const [name, value] of Object.entries(properties)) this.setProperty(name, value);
+    return this;
+  }
+
   removeProperty(name: string): this {
     delete this.properties[name];
     this.context = null;
@@ -237,6 +243,11 @@ export class TestRunner {
       if (rel !== relationship && list.length) throw new AssertionFailure(`expected everything on '${relationship}', but ${list.length} went to '${rel}'${this.summary()}`);
     }
     if (count !== undefined) this.assertTransferCount(relationship, count);
+  }
+
+  /** The relationships that received at least one FlowFile, sorted. */
+  transferredRelationships(): string[] {
+    return [...this.transferred].filter(([, list]) => list.length > 0).map(([rel]) => rel).sort();
   }
 
   assertQueueEmpty(): void {

@@ -1,5 +1,5 @@
 import { validateProcessor } from '@sluice/flow-api';
-import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { FILTER_EXPRESSION, FILTER_STRATEGY, FilterRecord } from './filter-record.processor.js';
 
@@ -23,29 +23,29 @@ describe('FilterRecord onTrigger', () => {
   ];
 
   it('keeps matching records and counts the rest', async () => {
-    const h = new ProcessorHarness(FilterRecord, { [FILTER_EXPRESSION]: 'row.stock > 0 || row.sku == attr("keep")' });
+    const h = new TestRunner(FilterRecord).setProperties({ [FILTER_EXPRESSION]: 'row.stock > 0 || row.sku == attr("keep")' });
     h.enqueue(rows, { keep: 'A2' });
-    await h.run();
-    const out = h.transferred('success')[0]!;
-    expect(out.json()).toEqual([rows[0], rows[2]]);
+    await h.run(h.queueSize());
+    const out = h.flowFilesFor('success')[0]!;
+    expect(out.contentJson()).toEqual([rows[0], rows[2]]);
     expect(out.attributes).toMatchObject({ 'record.count': '2', 'record.filtered.count': '1', 'mime.type': 'application/json' });
   });
 
   it('removes matching records with the remove strategy; a single object stays an object or becomes []', async () => {
-    const h = new ProcessorHarness(FilterRecord, { [FILTER_EXPRESSION]: 'row.sku|startsWith("A")', [FILTER_STRATEGY]: 'remove-matching' });
+    const h = new TestRunner(FilterRecord).setProperties({ [FILTER_EXPRESSION]: 'row.sku|startsWith("A")', [FILTER_STRATEGY]: 'remove-matching' });
     h.enqueue(rows);
     h.enqueue({ sku: 'B9' });
     h.enqueue({ sku: 'A9' });
-    await h.run();
-    expect(h.transferred('success').map((f) => f.json())).toEqual([[rows[1]], { sku: 'B9' }, []]);
+    await h.run(h.queueSize());
+    expect(h.flowFilesFor('success').map((f) => f.contentJson())).toEqual([[rows[1]], { sku: 'B9' }, []]);
   });
 
   it('sends content that is not records, or a failing expression, to failure', async () => {
-    const h = new ProcessorHarness(FilterRecord, { [FILTER_EXPRESSION]: 'row.stock' });
+    const h = new TestRunner(FilterRecord).setProperties({ [FILTER_EXPRESSION]: 'row.stock' });
     h.enqueue('"text"');
     h.enqueue([{ stock: 'many' }]);
-    await h.run();
-    const errors = h.transferred('failure').map((f) => f.attributes['record.error']);
+    await h.run(h.queueSize());
+    const errors = h.flowFilesFor('failure').map((f) => f.attributes['record.error']);
     expect(errors[0]).toBe('content must be a JSON array of records or one JSON object, not the text "text"');
     expect(errors[1]).toBe('Filter Expression must return true or false, but returned the text "many" on record 0');
   });

@@ -1,37 +1,38 @@
 import { validateProcessor } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
 import { describe, expect, it } from 'vitest';
-import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { GenerateFlowFile, randomContent } from './generate-flow-file.processor.js';
 
 describe('GenerateFlowFile', () => {
   it('creates Batch Size FlowFiles of custom text with attributes from user-added properties', async () => {
-    const h = new ProcessorHarness(
-      GenerateFlowFile,
-      { 'Custom Text': '{"list":"#{list}","at":"${literal(7):plus(1)}"}', 'Batch Size': '3', 'Mime Type': 'application/json', source: '${literal("erp")}' },
-      { list: 'L1' },
-    );
-    await h.runOnce();
-    const out = h.transferred('success');
+    const h = new TestRunner(GenerateFlowFile, { parameters: { list: 'L1' } }).setProperties({
+      'Custom Text': '{"list":"#{list}","at":"${literal(7):plus(1)}"}',
+      'Batch Size': '3',
+      'Mime Type': 'application/json',
+      source: '${literal("erp")}',
+    });
+    await h.run();
+    const out = h.flowFilesFor('success');
     expect(out).toHaveLength(3);
     for (const f of out) {
-      expect(f.json()).toEqual({ list: 'L1', at: '8' });
+      expect(f.contentJson()).toEqual({ list: 'L1', at: '8' });
       expect(f.attributes).toMatchObject({ 'mime.type': 'application/json', source: 'erp' });
     }
     expect(new Set(out.map((f) => f.flowFile.uuid)).size).toBe(3);
   });
 
   it('creates random content of File Size, shared unless Unique FlowFiles is set', async () => {
-    const shared = new ProcessorHarness(GenerateFlowFile, { 'File Size': '2 KB', 'Batch Size': '2' });
-    await shared.runOnce();
-    const [a, b] = shared.transferred('success');
+    const shared = new TestRunner(GenerateFlowFile).setProperties({ 'File Size': '2 KB', 'Batch Size': '2' });
+    await shared.run();
+    const [a, b] = shared.flowFilesFor('success');
     expect(a!.flowFile.size).toBe(2048);
-    expect(a!.text).toBe(b!.text);
+    expect(a!.contentText()).toBe(b!.contentText());
 
-    const unique = new ProcessorHarness(GenerateFlowFile, { 'File Size': '2 KB', 'Batch Size': '2', 'Unique FlowFiles': 'true' });
-    await unique.runOnce();
-    const [c, d] = unique.transferred('success');
-    expect(c!.text).not.toBe(d!.text);
+    const unique = new TestRunner(GenerateFlowFile).setProperties({ 'File Size': '2 KB', 'Batch Size': '2', 'Unique FlowFiles': 'true' });
+    await unique.run();
+    const [c, d] = unique.flowFilesFor('success');
+    expect(c!.contentText()).not.toBe(d!.contentText());
   });
 
   it('makes printable text, or raw bytes larger than one random-source call', () => {

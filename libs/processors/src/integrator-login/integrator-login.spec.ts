@@ -2,7 +2,7 @@ import { validateConfig, validateProcessor } from '@sluice/flow-api';
 import { startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IntegratorHarness } from '../integrator-shared/integrator-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { FetchHttpClient, integratorServices } from '../integrator-shared/integrator-services.testing.js';
 import { IntegratorLogin } from './integrator-login.processor.js';
 
@@ -18,7 +18,7 @@ afterAll(async () => {
 const omnitron = () => ({ 'Omnitron Domain URL': `${omni.url}/`, 'Omnitron Username': 'integrator', 'Omnitron Password': 'integrator-pass', 'Retry Backoff': '0 ms' });
 
 async function login(config: Record<string, string>, services = integratorServices(new FetchHttpClient())) {
-  const h = new IntegratorHarness(IntegratorLogin, config, services, false);
+  const h = new TestRunner(IntegratorLogin, { services, hasIncomingConnection: false }).setProperties(config);
   await h.run();
   return h;
 }
@@ -26,7 +26,7 @@ async function login(config: Record<string, string>, services = integratorServic
 describe('IntegratorLogin', () => {
   it('logs in to Omnitron on a scheduled start and passes the token on', async () => {
     const h = await login(omnitron());
-    const [ff] = h.transferred('success');
+    const [ff] = h.flowFilesFor('success');
     expect(omni.state.tokens.has(ff!.attributes['token.omnitron']!)).toBe(true);
     expect(ff!.attributes['omnitron.domain']).toBe(omni.url);
     expect(ff!.attributes['token.erp']).toBeUndefined();
@@ -37,47 +37,49 @@ describe('IntegratorLogin', () => {
     const before = omni.state.counters.logins;
     const a = await login(omnitron(), services);
     const b = await login(omnitron(), services);
-    expect(b.transferred('success')[0]!.attributes['token.omnitron']).toBe(a.transferred('success')[0]!.attributes['token.omnitron']);
+    expect(b.flowFilesFor('success')[0]!.attributes['token.omnitron']).toBe(a.flowFilesFor('success')[0]!.attributes['token.omnitron']);
     expect(omni.state.counters.logins - before).toBe(1);
   });
 
   it('takes the incoming FlowFile when there is one and keeps its attributes', async () => {
-    const h = new IntegratorHarness(IntegratorLogin, omnitron(), integratorServices(new FetchHttpClient()), true);
+    const h = new TestRunner(IntegratorLogin, { services: integratorServices(new FetchHttpClient()), hasIncomingConnection: true }).setProperties(omnitron());
     h.enqueue('', { 'http.query.param.sku': '1234' });
     await h.run();
-    expect(h.transferred('success')[0]!.attributes['http.query.param.sku']).toBe('1234');
-    const idle = new IntegratorHarness(IntegratorLogin, omnitron(), integratorServices(new FetchHttpClient()), true);
+    expect(h.flowFilesFor('success')[0]!.attributes['http.query.param.sku']).toBe('1234');
+    const idle = new TestRunner(IntegratorLogin, { services: integratorServices(new FetchHttpClient()), hasIncomingConnection: true }).setProperties(omnitron());
     await idle.run();
-    expect(idle.out.size).toBe(0);
+    expect(idle.transferredRelationships().length).toBe(0);
   });
 
   it('routes a rejected Omnitron login to failure with login.error', async () => {
     const h = await login({ ...omnitron(), 'Omnitron Password': 'wrong' });
-    const [ff] = h.transferred('failure');
+    const [ff] = h.flowFilesFor('failure');
     expect(ff!.attributes['login.error']).toBe('Omnitron login failed (400): non_field_errors: Unable to log in with provided credentials.');
-    expect(h.errors[0]).toContain('Login failed');
+    expect(h.logs('error').map((l) => l.message)[0]).toContain('Login failed');
   });
 
   it('retries a 500 during login', async () => {
     omni.faults({ failNext: 2 });
     const h = await login({ ...omnitron(), 'Omnitron Username': 'integrator' }, integratorServices(new FetchHttpClient()));
-    expect(h.transferred('success')).toHaveLength(1);
+    expect(h.flowFilesFor('success')).toHaveLength(1);
     omni.resetFaults();
   });
 
   it('keeps an incoming FlowFile to try again later when Omnitron stays unavailable, and fails a scheduled start', async () => {
     omni.faults({ failNext: 100, failStatus: 503 });
-    const queued = new IntegratorHarness(IntegratorLogin, { ...omnitron(), 'Retry Count': '1' }, integratorServices(new FetchHttpClient()), true);
+    const queued = new TestRunner(IntegratorLogin, { services: integratorServices(new FetchHttpClient()), hasIncomingConnection: true }).setProperties({ ...omnitron(), 'Retry Count': '1' });
     queued.enqueue('[{"product_sku":"1"}]', { 'execution.id': 'e-1' });
     await queued.run();
-    expect(queued.out.size).toBe(0);
-    expect(queued.requeued[0]!.flowFile.attributes).toMatchObject({ 'login.retry.count': '1', 'execution.id': 'e-1' });
-    expect(queued.requeued[0]!.flowFile.attributes['login.error']).toContain('Omnitron login failed (503)');
+    expect(queued.transferredRelationships().length).toBe(0);
+    expect(queued.queued()[0]!.flowFile.attributes).toMatchObject({ 'login.retry.count': '1', 'execution.id': 'e-1' });
+    expect(queued.queued()[0]!.flowFile.attributes['login.error']).toContain('Omnitron login failed (503)');
     const scheduled = await login({ ...omnitron(), 'Retry Count': '0' });
-    expect(scheduled.transferred('failure')[0]!.attributes['login.error']).toContain('(503)');
+    expect(scheduled.flowFilesFor('failure')[0]!.attributes['login.error']).toContain('(503)');
     omni.resetFaults();
+    expect(queued.queued()[0]!.isPenalized(queued.clock.now())).toBe(true);
+    await queued.clock.advance(queued.queued()[0]!.flowFile.penaltyExpiration - queued.clock.now());
     await queued.run();
-    const ok = queued.transferred('success')[0]!.attributes;
+    const ok = queued.flowFilesFor('success')[0]!.attributes;
     expect([ok['login.retry.count'], ok['login.error'], ok['execution.id']]).toEqual([undefined, undefined, 'e-1']);
   });
 
@@ -91,7 +93,7 @@ describe('IntegratorLogin', () => {
       await set(k, v, e);
     };
     const h = await login(omnitron(), services);
-    const key = h.transferred('success')[0]!.attributes['omnitron.auth.key']!;
+    const key = h.flowFilesFor('success')[0]!.attributes['omnitron.auth.key']!;
     expect(stored).toContain(`recipe|${key}`);
     expect(JSON.parse(services.tokenStore.get(`recipe|${key}`)!.value)).toMatchObject({ username: 'integrator', password: 'integrator-pass' });
   });
@@ -104,7 +106,7 @@ describe('IntegratorLogin', () => {
       'ERP Login Body': '{"username": "erp-user", "password": "erp-pass"}',
       'ERP Token JSON Path': '$.access_token',
     });
-    const a = h.transferred('success')[0]!.attributes;
+    const a = h.flowFilesFor('success')[0]!.attributes;
     expect(a['token.erp']!.split('.')).toHaveLength(3);
     expect(a['erp.auth.header.name']).toBe('Authorization');
     expect(a['erp.auth.header.value']).toBe(`Bearer ${a['token.erp']}`);
@@ -114,25 +116,25 @@ describe('IntegratorLogin', () => {
 
   it('builds the default JWT body from the ERP username and password, and fails with the ERP reason', async () => {
     const base = { ...omnitron(), 'ERP Auth Type': 'jwt', 'ERP Login URL': `${erp.url}/auth/token`, 'ERP Username': 'erp-user' };
-    expect((await login({ ...base, 'ERP Password': 'erp-pass' })).transferred('success')).toHaveLength(1);
+    expect((await login({ ...base, 'ERP Password': 'erp-pass' })).flowFilesFor('success')).toHaveLength(1);
     const bad = await login({ ...base, 'ERP Username': 'someone-else', 'ERP Password': 'nope' });
-    expect(bad.transferred('failure')[0]!.attributes['login.error']).toBe('ERP login failed (401): bad credentials');
+    expect(bad.flowFilesFor('failure')[0]!.attributes['login.error']).toBe('ERP login failed (401): bad credentials');
   });
 
   it('supports OAuth2 client credentials and password grants', async () => {
     const cc = await login({ ...omnitron(), 'ERP Auth Type': 'oauth2-client-credentials', 'ERP Login URL': `${erp.url}/auth/token`, 'ERP Client ID': 'erp-client', 'ERP Client Secret': 'erp-secret' });
-    expect(cc.transferred('success')[0]!.attributes['token.erp']).toBeTruthy();
+    expect(cc.flowFilesFor('success')[0]!.attributes['token.erp']).toBeTruthy();
     const pw = await login({ ...omnitron(), 'ERP Auth Type': 'oauth2-password', 'ERP Login URL': `${erp.url}/auth/token`, 'ERP Username': 'erp-user', 'ERP Password': 'erp-pass' });
-    expect(pw.transferred('success')[0]!.attributes['erp.auth.header.value']).toMatch(/^Bearer ey/);
+    expect(pw.flowFilesFor('success')[0]!.attributes['erp.auth.header.value']).toMatch(/^Bearer ey/);
   });
 
   it('supports Basic, permanent token and custom header modes', async () => {
     const basic = await login({ ...omnitron(), 'ERP Auth Type': 'basic', 'ERP Username': 'erp-user', 'ERP Password': 'erp-pass' });
-    expect(basic.transferred('success')[0]!.attributes['erp.auth.header.value']).toBe(`Basic ${Buffer.from('erp-user:erp-pass').toString('base64')}`);
+    expect(basic.flowFilesFor('success')[0]!.attributes['erp.auth.header.value']).toBe(`Basic ${Buffer.from('erp-user:erp-pass').toString('base64')}`);
     const permanent = await login({ ...omnitron(), 'ERP Auth Type': 'permanent-token', 'ERP Token': 'abc', 'ERP Auth Header Prefix': 'Token ' });
-    expect(permanent.transferred('success')[0]!.attributes['erp.auth.header.value']).toBe('Token abc');
+    expect(permanent.flowFilesFor('success')[0]!.attributes['erp.auth.header.value']).toBe('Token abc');
     const custom = await login({ ...omnitron(), 'ERP Auth Type': 'custom-header', 'ERP Token': 'k1', 'ERP Auth Header Name': 'X-Api-Key', 'ERP Auth Header Prefix': '' });
-    const a = custom.transferred('success')[0]!.attributes;
+    const a = custom.flowFilesFor('success')[0]!.attributes;
     expect([a['erp.auth.header.name'], a['erp.auth.header.value'], a['token.erp']]).toEqual(['X-Api-Key', 'k1', 'k1']);
   });
 

@@ -7,7 +7,7 @@ import { startErpSim } from '@sluice/erp-sim';
 import { startOmnitronSim } from '@sluice/omnitron-sim';
 import { ReadErpData } from '../read-erp-data/read-erp-data.processor.js';
 import { WriteOmnitronStock } from '../write-omnitron-stock/write-omnitron-stock.processor.js';
-import { IntegratorHarness } from './integrator-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { FetchHttpClient, integratorServices } from './integrator-services.testing.js';
 
 const ROWS = 5000;
@@ -39,14 +39,14 @@ async function direct(): Promise<number> {
 
 async function throughProcessors(): Promise<number> {
   const services = integratorServices(new FetchHttpClient());
-  const read = new IntegratorHarness(ReadErpData, { 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': String(PAGE) }, services);
+  const read = new TestRunner(ReadErpData, { services }).setProperties({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': String(PAGE) });
   read.enqueue('', { 'token.omnitron': token, 'omnitron.domain': omni.url });
   await read.run();
-  const out = read.transferred('success')[0]!;
-  const write = new IntegratorHarness(WriteOmnitronStock, { 'Batch Size': String(PAGE) }, services);
-  write.enqueue(out.text, out.attributes as Record<string, string>);
+  const out = read.flowFilesFor('success')[0]!;
+  const write = new TestRunner(WriteOmnitronStock, { services }).setProperties({ 'Batch Size': String(PAGE) });
+  write.enqueue(out.contentText(), out.attributes as Record<string, string>);
   await write.run();
-  return Number(write.transferred('success')[0]!.attributes['rows.written']);
+  return Number(write.flowFilesFor('success')[0]!.attributes['rows.written']);
 }
 
 async function median(fn: () => Promise<number>): Promise<{ ms: number; rows: number }> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IntegratorLogin } from '../integrator-login/integrator-login.processor.js';
 import { ReadErpData } from '../read-erp-data/read-erp-data.processor.js';
 import { WriteOmnitronStock } from '../write-omnitron-stock/write-omnitron-stock.processor.js';
-import { IntegratorHarness } from './integrator-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { FetchHttpClient, integratorServices } from './integrator-services.testing.js';
 
 let erp: ErpSimHandle;
@@ -18,27 +18,22 @@ afterAll(async () => {
 
 it('Login → Read Data From ERP → Write Stock to Omnitron moves a 5000-row batch', async () => {
   const services = integratorServices(new FetchHttpClient());
-  const login = new IntegratorHarness(
-    IntegratorLogin,
-    {
+  const login = new TestRunner(IntegratorLogin, { services, hasIncomingConnection: false }).setProperties({
       'Omnitron Domain URL': omni.url, 'Omnitron Username': 'integrator', 'Omnitron Password': 'integrator-pass',
       'ERP Auth Type': 'jwt', 'ERP Login URL': `${erp.url}/auth/token`, 'ERP Username': 'erp-user', 'ERP Password': 'erp-pass',
-    },
-    services,
-    false,
-  );
+    });
   await login.run();
-  const read = new IntegratorHarness(ReadErpData, { 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '1000' }, services);
-  const loggedIn = login.transferred('success')[0]!;
+  const read = new TestRunner(ReadErpData, { services }).setProperties({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '1000' });
+  const loggedIn = login.flowFilesFor('success')[0]!;
   read.enqueue('', loggedIn.attributes as Record<string, string>);
   await read.run();
-  const rows = read.transferred('success')[0]!;
+  const rows = read.flowFilesFor('success')[0]!;
   expect(rows.attributes['erp.rows.read']).toBe('5005');
 
-  const write = new IntegratorHarness(WriteOmnitronStock, {}, services);
-  write.enqueue(rows.text, { ...(rows.attributes as Record<string, string>), 'execution.id': 'exec-1' });
+  const write = new TestRunner(WriteOmnitronStock, { services }).setProperties({});
+  write.enqueue(rows.contentText(), { ...(rows.attributes as Record<string, string>), 'execution.id': 'exec-1' });
   await write.run();
-  const done = write.transferred('success')[0]!.attributes;
+  const done = write.flowFilesFor('success')[0]!.attributes;
   // The five documentation SKUs exist in Omnitron too, so every row lands.
   expect([done['rows.written'], done['rows.failed']]).toEqual(['5005', '0']);
   expect(omni.state.stock.get('1')!.get('SKU-005000')).toEqual({ stock: (5000 * 7) % 100, unit_type: 'qty', batch_id: 'exec-1' });

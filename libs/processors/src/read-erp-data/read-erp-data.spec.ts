@@ -2,7 +2,6 @@ import { validateConfig } from '@sluice/flow-api';
 import { TestRunner } from '@sluice/flow-testing';
 import { formatErpDate, startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IntegratorHarness } from '../integrator-shared/integrator-harness.testing.js';
 import { FetchHttpClient, integratorServices } from '../integrator-shared/integrator-services.testing.js';
 import { IntegratorLogin } from '../integrator-login/integrator-login.processor.js';
 import { ReadErpData } from './read-erp-data.processor.js';
@@ -47,20 +46,20 @@ const abandonedRequestsDone = () => new Promise((resolve) => setTimeout(resolve,
 const bearer = () => ({ 'erp.auth.header.name': 'Authorization', 'erp.auth.header.value': `Bearer ${erp.issueToken()}` });
 
 async function read(config: Record<string, string>, attributes: Record<string, string> = bearer(), services = integratorServices(http)) {
-  const h = new IntegratorHarness(ReadErpData, { 'Retry Backoff': '0 ms', ...config }, services);
+  const h = new TestRunner(ReadErpData, { services }).setProperties({ 'Retry Backoff': '0 ms', ...config });
   h.enqueue('', attributes);
   await h.run();
   return h;
 }
-const ids = (h: IntegratorHarness) => h.transferred('success')[0]!.json().map((r: { id: number }) => r.id);
+const ids = (h: TestRunner) => h.flowFilesFor('success')[0]!.contentJson<{ id: number }[]>().map((r: { id: number }) => r.id);
 const all = Array.from({ length: 25 }, (_, i) => i + 1);
 
 describe('ReadErpData pagination against the ERP simulator', () => {
   it('offset: reads every page into one FlowFile and stops on the short page', async () => {
     const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '10' });
-    expect(h.transferred('success')).toHaveLength(1);
+    expect(h.flowFilesFor('success')).toHaveLength(1);
     expect(ids(h)).toEqual(all);
-    const a = h.transferred('success')[0]!.attributes;
+    const a = h.flowFilesFor('success')[0]!.attributes;
     expect([a['erp.rows.read'], a['erp.pages.read'], a['mime.type']]).toEqual(['25', '3', 'application/json']);
     expect((h.services as ReturnType<typeof integratorServices>).recorded.progress).toEqual([{ read: 10 }, { read: 20 }, { read: 25 }]);
     expect(http.sent.map((r) => new URL(r.url).search)).toEqual(['?limit=10&offset=0', '?limit=10&offset=10', '?limit=10&offset=20']);
@@ -69,7 +68,7 @@ describe('ReadErpData pagination against the ERP simulator', () => {
   it('offset: an exact multiple ends on the empty page', async () => {
     const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '5' });
     expect(ids(h)).toEqual(all);
-    expect(h.transferred('success')[0]!.attributes['erp.pages.read']).toBe('6');
+    expect(h.flowFilesFor('success')[0]!.attributes['erp.pages.read']).toBe('6');
   });
 
   it('seek: sends the id of the last row', async () => {
@@ -81,7 +80,7 @@ describe('ReadErpData pagination against the ERP simulator', () => {
   it('next: follows next URLs and reads rows under results', async () => {
     const h = await read({ 'Endpoint URL': `${erp.url}/api/stock?pagination=next`, Pagination: 'next', 'Page Size': '7', 'Results Path': '$.results' });
     expect(ids(h)).toEqual(all);
-    expect(h.transferred('success')[0]!.attributes['erp.pages.read']).toBe('4');
+    expect(h.flowFilesFor('success')[0]!.attributes['erp.pages.read']).toBe('4');
   });
 
   it('next: sends a next token in the token parameter', async () => {
@@ -104,7 +103,7 @@ describe('ReadErpData pagination against the ERP simulator', () => {
 
   it('stops at Max Pages and says so', async () => {
     const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, Pagination: 'offset', 'Page Size': '5', 'Max Pages': '2' });
-    const a = h.transferred('success')[0]!.attributes;
+    const a = h.flowFilesFor('success')[0]!.attributes;
     expect([a['erp.rows.read'], a['erp.max.pages.reached']]).toEqual(['10', 'true']);
   });
 });
@@ -114,14 +113,14 @@ describe("ReadErpData with the document's dynamic URL", () => {
 
   it('queries by SKU when the trigger carries one', async () => {
     const h = await read({ 'Endpoint URL': SEED_URL }, { 'http.query.string': 'sku=12345,12347', 'http.query.param.sku': '12345,12347', 'token.erp': token() });
-    expect(h.transferred('success')[0]!.json().map((r: { sku: string; stock: number }) => [r.sku, r.stock])).toEqual([['12345', 123], ['12347', 9]]);
-    expect(h.transferred('success')[0]!.attributes['erp.request.url']).toContain("'Name': 'Barcodes', 'Value': '12345,12347'");
+    expect(h.flowFilesFor('success')[0]!.contentJson<{ sku: string; stock: number }[]>().map((r: { sku: string; stock: number }) => [r.sku, r.stock])).toEqual([['12345', 123], ['12347', 9]]);
+    expect(h.flowFilesFor('success')[0]!.attributes['erp.request.url']).toContain("'Name': 'Barcodes', 'Value': '12345,12347'");
   });
 
   it('queries by modified date, cutting the fraction and Z', async () => {
     const since = new Date(NOW - 2.5 * 60_000).toISOString().replace('.000Z', '.678Z');
     const h = await read({ 'Endpoint URL': SEED_URL }, { 'http.query.string': `modified_date__gt=${since}`, 'http.query.param.modified_date__gt': since, 'token.erp': token() });
-    expect(h.transferred('success')[0]!.attributes['erp.request.url']).toContain(`'Value': '${since.slice(0, 19)}'`);
+    expect(h.flowFilesFor('success')[0]!.attributes['erp.request.url']).toContain(`'Value': '${since.slice(0, 19)}'`);
     expect(ids(h)).toEqual([24, 25]);
   });
 
@@ -138,7 +137,7 @@ describe("ReadErpData with the Image Flow's dynamic URL", () => {
     try {
       const client = new FetchHttpClient({ 'http://127.0.0.1:12345': images.url });
       const h = await read({ 'Endpoint URL': SEED_URL }, { 'http.query.string': 'sku=1234', 'http.query.param.sku': '1234', 'token.erp': images.issueToken() }, integratorServices(client));
-      const [row] = h.transferred('success')[0]!.json();
+      const [row] = h.flowFilesFor('success')[0]!.contentJson<Record<string, unknown>[]>();
       expect(row).toMatchObject({ sku: '1234', base_code: 'test_template', images: [{ url: 'https://test.project.com.tr/test_template-1.jpg', order: 1 }, {}, {}] });
     } finally {
       await images.close();
@@ -157,8 +156,8 @@ describe('ReadErpData parameters', () => {
     expect(new URL(http.sent[0]!.url).searchParams.get('modified_date__gt')).toBe('2025-06-15T14:56:30.000000');
     // 14:56:30 in Istanbul is 11:56:30 UTC, but the ERP reads a zoneless date as UTC: no rows are newer,
     // and by default an empty read ends the run rather than feeding an empty array to the next steps.
-    expect(byLast.transferred('success')).toEqual([]);
-    expect(byLast.transferred('failure')).toEqual([]);
+    expect(byLast.flowFilesFor('success')).toEqual([]);
+    expect(byLast.flowFilesFor('failure')).toEqual([]);
     const passOn = await read({ ...config, Timezone: 'Europe/Istanbul', 'When Nothing Is Read': 'pass on' }, { ...bearer(), 'last.request': '2025-06-15T11:56:30.000Z' });
     expect(ids(passOn)).toEqual([]);
   });
@@ -188,7 +187,7 @@ describe('ReadErpData failures, retries and re-login', () => {
   it('routes to failure with erp.error when retries run out and Transient Failures is failure', async () => {
     erp.faults({ failNext: 5 });
     const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Retry Count': '1', 'Transient Failures': 'failure' });
-    const a = h.transferred('failure')[0]!.attributes;
+    const a = h.flowFilesFor('failure')[0]!.attributes;
     expect(a['erp.error']).toBe('ERP answered 500 for page 1: injected failure');
     expect(a['erp.http.status']).toBe('500');
   });
@@ -198,36 +197,31 @@ describe('ReadErpData failures, retries and re-login', () => {
     const h = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Retry Count': '1', 'Request Timeout': '30 millis', 'Transient Failures': 'failure' });
     erp.resetFaults();
     await abandonedRequestsDone();
-    expect(h.transferred('failure')[0]!.attributes['erp.error']).toBe(`GET ${erp.url}/api/stock failed after 2 attempts: timed out after 30 ms`);
+    expect(h.flowFilesFor('failure')[0]!.attributes['erp.error']).toBe(`GET ${erp.url}/api/stock failed after 2 attempts: timed out after 30 ms`);
     expect(http.sent).toHaveLength(2);
   });
 
   it('routes a 401 without a cached login, a bad results path and a bad expression to failure', async () => {
     const denied = await read({ 'Endpoint URL': `${erp.url}/api/stock` }, {});
-    expect(denied.transferred('failure')[0]!.attributes['erp.error']).toContain('ERP answered 401');
+    expect(denied.flowFilesFor('failure')[0]!.attributes['erp.error']).toContain('ERP answered 401');
     const path = await read({ 'Endpoint URL': `${erp.url}/api/stock`, 'Results Path': '$.data' });
-    expect(path.transferred('failure')[0]!.attributes['erp.error']).toMatch(/^the ERP reply has no row array at '\$\.data'/);
+    expect(path.flowFilesFor('failure')[0]!.attributes['erp.error']).toMatch(/^the ERP reply has no row array at '\$\.data'/);
     const el = await read({ 'Endpoint URL': '${http.query.param.sku:noSuchFunction()}' });
-    expect(el.transferred('failure')[0]!.attributes['erp.error']).toMatch(/^Endpoint URL: /);
+    expect(el.flowFilesFor('failure')[0]!.attributes['erp.error']).toMatch(/^Endpoint URL: /);
   });
 
   it('logs in again through the login step cache after a 401 and re-evaluates the URL with the new token', async () => {
     const services = integratorServices(http);
-    const login = new IntegratorHarness(
-      IntegratorLogin,
-      { 'Omnitron Domain URL': 'http://omnitron.invalid', 'Omnitron Username': 'u', 'Omnitron Password': 'p', 'ERP Auth Type': 'jwt', 'ERP Login URL': `${erp.url}/auth/token`, 'ERP Username': 'erp-user', 'ERP Password': 'erp-pass' },
-      services,
-      false,
-    );
+    const login = new TestRunner(IntegratorLogin, { services, hasIncomingConnection: false }).setProperties({ 'Omnitron Domain URL': 'http://omnitron.invalid', 'Omnitron Username': 'u', 'Omnitron Password': 'p', 'ERP Auth Type': 'jwt', 'ERP Login URL': `${erp.url}/auth/token`, 'ERP Username': 'erp-user', 'ERP Password': 'erp-pass' });
     // No Omnitron here: put a token in the cache so only the ERP is contacted.
     services.tokens.set('omnitron|http://omnitron.invalid|u', 'omni-token', null);
     await login.run();
-    const attrs = login.transferred('success')[0]!.attributes;
+    const attrs = login.flowFilesFor('success')[0]!.attributes;
     const logins = erp.state.counters.logins;
     erp.expireTokens();
     const h = await read({ 'Endpoint URL': SEED_URL }, { ...attrs, 'http.query.string': 'sku=1234', 'http.query.param.sku': '1234' }, services);
-    const out = h.transferred('success')[0]!;
-    expect(out.json().map((r: { sku: string }) => r.sku)).toEqual(['1234']);
+    const out = h.flowFilesFor('success')[0]!;
+    expect(out.contentJson<{ sku: string }[]>().map((r: { sku: string }) => r.sku)).toEqual(['1234']);
     expect(erp.state.counters.logins).toBe(logins + 1);
     expect(out.attributes['token.erp']).not.toBe(attrs['token.erp']);
     expect(out.attributes['erp.auth.header.value']).toBe(`Bearer ${out.attributes['token.erp']}`);

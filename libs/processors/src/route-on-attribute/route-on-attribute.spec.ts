@@ -1,6 +1,6 @@
 import { relationshipsFor, validateProcessor } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
-import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import {
   checkRule,
@@ -66,48 +66,48 @@ describe('RouteOnAttribute onTrigger', () => {
   const rules = { big: '${size:gt(10)}', red: "${color:equals('red')}" };
 
   it('sends a copy to every matching rule and writes RouteOnAttribute.Route', async () => {
-    const h = new ProcessorHarness(RouteOnAttribute, rules);
+    const h = new TestRunner(RouteOnAttribute).setProperties(rules);
     h.enqueue('both', { size: '20', color: 'red' });
     h.enqueue('none', { size: '2', color: 'blue' });
     h.enqueue('big', { size: '11', color: 'blue' });
-    await h.run();
-    expect(h.transferred('big').map((f) => [f.text, f.attributes['RouteOnAttribute.Route']])).toEqual([
+    await h.run(h.queueSize());
+    expect(h.flowFilesFor('big').map((f) => [f.contentText(), f.attributes['RouteOnAttribute.Route']])).toEqual([
       ['both', 'big'],
       ['big', 'big'],
     ]);
-    expect(h.transferred('red').map((f) => [f.text, f.attributes['RouteOnAttribute.Route']])).toEqual([['both', 'red']]);
-    expect(h.transferred('unmatched').map((f) => [f.text, f.attributes['RouteOnAttribute.Route']])).toEqual([['none', 'unmatched']]);
+    expect(h.flowFilesFor('red').map((f) => [f.contentText(), f.attributes['RouteOnAttribute.Route']])).toEqual([['both', 'red']]);
+    expect(h.flowFilesFor('unmatched').map((f) => [f.contentText(), f.attributes['RouteOnAttribute.Route']])).toEqual([['none', 'unmatched']]);
     // The copy is a new FlowFile with the original's content and lineage.
-    const copy = h.transferred('red')[0]!.flowFile;
-    expect(copy.uuid).not.toBe(h.transferred('big')[0]!.flowFile.uuid);
+    const copy = h.flowFilesFor('red')[0]!.flowFile;
+    expect(copy.uuid).not.toBe(h.flowFilesFor('big')[0]!.flowFile.uuid);
   });
 
   it("routes to 'matched' when all rules match, or any", async () => {
-    const all = new ProcessorHarness(RouteOnAttribute, { [ROUTING_STRATEGY]: ROUTE_ALL_MATCH, ...rules });
+    const all = new TestRunner(RouteOnAttribute).setProperties({ [ROUTING_STRATEGY]: ROUTE_ALL_MATCH, ...rules });
     all.enqueue('both', { size: '20', color: 'red' });
     all.enqueue('one', { size: '20', color: 'blue' });
-    await all.run();
-    expect(all.transferred('matched').map((f) => f.text)).toEqual(['both']);
-    expect(all.transferred('unmatched').map((f) => f.text)).toEqual(['one']);
-    expect(all.transferred('matched')[0]!.attributes['RouteOnAttribute.Route']).toBe('matched');
+    await all.run(all.queueSize());
+    expect(all.flowFilesFor('matched').map((f) => f.contentText())).toEqual(['both']);
+    expect(all.flowFilesFor('unmatched').map((f) => f.contentText())).toEqual(['one']);
+    expect(all.flowFilesFor('matched')[0]!.attributes['RouteOnAttribute.Route']).toBe('matched');
 
-    const any = new ProcessorHarness(RouteOnAttribute, { [ROUTING_STRATEGY]: ROUTE_ANY_MATCHES, ...rules });
+    const any = new TestRunner(RouteOnAttribute).setProperties({ [ROUTING_STRATEGY]: ROUTE_ANY_MATCHES, ...rules });
     any.enqueue('one', { size: '20', color: 'blue' });
     any.enqueue('none', { size: '1', color: 'blue' });
-    await any.run();
-    expect(any.transferred('matched').map((f) => f.text)).toEqual(['one']);
-    expect(any.transferred('unmatched').map((f) => f.text)).toEqual(['none']);
+    await any.run(any.queueSize());
+    expect(any.flowFilesFor('matched').map((f) => f.contentText())).toEqual(['one']);
+    expect(any.flowFilesFor('unmatched').map((f) => f.contentText())).toEqual(['none']);
   });
 
   it("routes the seed's missing-attribute checks with NiFi's true test", async () => {
-    const h = new ProcessorHarness(RouteOnAttribute, { first: '${http.query.string:isEmpty()}', text: '${flag}' });
+    const h = new TestRunner(RouteOnAttribute).setProperties({ first: '${http.query.string:isEmpty()}', text: '${flag}' });
     h.enqueue('a', { flag: ' TRUE ' });
-    await h.run();
-    expect(h.routes()).toEqual(['first', 'text']);
+    await h.run(h.queueSize());
+    expect(h.transferredRelationships()).toEqual(['first', 'text']);
   });
 
   it('throws, naming the rule, when a rule cannot be evaluated', async () => {
-    const h = new ProcessorHarness(RouteOnAttribute, { old: "${date:toDate('yyyy-MM-dd'):toNumber():lt(0)}" });
+    const h = new TestRunner(RouteOnAttribute).setProperties({ old: "${date:toDate('yyyy-MM-dd'):toNumber():lt(0)}" });
     h.enqueue('', { date: 'soon' });
     await expect(h.run()).rejects.toThrow(/routing rule 'old' could not be evaluated/);
   });

@@ -1,6 +1,6 @@
 import { compileRecordExpression } from '@sluice/expression';
 import { relationshipsFor, validateProcessor } from '@sluice/flow-api';
-import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { partitionRecords, RouteRecord } from './route-record.processor.js';
 
@@ -47,39 +47,39 @@ describe('RouteRecord onTrigger', () => {
   const config = { inStock: 'row.stock > 0', aSkus: 'row.sku|startsWith("A")' };
 
   it('emits one FlowFile per relationship with records, inheriting attributes, and the original', async () => {
-    const h = new ProcessorHarness(RouteRecord, config);
+    const h = new TestRunner(RouteRecord).setProperties(config);
     h.enqueue(rows, { filename: 'stock.json' });
-    await h.run();
-    expect(h.routes()).toEqual(['aSkus', 'inStock', 'original', 'unmatched']);
-    const inStock = h.transferred('inStock')[0]!;
-    expect(inStock.json()).toEqual([rows[0], rows[3]]);
+    await h.run(h.queueSize());
+    expect(h.transferredRelationships()).toEqual(['aSkus', 'inStock', 'original', 'unmatched']);
+    const inStock = h.flowFilesFor('inStock')[0]!;
+    expect(inStock.contentJson()).toEqual([rows[0], rows[3]]);
     expect(inStock.attributes).toMatchObject({ filename: 'stock.json', 'record.count': '2', 'RouteRecord.Route': 'inStock', 'mime.type': 'application/json' });
-    expect(inStock.flowFile.parentUuids).toEqual([h.transferred('original')[0]!.flowFile.uuid]);
-    expect(h.transferred('unmatched')[0]!.json()).toEqual([rows[1]]);
-    expect(h.transferred('original')[0]!.json()).toEqual(rows);
+    expect(inStock.flowFile.parentUuids).toEqual([h.flowFilesFor('original')[0]!.flowFile.uuid]);
+    expect(h.flowFilesFor('unmatched')[0]!.contentJson()).toEqual([rows[1]]);
+    expect(h.flowFilesFor('original')[0]!.contentJson()).toEqual(rows);
   });
 
   it('skips empty relationships unless asked, and honours first-match', async () => {
-    const h = new ProcessorHarness(RouteRecord, { ...config, 'Routing Strategy': 'first-match', 'Include Zero Record FlowFiles': 'true' });
+    const h = new TestRunner(RouteRecord).setProperties({ ...config, 'Routing Strategy': 'first-match', 'Include Zero Record FlowFiles': 'true' });
     h.enqueue([{ sku: 'A1', stock: 1 }]);
-    await h.run();
-    expect(h.transferred('inStock')[0]!.json()).toEqual([{ sku: 'A1', stock: 1 }]);
-    expect(h.transferred('aSkus')[0]!.json()).toEqual([]);
-    expect(h.transferred('unmatched')[0]!.attributes['record.count']).toBe('0');
+    await h.run(h.queueSize());
+    expect(h.flowFilesFor('inStock')[0]!.contentJson()).toEqual([{ sku: 'A1', stock: 1 }]);
+    expect(h.flowFilesFor('aSkus')[0]!.contentJson()).toEqual([]);
+    expect(h.flowFilesFor('unmatched')[0]!.attributes['record.count']).toBe('0');
 
-    const lean = new ProcessorHarness(RouteRecord, config);
+    const lean = new TestRunner(RouteRecord).setProperties(config);
     lean.enqueue([{ sku: 'B1', stock: 0 }]);
-    await lean.run();
-    expect(lean.routes()).toEqual(['original', 'unmatched']);
+    await lean.run(lean.queueSize());
+    expect(lean.transferredRelationships()).toEqual(['original', 'unmatched']);
   });
 
   it('routes bad content and failing rules to failure with record.error', async () => {
-    const h = new ProcessorHarness(RouteRecord, { stock: 'row.stock' });
+    const h = new TestRunner(RouteRecord).setProperties({ stock: 'row.stock' });
     h.enqueue('not json');
     h.enqueue([{ stock: 5 }]);
-    await h.run();
-    expect(h.routes()).toEqual(['failure']);
-    expect(h.transferred('failure').map((f) => f.attributes['record.error'])).toEqual([
+    await h.run(h.queueSize());
+    expect(h.transferredRelationships()).toEqual(['failure']);
+    expect(h.flowFilesFor('failure').map((f) => f.attributes['record.error'])).toEqual([
       expect.stringContaining('content is not JSON'),
       "rule 'stock' must return true or false, but returned number 5 on record 0",
     ]);

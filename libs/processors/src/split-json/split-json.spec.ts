@@ -1,17 +1,17 @@
 import { validateProcessor } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
 import { describe, expect, it } from 'vitest';
-import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { selectArray, SplitJson } from './split-json.processor.js';
 
 describe('SplitJson', () => {
   it('splits a top-level array into one FlowFile per row with fragment attributes, and keeps the original', async () => {
-    const h = new ProcessorHarness(SplitJson, { 'JsonPath Expression': '$.*' });
+    const h = new TestRunner(SplitJson).setProperties({ 'JsonPath Expression': '$.*' });
     h.enqueue([{ sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }, 'plain', 7, null], { filename: 'page-1.json', erp: 'x' });
-    await h.run();
-    const splits = h.transferred('split');
-    expect(splits.map((s) => s.text)).toEqual(['{"sku":"A","qty":1}', '{"sku":"B","qty":2}', 'plain', '7', '']);
-    const [original] = h.transferred('original');
+    await h.run(h.queueSize());
+    const splits = h.flowFilesFor('split');
+    expect(splits.map((s) => s.contentText())).toEqual(['{"sku":"A","qty":1}', '{"sku":"B","qty":2}', 'plain', '7', '']);
+    const [original] = h.flowFilesFor('original');
     const id = original!.attributes['fragment.identifier'];
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(original!.attributes['fragment.count']).toBe('5');
@@ -26,32 +26,32 @@ describe('SplitJson', () => {
     expect(selectArray(doc, '$.results[?(@.qty > 0)].sku')).toEqual(['B']);
     expect(selectArray(doc, '$..sku')).toEqual(['A', 'B']);
     expect(selectArray({ a: 1, b: 2 }, '$.*')).toEqual([1, 2]);
-    const h = new ProcessorHarness(SplitJson, { 'JsonPath Expression': '$.results', 'Null Value Representation': "the string 'null'" });
+    const h = new TestRunner(SplitJson).setProperties({ 'JsonPath Expression': '$.results', 'Null Value Representation': "the string 'null'" });
     h.enqueue({ results: [null, { sku: 'C' }] });
-    await h.run();
-    expect(h.transferred('split').map((s) => s.text)).toEqual(['null', '{"sku":"C"}']);
+    await h.run(h.queueSize());
+    expect(h.flowFilesFor('split').map((s) => s.contentText())).toEqual(['null', '{"sku":"C"}']);
   });
 
   it('routes content that is not JSON, or has no array at the path, to failure with the reason', async () => {
-    const h = new ProcessorHarness(SplitJson, { 'JsonPath Expression': '$.results' });
+    const h = new TestRunner(SplitJson).setProperties({ 'JsonPath Expression': '$.results' });
     h.enqueue('{"results": [1,');
     h.enqueue({ results: 'not a list' });
     h.enqueue({ other: [] });
-    await h.run();
-    const failed = h.transferred('failure').map((f) => f.attributes['split.error']);
+    await h.run(h.queueSize());
+    const failed = h.flowFilesFor('failure').map((f) => f.attributes['split.error']);
     expect(failed[0]).toContain('content is not valid JSON');
     expect(failed[1]).toBe("JsonPath '$.results' selected string, not an array");
     expect(failed[2]).toBe("JsonPath '$.results' matched nothing in the content");
-    expect(h.transferred('split')).toHaveLength(0);
-    expect(h.logs.filter((l) => l.level === 'error')).toHaveLength(3);
+    expect(h.flowFilesFor('split')).toHaveLength(0);
+    expect(h.logs().filter((l) => l.level === 'error')).toHaveLength(3);
   });
 
   it('gives an empty array no splits and fragment.count 0 on the original', async () => {
-    const h = new ProcessorHarness(SplitJson, { 'JsonPath Expression': '$' });
+    const h = new TestRunner(SplitJson).setProperties({ 'JsonPath Expression': '$' });
     h.enqueue([]);
-    await h.run();
-    expect(h.transferred('split')).toHaveLength(0);
-    expect(h.transferred('original')[0]!.attributes['fragment.count']).toBe('0');
+    await h.run(h.queueSize());
+    expect(h.flowFilesFor('split')).toHaveLength(0);
+    expect(h.flowFilesFor('original')[0]!.attributes['fragment.count']).toBe('0');
   });
 
   it('validates the path when the flow is saved', () => {

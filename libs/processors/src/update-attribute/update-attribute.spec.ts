@@ -1,7 +1,7 @@
 import { validateProcessor } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
 import { describe, expect, it } from 'vitest';
-import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { compileDeleteRegex, DELETE_ATTRIBUTES, planAttributeUpdate, UpdateAttribute } from './update-attribute.processor.js';
 
 describe('UpdateAttribute plan', () => {
@@ -48,23 +48,25 @@ describe('UpdateAttribute configuration', () => {
 
 describe('UpdateAttribute onTrigger', () => {
   it('sets every attribute from the incoming values and deletes matching ones', async () => {
-    const h = new ProcessorHarness(
-      UpdateAttribute,
-      { filename: '${sku:toLower()}.json', sku: '${sku:toUpper()}', previous: '${sku}', region: '#{region}', [DELETE_ATTRIBUTES]: '${drop}' },
-      { region: 'TR' },
-    );
+    const h = new TestRunner(UpdateAttribute, { parameters: { region: 'TR' } }).setProperties({
+      filename: '${sku:toLower()}.json',
+      sku: '${sku:toUpper()}',
+      previous: '${sku}',
+      region: '#{region}',
+      [DELETE_ATTRIBUTES]: '${drop}',
+    });
     h.enqueue('body', { sku: 'Ab1', drop: 'tmp\\..*', 'tmp.a': '1', 'tmp.b': '2' });
-    await h.run();
-    const [out] = h.transferred('success');
-    expect(out?.text).toBe('body');
+    await h.run(h.queueSize());
+    const [out] = h.flowFilesFor('success');
+    expect(out?.contentText()).toBe('body');
     // previous reads the incoming sku, not the value the sku property sets.
-    expect(out?.attributes).toEqual({ uuid: out?.flowFile.uuid, sku: 'AB1', previous: 'Ab1', filename: 'ab1.json', region: 'TR', drop: 'tmp\\..*' });
+    expect(out?.attributes).toEqual({ uuid: out?.flowFile.uuid, path: './', sku: 'AB1', previous: 'Ab1', filename: 'ab1.json', region: 'TR', drop: 'tmp\\..*' });
   });
 
   it('throws, naming the attribute, when a value cannot be evaluated, leaving the FlowFile queued', async () => {
-    const h = new ProcessorHarness(UpdateAttribute, { when: "${date:toDate('yyyy-MM-dd')}" });
+    const h = new TestRunner(UpdateAttribute).setProperties({ when: "${date:toDate('yyyy-MM-dd')}" });
     h.enqueue('', { date: 'not a date' });
     await expect(h.run()).rejects.toThrow(/Unable to evaluate new value for attribute 'when'/);
-    expect(h.queued()).toBe(1);
+    expect(h.queueSize()).toBe(1);
   });
 });

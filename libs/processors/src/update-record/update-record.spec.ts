@@ -1,6 +1,6 @@
 import { evaluateExpression } from '@sluice/expression';
 import { validateProcessor } from '@sluice/flow-api';
-import { ProcessorHarness } from '../record-shared/processor-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { applyUpdates, coerceLiteral, compileUpdates, LITERAL_VALUE, RECORD_EXPRESSION, REPLACEMENT_STRATEGY, UpdateRecord } from './update-record.processor.js';
 
@@ -72,28 +72,28 @@ describe('applyUpdates', () => {
 
 describe('UpdateRecord onTrigger', () => {
   it('updates every record and keeps the shape of the content', async () => {
-    const h = new ProcessorHarness(UpdateRecord, { '/stock': 'row.stock < 0 ? 0 : row.stock', '/sku': 'row.sku|toUpper' });
+    const h = new TestRunner(UpdateRecord).setProperties({ '/stock': 'row.stock < 0 ? 0 : row.stock', '/sku': 'row.sku|toUpper' });
     h.enqueue([{ sku: 'a1', stock: -2 }, { sku: 'b1', stock: 4 }]);
     h.enqueue({ sku: 'c1', stock: 1 });
-    await h.run();
-    expect(h.transferred('success').map((f) => f.json())).toEqual([
+    await h.run(h.queueSize());
+    expect(h.flowFilesFor('success').map((f) => f.contentJson())).toEqual([
       [{ sku: 'A1', stock: 0 }, { sku: 'B1', stock: 4 }],
       { sku: 'C1', stock: 1 },
     ]);
-    expect(h.transferred('success')[0]!.attributes).toMatchObject({ 'record.count': '2', 'mime.type': 'application/json' });
+    expect(h.flowFilesFor('success')[0]!.attributes).toMatchObject({ 'record.count': '2', 'mime.type': 'application/json' });
   });
 
   it('evaluates literal values against attributes and parameters', async () => {
-    const h = new ProcessorHarness(UpdateRecord, { [REPLACEMENT_STRATEGY]: LITERAL_VALUE, '/warehouse': '#{warehouse}', '/file': '${filename}', '/stock': '${field.value:multiply(2)}' }, { warehouse: 'W1' });
+    const h = new TestRunner(UpdateRecord, { parameters: { warehouse: 'W1' } }).setProperties({ [REPLACEMENT_STRATEGY]: LITERAL_VALUE, '/warehouse': '#{warehouse}', '/file': '${filename}', '/stock': '${field.value:multiply(2)}' });
     h.enqueue([{ stock: 3 }], { filename: 'f.json' });
-    await h.run();
-    expect(h.transferred('success')[0]!.json()).toEqual([{ stock: 6, warehouse: 'W1', file: 'f.json' }]);
+    await h.run(h.queueSize());
+    expect(h.flowFilesFor('success')[0]!.contentJson()).toEqual([{ stock: 6, warehouse: 'W1', file: 'f.json' }]);
   });
 
   it('routes a failing update to failure naming the path and record', async () => {
-    const h = new ProcessorHarness(UpdateRecord, { '/price/amount': 'row.price * 2' });
+    const h = new TestRunner(UpdateRecord).setProperties({ '/price/amount': 'row.price * 2' });
     h.enqueue([{ price: { amount: 1 } }, { price: 5 }]);
-    await h.run();
-    expect(h.transferred('failure')[0]!.attributes['record.error']).toBe('/price/amount failed on record 1: /price is a number, so /price/amount cannot be set');
+    await h.run(h.queueSize());
+    expect(h.flowFilesFor('failure')[0]!.attributes['record.error']).toBe('/price/amount failed on record 1: /price is a number, so /price/amount cannot be set');
   });
 });

@@ -1,7 +1,7 @@
 import { validateConfig } from '@sluice/flow-api';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IntegratorHarness } from '../integrator-shared/integrator-harness.testing.js';
+import { TestRunner } from '@sluice/flow-testing';
 import { FetchHttpClient, integratorServices } from '../integrator-shared/integrator-services.testing.js';
 import { toImageItem, WriteOmnitronImages } from './write-omnitron-images.processor.js';
 
@@ -27,9 +27,9 @@ beforeEach(() => {
 
 const loggedIn = () => ({ 'token.omnitron': omni.issueToken(), 'omnitron.domain': omni.url });
 
-async function write(items: unknown, config: Record<string, string> = {}, attributes: Record<string, string> = loggedIn()) {
+async function write(items: string | object, config: Record<string, string> = {}, attributes: Record<string, string> = loggedIn()) {
   const services = integratorServices(http);
-  const h = new IntegratorHarness(WriteOmnitronImages, { 'Retry Backoff': '0 ms', ...config }, services);
+  const h = new TestRunner(WriteOmnitronImages, { services }).setProperties({ 'Retry Backoff': '0 ms', ...config });
   h.enqueue(items, attributes);
   await h.run();
   return { h, services, logs: Object.fromEntries(services.recorded.rows.map((r) => [r.sku ?? '(none)', `${r.status}: ${r.message}`])) };
@@ -53,7 +53,7 @@ describe('WriteOmnitronImages against the Omnitron simulator', () => {
     const { h, logs } = await write(SEED_PAYLOAD);
     expect(http.sent.map((r) => JSON.parse(r.body as string))).toEqual(expect.arrayContaining(SEED_PAYLOAD));
     expect(omni.state.images.get('12345')).toEqual(images('test_template2'));
-    const a = h.transferred('success')[0]!.attributes;
+    const a = h.flowFilesFor('success')[0]!.attributes;
     expect([a['rows.written'], a['rows.failed'], a['images.written']]).toEqual(['3', '0', '9']);
     expect(logs['1234']).toBe('success: 3 images written');
   });
@@ -65,7 +65,7 @@ describe('WriteOmnitronImages against the Omnitron simulator', () => {
       '12347': 'failed: images must be a non-empty array',
       '1234': 'success: 3 images written',
     });
-    expect(h.transferred('success')[0]!.attributes['rows.failed']).toBe('2');
+    expect(h.flowFilesFor('success')[0]!.attributes['rows.failed']).toBe('2');
   });
 
   it('{base_code}: assigns the images to every product with the base code', async () => {
@@ -79,33 +79,37 @@ describe('WriteOmnitronImages against the Omnitron simulator', () => {
       test_template: 'success: 3 images written (base code test_template)',
       'NO-SUCH-BASE': 'failed: no product with base code NO-SUCH-BASE in Omnitron',
     });
-    expect(h.transferred('success')[0]!.attributes['rows.written']).toBe('2');
+    expect(h.flowFilesFor('success')[0]!.attributes['rows.written']).toBe('2');
   });
 
   it('retries 500s, and fails as a whole when nothing could be written and transient failures fail', async () => {
     omni.faults({ failNext: 2 });
     const ok = await write(SEED_PAYLOAD.slice(0, 1), { 'Retry Count': '2' });
-    expect(ok.h.transferred('success')[0]!.attributes['rows.written']).toBe('1');
+    expect(ok.h.flowFilesFor('success')[0]!.attributes['rows.written']).toBe('1');
     omni.faults({ failNext: 100 });
     const bad = await write(SEED_PAYLOAD, { 'Retry Count': '1', Concurrency: '1', 'Transient Failures': 'failure' });
-    expect(bad.h.transferred('failure')[0]!.attributes['omnitron.error']).toBe('Omnitron answered 500 for 1234: injected failure');
+    expect(bad.h.flowFilesFor('failure')[0]!.attributes['omnitron.error']).toBe('Omnitron answered 500 for 1234: injected failure');
     expect(Object.keys(bad.logs).sort()).toEqual(['1234', '12345', '123456']);
     expect(Object.values(bad.logs).every((l) => l.startsWith('failed: Omnitron answered 500'))).toBe(true);
   });
 
   it('keeps the FlowFile to try again later on a transient failure and then writes only the products without an outcome', async () => {
     const services = integratorServices(http);
-    const h = new IntegratorHarness(WriteOmnitronImages, { 'Retry Backoff': '0 ms', 'Retry Count': '0', Concurrency: '1' }, services);
+    const h = new TestRunner(WriteOmnitronImages, { services }).setProperties({ 'Retry Backoff': '0 ms', 'Retry Count': '0', Concurrency: '1' });
     h.enqueue(SEED_PAYLOAD, loggedIn());
     let posts = 0;
     const real = http.request.bind(http);
     http.request = (req) => (req.url.endsWith('/downloadable-image/') && ++posts === 2 ? Promise.resolve({ status: 502, statusText: '', headers: {}, body: new Uint8Array(), durationMs: 0 }) : real(req));
     await h.run();
-    expect(h.out.size).toBe(0);
-    expect(h.requeued[0]!.flowFile.attributes['omnitron.error']).toBe('Omnitron answered 502 for 12345: HTTP 502');
+    expect(h.transferredRelationships().length).toBe(0);
+    expect(h.queued()[0]!.flowFile.attributes['omnitron.error']).toBe('Omnitron answered 502 for 12345: HTTP 502');
     expect(services.recorded.rows.map((r) => r.sku)).toEqual(['1234']);
+    // Penalized: not taken again before its back-off has passed.
     await h.run();
-    const out = h.transferred('success')[0]!.attributes;
+    expect(h.transferredRelationships()).toEqual([]);
+    await h.clock.advance(h.queued()[0]!.flowFile.penaltyExpiration - h.clock.now());
+    await h.run();
+    const out = h.flowFilesFor('success')[0]!.attributes;
     expect([out['rows.written'], out['rows.failed'], out['images.written']]).toEqual(['3', '0', '9']);
     expect(services.recorded.rows.map((r) => `${r.sku}:${r.key}`)).toEqual(['1234:0', '12345:1', '123456:2']);
     const skus = http.sent.filter((r) => r.url.endsWith('/downloadable-image/')).map((r) => (JSON.parse(r.body as string) as { product_sku: string }).product_sku);
@@ -117,7 +121,7 @@ describe('WriteOmnitronImages against the Omnitron simulator', () => {
   it('logs in again after a 401 with the configured credentials', async () => {
     omni.faults({ unauthorizedOnce: true });
     const { h } = await write(SEED_PAYLOAD, { 'Omnitron Username': 'integrator', 'Omnitron Password': 'integrator-pass', Concurrency: '3' });
-    expect(h.transferred('success')[0]!.attributes['rows.written']).toBe('3');
+    expect(h.flowFilesFor('success')[0]!.attributes['rows.written']).toBe('3');
     expect(omni.state.requests.filter((r) => r.path === '/api/v1/auth/login/').length).toBeGreaterThanOrEqual(1);
   });
 
