@@ -129,10 +129,6 @@ describe('defineProcessor', () => {
       defineProcessor({ descriptor: { ...descriptor, relationships: [descriptor.relationships[0]!, descriptor.relationships[0]!] }, onTrigger: () => undefined }),
     ).toThrow(/duplicate relationship/);
   });
-
-  it('keeps descriptors JSON-serializable', () => {
-    expect(JSON.parse(JSON.stringify(descriptor))).toEqual(descriptor);
-  });
 });
 
 describe('durations and data sizes', () => {

@@ -56,10 +56,6 @@ describe('RouteOnAttribute configuration', () => {
     expect(syntax?.column).toBeGreaterThan(0);
     expect(validateProcessor(RouteOnAttribute, { ok: "${status:equals('ok')}" }, { checkExpression })).toEqual([]);
   });
-
-  it('has a JSON-serializable descriptor', () => {
-    expect(JSON.parse(JSON.stringify(RouteOnAttribute.descriptor))).toEqual(RouteOnAttribute.descriptor);
-  });
 });
 
 describe('RouteOnAttribute onTrigger', () => {

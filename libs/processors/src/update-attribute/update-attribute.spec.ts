@@ -40,10 +40,6 @@ describe('UpdateAttribute configuration', () => {
     expect(syntax[0]).toMatchObject({ property: 'out', code: 'invalid' });
     expect(syntax[0]?.message).toContain("did you mean 'toUpper'");
   });
-
-  it('has a JSON-serializable descriptor', () => {
-    expect(JSON.parse(JSON.stringify(UpdateAttribute.descriptor))).toEqual(UpdateAttribute.descriptor);
-  });
 });
 
 describe('UpdateAttribute onTrigger', () => {

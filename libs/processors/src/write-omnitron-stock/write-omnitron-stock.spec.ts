@@ -183,9 +183,8 @@ describe('WriteOmnitronStock against the Omnitron simulator', () => {
     expect(without.h.flowFilesFor('failure')[0]!.attributes['omnitron.error']).toContain('no Omnitron credentials are configured');
   });
 
-  it('has a valid, serializable descriptor', () => {
+  it('validates its configuration', () => {
     expect(validateConfig(WriteOmnitronStock.descriptor, {})).toEqual([]);
     expect(validateConfig(WriteOmnitronStock.descriptor, { 'Batch Size': '0' })[0]!.property).toBe('Batch Size');
-    expect(JSON.parse(JSON.stringify(WriteOmnitronStock.descriptor))).toEqual(WriteOmnitronStock.descriptor);
   });
 });

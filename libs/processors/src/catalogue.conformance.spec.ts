@@ -1,0 +1,97 @@
+import { defaultValues, defineProcessor, relationshipsFor, type ProcessorDefinition, type PropertyDescriptor } from '@sluice/flow-api';
+import { TestRunner } from '@sluice/flow-testing';
+import { describe, expect, it } from 'vitest';
+import { getProcessor, processorCatalogue, processorDescriptors } from './registry.js';
+
+/**
+ * What every registered processor owes the designer and the engine, checked for the whole catalogue so a new
+ * processor cannot skip it: a descriptor that survives JSON (it travels to the web as data), passes the load-time
+ * checks, documents every property and relationship, and describes a form that can be rendered and submitted
+ * from its defaults.
+ */
+const WIDGETS_BY_TYPE: Record<PropertyDescriptor['type'], readonly (PropertyDescriptor['editor'] | undefined)[]> = {
+  string: [undefined, 'text', 'textarea', 'el', 'password', 'cron', 'json'],
+  integer: [undefined, 'text', 'el'],
+  number: [undefined, 'text', 'el'],
+  boolean: [undefined],
+  enum: [undefined],
+  duration: [undefined, 'text', 'el'],
+  dataSize: [undefined, 'text', 'el'],
+  json: [undefined, 'json', 'jolt', 'textarea'],
+  dict: [undefined, 'keyValue'],
+  code: ['python', 'javascript', 'json', 'jolt', 'textarea', 'el'],
+};
+
+const blank = (s: string | undefined) => s === undefined || s.trim() === '';
+
+describe('the processor catalogue', () => {
+  it('registers each type once and finds it by type', () => {
+    const types = processorCatalogue.map((p) => p.descriptor.type);
+    expect(new Set(types).size).toBe(types.length);
+    for (const p of processorCatalogue) expect(getProcessor(p.descriptor.type)).toBe(p);
+    expect(processorDescriptors()).toEqual(processorCatalogue.map((p) => p.descriptor));
+    expect(getProcessor('NoSuchProcessor')).toBeUndefined();
+  });
+
+  describe.each(processorCatalogue.map((p) => [p.descriptor.type, p] as [string, ProcessorDefinition]))('%s', (_type, processor) => {
+    const d = processor.descriptor;
+
+    it('has a descriptor that is plain JSON and passes the load-time checks', () => {
+      const copy = JSON.parse(JSON.stringify(d));
+      expect(copy).toEqual(d);
+      expect(() => defineProcessor({ ...processor, descriptor: copy })).not.toThrow();
+      expect(d.version).toBeGreaterThanOrEqual(1);
+      expect(d.tags.every((t) => !blank(t))).toBe(true);
+    });
+
+    it('documents the processor, every property, relationship and attribute', () => {
+      expect(blank(d.displayName) || blank(d.description)).toBe(false);
+      for (const p of d.properties) {
+        expect(blank(p.displayName), `${p.name}: displayName`).toBe(false);
+        expect(blank(p.description), `${p.name}: description`).toBe(false);
+        for (const v of p.allowableValues ?? []) expect(blank(v.displayName), `${p.name}=${v.value}: displayName`).toBe(false);
+      }
+      for (const r of d.relationships) expect(blank(r.description), `relationship ${r.name}`).toBe(false);
+      for (const a of [...(d.readsAttributes ?? []), ...(d.writesAttributes ?? [])]) expect(blank(a.description), `attribute ${a.name}`).toBe(false);
+      if (d.dynamicProperties) expect(blank(d.dynamicProperties.description)).toBe(false);
+      if (d.dynamicRelationships) expect(blank(d.dynamicRelationships.description)).toBe(false);
+    });
+
+    it('describes a form the designer can render: a widget for each type, defaults among the choices, conditions on real fields', () => {
+      const byName = new Map(d.properties.map((p) => [p.name, p]));
+      for (const p of d.properties) {
+        expect(WIDGETS_BY_TYPE[p.type], `${p.name}: type ${p.type}`).toBeDefined();
+        expect(WIDGETS_BY_TYPE[p.type], `${p.name}: editor ${p.editor} for a ${p.type}`).toContain(p.editor);
+        if (p.type === 'enum' && p.default !== undefined) expect(p.allowableValues!.map((v) => v.value), `${p.name}: default`).toContain(p.default);
+        if (p.type === 'boolean' && p.default !== undefined) expect(['true', 'false'], `${p.name}: default`).toContain(p.default);
+        if (p.sensitive) expect(p.default, `${p.name}: a sensitive property has no default`).toBeUndefined();
+        for (const c of p.dependsOn ?? []) {
+          const on = byName.get(c.property);
+          expect(on, `${p.name} depends on unknown property '${c.property}'`).toBeDefined();
+          if (on!.allowableValues && c.values) for (const v of c.values) expect(on!.allowableValues.map((a) => a.value), `${p.name} depends on ${c.property}=${v}`).toContain(v);
+        }
+      }
+      for (const r of d.relationships) if (r.when) expect(byName.has(r.when.property), `relationship ${r.name} depends on '${r.when.property}'`).toBe(true);
+    });
+
+    it('accepts its own defaults: only properties without a default can still be missing', () => {
+      const defaults = defaultValues(d);
+      for (const [name, value] of Object.entries(defaults)) {
+        const issues = new TestRunner(processor).setProperty(name, value).validate().filter((i) => i.property === name);
+        expect(issues, `default of ${name}`).toEqual([]);
+      }
+      const issues = new TestRunner(processor).validate();
+      for (const i of issues) {
+        expect(i.code, `${i.property}: ${i.message}`).toBe('required');
+        expect(defaults[i.property ?? '']).toBeUndefined();
+      }
+      expect(relationshipsFor(d, defaults).every((r) => d.relationships.includes(r))).toBe(true);
+    });
+
+    it('loads into the TestRunner with its relationships known', () => {
+      const runner = new TestRunner(processor);
+      for (const r of relationshipsFor(d, {})) expect(runner.flowFilesFor(r.name)).toEqual([]);
+      expect(() => runner.flowFilesFor('no-such-relationship')).toThrow(/has no relationship/);
+    });
+  });
+});
