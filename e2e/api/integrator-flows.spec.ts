@@ -350,4 +350,24 @@ describe('Integrator flows against the ERP and Omnitron simulators', () => {
     expect(tail).toMatchObject({ trigger: 'chained', triggeredBy: first.id });
     expect((await finished(tail!.id)).status).toBe('success');
   });
+
+  it('runs a cron-scheduled flow at its fire times, with the seconds field of a six-field expression', async () => {
+    const flow = await flowFrom('image-inbound', 'Every two seconds', (doc) => {
+      doc.integration = { ...doc.integration!, schedule: { type: 'cron', value: '*/2 * * * * *' } };
+    });
+    const scheduled = async () => (await json<Page<ExecutionDto>>(await api.request(`/api/executions?flowId=${flow.id}`))).items.filter((e) => e.trigger === 'schedule');
+    const end = Date.now() + 30_000;
+    let runs = await scheduled();
+    while (runs.length < 2 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+      runs = await scheduled();
+    }
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    // Stopping the flow stops its schedule.
+    expect((await api.request(`/api/flows/${flow.id}/stop`, { method: 'POST' })).status).toBe(200);
+    await Promise.all(runs.map((r) => finished(r.id)));
+    const after = (await scheduled()).length;
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect((await scheduled()).length).toBe(after);
+  });
 });

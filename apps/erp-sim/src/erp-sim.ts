@@ -2,8 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildImageRows, buildStockRows, parseErpDate, type ErpImageRow, type ErpStockRow } from './erp-data.js';
-import { Faults, SimRequestError, type FaultSettings } from './sim-faults.js';
-import { readBody, sendJson, sleep } from './sim-http.util.js';
+import { Faults, type FaultSettings, readBody, sendJson, SimRequestError, sleep } from '@sluice/sim-kit';
 
 export type ErpAuthMode = 'none' | 'jwt' | 'basic' | 'apiKey';
 

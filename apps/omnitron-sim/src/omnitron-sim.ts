@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildCatalogue, type ImageRecord, type Product, type StockRecord } from './catalogue.js';
-import { Faults, SimRequestError, type FaultSettings } from './sim-faults.js';
-import { readJson, sendJson, sleep } from './sim-http.util.js';
+import { Faults, type FaultSettings, readJson, sendJson, SimRequestError, sleep } from '@sluice/sim-kit';
 
 export interface OmnitronSimOptions {
   /** 0 (default) picks a free port. */

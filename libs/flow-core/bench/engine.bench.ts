@@ -7,7 +7,7 @@
  * Run: npx tsx --conditions=sluice-source bench/engine.bench.ts  (BENCH_FLOWFILES overrides the count)
  */
 import { defineProcessor, utf8, type Clock, type FlowFile, type ProcessorDefinition } from '@sluice/flow-api';
-import { createInMemoryRepositories, FlowEngine, type FlowGraph } from '@sluice/flow-core';
+import { createInMemoryRepositories, FlowEngine, type FlowGraph } from '../src/index.js';
 
 const TOTAL = Number(process.env['BENCH_FLOWFILES'] ?? 20_000);
 const ROUNDS = 3;

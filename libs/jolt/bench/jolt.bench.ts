@@ -2,7 +2,7 @@
  * Rows per second of the seed's stock mapping, compiled by @sluice/jolt, next to a hand-written TypeScript map doing
  * the same work in the same process. Prints `ratio <name>: <x>` (hand-written rows/s over Jolt rows/s; lower is better).
  */
-import { compileChain } from '@sluice/jolt';
+import { compileChain } from '../src/index.js';
 
 const ROWS = 5000;
 const erpRows = Array.from({ length: ROWS }, (_, i) => ({

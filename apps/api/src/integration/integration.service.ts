@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ExecutionTrigger, FlowDocument, IntegrationSettings } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
-import { CronJob } from 'cron';
+import { CronSchedule } from '@sluice/flow-core';
 import { DateTime } from 'luxon';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -225,10 +225,9 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
         names.push(name);
       }
     } else if (s.direction === 'inbound' && s.schedule.type === 'cron') {
+      // The same cron semantics as processor schedules (and the save-time check): Unix fields, or Quartz with seconds.
       const name = `flow:${flowId}:schedule`;
-      const job = CronJob.from({ cronTime: s.schedule.value, timeZone: s.timeZone, onTick: tick('schedule', () => this.scheduled(flowId)), start: false });
-      this.scheduler.addCronJob(name, job as never);
-      job.start();
+      this.armCron(name, new CronSchedule(s.schedule.value, s.timeZone), tick('schedule', () => this.scheduled(flowId)));
       names.push(name);
     }
     if (s.direction === 'inbound' && s.fetchMissing.enabled) {
@@ -304,16 +303,30 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     return new SqlStateManager(this.ds, flowId, FLOW_STATE_ID);
   }
 
+  /** Fires `run` at each fire time of the schedule, one timeout at a time, until the job is cleared. */
+  private armCron(name: string, schedule: CronSchedule, run: () => void): void {
+    const next = schedule.next(Date.now());
+    if (next === null) return;
+    // Timers hold at most ~24.8 days; a later fire time re-arms on the way.
+    const handle = setTimeout(() => {
+      if (!this.scheduler.doesExist('timeout', name)) return;
+      this.scheduler.deleteTimeout(name);
+      if (Date.now() >= next) run();
+      this.armCron(name, schedule, run);
+    }, Math.min(Math.max(0, next - Date.now()), MAX_TIMER_MS));
+    this.scheduler.addTimeout(name, handle);
+  }
+
   private clearJobs(flowId: string): void {
     for (const name of this.jobs.get(flowId) ?? []) {
-      if (name.endsWith(':schedule') && this.scheduler.doesExist('cron', name)) {
-        void this.scheduler.getCronJob(name).stop();
-        this.scheduler.deleteCronJob(name);
-      } else if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
+      if (this.scheduler.doesExist('timeout', name)) this.scheduler.deleteTimeout(name);
+      else if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
     }
     this.jobs.delete(flowId);
   }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A repeated Idempotency-Key must come with the same body as its first request. */
 function sameRequest(first: string | null, hash: string): void {
