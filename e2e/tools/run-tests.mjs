@@ -27,6 +27,18 @@ if (chromium.error) {
   process.exit(1);
 }
 
+// Lint first: it enforces the layers (which project may import which, no I/O in the libraries). The module-boundary
+// rule reads Nx's project graph and silently skips itself without one, so the graph is computed before it runs.
+if (!only) {
+  const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' };
+  const graph = spawnSync('npx', ['nx', 'show', 'projects'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env });
+  const lint = graph.status === 0 ? spawnSync('npx', ['eslint', '.', '--max-warnings=0'], { cwd: root, stdio: 'inherit', env }) : graph;
+  if (lint.status !== 0) {
+    console.log('lint failed: 0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
 const args = ['nx', 'run-many', '-t', 'test', '--outputStyle=static', '--parallel=1', '--skipNxCache', ...process.argv.slice(2)];
 const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: chromium.path, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } });
 
