@@ -9,8 +9,9 @@ function constraints(inSpecs) {
   const testOnly = inSpecs ? ['type:flow-testing', 'type:simulator'] : [];
   return [
     { sourceTag: 'type:flow-api', onlyDependOnLibsWithTags: [] },
-    { sourceTag: 'type:expression', onlyDependOnLibsWithTags: [] },
-    { sourceTag: 'type:jolt', onlyDependOnLibsWithTags: [] },
+    { sourceTag: 'type:java-number', onlyDependOnLibsWithTags: [] },
+    { sourceTag: 'type:expression', onlyDependOnLibsWithTags: ['type:java-number'] },
+    { sourceTag: 'type:jolt', onlyDependOnLibsWithTags: ['type:java-number'] },
     { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:flow-api'] },
     { sourceTag: 'type:flow-core', onlyDependOnLibsWithTags: ['type:flow-api', 'type:expression', ...testOnly] },
     { sourceTag: 'type:flow-testing', onlyDependOnLibsWithTags: ['type:flow-api', 'type:flow-core', 'type:expression'] },

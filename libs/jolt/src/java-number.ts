@@ -1,7 +1,9 @@
 /** Java number semantics over JS numbers: int/long/double typing, Java parsing, HALF_UP on the exact binary value. */
+import { doubleToInt, javaTrim } from '@sluice/java-number';
 import { isIntNumber, isLongNumber, JavaDouble, isJavaDouble } from './json.js';
 
 export { JavaDouble };
+export { doubleToInt, javaTrim } from '@sluice/java-number';
 
 export type JavaType = 'int' | 'long' | 'double';
 
@@ -21,15 +23,6 @@ export function numValue(v: unknown): number | undefined {
 
 const INT_RE = /^[+-]?\d+$/;
 const DOUBLE_RE = /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$/;
-
-/** Java `String.trim`: strips characters up to U+0020. */
-export function javaTrim(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && s.charCodeAt(a) <= 32) a++;
-  while (b > a && s.charCodeAt(b - 1) <= 32) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
-}
 
 /** `Integer.parseInt`, then `Long.parseLong`, then `Double.parseDouble`; null when none accepts the text. */
 export function parseJavaNumber(s: string): { value: number; type: JavaType } | null {
@@ -61,14 +54,6 @@ export function toNumeric(v: unknown): { value: number; type: JavaType } | null 
   if (typeof v === 'string') return parseJavaNumber(v);
   const t = javaType(v);
   return t === null ? null : { value: numValue(v)!, type: t };
-}
-
-/** Java `(int)` of a double: truncate toward zero, saturate. */
-export function doubleToInt(d: number): number {
-  if (Number.isNaN(d)) return 0;
-  if (d >= 2147483647) return 2147483647;
-  if (d <= -2147483648) return -2147483648;
-  return Math.trunc(d) | 0;
 }
 
 /** `Number.intValue()`: doubles truncate and saturate, longs wrap to 32 bits. */

@@ -1,4 +1,5 @@
 /** JSON helpers shared by every operation: safe own-key access, Java-style text, comment stripping. */
+import { javaDoubleToString } from '@sluice/java-number';
 import { keysOf, putKey } from './order.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -71,21 +72,7 @@ export function parseIndex(k: string): number {
 }
 
 /** Java `Double.toString`. */
-export function javaDouble(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (d === Infinity) return 'Infinity';
-  if (d === -Infinity) return '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    return s.includes('.') ? s : `${s}.0`;
-  }
-  // Scientific: shortest digits, mantissa always with a fraction part.
-  const [mant, exp] = d.toExponential().split('e');
-  const m = mant!.includes('.') ? mant! : `${mant}.0`;
-  return `${m}E${Number(exp)}`;
-}
+export const javaDouble = javaDoubleToString;
 
 /** Java-typed view of a JS number, the rule of the semantics note: int, then long (within 2^53), else double. */
 export function isIntNumber(v: unknown): v is number {
