@@ -223,6 +223,19 @@ export function queryJsonPath(doc: unknown, path: string): { readonly definite: 
   }
 }
 
+/**
+ * The one value a path leads to, or undefined when it leads nowhere: the reading of response fields (a token, a
+ * next link, a row array). `$` may be left out (`a.b[0]`), and an empty path is the whole document.
+ */
+export function readJsonPath(doc: unknown, path: string): unknown {
+  const p = path.trim();
+  if (p === '' || p === '$') return doc;
+  const full = p.startsWith('$') ? p : p.startsWith('[') ? `$${p}` : `$.${p}`;
+  const problem = checkJsonPath(full);
+  if (problem) throw new Error(`invalid JSON path: ${problem}`);
+  return queryJsonPath(doc, full).values[0];
+}
+
 /** Why a JSON path cannot be used, or null. */
 export function checkJsonPath(path: string): string | null {
   if (path.trim() === '') return 'the JSON path is empty';

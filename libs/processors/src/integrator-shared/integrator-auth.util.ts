@@ -1,7 +1,7 @@
+import { readJsonPath } from '@sluice/expression';
 import type { ProcessorServices } from '@sluice/flow-api';
 import { base64Utf8, errorReason, joinUrl, responseJson, sendWithRetry, type RetryPolicy } from './http-call.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
-import { readJsonPath } from './json-path.util.js';
 
 export const ERP_AUTH_TYPES = ['none', 'jwt', 'basic', 'oauth2-client-credentials', 'oauth2-password', 'permanent-token', 'custom-header'] as const;
 export type ErpAuthType = (typeof ERP_AUTH_TYPES)[number];

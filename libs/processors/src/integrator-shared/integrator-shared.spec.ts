@@ -6,27 +6,9 @@ import { errorReason, sendWithRetry, withQuery } from './http-call.util.js';
 import { erpCredential, omnitronToken, type ErpLoginRecipe } from './integrator-auth.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
 import { FetchHttpClient, integratorServices, ScriptedHttpClient } from './integrator-services.testing.js';
-import { readJsonPath } from './json-path.util.js';
 import { OmnitronClient } from './omnitron-client.js';
 
 const fast = { retries: 2, backoffMs: 0, timeoutMs: 5000 };
-
-describe('readJsonPath', () => {
-  const doc = { a: { b: [{ c: 1 }, { 'odd key': 'x' }] }, next: null };
-  it('reads dotted, indexed and quoted steps', () => {
-    expect(readJsonPath(doc, '$.a.b[0].c')).toBe(1);
-    expect(readJsonPath(doc, "a.b[1]['odd key']")).toBe('x');
-    expect(readJsonPath(doc, 'a.b.1')).toEqual({ 'odd key': 'x' });
-    expect(readJsonPath(doc, '$')).toBe(doc);
-    expect(readJsonPath(doc, '')).toBe(doc);
-    expect(readJsonPath(doc, '$.next.page')).toBeUndefined();
-    expect(readJsonPath(doc, '$.missing.deeper')).toBeUndefined();
-  });
-  it('names a malformed path', () => {
-    expect(() => readJsonPath(doc, '$.a[0')).toThrow("'[' at 2 is never closed");
-    expect(() => readJsonPath(doc, '$.a[x]')).toThrow('must be an index or a quoted key');
-  });
-});
 
 describe('withQuery and errorReason', () => {
   it('appends parameters to URLs with or without a query', () => {

@@ -1,9 +1,9 @@
+import { readJsonPath } from '@sluice/expression';
 import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyDescriptor } from '@sluice/flow-api';
 import { formatInZone, parseInstant } from '../integrator-shared/erp-date.util.js';
 import { errorReason, responseJson, sendWithRetry, truncate, withQuery, type RetryPolicy } from '../integrator-shared/http-call.util.js';
 import { erpCredential, recallRecipe, type ErpLoginRecipe } from '../integrator-shared/integrator-auth.util.js';
 import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
-import { readJsonPath } from '../integrator-shared/json-path.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryPolicy, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const READ = 'Read Data From ERP';
