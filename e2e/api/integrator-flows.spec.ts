@@ -7,7 +7,7 @@ import { startApi, type StartedApi } from '../support/start-api.js';
 import { json } from '../support/http.js';
 
 /** The Stock Flow seed's dynamic URL, verbatim except for the ERP host it names. */
-const SEED_DYNAMIC_URL = readFileSync(new URL('../../apps/api/src/test-panes/fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
+const SEED_DYNAMIC_URL = readFileSync(new URL('../../libs/expression/fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
 
 let api: StartedApi;
 let erp: ErpSimHandle;

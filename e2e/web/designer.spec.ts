@@ -7,7 +7,7 @@ import { json } from '../support/http.js';
 import { connect, fillKeyValues, launchBrowser, newPage, nodeIdByType, openTab, selectNode, selectNothing, setMonaco, shot, signIn, shownVersion, waitSaved, waitVersionAbove } from './browser-harness.js';
 
 // The seeds' dynamic ERP URL, exactly as the product documentation gives it.
-const SEED_URL_EXPRESSION = readFileSync(new URL('../../apps/api/src/test-panes/fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
+const SEED_URL_EXPRESSION = readFileSync(new URL('../../libs/expression/fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
 
 let api: StartedApi;
 let browser: Browser;

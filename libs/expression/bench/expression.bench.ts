@@ -1,26 +1,9 @@
 // Evaluations per second of compiled NiFi EL against hand-written TypeScript building the same strings.
 // Run: npx tsx --conditions=sluice-source bench/expression.bench.ts
+import { readFileSync } from 'node:fs';
 import { compileExpression, type EvaluationEnvironment } from '../src/index.js';
 
-const SEED_URL = `\${http.query.string:isEmpty():not():
-    ifElse(
-        \${http.query.param.sku:isEmpty():not()
-            :ifElse(
-                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Barcodes', 'Value': '{SKU}'}]}")
-                    :replace("{SKU}", \${http.query.param.sku})
-                    :replace("{TOKEN}",\${token.erp})
-                },
-                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")
-                    :replace("{MODIFIED_DATE}", \${http.query.param.modified_date__gt:replaceAll("(\\.\\d*)?Z?$","")})
-                    :replace("{TOKEN}",\${token.erp})
-                }
-            )},
-        \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")
-        :replace("{MODIFIED_DATE}", \${last.request:replaceAll("(\\.\\d*)?Z?$","")})
-        :replace("{TOKEN}",\${token.erp})
-        }
-    )
-}`;
+const SEED_URL = readFileSync(new URL('../fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
 
 const SKU_URL = "http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Barcodes', 'Value': '{SKU}'}]}";
 const DATE_URL = "http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}";

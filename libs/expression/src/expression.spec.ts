@@ -1,25 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkExpression, compileExpression, evaluateExpression, ExpressionError, functionCatalogue, tokenizeExpression } from './index.js';
 
-export const SEED_URL = `\${http.query.string:isEmpty():not():
-    ifElse(
-        \${http.query.param.sku:isEmpty():not()
-            :ifElse(
-                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Barcodes', 'Value': '{SKU}'}]}")
-                    :replace("{SKU}", \${http.query.param.sku})                             
-                    :replace("{TOKEN}",\${token.erp})   
-                },
-                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")                             
-                    :replace("{MODIFIED_DATE}", \${http.query.param.modified_date__gt:replaceAll("(\\.\\d*)?Z?$","")})
-                    :replace("{TOKEN}",\${token.erp})
-                }            
-            )},
-        \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")
-        :replace("{MODIFIED_DATE}", \${last.request:replaceAll("(\\.\\d*)?Z?$","")})
-        :replace("{TOKEN}",\${token.erp})
-        }         
-    )
-}`;
+export const SEED_URL = readFileSync(new URL('../fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
 
 const base = "http://127.0.0.1:12345/(S(tok))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': ";
 

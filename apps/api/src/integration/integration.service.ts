@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ExecutionTrigger, FlowDocument, IntegrationSettings } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
 import { CronSchedule } from '@sluice/flow-core';
+import { formatInZone } from '@sluice/processors';
 import { DateTime } from 'luxon';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -14,8 +15,6 @@ import { inChainCycle } from '../flows/chain-cycle.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { FetchMissingService } from './fetch-missing.service.js';
 
-/** Integrator's pattern for `modified_date__gt` and `last.request`, in the flow's time zone. */
-export const LAST_REQUEST_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
 /** Where a flow's own state (last successful run) lives in processor_state. */
 const FLOW_STATE_ID = '__flow';
 const FIRST_RUN = '1970-01-01T00:00:00.000000';
@@ -24,9 +23,10 @@ const SCRIPT_OR_MAPPING = new Set(['ExecuteScript', 'JoltTransformJSON']);
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** `last.request` text of an instant in the flow's time zone, as ReadErpData reads it back. */
 export function formatLastRequest(epochMs: number, timeZone: string): string {
-  // Integrator writes microseconds; JavaScript clocks stop at milliseconds.
-  return `${DateTime.fromMillis(epochMs, { zone: timeZone }).toFormat(LAST_REQUEST_FORMAT)}000`;
+  // JavaScript clocks stop at milliseconds; the format carries microseconds.
+  return formatInZone({ ms: epochMs, micros: 0 }, timeZone);
 }
 
 export interface RunRequest {

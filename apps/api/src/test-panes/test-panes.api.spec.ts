@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedApi, startApi } from '../testing/start-api.js';
 
-const seedExpression = readFileSync(new URL('./fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
+const seedExpression = readFileSync(new URL('../../../../libs/expression/fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
 const seedScript = readFileSync(new URL('../scripting/fixtures/stock-flow-seed.py', import.meta.url), 'utf8');
 const seedSpec = [
   { operation: 'shift', spec: { '*': { sku: '[&1].product_sku', stock: '[&1].stock', stock_list: '[&1].stock_list', unit_type: '[&1].unit_type', updated_date: '[&1].updated_date' } } },

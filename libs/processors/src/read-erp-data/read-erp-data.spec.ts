@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { validateConfig } from '@sluice/flow-api';
 import { TestRunner } from '@sluice/flow-testing';
 import { formatErpDate, startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
@@ -7,25 +8,7 @@ import { IntegratorLogin } from '../integrator-login/integrator-login.processor.
 import { ReadErpData } from './read-erp-data.processor.js';
 
 // The Stock Flow document's dynamic URL, verbatim.
-const SEED_URL = `\${http.query.string:isEmpty():not():
-    ifElse(
-        \${http.query.param.sku:isEmpty():not()
-            :ifElse(
-                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Barcodes', 'Value': '{SKU}'}]}")
-                    :replace("{SKU}", \${http.query.param.sku})                             
-                    :replace("{TOKEN}",\${token.erp})   
-                },
-                \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")                             
-                    :replace("{MODIFIED_DATE}", \${http.query.param.modified_date__gt:replaceAll("(\\.\\d*)?Z?$","")})
-                    :replace("{TOKEN}",\${token.erp})
-                }            
-            )},
-        \${literal("http://127.0.0.1:12345/(S({TOKEN}))/service/run?{'name': 'Akinon', 'Parameters': [{'Name': 'Date', 'Value': '{MODIFIED_DATE}'}]}")
-        :replace("{MODIFIED_DATE}", \${last.request:replaceAll("(\\.\\d*)?Z?$","")})
-        :replace("{TOKEN}",\${token.erp})
-        }         
-    )
-}`;
+const SEED_URL = readFileSync(new URL('../../../expression/fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
 
 const NOW = Date.parse('2025-06-15T12:00:00Z');
 let erp: ErpSimHandle;
