@@ -1,6 +1,9 @@
 import type { ProcessorDescriptor } from '@sluice/flow-api';
 import type { FlowDocument } from './flow-document.js';
 
+/** What the API shows instead of a stored secret; a save that sends it back keeps the stored value. */
+export const SECRET_MASK = '********';
+
 export type Role = 'admin' | 'editor' | 'viewer';
 
 export interface LoginRequest {

@@ -1,5 +1,6 @@
 import type { ProcessContext } from './context.js';
 import type { PropertyDescriptor, PropertyValues } from './property.js';
+import { conditionHolds } from './property.js';
 import type { PropertyCondition, Relationship } from './relationship.js';
 import type { ProcessSession } from './session.js';
 import type { PropertyConfiguration } from './migration.js';
@@ -103,10 +104,10 @@ export function relationshipsFor(descriptor: ProcessorDescriptor, config: Proper
   const defaults = defaultValues(descriptor);
   const out: Relationship[] = [];
   for (const r of descriptor.relationships) {
-    if (!r.when || conditionMet(r.when, config, defaults)) out.push(r);
+    if (!r.when || conditionHolds(r.when, config, defaults)) out.push(r);
   }
   const dyn = descriptor.dynamicRelationships;
-  if (dyn && (!dyn.when || conditionMet(dyn.when, config, defaults))) {
+  if (dyn && (!dyn.when || conditionHolds(dyn.when, config, defaults))) {
     const known = new Set(descriptor.properties.map((p) => p.name));
     for (const name of Object.keys(config)) {
       if (!known.has(name) && config[name] !== undefined && !out.some((r) => r.name === name)) {
@@ -121,10 +122,4 @@ export function defaultValues(descriptor: ProcessorDescriptor): Record<string, s
   const out: Record<string, string> = {};
   for (const p of descriptor.properties) if (p.default !== undefined) out[p.name] = p.default;
   return out;
-}
-
-function conditionMet(c: PropertyCondition, config: PropertyValues, defaults: PropertyValues): boolean {
-  const v = config[c.property] ?? defaults[c.property];
-  if (v === undefined || v === '') return false;
-  return c.values === undefined || c.values.includes(v);
 }

@@ -1,7 +1,6 @@
 import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api';
 
 // One import per processor file; keep the list sorted by type.
-// <processor-imports>
 import { AttributesToJSON } from './attributes-to-json/attributes-to-json.processor.js';
 import { CompressContent } from './compress-content/compress-content.processor.js';
 import { EvaluateJsonPath } from './evaluate-json-path/evaluate-json-path.processor.js';
@@ -24,11 +23,9 @@ import { UpdateAttribute } from './update-attribute/update-attribute.processor.j
 import { UpdateRecord } from './update-record/update-record.processor.js';
 import { WriteOmnitronStock } from './write-omnitron-stock/write-omnitron-stock.processor.js';
 import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-images.processor.js';
-// </processor-imports>
 
 /** Every processor type Sluice ships, keyed by its NiFi-style type name. */
 export const processorCatalogue: readonly ProcessorDefinition[] = [
-  // <processor-list>
   AttributesToJSON,
   CompressContent,
   EvaluateJsonPath,
@@ -51,7 +48,6 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   UpdateRecord,
   WriteOmnitronStock,
   WriteOmnitronImages,
-  // </processor-list>
 ];
 
 const byType = new Map(processorCatalogue.map((p) => [p.descriptor.type, p]));

@@ -1,5 +1,7 @@
-/** What the API shows instead of a secret; a save that sends it back keeps the stored value. */
-export const MASK = '********';
+import { SECRET_MASK } from '@sluice/contracts';
+
+/** What the API shows instead of a secret (the contract's mask); a save that sends it back keeps the stored value. */
+export const MASK = SECRET_MASK;
 
 /**
  * Attribute names whose values are credentials: the Login step's `token.*` and `erp.auth.header.value`, and
