@@ -7,7 +7,8 @@
 import { parseIndex } from './json.js';
 import { isIndexKey } from './order.js';
 import { compileStar, type AmpTemplate, type Ref } from './path.js';
-import { Composite, Leaf, SpecialLeaf, Strategy, type Child, type OutPath } from './shift.js';
+import { Composite, Leaf, SpecialLeaf, Strategy, type Child } from './shift.js';
+import type { OutPath } from './shift-output.js';
 
 import { shiftHelpers as helpers } from './shift-runtime.js';
 

@@ -3,16 +3,8 @@ import { ElDate, ElInstant, zoneOf, type EvalContext, type Evaluator, type Value
 import { toNum, toWhole, typeName } from '../el-values.js';
 import { evalError } from '../expression-error.js';
 import { javaTrim } from '../java-number.js';
-import {
-  compilePattern,
-  formatPattern,
-  implicitStringToDateMs,
-  isInGap,
-  parseInstantText,
-  parsePattern,
-  resolveParsed,
-  resolveZone,
-} from '../java-dates.js';
+import { implicitStringToDateMs, isInGap, parseInstantText, parsePattern, resolveParsed } from '../java-date-parse.js';
+import { compilePattern, formatPattern, resolveZone } from '../java-dates.js';
 import { define, subj, type BuildSite, type Compiled } from './function-table.js';
 import { str, strArg } from './helpers.js';
 

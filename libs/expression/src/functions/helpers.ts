@@ -1,6 +1,7 @@
 import { ElDate, ElInstant, zoneOf, type EvalContext, type Evaluator, type Value } from '../el-types.js';
 import { toStr } from '../el-values.js';
 import { evalError } from '../expression-error.js';
+import { compileJavaRegex, type JavaRegex } from '../java-regex.js';
 import { define, subj, type Compiled, type ResultType } from './function-table.js';
 
 /** Subject as a String (null stays null). */
@@ -66,4 +67,23 @@ export function requireArg<T>(v: T | null, fn: string, what: string): T {
 
 export function isDateLike(v: Value): v is ElDate | ElInstant {
   return v instanceof ElDate || v instanceof ElInstant;
+}
+
+/** A Java regex argument compiled at build time when it is a constant; null when it must wait for run time. */
+export function regexFrom(a: Compiled, fn: string, fail: (m: string) => never): JavaRegex | null {
+  if (!a.isConst || typeof a.value !== 'string') return null;
+  try {
+    return compileJavaRegex(a.value);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+}
+
+export function dynamicRegex(src: string | null, fn: string): JavaRegex {
+  if (src === null) throw evalError(fn, 'regular expression argument is null');
+  try {
+    return compileJavaRegex(src);
+  } catch (err) {
+    throw evalError(fn, (err as Error).message);
+  }
 }
