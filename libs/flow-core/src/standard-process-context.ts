@@ -179,9 +179,16 @@ export class StandardProcessContext implements ProcessContext {
     }
   }
 
+  /**
+   * A declared property (with its default in force) or a user-added one. Asking a processor without dynamic
+   * properties for a name its descriptor does not declare is a bug (a typo would otherwise read as "unset"), so it
+   * throws; with dynamic properties an unknown name is a user-added property that is not set, as in NiFi.
+   */
   property(name: string): PropertyValue {
     let v = this.values.get(name);
     if (!v) {
+      const descriptor = this.options.definition.descriptor;
+      if (!descriptor.dynamicProperties) throw new Error(`${descriptor.type} has no property '${name}' (it has: ${descriptor.properties.map((p) => p.name).join(', ') || 'none'})`);
       v = new StandardPropertyValue(undefined, name, 'none', this.options.parameters, this.options.timeZone);
       this.values.set(name, v);
     }

@@ -63,6 +63,19 @@ function processor(name: string, onTrigger: ProcessorDefinition['onTrigger'], ex
 }
 
 describe('TestRunner', () => {
+  it('throws for a property name the descriptor does not declare, unless the processor takes user-added ones', async () => {
+    const typo = processor('Typo', (ctx) => {
+      ctx.property('Batch Sise');
+    }, { properties: [{ name: 'Batch Size', displayName: 'Batch Size', description: 'n', type: 'integer', default: '1' }] });
+    await expect(new TestRunner(typo).run()).rejects.toThrow("Typo has no property 'Batch Sise' (it has: Batch Size)");
+    let seen: string | undefined = 'not read';
+    const dynamic = processor('Dyn', (ctx) => {
+      seen = ctx.property('not configured').asString();
+    }, { dynamicProperties: { description: 'rules', expressionScope: 'none' } });
+    await new TestRunner(dynamic).run();
+    expect(seen).toBeUndefined();
+  });
+
   it('sets several properties at once and lists the relationships that received FlowFiles', async () => {
     const runner = new TestRunner(Upper).setProperties({ Stamp: 'x', Batch: '3' });
     runner.enqueue('a');
