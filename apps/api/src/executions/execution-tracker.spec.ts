@@ -1,6 +1,6 @@
 import type { ProvenanceEvent } from '@sluice/flow-core';
 import { describe, expect, it } from 'vitest';
-import { EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus } from './execution-tracker.js';
+import { ERROR_ATTRIBUTES, EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus } from './execution-tracker.js';
 
 const event = (eventType: ProvenanceEvent['eventType'], uuid: string, processorId: string, extra: Partial<ProvenanceEvent> = {}): ProvenanceEvent => ({
   eventType,
@@ -67,6 +67,17 @@ describe('ExecutionTracker', () => {
     expect(e.routedFailure).toBe(true);
     expect(e.error).toBe('Write Stock: Omnitron answered 400: bad request');
     expect(t.stepDtos(e)[0]).toMatchObject({ processorId: 'write', name: 'Write Stock', error: 'Omnitron answered 400: bad request' });
+  });
+
+  it("reports the reason from the error attribute each processor's descriptor documents", () => {
+    expect(ERROR_ATTRIBUTES).toEqual(expect.arrayContaining(['log.error.script_error', 'login.error', 'erp.error', 'omnitron.error', 'jolt.error', 'record.error', 'split.error']));
+    expect(ERROR_ATTRIBUTES).not.toContain('script.error');
+    for (const [attribute, reason] of [['record.error', 'rule failed: row.stock is not a number'], ['split.error', "JsonPath '$.rows' matched nothing"]] as const) {
+      const t = new ExecutionTracker();
+      const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'manual', startedAt: 0, stepNames: new Map([['step', 'Step']]) });
+      t.observe([event('ATTRIBUTES_MODIFIED', 'a', 'step', { relationship: 'failure', attributes: { [attribute]: reason } })]);
+      expect(e.error).toBe(`Step: ${reason}`);
+    }
   });
 
   it('restores an execution from what a restart knows and goes on from there', () => {

@@ -1,12 +1,18 @@
 import type { ExecutionStatus, ExecutionStepDto, ExecutionTrigger } from '@sluice/contracts';
 import type { ProvenanceEvent } from '@sluice/flow-core';
+import { processorDescriptors } from '@sluice/processors';
 
 /** The attribute that ties every FlowFile of one run to its execution. */
 export const EXECUTION_ATTRIBUTE = 'execution.id';
 /** Relationships that mean the step failed for that FlowFile. */
 const FAILURE_RELATIONSHIP = /^(failure|retry|no retry)$/i;
-/** Attributes processors use for the reason of a failure, most specific first. */
-const ERROR_ATTRIBUTES = ['log.error.script_error', 'login.error', 'erp.error', 'omnitron.error', 'jolt.error', 'script.error', 'error.message', 'invokehttp.java.exception.message'];
+/**
+ * Attributes in which processors write why a FlowFile failed, as their descriptors document them (`writesAttributes`
+ * named `….error` or `…_error`), so a new processor's reason shows without a change here.
+ */
+export const ERROR_ATTRIBUTES: readonly string[] = [
+  ...new Set(processorDescriptors().flatMap((d) => (d.writesAttributes ?? []).map((a) => a.name).filter((name) => /[._]error$/.test(name)))),
+];
 
 export interface StepAggregate {
   processorId: string;
