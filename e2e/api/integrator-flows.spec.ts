@@ -269,6 +269,11 @@ describe('Integrator flows against the ERP and Omnitron simulators', () => {
     expect(list.total).toBe(0);
     const unauthenticated = await fetch(`${api.url}/api/outbound/${flow.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
     expect(unauthenticated.status).toBe(401);
+    // The writer's rules decide: it takes `sku` for `product_sku`, so the API does too.
+    const bySku = await post(JSON.stringify([{ sku: '1234', stock: 4, stock_list: '1' }]));
+    expect(bySku.status).toBe(202);
+    expect((await finished(((await bySku.json()) as { executionId: string }).executionId)).status).toBe('success');
+    expect(stockOf('1234')?.stock).toBe(4);
   });
 
   it('answers the 6th concurrent batch with 429 and processes none of it', async () => {

@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ExecutionTrigger, FlowDocument, IntegrationSettings } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
 import { CronSchedule } from '@sluice/flow-core';
-import { formatInZone } from '@sluice/processors';
+import { formatInZone, toImageItem, toStockRow } from '@sluice/processors';
 import { DateTime } from 'luxon';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -350,27 +350,23 @@ export function entryProcessor(doc: FlowDocument): string {
   return sources[0]!.id;
 }
 
-/** Without a script or mapping step, rows go to Omnitron as posted: refuse the ones it cannot take, naming them. */
+/**
+ * Without a script or mapping step, rows go to Omnitron as posted: refuse the ones the flow's writer would fail,
+ * by the writer's own rules (`sku` for `product_sku`, `base_code` under a {base_code} template), naming them. A
+ * missing stock list is left to the writer, which may take it from its Stock List ID.
+ */
 function checkRows(doc: FlowDocument, rows: unknown[]): void {
   const kind = doc.integration?.kind;
   if (kind !== 'stock' && kind !== 'image') return;
+  const images = doc.processors.find((p) => p.type === 'WriteOmnitronImages');
+  const template = images?.properties['Filename Template'] === '{base_code}' ? '{base_code}' : '{sku}';
   const errors: { field: string; message: string }[] = [];
   rows.forEach((row, i) => {
     if (errors.length >= 50) return;
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      errors.push({ field: `[${i}]`, message: 'a row must be a JSON object' });
-      return;
-    }
-    const r = row as Record<string, unknown>;
-    if (typeof r['product_sku'] !== 'string' && typeof r['product_sku'] !== 'number') errors.push({ field: `[${i}].product_sku`, message: 'product_sku is required' });
-    if (kind === 'stock') {
-      const stock = r['stock'];
-      if (typeof stock === 'number' ? !Number.isFinite(stock) : typeof stock !== 'string' || stock.trim() === '' || !Number.isFinite(Number(stock))) {
-        errors.push({ field: `[${i}].stock`, message: `stock must be a number, got ${JSON.stringify(stock)}` });
-      }
-    } else if (kind === 'image' && !Array.isArray(r['images'])) {
-      errors.push({ field: `[${i}].images`, message: 'images must be an array of {url, order}' });
-    }
+    const mapped = kind === 'stock' ? toStockRow(row, { stockList: 'set by the writer', unitType: 'qty', batchId: '' }) : toImageItem(row, template);
+    if (!('error' in mapped)) return;
+    const field = /^(?:missing )?([a-z_]+)/.exec(mapped.error)?.[1];
+    errors.push({ field: field && field !== 'row' && field !== 'item' ? `[${i}].${field}` : `[${i}]`, message: mapped.error });
   });
   if (errors.length) {
     throw new BadInputError(`${errors.length}${errors.length >= 50 ? '+' : ''} row(s) cannot be written: ${errors.slice(0, 5).map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);

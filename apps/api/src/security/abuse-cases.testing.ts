@@ -173,7 +173,7 @@ const shapes: AbuseCase[] = [
   { name: 'API key without name', method: 'POST', path: '/api/flows/{flow}/api-keys', as: 'editor', json: {}, status: 400, message: /name/ },
   // outbound
   { name: 'outbound body an empty object', method: 'POST', path: '/api/outbound/{outbound}', as: 'apiKey', json: {}, status: 400, message: /JSON array of rows/ },
-  { name: 'outbound rows Omnitron cannot take', method: 'POST', path: '/api/outbound/{outbound}', as: 'apiKey', json: [{ product_sku: 'A', stock: 'lots' }], status: 400, message: /stock must be a number/ },
+  { name: 'outbound rows Omnitron cannot take', method: 'POST', path: '/api/outbound/{outbound}', as: 'apiKey', json: [{ product_sku: 'A', stock: 'lots' }], status: 400, message: /stock "lots" is not a number/ },
   { name: 'outbound rows nested 70 deep', method: 'POST', path: '/api/outbound/{outbound}', as: 'apiKey', json: [deep(70)], status: 400, message: /nests deeper/ },
   { name: 'outbound with a forged key', method: 'POST', path: '/api/outbound/{outbound}', as: 'none', headers: { 'x-api-key': 'slk_forged' }, json: [], status: 401, message: /invalid API key/ },
   { name: 'outbound with a key of another flow', method: 'POST', path: '/api/outbound/{flow}', as: 'apiKey', json: [], status: 401, message: /invalid API key/ },
