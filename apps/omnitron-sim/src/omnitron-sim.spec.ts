@@ -134,11 +134,11 @@ describe('faults', () => {
 
   it('takes faults over HTTP and delays replies', async () => {
     const set = await call('POST', '/__sim/faults', { delayMs: 30, failNext: 1, failStatus: 503 }, null);
-    expect(set.body).toEqual({ failNext: 1, failStatus: 503, delayMs: 30, unauthorizedOnce: false });
+    expect(set.body).toEqual({ failNext: 1, failStatus: 503, failPath: '', delayMs: 30, unauthorizedOnce: false });
     expect((await call('GET', '/api/v1/products/')).status).toBe(503);
     expect(sim.faults().delayMs).toBe(30);
     await call('POST', '/__sim/faults', { reset: true }, null);
-    expect(sim.faults()).toEqual({ failNext: 0, failStatus: 500, delayMs: 0, unauthorizedOnce: false });
+    expect(sim.faults()).toEqual({ failNext: 0, failStatus: 500, failPath: '', delayMs: 0, unauthorizedOnce: false });
     expect((await call('POST', '/__sim/faults', { failNext: -1 }, null)).status).toBe(400);
     const st = await call('GET', '/__sim/state', undefined, null);
     expect(st.body.counters.logins).toBeGreaterThan(0);

@@ -104,7 +104,7 @@ export async function startOmnitronSim(options: OmnitronSimOptions = {}): Promis
     if (path.startsWith('/__sim/')) return simRoutes(req, res, path, method);
 
     if (faults.delayMs > 0) await sleep(faults.delayMs);
-    const failure = faults.takeFailure();
+    const failure = faults.takeFailure(path);
     if (failure !== null) {
       state.counters.faultsInjected = faults.injected;
       sendJson(res, failure, { detail: 'injected failure' });

@@ -7,12 +7,19 @@ describe('Faults', () => {
   it('hands out the injected failures one by one, then a 401 once, and counts them', () => {
     const f = new Faults();
     f.apply({ failNext: 2, failStatus: 503, unauthorizedOnce: true });
-    expect([f.takeFailure(), f.takeFailure(), f.takeFailure()]).toEqual([503, 503, null]);
+    expect([f.takeFailure('/a'), f.takeFailure('/a'), f.takeFailure('/a')]).toEqual([503, 503, null]);
     expect([f.takeUnauthorized(), f.takeUnauthorized()]).toEqual([true, false]);
     expect(f.injected).toBe(3);
     f.apply({ delayMs: 20 });
     f.reset();
-    expect(f.snapshot()).toEqual({ failNext: 0, failStatus: 500, delayMs: 0, unauthorizedOnce: false });
+    expect(f.snapshot()).toEqual({ failNext: 0, failStatus: 500, failPath: '', delayMs: 0, unauthorizedOnce: false });
+  });
+
+  it('fails only requests under failPath when one is set', () => {
+    const f = new Faults();
+    f.apply({ failNext: 1, failPath: '/api/stock' });
+    expect(f.takeFailure('/auth/token')).toBeNull();
+    expect(f.takeFailure('/api/stock?page=2')).toBe(500);
   });
 
   it('refuses settings that are not non-negative integers with a 400', () => {

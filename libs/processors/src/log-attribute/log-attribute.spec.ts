@@ -1,6 +1,5 @@
 import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
-import { TestRunner } from '@sluice/flow-testing';
 import { attributeSelection, LogAttribute, selectAttributes } from './log-attribute.processor.js';
 
 describe('LogAttribute', () => {
