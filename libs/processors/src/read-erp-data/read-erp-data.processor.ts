@@ -2,6 +2,7 @@ import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessC
 import { formatInZone, parseInstant } from '../integrator-shared/erp-date.util.js';
 import { errorReason, responseJson, sendWithRetry, truncate, withQuery, type RetryPolicy } from '../integrator-shared/http-call.util.js';
 import { erpCredential, recallRecipe, type ErpLoginRecipe } from '../integrator-shared/integrator-auth.util.js';
+import { documentAt } from '../integrator-shared/dry-run.util.js';
 import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
 import { readJsonPath } from '../integrator-shared/json-path.util.js';
 import { retryPolicy, retryProperties } from '../integrator-shared/retry-properties.js';
@@ -98,8 +99,7 @@ export const ReadErpData = defineProcessor({
       { name: REL_FAILURE.name, description: 'The read failed; erp.error holds the reason.' },
     ],
     inputRequirement: 'required',
-    sideEffects: false,
-    reachesExternalSystems: true,
+    sideEffects: { systems: ['the ERP'], writes: false },
     readsAttributes: [
       { name: 'http.query.param.*', description: 'Trigger parameters (SKU, modified date, stock list).' },
       { name: 'last.request', description: 'Date of the last successful request, for the Modified Date Key.' },
@@ -115,6 +115,12 @@ export const ReadErpData = defineProcessor({
       { name: 'erp.error', description: 'Why the read failed.' },
       { name: 'erp.http.status', description: 'HTTP status of a failed request.' },
     ],
+  },
+
+  // An empty page where the rows are expected: the preview shows the first request; later ones depend on the ERP's answers.
+  dryRunResponse(_request, config) {
+    const path = config['Results Path']?.trim();
+    return { status: 200, body: path ? documentAt(path, []) : [] };
   },
 
   async onTrigger(ctx, session) {
