@@ -31,8 +31,6 @@ export interface FlowEngineOptions {
   timeZone?: string;
   /** Where processors' log messages go (warnings and errors also become bulletins); dropped when absent. */
   log?: ProcessorLogSink;
-  /** Problems the host found beyond validateGraph (a script that does not parse); such processors do not start. */
-  extraIssues?: readonly GraphIssue[];
 }
 
 export interface ProcessorLogSink {
@@ -224,7 +222,7 @@ export class FlowEngine {
     this.clock = options.clock;
     this.timeZone = options.timeZone ?? 'UTC';
     const graph = options.graph;
-    const issues = [...validateGraph(graph, options.registry), ...(options.extraIssues ?? [])];
+    const issues = validateGraph(graph, options.registry);
     for (const p of graph.processors) {
       const node = new ProcessorNode(this, p, options.registry(p.type));
       node.issues = issues.filter((i) => i.processorId === p.id);
