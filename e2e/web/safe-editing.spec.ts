@@ -4,7 +4,7 @@
  * draft that will not start, a script's syntax error is marked at its line, and the canvas asks before it drops
  * queued FlowFiles, draws self-loops and marks failing processors (bulletins survive a reload).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FlowDocumentInput, FlowDto, QueueListingDto } from '@sluice/contracts';
 import { startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
@@ -71,6 +71,9 @@ describe('safe editing in the designer (Chromium)', () => {
     ({ page, errors } = await newPage(browser, api.url));
     await signIn(page, 'admin', api.adminPassword);
   });
+  afterEach(async () => {
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+  });
   afterAll(async () => {
     await browser?.close();
     await api?.close();
@@ -133,7 +136,7 @@ describe('safe editing in the designer (Chromium)', () => {
     await page.locator('label.field:has-text("Description") textarea').fill('first edit');
     await page.waitForFunction(() => document.querySelector('[data-testid=save-state]')?.textContent === 'Not saved');
     // The reason once, not once per field.
-    const banner = (await page.textContent('[role=alert]'))!;
+    const banner = (await page.textContent('[data-testid=save-error]'))!;
     expect(banner.match(/refused for the test/g)).toHaveLength(1);
     await page.fill('input[aria-label="Flow name"]', 'run state, second edit');
     await waitSaved(page);
@@ -147,6 +150,29 @@ describe('safe editing in the designer (Chromium)', () => {
     expect(await nodeState('write').textContent()).toBe('stopped');
     expect((await queue(flow.id, 'mapping-to-write')).count).toBe(queuedBefore);
     await api.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
+  });
+
+  it('runs nothing when the edit on the canvas could not be saved', async () => {
+    const flow = await stockFlow('start after a failed save', false);
+    await openFlow(flow.id, 5);
+    await page.route('**/api/flows/*', (route) =>
+      route.request().method() === 'PUT'
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'the database is busy' }) })
+        : route.continue(),
+    );
+    await selectNothing(page);
+    await page.locator('label.field:has-text("Description") textarea').fill('not stored');
+    await page.waitForFunction(() => document.querySelector('[data-testid=save-state]')?.textContent === 'Not saved');
+    await page.click('[data-testid=start-stop]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=action-error]')?.textContent?.includes('is not saved, so it was not run'));
+    await page.unroute('**/api/flows/*');
+    const status = await json<{ state: string }>(await api.request(`/api/flows/${flow.id}/status`));
+    expect(status.state).toBe('stopped');
+    expect(await page.textContent('[data-testid=flow-state]')).toBe('stopped');
+    // Retried once the server answers: then the edit is stored and Start runs it.
+    await page.click('[data-testid=save-error] button:has-text("Retry")');
+    await waitSaved(page);
+    expect((await stored(flow.id)).document.description).toBe('not stored');
   });
 
   it('saves an invalid flow as a draft, lists each problem once, marks the node, and refuses Start with the reasons', async () => {
@@ -165,8 +191,8 @@ describe('safe editing in the designer (Chromium)', () => {
     await page.click('[data-testid=problems-tab]');
     expect(await page.locator('[data-problems-of="read"] [data-testid=problem]').allTextContents()).toEqual([saved.validation[0]!.message]);
     await page.click('[data-testid=start-stop]');
-    await page.waitForSelector('[role=alert]');
-    const banner = (await page.textContent('[role=alert]'))!;
+    await page.waitForSelector('[data-testid=action-error]');
+    const banner = (await page.textContent('[data-testid=action-error]'))!;
     expect(banner).toContain(`the flow cannot start: 1 problem: Read Data From ERP: ${saved.validation[0]!.message}`);
     expect(banner.split(saved.validation[0]!.message).length - 1).toBe(1);
     expect(await page.textContent('[data-testid=flow-state]')).toBe('stopped');
@@ -205,6 +231,14 @@ describe('safe editing in the designer (Chromium)', () => {
     await api.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
     const count = (await queue(flow.id, 'mapping-to-write')).count;
     await openFlow(flow.id, 5);
+    // A processor takes its connections with it: deleting Write asks about the queue in front of it.
+    await selectNode(page, 'write');
+    await page.keyboard.press('Delete');
+    await page.waitForSelector('[data-testid=delete-confirm]');
+    expect(await page.locator('[data-testid=delete-queue]').allTextContents()).toEqual([`Mapping → Write Stock to Omnitron: ${count} FlowFile${count === 1 ? '' : 's'}`]);
+    await page.click('[data-testid=delete-confirm] button:has-text("Cancel")');
+    expect(await page.locator('.react-flow__node[data-id="write"]').count()).toBe(1);
+
     await page.locator('[data-testid="edge-mapping-to-write"]').click();
     await page.waitForSelector('[data-testid=connection-inspector]');
     await page.keyboard.press('Delete');

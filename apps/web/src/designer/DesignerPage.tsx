@@ -235,9 +235,9 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
             </>
           }
         >
-          {(saveError || actionError) && (
-            <div className={`banner ${saveState === 'conflict' ? 'warn' : 'error'}`} role="alert">
-              <span>{saveError ?? actionError}</span>
+          {saveError && (
+            <div className={`banner ${saveState === 'conflict' ? 'warn' : 'error'}`} role="alert" data-testid="save-error">
+              <span>{saveError}</span>
               {saveState === 'conflict' && (
                 <>
                   <button className="btn sm" onClick={reloadTheirs}>Reload their version</button>
@@ -245,7 +245,12 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
                 </>
               )}
               {saveState === 'error' && <button className="btn sm" onClick={() => void save()}>Retry</button>}
-              {!saveError && actionError && <button className="btn ghost sm" onClick={() => setActionError(null)}>Dismiss</button>}
+            </div>
+          )}
+          {actionError && (
+            <div className="banner error" role="alert" data-testid="action-error">
+              <span>{actionError}</span>
+              <button className="btn ghost sm" onClick={() => setActionError(null)}>Dismiss</button>
             </div>
           )}
           {applied && (
