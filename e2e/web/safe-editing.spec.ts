@@ -149,6 +149,15 @@ describe('safe editing in the designer (Chromium)', () => {
     expect(Object.fromEntries(status.map((p) => [p.id, p.state]))).toEqual({ login: 'running', read: 'running', script: 'running', mapping: 'running', write: 'stopped' });
     expect(await nodeState('write').textContent()).toBe('stopped');
     expect((await queue(flow.id, 'mapping-to-write')).count).toBe(queuedBefore);
+
+    // A running step whose configuration changed is restarted to apply it, and the designer says so.
+    await selectNode(page, 'read');
+    await page.locator('[data-property="Page Size"] input').fill('250');
+    await waitSaved(page);
+    await page.waitForSelector('[data-testid=applied]');
+    expect(await page.textContent('[data-testid=applied]')).toContain('Restarted to apply the change: Read Data From ERP.');
+    expect(await nodeState('read').textContent()).toBe('running');
+    expect(await nodeState('write').textContent()).toBe('stopped');
     await api.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
   });
 

@@ -6,7 +6,7 @@ import type { ScriptSyntaxProblem } from './script-syntax.js';
 
 /** Verdicts kept, by script digest: a save re-sends unchanged scripts, which must not be compiled again. */
 const CACHE_ENTRIES = 500;
-/** A check waits at most this long for a runtime (a Python run in progress); then the script counts as unchecked. */
+/** A save waits at most this long for a runtime's verdict (Pyodide loading, a Python run in progress). */
 const CHECK_DEADLINE_MS = 10_000;
 
 type Checker = (language: ScriptLanguage, script: string) => Promise<ScriptSyntaxProblem | null>;
@@ -18,6 +18,8 @@ type Checker = (language: ScriptLanguage, script: string) => Promise<ScriptSynta
  */
 export class ScriptChecks {
   private readonly cache = new Map<string, ScriptSyntaxProblem | null>();
+  /** Checks on their way, so saves that repeat a script while it compiles wait for the same one. */
+  private readonly running = new Map<string, Promise<ScriptSyntaxProblem | null>>();
   private readonly check: Checker | null;
 
   constructor(runner: ScriptRunner) {
@@ -36,13 +38,18 @@ export class ScriptChecks {
             message: `${c.label}: ${problem.message}`,
             ...(problem.line !== null ? { line: problem.line } : {}),
             ...(problem.column !== null ? { column: problem.column } : {}),
-            code: problem.unchecked ? ('required' as const) : ('invalid' as const),
+            code: 'invalid' as const,
           }]
         : [],
     );
   }
 
-  private async verdict(language: ScriptLanguage, script: string): Promise<(ScriptSyntaxProblem & { unchecked?: boolean }) | null> {
+  /**
+   * The script's syntax problem, or null. A runtime that does not answer in time (Pyodide still loading, a long run)
+   * is no reason to hold a flow back: the script is not flagged, the check goes on, and its verdict is kept for the
+   * next save or start. A script that does not compile still fails its step at run time.
+   */
+  private async verdict(language: ScriptLanguage, script: string): Promise<ScriptSyntaxProblem | null> {
     if (!this.check || script.trim() === '') return null;
     const key = createHash('sha256').update(language).update('\u0000').update(script).digest('base64');
     if (this.cache.has(key)) {
@@ -52,18 +59,23 @@ export class ScriptChecks {
       this.cache.set(key, hit);
       return hit;
     }
+    let running = this.running.get(key);
+    if (!running) {
+      running = this.check(language, script).then(
+        (problem) => {
+          this.cache.set(key, problem);
+          if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+          return problem;
+        },
+        // The runtime failed: no verdict, the next save checks again.
+        () => null,
+      );
+      this.running.set(key, running);
+      void running.finally(() => this.running.delete(key));
+    }
     let timer: NodeJS.Timeout | undefined;
     try {
-      const problem = await Promise.race([
-        this.check(language, script),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the ${language} runtime did not answer within ${CHECK_DEADLINE_MS / 1000} s`)), CHECK_DEADLINE_MS))),
-      ]);
-      this.cache.set(key, problem);
-      if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      return problem;
-    } catch (e) {
-      // Not a verdict: the next save or start checks again.
-      return { line: null, column: null, message: `its syntax could not be checked (${(e as Error).message}); it is checked again on the next save or start`, unchecked: true };
+      return await Promise.race([running, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), CHECK_DEADLINE_MS)))]);
     } finally {
       clearTimeout(timer);
     }
