@@ -72,6 +72,8 @@ export interface ScriptRequest {
   readonly memoryLimitMb: number;
   /** Scripts may call HTTP only when the flow grants it. */
   readonly allowHttp?: boolean;
+  /** Serves the script's HTTP calls in place of the runner's own client (a dry run records them). */
+  readonly http?: HttpClient;
   /** The processor's side of `context`, dynamic properties, state and later `session.get()` calls (Python). */
   readonly context?: ScriptContext;
 }

@@ -394,7 +394,7 @@ describe('FlowEngine scheduling', () => {
     expect(status.find((p) => p.id === 'sink')).toMatchObject({ state: 'running', valid: true });
     const bulletin = h.events.bulletins.find((b) => b.processorId === 'work')!;
     expect(bulletin.level).toBe('warn');
-    expect(bulletin.message).toMatch(/^work is invalid and was not started: Limit: Limit: 'lots' is not a whole number/);
+    expect(bulletin.message).toMatch(/^work is invalid and was not started: Limit: 'lots' is not a whole number/);
     expect(scheduledCalls).toBe(0);
     await expect(h.engine.runOnce('work')).rejects.toThrow(FlowEngineError);
     await h.engine.close();
@@ -689,7 +689,7 @@ describe('FlowEngine run duration (batching)', () => {
 
   it('refuses a run duration that is not a duration', () => {
     const { h } = batchingFlow('soon');
-    expect(h.engine.issues().map((i) => i.message).join()).toContain("run duration 'soon' is not a duration");
+    expect(h.engine.issues().map((i) => i.message).join()).toContain("Run duration 'soon' is not a duration");
   });
 });
 

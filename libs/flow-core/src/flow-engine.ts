@@ -349,7 +349,7 @@ export class FlowEngine {
         continue;
       }
       if (!node.valid || !node.definition || !node.context) {
-        const reasons = node.issues.map((i) => (i.property ? `${i.property}: ${i.message}` : i.message)).join('; ');
+        const reasons = node.issues.map((i) => i.message).join('; ');
         this.bulletin(node.id, 'warn', `${node.config.name} is invalid and was not started: ${reasons}`);
         continue;
       }
@@ -537,6 +537,7 @@ export class FlowEngine {
   async testProcessor(
     processorId: string,
     input?: { flowFileUuid?: string; attributes?: Record<string, string>; content?: Uint8Array | string },
+    options: { services?: ProcessorServices } = {},
   ): Promise<TestProcessorResult> {
     const node = this.node(processorId);
     if (!node.definition) throw new FlowEngineError(`processor '${processorId}' has unknown type '${node.config.type}'`);
@@ -587,7 +588,8 @@ export class FlowEngine {
       newId,
       commit: () => Promise.reject(new Error('a test run never commits')),
     };
-    const services = node.services ?? this.options.services(processorId);
+    // A dry run passes services that record instead of sending.
+    const services = options.services ?? node.services ?? this.options.services(processorId);
     // A test run shows every level.
     const ctx = this.createContext(node, services, (level, message) => logs.push({ level, message }), () => undefined, () => true);
     const session = new StandardProcessSession(host);
@@ -612,6 +614,92 @@ export class FlowEngine {
       session.rollback(false);
     }
     return error === undefined ? { outputs, logs } : { outputs, error, logs };
+  }
+
+  /**
+   * A live run on one queued FlowFile: the processor runs once for real, in a session that commits as a scheduled
+   * task's does. The FlowFile leaves its queue and what the processor made of it goes where the flow sends it, so
+   * the flow never processes it again. When the processor fails or leaves it, it goes back to its place.
+   */
+  async runLive(processorId: string, flowFileUuid: string): Promise<TestProcessorResult & { consumed: boolean }> {
+    const node = this.node(processorId);
+    const def = node.definition;
+    if (!def || !node.services) throw new FlowEngineError(`processor '${processorId}' has unknown type '${node.config.type}'`);
+    if (!node.valid) throw new FlowEngineError(`${node.config.name} is invalid: ${node.issues.map((i) => i.message).join('; ')}`);
+    let source: ConnectionQueue | undefined;
+    let flowFile: FlowFile | undefined;
+    for (const q of node.incoming) {
+      flowFile = q.take(flowFileUuid);
+      if (flowFile) {
+        source = q;
+        break;
+      }
+    }
+    if (!source || !flowFile) throw new FlowEngineError(`FlowFile ${flowFileUuid} is not queued for ${node.config.name}`, 'not-found');
+    const from = source;
+    const taken = flowFile;
+    // The session takes the chosen FlowFile from a queue of its own; what it commits is applied to the real one.
+    const pinned = new ConnectionQueue(from.id, from.sourceId, from.targetId);
+    pinned.offer({ ...taken, penaltyExpiration: 0 }, this.clock.now());
+    const real = (q: ConnectionQueue) => (q === pinned ? from : q);
+    const host: SessionHost = {
+      flowId: this.flowId,
+      processorId,
+      clock: this.clock,
+      penaltyMs: node.penaltyMs,
+      incoming: [pinned],
+      hasRelationship: (name) => node.hasRelationship(name),
+      destinations: (rel) => node.destinations(rel),
+      readContent: (claim) => this.readContent(claim),
+      newId,
+      commit: (o) => this.applySession(node, { ...o, taken: o.taken.map((t) => ({ ...t, queue: real(t.queue) })), enqueued: o.enqueued.map((e) => ({ ...e, queue: real(e.queue) })) }),
+    };
+    const logs: { level: string; message: string }[] = [];
+    const ctx = this.createContext(node, node.services, (level, message) => {
+      logs.push({ level, message });
+      this.logged(node, level, message);
+    }, () => undefined);
+    const scheduled = node.state === 'running' && node.ready;
+    const session = new StandardProcessSession(host);
+    const outputs: TestProcessorResult['outputs'] = [];
+    let error: string | undefined;
+    let consumed = false;
+    node.activeTasks++;
+    this.runningTasks++;
+    try {
+      if (!scheduled) await def.onScheduled?.(ctx);
+      try {
+        await def.onTrigger(ctx, session);
+        const outcome = session.prepare();
+        for (const t of outcome.transfers) {
+          const claim = t.flowFile.contentClaim;
+          const content = claim === null ? new Uint8Array(0) : (session.writtenContent(claim) ?? (await this.readContent(claim)));
+          outputs.push({ relationship: t.relationship, attributes: { ...t.flowFile.attributes }, content });
+        }
+        // A FlowFile put back in its queue (a retry later) is not consumed: the flow takes it again.
+        consumed = outcome.taken.length > 0 && !outcome.enqueued.some((e) => e.queue === pinned);
+        await session.commit();
+      } finally {
+        if (!scheduled) await def.onStopped?.(ctx);
+      }
+    } catch (e) {
+      consumed = false;
+      error = errorMessage(e);
+      session.rollback(false);
+    } finally {
+      if (pinned.count > 0) {
+        pinned.clear();
+        from.acknowledge(1, taken.size);
+        from.returnToHead([taken], this.clock.now());
+      }
+      node.activeTasks--;
+      this.runningTasks--;
+      if (node.activeTasks === 0 && node.idleWaiters.length) for (const w of node.idleWaiters.splice(0)) w();
+      this.queueChanged(from);
+      this.kick(node);
+      this.checkIdle();
+    }
+    return { outputs, logs, consumed, ...(error === undefined ? {} : { error }) };
   }
 
   /** Resolves when no FlowFile is queued or in flight (for tests and the demo). */

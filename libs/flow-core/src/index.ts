@@ -7,3 +7,4 @@ export * from './standard-process-context.js';
 export * from './standard-process-session.js';
 export * from './flow-engine.js';
 export * from './run-once.js';
+export * from './dry-run.js';
