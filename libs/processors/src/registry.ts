@@ -10,6 +10,7 @@ import { ExtractText } from './extract-text/extract-text.processor.js';
 import { FilterRecord } from './filter-record/filter-record.processor.js';
 import { GenerateFlowFile } from './generate-flow-file/generate-flow-file.processor.js';
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
+import { InvokeHTTP } from './invoke-http/invoke-http.processor.js';
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
 import { LogAttribute } from './log-attribute/log-attribute.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
@@ -37,6 +38,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   FilterRecord,
   GenerateFlowFile,
   IntegratorLogin,
+  InvokeHTTP,
   JoltTransformJSON,
   LogAttribute,
   ReadErpData,
