@@ -13,6 +13,7 @@ import { IntegratorLogin } from './integrator-login/integrator-login.processor.j
 import { InvokeHTTP } from './invoke-http/invoke-http.processor.js';
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
 import { LogAttribute } from './log-attribute/log-attribute.processor.js';
+import { MergeContent } from './merge-content/merge-content.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { ReplaceText } from './replace-text/replace-text.processor.js';
 import { RouteOnAttribute } from './route-on-attribute/route-on-attribute.processor.js';
@@ -41,6 +42,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   InvokeHTTP,
   JoltTransformJSON,
   LogAttribute,
+  MergeContent,
   ReadErpData,
   ReplaceText,
   RouteOnAttribute,
