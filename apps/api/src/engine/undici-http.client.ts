@@ -5,6 +5,7 @@ import { Agent, errors, interceptors, request, type Dispatcher } from 'undici';
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 const MAX_REDIRECTS = 10;
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 class ResponseTooLarge extends Error {}
 
@@ -14,14 +15,16 @@ class ResponseTooLarge extends Error {}
  * interceptor on a composed dispatcher.
  */
 export class UndiciHttpClient implements HttpClient {
-  private readonly agents = new Map<number, { plain: Agent; redirecting: Dispatcher }>();
+  private readonly agents = new Map<number | null, { plain: Agent; redirecting: Dispatcher }>();
 
   constructor(private readonly maxResponseBytes = MAX_RESPONSE_BYTES) {}
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     const started = performance.now();
     const timeout = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const connectTimeout = req.connectTimeoutMs ?? timeout;
+    // Without an explicit connect timeout the request goes through the default agent, configured as it always was
+    // (undici's own 10 s connect timeout): passing connector options changes how undici builds its sockets.
+    const connectTimeout = req.connectTimeoutMs ?? null;
     const readTimeout = req.readTimeoutMs ?? timeout;
     const limit = Math.min(req.maxResponseBytes ?? this.maxResponseBytes, this.maxResponseBytes);
     const agent = this.agentFor(connectTimeout);
@@ -34,23 +37,30 @@ export class UndiciHttpClient implements HttpClient {
         bodyTimeout: readTimeout,
         dispatcher: req.followRedirects ? agent.redirecting : agent.plain,
       });
-      const declared = Number(res.headers['content-length']);
-      if (Number.isFinite(declared) && declared > limit) {
+      const lengthHeader = res.headers['content-length'];
+      const declared = typeof lengthHeader === 'string' && lengthHeader !== '' ? Number(lengthHeader) : Number.NaN;
+      if (declared > limit) {
         res.body.destroy();
         throw new ResponseTooLarge();
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > limit) {
-          res.body.destroy();
-          throw new ResponseTooLarge();
+      let body: Uint8Array;
+      if (Number.isFinite(declared)) {
+        // undici holds the body to its Content-Length, so a declared size within the limit is the size read.
+        body = new Uint8Array(await res.body.arrayBuffer());
+      } else {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > limit) {
+            res.body.destroy();
+            throw new ResponseTooLarge();
+          }
+          chunks.push(chunk);
         }
-        chunks.push(chunk);
+        const joined = Buffer.concat(chunks, size);
+        body = new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
       }
-      const joined = Buffer.concat(chunks, size);
-      const body = new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const finalUrl = (res as { context?: { history?: readonly URL[] } }).context?.history?.at(-1)?.toString();
@@ -60,7 +70,7 @@ export class UndiciHttpClient implements HttpClient {
         throw new HttpTransportError(`response body larger than ${limit} bytes: ${req.method} ${req.url}`, 'tooLarge');
       }
       if (e instanceof errors.ConnectTimeoutError) {
-        throw new HttpTransportError(`connect timed out after ${connectTimeout} ms: ${req.method} ${req.url}`, 'timeout');
+        throw new HttpTransportError(`connect timed out after ${connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS} ms: ${req.method} ${req.url}`, 'timeout');
       }
       if (e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError) {
         throw new HttpTransportError(`read timed out after ${readTimeout} ms: ${req.method} ${req.url}`, 'timeout');
@@ -73,10 +83,10 @@ export class UndiciHttpClient implements HttpClient {
     }
   }
 
-  private agentFor(connectTimeout: number): { plain: Agent; redirecting: Dispatcher } {
+  private agentFor(connectTimeout: number | null): { plain: Agent; redirecting: Dispatcher } {
     let entry = this.agents.get(connectTimeout);
     if (!entry) {
-      const plain = new Agent({ keepAliveTimeout: 10_000, connections: 64, connect: { timeout: connectTimeout } });
+      const plain = new Agent({ keepAliveTimeout: 10_000, connections: 64, ...(connectTimeout === null ? {} : { connect: { timeout: connectTimeout } }) });
       entry = { plain, redirecting: plain.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS })) };
       this.agents.set(connectTimeout, entry);
     }
