@@ -7,27 +7,23 @@ const MAX_REDIRECTS = 10;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-class ResponseTooLarge extends Error {}
-
 /**
- * Outbound HTTP for processors, on undici with keep-alive pools. Connect timeouts are a property of an agent, so
- * there is one agent per connect timeout in use (a flow uses a handful); redirects go through undici's redirect
- * interceptor on a composed dispatcher.
+ * Outbound HTTP for processors, on undici with keep-alive pools. The connect timeout and the response size limit
+ * are properties of an undici agent (its parser drops a connection whose body outgrows the limit), so there is one
+ * agent per combination in use: the default one for requests that set neither, and a handful more for the
+ * InvokeHTTP configurations of a server. Redirects go through undici's redirect interceptor on a composed dispatcher.
  */
 export class UndiciHttpClient implements HttpClient {
-  private readonly agents = new Map<number | null, { plain: Agent; redirecting: Dispatcher }>();
+  private readonly agents = new Map<string, { plain: Agent; redirecting: Dispatcher | null }>();
 
   constructor(private readonly maxResponseBytes = MAX_RESPONSE_BYTES) {}
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     const started = performance.now();
     const timeout = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    // Without an explicit connect timeout the request goes through the default agent, configured as it always was
-    // (undici's own 10 s connect timeout): passing connector options changes how undici builds its sockets.
-    const connectTimeout = req.connectTimeoutMs ?? null;
+    const connectTimeout = req.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const readTimeout = req.readTimeoutMs ?? timeout;
     const limit = Math.min(req.maxResponseBytes ?? this.maxResponseBytes, this.maxResponseBytes);
-    const agent = this.agentFor(connectTimeout);
     try {
       const res = await request(req.url, {
         method: req.method.toUpperCase() as 'GET',
@@ -35,42 +31,19 @@ export class UndiciHttpClient implements HttpClient {
         body: req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength),
         headersTimeout: readTimeout,
         bodyTimeout: readTimeout,
-        dispatcher: req.followRedirects ? agent.redirecting : agent.plain,
+        dispatcher: this.dispatcherFor(connectTimeout, limit, req.followRedirects === true),
       });
-      const lengthHeader = res.headers['content-length'];
-      const declared = typeof lengthHeader === 'string' && lengthHeader !== '' ? Number(lengthHeader) : Number.NaN;
-      if (declared > limit) {
-        res.body.destroy();
-        throw new ResponseTooLarge();
-      }
-      let body: Uint8Array;
-      if (Number.isFinite(declared)) {
-        // undici holds the body to its Content-Length, so a declared size within the limit is the size read.
-        body = new Uint8Array(await res.body.arrayBuffer());
-      } else {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of res.body as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > limit) {
-            res.body.destroy();
-            throw new ResponseTooLarge();
-          }
-          chunks.push(chunk);
-        }
-        const joined = Buffer.concat(chunks, size);
-        body = new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
-      }
+      const body = new Uint8Array(await res.body.arrayBuffer());
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const finalUrl = (res as { context?: { history?: readonly URL[] } }).context?.history?.at(-1)?.toString();
       return { status: res.statusCode, statusText: STATUS_TEXT[res.statusCode] ?? '', headers, body, durationMs: performance.now() - started, url: finalUrl ?? req.url };
     } catch (e) {
-      if (e instanceof ResponseTooLarge) {
+      if (e instanceof errors.ResponseExceededMaxSizeError) {
         throw new HttpTransportError(`response body larger than ${limit} bytes: ${req.method} ${req.url}`, 'tooLarge');
       }
       if (e instanceof errors.ConnectTimeoutError) {
-        throw new HttpTransportError(`connect timed out after ${connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS} ms: ${req.method} ${req.url}`, 'timeout');
+        throw new HttpTransportError(`connect timed out after ${connectTimeout} ms: ${req.method} ${req.url}`, 'timeout');
       }
       if (e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError) {
         throw new HttpTransportError(`read timed out after ${readTimeout} ms: ${req.method} ${req.url}`, 'timeout');
@@ -83,14 +56,15 @@ export class UndiciHttpClient implements HttpClient {
     }
   }
 
-  private agentFor(connectTimeout: number | null): { plain: Agent; redirecting: Dispatcher } {
-    let entry = this.agents.get(connectTimeout);
+  private dispatcherFor(connectTimeout: number, maxResponseSize: number, followRedirects: boolean): Dispatcher {
+    const key = `${connectTimeout}|${maxResponseSize}`;
+    let entry = this.agents.get(key);
     if (!entry) {
-      const plain = new Agent({ keepAliveTimeout: 10_000, connections: 64, ...(connectTimeout === null ? {} : { connect: { timeout: connectTimeout } }) });
-      entry = { plain, redirecting: plain.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS })) };
-      this.agents.set(connectTimeout, entry);
+      const plain = new Agent({ keepAliveTimeout: 10_000, connections: 64, connectTimeout, maxResponseSize });
+      this.agents.set(key, (entry = { plain, redirecting: null }));
     }
-    return entry;
+    if (!followRedirects) return entry.plain;
+    return (entry.redirecting ??= entry.plain.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS })));
   }
 
   async close(): Promise<void> {
