@@ -168,7 +168,6 @@ export const ControlRate = defineProcessor({
       { name: RATE_EXCEEDED, description: 'FlowFiles over the rate.', when: { property: P.exceeded, values: [ROUTE] } },
     ],
     inputRequirement: 'required',
-    sideEffects: false,
     triggerSerially: true,
   },
 

@@ -124,8 +124,8 @@ export const InvokeHTTP = defineProcessor({
       expressionScope: 'flowfile',
     },
     inputRequirement: 'allowed',
-    sideEffects: true,
-    reachesExternalSystems: true,
+    // Any method may change data on the other side (GET endpoints that act are common), so every test is a dry run first.
+    sideEffects: { systems: ['the server at Remote URL'], writes: true },
     writesAttributes: [
       { name: STATUS_CODE, description: 'The status code returned.' },
       { name: STATUS_MESSAGE, description: 'The status message returned.' },

@@ -101,7 +101,6 @@ export const MergeContent = defineProcessor({
       { name: REL_FAILURE.name, description: 'FlowFiles that could not be merged (fragments that were incomplete or inconsistent).' },
     ],
     inputRequirement: 'required',
-    sideEffects: false,
     triggerSerially: true,
     readsAttributes: [
       { name: FragmentAttributes.IDENTIFIER, description: 'Defragment: the FlowFiles merged together.' },

@@ -52,7 +52,6 @@ export const RetryFlowFile = defineProcessor({
     ],
     dynamicProperties: { description: "An attribute added to FlowFiles sent to 'retries_exceeded' (a value evaluating blank is not added).", expressionScope: 'flowfile' },
     inputRequirement: 'required',
-    sideEffects: false,
     readsAttributes: [{ name: '<Retry Attribute>', description: 'The current retry count.' }],
     writesAttributes: [
       { name: '<Retry Attribute>', description: 'The retry count, on FlowFiles sent to retry; removed on retries_exceeded.' },
