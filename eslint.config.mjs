@@ -16,8 +16,9 @@ function constraints(inSpecs) {
     { sourceTag: 'type:flow-core', onlyDependOnLibsWithTags: ['type:flow-api', 'type:expression', ...testOnly] },
     { sourceTag: 'type:flow-testing', onlyDependOnLibsWithTags: ['type:flow-api', 'type:flow-core', 'type:expression'] },
     { sourceTag: 'type:processors', onlyDependOnLibsWithTags: ['type:flow-api', 'type:expression', 'type:jolt', ...testOnly] },
-    // The web app gets descriptors from the API; its specs render real ones from the catalogue.
-    { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:expression', 'type:flow-api', ...(inSpecs ? ['type:processors'] : [])] },
+    // The web app gets descriptors from the API and runs flow-core's pure graph validator on unsaved edits; its
+    // specs render real descriptors from the catalogue.
+    { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:expression', 'type:flow-api', 'type:flow-core', ...(inSpecs ? ['type:processors'] : [])] },
     { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:flow-api', 'type:flow-core', 'type:expression', 'type:jolt', 'type:processors', 'type:contracts', ...testOnly] },
     { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:sim-kit'] },
     { sourceTag: 'type:sim-kit', onlyDependOnLibsWithTags: [] },

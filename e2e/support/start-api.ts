@@ -1,1 +1,1 @@
-export { startApi, type StartApiOptions, type StartedApi } from '@sluice/api/testing';
+export { startApi, testDatabase, type StartApiOptions, type StartedApi } from '@sluice/api/testing';

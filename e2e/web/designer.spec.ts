@@ -199,6 +199,17 @@ describe('flow designer in Chromium', () => {
     await page.click('[data-testid=run-script]');
     await page.waitForFunction(() => document.querySelector('[data-testid=script-result] [data-testid=result-relationship]')?.textContent === 'failure', null, { timeout: 60_000 });
     expect(await page.textContent('[data-testid=script-result]')).toContain('log.error.script_error');
+    // The caught error comes first and in view; the echoed input is folded away after it.
+    const failure = page.locator('[data-testid=script-result] [data-testid=script-error]');
+    expect(await failure.isVisible()).toBe(true);
+    expect((await failure.textContent())!.length).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=script-result] [data-testid=script-output]').isVisible()).toBe(false);
+    const order = await page.locator('[data-testid=script-result]').evaluate((el) => {
+      const error = el.querySelector('[data-testid=script-error]')!;
+      const output = el.querySelector('[data-testid=script-output]')!;
+      return error.compareDocumentPosition(output) & Node.DOCUMENT_POSITION_FOLLOWING ? 'error first' : 'output first';
+    });
+    expect(order).toBe('error first');
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });

@@ -60,11 +60,12 @@ describe('JoltTransformJSON in the designer (Chromium)', () => {
     await shot(page, 'jolt-01-attribute-source');
   });
 
-  it('refuses the Custom transform, saying it is not supported, and saves once it is changed back', async () => {
+  it('saves the Custom transform as a draft, saying beside it that it is not supported, and is valid once it is changed back', async () => {
     await field('Jolt Transform').locator('select').selectOption('jolt-transform-custom');
     await field('Custom Transformation Class Name').waitFor();
-    await page.waitForFunction(() => document.querySelector('.banner.error')?.textContent?.includes('custom transformation classes are not supported'), null, { timeout: 15_000 });
-    expect((await storedJolt()).properties['Jolt Transform']).toBeUndefined();
+    await page.waitForFunction(() => document.querySelector('[data-testid=property-form]')?.textContent?.includes('custom transformation classes are not supported'), null, { timeout: 15_000 });
+    await waitSaved(page);
+    expect((await storedJolt()).properties['Jolt Transform']).toBe('jolt-transform-custom');
     await field('Jolt Transform').locator('select').selectOption('jolt-transform-chain');
     await field('JSON Source').locator('select').selectOption('FLOW_FILE');
     await waitSaved(page);

@@ -178,8 +178,10 @@ describe('the JSON and text processors, built and run in the designer (Chromium)
     expect(await conflict.textContent()).toContain('if Custom Text is set, then Data Format must be Text and Unique FlowFiles must be false');
     await page.waitForSelector(`${node('gen')} [data-testid=validity].bad`);
     await shot(page, 'text-02-custom-text-conflict');
-    // The server refused that version: what it stores is still the last good one.
-    expect((await stored('gen')).properties['Data Format']).toBeUndefined();
+    // Saved as a draft: the server stores what is shown, problem and all, and lists the problem.
+    await waitSaved(page);
+    expect((await stored('gen')).properties['Data Format']).toBe('Binary');
+    expect((await storedFlow()).validation.filter((v) => v.processorId === ids.gen).map((v) => v.property)).toContain('Custom Text');
     await field('Data Format').locator('select').selectOption('Text');
     await waitSaved(page);
     await conflict.waitFor({ state: 'detached' });

@@ -65,17 +65,85 @@ export interface FlowSummaryDto {
   updatedAt: string;
 }
 
+/** One problem of a saved flow, once, worded for a person; on a processor (and property), a connection, or the flow. */
 export interface ProcessorValidationDto {
-  processorId: string;
+  /** null: a problem of a connection (`connectionId`) or of the flow's settings (`field`). */
+  processorId: string | null;
+  connectionId?: string;
+  /** A flow setting at fault, as `integration.schedule.value`. */
+  field?: string;
   property: string | null;
   message: string;
   line?: number;
   column?: number;
+  /** `required`: a value is still missing; `invalid`: a value or the wiring is wrong. */
+  code?: 'required' | 'invalid';
+}
+
+/** What a save did to the processors the user keeps running (it never starts or stops one on its own). */
+export interface AppliedChangeDto {
+  /** Running processors whose configuration changed: stopped, changed and started again, as NiFi applies a change. */
+  restarted: string[];
+  /** Processors the user keeps running whose new configuration is invalid: they stay stopped until it is fixed, then start. */
+  waiting: string[];
 }
 
 export interface FlowDto extends FlowSummaryDto {
   document: FlowDocument;
+  /** Every problem of the stored document; a flow with problems is saved (a draft) but does not start. */
   validation: ProcessorValidationDto[];
+  /** On a save's answer. */
+  applied?: AppliedChangeDto;
+}
+
+/** `dry-run` (the default) sends nothing; `live` runs the processor for real and consumes the FlowFile it used. */
+export type ProcessorTestMode = 'dry-run' | 'live';
+
+export interface ProcessorTestRequest {
+  /** A FlowFile queued in front of the processor; without it and without content, the first one queued. */
+  flowFileUuid?: string;
+  content?: string;
+  attributes?: Record<string, string>;
+  mode?: ProcessorTestMode;
+}
+
+/** A request a dry run recorded instead of sending, secrets masked. */
+export interface RecordedRequestDto {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The body as text, when it is not a JSON array of rows (then see `rows`). */
+  body: string | null;
+  /** A JSON array body: its first rows and how many it has. */
+  rows?: unknown[];
+  rowCount?: number;
+  /** What the dry run answered in place of the other system. */
+  answer: { status: number; body: unknown };
+}
+
+export interface ProcessorTestResultDto {
+  mode: ProcessorTestMode;
+  outputs: { relationship: string; attributes: Record<string, string>; content: string }[];
+  error?: string;
+  logs: { level: string; message: string }[];
+  /** Dry runs of processors that reach other systems: every request they would have sent, in order (the first 200). */
+  requests?: RecordedRequestDto[];
+  /** All requests, kept or not. */
+  requestCount?: number;
+  /** Row logs the dry run would have written, as the answers it was given imply. */
+  rows?: { sku: string | null; status: string; message: string }[];
+  /** Live runs on a queued FlowFile: it left its queue (false when the processor failed or put it back). */
+  consumed?: boolean;
+}
+
+/** A bulletin as stored: the newest few per processor survive a reload. */
+export interface BulletinDto {
+  id: number;
+  flowId: string;
+  processorId: string | null;
+  level: 'warn' | 'error';
+  message: string;
+  timestamp: string;
 }
 
 export interface ProcessorTypesResponse {

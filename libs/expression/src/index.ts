@@ -12,7 +12,7 @@ export { isDefiniteJsonPath } from './functions/encode.functions.js';
 export { compileJavaRegex, translateReplacement, javaSplit } from './java-regex.js';
 export { regexHazard, UnsafeRegexError } from './regex-safety.js';
 export type { JavaRegex } from './java-regex.js';
-export { queryJsonPath, readJsonPath, checkJsonPath } from './functions/encode.functions.js';
+export { queryJsonPath, readJsonPath, jsonPathSteps, checkJsonPath } from './functions/encode.functions.js';
 export { expressionSegments } from './expression.js';
 export type { ExpressionSegment } from './expression.js';
 export { EXPRESSION_LIMITS } from './limits.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readJsonPath } from './index.js';
+import { jsonPathSteps, readJsonPath } from './index.js';
 
 describe('readJsonPath', () => {
   const doc = { a: { b: [{ c: 1 }, { 'odd key': 'x' }] }, next: null };
@@ -21,5 +21,20 @@ describe('readJsonPath', () => {
 
   it('names a malformed path', () => {
     expect(() => readJsonPath(doc, '$.a[0')).toThrow(/\$\.a\[0/);
+  });
+});
+
+describe('jsonPathSteps', () => {
+  it('gives the steps readJsonPath follows, indices as numbers', () => {
+    expect(jsonPathSteps('$.data.token')).toEqual(['data', 'token']);
+    expect(jsonPathSteps("a.b[1]['odd key']")).toEqual(['a', 'b', 1, 'odd key']);
+    expect(jsonPathSteps('[0].id')).toEqual([0, 'id']);
+    expect(jsonPathSteps('$')).toEqual([]);
+  });
+
+  it('is null for a path that names no single place or is malformed', () => {
+    expect(jsonPathSteps('$..token')).toBeNull();
+    expect(jsonPathSteps('$.rows[*]')).toBeNull();
+    expect(jsonPathSteps('$.a[0')).toBeNull();
   });
 });

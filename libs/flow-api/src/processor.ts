@@ -2,6 +2,7 @@ import type { ProcessContext } from './context.js';
 import type { PropertyDescriptor, PropertyValues } from './property.js';
 import { conditionHolds } from './property.js';
 import type { PropertyCondition, Relationship } from './relationship.js';
+import type { HttpRequest } from './services.js';
 import type { ProcessSession } from './session.js';
 import type { PropertyConfiguration } from './migration.js';
 
@@ -35,9 +36,8 @@ export interface ProcessorDescriptor {
     readonly when?: PropertyCondition;
   };
   readonly inputRequirement: InputRequirement;
-  readonly sideEffects?: boolean;
-  /** Talks to systems outside Sluice (an ERP, Omnitron) even when it changes nothing there. */
-  readonly reachesExternalSystems?: boolean;
+  /** What the processor does outside Sluice; absent: nothing (it only reads and writes FlowFiles). */
+  readonly sideEffects?: SideEffects;
   readonly readsAttributes?: readonly AttributeDoc[];
   readonly writesAttributes?: readonly AttributeDoc[];
   readonly defaultSchedule?: { readonly strategy: SchedulingStrategy; readonly period: string };
@@ -48,6 +48,27 @@ export interface ProcessorDescriptor {
    * how long one task keeps going by default. A flow may change it per processor (`scheduling.runDuration`).
    */
   readonly defaultRunDuration?: string;
+}
+
+/**
+ * The systems outside Sluice a processor talks to. Testing such a processor is a dry run unless the user asks for a
+ * live one: its requests are recorded and shown, not sent. Testing it at all, or running it once, needs the editor
+ * role (it uses the flow's credentials).
+ */
+export interface SideEffects {
+  /** Who is reached, as a live run's confirmation names them: `Omnitron`, `the ERP`. */
+  readonly systems: readonly string[];
+  /** It changes data there (a write); false when it only reads or logs in. */
+  readonly writes: boolean;
+  /** Only when this condition on the configuration holds (a script with Allow HTTP). */
+  readonly when?: PropertyCondition;
+}
+
+/** The answer a dry run gives a request in place of the other system's (see ProcessorDefinition.dryRunResponse). */
+export interface DryRunResponse {
+  readonly status: number;
+  /** Sent as JSON. */
+  readonly body: unknown;
 }
 
 export interface ValidationResult {
@@ -66,6 +87,12 @@ export interface ProcessorDefinition {
   migrateProperties?(config: PropertyConfiguration): void;
   /** Cross-property checks; run only after every single-property check passed. Server side only. */
   validate?(config: PropertyValues): ValidationResult[];
+  /**
+   * Dry runs: the answer to give a request the processor made, in place of the other system's, so the processor
+   * goes on and shows every request it would send (a login answered with a token, a read with an empty page).
+   * Absent, or returning undefined: `200 {}`.
+   */
+  dryRunResponse?(request: HttpRequest, config: PropertyValues): DryRunResponse | undefined;
   onScheduled?(context: ProcessContext): void | Promise<void>;
   onStopped?(context: ProcessContext): void | Promise<void>;
   onTrigger(context: ProcessContext, session: ProcessSession): void | Promise<void>;
@@ -116,6 +143,12 @@ export function relationshipsFor(descriptor: ProcessorDescriptor, config: Proper
     }
   }
   return out;
+}
+
+/** Whether the processor, so configured, reaches systems outside Sluice. */
+export function hasSideEffects(descriptor: ProcessorDescriptor, config: PropertyValues): boolean {
+  const s = descriptor.sideEffects;
+  return s !== undefined && (!s.when || conditionHolds(s.when, config, defaultValues(descriptor)));
 }
 
 export function defaultValues(descriptor: ProcessorDescriptor): Record<string, string> {

@@ -27,6 +27,14 @@ export interface HttpRequest {
   readonly body?: Uint8Array | string;
   /** Connect + response timeout in milliseconds. */
   readonly timeoutMs?: number;
+  /** Limit on establishing the connection alone; `timeoutMs` when absent. */
+  readonly connectTimeoutMs?: number;
+  /** Limit on waiting for the response headers and between body chunks; `timeoutMs` when absent. */
+  readonly readTimeoutMs?: number;
+  /** Follow 3xx redirects (up to a host limit); by default the 3xx answer is returned as it is. */
+  readonly followRedirects?: boolean;
+  /** A body larger than this fails the request ('tooLarge'); the host applies its own cap when absent. */
+  readonly maxResponseBytes?: number;
 }
 
 export interface HttpResponse {
@@ -36,6 +44,8 @@ export interface HttpResponse {
   readonly body: Uint8Array;
   /** Wall time of the exchange in milliseconds. */
   readonly durationMs: number;
+  /** The URL finally answered, after any redirects followed (the request URL when absent). */
+  readonly url?: string;
 }
 
 /** Outbound HTTP. Network failures reject with an `HttpTransportError`. */
@@ -46,7 +56,7 @@ export interface HttpClient {
 export class HttpTransportError extends Error {
   constructor(
     message: string,
-    readonly code: 'timeout' | 'connection' | 'other',
+    readonly code: 'timeout' | 'connection' | 'tooLarge' | 'other',
   ) {
     super(message);
     this.name = 'HttpTransportError';
@@ -72,6 +82,8 @@ export interface ScriptRequest {
   readonly memoryLimitMb: number;
   /** Scripts may call HTTP only when the flow grants it. */
   readonly allowHttp?: boolean;
+  /** Serves the script's HTTP calls in place of the runner's own client (a dry run records them). */
+  readonly http?: HttpClient;
   /** The processor's side of `context`, dynamic properties, state and later `session.get()` calls (Python). */
   readonly context?: ScriptContext;
 }

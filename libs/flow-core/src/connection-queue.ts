@@ -141,6 +141,23 @@ export class ConnectionQueue {
     return { taken, terminated };
   }
 
+  /** Takes one queued FlowFile by uuid, penalized or not (a live test run on a chosen FlowFile); it counts as in flight. */
+  take(uuid: string): FlowFile | undefined {
+    let ff: FlowFile | undefined;
+    const p = this.penalized.findIndex((f) => f.uuid === uuid);
+    if (p >= 0) ff = this.penalized.splice(p, 1)[0];
+    else {
+      const i = this.items.findIndex((f, k) => k >= this.head && f?.uuid === uuid);
+      if (i < 0) return undefined;
+      ff = this.items[i]!;
+      this.items.splice(i, 1);
+    }
+    this.queuedBytes -= ff!.size;
+    this.inFlightCount++;
+    this.inFlightBytes += ff!.size;
+    return ff;
+  }
+
   /** Ends the in-flight accounting of taken FlowFiles (after commit, or before returning them). */
   acknowledge(count: number, bytes: number): void {
     this.inFlightCount -= count;

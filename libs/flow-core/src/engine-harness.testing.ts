@@ -250,6 +250,7 @@ export function createHarness(options: {
   repository?: FlowFileRepository;
   clock?: TestClock;
   flowId?: string;
+  services?: ProcessorServices;
 }): Harness {
   const clock = options.clock ?? new TestClock();
   const repos = createInMemoryRepositories(options.store ?? new InMemoryStore());
@@ -266,7 +267,7 @@ export function createHarness(options: {
     provenance,
     events,
     clock,
-    services: () => testServices(clock),
+    services: () => options.services ?? testServices(clock),
   });
   return { engine, clock, store: repos.store, repository, provenance, events };
 }

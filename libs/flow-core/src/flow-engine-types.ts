@@ -42,6 +42,9 @@ export interface TestProcessorResult {
   logs: { level: string; message: string }[];
 }
 
+/** A live run: `consumed` when the FlowFile left its queue for good (committed onward, not put back). */
+export type LiveRunResult = TestProcessorResult & { consumed: boolean };
+
 export interface TestProcessorInput {
   flowFileUuid?: string;
   attributes?: Record<string, string>;

@@ -263,7 +263,7 @@ describe('FlowEngine run duration (batching)', () => {
 
   it('refuses a run duration that is not a duration', () => {
     const { h } = batchingFlow('soon');
-    expect(h.engine.issues().map((i) => i.message).join()).toContain("run duration 'soon' is not a duration");
+    expect(h.engine.issues().map((i) => i.message).join()).toContain("Run duration 'soon' is not a duration");
   });
 });
 

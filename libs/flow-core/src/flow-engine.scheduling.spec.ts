@@ -266,7 +266,7 @@ describe('FlowEngine scheduling', () => {
     expect(status.find((p) => p.id === 'sink')).toMatchObject({ state: 'running', valid: true });
     const bulletin = h.events.bulletins.find((b) => b.processorId === 'work')!;
     expect(bulletin.level).toBe('warn');
-    expect(bulletin.message).toMatch(/^work is invalid and was not started: Limit: Limit: 'lots' is not a whole number/);
+    expect(bulletin.message).toMatch(/^work is invalid and was not started: Limit: 'lots' is not a whole number/);
     expect(probe.scheduledCalls).toBe(0);
     await expect(h.engine.runOnce('work')).rejects.toThrow(FlowEngineError);
     await h.engine.close();

@@ -1,8 +1,9 @@
-import { newFlowFile, parseDataSize, utf8, type Clock, type FlowFile, type LogLevel } from '@sluice/flow-api';
+import { newFlowFile, parseDataSize, utf8, type Clock, type FlowFile, type LogLevel, type ProcessorServices } from '@sluice/flow-api';
 import { ConnectionQueue, DEFAULT_DATA_SIZE_THRESHOLD, DEFAULT_OBJECT_THRESHOLD } from './connection-queue.js';
 import { ContentCache } from './content-cache.js';
 import { ingressConnectionId, validateGraph, type GraphConnection, type GraphIssue } from './flow-graph.js';
-import { FlowEngineError, type EngineStatus, type FlowEngineOptions, type IngressItem, type QueueListing, type TestProcessorInput, type TestProcessorResult } from './flow-engine-types.js';
+import { FlowEngineError, type EngineStatus, type FlowEngineOptions, type IngressItem, type LiveRunResult, type QueueListing, type TestProcessorInput, type TestProcessorResult } from './flow-engine-types.js';
+import { runLiveOnNode } from './live-run.js';
 import { ProcessorNode, type NodeEngine } from './processor-node.js';
 import { provenanceEvent } from './provenance-event.js';
 import { Scheduler } from './scheduler.js';
@@ -56,7 +57,7 @@ export class FlowEngine implements NodeEngine {
         node.services,
         (level, message) => this.logged(node, level, message),
         () => this.scheduler.yielded(node),
-        (level) => level === 'warn' || level === 'error' || (this.options.log?.enabled(level) ?? false),
+        (level) => this.logEnabled(level),
       );
     }
   }
@@ -84,6 +85,11 @@ export class FlowEngine implements NodeEngine {
         else source.outgoing.set(r, [queue]);
       }
     }
+  }
+
+  /** Warnings and errors always reach bulletins; other levels only when the log sink wants them. */
+  private logEnabled(level: LogLevel): boolean {
+    return level === 'warn' || level === 'error' || (this.options.log?.enabled(level) ?? false);
   }
 
   private logged(node: ProcessorNode, level: LogLevel, message: string): void {
@@ -142,7 +148,7 @@ export class FlowEngine implements NodeEngine {
         continue;
       }
       if (!node.valid || !node.definition || !node.context) {
-        const reasons = node.issues.map((i) => (i.property ? `${i.property}: ${i.message}` : i.message)).join('; ');
+        const reasons = node.issues.map((i) => i.message).join('; ');
         this.bulletin(node.id, 'warn', `${node.config.name} is invalid and was not started: ${reasons}`);
         continue;
       }
@@ -290,9 +296,32 @@ export class FlowEngine implements NodeEngine {
    * Runs the processor once on one chosen queued FlowFile (or a given one) in a session that is always
    * rolled back; returns what it would have transferred. Nothing continues.
    */
-  async testProcessor(processorId: string, input?: TestProcessorInput): Promise<TestProcessorResult> {
+  async testProcessor(processorId: string, input?: TestProcessorInput, options: { services?: ProcessorServices } = {}): Promise<TestProcessorResult> {
     const node = this.node(processorId);
-    return testNode(node, input, node.services ?? this.options.services(processorId));
+    // A dry run passes services that record instead of sending.
+    return testNode(node, input, options.services ?? node.services ?? this.options.services(processorId));
+  }
+
+  /**
+   * A live run on one queued FlowFile (see live-run.ts): it runs for real and commits, so the flow never processes
+   * that FlowFile again; when the processor fails or leaves it, it goes back to its place.
+   */
+  async runLive(processorId: string, flowFileUuid: string): Promise<LiveRunResult> {
+    const node = this.node(processorId);
+    if (!node.definition || !node.services) throw new FlowEngineError(`processor '${processorId}' has unknown type '${node.config.type}'`);
+    if (!node.valid) throw new FlowEngineError(`${node.config.name} is invalid: ${node.issues.map((i) => i.message).join('; ')}`);
+    const chosen = node.takeQueued(flowFileUuid);
+    if (!chosen) throw new FlowEngineError(`FlowFile ${flowFileUuid} is not queued for ${node.config.name}`, 'not-found');
+    const from = chosen.queue;
+    this.runningTasks++;
+    try {
+      return await runLiveOnNode(node, from, chosen.flowFile, { write: (level, message) => this.logged(node, level, message), enabled: (level) => this.logEnabled(level) });
+    } finally {
+      this.runningTasks--;
+      this.queueChanged(from);
+      this.scheduler.kick(node);
+      this.checkIdle();
+    }
   }
 
   /** Resolves when no FlowFile is queued or in flight (for tests and the demo). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { graphConnection, graphProcessor, specProcessor } from './engine-harness.testing.js';
-import { ingressConnectionId, validateGraph, type FlowGraph } from './flow-graph.js';
+import { ingressConnectionId, processorIssues, validateGraph, wiringOf, type FlowGraph } from './flow-graph.js';
 
 const Source = specProcessor(
   {
@@ -43,7 +43,7 @@ describe('validateGraph', () => {
 
   it('reports an unknown processor type', () => {
     const g = graph({ processors: [graphProcessor('x', 'NoSuchThing')], connections: [] });
-    expect(validateGraph(g, registry)).toEqual([{ processorId: 'x', property: null, message: "unknown processor type 'NoSuchThing'" }]);
+    expect(validateGraph(g, registry)).toEqual([{ processorId: 'x', property: null, message: "This server has no processor type 'NoSuchThing'", code: 'invalid' }]);
   });
 
   it('reports an invalid property value', () => {
@@ -70,20 +70,21 @@ describe('validateGraph', () => {
     const g = graph({ connections: [graphConnection('c1', 'src', 'ghost'), graphConnection('c9', 'phantom', 'route', { relationships: ['success'] })] });
     g.processors[1]!.autoTerminated = ['matched', 'unmatched'];
     const messages = validateGraph(g, registry).map((i) => i.message);
-    expect(messages).toContain("connection 'c1' ends at unknown processor 'ghost'");
-    expect(messages).toContain("connection 'c9' starts at unknown processor 'phantom'");
+    expect(messages).toContain("Connection 'c1' ends at processor 'ghost', which is not in the flow");
+    expect(messages).toContain("Connection 'c9' starts at processor 'phantom', which is not in the flow");
+    expect(validateGraph(g, registry).filter((i) => i.code === 'structure').map((i) => i.connectionId)).toEqual(['c1', 'c9']);
   });
 
   it('reports a connection on a relationship the processor does not have', () => {
     const g = graph({ connections: [graphConnection('c1', 'src', 'route'), graphConnection('c2', 'route', 'route', { relationships: ['maybe'] })] });
     g.processors[1]!.autoTerminated = ['matched', 'unmatched'];
     const issues = validateGraph(g, registry);
-    expect(issues).toEqual([{ processorId: 'route', connectionId: 'c2', property: null, message: "route has no relationship 'maybe' (connection 'c2')" }]);
+    expect(issues).toEqual([{ processorId: 'route', connectionId: 'c2', property: null, message: "Connection 'c2' carries 'maybe', which is not a relationship of Router", code: 'invalid' }]);
   });
 
   it('reports a relationship neither connected nor auto-terminated', () => {
     const issues = validateGraph(graph(), registry);
-    expect(issues).toEqual([{ processorId: 'route', property: null, message: "route: relationship 'matched' is neither connected nor auto-terminated" }]);
+    expect(issues).toEqual([{ processorId: 'route', property: null, message: "Relationship 'matched' is neither connected nor auto-terminated", code: 'required' }]);
   });
 
   it('reports bad scheduling, thresholds and incoming connections to a source', () => {
@@ -100,14 +101,34 @@ describe('validateGraph', () => {
     const messages = validateGraph(g, registry).map((i) => i.message);
     expect(messages).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^src: 'every day' is not a cron expression/),
-        "route: run schedule 'soon' is not a duration such as '0 sec' or '5 mins'",
-        'route: concurrent tasks must be a whole number of at least 1',
-        "connection 'c1': back pressure object threshold must be at least 1",
-        "connection 'c1': 'lots' is not a data size such as '1 GB'",
-        'src (Source) does not accept incoming connections',
+        expect.stringMatching(/^Run schedule: 'every day' is not a cron expression/),
+        "Run schedule 'soon' is not a duration such as '0 sec' or '5 mins'",
+        'Concurrent tasks must be a whole number of at least 1',
+        'Back pressure object threshold must be at least 1',
+        "Back pressure data size 'lots' is not a data size such as '1 GB'",
+        'Source takes no incoming connections',
       ]),
     );
+  });
+
+  it('reports each problem once, without the processor name, as the browser reports it for one processor', () => {
+    const g = graph({ connections: [graphConnection('c1', 'src', 'route'), graphConnection('c2', 'route', 'route', { relationships: ['maybe', 'maybe'] })] });
+    g.processors[1]!.autoTerminated = ['unmatched', 'unmatched', 'gone'];
+    const issues = validateGraph(g, registry);
+    expect(issues.map((i) => i.message)).toEqual([
+      "Connection 'c2' carries 'maybe', which is not a relationship of Router",
+      "'gone' is auto-terminated but is not a relationship of Router",
+      "Relationship 'matched' is neither connected nor auto-terminated",
+    ]);
+    const route = g.processors[1]!;
+    expect(processorIssues(route, Router, wiringOf('route', g.connections), {})).toEqual(issues);
+  });
+
+  it('marks cross-property problems, which only the server can find', () => {
+    const Strict = specProcessor({ type: 'Strict', inputRequirement: 'allowed' }, { onTrigger: () => undefined, validate: () => [{ property: 'a', message: 'a and b clash' }] });
+    const g = graph({ processors: [graphProcessor('s', 'Strict', { autoTerminated: ['success'] })], connections: [] });
+    expect(validateGraph(g, (t) => (t === 'Strict' ? Strict : undefined))).toEqual([{ processorId: 's', property: 'a', message: 'a and b clash', code: 'invalid', crossProperty: true }]);
+    expect(processorIssues(g.processors[0]!, { descriptor: Strict.descriptor, onTrigger: () => undefined }, wiringOf('s', []), {})).toEqual([]);
   });
 
   it('names ingress queues after their processor', () => {

@@ -1,4 +1,4 @@
-import { relationshipsFor, validateProcessor, parseDataSize, parseDuration, type ProcessorDefinition, type SchedulingStrategy } from '@sluice/flow-api';
+import { effectiveConfig, parseDataSize, parseDuration, relationshipsFor, validateConfig, type ProcessorDefinition, type SchedulingStrategy } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
 import { checkCron } from './cron-schedule.js';
 
@@ -35,6 +35,10 @@ export interface FlowGraph {
   parameters: Record<string, string>;
 }
 
+/**
+ * One problem, worded for the person who fixes it and shown where it is: on the processor (and its property), or on
+ * the connection. Messages never name the processor: whoever lists problems of several processors adds the name.
+ */
 export interface GraphIssue {
   processorId: string | null;
   connectionId?: string;
@@ -42,94 +46,141 @@ export interface GraphIssue {
   message: string;
   line?: number;
   column?: number;
+  /**
+   * `required`: a value is still missing; `invalid`: a value or the wiring is wrong; `structure`: the document
+   * itself is broken (duplicate ids, a connection to a processor that is not there), so it cannot be stored.
+   */
+  code: 'required' | 'invalid' | 'structure';
+  /** Found by the processor's cross-property check, which only the server runs (the browser has descriptors only). */
+  crossProperty?: true;
 }
 
 export type ProcessorRegistry = (type: string) => ProcessorDefinition | undefined;
+
+/** How a processor is wired: which connections leave it, by relationship, and whether any arrives. */
+export interface ProcessorWiring {
+  /** Every relationship carried by a connection leaving the processor, with the connections carrying it. */
+  readonly outgoing: ReadonlyMap<string, readonly string[]>;
+  readonly hasIncoming: boolean;
+}
 
 /** The connection id of a processor's implicit ingress queue (fed by `FlowEngine.enqueue`). */
 export function ingressConnectionId(processorId: string): string {
   return `ingress:${processorId}`;
 }
 
+/** The wiring of one processor in a list of connections. */
+export function wiringOf(processorId: string, connections: readonly Pick<GraphConnection, 'id' | 'sourceId' | 'targetId' | 'relationships'>[]): ProcessorWiring {
+  const outgoing = new Map<string, string[]>();
+  let hasIncoming = false;
+  for (const c of connections) {
+    if (c.targetId === processorId) hasIncoming = true;
+    if (c.sourceId !== processorId) continue;
+    for (const r of c.relationships) {
+      const list = outgoing.get(r);
+      if (!list) outgoing.set(r, [c.id]);
+      else if (!list.includes(c.id)) list.push(c.id);
+    }
+  }
+  return { outgoing, hasIncoming };
+}
+
 /**
- * Pure: unknown types, invalid properties (validateProcessor + EL checks), connections to missing
- * processors or unknown relationships, relationships neither connected nor auto-terminated.
+ * Everything that keeps one processor from starting: property checks (NiFi's order, then the definition's
+ * cross-property check when they pass), scheduling, and its wiring (every relationship connected or
+ * auto-terminated, only its own relationships used, no input where it takes none). Pure; the server and the
+ * browser run this same function, so a problem reads the same everywhere.
  */
-export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry): GraphIssue[] {
+export function processorIssues(p: GraphProcessor, definition: ProcessorDefinition | undefined, wiring: ProcessorWiring, parameters: Readonly<Record<string, string>>): GraphIssue[] {
   const issues: GraphIssue[] = [];
-  const byId = new Map<string, GraphProcessor>();
-  for (const p of graph.processors) {
-    if (byId.has(p.id)) issues.push({ processorId: p.id, property: null, message: `duplicate processor id '${p.id}'` });
-    byId.set(p.id, p);
-  }
-  const connectionIds = new Set<string>();
-  const connectedRels = new Map<string, Set<string>>();
-  const incoming = new Set<string>();
-  for (const c of graph.connections) {
-    if (connectionIds.has(c.id)) issues.push({ processorId: null, connectionId: c.id, property: null, message: `duplicate connection id '${c.id}'` });
-    connectionIds.add(c.id);
-    const source = byId.get(c.sourceId);
-    const target = byId.get(c.targetId);
-    if (!source) issues.push({ processorId: null, connectionId: c.id, property: null, message: `connection '${c.id}' starts at unknown processor '${c.sourceId}'` });
-    if (!target) issues.push({ processorId: null, connectionId: c.id, property: null, message: `connection '${c.id}' ends at unknown processor '${c.targetId}'` });
-    if (target) incoming.add(target.id);
-    if (c.relationships.length === 0) issues.push({ processorId: c.sourceId, connectionId: c.id, property: null, message: `connection '${c.id}' carries no relationship` });
-    if (!(c.backPressureObjectThreshold >= 1)) {
-      issues.push({ processorId: null, connectionId: c.id, property: null, message: `connection '${c.id}': back pressure object threshold must be at least 1` });
-    }
-    if (parseDataSize(c.backPressureDataSizeThreshold) === null) {
-      issues.push({ processorId: null, connectionId: c.id, property: null, message: `connection '${c.id}': '${c.backPressureDataSizeThreshold}' is not a data size such as '1 GB'` });
-    }
-    if (source) {
-      let set = connectedRels.get(source.id);
-      if (!set) connectedRels.set(source.id, (set = new Set()));
-      for (const r of c.relationships) set.add(r);
+  const issue = (message: string, extra: Partial<GraphIssue> = {}): GraphIssue => ({ processorId: p.id, property: null, message, code: 'invalid', ...extra });
+  if (!definition) return [issue(`This server has no processor type '${p.type}'`)];
+  const config = validateConfig(definition.descriptor, p.properties, { checkExpression, checkCron, parameters });
+  for (const r of config) issues.push(issue(r.message, { property: r.property, line: r.line, column: r.column, code: r.code ?? 'invalid' }));
+  if (config.length === 0 && definition.validate) {
+    for (const r of definition.validate(effectiveConfig(p.properties, parameters))) {
+      issues.push(issue(r.message, { property: r.property, line: r.line, column: r.column, code: r.code ?? 'invalid', crossProperty: true }));
     }
   }
-  for (const p of graph.processors) {
-    const def = registry(p.type);
-    if (!def) {
-      issues.push({ processorId: p.id, property: null, message: `unknown processor type '${p.type}'` });
-      continue;
-    }
-    for (const r of validateProcessor(def, p.properties, { checkExpression, checkCron, parameters: graph.parameters ?? {} })) {
-      issues.push({ processorId: p.id, property: r.property, message: r.message, line: r.line, column: r.column });
-    }
-    issues.push(...validateScheduling(p));
-    const rels = relationshipsFor(def.descriptor, p.properties);
-    const relNames = new Set(rels.map((r) => r.name));
-    const connected = connectedRels.get(p.id) ?? new Set<string>();
-    for (const c of graph.connections) {
-      if (c.sourceId !== p.id) continue;
-      for (const r of c.relationships) {
-        if (!relNames.has(r)) issues.push({ processorId: p.id, connectionId: c.id, property: null, message: `${p.name} has no relationship '${r}' (connection '${c.id}')` });
-      }
-    }
-    const auto = new Set(p.autoTerminated);
-    for (const r of rels) {
-      if (!connected.has(r.name) && !auto.has(r.name)) {
-        issues.push({ processorId: p.id, property: null, message: `${p.name}: relationship '${r.name}' is neither connected nor auto-terminated` });
-      }
-    }
-    const input = def.descriptor.inputRequirement;
-    if (input === 'forbidden' && incoming.has(p.id)) issues.push({ processorId: p.id, property: null, message: `${p.name} (${p.type}) does not accept incoming connections` });
+  issues.push(...schedulingIssues(p));
+  const rels = relationshipsFor(definition.descriptor, p.properties);
+  const names = new Set(rels.map((r) => r.name));
+  for (const [r, connections] of wiring.outgoing) {
+    if (names.has(r)) continue;
+    for (const c of connections) issues.push(issue(`Connection '${c}' carries '${r}', which is not a relationship of ${definition.descriptor.displayName}`, { connectionId: c }));
   }
+  for (const t of new Set(p.autoTerminated)) {
+    if (!names.has(t)) issues.push(issue(`'${t}' is auto-terminated but is not a relationship of ${definition.descriptor.displayName}`));
+  }
+  for (const r of rels) {
+    if (!wiring.outgoing.has(r.name) && !p.autoTerminated.includes(r.name)) {
+      issues.push(issue(`Relationship '${r.name}' is neither connected nor auto-terminated`, { code: 'required' }));
+    }
+  }
+  if (definition.descriptor.inputRequirement === 'forbidden' && wiring.hasIncoming) issues.push(issue(`${definition.descriptor.displayName} takes no incoming connections`));
   return issues;
 }
 
-function validateScheduling(p: GraphProcessor): GraphIssue[] {
+/** Problems of one connection by itself (its endpoints are checked against the processors by validateGraph). */
+export function connectionIssues(c: GraphConnection): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  const issue = (message: string): GraphIssue => ({ processorId: null, connectionId: c.id, property: null, message, code: 'invalid' });
+  if (c.relationships.length === 0) issues.push(issue('The connection carries no relationship'));
+  if (!(c.backPressureObjectThreshold >= 1)) issues.push(issue('Back pressure object threshold must be at least 1'));
+  if (parseDataSize(c.backPressureDataSizeThreshold) === null) issues.push(issue(`Back pressure data size '${c.backPressureDataSizeThreshold}' is not a data size such as '1 GB'`));
+  return issues;
+}
+
+/**
+ * Pure: every problem of the graph, each once: unknown types, invalid properties (validateConfig with EL and cron
+ * checks, then cross-property checks), scheduling, connections to missing processors or on unknown relationships,
+ * relationships neither connected nor auto-terminated.
+ */
+export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  const ids = new Set<string>();
+  for (const p of graph.processors) {
+    if (ids.has(p.id)) issues.push({ processorId: p.id, property: null, message: `Another processor has the id '${p.id}'`, code: 'structure' });
+    ids.add(p.id);
+  }
+  const connectionIds = new Set<string>();
+  for (const c of graph.connections) {
+    const structure = (message: string): GraphIssue => ({ processorId: null, connectionId: c.id, property: null, message, code: 'structure' });
+    if (connectionIds.has(c.id)) issues.push(structure(`Another connection has the id '${c.id}'`));
+    connectionIds.add(c.id);
+    if (!ids.has(c.sourceId)) issues.push(structure(`Connection '${c.id}' starts at processor '${c.sourceId}', which is not in the flow`));
+    if (!ids.has(c.targetId)) issues.push(structure(`Connection '${c.id}' ends at processor '${c.targetId}', which is not in the flow`));
+    issues.push(...connectionIssues(c));
+  }
+  const parameters = graph.parameters ?? {};
+  for (const p of graph.processors) issues.push(...processorIssues(p, registry(p.type), wiringOf(p.id, graph.connections), parameters));
+  return unique(issues);
+}
+
+/** Each problem once, in the order found. */
+export function unique<T extends Pick<GraphIssue, 'processorId' | 'connectionId' | 'property' | 'message'>>(issues: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.processorId ?? ''}\u0000${i.connectionId ?? ''}\u0000${i.property ?? ''}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function schedulingIssues(p: GraphProcessor): GraphIssue[] {
   const out: GraphIssue[] = [];
   const s = p.scheduling;
-  const issue = (message: string): GraphIssue => ({ processorId: p.id, property: null, message: `${p.name}: ${message}` });
+  const issue = (message: string): GraphIssue => ({ processorId: p.id, property: null, message, code: 'invalid' });
   if (s.strategy === 'cron') {
     const err = checkCron(s.period);
-    if (err) out.push(issue(err));
+    if (err) out.push(issue(`Run schedule: ${err}`));
   } else if (s.strategy === 'timer' && parseDuration(s.period) === null) {
-    out.push(issue(`run schedule '${s.period}' is not a duration such as '0 sec' or '5 mins'`));
+    out.push(issue(`Run schedule '${s.period}' is not a duration such as '0 sec' or '5 mins'`));
   }
-  if (!Number.isInteger(s.concurrentTasks) || s.concurrentTasks < 1) out.push(issue('concurrent tasks must be a whole number of at least 1'));
-  if (parseDuration(s.penaltyDuration) === null) out.push(issue(`penalty duration '${s.penaltyDuration}' is not a duration`));
-  if (parseDuration(s.yieldDuration) === null) out.push(issue(`yield duration '${s.yieldDuration}' is not a duration`));
-  if (s.runDuration !== undefined && parseDuration(s.runDuration) === null) out.push(issue(`run duration '${s.runDuration}' is not a duration such as '25 ms'`));
+  if (!Number.isInteger(s.concurrentTasks) || s.concurrentTasks < 1) out.push(issue('Concurrent tasks must be a whole number of at least 1'));
+  if (parseDuration(s.penaltyDuration) === null) out.push(issue(`Penalty duration '${s.penaltyDuration}' is not a duration such as '30 sec'`));
+  if (parseDuration(s.yieldDuration) === null) out.push(issue(`Yield duration '${s.yieldDuration}' is not a duration such as '1 sec'`));
+  if (s.runDuration !== undefined && parseDuration(s.runDuration) === null) out.push(issue(`Run duration '${s.runDuration}' is not a duration such as '25 ms'`));
   return out;
 }

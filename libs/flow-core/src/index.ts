@@ -8,3 +8,4 @@ export * from './standard-process-session.js';
 export * from './flow-engine-types.js';
 export * from './flow-engine.js';
 export * from './run-once.js';
+export * from './dry-run.js';

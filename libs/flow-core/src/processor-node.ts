@@ -1,4 +1,4 @@
-import { parseDuration, relationshipsFor, type Clock, type LogLevel, type ProcessorDefinition, type ProcessorServices } from '@sluice/flow-api';
+import { parseDuration, relationshipsFor, type Clock, type FlowFile, type LogLevel, type ProcessorDefinition, type ProcessorServices } from '@sluice/flow-api';
 import type { ConnectionQueue } from './connection-queue.js';
 import { CronSchedule } from './cron-schedule.js';
 import type { GraphIssue, GraphProcessor } from './flow-graph.js';
@@ -124,6 +124,15 @@ export class ProcessorNode implements SessionHost {
 
   commit(outcome: SessionOutcome): Promise<void> {
     return this.engine.applySession(this, outcome);
+  }
+
+  /** Takes one queued FlowFile by uuid from whichever incoming connection holds it; it counts as in flight there. */
+  takeQueued(uuid: string): { queue: ConnectionQueue; flowFile: FlowFile } | undefined {
+    for (const queue of this.incoming) {
+      const flowFile = queue.take(uuid);
+      if (flowFile) return { queue, flowFile };
+    }
+    return undefined;
   }
 
   hasWork(now: number): boolean {

@@ -3,16 +3,20 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 // One import per processor file; keep the list sorted by type.
 import { AttributesToJSON } from './attributes-to-json/attributes-to-json.processor.js';
 import { CompressContent } from './compress-content/compress-content.processor.js';
+import { ControlRate } from './control-rate/control-rate.processor.js';
 import { EvaluateJsonPath } from './evaluate-json-path/evaluate-json-path.processor.js';
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { ExtractText } from './extract-text/extract-text.processor.js';
 import { FilterRecord } from './filter-record/filter-record.processor.js';
 import { GenerateFlowFile } from './generate-flow-file/generate-flow-file.processor.js';
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
+import { InvokeHTTP } from './invoke-http/invoke-http.processor.js';
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
 import { LogAttribute } from './log-attribute/log-attribute.processor.js';
+import { MergeContent } from './merge-content/merge-content.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { ReplaceText } from './replace-text/replace-text.processor.js';
+import { RetryFlowFile } from './retry-flow-file/retry-flow-file.processor.js';
 import { RouteOnAttribute } from './route-on-attribute/route-on-attribute.processor.js';
 import { RouteOnContent } from './route-on-content/route-on-content.processor.js';
 import { RouteRecord } from './route-record/route-record.processor.js';
@@ -28,16 +32,20 @@ import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-imag
 export const processorCatalogue: readonly ProcessorDefinition[] = [
   AttributesToJSON,
   CompressContent,
+  ControlRate,
   EvaluateJsonPath,
   ExecuteScript,
   ExtractText,
   FilterRecord,
   GenerateFlowFile,
   IntegratorLogin,
+  InvokeHTTP,
   JoltTransformJSON,
   LogAttribute,
+  MergeContent,
   ReadErpData,
   ReplaceText,
+  RetryFlowFile,
   RouteOnAttribute,
   RouteOnContent,
   RouteRecord,

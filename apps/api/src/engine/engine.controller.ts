@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { getProcessor } from '@sluice/processors';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { QueueListingDto } from '@sluice/contracts';
-import { fromUtf8 } from '@sluice/flow-api';
+import type { ProcessorTestResultDto, QueueListingDto } from '@sluice/contracts';
+import { FlowEngineError } from '@sluice/flow-core';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { MinRole, ROLE_RANK } from '../auth/roles.js';
-import { BadInputError, ForbiddenError, ServiceBusyError } from '../common/errors.js';
+import { BadInputError, ForbiddenError, NotFoundError, ServiceBusyError } from '../common/errors.js';
 import { PaneBusyError, PaneError, PaneLimitError } from '../test-panes/pane-sandbox.js';
 import { sandboxedProcessorTest } from '../test-panes/sandboxed-processor-test.js';
 import { TestPaneRuntime } from '../test-panes/test-pane-runtime.js';
@@ -15,12 +15,14 @@ import { SecretRegistry } from '../secrets/secret-registry.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
 import { FlowsService } from '../flows/flows.service.js';
-import { EngineService } from './engine.service.js';
+import { EngineService, type TestInput } from './engine.service.js';
+import { testResultDto } from './processor-test.js';
 
 const TestStepSchema = z.object({
-  flowFileUuid: z.string().optional(),
+  flowFileUuid: z.string().max(64).optional(),
   content: z.string().optional(),
   attributes: z.record(z.string(), z.string()).optional(),
+  mode: z.enum(['dry-run', 'live']).default('dry-run'),
 });
 
 const QueueQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
@@ -37,7 +39,7 @@ export class EngineController {
     private readonly ds: DataSource,
   ) {}
 
-  private async sandboxed(id: string, pid: string, input: z.infer<typeof TestStepSchema>) {
+  private async sandboxed(id: string, pid: string, input: TestInput) {
     try {
       return await sandboxedProcessorTest(this.panes.sandbox, this.engines, this.ds, id, await this.flows.document(id), pid, input);
     } catch (e) {
@@ -73,7 +75,10 @@ export class EngineController {
 
   @Post('processors/:pid/start')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Start one processor and keep it running across saves and restarts; 400 naming its problems when it is not valid' })
   async startProcessor(@Param('id') id: string, @Param('pid') pid: string) {
+    this.engines.requireProcessor(id, pid);
+    await this.flows.assertProcessorStartable(id, pid);
     await this.engines.startProcessor(id, pid);
     return this.status(id);
   }
@@ -89,7 +94,9 @@ export class EngineController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Trigger the processor once' })
   async runOnce(@Param('id') id: string, @Param('pid') pid: string) {
-    await this.engines.runOnce(id, pid);
+    this.engines.requireProcessor(id, pid);
+    await this.flows.assertProcessorStartable(id, pid, 'run');
+    await engineCall(() => this.engines.runOnce(id, pid));
     return this.status(id);
   }
 
@@ -97,26 +104,42 @@ export class EngineController {
   @HttpCode(200)
   @BodyLimit(BODY_LIMITS.test)
   @MinRole('viewer')
-  @ApiOperation({ summary: 'Run the processor once on a chosen queued FlowFile (or given input); nothing continues. Processors that reach other systems need editor.' })
-  async test(@Param('id') id: string, @Param('pid') pid: string, @Body() body: unknown, @Req() req: AuthedRequest) {
-    const input = parseInput(TestStepSchema, body ?? {});
+  @ApiOperation({
+    summary:
+      "Run the processor once on a queued FlowFile (or given input). `mode: 'dry-run'` (the default) sends nothing: a processor that reaches other systems shows the requests it would send; " +
+      "`mode: 'live'` (editor) runs it for real and consumes the queued FlowFile, whose result goes on in the flow. Processors that reach other systems need editor.",
+  })
+  async test(@Param('id') id: string, @Param('pid') pid: string, @Body() body: unknown, @Req() req: AuthedRequest): Promise<ProcessorTestResultDto> {
+    const { mode, ...input } = parseInput(TestStepSchema, body ?? {});
     this.engines.requireProcessor(id, pid);
     const doc = await this.flows.document(id);
-    const type = doc.processors.find((p) => p.id === pid)?.type ?? '';
-    const descriptor = getProcessor(type)?.descriptor;
-    // A test run is a real run: a Login logs in, a Write writes. Viewers only test processors that stay inside Sluice.
-    if ((descriptor?.sideEffects || descriptor?.reachesExternalSystems) && ROLE_RANK[req.user.role] < ROLE_RANK.editor) {
+    const descriptor = getProcessor(doc.processors.find((p) => p.id === pid)?.type ?? '')?.descriptor;
+    const editor = ROLE_RANK[req.user.role] >= ROLE_RANK.editor;
+    if (mode === 'live' && !editor) throw new ForbiddenError(`a live run needs the 'editor' role: it runs the step for real and consumes its FlowFile; you are '${req.user.role}'`);
+    // Such a step uses the flow's credentials even in a dry run. Viewers only test processors that stay inside Sluice.
+    if (descriptor?.sideEffects && !editor) {
       throw new ForbiddenError(`testing ${descriptor.displayName} needs the 'editor' role: it reaches systems outside Sluice; you are '${req.user.role}'`);
     }
-    const pure = !descriptor?.sideEffects && !descriptor?.reachesExternalSystems;
-    const result = pure ? await this.sandboxed(id, pid, input) : await this.engines.engine(id).testProcessor(pid, input);
-    const redact = (s: string) => this.secrets.redact(s);
-    return {
-      ...result,
-      ...('error' in result && typeof result.error === 'string' ? { error: redact(result.error) } : {}),
-      logs: result.logs.map((l) => ({ ...l, message: redact(l.message) })),
-      outputs: result.outputs.map((o) => ({ relationship: o.relationship, attributes: this.secrets.redactAttributes(o.attributes), content: fromUtf8(o.content) })),
-    };
+    const typed = !input.flowFileUuid && (input.attributes !== undefined || input.content !== undefined);
+    if (mode === 'live') {
+      await this.flows.assertProcessorStartable(id, pid, 'run');
+      if (typed) return testResultDto(mode, await engineCall(() => this.engines.engine(id).testProcessor(pid, input)), this.secrets);
+      const uuid = input.flowFileUuid ?? this.firstQueued(id, doc, pid);
+      return testResultDto(mode, await engineCall(() => this.engines.engine(id).runLive(pid, uuid)), this.secrets);
+    }
+    if (!descriptor?.sideEffects) return testResultDto(mode, await this.sandboxed(id, pid, input), this.secrets);
+    const { dry, ...result } = await engineCall(() => this.engines.dryRun(id, doc, pid, input));
+    return testResultDto(mode, result, this.secrets, { requests: dry.http.requests, count: dry.http.count, rows: dry.rows });
+  }
+
+  /** The FlowFile a live run takes when none is chosen: the first one queued in front of the processor. */
+  private firstQueued(id: string, doc: { connections: { id: string; targetId: string }[] }, pid: string): string {
+    const engine = this.engines.engine(id);
+    for (const cid of [...doc.connections.filter((c) => c.targetId === pid).map((c) => c.id), `ingress:${pid}`]) {
+      const hit = engine.status().connections.some((c) => c.id === cid) ? engine.queue(cid, 1).flowFiles[0] : undefined;
+      if (hit) return hit.flowFile.uuid;
+    }
+    throw new BadInputError('nothing is queued in front of this processor: choose a queued FlowFile or give content to run on', [{ field: 'flowFileUuid', message: 'no queued FlowFile' }]);
   }
 
   @Get('connections/:cid/queue')
@@ -150,5 +173,15 @@ export class EngineController {
   async empty(@Param('id') id: string, @Param('cid') cid: string) {
     this.engines.requireConnection(id, cid);
     return { dropped: await this.engines.engine(id).emptyQueue(cid) };
+  }
+}
+
+/** The engine's refusals as HTTP answers: a FlowFile or processor that is not there, a processor that cannot run. */
+async function engineCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (e instanceof FlowEngineError) throw e.code === 'not-found' ? new NotFoundError('queued FlowFile', e.message) : new BadInputError(e.message);
+    throw e;
   }
 }

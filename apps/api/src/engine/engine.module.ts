@@ -9,6 +9,9 @@ import { FlowEventsGateway } from '../gateway/flow-events.gateway.js';
 import { ProvenanceController } from '../provenance/provenance.controller.js';
 import { ProvenanceService } from '../provenance/provenance.service.js';
 import { ScriptPool } from '../scripting/index.js';
+import { ScriptChecks } from '../scripting/script-checks.js';
+import { BulletinsController } from '../bulletins/bulletins.controller.js';
+import { BulletinsService } from '../bulletins/bulletins.service.js';
 import { ExecutionsController } from '../executions/executions.controller.js';
 import { ExecutionsService } from '../executions/executions.service.js';
 import { FetchMissingService } from '../integration/fetch-missing.service.js';
@@ -21,7 +24,7 @@ import { TestPanesController } from '../test-panes/test-panes.controller.js';
 import { DurableTokenCache } from './durable-token.cache.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { EngineController } from './engine.controller.js';
-import { EngineService, HTTP_CLIENT, SCRIPT_RUNNER } from './engine.service.js';
+import { EngineService, HTTP_CLIENT, SCRIPT_CHECKS, SCRIPT_RUNNER } from './engine.service.js';
 import { ProcessorTypesController } from './processor-types.controller.js';
 import { UndiciHttpClient } from './undici-http.client.js';
 
@@ -38,6 +41,9 @@ import { UndiciHttpClient } from './undici-http.client.js';
     FlowEventsGateway,
     TestPaneRuntime,
     RetentionService,
+    BulletinsService,
+    // Syntax checks use the flows' own runtimes: already warm, and a check goes ahead of queued runs.
+    { provide: SCRIPT_CHECKS, inject: [SCRIPT_RUNNER], useFactory: (runner: ScriptPool) => new ScriptChecks(runner) },
     { provide: HTTP_CLIENT, useFactory: () => new UndiciHttpClient() },
     { provide: DurableTokenCache, inject: [DataSource, SecretBox], useFactory: (ds: DataSource, box: SecretBox) => new DurableTokenCache(ds, box) },
     {
@@ -51,7 +57,7 @@ import { UndiciHttpClient } from './undici-http.client.js';
       },
     },
   ],
-  controllers: [FlowsController, EngineController, ProcessorTypesController, ProvenanceController, TestPanesController, ExecutionsController, IntegrationController, TemplatesController],
+  controllers: [FlowsController, EngineController, ProcessorTypesController, ProvenanceController, TestPanesController, ExecutionsController, IntegrationController, TemplatesController, BulletinsController],
   exports: [DurableTokenCache, EngineService, FlowsService, EngineEventsHub, ProvenanceService, ExecutionsService, IntegrationService, HTTP_CLIENT, SCRIPT_RUNNER],
 })
 export class EngineModule {}

@@ -1,13 +1,23 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { FlowDocument } from '@sluice/contracts';
-import { fromUtf8, type Clock, type HttpClient, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
-import { FlowEngine, ingressConnectionId, type FlowGraph, type ProcessorLogSink, type ProvenanceEvent } from '@sluice/flow-core';
+import type { AppliedChangeDto, FlowDocument } from '@sluice/contracts';
+import { effectiveConfig, fromUtf8, type Clock, type HttpClient, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
+import {
+  dryRunServices,
+  FlowEngine,
+  ingressConnectionId,
+  type DryRun,
+  type ProcessorLogSink,
+  type ProvenanceEvent,
+  type TestProcessorResult,
+} from '@sluice/flow-core';
 import { getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
 import { EXECUTION_ATTRIBUTE, ExecutionsService, type SeenAt } from '../executions/executions.service.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
+import type { FlowEntity } from '../persistence/entities.js';
+import type { ScriptChecks } from '../scripting/script-checks.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
 import { ProvenanceService } from '../provenance/provenance.service.js';
 import { DurableTokenCache } from './durable-token.cache.js';
@@ -15,29 +25,24 @@ import { EngineEventsHub } from './engine-events.hub.js';
 import { redactEvents } from '../secrets/event-redaction.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { SqlStateManager } from './sql-state.manager.js';
+import { changedProcessors, sameGraph, toGraph } from './flow-graph.js';
 import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 
 export const HTTP_CLIENT = Symbol('HTTP_CLIENT');
 export const SCRIPT_RUNNER = Symbol('SCRIPT_RUNNER');
+export const SCRIPT_CHECKS = Symbol('SCRIPT_CHECKS');
 export const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
   setTimeout: (cb, ms) => setTimeout(cb, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-export function toGraph(doc: FlowDocument): FlowGraph {
-  return {
-    processors: doc.processors.map((p) => ({ id: p.id, type: p.type, name: p.name, properties: p.properties, scheduling: p.scheduling, autoTerminated: p.autoTerminated })),
-    connections: doc.connections.map((c) => ({
-      id: c.id,
-      sourceId: c.sourceId,
-      relationships: c.relationships,
-      targetId: c.targetId,
-      backPressureObjectThreshold: c.backPressureObjectThreshold,
-      backPressureDataSizeThreshold: c.backPressureDataSizeThreshold,
-    })),
-    parameters: doc.parameters,
-  };
+export { toGraph } from './flow-graph.js';
+
+export interface TestInput {
+  flowFileUuid?: string;
+  content?: string;
+  attributes?: Record<string, string>;
 }
 
 /** The sole owner of the flow engines: one FlowEngine per flow, built from its saved document. */
@@ -52,7 +57,11 @@ const PROCESSOR_LOG: ProcessorLogSink = {
 export class EngineService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Engine');
   private readonly engines = new Map<string, FlowEngine>();
+  /** The processors the user keeps running, per flow: saves and restarts keep them, only start and stop change them. */
+  private readonly running = new Map<string, Set<string>>();
   private readonly changeListeners: ((flowId: string) => void)[] = [];
+  /** Run-state changes and rebuilds of one flow happen one after the other: two must never build two engines. */
+  private readonly lanes = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly ds: DataSource,
@@ -65,6 +74,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly executions: ExecutionsService,
     private readonly tokens: DurableTokenCache,
     private readonly secrets: SecretRegistry,
+    @Inject(SCRIPT_CHECKS) private readonly scriptChecks: ScriptChecks,
   ) {
     // Executions store what a commit makes true in its own transaction; the provenance sink reuses that redaction.
     repository.participate({
@@ -90,21 +100,22 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
    */
   async onApplicationBootstrap(): Promise<void> {
     await this.tokens.load();
-    const running: { name: string; engine: FlowEngine }[] = [];
+    const loaded: { flow: FlowEntity; doc: FlowDocument }[] = [];
     for (const flow of await this.flows.findAll()) {
       try {
-        const engine = await this.load(flow.id, JSON.parse(flow.document) as FlowDocument);
-        if (flow.state === 'running') running.push({ name: flow.name, engine });
-        else this.log.log(`flow '${flow.name}' loaded`);
+        const doc = JSON.parse(flow.document) as FlowDocument;
+        this.running.set(flow.id, keptRunning(flow, doc));
+        await this.load(flow.id, doc);
+        loaded.push({ flow, doc });
       } catch (e) {
         // One unreadable flow must not keep the others (and the API) down.
         this.log.error(`flow '${flow.name}' (${flow.id}) could not be loaded: ${(e as Error).message}`);
       }
     }
     await this.recoverExecutions();
-    for (const { name, engine } of running) {
-      engine.start();
-      this.log.log(`flow '${name}' loaded and started`);
+    for (const { flow, doc } of loaded) {
+      const started = await this.startKept(flow.id, doc);
+      this.log.log(started.length ? `flow '${flow.name}' loaded; ${started.length} of ${doc.processors.length} processor(s) started` : `flow '${flow.name}' loaded`);
     }
   }
 
@@ -162,10 +173,9 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     return this.engines.has(flowId);
   }
 
-  /** Builds (or rebuilds after an edit) the flow's engine; queued FlowFiles come back from the repository. */
+  /** Builds (or rebuilds after an edit) the flow's engine, every processor stopped; queued FlowFiles come back from the repository. */
   async load(flowId: string, doc: FlowDocument): Promise<FlowEngine> {
     const previous = this.engines.get(flowId);
-    const wasRunning = previous ? previous.status().processors.some((p) => p.state === 'running') : false;
     if (previous) {
       await previous.close();
       this.engines.delete(flowId);
@@ -191,22 +201,121 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
         bulletin: (e) => this.hub.emit('processor.bulletin', { ...e, message: this.secrets.redact(e.message), timestamp: new Date(e.timestamp).toISOString() }),
         processorStats: (e) => this.hub.emit('processor.stats-updated', { flowId: e.flowId, processorId: e.processorId, in: e.flowFilesIn, out: e.flowFilesOut, tasks: e.tasks }),
       },
-      services: (processorId: string): ProcessorServices => ({
-        clock: SYSTEM_CLOCK,
-        http: this.http,
-        scripts: this.scripts,
-        state: new SqlStateManager(this.ds, flowId, processorId),
-        executions: this.executions.stepLog(processorId),
-        tokens: this.tokens,
-        compression: ZLIB_COMPRESSION,
-        randomUuid: randomUUID,
-      }),
+      services: (processorId: string) => this.services(flowId, processorId),
     });
     await engine.initialize();
     this.engines.set(flowId, engine);
-    if (wasRunning) engine.start();
+    if (!this.running.has(flowId)) this.running.set(flowId, new Set());
     this.changed(flowId);
     return engine;
+  }
+
+  /**
+   * Applies a saved document. The processors the user keeps running stay running and the others stay stopped;
+   * one whose configuration changed is stopped, changed and started again (NiFi's way), and one whose new
+   * configuration is invalid waits, stopped, until a save fixes it. A save that changes nothing the engine runs
+   * (a description, positions) touches nothing.
+   */
+  apply(flowId: string, previous: FlowDocument, next: FlowDocument): Promise<AppliedChangeDto> {
+    return this.serial(flowId, () => this.applyNow(flowId, previous, next));
+  }
+
+  private async applyNow(flowId: string, previous: FlowDocument, next: FlowDocument): Promise<AppliedChangeDto> {
+    const engine = this.engines.get(flowId);
+    const kept = this.keptRunning(flowId, next);
+    const before = toGraph(previous);
+    const after = toGraph(next);
+    const blockedBefore = await this.blocked(previous, kept);
+    const blocked = await this.blocked(next, kept);
+    if (engine && sameGraph(before, after) && sameSet(blockedBefore, blocked)) return { restarted: [], waiting: this.waiting(engine, kept, blocked) };
+    const wasRunning = new Set(engine?.status().processors.filter((p) => p.state === 'running').map((p) => p.id) ?? []);
+    const changed = changedProcessors(before, after);
+    for (const id of blocked) if (!blockedBefore.has(id)) changed.add(id);
+    await this.load(flowId, next);
+    const started = new Set(this.startAll(flowId, kept, blocked));
+    return {
+      restarted: [...wasRunning].filter((id) => changed.has(id) && started.has(id)),
+      waiting: this.waiting(this.engine(flowId), kept, blocked),
+    };
+  }
+
+  private serial<T>(flowId: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.lanes.get(flowId) ?? Promise.resolve()).catch(() => undefined).then(task);
+    const lane = run.catch(() => undefined);
+    this.lanes.set(flowId, lane);
+    void lane.then(() => {
+      if (this.lanes.get(flowId) === lane) this.lanes.delete(flowId);
+    });
+    return run;
+  }
+
+  /** Processors kept running whose configuration cannot run, by the engine's checks or the script checks. */
+  private waiting(engine: FlowEngine, kept: Set<string>, blocked: Set<string>): string[] {
+    const invalid = new Set(engine.status().processors.filter((p) => !p.valid).map((p) => p.id));
+    return [...kept].filter((id) => invalid.has(id) || blocked.has(id));
+  }
+
+  /** Kept-running processors whose script does not compile: they must not start. */
+  private async blocked(doc: FlowDocument, kept: Set<string>): Promise<Set<string>> {
+    const scripts = doc.processors.filter((p) => kept.has(p.id) && p.type === 'ExecuteScript');
+    if (scripts.length === 0) return new Set();
+    const issues = await this.scriptChecks.issues({ ...doc, processors: scripts });
+    return new Set(issues.map((i) => i.processorId!));
+  }
+
+  private startAll(flowId: string, kept: Set<string>, blocked: Set<string>): string[] {
+    const engine = this.engine(flowId);
+    const valid = new Set(engine.status().processors.filter((p) => p.valid).map((p) => p.id));
+    const ids = [...kept].filter((id) => valid.has(id) && !blocked.has(id));
+    for (const id of ids) engine.start(id);
+    return ids;
+  }
+
+  private async startKept(flowId: string, doc: FlowDocument): Promise<string[]> {
+    const kept = this.keptRunning(flowId, doc);
+    return this.startAll(flowId, kept, await this.blocked(doc, kept));
+  }
+
+  /** The processors the user keeps running that the document still has. */
+  private keptRunning(flowId: string, doc: FlowDocument): Set<string> {
+    const ids = new Set(doc.processors.map((p) => p.id));
+    return new Set([...(this.running.get(flowId) ?? [])].filter((id) => ids.has(id)));
+  }
+
+  /** The processors the user keeps running, as the status and the designer show them. */
+  keptRunningIds(flowId: string): string[] {
+    return [...(this.running.get(flowId) ?? [])];
+  }
+
+  private async remember(flowId: string, ids: Set<string>, state?: 'running' | 'stopped'): Promise<void> {
+    this.running.set(flowId, ids);
+    await this.flows.setRunState(flowId, [...ids], state);
+  }
+
+  /** What a processor of the flow may reach outside itself. */
+  private services(flowId: string, processorId: string): ProcessorServices {
+    return {
+      clock: SYSTEM_CLOCK,
+      http: this.http,
+      scripts: this.scripts,
+      state: new SqlStateManager(this.ds, flowId, processorId),
+      executions: this.executions.stepLog(processorId),
+      tokens: this.tokens,
+      compression: ZLIB_COMPRESSION,
+      randomUuid: randomUUID,
+    };
+  }
+
+  /**
+   * A dry run of a processor that reaches other systems: it runs on the flow's settings, cached logins and state,
+   * but its requests are recorded and answered as its dryRunResponse says, and nothing it would store is stored.
+   */
+  async dryRun(flowId: string, doc: FlowDocument, processorId: string, input: TestInput): Promise<TestProcessorResult & { dry: DryRun }> {
+    const p = doc.processors.find((x) => x.id === processorId);
+    const definition = p && getProcessor(p.type);
+    if (!p || !definition) throw new NotFoundError('processor', processorId);
+    const dry = dryRunServices(this.services(flowId, processorId), definition, effectiveConfig(p.properties, doc.parameters));
+    return { ...(await this.engine(flowId).testProcessor(processorId, input, { services: dry.services })), dry };
   }
 
   /** Queued FlowFiles per connection, so an edit cannot silently drop a queue that still holds data. */
@@ -215,34 +324,53 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     return new Map((e?.status().connections ?? []).map((c) => [c.id, c.count]));
   }
 
-  async unload(flowId: string): Promise<void> {
+  unload(flowId: string): Promise<void> {
+    return this.serial(flowId, () => this.unloadNow(flowId));
+  }
+
+  private async unloadNow(flowId: string): Promise<void> {
     const e = this.engines.get(flowId);
     if (e) await e.close();
     this.engines.delete(flowId);
+    this.running.delete(flowId);
     await this.repository.dropFlow(flowId);
     this.changed(flowId);
   }
 
-  async start(flowId: string): Promise<void> {
-    this.engine(flowId).start();
-    await this.flows.setState(flowId, 'running');
-    this.changed(flowId);
+  /** Starts every processor (the caller checked that the flow is valid) and keeps them running. */
+  start(flowId: string): Promise<void> {
+    return this.serial(flowId, async () => {
+      const engine = this.engine(flowId);
+      await this.remember(flowId, new Set(engine.status().processors.map((p) => p.id)), 'running');
+      engine.start();
+      this.changed(flowId);
+    });
   }
 
-  async stop(flowId: string): Promise<void> {
-    await this.engine(flowId).stop();
-    await this.flows.setState(flowId, 'stopped');
-    this.changed(flowId);
+  stop(flowId: string): Promise<void> {
+    return this.serial(flowId, async () => {
+      await this.remember(flowId, new Set(), 'stopped');
+      await this.engine(flowId).stop();
+      this.changed(flowId);
+    });
   }
 
-  async startProcessor(flowId: string, processorId: string): Promise<void> {
+  startProcessor(flowId: string, processorId: string): Promise<void> {
     this.requireProcessor(flowId, processorId);
-    this.engine(flowId).start(processorId);
+    return this.serial(flowId, async () => {
+      await this.remember(flowId, new Set(this.running.get(flowId)).add(processorId));
+      this.engine(flowId).start(processorId);
+    });
   }
 
-  async stopProcessor(flowId: string, processorId: string): Promise<void> {
+  stopProcessor(flowId: string, processorId: string): Promise<void> {
     this.requireProcessor(flowId, processorId);
-    await this.engine(flowId).stop(processorId);
+    return this.serial(flowId, async () => {
+      const ids = new Set(this.running.get(flowId));
+      ids.delete(processorId);
+      await this.remember(flowId, ids);
+      await this.engine(flowId).stop(processorId);
+    });
   }
 
   async runOnce(flowId: string, processorId: string): Promise<void> {
@@ -265,4 +393,21 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const claim = hit.flowFile.contentClaim;
     return claim ? fromUtf8(await this.repository.read(claim)) : '';
   }
+}
+
+/** What a stored flow keeps running: its list, or for flows saved before there was one, everything while it runs. */
+function keptRunning(flow: FlowEntity, doc: FlowDocument): Set<string> {
+  if (flow.runningProcessors) {
+    try {
+      return new Set(JSON.parse(flow.runningProcessors) as string[]);
+    } catch {
+      // An unreadable list: nothing runs until the user starts it.
+      return new Set();
+    }
+  }
+  return flow.state === 'running' ? new Set(doc.processors.map((p) => p.id)) : new Set();
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
 }

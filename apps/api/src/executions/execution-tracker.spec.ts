@@ -70,9 +70,14 @@ describe('ExecutionTracker', () => {
   });
 
   it("reports the reason from the error attribute each processor's descriptor documents", () => {
-    expect(ERROR_ATTRIBUTES).toEqual(expect.arrayContaining(['log.error.script_error', 'login.error', 'erp.error', 'omnitron.error', 'jolt.error', 'record.error', 'split.error']));
+    expect(ERROR_ATTRIBUTES).toEqual(expect.arrayContaining(['log.error.script_error', 'login.error', 'erp.error', 'omnitron.error', 'jolt.error', 'record.error', 'split.error', 'invokehttp.java.exception.message']));
     expect(ERROR_ATTRIBUTES).not.toContain('script.error');
-    for (const [attribute, reason] of [['record.error', 'rule failed: row.stock is not a number'], ['split.error', "JsonPath '$.rows' matched nothing"]] as const) {
+    const reasons = [
+      ['record.error', 'rule failed: row.stock is not a number'],
+      ['split.error', "JsonPath '$.rows' matched nothing"],
+      ['invokehttp.java.exception.message', 'connect ECONNREFUSED 127.0.0.1:9'],
+    ] as const;
+    for (const [attribute, reason] of reasons) {
       const t = new ExecutionTracker();
       const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'manual', startedAt: 0, stepNames: new Map([['step', 'Step']]) });
       t.observe([event('ATTRIBUTES_MODIFIED', 'a', 'step', { relationship: 'failure', attributes: { [attribute]: reason } })]);

@@ -8,10 +8,11 @@ export const EXECUTION_ATTRIBUTE = 'execution.id';
 const FAILURE_RELATIONSHIP = /^(failure|retry|no retry)$/i;
 /**
  * Attributes in which processors write why a FlowFile failed, as their descriptors document them (`writesAttributes`
- * named `….error` or `…_error`), so a new processor's reason shows without a change here.
+ * named `….error`, `…_error`, or NiFi's `….exception.message` as InvokeHTTP writes it), so a new processor's reason
+ * shows without a change here.
  */
 export const ERROR_ATTRIBUTES: readonly string[] = [
-  ...new Set(processorDescriptors().flatMap((d) => (d.writesAttributes ?? []).map((a) => a.name).filter((name) => /[._]error$/.test(name)))),
+  ...new Set(processorDescriptors().flatMap((d) => (d.writesAttributes ?? []).map((a) => a.name).filter((name) => /([._]error|\.exception\.message)$/.test(name)))),
 ];
 
 export interface StepAggregate {

@@ -25,14 +25,19 @@ describe('typed properties from parameters, Expression Language and escapes', ()
     await api?.close();
   });
 
-  it('accepts a data size from a parameter and refuses a bad one, naming the parameter and its value', async () => {
+  it('accepts a data size from a parameter and, for a bad one, names the parameter and its value and will not start', async () => {
     const ok = await api.request('/api/flows', { method: 'POST', json: flow({ 'File Size': '#{File Size}' }, { 'File Size': '2 KB' }) });
     expect(ok.status).toBe(201);
+    expect(((await ok.json()) as { validation: unknown[] }).validation).toEqual([]);
     const bad = await api.request('/api/flows', { method: 'POST', json: flow({ 'File Size': '#{File Size}' }, { 'File Size': '2 parsecs' }) });
-    expect(bad.status).toBe(400);
-    const body = (await bad.json()) as { errors: { field: string; message: string }[] };
-    expect(body.errors[0]).toMatchObject({ field: 'processors.0.properties.File Size' });
-    expect(body.errors[0]!.message).toContain("File Size: '#{File Size}' = '2 parsecs' is not a data size");
+    expect(bad.status).toBe(201);
+    const body = (await bad.json()) as { id: string; validation: { processorId: string; property: string; message: string }[] };
+    expect(body.validation).toHaveLength(1);
+    expect(body.validation[0]).toMatchObject({ processorId: 'gen', property: 'File Size' });
+    expect(body.validation[0]!.message).toContain("File Size: '#{File Size}' = '2 parsecs' is not a data size");
+    const start = await api.request(`/api/flows/${body.id}/start`, { method: 'POST' });
+    expect(start.status).toBe(400);
+    expect(((await start.json()) as { message: string }).message).toContain("'#{File Size}' = '2 parsecs' is not a data size");
   });
 
   it('saves a reference to an undefined parameter but will not start the flow', async () => {

@@ -61,27 +61,13 @@ describe('flows over REST and socket.io', () => {
     expect(body.types.find((t) => t.type === 'SplitText')!.relationships.map((r) => r.name)).toEqual(['original', 'splits', 'failure']);
   });
 
-  it('refuses bad input with a 4xx naming the problem and changes nothing', async () => {
+  it('refuses a broken document with a 4xx naming the problem and changes nothing', async () => {
     const before = ((await (await api.request('/api/flows')).json()) as unknown[]).length;
-    const unknownType = referenceFlow();
-    unknownType.processors[2]!.type = 'NoSuchProcessor';
-    const r1 = await api.request('/api/flows', { method: 'POST', json: unknownType });
-    expect(r1.status).toBe(400);
-    const b1 = (await r1.json()) as { message: string; errors: { field: string; message: string }[] };
-    expect(b1.message).toContain("unknown processor type 'NoSuchProcessor'");
-    expect(b1.errors[0]!.field).toBe('processors.2.type');
-
-    const badProperty = referenceFlow();
-    badProperty.processors[0]!.properties['Batch Size'] = 'many';
-    const r2 = await api.request('/api/flows', { method: 'POST', json: badProperty });
-    expect(r2.status).toBe(400);
-    expect(((await r2.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('processors.0.properties.Batch Size');
-
     const missingTarget = referenceFlow();
     missingTarget.connections[1]!.targetId = 'ghost';
     const r3 = await api.request('/api/flows', { method: 'POST', json: missingTarget });
     expect(r3.status).toBe(400);
-    expect(await r3.text()).toContain("ends at missing processor 'ghost'");
+    expect(await r3.text()).toContain("Connection 'c2' ends at processor 'ghost', which is not in the flow");
 
     const r4 = await api.request('/api/flows', { method: 'POST', body: '{"name": "broken', headers: { 'content-type': 'application/json' } });
     expect(r4.status).toBe(400);
@@ -93,6 +79,27 @@ describe('flows over REST and socket.io', () => {
 
     const after = ((await (await api.request('/api/flows')).json()) as unknown[]).length;
     expect(after).toBe(before);
+  });
+
+  it('saves a draft with problems, lists each once per processor and property, and refuses to start it', async () => {
+    const draft = referenceFlow('draft');
+    draft.processors[0]!.properties['Batch Size'] = 'many';
+    draft.processors[2]!.type = 'NoSuchProcessor';
+    const res = await api.request('/api/flows', { method: 'POST', json: draft });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string; validation: { processorId: string; property: string | null; message: string }[] };
+    expect(created.validation).toEqual([
+      { processorId: 'gen', property: 'Batch Size', message: "Batch Size: 'many' is not a whole number", code: 'invalid' },
+      { processorId: 'log', property: null, message: "This server has no processor type 'NoSuchProcessor'", code: 'invalid' },
+    ]);
+    const start = await api.request(`/api/flows/${created.id}/start`, { method: 'POST' });
+    expect(start.status).toBe(400);
+    const refusal = (await start.json()) as { message: string; errors: { field: string; message: string; processorId: string }[] };
+    expect(refusal.message).toBe("the flow cannot start: 2 problems: Generate: Batch Size: 'many' is not a whole number; Log: This server has no processor type 'NoSuchProcessor'");
+    expect(refusal.errors.map((e) => [e.processorId, e.field])).toEqual([['gen', 'properties.Batch Size'], ['log', 'processor']]);
+    const status = (await (await api.request(`/api/flows/${created.id}/status`)).json()) as { state: string; processors: { state: string }[] };
+    expect(status.state).toBe('stopped');
+    expect(status.processors.every((p) => p.state === 'stopped')).toBe(true);
   });
 
   it('saves with optimistic versions: a stale save is a 409 and keeps the newer document', async () => {

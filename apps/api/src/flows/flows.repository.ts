@@ -75,6 +75,11 @@ export class FlowsRepository implements OnModuleInit {
     await this.repo.update({ id }, { state });
   }
 
+  /** The processors the user keeps running, and the flow's own state when it changes too (start, stop). */
+  async setRunState(id: string, running: readonly string[], state?: 'running' | 'stopped'): Promise<void> {
+    await this.repo.update({ id }, { runningProcessors: JSON.stringify(running), ...(state ? { state } : {}) });
+  }
+
   async delete(id: string): Promise<void> {
     await this.repo.delete({ id });
   }

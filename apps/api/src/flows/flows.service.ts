@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { type FieldError, type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowSummaryDto } from '@sluice/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowSummaryDto, type ProcessorValidationDto } from '@sluice/contracts';
 import { randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { parseInput } from '../common/zod.js';
-import { EngineService } from '../engine/engine.service.js';
+import { EngineService, SCRIPT_CHECKS } from '../engine/engine.service.js';
+import type { ScriptChecks } from '../scripting/script-checks.js';
+import { BulletinsService } from '../bulletins/bulletins.service.js';
 import type { FlowEntity } from '../persistence/entities.js';
 import { migrateFlowDocument } from './flow-migration.js';
 import { maskDocument, sensitiveReferenceErrors, stripDocument, unmaskDocument } from './flow-secrets.js';
-import { validateFlow } from './flow-validator.js';
+import { describeIssue, validateFlow } from './flow-validator.js';
 import { FlowsRepository } from './flows.repository.js';
 
 export { MASK } from './flow-secrets.js';
@@ -19,6 +21,8 @@ export class FlowsService {
     private readonly repo: FlowsRepository,
     private readonly engines: EngineService,
     private readonly apiKeys: ApiKeysService,
+    private readonly bulletins: BulletinsService,
+    @Inject(SCRIPT_CHECKS) private readonly scripts: ScriptChecks,
   ) {}
 
   async list(): Promise<FlowSummaryDto[]> {
@@ -54,7 +58,11 @@ export class FlowsService {
     return this.toDto(entity);
   }
 
-  /** Saves a new version; 409 when someone saved since `version`. Masked secrets keep their stored value. */
+  /**
+   * Saves a new version, problems and all (a draft, as in NiFi: it does not start until they are fixed); only a
+   * document that is itself broken is refused. 409 when someone saved since `version`. Masked secrets keep their
+   * stored value. Run state is the user's: the processors kept running stay running, the others stopped.
+   */
   async update(id: string, version: unknown, input: unknown, user: string): Promise<FlowDto> {
     if (typeof version !== 'number' || !Number.isInteger(version)) {
       throw new BadInputError('version is required: the version you edited, from GET /api/flows/:id', [{ field: 'version', message: 'an integer is required' }]);
@@ -67,8 +75,8 @@ export class FlowsService {
     this.guardQueuedConnections(id, previous, doc);
     const next: FlowEntity = { ...entity, name: doc.name, description: doc.description, document: JSON.stringify(doc), version: version + 1, updatedAt: Date.now(), updatedBy: user };
     if (!(await this.repo.updateIfVersion(next, version))) throw this.conflict((await this.repo.findById(id)) ?? entity);
-    await this.engines.load(id, doc);
-    return this.toDto(next);
+    const applied = await this.engines.apply(id, previous, doc);
+    return { ...(await this.toDto(next)), applied };
   }
 
   async rename(id: string, name: unknown, user: string): Promise<FlowDto> {
@@ -88,6 +96,7 @@ export class FlowsService {
     await this.engines.unload(id);
     await this.repo.delete(id);
     await this.apiKeys.deleteForFlow(id);
+    await this.bulletins.deleteFlow(id);
   }
 
   /** An export carries no secret: sensitive values are empty, to be filled in where it is imported. */
@@ -95,32 +104,58 @@ export class FlowsService {
     return stripDocument(await this.document(id));
   }
 
+  /** Every problem of the stored flow (script syntax included), once each. */
+  async validation(doc: FlowDocument): Promise<ProcessorValidationDto[]> {
+    return [...validateFlow(doc).issues, ...(await this.scripts.issues(doc))];
+  }
+
+  /** Start is refused, with every reason, while the flow has problems: what runs is what is saved. */
   async assertStartable(id: string): Promise<void> {
     const doc = await this.document(id);
-    const { issues } = validateFlow(doc);
-    if (issues.length) {
-      const errors = issues.map<FieldError>((i) => ({ field: i.property ?? '(processor)', message: i.message, processorId: i.processorId }));
-      throw new BadInputError(`the flow cannot start: ${issues.length} problem(s): ${issues.slice(0, 5).map((i) => `${this.processorName(doc, i.processorId)}: ${i.message}`).join('; ')}`, errors);
-    }
+    this.refuseStart(doc, await this.validation(doc), 'the flow');
   }
 
-  private processorName(doc: FlowDocument, id: string): string {
-    return doc.processors.find((p) => p.id === id)?.name ?? (id || 'flow');
+  /** A processor starts alone only when it has no problem of its own. */
+  async assertProcessorStartable(id: string, processorId: string, action: 'start' | 'run' = 'start'): Promise<void> {
+    const doc = await this.document(id);
+    const p = doc.processors.find((x) => x.id === processorId);
+    if (!p) return;
+    this.refuseStart(doc, (await this.validation(doc)).filter((i) => i.processorId === processorId), `'${p.name}'`, action);
   }
 
+  private refuseStart(doc: FlowDocument, issues: ProcessorValidationDto[], what: string, action: 'start' | 'run' = 'start'): void {
+    if (issues.length === 0) return;
+    const described = issues.map((i) => describeIssue(doc, i));
+    throw new BadInputError(
+      `${what} cannot ${action}: ${issues.length} problem${issues.length === 1 ? '' : 's'}: ${described.join('; ')}`,
+      issues.map((i, n) => ({ field: i.field ?? (i.property ? `properties.${i.property}` : i.connectionId ? `connections.${i.connectionId}` : 'processor'), message: described[n]!, ...(i.processorId ? { processorId: i.processorId } : {}), ...(i.line !== undefined ? { line: i.line, column: i.column } : {}) })),
+    );
+  }
+
+  /** A document that is itself broken, or that would show a secret, is not stored. */
   private check(doc: FlowDocument): FlowDocument {
-    const blocking = [...validateFlow(doc).blocking, ...sensitiveReferenceErrors(doc)];
-    if (blocking.length) throw new BadInputError(`invalid flow document: ${blocking.map((e) => e.message).join('; ')}`, blocking);
+    const refused = [...validateFlow(doc).structure, ...sensitiveReferenceErrors(doc)];
+    if (refused.length) throw new BadInputError(`invalid flow document: ${refused.map((e) => e.message).join('; ')}`, refused);
     return doc;
   }
 
+  /** NiFi refuses to delete a connection or processor that holds FlowFiles: the designer asks to empty it first. */
   private guardQueuedConnections(id: string, previous: FlowDocument, next: FlowDocument): void {
     const counts = this.engines.queuedCounts(id);
-    const kept = new Map(next.connections.map((c) => [c.id, c]));
+    const kept = new Set(next.processors.map((p) => p.id));
+    for (const p of previous.processors) {
+      const n = counts.get(`ingress:${p.id}`) ?? 0;
+      if (n > 0 && !kept.has(p.id)) {
+        throw new BadInputError(`processor '${p.name}' still has ${n} FlowFile(s) waiting for it; empty its queue before deleting it`, [
+          { field: `processors.${p.id}`, message: `holds ${n} queued FlowFile(s)`, processorId: p.id },
+        ]);
+      }
+    }
+    const connections = new Map(next.connections.map((c) => [c.id, c]));
     for (const old of previous.connections) {
       const n = counts.get(old.id) ?? 0;
       if (n === 0) continue;
-      const now = kept.get(old.id);
+      const now = connections.get(old.id);
       if (!now || now.targetId !== old.targetId) {
         throw new BadInputError(`connection '${old.name ?? old.id}' still holds ${n} FlowFile(s); empty its queue before removing or re-targeting it`, [
           { field: `connections.${old.id}`, message: `holds ${n} queued FlowFile(s)` },
@@ -179,8 +214,8 @@ export class FlowsService {
     };
   }
 
-  private toDto(f: FlowEntity): FlowDto {
+  private async toDto(f: FlowEntity): Promise<FlowDto> {
     const doc = JSON.parse(f.document) as FlowDocument;
-    return { ...this.summary(f, doc), document: maskDocument(doc), validation: validateFlow(doc).issues };
+    return { ...this.summary(f, doc), document: maskDocument(doc), validation: await this.validation(doc) };
   }
 }

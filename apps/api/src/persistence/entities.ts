@@ -38,6 +38,8 @@ export class FlowEntity {
   @Column({ type: 'integer' }) version: number;
   @Column({ type: 'text' }) document: string;
   @Column({ type: 'varchar', length: 16, default: 'stopped' }) state: 'running' | 'stopped';
+  /** JSON array of the processors the user keeps running; null (flows from before): all of them while the flow runs. */
+  @Column({ name: 'running_processors', type: 'text', nullable: true }) runningProcessors?: string | null;
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis }) createdAt: number;
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis }) updatedAt: number;
   @Column({ name: 'updated_by', type: 'varchar', length: 100, nullable: true }) updatedBy: string | null;

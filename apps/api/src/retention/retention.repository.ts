@@ -62,6 +62,13 @@ export class RetentionRepository {
     return n;
   }
 
+  /** Deletes up to one batch of bulletins raised before the cutoff (each processor keeps only its newest anyway). */
+  async deleteBulletins(cutoff: number): Promise<number> {
+    const rows = (await this.ds.query(`SELECT "id" FROM "bulletin" WHERE "created_at" < ${this.p(1)} LIMIT ${PRUNE_BATCH}`, [cutoff])) as { id: string | number }[];
+    await this.deleteIds('bulletin', rows.map((r) => Number(r.id)));
+    return rows.length;
+  }
+
   /** Deletes up to one batch of Idempotency-Keys created before the cutoff. */
   async deleteIdempotencyKeys(cutoff: number): Promise<number> {
     const rows = (await this.ds.query(`SELECT "flow_id","key" FROM "idempotency_key" WHERE "created_at" < ${this.p(1)} LIMIT ${PRUNE_BATCH}`, [cutoff])) as { flow_id: string; key: string }[];

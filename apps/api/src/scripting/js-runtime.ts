@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import ivm from 'isolated-vm';
-import type { LogLevel, ScriptInput, ScriptResult } from '@sluice/flow-api';
+import type { HttpClient, LogLevel, ScriptInput, ScriptResult } from '@sluice/flow-api';
 import { JS_PRELUDE } from './js-prelude.source.js';
-import type { ScriptHttpHandler } from './script-http.js';
+import { httpHandler, type ScriptHttpHandler } from './script-http.js';
+import { jsSyntaxProblem, type ScriptSyntaxProblem } from './script-syntax.js';
 
 export interface JsRun {
   readonly script: string;
@@ -10,6 +11,8 @@ export interface JsRun {
   readonly timeoutMs: number;
   readonly memoryLimitMb: number;
   readonly allowHttp: boolean;
+  /** Serves the script's HTTP calls instead of the pool's client (a dry run records them). */
+  readonly http?: HttpClient;
 }
 
 interface RawOutput {
@@ -52,6 +55,7 @@ const encoder = new TextEncoder();
 export class JsRuntime {
   private readonly idle: PooledIsolate[] = [];
   private readonly busy = new Set<PooledIsolate>();
+  private checker: ivm.Isolate | null = null;
   private closed = false;
 
   constructor(private readonly http: ScriptHttpHandler) {}
@@ -78,7 +82,7 @@ export class JsRuntime {
           : { attributes: { ...input.attributes }, text: null, bytes: input.content.slice().buffer };
       });
       await context.global.set('__sluiceInputs', new ivm.ExternalCopy({ items, uuidSeed: randomBytes(8).toString('hex') }).copyInto({ release: true }));
-      if (run.allowHttp) await context.global.set('__sluiceHttp', new ivm.Reference(this.http));
+      if (run.allowHttp) await context.global.set('__sluiceHttp', new ivm.Reference(run.http ? httpHandler(run.http) : this.http));
       await pooled.prelude.run(context, { timeout: remaining() });
       const user = await compile(pooled.isolate, run.script);
       if ('error' in user) {
@@ -103,8 +107,26 @@ export class JsRuntime {
     return toScriptResult(run, raw, performance.now() - started);
   }
 
+  /**
+   * Compiles a script in an isolate of its own, on isolated-vm's threads (never the event loop); resolves with its
+   * first syntax error, or null.
+   */
+  async check(script: string): Promise<ScriptSyntaxProblem | null> {
+    if (this.closed) throw new Error('Script pool is closed');
+    const isolate = (this.checker ??= new ivm.Isolate({ memoryLimit: 32 }));
+    try {
+      (await isolate.compileScript(script, { filename: '<script>' })).release();
+      return null;
+    } catch (e) {
+      if (isolate.isDisposed) this.checker = null;
+      if ((e as Error).name !== 'SyntaxError') throw e;
+      return jsSyntaxProblem(e as Error);
+    }
+  }
+
   close(): void {
     this.closed = true;
+    if (this.checker && !this.checker.isDisposed) this.checker.dispose();
     for (const p of [...this.idle.splice(0), ...this.busy]) if (!p.isolate.isDisposed) p.isolate.dispose();
     this.busy.clear();
   }

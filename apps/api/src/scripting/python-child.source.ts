@@ -35,6 +35,7 @@ py.setInterruptBuffer(new Uint8Array(workerData.interrupt));
 const t1 = performance.now();
 loadFacade();
 const run = py.runPython('_seal()\n_run', { filename: '<sluice-load>' });
+const check = py.globals.get('_check');
 const timings = { pyodideMs: t1 - t0, shimMs: performance.now() - t1 };
 for (const name of ['fetch', 'Request', 'Response', 'Headers', 'WebSocket', 'XMLHttpRequest', 'EventSource', 'FormData']) {
   delete globalThis[name];
@@ -77,6 +78,17 @@ function hostCall(payload) {
 }
 parentPort.on('message', (msg) => {
   if (msg.type !== 'run') return;
+  if (msg.check) {
+    // A syntax check compiles the script without running it.
+    let syntax;
+    try {
+      syntax = JSON.parse(check(msg.script));
+    } catch (e) {
+      syntax = { line: null, column: null, message: String(e && e.message || e) };
+    }
+    parentPort.postMessage({ type: 'result', id: msg.id, result: { outputs: [], taken: [], logs: [], syntax }, contents: [] });
+    return;
+  }
   const logs = [];
   sink = logs;
   httpAllowed = !!msg.allowHttp;
@@ -229,7 +241,7 @@ process.on('message', (msg) => {
     }, 100);
     run.interrupted = error;
   }, msg.timeoutMs);
-  worker.postMessage({ type: 'run', script: msg.script, meta: msg.meta, contents: msg.contents, allowHttp: msg.allowHttp, hasContext: msg.hasContext });
+  worker.postMessage({ type: 'run', script: msg.script, meta: msg.meta, contents: msg.contents, allowHttp: msg.allowHttp, hasContext: msg.hasContext, check: !!msg.check });
 });
 
 process.on('disconnect', () => process.exit(0));

@@ -56,6 +56,8 @@ export interface RawResult {
   yielded?: boolean;
   logs: ScriptResult['logs'];
   error: ScriptResult['error'] | null;
+  /** The answer to a syntax check (no run): the first syntax error, or null. */
+  syntax?: { line: number | null; column: number | null; message: string } | null;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ScriptContext, ScriptInput, ScriptResult } from '@sluice/flow-api';
+import type { HttpClient, ScriptContext, ScriptInput, ScriptResult } from '@sluice/flow-api';
 import { PYTHON_SUPERVISOR_SOURCE, PYTHON_WORKER_SOURCE } from './python-child.source.js';
 import { answerHostCall, facadeMeta, toScriptResult, type RawResult } from './python-facade.js';
 import { PYTHON_SHIM } from './python-shim.source.js';
-import type { ScriptHttpHandler } from './script-http.js';
+import { httpHandler, type ScriptHttpHandler } from './script-http.js';
+import type { ScriptSyntaxProblem } from './script-syntax.js';
 
 export interface PythonRun {
   readonly script: string;
@@ -15,6 +16,8 @@ export interface PythonRun {
   readonly timeoutMs: number;
   readonly memoryLimitMb: number;
   readonly allowHttp: boolean;
+  /** Serves the script's HTTP calls instead of the pool's client (a dry run records them). */
+  readonly http?: HttpClient;
   /** The processor's side of `context`, state and later `session.get()` calls. */
   readonly context?: ScriptContext;
 }
@@ -61,6 +64,8 @@ export class PythonProcess {
     run: PythonRun;
     started: number;
     resolve: (r: ScriptResult) => void;
+    /** Set for a syntax check, which answers with the raw result. */
+    checked?: (syntax: ScriptSyntaxProblem | null) => void;
     deadline: NodeJS.Timeout;
   } | null = null;
   private nextId = 1;
@@ -150,14 +155,15 @@ export class PythonProcess {
           this.ready = false;
           this.spawnedAt = performance.now();
         }
-        p.resolve(toScriptResult(p.run, msg.result, msg.contents, performance.now() - p.started));
+        if (p.checked) p.checked(msg.result.syntax ?? (msg.result.error ? { line: null, column: null, message: msg.result.error.message } : null));
+        else p.resolve(toScriptResult(p.run, msg.result, msg.contents, performance.now() - p.started));
         this.options.onIdle();
         break;
       }
       case 'http': {
         const p = this.pending;
         const answer = p?.run.allowHttp
-          ? this.options.http(msg.payload)
+          ? (p.run.http ? httpHandler(p.run.http) : this.options.http)(msg.payload)
           : Promise.resolve(JSON.stringify({ error: 'HTTP is not allowed for this script (enable Allow HTTP)' }));
         void answer.then((payload) => {
           if (this.child === child && child.connected) child.send({ type: 'http-reply', payload });
@@ -242,6 +248,26 @@ export class PythonProcess {
       }, run.timeoutMs + 5000);
       this.pending = { id, run, started, resolve, deadline };
       child.send({ type: 'run', id, script: run.script, meta, contents, timeoutMs: run.timeoutMs, memoryLimitMb: run.memoryLimitMb, allowHttp: run.allowHttp, hasContext: run.context !== undefined });
+    });
+  }
+
+  /** Compiles a script without running it; resolves with its first syntax error, or null. */
+  check(script: string, timeoutMs = 5000): Promise<ScriptSyntaxProblem | null> {
+    const run: PythonRun = { script, inputs: [], timeoutMs, memoryLimitMb: 64, allowHttp: false };
+    return new Promise((resolve, reject) => {
+      const child = this.child;
+      if (!child || !this.idle) return reject(new Error('Python process is not idle'));
+      const id = this.nextId++;
+      const deadline = setTimeout(() => {
+        if (this.pending?.id !== id) return;
+        this.pending = null;
+        reject(new Error(`the syntax check did not answer within ${timeoutMs} ms`));
+        this.restart();
+      }, timeoutMs + 5000);
+      const settle = (syntax: ScriptSyntaxProblem | null) => resolve(syntax);
+      // The runtime stopping or closing under a check is not the script's fault: the check failed, no verdict.
+      this.pending = { id, run, started: performance.now(), resolve: (r) => (r.error ? reject(new Error(r.error.message)) : settle(null)), checked: settle, deadline };
+      child.send({ type: 'run', id, check: true, script, meta: '{}', contents: [], timeoutMs, memoryLimitMb: 64, allowHttp: false, hasContext: false });
     });
   }
 

@@ -287,6 +287,17 @@ def _run(script, meta_json, contents, allow_http, http_host, host_call=None):
     return (_json.dumps(result), out_contents)
 
 
+def _check(script):
+    # The same compile a run does (Python 2 forms rewritten), reporting the script's own line and column.
+    try:
+        _jython_compile(script)
+    except SyntaxError as e:
+        return _json.dumps({'line': e.lineno, 'column': e.offset, 'message': '%s: %s' % (type(e).__name__, e.msg)})
+    except (ValueError, RecursionError, MemoryError) as e:
+        return _json.dumps({'line': None, 'column': None, 'message': '%s: %s' % (type(e).__name__, e)})
+    return 'null'
+
+
 def _seal():
     # User code gets no route back to JavaScript: drop the bridge modules and refuse to import them again.
     blocked = ('js', 'pyodide_js', 'pyodide', '_pyodide', '_pyodide_core', 'micropip', 'pyodide_http', 'ctypes', '_ctypes')

@@ -2,6 +2,7 @@ import type { HttpClient, ScriptRequest, ScriptResult, ScriptRunner } from '@slu
 import { JsRuntime } from './js-runtime.js';
 import { PythonProcess, type SnapshotStore } from './python-process.js';
 import { fetchHttpClient, httpHandler, type ScriptHttpHandler } from './script-http.js';
+import type { ScriptSyntaxProblem } from './script-syntax.js';
 
 export interface ScriptPoolOptions {
   /** Python child processes (one interpreter each, ~200 MB RSS). Default 1. */
@@ -33,6 +34,8 @@ interface Task {
   readonly request: ScriptRequest;
   readonly resolve: (r: ScriptResult) => void;
   readonly reject: (e: Error) => void;
+  /** A syntax check: compiled, not run. */
+  readonly checked?: (syntax: ScriptSyntaxProblem | null) => void;
 }
 
 /**
@@ -116,6 +119,24 @@ export class ScriptPool implements ScriptRunner {
     });
   }
 
+  /**
+   * The script's first syntax error, or null, as the runtime that would run it compiles it (Python 2 forms
+   * rewritten as for a run). A Python check goes ahead of queued runs; it still waits for a run in progress.
+   */
+  checkSyntax(language: ScriptRequest['language'], script: string): Promise<ScriptSyntaxProblem | null> {
+    if (this.closed) return Promise.reject(new Error('Script pool is closed'));
+    if (language === 'javascript') return this.js.check(script);
+    return new Promise<ScriptSyntaxProblem | null>((resolve, reject) => {
+      const request: ScriptRequest = { language, script, inputs: [], timeoutMs: 5000, memoryLimitMb: 64 };
+      this.queue.unshift({ request, resolve: () => resolve(null), reject, checked: resolve });
+      if (!this.started) {
+        this.started = true;
+        for (const p of this.python) p.start().catch((e: Error) => this.failQueue(e));
+      }
+      this.pump();
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.python) p.close();
@@ -142,8 +163,12 @@ export class ScriptPool implements ScriptRunner {
       if (!worker) return;
       const task = this.queue.shift()!;
       const r = task.request;
+      if (task.checked) {
+        worker.check(r.script, r.timeoutMs).then(task.checked, task.reject);
+        continue;
+      }
       worker
-        .run({ script: r.script, inputs: r.inputs, timeoutMs: r.timeoutMs, memoryLimitMb: r.memoryLimitMb, allowHttp: r.allowHttp === true, context: r.context })
+        .run({ script: r.script, inputs: r.inputs, timeoutMs: r.timeoutMs, memoryLimitMb: r.memoryLimitMb, allowHttp: r.allowHttp === true, http: r.http, context: r.context })
         .then(task.resolve, task.reject);
     }
   }
@@ -154,7 +179,7 @@ export class ScriptPool implements ScriptRunner {
       const r = task.request;
       this.jsActive++;
       this.js
-        .run({ script: r.script, inputs: r.inputs, timeoutMs: r.timeoutMs, memoryLimitMb: r.memoryLimitMb, allowHttp: r.allowHttp === true })
+        .run({ script: r.script, inputs: r.inputs, timeoutMs: r.timeoutMs, memoryLimitMb: r.memoryLimitMb, allowHttp: r.allowHttp === true, http: r.http })
         .then(task.resolve, task.reject)
         .finally(() => {
           this.jsActive--;

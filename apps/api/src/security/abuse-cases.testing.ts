@@ -108,26 +108,21 @@ const flow = (extra: Record<string, unknown>) => ({ name: 'bad flow', ...extra }
 const proc = (extra: Record<string, unknown>) => ({ id: 'p', type: 'UpdateAttribute', name: 'P', ...extra });
 
 const shapes: AbuseCase[] = [
-  // flows
+  // flows (a value a processor or the Configuration card refuses is a draft's problem, not a refusal: see flows-drafts)
   { name: 'flow without name', method: 'POST', path: '/api/flows', as: 'editor', json: { processors: [] }, status: 400, message: /name/ },
   { name: 'flow name blank', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ name: '   ' }), status: 400, message: /blank/ },
   { name: 'flow name with NUL', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ name: 'a\u0000b' }), status: 400, message: /control characters/ },
   { name: 'flow name with an escape sequence', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ name: '\u001b[31mred' }), status: 400, message: /control characters/ },
   { name: 'flow name of 201 characters', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ name: 'x'.repeat(201) }), status: 400, message: /name/ },
   { name: 'processors not an array', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: 'all' }), status: 400, message: /processors/ },
-  { name: 'unknown processor type', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({ type: 'Nope' })] }), status: 400, message: /unknown processor type 'Nope'/ },
   { name: 'processor name with control characters', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({ name: 'bell\u0007' })] }), status: 400, message: /control characters/ },
-  { name: 'duplicate processor ids', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({}), proc({})] }), status: 400, message: /duplicate processor id/ },
-  { name: 'connection to a missing processor', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({})], connections: [{ id: 'c', sourceId: 'p', relationships: ['success'], targetId: 'ghost' }] }), status: 400, message: /missing processor 'ghost'/ },
+  { name: 'duplicate processor ids', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({}), proc({})] }), status: 400, message: /Another processor has the id 'p'/ },
+  { name: 'connection to a missing processor', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({})], connections: [{ id: 'c', sourceId: 'p', relationships: ['success'], targetId: 'ghost' }] }), status: 400, message: /ends at processor 'ghost', which is not in the flow/ },
   { name: 'concurrent tasks 0', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({ scheduling: { concurrentTasks: 0 } })] }), status: 400, message: /concurrentTasks/ },
   { name: 'property value not a string', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({ properties: { a: 1 } })] }), status: 400, message: /properties/ },
   { name: 'parameter value not a string', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ parameters: { a: { deep: true } } }), status: 400, message: /parameters/ },
   { name: 'sensitiveParameters not an array', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ sensitiveParameters: 'all' }), status: 400, message: /sensitiveParameters/ },
   { name: 'schedule type unknown', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ integration: { schedule: { type: 'sometimes' } } }), status: 400, message: /schedule/ },
-  { name: 'cron that cannot run', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ integration: { schedule: { type: 'cron', value: '99 99 * * *' } } }), status: 400, message: /not a cron expression/ },
-  { name: 'unknown time zone', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ integration: { timeZone: 'Mars/Olympus' } }), status: 400, message: /unknown time zone/ },
-  { name: 'an EL syntax error in a property', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({ properties: { a: '${x:nope()}' } })] }), status: 400, message: /unknown function 'nope'/ },
-  { name: 'an EL nested past the limit in a property', method: 'POST', path: '/api/flows', as: 'editor', json: flow({ processors: [proc({ properties: { a: '${x:equals('.repeat(500) + "'y'" + ')}'.repeat(500) } })] }), status: 400, message: /limit of 100 levels/ },
   { name: 'save without version', method: 'PUT', path: '/api/flows/{flow}', as: 'editor', json: { document: validDoc }, status: 400, message: /version is required/ },
   { name: 'save with a version string', method: 'PUT', path: '/api/flows/{flow}', as: 'editor', json: { version: '1', document: validDoc }, status: 400, message: /version/ },
   { name: 'stale save', method: 'PUT', path: '/api/flows/{flow}', as: 'editor', json: { version: 999, document: validDoc }, status: 409, message: /reload it/ },

@@ -1,5 +1,8 @@
 import type {
   ApiKeyDto,
+  BulletinDto,
+  ProcessorTestRequest,
+  ProcessorTestResultDto,
   CreatedApiKeyDto,
   ErrorResponse,
   ExecutionDto,
@@ -110,16 +113,8 @@ export interface FlowStatusDto {
   processors: ProcessorStatusDto[];
   connections: { id: string; count: number; bytes: number; inFlight: number; fill: number }[];
 }
-export interface TestOutput {
-  relationship: string;
-  attributes: Record<string, string>;
-  content: string;
-}
-export interface ProcessorTestResult {
-  outputs: TestOutput[];
-  error?: string;
-  logs?: unknown[];
-}
+export type TestOutput = ProcessorTestResultDto['outputs'][number];
+export type ProcessorTestResult = ProcessorTestResultDto;
 export interface ScriptTestResult {
   /** Content of the FlowFile the script transferred; null when it removed it or transferred none. */
   output: string | null;
@@ -177,8 +172,8 @@ export const api = {
   queuedContent: (id: string, cid: string, uuid: string) =>
     request<{ uuid: string; content: string }>('GET', `/flows/${id}/connections/${cid}/queue/${uuid}/content`),
   emptyQueue: (id: string, cid: string) => request<unknown>('DELETE', `/flows/${id}/connections/${cid}/queue`),
-  testProcessor: (id: string, pid: string, body: { flowFileUuid?: string; content?: string; attributes?: Record<string, string> }) =>
-    request<ProcessorTestResult>('POST', `/flows/${id}/processors/${pid}/test`, body),
+  testProcessor: (id: string, pid: string, body: ProcessorTestRequest) => request<ProcessorTestResult>('POST', `/flows/${id}/processors/${pid}/test`, body),
+  bulletins: (id: string) => request<BulletinDto[]>('GET', `/flows/${id}/bulletins`),
 
   testExpression: (body: ExpressionTestRequest) => request<{ result: string }>('POST', '/test/expression', body),
   testMapping: (body: MappingTestRequest) => request<MappingTestResult>('POST', '/test/mapping', body),
@@ -201,4 +196,11 @@ export function errorText(e: unknown): string {
     return fields ? `${e.message} (${fields})` : e.message;
   }
   return e instanceof Error ? e.message : String(e);
+}
+
+/** A refusal as one sentence: the server's message and each field reason it does not already say, once each. */
+export function refusalText(e: unknown): string {
+  if (!(e instanceof ApiError)) return errorText(e);
+  const extra = [...new Set((e.body.errors ?? []).map((f) => f.message))].filter((m) => !e.message.includes(m));
+  return extra.length ? `${e.message}: ${extra.join('; ')}` : e.message;
 }

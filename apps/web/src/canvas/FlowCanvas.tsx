@@ -13,7 +13,18 @@ const proOptions = { hideAttribution: true };
 
 const minimapColor = (n: ProcessorNodeType) => (n.selected ? '#2f6fed' : '#9aa6b5');
 
-export function FlowCanvas({ editor, descriptors, canEdit }: { editor: FlowEditor; descriptors: ReadonlyMap<string, ProcessorDescriptor>; canEdit: boolean }) {
+export function FlowCanvas({
+  editor,
+  descriptors,
+  canEdit,
+  onBeforeDelete,
+}: {
+  editor: FlowEditor;
+  descriptors: ReadonlyMap<string, ProcessorDescriptor>;
+  canEdit: boolean;
+  /** Asked before the Delete key removes anything; false keeps it all. */
+  onBeforeDelete?: (what: { nodes: { id: string }[]; edges: { id: string }[] }) => Promise<boolean>;
+}) {
   const { screenToFlowPosition } = useReactFlow();
 
   const onDragOver = useCallback((e: DragEvent) => {
@@ -49,6 +60,7 @@ export function FlowCanvas({ editor, descriptors, canEdit }: { editor: FlowEdito
         nodesConnectable={canEdit}
         edgesReconnectable={false}
         deleteKeyCode={canEdit ? DELETE_KEYS : null}
+        onBeforeDelete={onBeforeDelete}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionMode={SelectionMode.Partial}
         snapToGrid

@@ -1,40 +1,24 @@
 import { memo, useMemo } from 'react';
-import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { relationshipsFor } from '@sluice/flow-api';
 import type { ProcessorNodeType } from './flow-model.js';
-import { processorIssues } from './processor-issues.js';
-import { useProcessorLive } from './live-store.js';
+import { useLatestBulletin, useProcessorLive } from './live-store.js';
 import { useDesigner } from '../designer/designer-context.js';
+import { useProcessorIssues } from '../designer/useProcessorIssues.js';
 import { categoryIcon } from './category.js';
 
-/** `"failure|success"`: a string so the store selector compares by value and skips needless renders. */
-const connectedKey = (id: string) => (s: ReactFlowState) => {
-  const rels = new Set<string>();
-  let incoming = false;
-  for (const e of s.edges) {
-    if (e.source === id) {
-      const list = (e.data as { relationships?: string[] } | undefined)?.relationships ?? (e.sourceHandle ? [e.sourceHandle] : []);
-      for (const r of list) rels.add(r);
-    }
-    if (e.target === id) incoming = true;
-  }
-  return `${incoming ? 'in' : ''}:${[...rels].sort().join('|')}`;
-};
+/** NiFi shows a processor's bulletins for five minutes. */
+export const BULLETIN_WINDOW_MS = 5 * 60_000;
 
 function ProcessorNodeView({ id, data, selected }: NodeProps<ProcessorNodeType>) {
-  const { descriptors, live, serverValidation } = useDesigner();
+  const { descriptors, live } = useDesigner();
   const descriptor = descriptors.get(data.type);
-  const key = useStore(useMemo(() => connectedKey(id), [id]));
   const liveState = useProcessorLive(live, id);
+  const bulletin = useLatestBulletin(live, id);
+  const recent = bulletin && Date.now() - Date.parse(bulletin.timestamp) < BULLETIN_WINDOW_MS ? bulletin : null;
 
   const relationships = useMemo(() => (descriptor ? relationshipsFor(descriptor, data.properties) : []), [descriptor, data.properties]);
-  const issues = useMemo(() => {
-    const [incoming, rels] = key.split(':');
-    const connected = new Set(rels ? rels.split('|') : []);
-    const local = processorIssues(descriptor, data, connected, incoming === 'in');
-    const server = (serverValidation.get(id) ?? []).filter((s) => !local.some((l) => l.message === s.message));
-    return [...local, ...server.map((s) => ({ property: s.property, message: s.message }))];
-  }, [descriptor, data, key, serverValidation, id]);
+  const issues = useProcessorIssues(id, data);
 
   const state = liveState?.state ?? 'stopped';
   const running = state === 'running';
@@ -47,6 +31,11 @@ function ProcessorNodeView({ id, data, selected }: NodeProps<ProcessorNodeType>)
       data-testid={`node-${data.name}`}
     >
       {descriptor?.inputRequirement !== 'forbidden' && <Handle type="target" position={Position.Left} className="handle-in" />}
+      {recent && (
+        <div className={`proc-bulletin-text ${recent.level}`} data-testid="bulletin-text">
+          {recent.message}
+        </div>
+      )}
       <div className="proc-head">
         <span className={`proc-icon cat-${descriptor?.category ?? 'utility'}`} aria-hidden>
           {categoryIcon(descriptor?.category)}
@@ -55,6 +44,11 @@ function ProcessorNodeView({ id, data, selected }: NodeProps<ProcessorNodeType>)
           <div className="proc-name" title={data.name}>{data.name}</div>
           <div className="proc-type">{descriptor?.displayName ?? data.type}</div>
         </div>
+        {recent && (
+          <span className={`proc-bulletin ${recent.level}`} title={`${new Date(recent.timestamp).toLocaleTimeString()}: ${recent.message}`} data-testid="bulletin-mark">
+            !
+          </span>
+        )}
         <span
           className={`proc-badge ${invalid ? 'bad' : 'ok'}`}
           title={invalid ? issues.map((i) => `• ${i.message}`).join('\n') : 'Valid'}

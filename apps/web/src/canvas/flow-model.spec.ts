@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { FlowDocumentSchema } from '@sluice/contracts';
 import type { ProcessorDescriptor } from '@sluice/flow-api';
 import { newProcessorNode, toDocument, toEdges, toNodes } from './flow-model.js';
-import { processorIssues } from './processor-issues.js';
 
 const doc = FlowDocumentSchema.parse({
   name: 'Stock',
@@ -33,23 +32,5 @@ describe('flow model', () => {
     expect(n.data.name).toBe('Log Attribute 2');
     expect(n.data.autoTerminated).toEqual(['success']);
     expect(n.data.scheduling.period).toBe('1 sec');
-  });
-
-  it('flags unconnected relationships and missing input', () => {
-    const d = {
-      type: 'ExecuteScript',
-      displayName: 'Execute Script',
-      properties: [],
-      relationships: [
-        { name: 'success', description: '' },
-        { name: 'failure', description: '' },
-      ],
-      inputRequirement: 'required',
-    } as unknown as ProcessorDescriptor;
-    const node = toNodes(doc)[1]!;
-    const issues = processorIssues(d, { ...node.data, type: 'ExecuteScript', autoTerminated: ['failure'] }, new Set(), false).map((i) => i.message);
-    expect(issues).toEqual(["Relationship 'success' is neither connected nor auto-terminated", 'Needs an incoming connection']);
-    expect(processorIssues(d, { ...node.data, autoTerminated: ['failure'] }, new Set(['success']), true)).toEqual([]);
-    expect(processorIssues(undefined, node.data, new Set(), true)[0]!.message).toBe("Unknown processor type 'LogAttribute'");
   });
 });

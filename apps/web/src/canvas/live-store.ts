@@ -70,11 +70,28 @@ export class LiveStore {
   addBulletin(b: BulletinEvent) {
     this.bulletins = [b, ...this.bulletins].slice(0, 200);
     this.emit('bulletins');
+    if (b.processorId) this.emit(`b:${b.processorId}`);
+  }
+
+  /** The stored bulletins (newest first), loaded when the designer opens: they survive a reload. */
+  setBulletins(list: BulletinEvent[]) {
+    const seen = new Set(list.map((b) => `${b.timestamp}|${b.processorId}|${b.message}`));
+    // Ones that arrived over the socket while the list was loading stay.
+    const newer = this.bulletins.filter((b) => !seen.has(`${b.timestamp}|${b.processorId}|${b.message}`));
+    this.bulletins = [...newer, ...list].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp)).slice(0, 200);
+    this.emit('bulletins');
+    for (const id of new Set(this.bulletins.map((b) => b.processorId))) if (id) this.emit(`b:${id}`);
+  }
+
+  latestBulletin(processorId: string): BulletinEvent | undefined {
+    return this.bulletins.find((b) => b.processorId === processorId);
   }
 
   clearBulletins() {
+    const ids = new Set(this.bulletins.map((b) => b.processorId));
     this.bulletins = [];
     this.emit('bulletins');
+    for (const id of ids) if (id) this.emit(`b:${id}`);
   }
 
   setExecution(e: ExecutionUpdatedEvent) {
@@ -105,6 +122,12 @@ export function useBulletins(store: LiveStore): BulletinEvent[] {
   return useSyncExternalStore(
     (fn) => store.subscribe('bulletins', fn),
     () => store.bulletins,
+  );
+}
+export function useLatestBulletin(store: LiveStore, processorId: string): BulletinEvent | undefined {
+  return useSyncExternalStore(
+    (fn) => store.subscribe(`b:${processorId}`, fn),
+    () => store.latestBulletin(processorId),
   );
 }
 export function useExecutions(store: LiveStore): Map<string, ExecutionUpdatedEvent> {

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { FlowDto, ProcessorValidationDto } from '@sluice/contracts';
+import type { FlowDto } from '@sluice/contracts';
 import type { ProcessorDescriptor } from '@sluice/flow-api';
-import { api, ApiError, errorText, session } from '../api/client.js';
+import { api, errorText, refusalText, session } from '../api/client.js';
 import { useFlowEvents } from '../api/useFlowEvents.js';
 import { LiveStore, useFlowState } from '../canvas/live-store.js';
 import { FlowCanvas } from '../canvas/FlowCanvas.js';
@@ -14,14 +14,13 @@ import { DesignerContext, type DesignerContextValue } from './designer-context.j
 import { useFlowEditor, type FlowEditor } from './useFlowEditor.js';
 import { ProcessorInspector } from './ProcessorInspector.js';
 import { ConnectionInspector } from './ConnectionInspector.js';
-import { refusalIssues } from './save-refusal.js';
+import { useAutoSave, type SaveState } from './useAutoSave.js';
+import { useDeleteGuard } from './useDeleteGuard.js';
 import { FlowInspector } from './FlowInspector.js';
 import { ProcessorTestTab } from '../test-panes/ProcessorTestTab.js';
 import { CodeEditorSlot } from '../properties/code-editor-slot.js';
 import { MonacoCodeEditor } from '../monaco/MonacoCodeEditor.js';
 import { setFlowAttributeNames } from '../monaco/el-language.js';
-
-const SAVE_DEBOUNCE_MS = 800;
 
 export function DesignerPage() {
   const { id } = useParams();
@@ -62,29 +61,16 @@ export function DesignerPage() {
   );
 }
 
-type SaveState = 'saved' | 'dirty' | 'saving' | 'error' | 'conflict';
-
-function groupValidation(list: ProcessorValidationDto[]): Map<string, ProcessorValidationDto[]> {
-  const m = new Map<string, ProcessorValidationDto[]>();
-  for (const v of list) m.set(v.processorId, [...(m.get(v.processorId) ?? []), v]);
-  return m;
-}
-
 function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[] }) {
   const editor = useFlowEditor(flow.document);
   const descriptors = useMemo(() => new Map(types.map((t) => [t.type, t])), [types]);
   const live = useMemo(() => new LiveStore(), []);
   const canEdit = session.canEdit();
-  const [serverValidation, setServerValidation] = useState(() => groupValidation(flow.validation));
-  const [saveState, setSaveState] = useState<SaveState>('saved');
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const { saveState, saveError, saved, applied, dismissApplied, shownVersion, save, flush, reloadTheirs, overwrite } = useAutoSave(flow, editor, canEdit);
   const [actionError, setActionError] = useState<string | null>(null);
-  const version = useRef(flow.version);
-  const [shownVersion, setShownVersion] = useState(flow.version);
-  const saving = useRef<Promise<void> | null>(null);
-  const pending = useRef(false);
   const flowState = useFlowState(live);
   const { fitView, getViewport, setCenter } = useReactFlow();
+  const guard = useDeleteGuard(flow.id, editor);
 
   const refreshStatus = useCallback(async () => {
     try {
@@ -105,67 +91,17 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
     return () => clearInterval(t);
   }, [refreshStatus, socketStatus]);
 
-  const getDocument = editor.document;
-  const save = useCallback(async (): Promise<void> => {
-    if (!canEdit) return;
-    if (saving.current) {
-      pending.current = true;
-      return saving.current;
-    }
-    setSaveState('saving');
-    const run = (async () => {
-      const sent = getDocument();
-      try {
-        const res = await api.saveFlow(flow.id, version.current, sent);
-        version.current = res.version;
-        setShownVersion(res.version);
-        setServerValidation(groupValidation(res.validation));
-        setSaveError(null);
-        setSaveState(pending.current ? 'dirty' : 'saved');
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 409) {
-          setSaveState('conflict');
-          // The server says who saved and which version is current.
-          setSaveError(`Someone else saved this flow while you were editing: ${e.message}. Reload their version, or overwrite it with yours.`);
-        } else {
-          setSaveState('error');
-          setSaveError(errorText(e));
-          // Nothing of this version was stored: its reasons replace the last saved version's issues until a save passes.
-          if (e instanceof ApiError && e.body.errors?.length) setServerValidation(groupValidation(refusalIssues(e.body.errors, sent)));
-        }
-        pending.current = false;
-      } finally {
-        saving.current = null;
-      }
-      if (pending.current) {
-        pending.current = false;
-        await save();
-      }
-    })();
-    saving.current = run;
-    return run;
-  }, [canEdit, getDocument, flow.id]);
-
-  // Debounced auto-save on every graph edit.
+  // The stored bulletins: a processor's latest failure is still marked after a reload.
   useEffect(() => {
-    if (editor.changeSeq === 0 || !canEdit) return;
-    setSaveState((s) => (s === 'conflict' ? s : 'dirty'));
-    const t = setTimeout(() => {
-      setSaveState((s) => {
-        if (s !== 'conflict') void save();
-        return s;
-      });
-    }, SAVE_DEBOUNCE_MS);
-    return () => clearTimeout(t);
-  }, [editor.changeSeq, canEdit, save]);
-
-  useEffect(() => {
-    const warn = (e: BeforeUnloadEvent) => {
-      if (saveState === 'dirty' || saveState === 'saving' || saveState === 'conflict') e.preventDefault();
+    let cancelled = false;
+    api
+      .bulletins(flow.id)
+      .then((list) => !cancelled && live.setBulletins(list.map((b) => ({ flowId: b.flowId, processorId: b.processorId, level: b.level, message: b.message, timestamp: b.timestamp }))))
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
     };
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [saveState]);
+  }, [flow.id, live]);
 
   // EL completion offers the attributes this flow's processors write.
   useEffect(() => {
@@ -174,35 +110,12 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
     setFlowAttributeNames([...names]);
   }, [editor.nodes, descriptors]);
 
-  const reloadTheirs = async () => {
-    try {
-      const latest = await api.getFlow(flow.id);
-      version.current = latest.version;
-      setShownVersion(latest.version);
-      editor.reset(latest.document);
-      setServerValidation(groupValidation(latest.validation));
-      setSaveState('saved');
-      setSaveError(null);
-    } catch (e) {
-      setSaveError(errorText(e));
-    }
-  };
-  const overwrite = async () => {
-    try {
-      const latest = await api.getFlow(flow.id);
-      version.current = latest.version;
-      await save();
-    } catch (e) {
-      setSaveError(errorText(e));
-    }
-  };
-
   const act = async (fn: () => Promise<unknown>) => {
     setActionError(null);
     try {
       await fn();
     } catch (e) {
-      setActionError(errorText(e));
+      setActionError(refusalText(e));
     }
     await refreshStatus();
   };
@@ -210,24 +123,29 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
   const startStop = () =>
     act(async () => {
       if (flowState === 'running') return api.stop(flow.id);
-      if (saveState === 'dirty' || saveState === 'saving') await save();
+      await flush();
       return api.start(flow.id);
     });
   const processorStartStop = (pid: string, running: boolean) =>
     act(async () => {
       if (running) return api.stopProcessor(flow.id, pid);
-      if (saveState === 'dirty' || saveState === 'saving') await save();
+      await flush();
       return api.startProcessor(flow.id, pid);
     });
   const runOnce = (pid: string) =>
     act(async () => {
-      if (saveState === 'dirty' || saveState === 'saving') await save();
+      await flush();
       return api.runOnce(flow.id, pid);
     });
 
   useKeyboard(editor, canEdit);
 
-  const ctx: DesignerContextValue = useMemo(() => ({ flowId: flow.id, descriptors, live, canEdit, serverValidation }), [flow.id, descriptors, live, canEdit, serverValidation]);
+  const parameters = editor.base.parameters;
+  const requestDelete = guard.requestDelete;
+  const ctx: DesignerContextValue = useMemo(
+    () => ({ flowId: flow.id, descriptors, live, canEdit, saved, parameters, requestDelete }),
+    [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete],
+  );
 
   const selectedNodes = editor.nodes.filter((n) => n.selected);
   const selectedEdges = editor.edges.filter((e) => e.selected);
@@ -274,7 +192,7 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
         <h2>{selectedNodes.length} processors, {selectedEdges.length} connections selected</h2>
         <p className="muted">Ctrl+C / Ctrl+V copies them; Delete removes them.</p>
         {canEdit && (
-          <button className="btn danger" onClick={editor.deleteSelection}>Delete selection</button>
+          <button className="btn danger" onClick={() => guard.requestDelete(selectedNodes.map((n) => n.id), selectedEdges.map((e) => e.id))}>Delete selection</button>
         )}
       </div>
     );
@@ -282,7 +200,8 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
     inspector = <FlowInspector editor={editor} onSelectProcessor={focusProcessor} />;
   }
 
-  const saveLabel: Record<SaveState, string> = { saved: 'All changes saved', dirty: 'Unsaved changes…', saving: 'Saving…', error: 'Save failed', conflict: 'Conflict' };
+  const saveLabel: Record<SaveState, string> = { saved: 'All changes saved', dirty: 'Unsaved changes…', saving: 'Saving…', error: 'Not saved', conflict: 'Conflict' };
+  const nameOf = (id: string) => editor.nodes.find((n) => n.id === id)?.data.name ?? id;
 
   return (
     <DesignerContext.Provider value={ctx}>
@@ -316,9 +235,9 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
             </>
           }
         >
-          {(saveError || actionError) && (
-            <div className={`banner ${saveState === 'conflict' ? 'warn' : 'error'}`} role="alert">
-              <span>{saveError ?? actionError}</span>
+          {saveError && (
+            <div className={`banner ${saveState === 'conflict' ? 'warn' : 'error'}`} role="alert" data-testid="save-error">
+              <span>{saveError}</span>
               {saveState === 'conflict' && (
                 <>
                   <button className="btn sm" onClick={reloadTheirs}>Reload their version</button>
@@ -326,12 +245,27 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
                 </>
               )}
               {saveState === 'error' && <button className="btn sm" onClick={() => void save()}>Retry</button>}
-              {!saveError && actionError && <button className="btn ghost sm" onClick={() => setActionError(null)}>Dismiss</button>}
             </div>
           )}
+          {actionError && (
+            <div className="banner error" role="alert" data-testid="action-error">
+              <span>{actionError}</span>
+              <button className="btn ghost sm" onClick={() => setActionError(null)}>Dismiss</button>
+            </div>
+          )}
+          {applied && (
+            <div className="banner info" role="status" data-testid="applied">
+              <span>
+                {applied.restarted.length > 0 && `Restarted to apply the change: ${applied.restarted.map(nameOf).join(', ')}. `}
+                {applied.waiting.length > 0 && `Kept stopped until fixed (they start once valid): ${applied.waiting.map(nameOf).join(', ')}.`}
+              </span>
+              <button className="btn ghost sm" onClick={dismissApplied}>Dismiss</button>
+            </div>
+          )}
+          {guard.dialog}
           <div className="designer">
             <Palette types={types} disabled={!canEdit} onAdd={addAtCenter} />
-            <FlowCanvas editor={editor} descriptors={descriptors} canEdit={canEdit} />
+            <FlowCanvas editor={editor} descriptors={descriptors} canEdit={canEdit} onBeforeDelete={guard.onBeforeDelete} />
             <aside className="inspector">{inspector}</aside>
           </div>
         </AppShell>

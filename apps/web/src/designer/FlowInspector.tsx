@@ -8,18 +8,23 @@ import { useBulletins, useExecutions } from '../canvas/live-store.js';
 import { KeyValueEditor } from '../properties/KeyValueEditor.js';
 import { formatDateTime } from '../ui/format.js';
 import { OutboundKeys } from './OutboundKeys.js';
+import { ProblemList, useProblemCount } from './ProblemList.js';
 
-type Tab = 'flow' | 'trigger' | 'bulletins';
+type Tab = 'flow' | 'trigger' | 'problems' | 'bulletins';
 
 export function FlowInspector({ editor, onSelectProcessor }: { editor: FlowEditor; onSelectProcessor: (id: string) => void }) {
   const [tab, setTab] = useState<Tab>('flow');
   const { live } = useDesigner();
   const bulletins = useBulletins(live);
+  const problems = useProblemCount();
   return (
     <div className="inspector-body" data-testid="flow-inspector">
       <div className="tabs">
         <button className={`tab${tab === 'flow' ? ' active' : ''}`} onClick={() => setTab('flow')}>Flow</button>
         <button className={`tab${tab === 'trigger' ? ' active' : ''}`} onClick={() => setTab('trigger')}>Trigger</button>
+        <button className={`tab${tab === 'problems' ? ' active' : ''}`} onClick={() => setTab('problems')} data-testid="problems-tab">
+          Problems{problems > 0 && <span className="count-chip bad">{problems}</span>}
+        </button>
         <button className={`tab${tab === 'bulletins' ? ' active' : ''}`} onClick={() => setTab('bulletins')}>
           Bulletins{bulletins.length > 0 && <span className="count-chip">{bulletins.length}</span>}
         </button>
@@ -27,6 +32,7 @@ export function FlowInspector({ editor, onSelectProcessor }: { editor: FlowEdito
       <div className="inspector-scroll">
         {tab === 'flow' && <FlowSettings editor={editor} />}
         {tab === 'trigger' && <TriggerPanel editor={editor} />}
+        {tab === 'problems' && <ProblemList editor={editor} onSelectProcessor={onSelectProcessor} />}
         {tab === 'bulletins' && <BulletinList onSelectProcessor={onSelectProcessor} editor={editor} />}
       </div>
     </div>
@@ -382,9 +388,9 @@ function BulletinList({ onSelectProcessor, editor }: { onSelectProcessor: (id: s
       <div className="queue-head">
         <h3>Bulletins</h3>
         <span className="spacer" />
-        <button className="btn sm" disabled={bulletins.length === 0} onClick={() => live.clearBulletins()}>Clear</button>
+        <button className="btn sm" disabled={bulletins.length === 0} onClick={() => live.clearBulletins()} title="Hide them here; the server keeps each processor's newest 20">Hide</button>
       </div>
-      {bulletins.length === 0 && <div className="muted">No warnings or errors since you opened the flow.</div>}
+      {bulletins.length === 0 && <div className="muted">No warnings or errors.</div>}
       {bulletins.map((b, i) => (
         <div key={i} className={`bulletin ${b.level}`} onClick={() => b.processorId && onSelectProcessor(b.processorId)}>
           <div className="bulletin-meta">

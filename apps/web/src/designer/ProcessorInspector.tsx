@@ -1,12 +1,16 @@
 import { useState, type ReactNode } from 'react';
-import { relationshipsFor, type ProcessorDescriptor } from '@sluice/flow-api';
+import { hasSideEffects, relationshipsFor, type ProcessorDescriptor } from '@sluice/flow-api';
 import type { ProcessorNodeType } from '../canvas/flow-model.js';
 import { PropertyForm } from '../properties/PropertyForm.js';
 import type { FlowEditor } from './useFlowEditor.js';
 import { useDesigner } from './designer-context.js';
-import { useProcessorLive } from '../canvas/live-store.js';
+import { useBulletins, useProcessorLive } from '../canvas/live-store.js';
+import { useProcessorIssues } from './useProcessorIssues.js';
+import { ConfirmDialog } from '../ui/ConfirmDialog.js';
+import { systemsOf } from '../test-panes/StepTestPane.js';
+import { formatDateTime } from '../ui/format.js';
 
-type Tab = 'properties' | 'scheduling' | 'relationships' | 'test' | 'comments';
+type Tab = 'properties' | 'scheduling' | 'relationships' | 'test' | 'bulletins' | 'comments';
 
 export function ProcessorInspector({
   node,
@@ -24,13 +28,18 @@ export function ProcessorInspector({
   testPane: ReactNode;
   fieldTools?: (descriptor: ProcessorDescriptor) => Parameters<typeof PropertyForm>[0]['renderFieldTools'];
 }) {
-  const { descriptors, canEdit, serverValidation, live } = useDesigner();
+  const { descriptors, canEdit, live } = useDesigner();
   const [tab, setTab] = useState<Tab>('properties');
+  const [confirmRunOnce, setConfirmRunOnce] = useState(false);
   const d = descriptors.get(node.data.type);
   const liveState = useProcessorLive(live, node.id);
   const data = node.data;
   const ro = !canEdit;
   const running = liveState?.state === 'running';
+  const issues = useProcessorIssues(node.id, data);
+  const bulletins = useBulletins(live).filter((b) => b.processorId === node.id);
+  const reaches = d ? hasSideEffects(d, data.properties) : false;
+  const general = issues.filter((i) => i.property === null);
 
   const setProperty = (name: string, value: string | undefined) => {
     const next = { ...data.properties };
@@ -53,6 +62,21 @@ export function ProcessorInspector({
           {d?.displayName ?? data.type} · <span className="mono">{node.id}</span> · <span data-testid="processor-state">{liveState?.state ?? 'stopped'}</span>
         </div>
         {d && <p className="inspector-desc">{d.description}</p>}
+        {confirmRunOnce && (
+          <ConfirmDialog
+            title={`Run ${data.name} once, for real?`}
+            confirm={d?.sideEffects?.writes ? `Write to ${systemsOf(d)}` : `Send to ${systemsOf(d)}`}
+            danger
+            onConfirm={() => {
+              setConfirmRunOnce(false);
+              onRunOnce(node.id);
+            }}
+            onCancel={() => setConfirmRunOnce(false)}
+            testId="run-once-confirm"
+          >
+            <p>Run once takes the next queued FlowFile and {d?.sideEffects?.writes ? 'writes it to' : 'sends its requests to'} {systemsOf(d)}; its result goes on in the flow. To see what it would send first, use a dry run on the Test tab.</p>
+          </ConfirmDialog>
+        )}
         <div className="inspector-actions">
           <button
             className={`btn sm ${running ? 'stop' : 'success'}`}
@@ -63,16 +87,23 @@ export function ProcessorInspector({
           >
             {running ? '■ Stop' : '▶ Start'}
           </button>
-          <button className="btn sm" onClick={() => onRunOnce(node.id)} disabled={ro} title="Trigger this processor once">
+          <button
+            className="btn sm"
+            onClick={() => (reaches ? setConfirmRunOnce(true) : onRunOnce(node.id))}
+            disabled={ro}
+            title={reaches ? `Trigger this processor once, for real: it reaches ${systemsOf(d)}` : 'Trigger this processor once'}
+            data-testid="run-once"
+          >
             ▶ Run once
           </button>
           <button className="btn sm" onClick={() => setTab('test')}>⚗ Test this step</button>
         </div>
       </div>
       <div className="tabs">
-        {(['properties', 'scheduling', 'relationships', 'test', 'comments'] as Tab[]).map((t) => (
+        {(['properties', 'scheduling', 'relationships', 'test', 'bulletins', 'comments'] as Tab[]).map((t) => (
           <button key={t} className={`tab${tab === t ? ' active' : ''}`} onClick={() => setTab(t)}>
             {t[0]!.toUpperCase() + t.slice(1)}
+            {t === 'bulletins' && bulletins.length > 0 && <span className="count-chip">{bulletins.length}</span>}
           </button>
         ))}
       </div>
@@ -84,11 +115,29 @@ export function ProcessorInspector({
             values={data.properties}
             onChange={setProperty}
             readOnly={ro}
-            extraErrors={(serverValidation.get(node.id) ?? []).map((v) => ({ property: v.property, message: v.message }))}
+            issues={issues.map((v) => ({ property: v.property, message: v.message, line: v.line, column: v.column, code: v.code }))}
             renderFieldTools={fieldTools?.(d)}
           />
         )}
+        {d && tab !== 'properties' && tab !== 'test' && general.length > 0 && (
+          <div className="pad tab-issues" data-testid="processor-issues">
+            {general.map((i) => (
+              <div key={i.message} className={i.code === 'required' ? 'field-warning' : 'field-error'}>{i.message}</div>
+            ))}
+          </div>
+        )}
         {d && tab === 'scheduling' && <SchedulingForm node={node} editor={editor} readOnly={ro} descriptor={d} />}
+        {tab === 'bulletins' && (
+          <div className="pad" data-testid="processor-bulletins">
+            {bulletins.length === 0 && <p className="muted">No bulletins from this processor.</p>}
+            {bulletins.map((b, i) => (
+              <div key={i} className={`bulletin ${b.level}`}>
+                <span className="muted small">{formatDateTime(b.timestamp)}</span>
+                <div>{b.message}</div>
+              </div>
+            ))}
+          </div>
+        )}
         {d && tab === 'relationships' && (
           <div className="pad">
             <p className="muted small">A FlowFile sent to an auto-terminated relationship is dropped. Every relationship must be connected or auto-terminated.</p>

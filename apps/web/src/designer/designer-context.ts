@@ -1,15 +1,19 @@
 import { createContext, useContext } from 'react';
 import type { ProcessorDescriptor } from '@sluice/flow-api';
-import type { ProcessorValidationDto } from '@sluice/contracts';
 import type { LiveStore } from '../canvas/live-store.js';
+import type { SavedValidation } from './issues.js';
 
 export interface DesignerContextValue {
   flowId: string;
   descriptors: ReadonlyMap<string, ProcessorDescriptor>;
   live: LiveStore;
   canEdit: boolean;
-  /** Messages from the server's last validation, for checks the browser cannot run (cross-property rules). */
-  serverValidation: ReadonlyMap<string, ProcessorValidationDto[]>;
+  /** The problems of the version the server stored, and what they were found on. */
+  saved: SavedValidation;
+  /** The flow's parameters as edited (the browser validates unsaved edits with them). */
+  parameters: Readonly<Record<string, string>>;
+  /** Empties connections' queues and deletes what the user chose; asks first (see DeleteDialog). */
+  requestDelete?: (nodeIds: string[], edgeIds: string[]) => void;
 }
 
 export const DesignerContext = createContext<DesignerContextValue | null>(null);

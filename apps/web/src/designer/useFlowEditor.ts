@@ -199,6 +199,21 @@ export function useFlowEditor(initial: FlowDocument) {
     touch();
   }, [record, touch]);
 
+  /** Removes these processors and connections (and every connection of a removed processor) in one undo step. */
+  const deleteElements = useCallback(
+    (nodeIds: readonly string[], edgeIds: readonly string[]) => {
+      const { nodes: ns, edges: es } = current.current;
+      const gone = new Set(nodeIds);
+      const cut = new Set(edgeIds);
+      if (gone.size === 0 && cut.size === 0) return;
+      record();
+      setNodes(ns.filter((n) => !gone.has(n.id)));
+      setEdges(es.filter((e) => !cut.has(e.id) && !gone.has(e.source) && !gone.has(e.target)));
+      touch();
+    },
+    [record, touch],
+  );
+
   const copy = useCallback(() => {
     const { nodes: ns, edges: es } = current.current;
     const picked = ns.filter((n) => n.selected);
@@ -270,6 +285,7 @@ export function useFlowEditor(initial: FlowDocument) {
     updateConnection,
     updateBase,
     deleteSelection,
+    deleteElements,
     copy,
     paste,
     selectAll,

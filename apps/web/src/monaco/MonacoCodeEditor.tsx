@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import Editor, { type OnMount } from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor/editor';
 import { monaco } from './monaco-setup.js';
@@ -14,13 +14,37 @@ const LANGUAGE: Record<CodeEditorProps['language'], string> = {
 };
 
 /** Monaco, bundled locally, behind the form's CodeEditor slot. */
-export function MonacoCodeEditor({ value, onChange, language, readOnly, height, ariaLabel }: CodeEditorProps) {
+export function MonacoCodeEditor({ value, onChange, language, readOnly, height, ariaLabel, markers }: CodeEditorProps) {
   const uid = useId().replace(/[^\w]/g, '');
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const [mounted, setMounted] = useState(false);
   const el = language === 'el';
+
+  // The form's problems with a place (a script's syntax error) as markers: squiggles, the ruler, and a hover.
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model || el) return;
+    monaco.editor.setModelMarkers(
+      model,
+      'sluice',
+      (markers ?? []).map((m) => {
+        const line = Math.min(Math.max(1, m.line), model.getLineCount());
+        const column = Math.max(1, m.column ?? 1);
+        return {
+          severity: m.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+          message: m.message,
+          startLineNumber: line,
+          startColumn: column,
+          endLineNumber: line,
+          endColumn: Math.max(column + 1, model.getLineMaxColumn(line)),
+        };
+      }),
+    );
+  }, [markers, mounted, el, value]);
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
+    setMounted(true);
     const model = editor.getModel();
     if (el && model) {
       updateElMarkers(monaco, model);

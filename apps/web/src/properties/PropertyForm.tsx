@@ -22,6 +22,8 @@ export interface PropertyFormProps {
   readOnly?: boolean;
   /** Extra messages (from the server) by property name. */
   extraErrors?: readonly { property: string | null; message: string }[];
+  /** The processor's problems as the designer shows them; when given, the form shows exactly these. */
+  issues?: readonly ValidationResult[];
   /** Rendered under an EL-capable field, e.g. a "test expression" button. */
   renderFieldTools?: (p: PropertyDescriptor, value: string) => ReactNode;
 }
@@ -43,9 +45,9 @@ const codeLanguage = (p: PropertyDescriptor): CodeLanguage | null => {
 };
 
 /** Renders any processor's properties from its descriptor alone, with live validation from validateConfig. */
-export function PropertyForm({ descriptor, values, onChange, readOnly, extraErrors, renderFieldTools }: PropertyFormProps) {
+export function PropertyForm({ descriptor, values, onChange, readOnly, extraErrors, issues: given, renderFieldTools }: PropertyFormProps) {
   const defaults = useMemo(() => defaultValues(descriptor), [descriptor]);
-  const issues = useMemo(() => validateConfig(descriptor, values, { checkExpression }), [descriptor, values]);
+  const issues = useMemo(() => given ?? validateConfig(descriptor, values, { checkExpression }), [given, descriptor, values]);
   const byProperty = useMemo(() => {
     const m = new Map<string | null, ValidationResult[]>();
     for (const i of [...issues, ...(extraErrors ?? [])]) {
@@ -126,7 +128,7 @@ function PropertyField({
         {(p.expressionScope ?? 'none') !== 'none' && <span className="el-chip" title={`Supports expression language (${p.expressionScope} scope)`}>EL</span>}
         <span className="help" title={p.description}>?</span>
       </label>
-      <Widget p={p} id={id} value={value} readOnly={readOnly} onChange={onChange} />
+      <Widget p={p} id={id} value={value} readOnly={readOnly} onChange={onChange} errors={errors} />
       {tools}
       {errors.map((e) => (
         <div key={e.message} className={e.code === 'required' ? 'field-warning' : 'field-error'} role={e.code === 'required' ? undefined : 'alert'}>
@@ -138,7 +140,21 @@ function PropertyField({
   );
 }
 
-function Widget({ p, id, value, readOnly, onChange }: { p: PropertyDescriptor; id: string; value: string | undefined; readOnly?: boolean; onChange: (v: string | undefined) => void }) {
+function Widget({
+  p,
+  id,
+  value,
+  readOnly,
+  onChange,
+  errors,
+}: {
+  p: PropertyDescriptor;
+  id: string;
+  value: string | undefined;
+  readOnly?: boolean;
+  onChange: (v: string | undefined) => void;
+  errors?: readonly ValidationResult[];
+}) {
   const CodeEditor = useCodeEditor();
   const text = (v: string) => onChange(v === '' ? undefined : v);
 
@@ -176,7 +192,15 @@ function Widget({ p, id, value, readOnly, onChange }: { p: PropertyDescriptor; i
   if (lang) {
     return (
       <div className={`code-field lang-${lang}`} id={id}>
-        <CodeEditor value={value ?? p.default ?? ''} language={lang} readOnly={readOnly} ariaLabel={p.displayName} height={lang === 'el' ? 54 : 220} onChange={(v) => text(v)} />
+        <CodeEditor
+          value={value ?? p.default ?? ''}
+          language={lang}
+          readOnly={readOnly}
+          ariaLabel={p.displayName}
+          height={lang === 'el' ? 54 : 220}
+          onChange={(v) => text(v)}
+          markers={(errors ?? []).filter((e) => e.line !== undefined).map((e) => ({ line: e.line!, column: e.column, message: e.message, severity: e.code === 'required' ? 'warning' : 'error' }))}
+        />
       </div>
     );
   }

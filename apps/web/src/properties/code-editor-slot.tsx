@@ -10,6 +10,15 @@ export interface CodeEditorProps {
   /** Pixel height; EL fields grow from a single line. */
   height?: number;
   ariaLabel?: string;
+  /** Problems to mark in the text (a syntax error at its line and column). */
+  markers?: readonly CodeMarker[];
+}
+
+export interface CodeMarker {
+  line: number;
+  column?: number;
+  message: string;
+  severity: 'error' | 'warning';
 }
 
 /** Plain fallback, used where Monaco is not loaded (component tests, or before the editor bundle arrives). */

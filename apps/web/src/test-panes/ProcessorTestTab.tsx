@@ -14,10 +14,12 @@ const isEl = (p: PropertyDescriptor) => (p.expressionScope ?? 'none') !== 'none'
 
 /** Picks the panes that fit the step: script, mapping, expression, and always "test this step". */
 export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; editor: FlowEditor }) {
-  const { descriptors, flowId } = useDesigner();
+  const { descriptors, flowId, canEdit } = useDesigner();
   const d = descriptors.get(node.data.type);
   const incoming = editor.edges.filter((e) => e.target === node.id);
-  const incomingIds = incoming.map((e) => e.id);
+  // FlowFiles handed to the step from outside (a trigger, an outbound batch) wait in its own input queue.
+  const ingress = d && d.inputRequirement !== 'forbidden' ? [{ id: `ingress:${node.id}`, label: 'Waiting input' }] : [];
+  const incomingIds = [...incoming.map((e) => e.id), ...ingress.map((i) => i.id)];
   const { sample, loading } = useLastQueued(flowId, incomingIds);
   const values = node.data.properties;
   const valueOf = (p: PropertyDescriptor) => values[p.name] ?? p.default ?? '';
@@ -36,7 +38,10 @@ export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; ed
   ];
   const [elPick, setElPick] = useState(0);
   const chosenEl = elProps[Math.min(elPick, elProps.length - 1)];
-  const labels = incoming.map((e) => ({ id: e.id, label: `${editor.nodes.find((n) => n.id === e.source)?.data.name ?? e.source} (${(e.data?.relationships ?? []).join(', ')})` }));
+  const labels = [
+    ...incoming.map((e) => ({ id: e.id, label: `${editor.nodes.find((n) => n.id === e.source)?.data.name ?? e.source} (${(e.data?.relationships ?? []).join(', ')})` })),
+    ...ingress,
+  ];
 
   return (
     <div className="pad test-tab">
@@ -59,7 +64,7 @@ export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; ed
           <ExpressionPane label={chosenEl.label} expression={chosenEl.value} parameters={editor.base.parameters} sample={sample} />
         </>
       )}
-      <StepTestPane flowId={flowId} processorId={node.id} incoming={labels} />
+      <StepTestPane flowId={flowId} processorId={node.id} processorName={node.data.name} descriptor={d} properties={values} incoming={labels} canEdit={canEdit} />
     </div>
   );
 }

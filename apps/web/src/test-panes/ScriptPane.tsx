@@ -61,32 +61,55 @@ export function ScriptPane({ script, language, sample }: { script: string; langu
         {busy ? 'Running…' : '▶ Run script'}
       </button>
       {error && <div className="error-box">{error}</div>}
-      {result && (
-        <div className="result" data-testid="script-result">
-          <div className="result-meta">
-            → <span className={`rel-chip rel-${result.relationship ?? 'removed'}`} data-testid="result-relationship">{result.relationship ?? 'removed'}</span>
-            <span className="muted small">{formatDuration(result.durationMs)}</span>
-          </div>
-          {result.error && <pre className="error-box" data-testid="script-error">{result.error.traceback ?? result.error.message}</pre>}
-          {result.output !== null && <pre className="content-view" data-testid="script-output">{pretty(result.output)}</pre>}
-          <details>
-            <summary>Attributes ({Object.keys(result.attributes).length})</summary>
-            <table className="table compact">
-              <tbody>
-                {Object.entries(result.attributes).map(([k, v]) => (
-                  <tr key={k}><td className="mono">{k}</td><td className="mono">{v}</td></tr>
-                ))}
-              </tbody>
-            </table>
-          </details>
-          {result.logs.length > 0 && (
-            <details>
-              <summary>Logs ({result.logs.length})</summary>
-              <pre className="content-view">{result.logs.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}</pre>
-            </details>
-          )}
+      {result && <ScriptResultView result={result} />}
+    </section>
+  );
+}
+
+/**
+ * Where the FlowFile went, and for a failure first of all why: the uncaught error, or the traceback a script that
+ * catches its exceptions leaves in `log.error.script_error`. The echoed input comes after, folded away.
+ */
+function ScriptResultView({ result }: { result: ScriptTestResult }) {
+  const traceback = result.error ? (result.error.traceback ?? result.error.message) : (result.attributes['log.error.script_error'] ?? null);
+  const failed = traceback !== null || result.relationship === 'failure';
+  return (
+    <div className="result" data-testid="script-result">
+      <div className="result-meta">
+        → <span className={`rel-chip rel-${result.relationship ?? 'removed'}`} data-testid="result-relationship">{result.relationship ?? 'removed'}</span>
+        <span className="muted small">{formatDuration(result.durationMs)}</span>
+      </div>
+      {traceback !== null && (
+        <div className="script-failure">
+          <h3>{result.error ? 'The script raised an error' : 'The script caught an error (log.error.script_error)'}</h3>
+          <pre className="error-box traceback" data-testid="script-error">{traceback}</pre>
         </div>
       )}
-    </section>
+      {result.output !== null &&
+        (failed ? (
+          <details>
+            <summary>Content ({result.error ? 'the input, unchanged' : 'as the script left it'})</summary>
+            <pre className="content-view" data-testid="script-output">{pretty(result.output)}</pre>
+          </details>
+        ) : (
+          <pre className="content-view" data-testid="script-output">{pretty(result.output)}</pre>
+        ))}
+      <details>
+        <summary>Attributes ({Object.keys(result.attributes).length})</summary>
+        <table className="table compact">
+          <tbody>
+            {Object.entries(result.attributes).map(([k, v]) => (
+              <tr key={k}><td className="mono">{k}</td><td className="mono">{v}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+      {result.logs.length > 0 && (
+        <details>
+          <summary>Logs ({result.logs.length})</summary>
+          <pre className="content-view">{result.logs.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}</pre>
+        </details>
+      )}
+    </div>
   );
 }

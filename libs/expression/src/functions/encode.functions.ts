@@ -228,12 +228,31 @@ export function queryJsonPath(doc: unknown, path: string): { readonly definite: 
  * next link, a row array). `$` may be left out (`a.b[0]`), and an empty path is the whole document.
  */
 export function readJsonPath(doc: unknown, path: string): unknown {
-  const p = path.trim();
-  if (p === '' || p === '$') return doc;
-  const full = p.startsWith('$') ? p : p.startsWith('[') ? `$${p}` : `$.${p}`;
+  const full = fullJsonPath(path);
+  if (full === '$') return doc;
   const problem = checkJsonPath(full);
   if (problem) throw new Error(`invalid JSON path: ${problem}`);
   return queryJsonPath(doc, full).values[0];
+}
+
+/**
+ * The steps of a definite path as readJsonPath reads it (`a[0]['b c']` → `['a', 0, 'b c']`, indices as numbers), to
+ * build a document that holds a value there; null for a path that is invalid or names no single place.
+ */
+export function jsonPathSteps(path: string): (string | number)[] | null {
+  const full = fullJsonPath(path);
+  if (full === '$') return [];
+  if (checkJsonPath(full) !== null || !isDefiniteJsonPath(full)) return null;
+  return JSONPath.toPathArray(full)
+    .slice(1)
+    .map((step) => (/^\d+$/.test(step) ? Number(step) : step));
+}
+
+/** `$` may be left out of a response-field path, and an empty one is the whole document. */
+function fullJsonPath(path: string): string {
+  const p = path.trim();
+  if (p === '' || p === '$') return '$';
+  return p.startsWith('$') ? p : p.startsWith('[') ? `$${p}` : `$.${p}`;
 }
 
 /** Why a JSON path cannot be used, or null. */

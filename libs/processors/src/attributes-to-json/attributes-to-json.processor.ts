@@ -140,7 +140,6 @@ export const AttributesToJSON = defineProcessor({
       { name: REL_FAILURE.name, description: 'Failed to convert attributes to JSON (a Nested value that looks like JSON but is not)' },
     ],
     inputRequirement: 'required',
-    sideEffects: false,
     writesAttributes: [
       { name: JSON_ATTRIBUTE, description: 'JSON representation of Attributes (flowfile-attribute).' },
       { name: CoreAttributes.MIME_TYPE, description: 'application/json (flowfile-content).' },

@@ -104,7 +104,6 @@ export const CompressContent = defineProcessor({
       { name: REL_FAILURE.name, description: 'FlowFiles that could not be compressed or decompressed, or have no mime.type to go by.' },
     ],
     inputRequirement: 'required',
-    sideEffects: false,
     readsAttributes: [{ name: CoreAttributes.MIME_TYPE, description: "The format, with 'use mime.type attribute'." }],
     writesAttributes: [
       { name: CoreAttributes.MIME_TYPE, description: "Compress: the format's MIME type. Decompress: removed, as the type is no longer known." },

@@ -162,7 +162,6 @@ export const EvaluateJsonPath = defineProcessor({
       expressionScope: 'none',
     },
     inputRequirement: 'required',
-    sideEffects: false,
     writesAttributes: [{ name: '(dynamic property name)', description: 'The result of the property\'s JsonPath, for flowfile-attribute.' }],
   },
 

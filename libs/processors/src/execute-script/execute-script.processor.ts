@@ -122,7 +122,7 @@ export const ExecuteScript = defineProcessor({
       { name: REL_FAILURE.name, description: `FlowFiles the script transferred to REL_FAILURE, or whose execution failed (${SCRIPT_ERROR_ATTRIBUTE} says why).` },
     ],
     inputRequirement: 'allowed',
-    sideEffects: true,
+    sideEffects: { systems: ['the services the script calls'], writes: true, when: { property: ALLOW_HTTP, values: ['true'] } },
     writesAttributes: [
       { name: SCRIPT_ERROR_ATTRIBUTE, description: 'The traceback (or timeout / memory message) when the execution failed.' },
       { name: '(any)', description: 'Whatever attributes the script sets.' },
@@ -169,6 +169,7 @@ export const ExecuteScript = defineProcessor({
         timeoutMs: ctx.property(TIMEOUT).asDuration() ?? 300_000,
         memoryLimitMb: Math.max(1, Math.ceil((ctx.property(MEMORY_LIMIT).asDataSize() ?? 256 * MB) / MB)),
         allowHttp: ctx.property(ALLOW_HTTP).asBoolean() === true,
+        http: ctx.services.http,
         context: run.scriptContext(),
       });
     } catch (e) {

@@ -86,7 +86,6 @@ export const ExtractText = defineProcessor({
       expressionScope: 'none',
     },
     inputRequirement: 'required',
-    sideEffects: false,
     writesAttributes: [
       { name: '<name>', description: 'Group 1 of the first match (with named groups: group 0, when Include Capture Group 0 is on).' },
       { name: '<name>.<n>', description: 'Group n; <name>.0 is the whole match. With repeating groups the numbers continue over later matches.' },

@@ -10,6 +10,7 @@ import {
   type ErpLoginRecipe,
   type OmnitronRecipe,
 } from '../integrator-shared/integrator-auth.util.js';
+import { documentAt, DRY_RUN_TOKEN, mergeDocuments } from '../integrator-shared/dry-run.util.js';
 import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties, retryPolicy } from '../integrator-shared/retry-properties.js';
 
@@ -97,8 +98,7 @@ export const IntegratorLogin = defineProcessor({
       { name: REL_FAILURE.name, description: 'A login was refused (or failed for a transient reason with Transient Failures set to failure, or on a scheduled start); login.error holds the reason.' },
     ],
     inputRequirement: 'allowed',
-    sideEffects: true,
-    reachesExternalSystems: true,
+    sideEffects: { systems: ['Omnitron', 'the ERP'], writes: false },
     writesAttributes: [
       { name: 'token.omnitron', description: 'Omnitron token; send as Authorization: Token <key>.' },
       { name: 'omnitron.domain', description: 'The Omnitron domain URL, without a trailing slash.' },
@@ -111,6 +111,14 @@ export const IntegratorLogin = defineProcessor({
       { name: 'login.retry.count', description: 'Tries so far that ended in a transient failure (Omnitron or the ERP unreachable, 5xx).' },
     ],
     defaultSchedule: { strategy: 'timer', period: '5 mins' },
+  },
+
+  // Omnitron's login answers {"key"}; an ERP's where its token paths say, so the step goes on to the next login.
+  dryRunResponse(request, config) {
+    if (/\/api\/v1\/auth\/login\/?$/.test(new URL(request.url).pathname)) return { status: 200, body: { key: DRY_RUN_TOKEN } };
+    const token = documentAt(config['ERP Token JSON Path'] || '$.access_token', DRY_RUN_TOKEN);
+    const expiry = config['ERP Token Expiry JSON Path'] ?? '$.expires_in';
+    return { status: 200, body: expiry ? mergeDocuments(token, documentAt(expiry, 3600)) : token };
   },
 
   validate(config) {

@@ -1,4 +1,5 @@
-import type { ProcessContext, PropertyDescriptor } from '@sluice/flow-api';
+import type { DryRunResponse, HttpRequest, ProcessContext, PropertyDescriptor } from '@sluice/flow-api';
+import { DRY_RUN_TOKEN } from './dry-run.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
 import { omnitronRecipeFor, OmnitronClient } from './omnitron-client.js';
 import { retryPolicy } from './retry-properties.js';
@@ -31,6 +32,18 @@ export function omnitronClientFor(ctx: ProcessContext, attributes: Readonly<Reco
   const password = ctx.property('Omnitron Password').asString() || undefined;
   const recipe = omnitronRecipeFor(ctx.services, domain, username, password, attributes['omnitron.auth.key'], null);
   return new OmnitronClient(ctx.services, { domain, token: attributes['token.omnitron'], recipe, policy: retryPolicy(ctx) });
+}
+
+/**
+ * The writers' dry-run answers: a login gets a token, a product lookup one placeholder product named for what it
+ * stands for, and a write `{}` (every row taken), so the preview shows every request the rows lead to.
+ */
+export function omnitronDryRunResponse(request: HttpRequest): DryRunResponse {
+  const url = new URL(request.url);
+  if (/\/api\/v1\/auth\/login\/?$/.test(url.pathname)) return { status: 200, body: { key: DRY_RUN_TOKEN } };
+  const baseCode = url.searchParams.get('base_code');
+  if (request.method === 'GET' && baseCode !== null) return { status: 200, body: { results: [{ sku: `<each product with base code ${baseCode}>` }], next: null } };
+  return { status: 200, body: {} };
 }
 
 /** The Integrator's row-log wording for an Omnitron rejection. */

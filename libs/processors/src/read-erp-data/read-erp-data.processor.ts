@@ -3,6 +3,7 @@ import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessC
 import { formatInZone, parseInstant } from '../integrator-shared/erp-date.util.js';
 import { errorReason, responseJson, sendWithRetry, truncate, withQuery, type RetryPolicy } from '../integrator-shared/http-call.util.js';
 import { erpCredential, recallRecipe, type ErpLoginRecipe } from '../integrator-shared/integrator-auth.util.js';
+import { documentAt } from '../integrator-shared/dry-run.util.js';
 import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryPolicy, retryProperties } from '../integrator-shared/retry-properties.js';
 
@@ -102,8 +103,7 @@ export const ReadErpData = defineProcessor({
       },
     ],
     inputRequirement: 'required',
-    sideEffects: false,
-    reachesExternalSystems: true,
+    sideEffects: { systems: ['the ERP'], writes: false },
     readsAttributes: [
       { name: 'http.query.param.*', description: 'Trigger parameters (SKU, modified date, stock list).' },
       { name: 'last.request', description: 'Date of the last successful request, for the Modified Date Key.' },
@@ -120,6 +120,12 @@ export const ReadErpData = defineProcessor({
       { name: 'erp.retry.count', description: 'Tries so far that ended in a transient failure (ERP unreachable, timed out, 429 or 5xx).' },
       { name: 'erp.http.status', description: 'HTTP status of a failed request.' },
     ],
+  },
+
+  // An empty page where the rows are expected: the preview shows the first request; later ones depend on the ERP's answers.
+  dryRunResponse(_request, config) {
+    const path = config['Results Path']?.trim();
+    return { status: 200, body: path ? documentAt(path, []) : [] };
   },
 
   async onTrigger(ctx, session) {

@@ -304,7 +304,6 @@ export const ReplaceText = defineProcessor({
       { name: REL_FAILURE.name, description: 'FlowFiles that could not be updated: larger than the buffer, or an expression that failed.' },
     ],
     inputRequirement: 'required',
-    sideEffects: false,
   },
 
   migrateProperties(config) {

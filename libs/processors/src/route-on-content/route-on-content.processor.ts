@@ -60,7 +60,6 @@ export const RouteOnContent = defineProcessor({
     },
     dynamicRelationships: { description: 'FlowFiles whose content matches the regular expression of the same name.' },
     inputRequirement: 'required',
-    sideEffects: false,
     writesAttributes: [{ name: ROUTE_ATTRIBUTE, description: 'The relationship the FlowFile (or its copy) was routed to.' }],
   },
 

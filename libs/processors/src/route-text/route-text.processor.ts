@@ -149,7 +149,6 @@ export const RouteText = defineProcessor({
     },
     dynamicRelationships: { description: 'Lines that satisfy the condition of the same name.', when: { property: ROUTE_STRATEGY, values: [BY_NAME] } },
     inputRequirement: 'required',
-    sideEffects: false,
     writesAttributes: [
       { name: ROUTE_ATTRIBUTE, description: 'The relationship the FlowFile was routed to (original for the original).' },
       { name: GROUP_ATTRIBUTE, description: "The group's captured values joined by ', ' (empty without a Grouping Regular Expression)." },

@@ -185,7 +185,6 @@ export const SplitText = defineProcessor({
       { name: REL_FAILURE.name, description: 'The original file, when it cannot be split (fewer lines than the header needs, a header over the fragment size).' },
     ],
     inputRequirement: 'required',
-    sideEffects: false,
     writesAttributes: [
       { name: SPLIT_LINE_COUNT, description: 'Lines of the original in this split (blank lines not counted).' },
       { name: FRAGMENT_SIZE, description: 'Bytes of this split, header included.' },

@@ -2,7 +2,7 @@ import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessC
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import type { OmnitronClient } from '../integrator-shared/omnitron-client.js';
-import { omnitronClientFor, omnitronProperties, omnitronRowMessage, parseRowArray, runPooled } from '../integrator-shared/omnitron-write.util.js';
+import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray, runPooled } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -68,7 +68,7 @@ export const WriteOmnitronImages = defineProcessor({
       { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, login or transport failure); omnitron.error says why.' },
     ],
     inputRequirement: 'required',
-    sideEffects: true,
+    sideEffects: { systems: ['Omnitron'], writes: true },
     readsAttributes: [
       { name: 'token.omnitron', description: 'Token from the login step.' },
       { name: 'omnitron.domain', description: 'Domain from the login step (the default Domain URL).' },
@@ -81,6 +81,8 @@ export const WriteOmnitronImages = defineProcessor({
       { name: 'omnitron.retry.count', description: 'Tries so far that ended in a transient failure.' },
     ],
   },
+
+  dryRunResponse: omnitronDryRunResponse,
 
   async onTrigger(ctx, session) {
     const flowFile = session.get();

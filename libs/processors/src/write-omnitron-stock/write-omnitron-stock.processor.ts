@@ -1,7 +1,7 @@
 import { defineProcessor, REL_FAILURE, REL_SUCCESS, type RowLog, type RowStatus } from '@sluice/flow-api';
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
-import { omnitronClientFor, omnitronProperties, omnitronRowMessage, parseRowArray } from '../integrator-shared/omnitron-write.util.js';
+import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -72,7 +72,7 @@ export const WriteOmnitronStock = defineProcessor({
       { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, rejected login, or Omnitron refused every request); omnitron.error says why.' },
     ],
     inputRequirement: 'required',
-    sideEffects: true,
+    sideEffects: { systems: ['Omnitron'], writes: true },
     readsAttributes: [
       { name: 'token.omnitron', description: 'Token from the login step.' },
       { name: 'omnitron.domain', description: 'Domain from the login step (the default Domain URL).' },
@@ -86,6 +86,8 @@ export const WriteOmnitronStock = defineProcessor({
       { name: 'omnitron.retry.count', description: 'Tries so far that ended in a transient failure.' },
     ],
   },
+
+  dryRunResponse: omnitronDryRunResponse,
 
   async onTrigger(ctx, session) {
     let flowFile = session.get();

@@ -1,0 +1,105 @@
+/**
+ * Dry runs: a processor that reaches other systems runs on recording services, so a test shows every request it
+ * would send without sending one. Requests are answered as the processor's `dryRunResponse` says (a token for a
+ * login, an empty page for a read), `200 {}` otherwise; logins it would cache, state it would store and row logs
+ * it would write stay in the run.
+ */
+import {
+  fromUtf8,
+  utf8,
+  type DryRunResponse,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type ProcessorDefinition,
+  type ProcessorServices,
+  type PropertyValues,
+  type RowLog,
+  type StateManager,
+  type StateScope,
+  type TokenCache,
+} from '@sluice/flow-api';
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body as text (binary bodies as UTF-8 with replacement characters); null without one. */
+  readonly body: string | null;
+  /** What the dry run answered in place of the other system. */
+  readonly answer: DryRunResponse;
+}
+
+/** Requests kept per run; a writer with a tiny batch size may send thousands, which are counted, not kept. */
+export const MAX_RECORDED_REQUESTS = 200;
+
+/** An HttpClient that records each request and answers it without sending anything. */
+export class RecordingHttpClient implements HttpClient {
+  readonly requests: RecordedRequest[] = [];
+  /** All requests made, kept or not. */
+  count = 0;
+
+  constructor(private readonly respond: (request: HttpRequest) => DryRunResponse | undefined) {}
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    const answer = this.respond(request) ?? { status: 200, body: {} };
+    this.count++;
+    if (this.requests.length < MAX_RECORDED_REQUESTS) {
+      const body = request.body === undefined ? null : typeof request.body === 'string' ? request.body : fromUtf8(request.body);
+      this.requests.push({ method: request.method.toUpperCase(), url: request.url, headers: { ...(request.headers ?? {}) }, body, answer });
+    }
+    return { status: answer.status, statusText: answer.status < 300 ? 'OK' : '', headers: { 'content-type': 'application/json' }, body: utf8(JSON.stringify(answer.body)), durationMs: 0 };
+  }
+}
+
+export interface DryRun {
+  readonly services: ProcessorServices;
+  readonly http: RecordingHttpClient;
+  /** Row logs the processor would have written. */
+  readonly rows: RowLog[];
+}
+
+/** Services for one dry run of `definition` configured with `config`, reading through to `base` and writing nowhere. */
+export function dryRunServices(base: ProcessorServices, definition: ProcessorDefinition, config: PropertyValues): DryRun {
+  const http = new RecordingHttpClient((request) => definition.dryRunResponse?.(request, config));
+  const rows: RowLog[] = [];
+  const services: ProcessorServices = {
+    ...base,
+    http,
+    state: overlayState(base.state),
+    tokens: overlayTokens(base.tokens),
+    executions: {
+      rows: (_ff, logs) => void rows.push(...logs),
+      record: async (_ff, logs) => void rows.push(...logs),
+      // Rows an earlier run already logged are skipped, as the real run would skip them.
+      logged: base.executions.logged ? (ff) => base.executions.logged!(ff) : undefined,
+      progress: () => undefined,
+    },
+  };
+  return { services, http, rows };
+}
+
+function overlayTokens(base: TokenCache): TokenCache {
+  const local = new Map<string, { value: string; expiresAt: number | null } | null>();
+  return {
+    get: (key) => (local.has(key) ? (local.get(key) ?? undefined) : base.get(key)),
+    set: (key, value, expiresAt) => void local.set(key, { value, expiresAt }),
+    delete: (key) => void local.set(key, null),
+  };
+}
+
+function overlayState(base: StateManager): StateManager {
+  const local = new Map<StateScope, Record<string, string>>();
+  const get = async (scope: StateScope = 'local') => ({ ...(local.get(scope) ?? (await base.get(scope))) });
+  return {
+    get,
+    set: async (state, scope = 'local') => void local.set(scope, { ...state }),
+    replace: async (expected, next, scope = 'local') => {
+      const current = await get(scope);
+      const same = Object.keys(current).length === Object.keys(expected).length && Object.entries(expected).every(([k, v]) => current[k] === v);
+      if (same) local.set(scope, { ...next });
+      return same;
+    },
+    clear: async (scope = 'local') => void local.set(scope, {}),
+  };
+}

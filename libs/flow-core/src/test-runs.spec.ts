@@ -1,0 +1,128 @@
+import { fromUtf8, type ProcessorServices } from '@sluice/flow-api';
+import { describe, expect, it } from 'vitest';
+import { createHarness, graphConnection, graphProcessor, HoldingRepository, specProcessor, testServices, TestClock } from './engine-harness.testing.js';
+import { dryRunServices, MAX_RECORDED_REQUESTS } from './dry-run.js';
+import { InMemoryStore } from './in-memory-repository.js';
+
+/** Posts each FlowFile's content to a "remote", logging in first when it has no token; logs a row per line. */
+const Writer = specProcessor(
+  { type: 'Writer', inputRequirement: 'required', sideEffects: { systems: ['Remote'], writes: true }, relationships: [{ name: 'success', description: 's' }, { name: 'failure', description: 'f' }] },
+  {
+    dryRunResponse: (request) => (request.url.endsWith('/login') ? { status: 200, body: { token: 'from-the-dry-run' } } : undefined),
+    async onTrigger(ctx, session) {
+      const ff = session.get();
+      if (!ff) return;
+      const s = ctx.services;
+      let token = s.tokens.get('remote')?.value;
+      if (!token) {
+        const login = await s.http.request({ method: 'POST', url: 'http://remote/login', body: '{"password":"secret"}' });
+        token = (JSON.parse(fromUtf8(login.body)) as { token: string }).token;
+        await s.tokens.set('remote', token, null);
+      }
+      const text = await session.readText(ff);
+      const res = await s.http.request({ method: 'POST', url: 'http://remote/rows', headers: { authorization: `Token ${token}` }, body: text });
+      await s.state.set({ last: text });
+      await s.executions.record?.(ff, text.split('\n').map((sku, i) => ({ sku, status: 'success', message: 'written', key: String(i) })));
+      session.transfer(session.putAttribute(ff, 'status', String(res.status)), 'success');
+    },
+  },
+);
+const Sink = specProcessor({ type: 'Sink', inputRequirement: 'required' }, { onTrigger: (_c, session) => session.getBatch(100).forEach((f) => session.remove(f)) });
+
+function flow(clock = new TestClock()) {
+  const repository = new HoldingRepository(new InMemoryStore());
+  const sent: string[] = [];
+  const base = testServices(clock);
+  const http = { request: async (r: { url: string }) => (sent.push(r.url), { status: 201, statusText: 'Created', headers: {}, body: new TextEncoder().encode('{"token":"real"}'), durationMs: 1 }) };
+  const services: ProcessorServices = { ...base, http };
+  const h = createHarness({
+    graph: {
+      processors: [graphProcessor('write', 'Writer', { autoTerminated: ['failure'] }), graphProcessor('sink', 'Sink')],
+      connections: [graphConnection('out', 'write', 'sink')],
+    },
+    definitions: [Writer, Sink],
+    repository,
+    store: repository.store,
+    clock,
+    services,
+  });
+  return { h, repository, sent, services };
+}
+
+describe('dry runs', () => {
+  it('record every request with the answers the processor asked for, and store nothing', async () => {
+    const base = testServices(new TestClock());
+    await base.state.set({ last: 'before' });
+    const dry = dryRunServices(base, Writer, {});
+    const h = createHarness({ graph: { processors: [graphProcessor('write', 'Writer', { autoTerminated: ['success', 'failure'] })] }, definitions: [Writer] });
+    const result = await h.engine.testProcessor('write', { content: 'A\nB' }, { services: dry.services });
+    expect(result.error).toBeUndefined();
+    expect(dry.http.requests.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['POST', 'http://remote/login', '{"password":"secret"}'],
+      ['POST', 'http://remote/rows', 'A\nB'],
+    ]);
+    expect(dry.http.requests[0]!.answer).toEqual({ status: 200, body: { token: 'from-the-dry-run' } });
+    expect(dry.http.requests[1]!.headers).toEqual({ authorization: 'Token from-the-dry-run' });
+    expect(result.outputs[0]!.attributes['status']).toBe('200');
+    expect(dry.rows.map((r) => r.sku)).toEqual(['A', 'B']);
+    // The login it would cache and the state it would store stay in the run.
+    expect(base.tokens.get('remote')).toBeUndefined();
+    expect(await base.state.get()).toEqual({ last: 'before' });
+    expect(await dry.services.state.get()).toEqual({ last: 'A\nB' });
+  });
+
+  it('reads through to cached logins, so a cached token sends no login', async () => {
+    const base = testServices(new TestClock());
+    await base.tokens.set('remote', 'cached', null);
+    const dry = dryRunServices(base, Writer, {});
+    const h = createHarness({ graph: { processors: [graphProcessor('write', 'Writer', { autoTerminated: ['success', 'failure'] })] }, definitions: [Writer] });
+    await h.engine.testProcessor('write', { content: 'A' }, { services: dry.services });
+    expect(dry.http.requests.map((r) => r.url)).toEqual(['http://remote/rows']);
+    expect(dry.http.requests[0]!.headers['authorization']).toBe('Token cached');
+  });
+
+  it('keeps a bounded number of requests and counts the rest', async () => {
+    const dry = dryRunServices(testServices(new TestClock()), Writer, {});
+    for (let i = 0; i < MAX_RECORDED_REQUESTS + 5; i++) await dry.services.http.request({ method: 'get', url: `http://remote/${i}` });
+    expect(dry.http.requests).toHaveLength(MAX_RECORDED_REQUESTS);
+    expect(dry.http.count).toBe(MAX_RECORDED_REQUESTS + 5);
+    expect(dry.http.requests[0]).toMatchObject({ method: 'GET', answer: { status: 200, body: {} } });
+  });
+});
+
+describe('live runs', () => {
+  it('send for real, consume the chosen FlowFile and pass the result on, so the flow never takes it again', async () => {
+    const { h, repository, sent } = flow();
+    const [a, b] = await h.engine.enqueue('write', [
+      { attributes: { filename: 'a' }, content: 'A' },
+      { attributes: { filename: 'b' }, content: 'B' },
+    ]);
+    const result = await h.engine.runLive('write', b!.uuid);
+    expect(result).toMatchObject({ consumed: true, outputs: [{ relationship: 'success', attributes: { filename: 'b', status: '201' } }] });
+    expect(sent).toEqual(['http://remote/login', 'http://remote/rows']);
+    expect(h.engine.queue('ingress:write').flowFiles.map((f) => f.flowFile.uuid)).toEqual([a!.uuid]);
+    expect(h.engine.queue('out').flowFiles.map((f) => f.flowFile.attributes['filename'])).toEqual(['b']);
+    expect(repository.transactions.at(-1)!.deletes).toEqual([]);
+    expect(repository.transactions.at(-1)!.upserts.map((u) => [u.flowFile.uuid, u.connectionId])).toEqual([[b!.uuid, 'out']]);
+    expect(h.provenance.events.filter((e) => e.flowFileUuid === b!.uuid).map((e) => e.eventType)).toEqual(['CREATE', 'ATTRIBUTES_MODIFIED']);
+    expect(h.engine.status().connections.find((c) => c.id === 'ingress:write')).toMatchObject({ count: 1, inFlight: 0 });
+    await expect(h.engine.runLive('write', b!.uuid)).rejects.toThrow(`FlowFile ${b!.uuid} is not queued for write`);
+  });
+
+  it('put a FlowFile back in its place when the processor fails, and report the error', async () => {
+    const { h, services } = flow();
+    (services.http as { request: () => Promise<never> }).request = () => Promise.reject(new Error('remote is down'));
+    const [a, b, c] = await h.engine.enqueue('write', ['a', 'b', 'c'].map((n) => ({ attributes: { filename: n }, content: n })));
+    const result = await h.engine.runLive('write', b!.uuid);
+    expect(result).toMatchObject({ consumed: false, error: 'remote is down', outputs: [] });
+    expect(h.engine.queue('ingress:write').flowFiles.map((f) => f.flowFile.uuid).sort()).toEqual([a!.uuid, b!.uuid, c!.uuid].sort());
+    expect(h.engine.status().connections.find((x) => x.id === 'ingress:write')).toMatchObject({ count: 3, inFlight: 0 });
+  });
+
+  it('do not run an invalid processor', async () => {
+    const h = createHarness({ graph: { processors: [graphProcessor('write', 'Writer')] }, definitions: [Writer] });
+    const [a] = await h.engine.enqueue('write', [{ attributes: {}, content: 'A' }]);
+    await expect(h.engine.runLive('write', a!.uuid)).rejects.toThrow("write is invalid: Relationship 'success' is neither connected nor auto-terminated");
+    expect(h.engine.queue('ingress:write').count).toBe(1);
+  });
+});

@@ -1,0 +1,216 @@
+import { FragmentAttributes, type FlowFile } from '@sluice/flow-api';
+
+/** NiFi's merge.reason values (EvictionReason); UNSET is what NiFi writes for a FlowFile too large for any bin. */
+export type EvictionReason =
+  | 'MAX_BYTES_THRESHOLD_REACHED' | 'MAX_ENTRIES_THRESHOLD_REACHED' | 'MIN_THRESHOLDS_REACHED' | 'TIMEOUT' | 'BIN_MANAGER_FULL'
+  | 'BIN_TERMINATION_SIGNAL' | 'UNSET';
+
+export type InsertionLocation = 'Last in Bin' | 'First in New Bin' | 'Isolated';
+
+export interface BinSettings {
+  readonly defragment: boolean;
+  readonly minEntries: number;
+  readonly maxEntries: number;
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  /** Milliseconds, or null for no limit. */
+  readonly maxBinAgeMs: number | null;
+  readonly maxBins: number;
+  /** The bin a FlowFile belongs with (correlation value or fragment.identifier); null for the shared group. */
+  groupOf(flowFile: FlowFile): string | null;
+  /** Whether the FlowFile ends its bin (Bin Termination Check), and where it goes then. */
+  terminates?(flowFile: FlowFile): boolean;
+  readonly insertion: InsertionLocation;
+}
+
+export interface Bin {
+  readonly group: string | null;
+  readonly members: FlowFile[];
+  size: number;
+  /** When the bin was created: when its first member was first binned. */
+  created: number;
+  minEntries: number;
+  maxEntries: number;
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  readonly indexes: Set<string>;
+  completed: boolean;
+  reason: EvictionReason;
+}
+
+const NUMBER = /^\d+$/;
+
+function newBin(group: string | null, s: BinSettings, created: number): Bin {
+  // Defragment bins are sized by fragment.count as fragments arrive (NiFi's fileCountAttribute).
+  return s.defragment
+    ? { group, members: [], size: 0, created, minEntries: Number.MAX_SAFE_INTEGER, maxEntries: Number.MAX_SAFE_INTEGER, minBytes: 0, maxBytes: Number.MAX_SAFE_INTEGER, indexes: new Set(), completed: false, reason: 'UNSET' }
+    : { group, members: [], size: 0, created, minEntries: s.minEntries, maxEntries: s.maxEntries, minBytes: s.minBytes, maxBytes: s.maxBytes, indexes: new Set(), completed: false, reason: 'UNSET' };
+}
+
+function offer(bin: Bin, ff: FlowFile, s: BinSettings): boolean {
+  if (bin.completed || bin.size + ff.size > bin.maxBytes || bin.members.length >= bin.maxEntries) return false;
+  if (s.defragment) {
+    const index = ff.attributes[FragmentAttributes.INDEX];
+    if (index === undefined || index === '' || bin.indexes.has(index)) return false;
+    bin.indexes.add(index);
+    const count = ff.attributes[FragmentAttributes.COUNT];
+    if (count !== undefined && NUMBER.test(count)) bin.minEntries = bin.maxEntries = Number(count);
+  }
+  bin.size += ff.size;
+  bin.members.push(ff);
+  return true;
+}
+
+export function isFull(bin: Bin): boolean {
+  return bin.completed || bin.size >= bin.maxBytes || bin.members.length >= bin.maxEntries;
+}
+
+function isFullEnough(bin: Bin): boolean {
+  return isFull(bin) || (bin.size >= bin.minBytes && bin.members.length >= bin.minEntries);
+}
+
+function fullReason(bin: Bin): EvictionReason {
+  if (bin.completed) return 'BIN_TERMINATION_SIGNAL';
+  if (bin.size >= bin.maxBytes) return 'MAX_BYTES_THRESHOLD_REACHED';
+  if (bin.members.length >= bin.maxEntries) return 'MAX_ENTRIES_THRESHOLD_REACHED';
+  return 'MIN_THRESHOLDS_REACHED';
+}
+
+export interface BinningResult {
+  /** Bins to merge now, in the order they became ready. */
+  readonly ready: Bin[];
+  /** Bins still waiting for more FlowFiles. */
+  readonly waiting: Bin[];
+}
+
+/**
+ * Packs queued FlowFiles into bins as NiFi's BinManager does, in queue order, and says which bins are ready.
+ * Sluice leaves the FlowFiles in their queue until a bin is merged, so the bins are rebuilt from the queue on every
+ * trigger; `firstSeen` (when this processor first binned each FlowFile) keeps each bin's age across triggers, and
+ * `relaxed` (nothing new arrived since the last look) lets bins that met their minimums go, as NiFi does once its
+ * queue is drained.
+ */
+export function packBins(queued: readonly FlowFile[], s: BinSettings, firstSeen: (ff: FlowFile) => number, now: number, relaxed: boolean): BinningResult {
+  const ready: Bin[] = [];
+  let active: Bin[] = [];
+  const makeRoom = () => {
+    if (active.length < s.maxBins) return;
+    let oldest = active[0]!;
+    for (const b of active) if (b.created < oldest.created) oldest = b;
+    oldest.reason = 'BIN_MANAGER_FULL';
+    ready.push(oldest);
+    active = active.filter((b) => b !== oldest);
+  };
+  const retireIfFull = (bin: Bin) => {
+    if (!isFull(bin)) return;
+    bin.reason = fullReason(bin);
+    ready.push(bin);
+    active = active.filter((b) => b !== bin);
+  };
+  const complete = (bin: Bin) => {
+    bin.completed = true;
+    retireIfFull(bin);
+  };
+  for (const ff of queued) {
+    const seen = firstSeen(ff);
+    if (!s.defragment && ff.size > s.maxBytes) {
+      // Too large for any bin: merged on its own, with the reason NiFi leaves unset.
+      const alone = newBin(null, { ...s, minEntries: 0, maxEntries: Number.MAX_SAFE_INTEGER, minBytes: 0, maxBytes: Number.MAX_SAFE_INTEGER }, seen);
+      alone.members.push(ff);
+      alone.size = ff.size;
+      ready.push(alone);
+      continue;
+    }
+    const group = s.groupOf(ff);
+    const bins = active.filter((b) => b.group === group);
+    const terminates = !s.defragment && (s.terminates?.(ff) ?? false);
+    if (terminates && s.insertion === 'Last in Bin') {
+      const target = bins.find((b) => offer(b, ff, s));
+      if (target) {
+        complete(target);
+        continue;
+      }
+    } else if (terminates) {
+      const open = bins.find((b) => !b.completed);
+      if (open) complete(open);
+    } else {
+      const target = bins.find((b) => offer(b, ff, s));
+      if (target) {
+        target.created = Math.min(target.created, seen);
+        retireIfFull(target);
+        continue;
+      }
+    }
+    makeRoom();
+    const bin = newBin(group, s, seen);
+    if (!offer(bin, ff, s)) {
+      // Refused by a fresh bin (a defragment fragment without a usable index): NiFi merges it alone, and fails it.
+      bin.members.push(ff);
+      bin.size = ff.size;
+      ready.push(bin);
+      continue;
+    }
+    active.push(bin);
+    if (terminates && s.insertion !== 'First in New Bin') complete(bin);
+    else retireIfFull(bin);
+  }
+  const waiting: Bin[] = [];
+  for (const bin of active) {
+    if (relaxed && isFullEnough(bin)) {
+      bin.reason = fullReason(bin);
+      ready.push(bin);
+    } else if (s.maxBinAgeMs !== null && now - bin.created > s.maxBinAgeMs) {
+      bin.reason = 'TIMEOUT';
+      ready.push(bin);
+    } else {
+      waiting.push(bin);
+    }
+  }
+  return { ready, waiting };
+}
+
+/** NiFi's checks before defragmenting a bin: an error message, or null when the fragments are complete. */
+export function defragmentError(members: readonly FlowFile[]): string | null {
+  let decided: string | null = null;
+  let identifier: string | undefined;
+  for (const ff of members) {
+    const index = ff.attributes[FragmentAttributes.INDEX];
+    if (index === undefined || !NUMBER.test(index)) return `Cannot Defragment ${ff.uuid} because it does not have an integer value for the ${FragmentAttributes.INDEX} attribute`;
+    identifier = ff.attributes[FragmentAttributes.IDENTIFIER];
+    const count = ff.attributes[FragmentAttributes.COUNT];
+    if (count === undefined) continue;
+    if (!NUMBER.test(count)) return `Cannot Defragment ${ff.uuid} because it does not have an integer value for the ${FragmentAttributes.COUNT} attribute`;
+    if (decided === null) decided = count;
+    else if (decided !== count) {
+      return `Cannot Defragment ${ff.uuid} because it is grouped with another FlowFile, and the two have differing values for the ${FragmentAttributes.COUNT} attribute: ${decided} and ${count}`;
+    }
+  }
+  if (decided === null) {
+    return `Cannot Defragment FlowFiles with Fragment Identifier ${identifier} because no FlowFile arrived with the ${FragmentAttributes.COUNT} attribute and the expected number of fragments is unknown`;
+  }
+  const expected = Number(decided);
+  if (members.length < expected) return `Cannot Defragment FlowFiles with Fragment Identifier ${identifier} because the expected number of fragments is ${decided} but found only ${members.length} fragments`;
+  if (members.length > expected) return `Cannot Defragment FlowFiles with Fragment Identifier ${identifier} because the expected number of fragments is ${decided} but found ${members.length} fragments for this identifier`;
+  return null;
+}
+
+/** Attributes of the merged FlowFile: NiFi's Keep Only Common / Keep All Unique strategies (uuid never kept). */
+export function mergedAttributes(members: readonly FlowFile[], unique: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (members.length === 1) Object.assign(out, members[0]!.attributes);
+  else if (unique) {
+    const conflicting = new Set<string>();
+    for (const ff of members) {
+      for (const [k, v] of Object.entries(ff.attributes)) {
+        if (k in out && out[k] !== v) conflicting.add(k);
+        else out[k] = v;
+      }
+    }
+    for (const k of conflicting) delete out[k];
+  } else {
+    const [first, ...rest] = members;
+    for (const [k, v] of Object.entries(first!.attributes)) if (rest.every((ff) => ff.attributes[k] === v)) out[k] = v;
+  }
+  delete out['uuid'];
+  return out;
+}

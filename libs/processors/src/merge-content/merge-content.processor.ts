@@ -1,0 +1,240 @@
+import {
+  CoreAttributes, defineProcessor, FragmentAttributes, REL_FAILURE, REL_ORIGINAL, utf8,
+  type FlowFile, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyDescriptor, type PropertyValues,
+  type ValidationResult,
+} from '@sluice/flow-api';
+import { defragmentError, mergedAttributes, packBins, type Bin, type BinSettings, type InsertionLocation } from './merge-bins.util.js';
+
+const P = {
+  strategy: 'Merge Strategy', format: 'Merge Format', attributes: 'Attribute Strategy', correlation: 'Correlation Attribute Name',
+  metadata: 'Metadata Strategy', minEntries: 'Minimum Number of Entries', maxEntries: 'Maximum Number of Entries',
+  minSize: 'Minimum Group Size', maxSize: 'Maximum Group Size', termination: 'Bin Termination Check', insertion: 'FlowFile Insertion Strategy',
+  maxAge: 'Max Bin Age', maxBins: 'Maximum Number of Bins', delimiter: 'Delimiter Strategy', header: 'Header', footer: 'Footer',
+  demarcator: 'Demarcator', compression: 'Compression Level', keepPath: 'Keep Path', tarModified: 'Tar Modified Time',
+} as const;
+export { P as MERGE_CONTENT_PROPERTIES };
+
+const BIN_PACK = 'Bin-Packing Algorithm';
+const DEFRAGMENT = 'Defragment';
+const CONCAT = 'Binary Concatenation';
+const FORMATS = ['TAR', 'ZIP', 'FlowFile Stream, v3', 'FlowFile Stream, v2', 'FlowFile Tar, v1', CONCAT, 'Avro'];
+const KEEP_COMMON = 'Keep Only Common Attributes';
+const KEEP_UNIQUE = 'Keep All Unique Attributes';
+const TEXT = 'Text';
+const NO_DELIMITERS = 'Do Not Use Delimiters';
+/** A trigger scans at most this many queued FlowFiles, so one look at a huge queue stays bounded. */
+export const MAX_SCAN = 100_000;
+
+const values = (...v: string[]) => v.map((value) => ({ value, displayName: value }));
+const binPack = [{ property: P.strategy, values: [BIN_PACK] }];
+const concatText = [{ property: P.delimiter, values: ['Filename', TEXT] }, { property: P.format, values: [CONCAT] }];
+const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Partial<PropertyDescriptor> = {}): PropertyDescriptor =>
+  ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
+
+const properties: PropertyDescriptor[] = [
+  prop(P.strategy, "'Bin-Packing Algorithm' fills bins with FlowFiles as they come; 'Defragment' puts back together the fragments of one FlowFile (fragment.identifier, fragment.index, fragment.count).", 'enum', { required: true, default: BIN_PACK, allowableValues: values(BIN_PACK, DEFRAGMENT) }),
+  prop(P.format, `How the contents are merged. Sluice merges '${CONCAT}'; the other NiFi formats are refused.`, 'enum', { required: true, default: CONCAT, allowableValues: values(...FORMATS) }),
+  prop(P.attributes, "Which attributes the merged FlowFile gets: those all FlowFiles share with the same value, or also those only some have (unless their values conflict).", 'enum', { required: true, default: KEEP_COMMON, allowableValues: values(KEEP_COMMON, KEEP_UNIQUE) }),
+  prop(P.correlation, 'Only FlowFiles with the same value of this attribute are binned together (Expression Language evaluated per FlowFile gives the attribute name).', 'string', { expressionScope: 'flowfile', dependsOn: binPack }),
+  prop(P.metadata, 'Avro metadata handling (Avro format only).', 'enum', { required: true, default: 'Do Not Merge Uncommon Metadata', allowableValues: values('Use First Metadata', 'Keep Only Common Metadata', 'Do Not Merge Uncommon Metadata', 'Ignore Metadata'), dependsOn: [{ property: P.format, values: ['Avro'] }] }),
+  prop(P.minEntries, 'The fewest FlowFiles in a bundle.', 'integer', { required: true, default: '1', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
+  prop(P.maxEntries, 'The most FlowFiles in a bundle.', 'integer', { required: true, default: '1000', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
+  prop(P.minSize, 'The smallest bundle.', 'dataSize', { required: true, default: '0 B', dependsOn: binPack }),
+  prop(P.maxSize, 'The largest bundle; no limit when unset.', 'dataSize', { dependsOn: binPack }),
+  prop(P.termination, "An expression evaluated per FlowFile: 'true' ends the FlowFile's bin, however full it is.", 'string', { expressionScope: 'flowfile', dependsOn: binPack }),
+  prop(P.insertion, 'Where a FlowFile that ends a bin goes.', 'enum', { required: true, default: 'Last in Bin', allowableValues: values('Last in Bin', 'First in New Bin', 'Isolated'), dependsOn: [{ property: P.termination }] }),
+  prop(P.maxAge, "How old a bin may get before it is merged anyway (with Defragment, its fragments go to failure). Age counts from when the bin's first FlowFile was binned; a restart resets it, as in NiFi.", 'duration'),
+  prop(P.maxBins, 'The most bins open at a time; when another is needed, the oldest is merged.', 'integer', { required: true, default: '5', validators: [{ kind: 'range', min: 1 }] }),
+  prop(P.delimiter, `Whether Header, Footer and Demarcator are text ('${TEXT}'). Sluice does not read them from files on the server, so 'Filename' is refused.`, 'enum', { required: true, default: NO_DELIMITERS, allowableValues: values('Filename', TEXT, NO_DELIMITERS), dependsOn: [{ property: P.format, values: [CONCAT] }] }),
+  prop(P.header, 'Text written before the merged contents (Expression Language against the first FlowFile).', 'string', { expressionScope: 'flowfile', editor: 'textarea', dependsOn: concatText }),
+  prop(P.footer, 'Text written after the merged contents.', 'string', { expressionScope: 'flowfile', editor: 'textarea', dependsOn: concatText }),
+  prop(P.demarcator, 'Text written between two contents (a newline for line-oriented data).', 'string', { expressionScope: 'flowfile', editor: 'textarea', dependsOn: concatText }),
+  prop(P.compression, 'ZIP compression level (ZIP format only).', 'enum', { required: true, default: '1', allowableValues: values(...'0123456789'.split('')), dependsOn: [{ property: P.format, values: ['ZIP'] }] }),
+  prop(P.keepPath, "Keep the FlowFiles' paths in ZIP and TAR entries.", 'enum', { required: true, default: 'false', allowableValues: values('true', 'false'), dependsOn: [{ property: P.format, values: ['TAR', 'ZIP'] }] }),
+  prop(P.tarModified, 'Modified time of TAR entries.', 'string', { default: '${file.lastModifiedTime}', expressionScope: 'flowfile', dependsOn: [{ property: P.format, values: ['TAR'] }] }),
+];
+
+interface MergeState {
+  /** When each queued FlowFile was first binned (bin ages), and how many there were at the last look. */
+  readonly firstSeen: Map<string, number>;
+  seq: number;
+}
+
+function settings(ctx: ProcessContext): BinSettings {
+  const defragment = ctx.property(P.strategy).raw === DEFRAGMENT;
+  const correlation = ctx.property(P.correlation);
+  const termination = ctx.property(P.termination);
+  return {
+    defragment,
+    minEntries: ctx.property(P.minEntries).asInteger() ?? 1,
+    maxEntries: ctx.property(P.maxEntries).asInteger() ?? Number.MAX_SAFE_INTEGER,
+    minBytes: ctx.property(P.minSize).asDataSize() ?? 0,
+    maxBytes: ctx.property(P.maxSize).asDataSize() ?? Number.MAX_SAFE_INTEGER,
+    maxBinAgeMs: ctx.property(P.maxAge).asDuration() ?? null,
+    maxBins: ctx.property(P.maxBins).asInteger() ?? 5,
+    insertion: (ctx.property(P.insertion).raw ?? 'Last in Bin') as InsertionLocation,
+    groupOf: defragment
+      ? (ff) => ff.attributes[FragmentAttributes.IDENTIFIER] ?? null
+      : (ff) => {
+          if (!correlation.isSet()) return null;
+          const name = correlation.evaluate(ff).asString();
+          return name ? (ff.attributes[name] ?? null) : null;
+        },
+    terminates: termination.isSet() ? (ff) => termination.evaluate(ff).asString()?.trim().toLowerCase() === 'true' : undefined,
+  };
+}
+
+export const MergeContent = defineProcessor({
+  descriptor: {
+    type: 'MergeContent',
+    version: 1,
+    displayName: 'Merge Content',
+    description:
+      'Merges groups of FlowFiles into one: bins filled by count, size, age and a correlation attribute, or the fragments of a split ' +
+      'FlowFile put back together (Defragment). The FlowFiles stay in their queue until their bundle is committed, so a crash loses none.',
+    category: 'transform',
+    tags: ['merge', 'content', 'correlation', 'concatenation', 'bin', 'defragment'],
+    properties,
+    relationships: [
+      { name: 'merged', description: 'The FlowFile containing the merged content.' },
+      { name: REL_ORIGINAL.name, description: 'The FlowFiles that were merged, each with merge.uuid naming their bundle.' },
+      { name: REL_FAILURE.name, description: 'FlowFiles that could not be merged (fragments that were incomplete or inconsistent).' },
+    ],
+    inputRequirement: 'required',
+    triggerSerially: true,
+    readsAttributes: [
+      { name: FragmentAttributes.IDENTIFIER, description: 'Defragment: the FlowFiles merged together.' },
+      { name: FragmentAttributes.INDEX, description: 'Defragment: the order of the fragments.' },
+      { name: FragmentAttributes.COUNT, description: 'Defragment: how many fragments to expect.' },
+      { name: FragmentAttributes.SEGMENT_ORIGINAL_FILENAME, description: 'The filename of a bundle of several FlowFiles.' },
+    ],
+    writesAttributes: [
+      { name: CoreAttributes.FILENAME, description: "One FlowFile's own filename; for several, the first's segment.original.filename, else a nanosecond timestamp." },
+      { name: 'merge.count', description: 'How many FlowFiles were merged.' },
+      { name: 'merge.bin.age', description: 'How old the bin was when merged, in milliseconds.' },
+      { name: 'merge.reason', description: 'Which threshold merged the bin (MAX_ENTRIES_THRESHOLD_REACHED, MIN_THRESHOLDS_REACHED, TIMEOUT, BIN_MANAGER_FULL, …).' },
+      { name: 'merge.uuid', description: "On the originals: the merged FlowFile's uuid." },
+    ],
+  },
+
+  migrateProperties(config: PropertyConfiguration): void {
+    config.renameProperty('Maximum number of Bins', P.maxBins);
+    config.renameProperty('mergecontent-metadata-strategy', P.metadata);
+    config.renameProperty('Header File', P.header);
+    config.renameProperty('Footer File', P.footer);
+    config.renameProperty('Demarcator File', P.demarcator);
+  },
+
+  validate(config: PropertyValues): ValidationResult[] {
+    const out: ValidationResult[] = [];
+    const format = config[P.format] ?? CONCAT;
+    if (format !== CONCAT) out.push({ property: P.format, message: `${P.format} '${format}' is not supported: Sluice merges '${CONCAT}' only`, code: 'invalid' });
+    if (format === CONCAT && config[P.delimiter] === 'Filename') {
+      out.push({ property: P.delimiter, message: `${P.delimiter} 'Filename' is not supported: Sluice does not read files on the server; use '${TEXT}'`, code: 'invalid' });
+    }
+    if ((config[P.strategy] ?? BIN_PACK) === BIN_PACK) {
+      const num = (name: string, fallback: number) => (config[name] === undefined || config[name] === '' ? fallback : Number(config[name]));
+      if (num(P.minEntries, 1) > num(P.maxEntries, 1000)) out.push({ property: P.minEntries, message: 'Min Entries must be less than or equal to Max Entries', code: 'invalid' });
+    }
+    return out;
+  },
+
+  onStopped(ctx) {
+    state(ctx).firstSeen.clear();
+  },
+
+  async onTrigger(ctx, session) {
+    const st = state(ctx);
+    const now = ctx.services.clock.now();
+    const queued: FlowFile[] = [];
+    session.getFiltered((ff) => {
+      queued.push(ff);
+      return queued.length >= MAX_SCAN ? 'REJECT_AND_TERMINATE' : 'REJECT_AND_CONTINUE';
+    });
+    const drained = queued.length < MAX_SCAN;
+    let fresh = 0;
+    const present = new Set<string>();
+    for (const ff of queued) {
+      present.add(ff.uuid);
+      if (!st.firstSeen.has(ff.uuid)) {
+        st.firstSeen.set(ff.uuid, now);
+        fresh++;
+      }
+    }
+    if (drained) for (const uuid of st.firstSeen.keys()) if (!present.has(uuid)) st.firstSeen.delete(uuid);
+    const { ready } = packBins(queued, settings(ctx), (ff) => st.firstSeen.get(ff.uuid) ?? now, now, drained && fresh === 0);
+    if (!ready.length) {
+      // Nothing new and nothing to merge: look again after the yield (NiFi yields likewise).
+      if (fresh === 0) ctx.yield();
+      return;
+    }
+    const wanted = new Set<string>();
+    for (const bin of ready) for (const ff of bin.members) wanted.add(ff.uuid);
+    const taken = new Map(session.getFiltered((ff) => (wanted.has(ff.uuid) ? 'ACCEPT_AND_CONTINUE' : 'REJECT_AND_CONTINUE')).map((ff) => [ff.uuid, ff]));
+    for (const bin of ready) {
+      const members = bin.members.map((ff) => taken.get(ff.uuid)).filter((ff): ff is FlowFile => ff !== undefined);
+      if (members.length !== bin.members.length) {
+        // Another task took some in between (cannot happen while triggered serially): leave the rest for next time.
+        for (const ff of members) session.transfer(ff);
+        continue;
+      }
+      await mergeBin(ctx, session, { ...bin, members }, st, now);
+      for (const ff of members) st.firstSeen.delete(ff.uuid);
+    }
+  },
+});
+
+function state(ctx: ProcessContext): MergeState {
+  return ctx.cache<MergeState>('merge-state', () => ({ firstSeen: new Map(), seq: 0 }));
+}
+
+async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, st: MergeState, now: number): Promise<void> {
+  let members = bin.members;
+  if (ctx.property(P.strategy).raw === DEFRAGMENT) {
+    const error = defragmentError(members);
+    if (error) {
+      ctx.log.error(`${error}; routing ${members.length <= 10 ? members.map((f) => f.uuid).join(', ') : `${members.length} FlowFiles`} to failure`);
+      for (const ff of members) session.transfer(ff, REL_FAILURE);
+      return;
+    }
+    members = [...members].sort((a, b) => Number(a.attributes[FragmentAttributes.INDEX]) - Number(b.attributes[FragmentAttributes.INDEX]));
+  }
+  const first = members[0]!;
+  const text = ctx.property(P.delimiter).raw === TEXT;
+  const delimiter = (name: string) => (text && ctx.property(name).isSet() ? utf8(ctx.property(name).evaluate(first).asString() ?? '') : null);
+  const header = delimiter(P.header);
+  const demarcator = delimiter(P.demarcator);
+  const footer = delimiter(P.footer);
+  const parts: Uint8Array[] = [];
+  if (header) parts.push(header);
+  let mime: string | undefined = first.attributes[CoreAttributes.MIME_TYPE];
+  for (let i = 0; i < members.length; i++) {
+    const ff = members[i]!;
+    parts.push(await session.read(ff));
+    if (demarcator && i < members.length - 1) parts.push(demarcator);
+    if (mime !== undefined && ff.attributes[CoreAttributes.MIME_TYPE] !== mime) mime = undefined;
+  }
+  if (footer) parts.push(footer);
+  const content = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    content.set(p, at);
+    at += p.length;
+  }
+  let bundle = session.write(session.create(members), content);
+  const filename = members.length === 1
+    ? (first.attributes[CoreAttributes.FILENAME] ?? bundle.uuid)
+    : (first.attributes[FragmentAttributes.SEGMENT_ORIGINAL_FILENAME] ?? (BigInt(Math.floor(now)) * 1_000_000n + BigInt(st.seq++ % 1_000_000)).toString());
+  bundle = session.putAllAttributes(bundle, {
+    ...mergedAttributes(members, ctx.property(P.attributes).raw === KEEP_UNIQUE),
+    [CoreAttributes.MIME_TYPE]: mime ?? 'application/octet-stream',
+    [CoreAttributes.FILENAME]: filename,
+    'merge.count': String(members.length),
+    'merge.bin.age': String(Math.max(0, now - bin.created)),
+    'merge.reason': bin.reason,
+  });
+  ctx.log.info(`Merged ${members.length} FlowFiles into ${bundle.uuid}. Reason for merging: ${bin.reason}`);
+  session.transfer(bundle, 'merged');
+  const keepOriginals = ctx.isConnected(REL_ORIGINAL.name);
+  for (const ff of members) session.transfer(keepOriginals ? session.putAttribute(ff, 'merge.uuid', bundle.uuid) : ff, REL_ORIGINAL);
+}
