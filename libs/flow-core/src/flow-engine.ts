@@ -4,6 +4,7 @@ import {
   relationshipsFor,
   utf8,
   type Clock,
+  type ControllerServiceLookup,
   type FlowFile,
   type LogLevel,
   type ProcessorDefinition,
@@ -11,6 +12,7 @@ import {
 } from '@sluice/flow-api';
 import { ConnectionQueue, DEFAULT_DATA_SIZE_THRESHOLD, DEFAULT_OBJECT_THRESHOLD } from './connection-queue.js';
 import { CronSchedule } from './cron-schedule.js';
+import { enableControllerServices, summarizeControllerServices, type ControllerServiceRegistry } from './controller-services.js';
 import { ingressConnectionId, validateGraph, type FlowGraph, type GraphIssue, type GraphProcessor } from './flow-graph.js';
 import type { ContentRepository, EngineEventSink, FlowFileRepository, ProcessorRunState, ProvenanceEvent, ProvenanceSink } from './ports.js';
 import { StandardProcessContext } from './standard-process-context.js';
@@ -20,6 +22,8 @@ export interface FlowEngineOptions {
   flowId: string;
   graph: FlowGraph;
   registry: (type: string) => ProcessorDefinition | undefined;
+  /** Controller service types the flow's services may use; none when absent. */
+  serviceRegistry?: ControllerServiceRegistry;
   repository: FlowFileRepository;
   content: ContentRepository;
   provenance: ProvenanceSink;
@@ -216,13 +220,21 @@ export class FlowEngine {
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   private initialized = false;
+  private readonly controllerServices: ControllerServiceLookup;
 
   constructor(readonly options: FlowEngineOptions) {
     this.flowId = options.flowId;
     this.clock = options.clock;
     this.timeZone = options.timeZone ?? 'UTC';
     const graph = options.graph;
-    const issues = validateGraph(graph, options.registry);
+    const issues = validateGraph(graph, options.registry, options.serviceRegistry);
+    const serviceRegistry = options.serviceRegistry ?? (() => undefined);
+    const { summaries } = summarizeControllerServices(graph.controllerServices ?? [], serviceRegistry, graph.parameters);
+    const enabled = enableControllerServices(graph.controllerServices ?? [], serviceRegistry, summaries, graph.parameters, (service, level, message) => {
+      if (level === 'warn' || level === 'error') this.bulletin(null, level, `${service.name}: ${message}`);
+    });
+    this.controllerServices = enabled.lookup;
+    for (const f of enabled.failures) this.bulletin(null, 'error', f.message);
     for (const p of graph.processors) {
       const node = new ProcessorNode(this, p, options.registry(p.type));
       node.issues = issues.filter((i) => i.processorId === p.id);
@@ -290,6 +302,7 @@ export class FlowEngine {
       onLog: (level, message, details) => onLog(level, details === undefined ? message : `${message}: ${describe(details)}`),
       logEnabled,
       timeZone: this.timeZone,
+      controllerServices: this.controllerServices,
     });
   }
 

@@ -5,6 +5,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 import { AttributesToJSON } from './attributes-to-json/attributes-to-json.processor.js';
 import { CompressContent } from './compress-content/compress-content.processor.js';
 import { ControlRate } from './control-rate/control-rate.processor.js';
+import { ConvertRecord } from './convert-record/convert-record.processor.js';
 import { EvaluateJsonPath } from './evaluate-json-path/evaluate-json-path.processor.js';
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { ExtractText } from './extract-text/extract-text.processor.js';
@@ -36,6 +37,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   AttributesToJSON,
   CompressContent,
   ControlRate,
+  ConvertRecord,
   EvaluateJsonPath,
   ExecuteScript,
   ExtractText,

@@ -190,6 +190,9 @@ export class IntegratorHarness {
     return {
       flowId: 'flow-1',
       processorId: 'proc-1',
+      controllerService: () => {
+        throw new Error('this harness has no controller services');
+      },
       processorName: this.processor.descriptor.displayName,
       property: (name) => propertyValue(this.config[name] ?? defaults[name]),
       dynamicProperties: () => ({}),

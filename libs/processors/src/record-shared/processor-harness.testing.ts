@@ -164,6 +164,9 @@ export class ProcessorHarness {
     return {
       flowId: 'flow-1',
       processorId: 'proc-1',
+      controllerService: () => {
+        throw new Error('this harness has no controller services');
+      },
       processorName: d.displayName,
       property: (name) => propertyValue(this.config[name] ?? defaults[name], evaluate),
       dynamicProperties: () => dynamic,
