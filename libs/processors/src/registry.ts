@@ -24,6 +24,7 @@ import { RouteOnContent } from './route-on-content/route-on-content.processor.js
 import { RouteRecord } from './route-record/route-record.processor.js';
 import { RouteText } from './route-text/route-text.processor.js';
 import { SplitJson } from './split-json/split-json.processor.js';
+import { SplitRecord } from './split-record/split-record.processor.js';
 import { SplitText } from './split-text/split-text.processor.js';
 import { UpdateAttribute } from './update-attribute/update-attribute.processor.js';
 import { UpdateRecord } from './update-record/update-record.processor.js';
@@ -56,6 +57,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   RouteRecord,
   RouteText,
   SplitJson,
+  SplitRecord,
   SplitText,
   UpdateAttribute,
   UpdateRecord,
