@@ -16,6 +16,7 @@ import { InvokeHTTP } from './invoke-http/invoke-http.processor.js';
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
 import { LogAttribute } from './log-attribute/log-attribute.processor.js';
 import { MergeContent } from './merge-content/merge-content.processor.js';
+import { MergeRecord } from './merge-record/merge-record.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { ReplaceText } from './replace-text/replace-text.processor.js';
 import { RetryFlowFile } from './retry-flow-file/retry-flow-file.processor.js';
@@ -49,6 +50,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   JoltTransformJSON,
   LogAttribute,
   MergeContent,
+  MergeRecord,
   ReadErpData,
   ReplaceText,
   RetryFlowFile,
