@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TestRunner } from '@sluice/flow-testing';
-import { CSVRecordSetWriter } from '../record-services/csv-record-set-writer.service.js';
-import { JsonRecordSetWriter } from '../record-services/json-record-set-writer.service.js';
-import { JsonTreeReader } from '../record-services/json-tree-reader.service.js';
+import { CSVRecordSetWriter } from './csv-record-set-writer.service.js';
+import { JsonRecordSetWriter } from './json-record-set-writer.service.js';
+import { JsonTreeReader } from './json-tree-reader.service.js';
 import { SplitRecord } from '../split-record/split-record.processor.js';
-import { ConvertRecord } from './convert-record.processor.js';
+import { ConvertRecord } from '../convert-record/convert-record.processor.js';
+import { MergeRecord } from '../merge-record/merge-record.processor.js';
 
 /** NiFi's documented behaviour of ConvertRecord and SplitRecord, case by case. */
 describe('ConvertRecord conformance', () => {
@@ -76,5 +77,54 @@ describe('SplitRecord conformance (NiFi TestSplitRecord cases)', () => {
     const r = await split('2', '[]');
     r.assertTransferCount('splits', 0);
     r.assertTransferCount('original', 1);
+  });
+});
+
+describe('MergeRecord conformance (NiFi documentation)', () => {
+  const merge = (props: Record<string, string>) => {
+    const r = new TestRunner(MergeRecord)
+      .addControllerService('reader', JsonTreeReader)
+      .addControllerService('writer', JsonRecordSetWriter)
+      .setProperty('Record Reader', 'reader')
+      .setProperty('Record Writer', 'writer');
+    for (const [k, v] of Object.entries(props)) r.setProperty(k, v);
+    return r;
+  };
+  const records = (n: number, field = 'id') => JSON.stringify(Array.from({ length: n }, (_, i) => ({ [field]: i })));
+
+  it("Maximum Number of Records is a soft limit: a FlowFile's records all join the bin, exceeding it by up to that FlowFile's count", async () => {
+    const r = merge({ 'Maximum Number of Records': '5' });
+    r.enqueue(records(3));
+    r.enqueue(records(3));
+    r.enqueue(records(3));
+    await r.run();
+    expect(r.flowFilesFor('merged').map((m) => m.getAttribute('record.count'))).toEqual(['6', '3']);
+  });
+
+  it('only FlowFiles with the same schema are like FlowFiles and share a bin', async () => {
+    const r = merge({});
+    r.enqueue(records(1, 'a'));
+    r.enqueue(records(1, 'b'));
+    r.enqueue(records(1, 'a'));
+    await r.run();
+    expect(r.flowFilesFor('merged').map((m) => m.getAttribute('merge.count'))).toEqual(['2', '1']);
+  });
+
+  it('a bin below the minimum waits; when Max Bin Age is reached it is merged anyway', async () => {
+    const r = merge({ 'Minimum Number of Records': '100', 'Max Bin Age': '1 min' });
+    r.enqueue(records(2));
+    await r.run();
+    r.assertTransferCount('merged', 0);
+    await r.clock.advance(60_000);
+    await r.run();
+    r.assertTransferCount('merged', 1);
+    r.assertTransferCount('original', 1);
+  });
+
+  it('with no correlation attribute, FlowFiles are bundled in the order they are queued', async () => {
+    const r = merge({ 'Maximum Number of Records': '2' });
+    for (let i = 0; i < 4; i++) r.enqueue(JSON.stringify([{ n: i }]));
+    await r.run();
+    expect(r.flowFilesFor('merged').map((m) => m.contentText())).toEqual(['[{"n":0},{"n":1}]', '[{"n":2},{"n":3}]']);
   });
 });
