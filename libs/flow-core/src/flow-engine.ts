@@ -238,6 +238,11 @@ export class FlowEngine {
     for (const p of graph.processors) {
       const node = new ProcessorNode(this, p, options.registry(p.type));
       node.issues = issues.filter((i) => i.processorId === p.id);
+      // A service that validated but could not be enabled keeps the processors that name it from starting.
+      for (const d of options.registry(p.type)?.descriptor.properties ?? []) {
+        const failed = d.identifiesControllerService ? enabled.failures.find((f) => f.serviceId === p.properties[d.name]) : undefined;
+        if (failed) node.issues.push({ processorId: p.id, property: d.name, message: `${d.displayName}: ${failed.message}` });
+      }
       this.nodes.set(p.id, node);
     }
     for (const c of graph.connections) {

@@ -54,6 +54,10 @@ describe('controller services in a flow', () => {
     const queue = (await (await api.request(`/api/flows/${created.id}/connections/c2/queue`)).json()) as { flowFiles: { uuid: string; attributes: Record<string, string> }[] };
     expect(queue.flowFiles[0]!.attributes['record.count']).toBe('2');
     expect(queue.flowFiles[0]!.attributes['mime.type']).toBe('application/json');
+    const tested = await api.request(`/api/flows/${created.id}/processors/conv/test`, { method: 'POST', json: { content: 'sku,qty\nB7,9\n' } });
+    expect(tested.status).toBe(200);
+    const test = (await tested.json()) as { outputs: { relationship: string; content: string }[] };
+    expect(test.outputs).toEqual([expect.objectContaining({ relationship: 'success', content: '[{"sku":"B7","qty":9}]' })]);
     const exported = (await (await api.request(`/api/flows/${created.id}/export`)).json()) as { controllerServices: unknown[] };
     expect(exported.controllerServices).toEqual([{ ...csvIn, enabled: true }, { ...jsonOut, enabled: true }]);
     const imported = await api.request('/api/flows/import', { method: 'POST', json: exported });
