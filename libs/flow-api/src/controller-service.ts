@@ -76,7 +76,7 @@ export function checkServiceReference(
   const label = p.displayName;
   if (!s) return { property: p.name, message: `${label}: controller service '${value}' does not exist in this flow`, code: 'required' };
   // A service of an unknown type offers nothing: say so rather than call it the wrong kind.
-  if (s.implements.length === 0 && s.invalid) return { property: p.name, message: `${label}: controller service '${s.name}' is invalid: ${s.invalid}`, code: 'required' };
+  if (s.implements.length === 0 && s.invalid) return { property: p.name, message: `${label}: controller service '${s.name}' is of type '${s.type}', which this server does not have`, code: 'required' };
   if (!s.implements.includes(api)) {
     return { property: p.name, message: `${label}: controller service '${s.name}' is a ${s.type}, which is not a ${api}`, code: 'invalid' };
   }

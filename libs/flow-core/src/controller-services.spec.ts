@@ -47,8 +47,8 @@ describe('controller services of a flow', () => {
   it('checks a processor reference against the flow services: missing, unknown type, invalid, disabled, valid', () => {
     const issues = (services: FlowGraph['controllerServices'], ref?: string) => validateGraph(graph(services, ref), () => Hello, registry).map((i) => i.message);
     expect(issues([], 'g1')).toEqual(["Greeter: controller service 'g1' does not exist in this flow"]);
-    expect(issues([{ id: 'g1', type: 'Nope', name: 'G', properties: {}, enabled: true }])).toEqual(["unknown controller service type 'Nope'", "Greeter: controller service 'G' is invalid: unknown controller service type 'Nope'"]);
-    expect(issues([{ id: 'g1', type: 'Greeter', name: 'G', properties: {}, enabled: true }])).toEqual(['G: Greeting is required', "Greeter: controller service 'G' is invalid: Greeting is required"]);
+    expect(issues([{ id: 'g1', type: 'Nope', name: 'G', properties: {}, enabled: true }])).toEqual(["This server has no controller service type 'Nope'", "Greeter: controller service 'G' is of type 'Nope', which this server does not have"]);
+    expect(issues([{ id: 'g1', type: 'Greeter', name: 'G', properties: {}, enabled: true }])).toEqual(['Greeting is required', "Greeter: controller service 'G' is invalid: Greeting is required"]);
     expect(issues([{ id: 'g1', type: 'Greeter', name: 'G', properties: { Greeting: 'hi' }, enabled: false }])).toEqual(["Greeter: controller service 'G' is disabled"]);
     expect(issues([{ id: 'g1', type: 'Greeter', name: 'G', properties: { Greeting: 'hi' }, enabled: true }])).toEqual([]);
   });
@@ -98,7 +98,7 @@ describe('controller services in the engine', () => {
       },
     });
     await h.engine.initialize();
-    expect(h.engine.issues()).toEqual([{ processorId: 'b', property: 'Greeter', message: 'Greeter: Boom: could not be enabled: cannot greet with boom' }]);
+    expect(h.engine.issues()).toEqual([{ processorId: 'b', property: 'Greeter', message: 'Greeter: Boom: could not be enabled: cannot greet with boom', code: 'invalid' }]);
     const result = await h.engine.testProcessor('a', { attributes: { who: 'Ada' } });
     expect(result.outputs.map((o) => o.attributes['greeting'])).toEqual(['Selam, Ada']);
     await h.engine.close();

@@ -241,7 +241,7 @@ export class FlowEngine {
       // A service that validated but could not be enabled keeps the processors that name it from starting.
       for (const d of options.registry(p.type)?.descriptor.properties ?? []) {
         const failed = d.identifiesControllerService ? enabled.failures.find((f) => f.serviceId === p.properties[d.name]) : undefined;
-        if (failed) node.issues.push({ processorId: p.id, property: d.name, message: `${d.displayName}: ${failed.message}` });
+        if (failed) node.issues.push({ processorId: p.id, property: d.name, message: `${d.displayName}: ${failed.message}`, code: 'invalid' });
       }
       this.nodes.set(p.id, node);
     }

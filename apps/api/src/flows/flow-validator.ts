@@ -55,7 +55,7 @@ function structureField(doc: FlowDocument, g: GraphIssue): string {
     const i = doc.connections.findIndex((c) => c.id === g.connectionId);
     return /starts at/.test(g.message) ? `connections.${i}.sourceId` : /ends at/.test(g.message) ? `connections.${i}.targetId` : `connections.${i}.id`;
   }
-  if (g.serviceId) return `controllerServices.${(doc.controllerServices ?? []).findIndex((s) => s.id === g.serviceId)}.id`;
+  if (g.serviceId) return `controllerServices.${(doc.controllerServices ?? []).map((s) => s.id).lastIndexOf(g.serviceId)}.id`;
   return `processors.${doc.processors.findIndex((p) => p.id === g.processorId)}.id`;
 }
 

@@ -67,24 +67,41 @@ describe('controller services in a flow', () => {
     expect(copy.validation).toEqual([]);
   });
 
-  it('saves a flow whose processor names a missing or disabled service, says why, and will not start it', async () => {
-    const missing = (await (await api.request('/api/flows', { method: 'POST', json: flow([csvIn]) })).json()) as { id: string; validation: { processorId: string; property: string; message: string }[] };
-    expect(missing.validation).toEqual([{ processorId: 'conv', property: 'Record Writer', message: "Record Writer: controller service 'json-out' does not exist in this flow" }]);
-    expect((await api.request(`/api/flows/${missing.id}/start`, { method: 'POST' })).status).toBe(400);
-    const disabled = (await (await api.request('/api/flows', { method: 'POST', json: flow([csvIn, { ...jsonOut, enabled: false }]) })).json()) as { validation: { message: string }[] };
-    expect(disabled.validation.map((v) => v.message)).toEqual(["Record Writer: controller service 'JSON' is disabled"]);
+  type Validation = { processorId: string | null; serviceId?: string; property: string | null; message: string; code: string }[];
+  const draft = async (doc: unknown) => {
+    const res = await api.request('/api/flows', { method: 'POST', json: doc });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string; validation: Validation };
+    expect((await api.request(`/api/flows/${created.id}/start`, { method: 'POST' })).status).toBe(400);
+    return created.validation;
+  };
+
+  it('saves a flow whose processor names a missing or disabled service as a draft, says why, and will not start it', async () => {
+    expect(await draft(flow([csvIn]))).toEqual([
+      { processorId: 'conv', property: 'Record Writer', message: "Record Writer: controller service 'json-out' does not exist in this flow", code: 'required' },
+    ]);
+    expect(await draft(flow([csvIn, { ...jsonOut, enabled: false }]))).toEqual([
+      { processorId: 'conv', property: 'Record Writer', message: "Record Writer: controller service 'JSON' is disabled", code: 'required' },
+    ]);
   });
 
-  it('refuses a service of the wrong kind, an unknown service type and a wrong service property value, naming the field', async () => {
-    const wrong = await api.request('/api/flows', { method: 'POST', json: flow([csvIn, jsonOut], { 'Record Reader': 'json-out', 'Record Writer': 'json-out' }) });
-    expect(wrong.status).toBe(400);
-    const w = (await wrong.json()) as { errors: { field: string; message: string }[] };
-    expect(w.errors).toContainEqual(expect.objectContaining({ field: 'processors.1.properties.Record Reader', message: "Convert: Record Reader: controller service 'JSON' is a JsonRecordSetWriter, which is not a RecordReaderFactory" }));
-    const unknown = await api.request('/api/flows', { method: 'POST', json: flow([{ ...csvIn, type: 'AvroReader' }, jsonOut]) });
-    expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as { errors: { field: string; message: string }[] }).errors).toContainEqual({ field: 'controllerServices.0.type', message: "unknown controller service type 'AvroReader'" });
-    const badValue = await api.request('/api/flows', { method: 'POST', json: flow([{ ...csvIn, properties: { 'Trim Fields': 'maybe' } }, jsonOut]) });
-    expect(badValue.status).toBe(400);
-    expect(((await badValue.json()) as { errors: { field: string; message: string }[] }).errors).toContainEqual({ field: 'controllerServices.0.properties.Trim Fields', message: "ERP CSV: Trim Fields: 'maybe' must be true or false" });
+  it('reports a service of the wrong kind, an unknown service type and a wrong service property value where they are', async () => {
+    expect(await draft(flow([csvIn, jsonOut], { 'Record Reader': 'json-out', 'Record Writer': 'json-out' }))).toEqual([
+      { processorId: 'conv', property: 'Record Reader', message: "Record Reader: controller service 'JSON' is a JsonRecordSetWriter, which is not a RecordReaderFactory", code: 'invalid' },
+    ]);
+    expect(await draft(flow([{ ...csvIn, type: 'AvroReader' }, jsonOut]))).toEqual([
+      { processorId: null, serviceId: 'csv-in', property: null, message: "This server has no controller service type 'AvroReader'", code: 'invalid' },
+      { processorId: 'conv', property: 'Record Reader', message: "Record Reader: controller service 'ERP CSV' is of type 'AvroReader', which this server does not have", code: 'required' },
+    ]);
+    expect(await draft(flow([{ ...csvIn, properties: { 'Trim Fields': 'maybe' } }, jsonOut]))).toEqual([
+      { processorId: null, serviceId: 'csv-in', property: 'Trim Fields', message: "Trim Fields: 'maybe' must be true or false", code: 'invalid' },
+      { processorId: 'conv', property: 'Record Reader', message: "Record Reader: controller service 'ERP CSV' is invalid: Trim Fields: 'maybe' must be true or false", code: 'required' },
+    ]);
+  });
+
+  it('refuses two services with one id as a broken document, naming the field', async () => {
+    const res = await api.request('/api/flows', { method: 'POST', json: flow([csvIn, { ...jsonOut, id: 'csv-in' }]) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { field: string; message: string }[] }).errors).toContainEqual({ field: 'controllerServices.1.id', message: "Another controller service has the id 'csv-in'" });
   });
 });
