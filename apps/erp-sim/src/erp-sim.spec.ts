@@ -95,6 +95,18 @@ describe('stock rows and filters', () => {
     expect(r.body[0].updated_date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
   });
 
+  it('exports the same rows as CSV with a header line, filters applied, behind the same login', async () => {
+    const res = await fetch(`${sim.url}/api/stock.csv?sku=12345,12346`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const json = (await call('GET', '/api/stock?sku=12345,12346')).body;
+    const lines = json.map((r: any) => [r.id, r.sku, r.stock, r.stock_list, r.unit_type, r.updated_date].join(','));
+    expect(await res.text()).toBe(['id,sku,stock,stock_list,unit_type,updated_date', ...lines].join('\r\n') + '\r\n');
+    const all = await (await fetch(`${sim.url}/api/stock.csv`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(all.trimEnd().split('\r\n')).toHaveLength(26);
+    expect((await fetch(`${sim.url}/api/stock.csv`)).status).toBe(401);
+  });
+
   it('filters by modified_date__gt in the Integrator format and ISO with Z', async () => {
     // 25 rows, row k updated (25 - k + 1) minutes before NOW: the last 3 are newer than NOW - 3.5 min
     const since = NOW - 3.5 * 60_000;

@@ -129,6 +129,17 @@ export async function startErpSim(options: ErpSimOptions = {}): Promise<ErpSimHa
       return serviceRun(res, url);
     }
 
+    if (path === '/api/stock.csv') {
+      if (method !== 'GET') return send(res, 405, { error: `method ${method} not allowed` });
+      const denied = checkAuth(req);
+      if (denied) return deny(res, denied);
+      const rows = filterStock(collectParams(url, ''));
+      const text = stockCsv(rows);
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return { status: 200, rows: rows.length };
+    }
+
     if (path === '/api/stock' || path === '/api/images') {
       if (method !== 'GET' && method !== 'POST') return send(res, 405, { error: `method ${method} not allowed` });
       const denied = checkAuth(req);
@@ -138,6 +149,16 @@ export async function startErpSim(options: ErpSimOptions = {}): Promise<ErpSimHa
       return paginate(res, url, params, rows);
     }
     return send(res, 404, { error: `no route for ${method} ${path}` });
+  }
+
+  /** The stock rows as an ERP's CSV export writes them: a header line, RFC 4180 quoting, CRLF line ends. */
+  function stockCsv(rows: readonly ErpStockRow[]): string {
+    const cell = (v: unknown) => {
+      const t = String(v);
+      return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+    };
+    const columns = ['id', 'sku', 'stock', 'stock_list', 'unit_type', 'updated_date'] as const;
+    return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
   }
 
   function send(res: ServerResponse, status: number, payload: unknown, rows = 0): Outcome {

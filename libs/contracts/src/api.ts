@@ -1,4 +1,4 @@
-import type { ProcessorDescriptor } from '@sluice/flow-api';
+import type { ControllerServiceDescriptor, ProcessorDescriptor } from '@sluice/flow-api';
 import type { FlowDocument } from './flow-document.js';
 
 /** What the API shows instead of a stored secret; a save that sends it back keeps the stored value. */
@@ -72,6 +72,8 @@ export interface ProcessorValidationDto {
   connectionId?: string;
   /** A flow setting at fault, as `integration.schedule.value`. */
   field?: string;
+  /** Set when the problem is a controller service's (processorId null). */
+  serviceId?: string;
   property: string | null;
   message: string;
   line?: number;
@@ -148,6 +150,10 @@ export interface BulletinDto {
 
 export interface ProcessorTypesResponse {
   types: ProcessorDescriptor[];
+}
+
+export interface ControllerServiceTypesResponse {
+  types: ControllerServiceDescriptor[];
 }
 
 export interface QueuedFlowFileDto {

@@ -48,6 +48,18 @@ export const ConnectionConfigSchema = z.object({
 });
 export type ConnectionConfig = z.infer<typeof ConnectionConfigSchema>;
 
+/** A controller service of the flow (NiFi's model): configured once, named by processors' service properties by id. */
+export const ControllerServiceConfigSchema = z.object({
+  id: z.string().min(1).max(64),
+  type: z.string().min(1),
+  name: visibleName(200),
+  properties: z.record(z.string(), z.string()).default({}),
+  /** Only enabled (and valid) services can be used; processors naming a disabled one do not start. */
+  enabled: z.boolean().default(true),
+  comments: z.string().optional(),
+});
+export type ControllerServiceConfig = z.infer<typeof ControllerServiceConfigSchema>;
+
 export const QueryKeySchema = z.object({
   key: z.string().min(1),
   type: z.enum(['string', 'datetime']),
@@ -91,6 +103,7 @@ export const FlowDocumentSchema = z.object({
   sensitiveParameters: z.array(z.string().min(1).max(200)).max(1000).default([]),
   processors: z.array(ProcessorConfigSchema).max(5000).default([]),
   connections: z.array(ConnectionConfigSchema).max(10_000).default([]),
+  controllerServices: z.array(ControllerServiceConfigSchema).max(1000).default([]),
   integration: IntegrationSettingsSchema.optional(),
 });
 export type FlowDocument = z.infer<typeof FlowDocumentSchema>;

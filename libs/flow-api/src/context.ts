@@ -40,6 +40,11 @@ export interface ProcessContext {
   hasIncomingConnection(): boolean;
   /** Memoizes a value for this processor instance and configuration (compiled specs, parsed JSON). */
   cache<T>(key: string, factory: () => T): T;
+  /**
+   * The enabled controller service that the property names (its value is the service's id), checked to
+   * implement `api`. Throws an error naming the property when it is unset, missing, disabled or of another kind.
+   */
+  controllerService<T>(propertyName: string, api: string): T;
   /** Asks the scheduler not to trigger this processor again for the yield duration. */
   yield(): void;
   readonly log: ComponentLog;

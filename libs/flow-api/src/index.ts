@@ -10,3 +10,4 @@ export * from './validation.js';
 export * from './migration.js';
 export * from './parameters.js';
 export * from './charset.js';
+export * from './controller-service.js';

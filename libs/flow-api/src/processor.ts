@@ -151,7 +151,7 @@ export function hasSideEffects(descriptor: ProcessorDescriptor, config: Property
   return s !== undefined && (!s.when || conditionHolds(s.when, config, defaultValues(descriptor)));
 }
 
-export function defaultValues(descriptor: ProcessorDescriptor): Record<string, string> {
+export function defaultValues(descriptor: Pick<ProcessorDescriptor, 'properties'>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of descriptor.properties) if (p.default !== undefined) out[p.name] = p.default;
   return out;

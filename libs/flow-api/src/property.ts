@@ -57,6 +57,11 @@ export interface PropertyDescriptor {
   /** Groups properties into cards in the form (the Integrator's Configuration / Read / Write cards). */
   readonly group?: string;
   readonly placeholder?: string;
+  /**
+   * The value is the id of one of the flow's controller services implementing this API (NiFi's
+   * identifiesControllerService), such as `RecordReaderFactory`; the form offers the flow's matching services.
+   */
+  readonly identifiesControllerService?: string;
 }
 
 /** Stored configuration: every property value is a string, as in NiFi. Absent means unset. */

@@ -4,6 +4,7 @@ import type { PropertyDescriptor, PropertyValues, ValidatorSpec } from './proper
 import { conditionHolds, parseDataSize, parseDuration } from './property.js';
 import { checkCharset } from './charset.js';
 import { substituteParameters } from './parameters.js';
+import { checkServiceReference, type ControllerServiceDefinition, type ControllerServiceSummary } from './controller-service.js';
 
 /** An expression-language checker, injected so this package stays free of the EL engine. */
 export type ExpressionChecker = (text: string) => { message: string; line?: number; column?: number } | null;
@@ -19,7 +20,15 @@ export interface ValidateOptions {
    * references parameters is not checked (its effective value is unknown).
    */
   readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * The flow's controller services by id. Properties that name a service are checked against them; when absent
+   * (a form without the flow at hand) such values are not checked.
+   */
+  readonly controllerServices?: ReadonlyMap<string, ControllerServiceSummary>;
 }
+
+/** The parts of a processor or controller service descriptor the property checks read. */
+export type ConfigurableDescriptor = Pick<ProcessorDescriptor, 'type' | 'properties' | 'dynamicProperties'>;
 
 const hasExpression = (v: string) => v.includes('${') || v.includes('#{');
 const hasEl = (v: string) => v.includes('${');
@@ -59,7 +68,7 @@ export function effectiveConfig(config: PropertyValues, parameters?: Readonly<Re
  * NiFi's validation order, as a pure function the web and the API share: required, then the type and
  * allowable values, then validators, then EL syntax. Properties whose `dependsOn` is unmet are skipped.
  */
-export function validateConfig(descriptor: ProcessorDescriptor, config: PropertyValues, options: ValidateOptions = {}): ValidationResult[] {
+export function validateConfig(descriptor: ConfigurableDescriptor, config: PropertyValues, options: ValidateOptions = {}): ValidationResult[] {
   const defaults = defaultValues(descriptor);
   const results: ValidationResult[] = [];
   const known = new Set<string>();
@@ -111,6 +120,13 @@ export function validateProcessor(definition: ProcessorDefinition, config: Prope
   return definition.validate(effectiveConfig(config, options.parameters));
 }
 
+/** A controller service's configuration: single-property checks, then its own cross-property `validate`. */
+export function validateControllerService(definition: ControllerServiceDefinition, config: PropertyValues, options: ValidateOptions = {}): ValidationResult[] {
+  const results = validateConfig(definition.descriptor, config, options);
+  if (results.length > 0 || !definition.validate) return results;
+  return definition.validate(effectiveConfig(config, options.parameters));
+}
+
 /**
  * One property's checks. A property that supports Expression Language and holds an expression is checked for
  * syntax only: its value is known per FlowFile, so the rest is checked when it runs.
@@ -124,6 +140,7 @@ function checkValue(p: PropertyDescriptor, raw: string, eff: Effective, options:
   if (!eff.known) return null;
   const value = eff.value;
   const shown = eff.shown;
+  if (p.identifiesControllerService) return options.controllerServices ? checkServiceReference(p, value, options.controllerServices) : null;
   const fail = (message: string): ValidationResult => ({ property: p.name, message: `${p.displayName}: ${message}`, code: 'invalid' });
   if (elScope && hasEl(value)) {
     // A parameter brought the expression in.

@@ -7,6 +7,7 @@ import {
   type StateManager,
 } from '@sluice/flow-api';
 import { FlowEngine } from './flow-engine.js';
+import type { FlowEngineOptions } from './flow-engine-types.js';
 import type { FlowGraph, GraphConnection, GraphProcessor } from './flow-graph.js';
 import { createInMemoryRepositories, InMemoryFlowFileRepository, InMemoryStore } from './in-memory-repository.js';
 import type { EngineEventSink, FlowFileRepository, ProvenanceEvent, ProvenanceSink, RepositoryTransaction } from './ports.js';
@@ -251,6 +252,7 @@ export function createHarness(options: {
   clock?: TestClock;
   flowId?: string;
   services?: ProcessorServices;
+  serviceRegistry?: FlowEngineOptions['serviceRegistry'];
 }): Harness {
   const clock = options.clock ?? new TestClock();
   const repos = createInMemoryRepositories(options.store ?? new InMemoryStore());
@@ -262,6 +264,7 @@ export function createHarness(options: {
     flowId: options.flowId ?? 'flow-1',
     graph: { connections: [], parameters: {}, ...options.graph },
     registry: (type) => byType.get(type),
+    serviceRegistry: options.serviceRegistry,
     repository,
     content: repos.content,
     provenance,

@@ -1,11 +1,14 @@
 import type { Clock, FlowFile, LogLevel, ProcessorDefinition, ProcessorServices } from '@sluice/flow-api';
 import type { FlowGraph } from './flow-graph.js';
+import type { ControllerServiceRegistry } from './controller-services.js';
 import type { ContentRepository, EngineEventSink, FlowFileRepository, ProcessorRunState, ProvenanceSink } from './ports.js';
 
 export interface FlowEngineOptions {
   flowId: string;
   graph: FlowGraph;
   registry: (type: string) => ProcessorDefinition | undefined;
+  /** Controller service types the flow's services may use; none when absent. */
+  serviceRegistry?: ControllerServiceRegistry;
   repository: FlowFileRepository;
   content: ContentRepository;
   provenance: ProvenanceSink;

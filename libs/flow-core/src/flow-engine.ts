@@ -1,6 +1,7 @@
-import { newFlowFile, parseDataSize, utf8, type Clock, type FlowFile, type LogLevel, type ProcessorServices } from '@sluice/flow-api';
+import { newFlowFile, parseDataSize, utf8, type Clock, type ControllerServiceLookup, type FlowFile, type LogLevel, type ProcessorServices } from '@sluice/flow-api';
 import { ConnectionQueue, DEFAULT_DATA_SIZE_THRESHOLD, DEFAULT_OBJECT_THRESHOLD } from './connection-queue.js';
 import { ContentCache } from './content-cache.js';
+import { enableControllerServices, summarizeControllerServices } from './controller-services.js';
 import { ingressConnectionId, validateGraph, type GraphConnection, type GraphIssue } from './flow-graph.js';
 import { FlowEngineError, type EngineStatus, type FlowEngineOptions, type IngressItem, type LiveRunResult, type QueueListing, type TestProcessorInput, type TestProcessorResult } from './flow-engine-types.js';
 import { runLiveOnNode } from './live-run.js';
@@ -28,6 +29,7 @@ export class FlowEngine implements NodeEngine {
   private idleWaiters: (() => void)[] = [];
   private isClosed = false;
   private initialized = false;
+  readonly controllerServices: ControllerServiceLookup;
 
   constructor(readonly options: FlowEngineOptions) {
     this.flowId = options.flowId;
@@ -36,10 +38,22 @@ export class FlowEngine implements NodeEngine {
     this.parameters = options.graph.parameters;
     this.scheduler = new Scheduler({ clock: this.clock, isClosed: () => this.isClosed, runTask: (node) => void this.runTask(node) });
     const graph = options.graph;
-    const issues = validateGraph(graph, options.registry);
+    const issues = validateGraph(graph, options.registry, options.serviceRegistry);
+    const serviceRegistry = options.serviceRegistry ?? (() => undefined);
+    const { summaries } = summarizeControllerServices(graph.controllerServices ?? [], serviceRegistry, graph.parameters);
+    const enabled = enableControllerServices(graph.controllerServices ?? [], serviceRegistry, summaries, graph.parameters, (service, level, message) => {
+      if (level === 'warn' || level === 'error') this.bulletin(null, level, `${service.name}: ${message}`);
+    });
+    this.controllerServices = enabled.lookup;
+    for (const f of enabled.failures) this.bulletin(null, 'error', f.message);
     for (const p of graph.processors) {
       const node = new ProcessorNode(this, p, options.registry(p.type));
       node.issues = issues.filter((i) => i.processorId === p.id);
+      // A service that validated but could not be enabled keeps the processors that name it from starting.
+      for (const d of options.registry(p.type)?.descriptor.properties ?? []) {
+        const failed = d.identifiesControllerService ? enabled.failures.find((f) => f.serviceId === p.properties[d.name]) : undefined;
+        if (failed) node.issues.push({ processorId: p.id, property: d.name, message: `${d.displayName}: ${failed.message}`, code: 'invalid' });
+      }
       this.nodes.set(p.id, node);
     }
     for (const c of graph.connections) this.connect(c);

@@ -1,6 +1,16 @@
-import { effectiveConfig, parseDataSize, parseDuration, relationshipsFor, validateConfig, type ProcessorDefinition, type SchedulingStrategy } from '@sluice/flow-api';
+import {
+  effectiveConfig,
+  parseDataSize,
+  parseDuration,
+  relationshipsFor,
+  validateConfig,
+  type ControllerServiceSummary,
+  type ProcessorDefinition,
+  type SchedulingStrategy,
+} from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
 import { checkCron } from './cron-schedule.js';
+import { summarizeControllerServices, type ControllerServiceRegistry, type GraphControllerService } from './controller-services.js';
 
 export interface GraphProcessor {
   id: string;
@@ -33,6 +43,8 @@ export interface FlowGraph {
   processors: GraphProcessor[];
   connections: GraphConnection[];
   parameters: Record<string, string>;
+  /** The flow's controller services, which processors name in their service properties. */
+  controllerServices?: GraphControllerService[];
 }
 
 /**
@@ -42,6 +54,8 @@ export interface FlowGraph {
 export interface GraphIssue {
   processorId: string | null;
   connectionId?: string;
+  /** Set when the problem is a controller service's (processorId null). */
+  serviceId?: string;
   property: string | null;
   message: string;
   line?: number;
@@ -91,11 +105,18 @@ export function wiringOf(processorId: string, connections: readonly Pick<GraphCo
  * auto-terminated, only its own relationships used, no input where it takes none). Pure; the server and the
  * browser run this same function, so a problem reads the same everywhere.
  */
-export function processorIssues(p: GraphProcessor, definition: ProcessorDefinition | undefined, wiring: ProcessorWiring, parameters: Readonly<Record<string, string>>): GraphIssue[] {
+export function processorIssues(
+  p: GraphProcessor,
+  definition: ProcessorDefinition | undefined,
+  wiring: ProcessorWiring,
+  parameters: Readonly<Record<string, string>>,
+  /** The flow's controller services; service properties are checked against them when given. */
+  controllerServices?: ReadonlyMap<string, ControllerServiceSummary>,
+): GraphIssue[] {
   const issues: GraphIssue[] = [];
   const issue = (message: string, extra: Partial<GraphIssue> = {}): GraphIssue => ({ processorId: p.id, property: null, message, code: 'invalid', ...extra });
   if (!definition) return [issue(`This server has no processor type '${p.type}'`)];
-  const config = validateConfig(definition.descriptor, p.properties, { checkExpression, checkCron, parameters });
+  const config = validateConfig(definition.descriptor, p.properties, { checkExpression, checkCron, parameters, controllerServices });
   for (const r of config) issues.push(issue(r.message, { property: r.property, line: r.line, column: r.column, code: r.code ?? 'invalid' }));
   if (config.length === 0 && definition.validate) {
     for (const r of definition.validate(effectiveConfig(p.properties, parameters))) {
@@ -136,8 +157,10 @@ export function connectionIssues(c: GraphConnection): GraphIssue[] {
  * checks, then cross-property checks), scheduling, connections to missing processors or on unknown relationships,
  * relationships neither connected nor auto-terminated.
  */
-export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry): GraphIssue[] {
+export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry, serviceRegistry: ControllerServiceRegistry = () => undefined): GraphIssue[] {
   const issues: GraphIssue[] = [];
+  const services = summarizeControllerServices(graph.controllerServices ?? [], serviceRegistry, graph.parameters ?? {});
+  for (const i of services.issues) issues.push({ processorId: null, serviceId: i.serviceId, property: i.property, message: i.message, code: i.code ?? 'invalid' });
   const ids = new Set<string>();
   for (const p of graph.processors) {
     if (ids.has(p.id)) issues.push({ processorId: p.id, property: null, message: `Another processor has the id '${p.id}'`, code: 'structure' });
@@ -153,15 +176,15 @@ export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry): Gr
     issues.push(...connectionIssues(c));
   }
   const parameters = graph.parameters ?? {};
-  for (const p of graph.processors) issues.push(...processorIssues(p, registry(p.type), wiringOf(p.id, graph.connections), parameters));
+  for (const p of graph.processors) issues.push(...processorIssues(p, registry(p.type), wiringOf(p.id, graph.connections), parameters, services.summaries));
   return unique(issues);
 }
 
 /** Each problem once, in the order found. */
-export function unique<T extends Pick<GraphIssue, 'processorId' | 'connectionId' | 'property' | 'message'>>(issues: readonly T[]): T[] {
+export function unique<T extends Pick<GraphIssue, 'processorId' | 'connectionId' | 'property' | 'message'> & { serviceId?: string }>(issues: readonly T[]): T[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
-    const key = `${i.processorId ?? ''}\u0000${i.connectionId ?? ''}\u0000${i.property ?? ''}\u0000${i.message}`;
+    const key = `${i.processorId ?? ''}\u0000${i.connectionId ?? ''}\u0000${i.serviceId ?? ''}\u0000${i.property ?? ''}\u0000${i.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

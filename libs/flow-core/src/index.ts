@@ -1,5 +1,6 @@
 export * from './ports.js';
 export * from './flow-graph.js';
+export * from './controller-services.js';
 export * from './cron-schedule.js';
 export * from './connection-queue.js';
 export * from './in-memory-repository.js';

@@ -1,4 +1,4 @@
-import { parseDuration, relationshipsFor, type Clock, type FlowFile, type LogLevel, type ProcessorDefinition, type ProcessorServices } from '@sluice/flow-api';
+import { parseDuration, relationshipsFor, type Clock, type ControllerServiceLookup, type FlowFile, type LogLevel, type ProcessorDefinition, type ProcessorServices } from '@sluice/flow-api';
 import type { ConnectionQueue } from './connection-queue.js';
 import { CronSchedule } from './cron-schedule.js';
 import type { GraphIssue, GraphProcessor } from './flow-graph.js';
@@ -18,6 +18,8 @@ export interface NodeEngine {
   readonly clock: Clock;
   readonly timeZone: string;
   readonly parameters: Readonly<Record<string, string>>;
+  /** The flow's enabled controller services, which processors reach through their context. */
+  readonly controllerServices?: ControllerServiceLookup;
   readContent(claim: string): Promise<Uint8Array>;
   applySession(node: ProcessorNode, outcome: SessionOutcome): Promise<void>;
 }
@@ -175,6 +177,7 @@ export class ProcessorNode implements SessionHost {
       onLog: (level, message, details) => onLog(level, details === undefined ? message : `${message}: ${describe(details)}`),
       logEnabled,
       timeZone: this.engine.timeZone,
+      controllerServices: this.engine.controllerServices,
     });
   }
 

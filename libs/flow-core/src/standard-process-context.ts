@@ -4,6 +4,7 @@ import {
   parseDuration,
   substituteParameters,
   type ComponentLog,
+  type ControllerServiceLookup,
   type ExpressionScope,
   type FlowFile,
   type LogLevel,
@@ -33,6 +34,8 @@ export interface ContextOptions {
   /** Whether `level` is written anywhere; every level is when absent. */
   logEnabled?(level: LogLevel): boolean;
   timeZone?: string;
+  /** The flow's enabled controller services; none when absent. */
+  controllerServices?: ControllerServiceLookup;
 }
 
 function attributesFor(flowFile: FlowFile | null | undefined, extra: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
@@ -216,6 +219,17 @@ export class StandardProcessContext implements ProcessContext {
     const v = factory();
     this.memo.set(key, v);
     return v;
+  }
+
+  controllerService<T>(propertyName: string, api: string): T {
+    const p = this.options.definition.descriptor.properties.find((d) => d.name === propertyName);
+    const label = p?.displayName ?? propertyName;
+    const id = this.property(propertyName).asString();
+    if (id === undefined || id === '') throw new Error(`${label}: no controller service is set`);
+    const found = this.options.controllerServices?.get(id);
+    if (!found) throw new Error(`${label}: controller service '${id}' is not an enabled service of this flow`);
+    if (!found.implements.includes(api)) throw new Error(`${label}: controller service '${id}' is a ${found.type}, which is not a ${api}`);
+    return found.instance as T;
   }
 
   yield(): void {

@@ -4,6 +4,9 @@ import {
   relationshipsFor,
   utf8,
   validateProcessor,
+  type ControllerServiceDefinition,
+  type ControllerServiceLookup,
+  type ControllerServiceSummary,
   type FlowFile,
   type LogLevel,
   type ProcessorDefinition,
@@ -16,6 +19,9 @@ import { checkExpression } from '@sluice/expression';
 import {
   checkCron,
   ConnectionQueue,
+  enableControllerServices,
+  summarizeControllerServices,
+  type GraphControllerService,
   StandardProcessContext,
   StandardProcessSession,
   type ProvenanceEvent,
@@ -67,6 +73,9 @@ export class TestRunner {
   private readonly logLines: { level: LogLevel; message: string }[] = [];
   private readonly counterValues = new Map<string, number>();
   private context: StandardProcessContext | null = null;
+  private readonly serviceConfigs: GraphControllerService[] = [];
+  private readonly serviceTypes = new Map<string, ControllerServiceDefinition>();
+  private serviceState: { summaries: Map<string, ControllerServiceSummary>; lookup: ControllerServiceLookup } | null = null;
   private scheduled = false;
   private yieldCount = 0;
   private ids = 0;
@@ -106,6 +115,7 @@ export class TestRunner {
   /** Defines a flow parameter, read by `#{name}` (nifi-mock's `setParameterContextValue`). */
   setParameter(name: string, value: string): this {
     this.parameters[name] = value;
+    this.serviceState = null;
     this.context = null;
     return this;
   }
@@ -142,6 +152,50 @@ export class TestRunner {
     return { ...this.properties };
   }
 
+  /**
+   * Adds a controller service the processor can name by `id` (nifi-mock's addControllerService, enabled unless
+   * `enabled` is false). Its configuration is validated as a flow's is; an invalid one stays disabled.
+   */
+  addControllerService(id: string, definition: ControllerServiceDefinition, properties: Record<string, string> = {}, enabled = true): this {
+    const i = this.serviceConfigs.findIndex((s) => s.id === id);
+    const config = { id, type: definition.descriptor.type, name: id, properties: { ...properties }, enabled };
+    if (i >= 0) this.serviceConfigs[i] = config;
+    else this.serviceConfigs.push(config);
+    this.serviceTypes.set(definition.descriptor.type, definition);
+    this.serviceState = null;
+    this.context = null;
+    return this;
+  }
+
+  enableControllerService(id: string): this {
+    return this.setServiceEnabled(id, true);
+  }
+
+  disableControllerService(id: string): this {
+    return this.setServiceEnabled(id, false);
+  }
+
+  private setServiceEnabled(id: string, enabled: boolean): this {
+    const s = this.serviceConfigs.find((c) => c.id === id);
+    if (!s) throw new AssertionFailure(`no controller service '${id}' was added`);
+    s.enabled = enabled;
+    this.serviceState = null;
+    this.context = null;
+    return this;
+  }
+
+  private services_(): { summaries: Map<string, ControllerServiceSummary>; lookup: ControllerServiceLookup } {
+    if (this.serviceState) return this.serviceState;
+    const registry = (type: string) => this.serviceTypes.get(type);
+    const { summaries } = summarizeControllerServices(this.serviceConfigs, registry, this.parameters);
+    const { lookup, failures } = enableControllerServices(this.serviceConfigs, registry, summaries, this.parameters, (_s, level, message) => {
+      this.logLines.push({ level, message });
+    });
+    for (const f of failures) this.logLines.push({ level: 'error', message: f.message });
+    this.serviceState = { summaries, lookup };
+    return this.serviceState;
+  }
+
   setAutoTerminated(relationship: string, terminated = true): this {
     if (terminated) this.autoTerminated.add(relationship);
     else this.autoTerminated.delete(relationship);
@@ -149,7 +203,7 @@ export class TestRunner {
   }
 
   validate(): ValidationResult[] {
-    return validateProcessor(this.definition, this.properties, { checkExpression, checkCron, parameters: this.parameters });
+    return validateProcessor(this.definition, this.properties, { checkExpression, checkCron, parameters: this.parameters, controllerServices: this.services_().summaries });
   }
 
   assertValid(): void {
@@ -325,6 +379,7 @@ export class TestRunner {
       },
       logEnabled: (level) => this.enabledLevels?.has(level) ?? true,
       timeZone: this.options.timeZone,
+      controllerServices: this.services_().lookup,
     });
     return this.context;
   }

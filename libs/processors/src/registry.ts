@@ -4,6 +4,7 @@ import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api'
 import { AttributesToJSON } from './attributes-to-json/attributes-to-json.processor.js';
 import { CompressContent } from './compress-content/compress-content.processor.js';
 import { ControlRate } from './control-rate/control-rate.processor.js';
+import { ConvertRecord } from './convert-record/convert-record.processor.js';
 import { EvaluateJsonPath } from './evaluate-json-path/evaluate-json-path.processor.js';
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { ExtractText } from './extract-text/extract-text.processor.js';
@@ -14,6 +15,7 @@ import { InvokeHTTP } from './invoke-http/invoke-http.processor.js';
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
 import { LogAttribute } from './log-attribute/log-attribute.processor.js';
 import { MergeContent } from './merge-content/merge-content.processor.js';
+import { MergeRecord } from './merge-record/merge-record.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { ReplaceText } from './replace-text/replace-text.processor.js';
 import { RetryFlowFile } from './retry-flow-file/retry-flow-file.processor.js';
@@ -22,6 +24,7 @@ import { RouteOnContent } from './route-on-content/route-on-content.processor.js
 import { RouteRecord } from './route-record/route-record.processor.js';
 import { RouteText } from './route-text/route-text.processor.js';
 import { SplitJson } from './split-json/split-json.processor.js';
+import { SplitRecord } from './split-record/split-record.processor.js';
 import { SplitText } from './split-text/split-text.processor.js';
 import { UpdateAttribute } from './update-attribute/update-attribute.processor.js';
 import { UpdateRecord } from './update-record/update-record.processor.js';
@@ -33,6 +36,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   AttributesToJSON,
   CompressContent,
   ControlRate,
+  ConvertRecord,
   EvaluateJsonPath,
   ExecuteScript,
   ExtractText,
@@ -43,6 +47,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   JoltTransformJSON,
   LogAttribute,
   MergeContent,
+  MergeRecord,
   ReadErpData,
   ReplaceText,
   RetryFlowFile,
@@ -51,6 +56,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   RouteRecord,
   RouteText,
   SplitJson,
+  SplitRecord,
   SplitText,
   UpdateAttribute,
   UpdateRecord,

@@ -25,7 +25,7 @@ import { DurableTokenCache } from './durable-token.cache.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { EngineController } from './engine.controller.js';
 import { EngineService, HTTP_CLIENT, SCRIPT_CHECKS, SCRIPT_RUNNER } from './engine.service.js';
-import { ProcessorTypesController } from './processor-types.controller.js';
+import { ControllerServiceTypesController, ProcessorTypesController } from './processor-types.controller.js';
 import { UndiciHttpClient } from './undici-http.client.js';
 
 @Module({
@@ -57,7 +57,7 @@ import { UndiciHttpClient } from './undici-http.client.js';
       },
     },
   ],
-  controllers: [FlowsController, EngineController, ProcessorTypesController, ProvenanceController, TestPanesController, ExecutionsController, IntegrationController, TemplatesController, BulletinsController],
+  controllers: [FlowsController, EngineController, ProcessorTypesController, ControllerServiceTypesController, ProvenanceController, TestPanesController, ExecutionsController, IntegrationController, TemplatesController, BulletinsController],
   exports: [DurableTokenCache, EngineService, FlowsService, EngineEventsHub, ProvenanceService, ExecutionsService, IntegrationService, HTTP_CLIENT, SCRIPT_RUNNER],
 })
 export class EngineModule {}

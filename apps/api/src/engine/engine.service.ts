@@ -10,7 +10,7 @@ import {
   type ProvenanceEvent,
   type TestProcessorResult,
 } from '@sluice/flow-core';
-import { getProcessor } from '@sluice/processors';
+import { getControllerService, getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
@@ -184,6 +184,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       flowId,
       graph: toGraph(doc),
       registry: getProcessor,
+      serviceRegistry: getControllerService,
       repository: this.repository,
       content: this.repository,
       provenance: {

@@ -14,6 +14,7 @@ export function toGraph(doc: FlowDocument): FlowGraph {
       backPressureDataSizeThreshold: c.backPressureDataSizeThreshold,
     })),
     parameters: doc.parameters,
+    controllerServices: (doc.controllerServices ?? []).map((s) => ({ id: s.id, type: s.type, name: s.name, properties: s.properties, enabled: s.enabled })),
   };
 }
 
@@ -30,9 +31,15 @@ export function changedProcessors(before: FlowGraph, after: FlowGraph): Set<stri
   const old = new Map(before.processors.map((p) => [p.id, p]));
   const parametersChanged = JSON.stringify(before.parameters) !== JSON.stringify(after.parameters);
   const references = (p: GraphProcessor) => Object.values(p.properties).some((v) => v.includes('#{'));
+  // A controller service that changed (or appeared, or went) is new to the processors that name it by id.
+  const services = (g: FlowGraph) => new Map((g.controllerServices ?? []).map((s) => [s.id, JSON.stringify(s)]));
+  const oldServices = services(before);
+  const newServices = services(after);
+  const changedServices = new Set([...oldServices.keys(), ...newServices.keys()].filter((id) => oldServices.get(id) !== newServices.get(id)));
+  const namesChangedService = (p: GraphProcessor) => changedServices.size > 0 && Object.values(p.properties).some((v) => changedServices.has(v));
   for (const p of after.processors) {
     const prev = old.get(p.id);
-    if (!prev || JSON.stringify(prev) !== JSON.stringify(p) || (parametersChanged && references(p))) changed.add(p.id);
+    if (!prev || JSON.stringify(prev) !== JSON.stringify(p) || (parametersChanged && references(p)) || namesChangedService(p)) changed.add(p.id);
   }
   const key = (c: FlowGraph['connections'][number]) => JSON.stringify(c);
   const oldConnections = new Set(before.connections.map(key));

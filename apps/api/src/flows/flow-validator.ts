@@ -1,7 +1,7 @@
 import type { FieldError, FlowDocument, ProcessorValidationDto } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
 import { unique, validateGraph, type GraphIssue } from '@sluice/flow-core';
-import { getProcessor } from '@sluice/processors';
+import { getControllerService, getProcessor } from '@sluice/processors';
 import { CronExpressionParser } from 'cron-parser';
 import { IANAZone } from 'luxon';
 import { toGraph } from '../engine/flow-graph.js';
@@ -20,7 +20,7 @@ export interface FlowValidation {
 export function validateFlow(doc: FlowDocument): FlowValidation {
   const structure: FieldError[] = [];
   const issues: ProcessorValidationDto[] = [];
-  for (const g of validateGraph(toGraph(doc), getProcessor)) {
+  for (const g of validateGraph(toGraph(doc), getProcessor, getControllerService)) {
     if (g.code === 'structure') structure.push({ field: structureField(doc, g), message: g.message, ...(g.processorId ? { processorId: g.processorId } : {}) });
     else issues.push(toDto(g));
   }
@@ -32,6 +32,7 @@ export function toDto(g: GraphIssue): ProcessorValidationDto {
   return {
     processorId: g.processorId,
     ...(g.connectionId ? { connectionId: g.connectionId } : {}),
+    ...(g.serviceId ? { serviceId: g.serviceId } : {}),
     property: g.property,
     message: g.message,
     ...(g.line !== undefined ? { line: g.line } : {}),
@@ -45,6 +46,7 @@ export function describeIssue(doc: FlowDocument, i: ProcessorValidationDto): str
   const at = i.line !== undefined ? ` (line ${i.line}${i.column !== undefined ? `, column ${i.column}` : ''})` : '';
   if (i.processorId) return `${doc.processors.find((p) => p.id === i.processorId)?.name ?? i.processorId}: ${i.message}${at}`;
   if (i.connectionId) return `connection '${doc.connections.find((c) => c.id === i.connectionId)?.name ?? i.connectionId}': ${i.message}${at}`;
+  if (i.serviceId) return `controller service '${doc.controllerServices?.find((s) => s.id === i.serviceId)?.name ?? i.serviceId}': ${i.message}${at}`;
   return i.message;
 }
 
@@ -53,6 +55,7 @@ function structureField(doc: FlowDocument, g: GraphIssue): string {
     const i = doc.connections.findIndex((c) => c.id === g.connectionId);
     return /starts at/.test(g.message) ? `connections.${i}.sourceId` : /ends at/.test(g.message) ? `connections.${i}.targetId` : `connections.${i}.id`;
   }
+  if (g.serviceId) return `controllerServices.${(doc.controllerServices ?? []).map((s) => s.id).lastIndexOf(g.serviceId)}.id`;
   return `processors.${doc.processors.findIndex((p) => p.id === g.processorId)}.id`;
 }
 

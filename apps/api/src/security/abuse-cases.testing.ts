@@ -33,7 +33,7 @@ const deepArray = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
 const READ_ROUTES: [string, string][] = [
   ['GET', '/api/flows'], ['GET', '/api/flows/{flow}'], ['GET', '/api/flows/{flow}/export'], ['GET', '/api/flows/{flow}/status'],
   ['GET', '/api/flows/{flow}/connections/c1/queue'], ['GET', '/api/flows/{flow}/provenance'], ['GET', '/api/provenance/lineage/nope'],
-  ['GET', '/api/processor-types'], ['GET', '/api/templates'], ['GET', '/api/executions'], ['GET', '/api/executions/hourly'], ['GET', '/api/auth/me'],
+  ['GET', '/api/processor-types'], ['GET', '/api/controller-service-types'], ['GET', '/api/templates'], ['GET', '/api/executions'], ['GET', '/api/executions/hourly'], ['GET', '/api/auth/me'],
 ];
 const EDITOR_ROUTES: [string, string, unknown?][] = [
   ['POST', '/api/flows', validDoc], ['POST', '/api/flows/import', validDoc], ['PUT', '/api/flows/{flow}', { version: 1, document: validDoc }],

@@ -36,8 +36,9 @@ function depthOf(value) {
     const store = new core.InMemoryStore();
     const engine = new core.FlowEngine({
       flowId: p.flowId,
-      graph: { processors: [p.processor], connections: [], parameters: p.parameters },
+      graph: { processors: [p.processor], connections: [], parameters: p.parameters, controllerServices: p.controllerServices ?? [] },
       registry: processors.getProcessor,
+      serviceRegistry: processors.getControllerService,
       repository: new core.InMemoryFlowFileRepository(store),
       content: new core.InMemoryContentRepository(store),
       provenance: { record: () => undefined },

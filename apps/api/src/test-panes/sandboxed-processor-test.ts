@@ -34,6 +34,7 @@ export async function sandboxedProcessorTest(
     flowId,
     processor: { id: processor.id, type: processor.type, name: processor.name, properties: processor.properties, scheduling: processor.scheduling, autoTerminated: processor.autoTerminated },
     parameters: doc.parameters,
+    controllerServices: (doc.controllerServices ?? []).map((s) => ({ id: s.id, type: s.type, name: s.name, properties: s.properties, enabled: s.enabled })),
     state: { local: await state.get('local'), cluster: await state.get('cluster') },
     input: await resolveInput(engines, flowId, doc, processorId, input),
   };

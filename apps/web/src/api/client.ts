@@ -16,6 +16,7 @@ import type {
   MappingTestResult,
   Page,
   ProcessorTypesResponse,
+  ControllerServiceTypesResponse,
   QueueListingDto,
   RowLogDto,
   ScriptTestRequest,
@@ -148,6 +149,7 @@ export const api = {
   createApiKey: (flowId: string, name: string) => request<CreatedApiKeyDto>('POST', `/flows/${flowId}/api-keys`, { name }),
   revokeApiKey: (flowId: string, keyId: string) => request<void>('DELETE', `/flows/${flowId}/api-keys/${keyId}`),
   processorTypes: () => request<ProcessorTypesResponse>('GET', '/processor-types'),
+  controllerServiceTypes: () => request<ControllerServiceTypesResponse>('GET', '/controller-service-types'),
 
   listFlows: () => request<FlowSummaryDto[]>('GET', '/flows'),
   createFlow: (doc: FlowDocumentInput) => request<FlowDto>('POST', '/flows', doc),

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { FlowDto } from '@sluice/contracts';
-import type { ProcessorDescriptor } from '@sluice/flow-api';
+import type { ControllerServiceDescriptor, ProcessorDescriptor } from '@sluice/flow-api';
 import { api, errorText, refusalText, session } from '../api/client.js';
 import { useFlowEvents } from '../api/useFlowEvents.js';
 import { LiveStore, useFlowState } from '../canvas/live-store.js';
@@ -26,15 +26,17 @@ export function DesignerPage() {
   const { id } = useParams();
   const [flow, setFlow] = useState<FlowDto | null>(null);
   const [types, setTypes] = useState<ProcessorDescriptor[] | null>(null);
+  const [serviceTypes, setServiceTypes] = useState<ControllerServiceDescriptor[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     if (!id) return;
     let cancelled = false;
-    Promise.all([api.getFlow(id), api.processorTypes()])
-      .then(([f, t]) => {
+    Promise.all([api.getFlow(id), api.processorTypes(), api.controllerServiceTypes()])
+      .then(([f, t, s]) => {
         if (cancelled) return;
         setFlow(f);
+        setServiceTypes(s.types);
         setTypes(t.types);
       })
       .catch((e) => !cancelled && setError(errorText(e)));
@@ -56,14 +58,15 @@ export function DesignerPage() {
   if (!flow || !types) return <div className="loading">Loading flow…</div>;
   return (
     <ReactFlowProvider>
-      <Designer flow={flow} types={types} />
+      <Designer flow={flow} types={types} serviceTypes={serviceTypes} />
     </ReactFlowProvider>
   );
 }
 
-function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[] }) {
+function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: ProcessorDescriptor[]; serviceTypes: ControllerServiceDescriptor[] }) {
   const editor = useFlowEditor(flow.document);
   const descriptors = useMemo(() => new Map(types.map((t) => [t.type, t])), [types]);
+  const serviceDescriptors = useMemo(() => new Map(serviceTypes.map((t) => [t.type, t])), [serviceTypes]);
   const live = useMemo(() => new LiveStore(), []);
   const canEdit = session.canEdit();
   const { saveState, saveError, saved, applied, dismissApplied, shownVersion, save, flush, reloadTheirs, overwrite } = useAutoSave(flow, editor, canEdit);
@@ -141,10 +144,11 @@ function Designer({ flow, types }: { flow: FlowDto; types: ProcessorDescriptor[]
   useKeyboard(editor, canEdit);
 
   const parameters = editor.base.parameters;
+  const controllerServices = editor.base.controllerServices;
   const requestDelete = guard.requestDelete;
   const ctx: DesignerContextValue = useMemo(
-    () => ({ flowId: flow.id, descriptors, live, canEdit, saved, parameters, requestDelete }),
-    [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete],
+    () => ({ flowId: flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceTypes: serviceDescriptors, controllerServices }),
+    [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceDescriptors, controllerServices],
   );
 
   const selectedNodes = editor.nodes.filter((n) => n.selected);

@@ -9,8 +9,9 @@ import { KeyValueEditor } from '../properties/KeyValueEditor.js';
 import { formatDateTime } from '../ui/format.js';
 import { OutboundKeys } from './OutboundKeys.js';
 import { ProblemList, useProblemCount } from './ProblemList.js';
+import { ControllerServicesPanel } from './ControllerServicesPanel.js';
 
-type Tab = 'flow' | 'trigger' | 'problems' | 'bulletins';
+type Tab = 'flow' | 'services' | 'trigger' | 'problems' | 'bulletins';
 
 export function FlowInspector({ editor, onSelectProcessor }: { editor: FlowEditor; onSelectProcessor: (id: string) => void }) {
   const [tab, setTab] = useState<Tab>('flow');
@@ -21,6 +22,7 @@ export function FlowInspector({ editor, onSelectProcessor }: { editor: FlowEdito
     <div className="inspector-body" data-testid="flow-inspector">
       <div className="tabs">
         <button className={`tab${tab === 'flow' ? ' active' : ''}`} onClick={() => setTab('flow')}>Flow</button>
+        <button className={`tab${tab === 'services' ? ' active' : ''}`} onClick={() => setTab('services')}>Services</button>
         <button className={`tab${tab === 'trigger' ? ' active' : ''}`} onClick={() => setTab('trigger')}>Trigger</button>
         <button className={`tab${tab === 'problems' ? ' active' : ''}`} onClick={() => setTab('problems')} data-testid="problems-tab">
           Problems{problems > 0 && <span className="count-chip bad">{problems}</span>}
@@ -31,6 +33,7 @@ export function FlowInspector({ editor, onSelectProcessor }: { editor: FlowEdito
       </div>
       <div className="inspector-scroll">
         {tab === 'flow' && <FlowSettings editor={editor} />}
+        {tab === 'services' && <ControllerServicesPanel editor={editor} />}
         {tab === 'trigger' && <TriggerPanel editor={editor} />}
         {tab === 'problems' && <ProblemList editor={editor} onSelectProcessor={onSelectProcessor} />}
         {tab === 'bulletins' && <BulletinList onSelectProcessor={onSelectProcessor} editor={editor} />}

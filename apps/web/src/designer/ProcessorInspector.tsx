@@ -9,6 +9,7 @@ import { useProcessorIssues } from './useProcessorIssues.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { systemsOf } from '../test-panes/StepTestPane.js';
 import { formatDateTime } from '../ui/format.js';
+import { serviceSummaries } from './issues.js';
 
 type Tab = 'properties' | 'scheduling' | 'relationships' | 'test' | 'bulletins' | 'comments';
 
@@ -28,7 +29,7 @@ export function ProcessorInspector({
   testPane: ReactNode;
   fieldTools?: (descriptor: ProcessorDescriptor) => Parameters<typeof PropertyForm>[0]['renderFieldTools'];
 }) {
-  const { descriptors, canEdit, live } = useDesigner();
+  const { descriptors, canEdit, live, serviceTypes, controllerServices, parameters } = useDesigner();
   const [tab, setTab] = useState<Tab>('properties');
   const [confirmRunOnce, setConfirmRunOnce] = useState(false);
   const d = descriptors.get(node.data.type);
@@ -117,6 +118,7 @@ export function ProcessorInspector({
             readOnly={ro}
             issues={issues.map((v) => ({ property: v.property, message: v.message, line: v.line, column: v.column, code: v.code }))}
             renderFieldTools={fieldTools?.(d)}
+            controllerServices={serviceSummaries({ controllerServices: [...(controllerServices ?? [])], parameters }, serviceTypes)}
           />
         )}
         {d && tab !== 'properties' && tab !== 'test' && general.length > 0 && (

@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
-import type { ProcessorDescriptor } from '@sluice/flow-api';
+import type { ControllerServiceDescriptor, ProcessorDescriptor } from '@sluice/flow-api';
+import type { ControllerServiceConfig } from '@sluice/contracts';
 import type { LiveStore } from '../canvas/live-store.js';
 import type { SavedValidation } from './issues.js';
 
@@ -14,6 +15,10 @@ export interface DesignerContextValue {
   parameters: Readonly<Record<string, string>>;
   /** Empties connections' queues and deletes what the user chose; asks first (see DeleteDialog). */
   requestDelete?: (nodeIds: string[], edgeIds: string[]) => void;
+  /** Controller service types the flow's services may use; none when absent. */
+  serviceTypes?: ReadonlyMap<string, ControllerServiceDescriptor>;
+  /** The flow's controller services as edited. */
+  controllerServices?: readonly ControllerServiceConfig[];
 }
 
 export const DesignerContext = createContext<DesignerContextValue | null>(null);

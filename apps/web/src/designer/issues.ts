@@ -1,5 +1,6 @@
-import type { FlowDocument, ProcessorValidationDto } from '@sluice/contracts';
-import type { ProcessorDefinition, ProcessorDescriptor } from '@sluice/flow-api';
+import type { ControllerServiceConfig, FlowDocument, ProcessorValidationDto } from '@sluice/contracts';
+import { checkExpression } from '@sluice/expression';
+import { validateConfig, type ControllerServiceDescriptor, type ControllerServiceSummary, type ProcessorDefinition, type ProcessorDescriptor } from '@sluice/flow-api';
 import { processorIssues, wiringOf, type GraphConnection, type GraphProcessor } from '@sluice/flow-core';
 import type { ProcessorData } from '../canvas/flow-model.js';
 
@@ -30,9 +31,19 @@ function wiresOfKey(processorId: string, key: string): Wire[] {
   }));
 }
 
-/** What the server validated a processor with: its settings, its wiring and the flow's parameters. */
-export function processorSnapshot(data: ProcessorData, wiring: string, parameters: Readonly<Record<string, string>>): string {
-  return JSON.stringify([data.type, data.name, data.properties, data.scheduling, data.autoTerminated, wiring, parameters]);
+/** The flow's services as processors' service properties see them (the browser's half of the server's check). */
+export function serviceSummaries(doc: Pick<FlowDocument, 'controllerServices' | 'parameters'>, types: ReadonlyMap<string, ControllerServiceDescriptor> | undefined): ControllerServiceSummary[] {
+  return (doc.controllerServices ?? []).map((s) => {
+    const d = types?.get(s.type);
+    if (!d) return { id: s.id, name: s.name, type: s.type, implements: [], enabled: s.enabled, invalid: `This server has no controller service type '${s.type}'` };
+    const issues = validateConfig(d, s.properties, { checkExpression, parameters: doc.parameters });
+    return { id: s.id, name: s.name, type: s.type, implements: d.implements, enabled: s.enabled, invalid: issues[0]?.message };
+  });
+}
+
+/** What the server validated a processor with: its settings, its wiring, the flow's parameters and controller services. */
+export function processorSnapshot(data: ProcessorData, wiring: string, parameters: Readonly<Record<string, string>>, services: readonly ControllerServiceConfig[] = []): string {
+  return JSON.stringify([data.type, data.name, data.properties, data.scheduling, data.autoTerminated, wiring, parameters, services]);
 }
 
 /** The snapshot of every processor of a document that was saved. */
@@ -41,7 +52,7 @@ export function documentSnapshots(doc: FlowDocument): Map<string, string> {
   return new Map(
     doc.processors.map((p) => [
       p.id,
-      processorSnapshot({ type: p.type, name: p.name, properties: p.properties, scheduling: p.scheduling, autoTerminated: p.autoTerminated }, wiringKey(p.id, wires), doc.parameters),
+      processorSnapshot({ type: p.type, name: p.name, properties: p.properties, scheduling: p.scheduling, autoTerminated: p.autoTerminated }, wiringKey(p.id, wires), doc.parameters, doc.controllerServices ?? []),
     ]),
   );
 }
@@ -55,10 +66,18 @@ export function definitionOf(descriptor: ProcessorDescriptor | undefined): Proce
  * The problems of a processor as it stands in the editor, found by the same validator the server runs
  * (flow-core's processorIssues), so a problem reads the same wherever it shows.
  */
-export function localIssues(id: string, data: ProcessorData, descriptor: ProcessorDescriptor | undefined, wiring: string, parameters: Readonly<Record<string, string>>): ProcessorValidationDto[] {
+export function localIssues(
+  id: string,
+  data: ProcessorData,
+  descriptor: ProcessorDescriptor | undefined,
+  wiring: string,
+  parameters: Readonly<Record<string, string>>,
+  services?: readonly ControllerServiceSummary[],
+): ProcessorValidationDto[] {
   const p: GraphProcessor = { id, type: data.type, name: data.name, properties: data.properties, scheduling: data.scheduling, autoTerminated: data.autoTerminated };
   const wires = wiresOfKey(id, wiring) as unknown as GraphConnection[];
-  return processorIssues(p, definitionOf(descriptor), wiringOf(id, wires), parameters).map((g) => ({
+  const byId = services ? new Map(services.map((s) => [s.id, s])) : undefined;
+  return processorIssues(p, definitionOf(descriptor), wiringOf(id, wires), parameters, byId).map((g) => ({
     processorId: id,
     ...(g.connectionId ? { connectionId: g.connectionId } : {}),
     property: g.property,

@@ -3,7 +3,7 @@ import { useStore, type ReactFlowState } from '@xyflow/react';
 import type { ProcessorValidationDto } from '@sluice/contracts';
 import type { ProcessorData } from '../canvas/flow-model.js';
 import { useDesigner } from './designer-context.js';
-import { localIssues, processorSnapshot, shownIssues, wiringKey } from './issues.js';
+import { localIssues, processorSnapshot, serviceSummaries, shownIssues, wiringKey } from './issues.js';
 
 const wiringSelector = (id: string) => (s: ReactFlowState) =>
   wiringKey(
@@ -18,11 +18,14 @@ const wiringSelector = (id: string) => (s: ReactFlowState) =>
 
 /** A processor's problems, as the canvas badge, the inspector and the form show them (see shownIssues). */
 export function useProcessorIssues(id: string, data: ProcessorData): ProcessorValidationDto[] {
-  const { descriptors, saved, parameters } = useDesigner();
+  const { descriptors, saved, parameters, controllerServices, serviceTypes } = useDesigner();
   const wiring = useStore(useMemo(() => wiringSelector(id), [id]));
   const descriptor = descriptors.get(data.type);
   return useMemo(
-    () => shownIssues(id, processorSnapshot(data, wiring, parameters), saved, () => localIssues(id, data, descriptor, wiring, parameters)).issues,
-    [id, data, wiring, parameters, saved, descriptor],
+    () =>
+      shownIssues(id, processorSnapshot(data, wiring, parameters, controllerServices), saved, () =>
+        localIssues(id, data, descriptor, wiring, parameters, serviceSummaries({ controllerServices: [...(controllerServices ?? [])], parameters }, serviceTypes)),
+      ).issues,
+    [id, data, wiring, parameters, saved, descriptor, controllerServices, serviceTypes],
   );
 }

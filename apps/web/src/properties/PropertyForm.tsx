@@ -4,6 +4,8 @@ import {
   conditionHolds,
   defaultValues,
   validateConfig,
+  type ControllerServiceDescriptor,
+  type ControllerServiceSummary,
   type ProcessorDescriptor,
   type PropertyDescriptor,
   type ValidationResult,
@@ -15,7 +17,7 @@ import { useCodeEditor, type CodeLanguage } from './code-editor-slot.js';
 export const SENSITIVE_MASK = '********';
 
 export interface PropertyFormProps {
-  descriptor: ProcessorDescriptor;
+  descriptor: ProcessorDescriptor | ControllerServiceDescriptor;
   values: Readonly<Record<string, string>>;
   /** `undefined` removes the property (falls back to the default). */
   onChange: (name: string, value: string | undefined) => void;
@@ -26,6 +28,8 @@ export interface PropertyFormProps {
   issues?: readonly ValidationResult[];
   /** Rendered under an EL-capable field, e.g. a "test expression" button. */
   renderFieldTools?: (p: PropertyDescriptor, value: string) => ReactNode;
+  /** The flow's controller services: a property naming one is a select of those that fit, checked like the server does. */
+  controllerServices?: readonly ControllerServiceSummary[];
 }
 
 const codeLanguage = (p: PropertyDescriptor): CodeLanguage | null => {
@@ -45,9 +49,10 @@ const codeLanguage = (p: PropertyDescriptor): CodeLanguage | null => {
 };
 
 /** Renders any processor's properties from its descriptor alone, with live validation from validateConfig. */
-export function PropertyForm({ descriptor, values, onChange, readOnly, extraErrors, issues: given, renderFieldTools }: PropertyFormProps) {
+export function PropertyForm({ descriptor, values, onChange, readOnly, extraErrors, issues: given, renderFieldTools, controllerServices }: PropertyFormProps) {
   const defaults = useMemo(() => defaultValues(descriptor), [descriptor]);
-  const issues = useMemo(() => given ?? validateConfig(descriptor, values, { checkExpression }), [given, descriptor, values]);
+  const services = useMemo(() => (controllerServices ? new Map(controllerServices.map((s) => [s.id, s])) : undefined), [controllerServices]);
+  const issues = useMemo(() => given ?? validateConfig(descriptor, values, { checkExpression, controllerServices: services }), [given, descriptor, values, services]);
   const byProperty = useMemo(() => {
     const m = new Map<string | null, ValidationResult[]>();
     for (const i of [...issues, ...(extraErrors ?? [])]) {
@@ -84,13 +89,14 @@ export function PropertyForm({ descriptor, values, onChange, readOnly, extraErro
               readOnly={readOnly}
               onChange={(v) => onChange(p.name, v)}
               tools={renderFieldTools?.(p, values[p.name] ?? p.default ?? '')}
+              services={controllerServices}
             />
           ))}
         </fieldset>
       ))}
       {descriptor.dynamicProperties && (
         <DynamicProperties
-          descriptor={descriptor}
+          descriptor={descriptor as ProcessorDescriptor}
           names={dynamicNames}
           values={values}
           readOnly={readOnly}
@@ -110,6 +116,7 @@ function PropertyField({
   readOnly,
   onChange,
   tools,
+  services,
 }: {
   p: PropertyDescriptor;
   value: string | undefined;
@@ -117,6 +124,7 @@ function PropertyField({
   readOnly?: boolean;
   onChange: (v: string | undefined) => void;
   tools?: ReactNode;
+  services?: readonly ControllerServiceSummary[];
 }) {
   const id = `prop-${p.name.replace(/[^\w-]/g, '_')}`;
   const required = errors.some((e) => e.code === 'required');
@@ -128,7 +136,11 @@ function PropertyField({
         {(p.expressionScope ?? 'none') !== 'none' && <span className="el-chip" title={`Supports expression language (${p.expressionScope} scope)`}>EL</span>}
         <span className="help" title={p.description}>?</span>
       </label>
-      <Widget p={p} id={id} value={value} readOnly={readOnly} onChange={onChange} errors={errors} />
+      {p.identifiesControllerService ? (
+        <ServiceSelect p={p} id={id} value={value} readOnly={readOnly} onChange={onChange} services={services ?? []} />
+      ) : (
+        <Widget p={p} id={id} value={value} readOnly={readOnly} onChange={onChange} errors={errors} />
+      )}
       {tools}
       {errors.map((e) => (
         <div key={e.message} className={e.code === 'required' ? 'field-warning' : 'field-error'} role={e.code === 'required' ? undefined : 'alert'}>
@@ -220,6 +232,24 @@ function Widget({
       data-kind={p.type}
       onChange={(e) => text(e.target.value)}
     />
+  );
+}
+
+/** A property naming a controller service: the flow's services that implement the API it asks for, by name. */
+function ServiceSelect({ p, id, value, readOnly, onChange, services }: { p: PropertyDescriptor; id: string; value: string | undefined; readOnly?: boolean; onChange: (v: string | undefined) => void; services: readonly ControllerServiceSummary[] }) {
+  const api = p.identifiesControllerService!;
+  const fitting = services.filter((s) => s.implements.includes(api));
+  const unknown = value !== undefined && value !== '' && !fitting.some((s) => s.id === value);
+  return (
+    <select id={id} value={value ?? ''} disabled={readOnly} data-service-api={api} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
+      <option value="">{fitting.length ? '— choose a service —' : `— no ${api} in this flow —`}</option>
+      {fitting.map((s) => (
+        <option key={s.id} value={s.id}>
+          {s.name} ({s.type}){s.enabled ? '' : ' — disabled'}
+        </option>
+      ))}
+      {unknown && <option value={value}>{value} (not in this flow)</option>}
+    </select>
   );
 }
 

@@ -39,7 +39,7 @@ const isTrue = (v: string | undefined) => v?.toLowerCase() === 'true';
 type Extra = Partial<PropertyDescriptor>;
 const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Extra = {}): PropertyDescriptor =>
   ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
-const NO_SERVICES = 'Controller services are not part of Sluice flows yet, so setting it is refused.';
+const NO_SERVICES = 'Sluice has no controller service of this kind yet (only record readers and writers), so setting it is refused.';
 
 const properties: PropertyDescriptor[] = [
   prop(P.method, 'HTTP request method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or any other). Only POST, PUT and PATCH send a body.', 'string', { required: true, default: 'GET', expressionScope: 'flowfile' }),
@@ -147,7 +147,7 @@ export const InvokeHTTP = defineProcessor({
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
     for (const name of [P.ssl, P.proxy, P.oauth2]) {
-      if (config[name]) out.push({ property: name, message: `${name} is not supported yet: controller services are not part of Sluice flows`, code: 'invalid' });
+      if (config[name]) out.push({ property: name, message: `${name} is not supported yet: Sluice has no SSL context, proxy or OAuth2 token provider controller services`, code: 'invalid' });
     }
     const refuse = (name: string, bad: string, why: string) => {
       if ((config[name] ?? '').toLowerCase() === bad.toLowerCase()) out.push({ property: name, message: `${name} '${config[name]}' is not supported: ${why}`, code: 'invalid' });

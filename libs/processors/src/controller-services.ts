@@ -1,0 +1,27 @@
+import type { ControllerServiceDefinition, ControllerServiceDescriptor } from '@sluice/flow-api';
+import { CSVReader } from './record-services/csv-reader.service.js';
+import { CSVRecordSetWriter } from './record-services/csv-record-set-writer.service.js';
+import { JsonRecordSetWriter } from './record-services/json-record-set-writer.service.js';
+import { JsonTreeReader } from './record-services/json-tree-reader.service.js';
+import { XMLReader } from './record-services/xml-reader.service.js';
+import { XMLRecordSetWriter } from './record-services/xml-record-set-writer.service.js';
+
+/** Every controller service type Sluice ships, keyed by its NiFi class name; sorted by type. */
+export const controllerServiceCatalogue: readonly ControllerServiceDefinition[] = [
+  CSVReader,
+  CSVRecordSetWriter,
+  JsonRecordSetWriter,
+  JsonTreeReader,
+  XMLReader,
+  XMLRecordSetWriter,
+];
+
+const byType = new Map(controllerServiceCatalogue.map((s) => [s.descriptor.type, s]));
+
+export function getControllerService(type: string): ControllerServiceDefinition | undefined {
+  return byType.get(type);
+}
+
+export function controllerServiceDescriptors(): ControllerServiceDescriptor[] {
+  return controllerServiceCatalogue.map((s) => s.descriptor);
+}
