@@ -128,8 +128,11 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     for (const l of this.changeListeners) l(flowId);
   }
 
-  /** Executions whose FlowFiles came back from the repository after a restart carry on. */
-  private async recoverExecutions(): Promise<void> {
+  /**
+   * Executions whose FlowFiles came back from the repository after a restart carry on; in a cluster, `only` names
+   * the executions a takeover adopted (their flows' engines were reloaded with the adopted FlowFiles first).
+   */
+  async recoverExecutions(only?: ReadonlySet<string>): Promise<void> {
     const flows = new Map<string, { stepNames: Map<string, string>; inbound: boolean; queuedBy: Map<string, string> }>();
     for (const flow of await this.flows.findAll()) {
       const doc = JSON.parse(flow.document) as FlowDocument;
@@ -151,7 +154,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
         }
       }
     }
-    await this.executions.recover(queued, (flowId) => flows.get(flowId) ?? { stepNames: new Map(), inbound: false });
+    await this.executions.recover(queued, (flowId) => flows.get(flowId) ?? { stepNames: new Map(), inbound: false }, only);
   }
 
   async onApplicationShutdown(): Promise<void> {
