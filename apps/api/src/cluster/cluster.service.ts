@@ -3,6 +3,7 @@ import type { FlowDocument } from '@sluice/contracts';
 import { EngineService } from '../engine/engine.service.js';
 import { ExecutionsService } from '../executions/executions.service.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
+import { IntegrationService } from '../integration/integration.service.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
 import { ClusterMembership, HEARTBEAT_MS, NODE_TIMEOUT_MS } from './cluster-membership.js';
 
@@ -46,6 +47,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     private readonly executions: ExecutionsService,
     private readonly flows: FlowsRepository,
     private readonly flowFiles: SqlFlowFileRepository,
+    private readonly integration: IntegrationService,
   ) {
     // Before the engines boot, so executions are written with this node and only its own are recovered.
     executions.setNode(membership.nodeId);
@@ -68,8 +70,25 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.membership.stop();
+    if (!this.membership.enabled) return;
     await this.chain.catch(() => undefined);
+    // Nothing may run here once the node is marked stopped: the leader takes its queues over at that moment.
+    for (const f of await this.flows.findAll().catch(() => [])) if (this.engines.has(f.id)) await this.engines.engine(f.id).close();
+    await this.flowFiles.drain();
+    await this.membership.stop();
+  }
+
+  get enabled(): boolean {
+    return this.membership.enabled;
+  }
+
+  /** Applies the flow's stored version and state here now if this node is behind (a notice still on its way). */
+  async ensure(flowId: string): Promise<void> {
+    const f = await this.flows.findById(flowId);
+    const known = this.applied.get(flowId);
+    if (f && known && known.version === f.version && known.state === f.state && this.engines.has(flowId)) return;
+    if (!f && !this.engines.has(flowId)) return;
+    await this.serialAwait(() => this.apply(flowId));
   }
 
   async overview(): Promise<ClusterDto> {
@@ -124,6 +143,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
       if (f.state === 'running' && !running) engine.start();
       else if (f.state === 'stopped' && running) await engine.stop();
       this.applied.set(flowId, { version: f.version, state: f.state });
+      // The leader's schedules follow a flow started or stopped elsewhere.
+      await this.integration.sync(flowId);
     } catch (e) {
       this.log.error(`flow ${flowId} could not follow the cluster: ${String(e)}`);
     } finally {

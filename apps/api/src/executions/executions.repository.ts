@@ -18,6 +18,7 @@ export interface ExecutionRow {
   started_at: number | string;
   finished_at: number | string | null;
   read_parts: string | null;
+  node_id?: string | null;
 }
 
 export interface StepRow {

@@ -401,6 +401,7 @@ export class ExecutionsService implements OnApplicationShutdown {
       startedAt: new Date(Number(r.started_at)).toISOString(),
       finishedAt: r.finished_at === null ? null : new Date(Number(r.finished_at)).toISOString(),
       error: r.error,
+      ...(this.node === null ? {} : { node: r.node_id ?? null }),
     };
   }
 }

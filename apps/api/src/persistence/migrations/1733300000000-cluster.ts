@@ -14,9 +14,14 @@ export class Cluster1733300000000 implements MigrationInterface {
     await q.query(`CREATE TABLE "cluster_node" (
       "id" varchar(64) PRIMARY KEY, "name" varchar(200) NOT NULL, "address" varchar(200), "started_at" bigint NOT NULL,
       "heartbeat_at" bigint NOT NULL, "role" varchar(16) NOT NULL DEFAULT 'member', "stopped_at" bigint)`);
+    // Large socket.io events between nodes travel through this table (the Postgres adapter's attachments).
+    if (q.connection.options.type === 'postgres') {
+      await q.query(`CREATE TABLE IF NOT EXISTS "socket_io_attachments" ("id" bigserial UNIQUE, "created_at" timestamptz DEFAULT NOW(), "payload" bytea)`);
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE IF EXISTS "socket_io_attachments"`);
     await q.query(`DROP TABLE "cluster_node"`);
     await q.query(`ALTER TABLE "execution" DROP COLUMN "node_id"`);
     await q.query(`DROP INDEX IF EXISTS "ix_flowfile_owner"`);
