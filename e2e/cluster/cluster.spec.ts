@@ -181,6 +181,7 @@ describe('cluster mode: three nodes on one Postgres', () => {
       // Rows sent by C just before it died may go out again on takeover (at least once), never more than that batch.
       const received = omnitron.state.counters.stockRowsReceived - before;
       expect(received).toBeGreaterThanOrEqual(2 * ROWS);
+      expect(received).toBeLessThan(3 * ROWS);
     } finally {
       await fetch(`${omnitron.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 0 }) });
     }
