@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { FlowDocument } from '@sluice/contracts';
+import type { FlowEntity } from '../persistence/entities.js';
 import { EngineService } from '../engine/engine.service.js';
 import { ExecutionsService } from '../executions/executions.service.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
@@ -32,11 +32,21 @@ export interface ClusterDto {
  * other (LISTEN/NOTIFY), and the leader takes over the queued FlowFiles and unfinished executions of nodes that
  * stopped or went silent, resuming them on its engines from what they persisted.
  */
+/** What of a stored flow this node's engine follows: the document's version and the processors kept running. */
+interface Applied {
+  version: number;
+  state: string;
+  running: string | null;
+}
+
+const applied = (f: FlowEntity): Applied => ({ version: f.version, state: f.state, running: f.runningProcessors ?? null });
+const same = (a: Applied | undefined, b: Applied) => a !== undefined && a.version === b.version && a.state === b.state && a.running === b.running;
+
 @Injectable()
 export class ClusterService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Cluster');
   /** The version and state each flow's engine was last built or set to here, so a notice changes only what differs. */
-  private readonly applied = new Map<string, { version: number; state: string }>();
+  private readonly applied = new Map<string, Applied>();
   /** Flows being applied from another node's notice: their change events are not sent back. */
   private readonly applying = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
@@ -55,7 +65,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.membership.enabled) return;
-    for (const f of await this.flows.findAll()) this.applied.set(f.id, { version: f.version, state: f.state });
+    for (const f of await this.flows.findAll()) this.applied.set(f.id, applied(f));
     this.engines.onFlowChanged((flowId) => {
       if (this.applying.has(flowId)) return;
       void this.noteLocal(flowId);
@@ -85,8 +95,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   /** Applies the flow's stored version and state here now if this node is behind (a notice still on its way). */
   async ensure(flowId: string): Promise<void> {
     const f = await this.flows.findById(flowId);
-    const known = this.applied.get(flowId);
-    if (f && known && known.version === f.version && known.state === f.state && this.engines.has(flowId)) return;
+    if (f && same(this.applied.get(flowId), applied(f)) && this.engines.has(flowId)) return;
     if (!f && !this.engines.has(flowId)) return;
     await this.serialAwait(() => this.apply(flowId));
   }
@@ -118,7 +127,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   private async noteLocal(flowId: string): Promise<void> {
     try {
       const f = await this.flows.findById(flowId);
-      if (f) this.applied.set(flowId, { version: f.version, state: f.state });
+      if (f) this.applied.set(flowId, applied(f));
       else this.applied.delete(flowId);
       await this.membership.publish({ kind: 'flow', flowId });
     } catch (e) {
@@ -136,13 +145,9 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
         this.applied.delete(flowId);
         return;
       }
-      const known = this.applied.get(flowId);
-      if (!this.engines.has(flowId) || known?.version !== f.version) await this.engines.load(flowId, JSON.parse(f.document) as FlowDocument);
-      const engine = this.engines.engine(flowId);
-      const running = engine.status().processors.some((p) => p.state === 'running');
-      if (f.state === 'running' && !running) engine.start();
-      else if (f.state === 'stopped' && running) await engine.stop();
-      this.applied.set(flowId, { version: f.version, state: f.state });
+      const rebuild = !this.engines.has(flowId) || this.applied.get(flowId)?.version !== f.version;
+      await this.engines.follow(flowId, f, { rebuild, start: true });
+      this.applied.set(flowId, applied(f));
       // The leader's schedules follow a flow started or stopped elsewhere.
       await this.integration.sync(flowId);
     } catch (e) {
@@ -163,21 +168,20 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     if (flowIds.size === 0 && adopted.length === 0) return;
     this.log.warn(`taking over ${adopted.length} execution(s) and the queues of ${flowIds.size} flow(s) from ${dead.length} node(s) that left`);
     // As at a restart: engines hold the adopted FlowFiles, then their executions are known, and only then run.
-    const restart: string[] = [];
+    const taken: FlowEntity[] = [];
     for (const flowId of flowIds) {
       const f = await this.flows.findById(flowId);
       if (!f) continue;
+      taken.push(f);
       this.applying.add(flowId);
       try {
-        if (this.engines.has(flowId)) await this.engines.engine(flowId).stop();
-        await this.engines.load(flowId, JSON.parse(f.document) as FlowDocument);
-        if (f.state === 'running') restart.push(flowId);
+        await this.engines.follow(flowId, f, { rebuild: true, start: false });
       } finally {
         this.applying.delete(flowId);
       }
     }
     await this.engines.recoverExecutions(new Set(adopted.filter((id) => !this.executions.tracks(id))));
-    for (const flowId of restart) if (this.engines.has(flowId)) this.engines.engine(flowId).start();
+    for (const f of taken) await this.engines.follow(f.id, f, { rebuild: false, start: true });
   }
 
   private serial(work: () => Promise<void>): void {

@@ -340,6 +340,24 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     this.changed(flowId);
   }
 
+  /**
+   * Cluster mode: brings this node's engine of the flow to what another node stored. `rebuild` builds it from the
+   * stored document (a save elsewhere, or FlowFiles taken over); `start` then runs the processors the flow keeps
+   * running and stops the others. Nothing is written.
+   */
+  follow(flowId: string, flow: FlowEntity, options: { rebuild: boolean; start: boolean }): Promise<void> {
+    return this.serial(flowId, async () => {
+      const doc = JSON.parse(flow.document) as FlowDocument;
+      this.running.set(flowId, keptRunning(flow, doc));
+      if (options.rebuild || !this.engines.has(flowId)) await this.load(flowId, doc);
+      if (!options.start) return;
+      const engine = this.engine(flowId);
+      const kept = this.keptRunning(flowId, doc);
+      for (const p of engine.status().processors) if (p.state === 'running' && !kept.has(p.id)) await engine.stop(p.id);
+      this.startAll(flowId, kept, await this.blocked(doc, kept));
+    });
+  }
+
   /** Starts every processor (the caller checked that the flow is valid) and keeps them running. */
   start(flowId: string): Promise<void> {
     return this.serial(flowId, async () => {
