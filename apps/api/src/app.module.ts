@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from './auth/auth.module.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { EngineModule } from './engine/engine.module.js';
 import { HealthController } from './health.controller.js';
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(config: AppConfig, secrets = new SecretRegistry()): DynamicModule {
     return {
       module: AppModule,
-      imports: [PersistenceModule.forRoot(config, secrets), ScheduleModule.forRoot(), AuthModule, EngineModule],
+      imports: [PersistenceModule.forRoot(config, secrets), ScheduleModule.forRoot(), AuthModule, EngineModule, ClusterModule],
       controllers: [HealthController],
     };
   }

@@ -37,7 +37,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders());
-  app.useWebSocketAdapter(new OriginCheckedIoAdapter(app, config.allowedOrigins));
+  app.useWebSocketAdapter(new OriginCheckedIoAdapter(app, config.allowedOrigins, config.cluster.enabled && config.database.type === 'postgres' ? config.database.url : null));
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();

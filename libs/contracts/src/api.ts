@@ -237,6 +237,8 @@ export interface ExecutionDto {
   startedAt: string;
   finishedAt: string | null;
   error: string | null;
+  /** Cluster mode: the node running (or that ran) it; null on a single node. */
+  node?: string | null;
 }
 export interface ExecutionStepDto {
   id: string;

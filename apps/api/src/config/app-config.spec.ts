@@ -22,3 +22,25 @@ describe('SLUICE_RETENTION', () => {
     }
   });
 });
+
+describe('SLUICE_CLUSTER', () => {
+  const secrets = { SLUICE_JWT_SECRET: 'j'.repeat(32), SLUICE_SECRET_KEY: 'k'.repeat(32) };
+  const pg = { SLUICE_DB_TYPE: 'postgres', SLUICE_DB_URL: 'postgres://u@127.0.0.1/db' };
+
+  it('is off by default, so a single node generates its own secrets as before', () => {
+    expect(load({}).cluster).toEqual({ enabled: false });
+  });
+
+  it('needs Postgres and the shared secrets, naming each missing one', () => {
+    expect(() => load({ SLUICE_CLUSTER: 'true', ...secrets })).toThrow(/SLUICE_DB_TYPE: must be postgres/);
+    expect(() => load({ SLUICE_CLUSTER: 'true', ...pg })).toThrow(/SLUICE_JWT_SECRET: required when SLUICE_CLUSTER=true[\s\S]*SLUICE_SECRET_KEY: required/);
+    expect(() => load({ SLUICE_CLUSTER: 'true', ...pg, SLUICE_JWT_SECRET: 'short', SLUICE_SECRET_KEY: 'k'.repeat(32) })).toThrow(/at least 32 characters/);
+  });
+
+  it('gives the node a fresh id at every start and its configured name', () => {
+    const one = load({ SLUICE_CLUSTER: 'true', ...pg, ...secrets, SLUICE_NODE_NAME: 'node-1' }).cluster;
+    const two = load({ SLUICE_CLUSTER: 'true', ...pg, ...secrets, SLUICE_NODE_NAME: 'node-1' }).cluster;
+    expect(one.enabled && one.nodeName).toBe('node-1');
+    expect(one.enabled && two.enabled && one.nodeId !== two.nodeId).toBe(true);
+  });
+});

@@ -1,5 +1,6 @@
 import { parseDataSize, parseDuration } from '@sluice/flow-api';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -15,6 +16,8 @@ const EnvSchema = z.object({
   SLUICE_ADMIN_PASSWORD: z.string().min(8, 'SLUICE_ADMIN_PASSWORD must have at least 8 characters').optional(),
   SLUICE_DB_TYPE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   SLUICE_DB_URL: z.string().optional(),
+  SLUICE_CLUSTER: z.enum(['true', 'false']).default('false'),
+  SLUICE_NODE_NAME: z.string().min(1).max(200).optional(),
   SLUICE_JWT_SECRET: z.string().min(32, 'SLUICE_JWT_SECRET must have at least 32 characters').optional(),
   SLUICE_SECRET_KEY: z.string().min(32, 'SLUICE_SECRET_KEY must have at least 32 characters').optional(),
   SLUICE_TOKEN_TTL: z.string().default('12h'),
@@ -67,6 +70,11 @@ export interface AppConfig {
     /** Login attempts per minute and client address. */
     readonly perMinute: number;
   };
+  /**
+   * Several nodes on one Postgres database (SLUICE_CLUSTER=true): `nodeId` is new at every start, so the work a
+   * previous run of this node left behind is taken over like any dead node's.
+   */
+  readonly cluster: { readonly enabled: false } | { readonly enabled: true; readonly nodeId: string; readonly nodeName: string };
   /** How long finished executions (with their steps and row logs) and provenance are kept, in milliseconds. */
   readonly retentionMs: number;
 }
@@ -91,6 +99,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // A data directory Sluice creates is private to its user: it holds the database and the keys.
   if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (e.SLUICE_DB_TYPE === 'postgres' && !e.SLUICE_DB_URL) throw new ConfigError('invalid environment:\n  SLUICE_DB_URL: required when SLUICE_DB_TYPE=postgres');
+  const cluster = e.SLUICE_CLUSTER === 'true';
+  if (cluster) {
+    // Every node must sign and check the same tokens and open the same sealed secrets: a per-node generated key would not.
+    const missing: string[] = [];
+    if (e.SLUICE_DB_TYPE !== 'postgres') missing.push('SLUICE_DB_TYPE: must be postgres when SLUICE_CLUSTER=true');
+    if (!e.SLUICE_JWT_SECRET) missing.push('SLUICE_JWT_SECRET: required when SLUICE_CLUSTER=true (the same value on every node, at least 32 characters)');
+    if (!e.SLUICE_SECRET_KEY) missing.push('SLUICE_SECRET_KEY: required when SLUICE_CLUSTER=true (the same value on every node, at least 32 characters)');
+    if (missing.length) throw new ConfigError(`invalid environment:\n  ${missing.join('\n  ')}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -110,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: e.SLUICE_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     login: { maxFailures: e.SLUICE_LOGIN_MAX_FAILURES, lockoutMs: lockout(e.SLUICE_LOGIN_LOCKOUT), perMinute: e.SLUICE_LOGIN_RATE },
     retentionMs: parseDuration(e.SLUICE_RETENTION)!,
+    cluster: cluster ? { enabled: true, nodeId: randomUUID(), nodeName: e.SLUICE_NODE_NAME ?? `${hostname()}:${process.pid}` } : { enabled: false },
   };
 }
 

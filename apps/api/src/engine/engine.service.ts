@@ -128,8 +128,11 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     for (const l of this.changeListeners) l(flowId);
   }
 
-  /** Executions whose FlowFiles came back from the repository after a restart carry on. */
-  private async recoverExecutions(): Promise<void> {
+  /**
+   * Executions whose FlowFiles came back from the repository after a restart carry on; in a cluster, `only` names
+   * the executions a takeover adopted (their flows' engines were reloaded with the adopted FlowFiles first).
+   */
+  async recoverExecutions(only?: ReadonlySet<string>): Promise<void> {
     const flows = new Map<string, { stepNames: Map<string, string>; inbound: boolean; queuedBy: Map<string, string> }>();
     for (const flow of await this.flows.findAll()) {
       const doc = JSON.parse(flow.document) as FlowDocument;
@@ -151,7 +154,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
         }
       }
     }
-    await this.executions.recover(queued, (flowId) => flows.get(flowId) ?? { stepNames: new Map(), inbound: false });
+    await this.executions.recover(queued, (flowId) => flows.get(flowId) ?? { stepNames: new Map(), inbound: false }, only);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -336,6 +339,24 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     this.running.delete(flowId);
     await this.repository.dropFlow(flowId);
     this.changed(flowId);
+  }
+
+  /**
+   * Cluster mode: brings this node's engine of the flow to what another node stored. `rebuild` builds it from the
+   * stored document (a save elsewhere, or FlowFiles taken over); `start` then runs the processors the flow keeps
+   * running and stops the others. Nothing is written.
+   */
+  follow(flowId: string, flow: FlowEntity, options: { rebuild: boolean; start: boolean }): Promise<void> {
+    return this.serial(flowId, async () => {
+      const doc = JSON.parse(flow.document) as FlowDocument;
+      this.running.set(flowId, keptRunning(flow, doc));
+      if (options.rebuild || !this.engines.has(flowId)) await this.load(flowId, doc);
+      if (!options.start) return;
+      const engine = this.engine(flowId);
+      const kept = this.keptRunning(flowId, doc);
+      for (const p of engine.status().processors) if (p.state === 'running' && !kept.has(p.id)) await engine.stop(p.id);
+      this.startAll(flowId, kept, await this.blocked(doc, kept));
+    });
   }
 
   /** Starts every processor (the caller checked that the flow is valid) and keeps them running. */

@@ -16,16 +16,21 @@ export class SqlStateManager implements StateManager {
   }
 
   async set(state: Record<string, string>, scope: StateScope = 'local'): Promise<void> {
-    await this.ds.getRepository(ProcessorStateEntity).save({ flowId: this.flowId, processorId: this.processorId, scope, state: JSON.stringify(state) });
+    // One statement: two writers (nodes of a cluster) cannot both find no row and both insert.
+    await this.ds.getRepository(ProcessorStateEntity).upsert({ flowId: this.flowId, processorId: this.processorId, scope, state: JSON.stringify(state) }, ['flowId', 'processorId', 'scope']);
   }
 
   async replace(expected: Record<string, string>, next: Record<string, string>, scope: StateScope = 'local'): Promise<boolean> {
     return this.ds.transaction(async (m) => {
+      // Postgres lets two transactions read the same row; the lock makes the compare and the write one step.
+      if (this.ds.options.type === 'postgres') {
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('sluice.state'), hashtext($1))`, [`${this.flowId}|${this.processorId}|${scope}`]);
+      }
       const repo = m.getRepository(ProcessorStateEntity);
       const row = await repo.findOneBy({ flowId: this.flowId, processorId: this.processorId, scope });
       const current = row ? (JSON.parse(row.state) as Record<string, string>) : {};
       if (!sameState(current, expected)) return false;
-      await repo.save({ flowId: this.flowId, processorId: this.processorId, scope, state: JSON.stringify(next) });
+      await repo.upsert({ flowId: this.flowId, processorId: this.processorId, scope, state: JSON.stringify(next) }, ['flowId', 'processorId', 'scope']);
       return true;
     });
   }

@@ -18,6 +18,7 @@ export interface ExecutionRow {
   started_at: number | string;
   finished_at: number | string | null;
   read_parts: string | null;
+  node_id?: string | null;
 }
 
 export interface StepRow {
@@ -44,6 +45,14 @@ export interface NewExecution {
   startedAt: number;
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** The cluster node running it (null on a single node). */
+  node?: string | null;
+}
+
+/** Cluster admission: at most `limit` unfinished executions of the flow across every node, counted under its lock. */
+export interface Admission {
+  limit: number;
+  refuse(): Error;
 }
 
 /** The execution's row as progress or its end leaves it, with its steps. */
@@ -89,12 +98,18 @@ export class ExecutionsRepository {
   }
 
   /** The execution row, and with an Idempotency-Key the key pointing at it (a key whose window ended is replaced). */
-  async insert(e: NewExecution, keyWindowStart = 0): Promise<void> {
+  async insert(e: NewExecution, keyWindowStart = 0, admission?: Admission): Promise<void> {
     await this.ds.transaction(async (m) => {
+      if (admission && this.pg) {
+        // Requests for one flow on every node queue here: the count and the new row are one decision.
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('sluice.admission'), hashtext($1))`, [e.flowId]);
+        const [row] = (await m.query(`SELECT COUNT(*) AS n FROM "execution" WHERE "flow_id" = $1 AND "state" <> 'finished'`, [e.flowId])) as { n: string }[];
+        if (Number(row?.n ?? 0) >= admission.limit) throw admission.refuse();
+      }
       await m.query(
-        `INSERT INTO "execution" ("id","flow_id","trigger","triggered_by","state","status","rows_read","rows_written","rows_failed","params","error","started_at","finished_at")
-         VALUES (${this.ps(13)})`,
-        [e.id, e.flowId, e.trigger, e.triggeredBy, 'start', 'in-progress', e.read, 0, 0, JSON.stringify(e.params), null, e.startedAt, null],
+        `INSERT INTO "execution" ("id","flow_id","trigger","triggered_by","state","status","rows_read","rows_written","rows_failed","params","error","started_at","finished_at","node_id")
+         VALUES (${this.ps(14)})`,
+        [e.id, e.flowId, e.trigger, e.triggeredBy, 'start', 'in-progress', e.read, 0, 0, JSON.stringify(e.params), null, e.startedAt, null, e.node ?? null],
       );
       if (e.idempotencyKey === null) return;
       await m.query(`DELETE FROM "idempotency_key" WHERE "flow_id" = ${this.p(1)} AND "key" = ${this.p(2)} AND "created_at" < ${this.p(3)}`, [e.flowId, e.idempotencyKey, keyWindowStart]);
@@ -222,8 +237,30 @@ export class ExecutionsRepository {
     });
   }
 
-  unfinished(): Promise<ExecutionRow[]> {
-    return this.ds.query(`SELECT * FROM "execution" WHERE "state" <> 'finished'`) as Promise<ExecutionRow[]>;
+  /** Unfinished executions; in a cluster only those of `node`. */
+  unfinished(node: string | null = null): Promise<ExecutionRow[]> {
+    if (node === null) return this.ds.query(`SELECT * FROM "execution" WHERE "state" <> 'finished'`) as Promise<ExecutionRow[]>;
+    return this.ds.query(`SELECT * FROM "execution" WHERE "state" <> 'finished' AND "node_id" = ${this.p(1)}`, [node]) as Promise<ExecutionRow[]>;
+  }
+
+  /** Hands the unfinished executions of nodes that are gone (and any without a node) to `node`; returns their ids. */
+  async adopt(node: string, from: readonly string[]): Promise<string[]> {
+    const params = [node, ...from];
+    const among = from.length ? ` OR "node_id" IN (${from.map((_, i) => this.p(i + 2)).join(',')})` : '';
+    const [rows] = (await this.ds.query(`UPDATE "execution" SET "node_id" = ${this.p(1)} WHERE "state" <> 'finished' AND ("node_id" IS NULL${among}) RETURNING "id"`, params)) as [
+      { id: string }[],
+      number,
+    ];
+    return rows.map((r) => r.id);
+  }
+
+  /** Unfinished executions per node, for the cluster overview. */
+  async runningByNode(): Promise<Map<string, number>> {
+    const rows = (await this.ds.query(`SELECT "node_id", COUNT(*) AS n FROM "execution" WHERE "state" <> 'finished' AND "node_id" IS NOT NULL GROUP BY "node_id"`)) as {
+      node_id: string;
+      n: string | number;
+    }[];
+    return new Map(rows.map((r) => [r.node_id, Number(r.n)]));
   }
 
   byId(id: string): Promise<ExecutionRow | undefined> {

@@ -7,7 +7,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
 import { EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus, type SeenAt, type StepAggregate, type TrackedExecution } from './execution-tracker.js';
-import { ExecutionsRepository, type ExecutionQuery, type ExecutionRow, type ExecutionSnapshot } from './executions.repository.js';
+import { ExecutionsRepository, type Admission, type ExecutionQuery, type ExecutionRow, type ExecutionSnapshot } from './executions.repository.js';
 import { RowLogWriter } from './row-log.writer.js';
 
 export { EXECUTION_ATTRIBUTE, type SeenAt } from './execution-tracker.js';
@@ -40,6 +40,8 @@ export interface BeginOptions {
   idempotencyKey?: string;
   requestHash?: string;
   keyWindowStart?: number;
+  /** Cluster mode: the flow's limit, checked against every node's unfinished executions as the row is written. */
+  admission?: Admission;
 }
 
 /**
@@ -59,6 +61,9 @@ export class ExecutionsService implements OnApplicationShutdown {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closed = false;
 
+  /** The cluster node this process is (null on a single node): its executions carry it, and it recovers only its own. */
+  private node: string | null = null;
+
   constructor(ds: DataSource, private readonly hub: EngineEventsHub) {
     this.repository = new ExecutionsRepository(ds);
     this.writer = new RowLogWriter(this.repository, {
@@ -68,6 +73,20 @@ export class ExecutionsService implements OnApplicationShutdown {
       },
       error: (message) => this.log.error(message),
     });
+  }
+
+  /** Cluster mode: set before the application boots. */
+  setNode(node: string | null): void {
+    this.node = node;
+  }
+
+  get store(): ExecutionsRepository {
+    return this.repository;
+  }
+
+  /** Whether this process follows the execution now. */
+  tracks(id: string): boolean {
+    return this.tracker.get(id) !== undefined;
   }
 
   onFinished(listener: (e: FinishedExecution) => void): void {
@@ -89,8 +108,10 @@ export class ExecutionsService implements OnApplicationShutdown {
         startedAt,
         idempotencyKey: options.idempotencyKey ?? null,
         requestHash: options.requestHash ?? null,
+        node: this.node,
       },
       options.keyWindowStart,
+      options.admission,
     );
     const exec = this.tracker.begin({ id, flowId, trigger, triggeredBy: options.triggeredBy, startedAt, read: options.read, stepNames: options.stepNames, emptyMeansEmpty: options.emptyMeansEmpty });
     this.emit(exec, 'start');
@@ -165,9 +186,16 @@ export class ExecutionsService implements OnApplicationShutdown {
    * processor that queued it) go on with their stored counts and steps; the others ended while the server was down
    * (or never got their data) and finish now.
    */
-  async recover(queued: Map<string, Map<string, SeenAt | null>>, flowOf: (flowId: string) => { stepNames: Map<string, string>; inbound: boolean }): Promise<void> {
+  async recover(
+    queued: Map<string, Map<string, SeenAt | null>>,
+    flowOf: (flowId: string) => { stepNames: Map<string, string>; inbound: boolean },
+    only?: ReadonlySet<string>,
+  ): Promise<void> {
     await this.writer.replayJournal();
-    for (const r of await this.repository.unfinished()) {
+    for (const r of await this.repository.unfinished(this.node)) {
+      // A takeover in a cluster recovers the executions it adopted, never one this node already follows.
+      if (only && !only.has(r.id)) continue;
+      if (this.tracker.get(r.id)) continue;
       const live = queued.get(r.id);
       const counts = await this.repository.rowCounts(r.id);
       const steps = (await this.repository.steps(r.id)).map(
@@ -373,6 +401,7 @@ export class ExecutionsService implements OnApplicationShutdown {
       startedAt: new Date(Number(r.started_at)).toISOString(),
       finishedAt: r.finished_at === null ? null : new Date(Number(r.finished_at)).toISOString(),
       error: r.error,
+      ...(this.node === null ? {} : { node: r.node_id ?? null }),
     };
   }
 }

@@ -1,6 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
 import type { Server, ServerOptions } from 'socket.io';
 
 /**
@@ -8,14 +10,34 @@ import type { Server, ServerOptions } from 'socket.io';
  * Clients that send no Origin are not browsers and carry no ambient credentials: they still need a token.
  */
 export class OriginCheckedIoAdapter extends IoAdapter {
+  private pool: pg.Pool | null = null;
+
+  /** `clusterDatabase`: in cluster mode, events emitted on any node reach the sockets of every node (LISTEN/NOTIFY). */
   constructor(
     app: INestApplicationContext,
     private readonly allowedOrigins: readonly string[],
+    private readonly clusterDatabase: string | null = null,
   ) {
     super(app);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = this.createOriginChecked(port, options);
+    if (this.clusterDatabase) {
+      this.pool = new pg.Pool({ connectionString: this.clusterDatabase, max: 2 });
+      this.pool.on('error', () => undefined);
+      server.adapter(createAdapter(this.pool, { channelPrefix: 'sluice_io' }));
+    }
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await this.pool?.end().catch(() => undefined);
+    this.pool = null;
+  }
+
+  private createOriginChecked(port: number, options?: ServerOptions): Server {
     return super.createIOServer(port, {
       ...options,
       cors: { origin: false },

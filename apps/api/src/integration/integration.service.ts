@@ -7,6 +7,7 @@ import { formatInZone, toImageItem, toStockRow } from '@sluice/processors';
 import { DateTime } from 'luxon';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ClusterMembership } from '../cluster/cluster-membership.js';
 import { BadInputError, ConflictError, DomainError, NotFoundError, TooManyRequestsError } from '../common/errors.js';
 import { EngineService } from '../engine/engine.service.js';
 import { SqlStateManager } from '../engine/sql-state.manager.js';
@@ -63,12 +64,19 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     private readonly executions: ExecutionsService,
     private readonly scheduler: SchedulerRegistry,
     private readonly fetchMissing: FetchMissingService,
+    private readonly membership: ClusterMembership,
   ) {
     this.executions.onFinished((e) => void this.finished(e));
+    // Schedules and fetch missing fire once per cluster: on the leader, and on the next one when it goes.
+    this.membership.onLeadership(() => void this.syncAll().catch((err: unknown) => this.log.error(`schedules: ${String(err)}`)));
     this.engines.onFlowChanged((flowId) => void this.sync(flowId).catch((err: unknown) => this.log.error(`schedules of flow ${flowId}: ${String(err)}`)));
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.syncAll();
+  }
+
+  private async syncAll(): Promise<void> {
     for (const f of await this.flows.findAll()) await this.sync(f.id);
   }
 
@@ -150,9 +158,9 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     const settings = doc.integration;
     const max = settings?.maxConcurrentExecutions ?? 5;
     const reserved = this.reserved.get(flowId) ?? 0;
-    if (this.executions.activeCount(flowId) + reserved >= max) {
-      throw new TooManyRequestsError(`flow '${doc.name}' already has ${max} executions processing; try again when one finishes`);
-    }
+    const refuse = () => new TooManyRequestsError(`flow '${doc.name}' already has ${max} executions processing; try again when one finishes`);
+    // A cluster counts every node's executions as the row is written (ExecutionsRepository.insert); alone, memory knows.
+    if (!this.membership.enabled && this.executions.activeCount(flowId) + reserved >= max) throw refuse();
     this.reserved.set(flowId, reserved + 1);
     let held = true;
     // Once begin() registered the execution, activeCount() counts it: holding the reservation too would count it
@@ -180,6 +188,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
         idempotencyKey: req.idempotencyKey,
         requestHash: req.requestHash,
         keyWindowStart: req.keyWindowStart,
+        admission: this.membership.enabled ? { limit: max, refuse } : undefined,
       });
       unreserve();
       const attributes: Record<string, string> = {
@@ -208,6 +217,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
   /** (Re)registers the flow's schedule and fetch-missing job; only running flows have them. */
   async sync(flowId: string): Promise<void> {
     this.clearJobs(flowId);
+    if (!this.membership.isLeader()) return;
     const entity = await this.flows.findById(flowId);
     if (!entity || entity.state !== 'running') return;
     const doc = JSON.parse(entity.document) as FlowDocument;
@@ -263,12 +273,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     if (e.status === 'failed' || e.routedToFailure) return;
     try {
       const advances = (e.trigger === 'schedule' || e.trigger === 'chained' || e.trigger === 'manual') && !e.params['query.keys'];
-      if (advances && e.params['run.started']) {
-        const state = this.state(e.flowId);
-        const current = await state.get();
-        // Executions can finish out of order: never move last.request backwards.
-        if (!current['last.request'] || current['last.request'] < e.params['run.started']) await state.set({ ...current, 'last.request': e.params['run.started'] });
-      }
+      if (advances && e.params['run.started']) await this.advanceLastRequest(e.flowId, e.params['run.started']);
       const all = await this.flows.findAll();
       const triggeredBy = new Map(all.map((f) => [f.id, (JSON.parse(f.document) as FlowDocument).integration?.triggeredBy]));
       for (const f of all) {
@@ -286,6 +291,20 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     } catch (err) {
       this.log.error(`after execution ${e.id}: ${String(err)}`);
     }
+  }
+
+  /**
+   * Executions can finish out of order, and on several nodes at once: never move last.request backwards. The read
+   * and the write are one step (a compare-and-set, tried again when another node wrote in between).
+   */
+  private async advanceLastRequest(flowId: string, started: string): Promise<void> {
+    const state = this.state(flowId);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await state.get();
+      if (current['last.request'] && current['last.request'] >= started) return;
+      if (await state.replace(current, { ...current, 'last.request': started })) return;
+    }
+    this.log.warn(`last.request of flow ${flowId} not advanced to ${started}: it kept changing`);
   }
 
   private async inbound(flowId: string, action: string): Promise<{ doc: FlowDocument; settings: IntegrationSettings }> {

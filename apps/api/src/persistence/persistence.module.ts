@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ClusterMembership } from '../cluster/cluster-membership.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { SecretBox } from '../secrets/secret-box.js';
@@ -30,14 +31,15 @@ export class PersistenceModule {
           provide: SqlFlowFileRepository,
           inject: [DataSource, SecretBox, SecretRegistry],
           useFactory: async (ds: DataSource, box: SecretBox, registry: SecretRegistry) => {
-            const repo = new SqlFlowFileRepository(ds, credentialAttributeCipher(box, registry));
+            const repo = new SqlFlowFileRepository(ds, credentialAttributeCipher(box, registry), config.cluster.enabled ? config.cluster.nodeId : null);
             await repo.init();
             return repo;
           },
         },
         FlowsRepository,
+        { provide: ClusterMembership, inject: [DataSource], useFactory: (ds: DataSource) => new ClusterMembership(config, ds) },
       ],
-      exports: [APP_CONFIG, SecretBox, SecretRegistry, SqlFlowFileRepository, FlowsRepository],
+      exports: [ClusterMembership, APP_CONFIG, SecretBox, SecretRegistry, SqlFlowFileRepository, FlowsRepository],
     };
   }
 }

@@ -50,11 +50,31 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   private readonly pg: boolean;
   private readonly participants: CommitParticipant[] = [];
 
+  /**
+   * `owner`: in cluster mode the node this process is. It loads, drops and writes only the FlowFiles it owns, so a
+   * node never runs (or removes) another live node's queued data; a dead node's FlowFiles are handed over with `adopt`.
+   */
   constructor(
     private readonly ds: DataSource,
     private readonly cipher?: AttributeCipher,
+    private readonly owner: string | null = null,
   ) {
     this.pg = ds.options.type === 'postgres';
+  }
+
+  /** Makes this node the owner of the FlowFiles of nodes that are gone (or of a single-node past); returns their flows. */
+  async adopt(from: readonly string[], orphans: boolean): Promise<Set<string>> {
+    if (this.owner === null || (from.length === 0 && !orphans)) return new Set();
+    return this.serialized(async () => {
+      const clauses: string[] = [];
+      if (from.length) clauses.push(`"owner_node" IN (${from.map((_, i) => this.p(i + 2)).join(',')})`);
+      if (orphans) clauses.push(`"owner_node" IS NULL`);
+      const rows = (await this.ds.query(`UPDATE "flowfile" SET "owner_node" = ${this.p(1)} WHERE ${clauses.join(' OR ')} RETURNING "flow_id"`, [this.owner, ...from])) as
+        | { flow_id: string }[]
+        | [{ flow_id: string }[], number];
+      const list = Array.isArray(rows[0]) ? (rows[0] as { flow_id: string }[]) : (rows as { flow_id: string }[]);
+      return new Set(list.map((r) => r.flow_id));
+    });
   }
 
   participate(p: CommitParticipant): void {
@@ -64,14 +84,15 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   async init(): Promise<void> {
     const [row] = (await this.ds.query(`SELECT MAX("seq") AS m FROM "flowfile"`)) as { m: string | number | null }[];
     this.seq = Number(row?.m ?? 0);
-    await this.collectGarbage();
+    // In a cluster the leader sweeps (retention); a node starting must not race the others' work.
+    if (this.owner === null) await this.collectGarbage();
   }
 
   async loadQueued(flowId: string): Promise<QueuedFlowFile[]> {
     const rows = (await this.ds.query(
       `SELECT "uuid","flow_id","connection_id","attributes","content_claim","size","entry_date","lineage_start","parents"
-       FROM "flowfile" WHERE "flow_id" = ${this.p(1)} ORDER BY "seq"`,
-      [flowId],
+       FROM "flowfile" WHERE "flow_id" = ${this.p(1)}${this.mine(2)} ORDER BY "seq"`,
+      this.owned([flowId]),
     )) as FlowFileRow[];
     return rows.map((r) => ({
       connectionId: r.connection_id,
@@ -109,10 +130,10 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
     await this.flushing;
     return this.serialized(async () => {
       const [row] = (await this.ds.query(
-        `SELECT COUNT(*) AS n FROM "flowfile" WHERE "flow_id" = ${this.p(1)} AND "connection_id" = ${this.p(2)}`,
-        [flowId, connectionId],
+        `SELECT COUNT(*) AS n FROM "flowfile" WHERE "flow_id" = ${this.p(1)} AND "connection_id" = ${this.p(2)}${this.mine(3)}`,
+        this.owned([flowId, connectionId]),
       )) as { n: string | number }[];
-      await this.ds.query(`DELETE FROM "flowfile" WHERE "flow_id" = ${this.p(1)} AND "connection_id" = ${this.p(2)}`, [flowId, connectionId]);
+      await this.ds.query(`DELETE FROM "flowfile" WHERE "flow_id" = ${this.p(1)} AND "connection_id" = ${this.p(2)}${this.mine(3)}`, this.owned([flowId, connectionId]));
       await this.collectGarbage();
       return Number(row?.n ?? 0);
     });
@@ -206,13 +227,13 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
       const values = chunk.map(({ q, flowId }) => {
         const f = q.flowFile;
         const start = params.length;
-        params.push(f.uuid, flowId, q.connectionId, ++this.seq, JSON.stringify(this.cipher ? this.cipher.seal(f.attributes) : f.attributes), f.contentClaim, f.size, f.entryDate, f.lineageStartDate, JSON.stringify(f.parentUuids));
-        return `(${Array.from({ length: 10 }, (_, k) => this.p(start + k + 1)).join(',')})`;
+        params.push(f.uuid, flowId, q.connectionId, ++this.seq, JSON.stringify(this.cipher ? this.cipher.seal(f.attributes) : f.attributes), f.contentClaim, f.size, f.entryDate, f.lineageStartDate, JSON.stringify(f.parentUuids), this.owner);
+        return `(${Array.from({ length: 11 }, (_, k) => this.p(start + k + 1)).join(',')})`;
       });
       await m.query(
-        `INSERT INTO "flowfile" ("uuid","flow_id","connection_id","seq","attributes","content_claim","size","entry_date","lineage_start","parents")
+        `INSERT INTO "flowfile" ("uuid","flow_id","connection_id","seq","attributes","content_claim","size","entry_date","lineage_start","parents","owner_node")
          VALUES ${values.join(',')}
-         ON CONFLICT ("uuid") DO UPDATE SET "connection_id" = excluded."connection_id", "seq" = excluded."seq",
+         ON CONFLICT ("uuid") DO UPDATE SET "connection_id" = excluded."connection_id", "seq" = excluded."seq", "owner_node" = excluded."owner_node",
            "attributes" = excluded."attributes", "content_claim" = excluded."content_claim", "size" = excluded."size",
            "entry_date" = excluded."entry_date"`,
         params,
@@ -240,6 +261,15 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
     await this.ds.query(
       `DELETE FROM "content_claim" WHERE NOT EXISTS (SELECT 1 FROM "flowfile" f WHERE f."content_claim" = "content_claim"."claim")`,
     );
+  }
+
+  /** Restricts a FlowFile query to this node's own rows in cluster mode (parameter n is the owner). */
+  private mine(n: number): string {
+    return this.owner === null ? '' : ` AND "owner_node" = ${this.p(n)}`;
+  }
+
+  private owned(params: unknown[]): unknown[] {
+    return this.owner === null ? params : [...params, this.owner];
   }
 
   private p(n: number): string {

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ClusterMembership } from '../cluster/cluster-membership.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DurableTokenCache } from '../engine/durable-token.cache.js';
 import { betweenTransactions } from '../persistence/data-source.js';
@@ -42,6 +43,8 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tokens: DurableTokenCache,
     private readonly flowFiles: SqlFlowFileRepository,
+    /** In a cluster only the leader prunes and sweeps; alone, this process always does. */
+    @Optional() private readonly membership?: ClusterMembership,
   ) {
     this.repository = new RetentionRepository(ds);
   }
@@ -77,6 +80,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   private async prune(): Promise<RetentionReport> {
     const cutoff = Date.now() - this.config.retentionMs;
     const report: RetentionReport = { executions: 0, rowLogs: 0, provenance: 0, pagesFreed: 0 };
+    if (this.membership && !this.membership.isLeader()) return report;
     while (!this.stopped) {
       const ids = await this.repository.expiredExecutions(cutoff, EXECUTIONS_PER_ROUND);
       if (ids.length === 0) break;

@@ -1,0 +1,195 @@
+import type { ExecutionDto, FlowDto } from '@sluice/contracts';
+import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterDatabase, createFlow, executionsOf, json, stockRows, until, type Node } from './cluster-support.js';
+
+const BATCHES = 12;
+const ROWS = Number(process.env['SLUICE_CLUSTER_ROWS'] ?? 5000);
+
+let db: ClusterDatabase;
+let omnitron: OmnitronSimHandle;
+let a: Node;
+let b: Node;
+let c: Node;
+
+async function stockFlow(on: Node, name: string): Promise<FlowDto> {
+  const flow = await json<FlowDto>(
+    on.request('/api/flows/from-template', {
+      method: 'POST',
+      json: { templateId: 'stock-outbound', name, parameters: { 'omnitron.url': omnitron.url, 'omnitron.username': 'integrator', 'omnitron.password': 'integrator-pass' } },
+    }),
+  );
+  expect((await on.request(`/api/flows/${flow.id}/start`, { method: 'POST' })).status).toBe(200);
+  return flow;
+}
+
+/** Posts until admitted: a 429 at the flow's limit means "later". */
+async function admit(on: Node, flowId: string, body: unknown): Promise<string> {
+  for (;;) {
+    const r = await on.request(`/api/outbound/${flowId}`, { method: 'POST', json: body });
+    if (r.status === 202) return ((await r.json()) as { executionId: string }).executionId;
+    if (r.status !== 429) throw new Error(`${on.name}: ${r.status} ${await r.text()}`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
+
+async function finished(on: Node, id: string, timeoutMs = 120_000): Promise<ExecutionDto> {
+  return until(
+    `execution ${id}`,
+    async () => {
+      const e = await json<ExecutionDto>(on.request(`/api/executions/${id}`));
+      return e.state === 'finished' ? e : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+async function rowLogCount(on: Node, id: string): Promise<number> {
+  return (await json<{ total: number }>(on.request(`/api/executions/${id}/rows?limit=1`))).total;
+}
+
+describe('cluster mode: three nodes on one Postgres', () => {
+  beforeAll(async () => {
+    [db, omnitron] = await Promise.all([ClusterDatabase.create(), startOmnitronSim({ generatedProducts: Math.max(ROWS, 100) })]);
+    // The first node migrates the schema; the others join it.
+    a = await db.start('a');
+    [b, c] = await Promise.all([db.start('b'), db.start('c')]);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await omnitron?.close();
+  });
+
+  it('lists the three nodes with one leader, and a token from one node works on another', async () => {
+    const view = await until('three live nodes', async () => {
+      const v = await json<{ nodes: { name: string; role: string }[]; leader: string | null }>(b.request('/api/cluster'));
+      return v.nodes.length === 3 && v.leader ? v : undefined;
+    });
+    expect(view.nodes.map((n) => n.name).sort()).toEqual(['a', 'b', 'c']);
+    expect(view.nodes.filter((n) => n.role === 'leader')).toHaveLength(1);
+    const fromA = await fetch(`${c.url}/api/flows`, { headers: { authorization: `Bearer ${a.token}` } });
+    expect(fromA.status).toBe(200);
+  });
+
+  it('runs a flow created on one node through another, stops it everywhere, and shows events of work on A to a socket on B', async () => {
+    const flow = await stockFlow(a, 'Made on A');
+    expect((await b.request(`/api/flows/${flow.id}`)).status).toBe(200);
+    const socket = io(b.url, { path: '/socket.io', transports: ['websocket'], auth: { token: b.token } });
+    const seen: string[] = [];
+    socket.onAny((_event: string, payload: { executionId?: string }) => {
+      if (payload?.executionId) seen.push(payload.executionId);
+    });
+    await until('socket connected', async () => socket.connected);
+    const joined = await new Promise<boolean>((resolve) => socket.emit('flow.join', flow.id, (ok: boolean) => resolve(ok)));
+    expect(joined).toBe(true);
+    try {
+      const onB = await admit(b, flow.id, stockRows(20, 1));
+      const e = await finished(b, onB);
+      expect(`${e.status} ${e.error ?? ''}`).toBe('success ');
+      expect((await json<ExecutionDto>(a.request(`/api/executions/${onB}`))).node).toBe(await nodeId(b));
+      const onA = await admit(a, flow.id, stockRows(20, 2));
+      await finished(a, onA);
+      await until('an event of work on A reaching the socket on B', async () => seen.includes(onA));
+    } finally {
+      socket.close();
+    }
+    expect((await c.request(`/api/flows/${flow.id}/stop`, { method: 'POST' })).status).toBe(200);
+    for (const n of [a, b, c]) {
+      await until(`flow stopped on ${n.name}`, async () => {
+        const s = await json<{ processors: { state: string }[] }>(n.request(`/api/flows/${flow.id}/status`));
+        return s.processors.every((p) => p.state !== 'running');
+      });
+    }
+  });
+
+  it(`writes ${BATCHES} batches of ${ROWS} rows posted round-robin exactly once, spread over the nodes`, async () => {
+    const flow = await stockFlow(b, 'Round robin');
+    const before = omnitron.state.counters.stockRowsReceived;
+    const nodes = [a, b, c];
+    const ids = await Promise.all(Array.from({ length: BATCHES }, (_, i) => admit(nodes[i % 3]!, flow.id, stockRows(ROWS, i))));
+    const done = await Promise.all(ids.map((id) => finished(a, id, 300_000)));
+    expect(done.map((e) => `${e.status} ${e.error ?? ''}`)).toEqual(done.map(() => 'success '));
+    expect(omnitron.state.counters.stockRowsReceived - before).toBe(BATCHES * ROWS);
+    for (const e of done) {
+      expect(e.counts.written).toBe(ROWS);
+      expect(await rowLogCount(c, e.id)).toBe(ROWS);
+    }
+    expect(new Set(done.map((e) => e.node)).size).toBeGreaterThan(1);
+  });
+
+  it('admits exactly five of twelve concurrent posts to one flow across nodes', async () => {
+    const flow = await stockFlow(c, 'Limit across nodes');
+    // A slow Omnitron keeps the admitted executions running while the others ask.
+    await fetch(`${omnitron.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 1500 }) });
+    try {
+      const nodes = [a, b, c];
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => nodes[i % 3]!.request(`/api/outbound/${flow.id}`, { method: 'POST', json: stockRows(3, i) })));
+      const statuses = answers.map((r) => r.status);
+      expect(statuses.filter((s) => s === 202)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+      const ids = await Promise.all(answers.filter((r) => r.status === 202).map(async (r) => ((await r.json()) as { executionId: string }).executionId));
+      await Promise.all(ids.map((id) => finished(a, id)));
+    } finally {
+      await fetch(`${omnitron.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 0 }) });
+    }
+  });
+
+  it('runs a 3 s schedule about five times in 15 s across the cluster, and last.request never goes backwards', async () => {
+    const flow = await createFlow(a, {
+      name: 'Every 3 sec',
+      integration: { kind: 'generic', direction: 'inbound', schedule: { type: 'every', value: '3 sec' } },
+      processors: [{ id: 'log', type: 'LogAttribute', name: 'Log', properties: {}, autoTerminated: ['success'] }],
+      connections: [],
+    });
+    expect((await b.request(`/api/flows/${flow.id}/start`, { method: 'POST' })).status).toBe(200);
+    const started = Date.now();
+    const seen: string[] = [];
+    while (Date.now() - started < 15_000) {
+      const [row] = await db.query<{ state: string }>(`SELECT "state" FROM "processor_state" WHERE "flow_id" = $1 AND "processor_id" = '__flow'`, [flow.id]);
+      const value = row ? (JSON.parse(row.state) as Record<string, string>)['last.request'] : undefined;
+      if (value) seen.push(value);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect((await a.request(`/api/flows/${flow.id}/stop`, { method: 'POST' })).status).toBe(200);
+    const runs = (await executionsOf(c, flow.id)).filter((e) => e.trigger === 'schedule');
+    expect(runs.length).toBeGreaterThanOrEqual(4);
+    expect(runs.length).toBeLessThanOrEqual(6);
+    expect(seen.length).toBeGreaterThan(0);
+    expect([...seen].sort()).toEqual(seen);
+  });
+
+  it('finishes the slow batch of a SIGKILLed node on another node, and a node joining mid-batch duplicates nothing', async () => {
+    const flow = await stockFlow(a, 'Survives a kill');
+    const before = omnitron.state.counters.stockRowsReceived;
+    await fetch(`${omnitron.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 200 }) });
+    let joined: Node | undefined;
+    try {
+      const slow = await admit(c, flow.id, stockRows(ROWS, 3));
+      const onA = await admit(a, flow.id, stockRows(ROWS, 4));
+      await until('rows of the slow batch reaching Omnitron', async () => omnitron.state.counters.stockRowsReceived - before > 0);
+      await c.kill();
+      // A node joining while A's batch runs must not load or run A's FlowFiles.
+      joined = await db.start('d');
+      await fetch(`${omnitron.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 0 }) });
+      const [killed, joinedRun] = await Promise.all([finished(a, slow, 240_000), finished(a, onA, 240_000)]);
+      expect(killed.node).not.toBe(null);
+      expect([await nodeId(a), await nodeId(b), await nodeId(joined)]).toContain(killed.node);
+      expect(await rowLogCount(b, slow)).toBe(ROWS);
+      expect(await rowLogCount(b, onA)).toBe(ROWS);
+      expect(joinedRun.counts.written).toBe(ROWS);
+      // Rows sent by C just before it died may go out again on takeover (at least once), never more than that batch.
+      const received = omnitron.state.counters.stockRowsReceived - before;
+      expect(received).toBeGreaterThanOrEqual(2 * ROWS);
+      expect(received).toBeLessThan(3 * ROWS);
+    } finally {
+      await fetch(`${omnitron.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 0 }) });
+    }
+    const view = await json<{ nodes: { name: string }[] }>(a.request('/api/cluster'));
+    expect(view.nodes.map((n) => n.name).sort()).toEqual(['a', 'b', 'd']);
+  });
+});
+
+async function nodeId(n: Node): Promise<string> {
+  return (await json<{ nodeId: string }>(n.request('/api/cluster'))).nodeId;
+}
