@@ -105,7 +105,7 @@ describe('a CSV export converted, merged into 5000-row bins and written to Omnit
     await Promise.all([erp?.close(), omnitron?.close()]);
   });
 
-  it('writes every ERP row once with its stock, in bulk requests of 5000, 5000 and the rest', async () => {
+  it('writes every ERP row once with its stock, in bulk requests of at most 5000: two full bins and the rest', async () => {
     const created = await api.request('/api/flows', { method: 'POST', json: csvFlow() });
     if (created.status !== 201) console.log(await created.clone().text());
     expect(created.status).toBe(201);
@@ -120,7 +120,11 @@ describe('a CSV export converted, merged into 5000-row bins and written to Omnit
     expect(e).toMatchObject({ status: 'success', counts: { written: total, failed: 0 } });
     expect(erp.state.requests.filter((r) => r.path === '/api/stock.csv').map((r) => r.status)).toEqual([200]);
     const bulk = omnitron.state.requests.slice(omnitronBefore).filter((r) => r.path === '/api/i1/product_stock/bulk_upsert/');
-    expect(bulk.map((r) => r.rows)).toEqual([5000, 5000, 2005]);
+    // Two full bins; the last 2005 rows leave when their bins reach Max Bin Age, which on a slow run can be two bins.
+    const sizes = bulk.map((r) => r.rows as number);
+    expect(sizes.filter((n) => n === 5000)).toHaveLength(2);
+    expect(sizes.every((n) => n > 0 && n <= 5000)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(12_005);
     expect(omnitron.state.counters.stockRowsReceived).toBe(total);
     const written = omnitron.state.stock.get('1')!;
     expect(written.size).toBe(total);
