@@ -55,7 +55,7 @@ export default [
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
-    ignores: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.bench.ts', '**/*.testing.ts', '**/testing/**', 'e2e/**'],
+    ignores: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.bench.ts', '**/*.testing.ts', '**/*.testing.tsx', '**/testing/**', 'e2e/**'],
     rules: { '@nx/enforce-module-boundaries': boundaries(false) },
   },
   {

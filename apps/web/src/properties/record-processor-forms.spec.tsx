@@ -5,10 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render } from '@testing-library/react';
-import { useState } from 'react';
 import type { ControllerServiceDescriptor, ControllerServiceSummary, ProcessorDescriptor } from '@sluice/flow-api';
 import { getControllerService, getProcessor } from '@sluice/processors';
-import { PropertyForm } from './PropertyForm.js';
+import { field, FormHarness } from './form-harness.testing.js';
 
 const services: ControllerServiceSummary[] = [
   { id: 'csv-in', name: 'ERP CSV', type: 'CSVReader', implements: ['RecordReaderFactory'], enabled: true },
@@ -16,26 +15,10 @@ const services: ControllerServiceSummary[] = [
   { id: 'json-out', name: 'JSON', type: 'JsonRecordSetWriter', implements: ['RecordSetWriterFactory'], enabled: true },
 ];
 
-function Harness({ descriptor, initial = {} }: { descriptor: ProcessorDescriptor | ControllerServiceDescriptor; initial?: Record<string, string> }) {
-  const [values, setValues] = useState<Record<string, string>>(initial);
-  return (
-    <PropertyForm
-      descriptor={descriptor}
-      values={values}
-      controllerServices={services}
-      onChange={(name, value) =>
-        setValues((v) => {
-          const next = { ...v };
-          if (value === undefined) delete next[name];
-          else next[name] = value;
-          return next;
-        })
-      }
-    />
-  );
+function Harness({ descriptor, initial }: { descriptor: ProcessorDescriptor | ControllerServiceDescriptor; initial?: Record<string, string> }) {
+  return <FormHarness descriptor={descriptor} initial={initial} controllerServices={services} />;
 }
 
-const field = (name: string) => document.querySelector(`[data-property="${name}"]`) as HTMLElement | null;
 const control = (name: string) => field(name)!.querySelector('input, select, textarea') as HTMLSelectElement;
 const messages = (name: string) => [...field(name)!.querySelectorAll('.field-error, .field-warning')].map((e) => e.textContent);
 const options = (name: string) => [...control(name).querySelectorAll('option')].map((o) => o.textContent);

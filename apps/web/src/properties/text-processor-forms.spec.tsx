@@ -5,46 +5,10 @@
  * checks show up beside the field they name.
  */
 import { describe, expect, it } from 'vitest';
-import { fireEvent, render, screen } from '@testing-library/react';
-import { useState } from 'react';
-import { validateProcessor, type ProcessorDefinition } from '@sluice/flow-api';
-import { getProcessor } from '@sluice/processors';
-import { PropertyForm } from './PropertyForm.js';
+import { fireEvent, render } from '@testing-library/react';
+import { addDynamic, alerts, definition, field, input, ProcessorFormHarness as Harness } from './form-harness.testing.js';
 
 const TYPES = ['EvaluateJsonPath', 'AttributesToJSON', 'ReplaceText', 'ExtractText', 'RouteOnContent', 'SplitText', 'RouteText', 'CompressContent'];
-const definition = (type: string) => getProcessor(type) as ProcessorDefinition;
-
-function Harness({ type, initial = {} }: { type: string; initial?: Record<string, string> }) {
-  const [values, setValues] = useState<Record<string, string>>(initial);
-  const def = definition(type);
-  // What the server answers when the designer saves: validateProcessor, cross-property checks included.
-  const server = validateProcessor(def, values);
-  return (
-    <PropertyForm
-      descriptor={def.descriptor}
-      values={values}
-      extraErrors={server}
-      onChange={(name, value) =>
-        setValues((v) => {
-          const next = { ...v };
-          if (value === undefined) delete next[name];
-          else next[name] = value;
-          return next;
-        })
-      }
-    />
-  );
-}
-
-const field = (name: string) => document.querySelector(`[data-property="${name}"]`) as HTMLElement | null;
-const input = (name: string) => field(name)!.querySelector('input, select, textarea') as HTMLInputElement;
-// Declared fields show errors as alerts; dynamic rows as field-error lines.
-const alerts = (name: string) => [...field(name)!.querySelectorAll('[role=alert], .field-error')].map((a) => a.textContent);
-const addDynamic = (name: string, value: string) => {
-  fireEvent.change(screen.getByLabelText('New property name'), { target: { value: name } });
-  fireEvent.click(screen.getByText('Add'));
-  fireEvent.change(input(name), { target: { value } });
-};
 
 describe('forms of the JSON and text processors', () => {
   it.each(TYPES)('%s renders a field for every property whose condition holds', (type) => {
