@@ -7,6 +7,7 @@ import { EngineModule } from './engine/engine.module.js';
 import { HealthController } from './health.controller.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { SecretRegistry } from './secrets/secret-registry.js';
+import { SettingsController } from './settings/settings.controller.js';
 
 @Module({})
 export class AppModule {
@@ -14,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PersistenceModule.forRoot(config, secrets), ScheduleModule.forRoot(), AuthModule, EngineModule, ClusterModule],
-      controllers: [HealthController],
+      controllers: [HealthController, SettingsController],
     };
   }
 }

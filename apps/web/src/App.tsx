@@ -7,6 +7,10 @@ import { FlowListPage } from './flows/FlowListPage.js';
 // The designer carries React Flow and Monaco; the executions screens carry recharts. Load them on demand.
 const DesignerPage = lazy(() => import('./designer/DesignerPage.js').then((m) => ({ default: m.DesignerPage })));
 const FlowExecutionsPage = lazy(() => import('./executions/FlowExecutionsPage.js').then((m) => ({ default: m.FlowExecutionsPage })));
+const UsersPage = lazy(() => import('./admin/UsersPage.js').then((m) => ({ default: m.UsersPage })));
+const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage.js').then((m) => ({ default: m.ApiKeysPage })));
+const SettingsPage = lazy(() => import('./admin/SettingsPage.js').then((m) => ({ default: m.SettingsPage })));
+const ParametersPage = lazy(() => import('./admin/ParametersPage.js').then((m) => ({ default: m.ParametersPage })));
 const ExecutionPage = lazy(() => import('./executions/ExecutionPage.js').then((m) => ({ default: m.ExecutionPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -25,6 +29,10 @@ export function App() {
  <Route path="/flows/:id" element={<RequireAuth><DesignerPage /></RequireAuth>} />
         <Route path="/flows/:id/executions" element={<RequireAuth><FlowExecutionsPage /></RequireAuth>} />
         <Route path="/executions/:id" element={<RequireAuth><ExecutionPage /></RequireAuth>} />
+        <Route path="/flows/:id/parameters" element={<RequireAuth><ParametersPage /></RequireAuth>} />
+        <Route path="/users" element={<RequireAuth><UsersPage /></RequireAuth>} />
+        <Route path="/api-keys" element={<RequireAuth><ApiKeysPage /></RequireAuth>} />
+        <Route path="/settings" element={<RequireAuth><SettingsPage /></RequireAuth>} />
         <Route path="*" element={<Navigate to="/flows" replace />} />
       </Routes>
       </Suspense>

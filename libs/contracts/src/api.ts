@@ -278,3 +278,20 @@ export interface Page<T> {
   offset: number;
   limit: number;
 }
+
+/** What the server was started with (environment variables), for the settings screen; never a secret. */
+export interface ServerSettingsDto {
+  /** How long finished executions, their row logs and provenance are kept (SLUICE_RETENTION). */
+  retentionMs: number;
+  /** Login protection (SLUICE_LOGIN_MAX_FAILURES, SLUICE_LOGIN_LOCKOUT, SLUICE_LOGIN_RATE). */
+  login: { maxFailures: number; lockoutMs: number; perMinute: number };
+  /** Lifetime of a sign-in (SLUICE_TOKEN_TTL). */
+  tokenTtl: string;
+  /** Largest outbound batch in bytes (SLUICE_MAX_BODY). */
+  maxBodyBytes: number;
+  database: 'sqlite' | 'postgres';
+  cluster: { enabled: boolean; nodeName?: string };
+  apiDocs: boolean;
+  allowedOrigins: string[];
+  logLevel: string;
+}

@@ -56,3 +56,17 @@ export class ApiKeysController {
     if (!(await this.flows.findById(id))) throw new NotFoundError('flow', id);
   }
 }
+
+@ApiTags('integrator')
+@ApiBearerAuth()
+@Controller('api-keys')
+@MinRole('editor')
+export class AllApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Get()
+  @ApiOperation({ summary: "Every flow's API keys for outbound callers (never the keys themselves)" })
+  list(): Promise<ApiKeyDto[]> {
+    return this.keys.listAll();
+  }
+}

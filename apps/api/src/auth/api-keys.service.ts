@@ -40,6 +40,11 @@ export class ApiKeysService {
     return (await this.keys.find({ where: { flowId }, order: { createdAt: 'ASC' } })).map(toDto);
   }
 
+  /** Every flow's keys, for the API keys screen. */
+  async listAll(): Promise<ApiKeyDto[]> {
+    return (await this.keys.find({ order: { flowId: 'ASC', createdAt: 'ASC' } })).map(toDto);
+  }
+
   async create(flowId: string, name: string, createdBy: string): Promise<CreatedApiKeyDto> {
     if ((await this.keys.countBy({ flowId })) >= MAX_KEYS_PER_FLOW) {
       throw new ConflictError(`flow already has ${MAX_KEYS_PER_FLOW} API keys; revoke one first`);

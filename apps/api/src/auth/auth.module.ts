@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { ApiKeysController } from './api-keys.controller.js';
+import { AllApiKeysController, ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthController, UsersController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
@@ -21,7 +21,7 @@ import { SessionEvents } from './session-events.js';
     }),
   ],
   providers: [AuthService, ApiKeysService, SessionEvents, { provide: APP_GUARD, useClass: AuthGuard }],
-  controllers: [AuthController, UsersController, ApiKeysController],
+  controllers: [AuthController, UsersController, ApiKeysController, AllApiKeysController],
   exports: [AuthService, ApiKeysService, SessionEvents],
 })
 export class AuthModule {}

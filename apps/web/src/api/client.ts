@@ -23,6 +23,8 @@ import type {
   ExpressionTestRequest,
   UserDto,
   FlowDocument,
+  Role,
+  ServerSettingsDto,
 } from '@sluice/contracts';
 
 export type { MappingTestResult } from '@sluice/contracts';
@@ -148,6 +150,12 @@ export const api = {
   apiKeys: (flowId: string) => request<ApiKeyDto[]>('GET', `/flows/${flowId}/api-keys`),
   createApiKey: (flowId: string, name: string) => request<CreatedApiKeyDto>('POST', `/flows/${flowId}/api-keys`, { name }),
   revokeApiKey: (flowId: string, keyId: string) => request<void>('DELETE', `/flows/${flowId}/api-keys/${keyId}`),
+  allApiKeys: () => request<ApiKeyDto[]>('GET', '/api-keys'),
+  users: () => request<UserDto[]>('GET', '/users'),
+  createUser: (username: string, password: string, role: Role) => request<UserDto>('POST', '/users', { username, password, role }),
+  updateUser: (id: string, patch: { role?: Role; password?: string }) => request<UserDto>('PATCH', `/users/${id}`, patch),
+  deleteUser: (id: string) => request<void>('DELETE', `/users/${id}`),
+  settings: () => request<ServerSettingsDto>('GET', '/settings'),
   processorTypes: () => request<ProcessorTypesResponse>('GET', '/processor-types'),
   controllerServiceTypes: () => request<ControllerServiceTypesResponse>('GET', '/controller-service-types'),
 

@@ -21,6 +21,7 @@ import { ProcessorTestTab } from '../test-panes/ProcessorTestTab.js';
 import { CodeEditorSlot } from '../properties/code-editor-slot.js';
 import { MonacoCodeEditor } from '../monaco/MonacoCodeEditor.js';
 import { setFlowAttributeNames } from '../monaco/el-language.js';
+import { deniedReason } from '../ui/roles.js';
 
 export function DesignerPage() {
   const { id } = useParams();
@@ -233,7 +234,7 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
               <button className="btn ghost sm" onClick={() => fitView({ padding: 0.2, duration: 300 })} title="Fit view">⤢ Fit</button>
               <Link className="btn ghost sm" to={`/flows/${flow.id}/executions`}>Executions</Link>
               <span className={`state-pill state-${flowState}`} data-testid="flow-state">{flowState}</span>
-              <button className={`btn sm ${flowState === 'running' ? 'stop' : 'success'}`} onClick={startStop} disabled={!canEdit} data-testid="start-stop">
+              <button className={`btn sm ${flowState === 'running' ? 'stop' : 'success'}`} onClick={startStop} disabled={!canEdit} title={deniedReason('editor', 'start and stop flows') ?? undefined} data-testid="start-stop">
                 {flowState === 'running' ? '■ Stop' : '▶ Start'}
               </button>
             </>

@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { IntegrationSettingsSchema, type FlowSummaryDto, type IntegrationSettings } from '@sluice/contracts';
 import type { FlowEditor } from './useFlowEditor.js';
 import { useDesigner } from './designer-context.js';
 import { api, errorText } from '../api/client.js';
 import { useBulletins, useExecutions } from '../canvas/live-store.js';
-import { KeyValueEditor } from '../properties/KeyValueEditor.js';
+import { ParametersEditor } from '../properties/ParametersEditor.js';
 import { formatDateTime } from '../ui/format.js';
 import { OutboundKeys } from './OutboundKeys.js';
 import { ProblemList, useProblemCount } from './ProblemList.js';
+import { deniedReason } from '../ui/roles.js';
 import { ControllerServicesPanel } from './ControllerServicesPanel.js';
 
 type Tab = 'flow' | 'services' | 'trigger' | 'problems' | 'bulletins';
@@ -47,7 +48,6 @@ function FlowSettings({ editor }: { editor: FlowEditor }) {
   const ro = !canEdit;
   const base = editor.base;
   const integration: IntegrationSettings = base.integration ?? IntegrationSettingsSchema.parse({});
-  const secret = new Set(base.sensitiveParameters ?? []);
   const setIntegration = (patch: Partial<IntegrationSettings>, key: string) => editor.updateBase({ integration: { ...integration, ...patch } }, `int:${key}`);
   const { flowId } = useDesigner();
   const [otherFlows, setOtherFlows] = useState<FlowSummaryDto[]>([]);
@@ -69,30 +69,12 @@ function FlowSettings({ editor }: { editor: FlowEditor }) {
       </label>
       <div className="field">
         <span>Parameters <span className="muted small">(referenced as #{'{'}name{'}'})</span></span>
-        <KeyValueEditor
-          name="parameters"
+        <ParametersEditor
           readOnly={ro}
-          value={JSON.stringify(base.parameters)}
-          secretKeys={secret}
-          onChange={(v) => editor.updateBase({ parameters: v ? (JSON.parse(v) as Record<string, string>) : {} }, 'parameters')}
+          value={{ parameters: base.parameters, sensitive: base.sensitiveParameters ?? [] }}
+          onChange={(v) => editor.updateBase({ parameters: v.parameters, sensitiveParameters: [...v.sensitive] }, 'parameters')}
         />
-        {Object.keys(base.parameters).length > 0 && (
-          <div className="check-list" data-testid="sensitive-parameters">
-            <span className="muted small">Sensitive (stored encrypted, never shown, exported empty):</span>
-            {Object.keys(base.parameters).map((k) => (
-              <label className="check-row" key={k}>
-                <input
-                  type="checkbox"
-                  disabled={ro}
-                  checked={secret.has(k)}
-                  aria-label={`${k} is sensitive`}
-                  onChange={(e) => editor.updateBase({ sensitiveParameters: e.target.checked ? [...secret, k] : [...secret].filter((n) => n !== k) }, 'sensitive')}
-                />
-                <span className="mono">{k}</span>
-              </label>
-            ))}
-          </div>
-        )}
+        <Link className="small" to={`/flows/${flowId}/parameters`}>Open the parameters page</Link>
       </div>
       <h3 className="mt">Integration</h3>
       <div className="grid-2">
@@ -296,6 +278,7 @@ function TriggerPanel({ editor }: { editor: FlowEditor }) {
       ? '[{"product_sku": "1234", "images": [{"url": "https://cdn.example.com/1234-1.jpg", "order": 1}]}]'
       : '[{"stock_list": "1", "unit_type": "qty", "product_sku": "1234", "stock": 5}]';
   const outbound = integration.direction === 'outbound';
+  const denied = deniedReason('editor', 'trigger a run');
   const [missing, setMissing] = useState<string | null>(null);
   const fetchMissing = async () => {
     setError(null);
@@ -350,11 +333,12 @@ function TriggerPanel({ editor }: { editor: FlowEditor }) {
         </label>
       ))}
       <div className="btn-row">
-        <button className="btn primary" onClick={submit}>Trigger run</button>
+        <button className="btn primary" onClick={submit} disabled={denied !== null} title={denied ?? undefined}>Trigger run</button>
         {integration.fetchMissing.enabled && (
-          <button className="btn" onClick={fetchMissing} data-testid="fetch-missing-now">Fetch missing now</button>
+          <button className="btn" onClick={fetchMissing} disabled={denied !== null} title={denied ?? undefined} data-testid="fetch-missing-now">Fetch missing now</button>
         )}
       </div>
+      {denied && <p className="role-note" role="note">{denied}</p>}
       {error && <div className="error-box">{error}</div>}
       {missing && <p className="muted small">{missing}</p>}
       <ExecutionList ids={started} executions={executions} onOpen={(id) => navigate(`/executions/${id}`)} />

@@ -4,6 +4,7 @@ import type { FlowSummaryDto } from '@sluice/contracts';
 import { api, errorText, session, type TemplateDto } from '../api/client.js';
 import { AppShell } from '../ui/AppShell.js';
 import { downloadJson, relativeTime } from '../ui/format.js';
+import { deniedReason } from '../ui/roles.js';
 
 export function FlowListPage() {
   const [flows, setFlows] = useState<FlowSummaryDto[] | null>(null);
@@ -15,6 +16,8 @@ export function FlowListPage() {
   const fileInput = useRef<HTMLInputElement>(null);
   const navigate = useNavigate();
   const canEdit = session.canEdit();
+  const denied = deniedReason('editor', 'create, import and change flows');
+  const lock = { disabled: denied !== null, title: denied ?? undefined };
 
   const load = useCallback(async () => {
     try {
@@ -88,9 +91,9 @@ export function FlowListPage() {
           <h1>Flows</h1>
           <input className="search" placeholder="Filter flows…" value={filter} onChange={(e) => setFilter(e.target.value)} />
           <div className="spacer" />
-          {canEdit && (
+          {(
             <>
-              <button className="btn" onClick={() => fileInput.current?.click()}>Import JSON</button>
+              <button className="btn" {...lock} onClick={() => fileInput.current?.click()}>Import JSON</button>
               <input
                 ref={fileInput}
                 type="file"
@@ -103,13 +106,14 @@ export function FlowListPage() {
                   if (f) void importFile(f);
                 }}
               />
-              <button className="btn" onClick={() => setShowTemplates((v) => !v)} aria-expanded={showTemplates}>
+              <button className="btn" {...lock} onClick={() => setShowTemplates((v) => !v)} aria-expanded={showTemplates}>
                 From template
               </button>
-              <button className="btn primary" onClick={create}>New flow</button>
+              <button className="btn primary" {...lock} onClick={create}>New flow</button>
             </>
           )}
         </div>
+        {denied && <p className="role-note" role="note">{denied}</p>}
         {error && <div className="error-box" role="alert">{error}</div>}
         {showTemplates && canEdit && (
           <div className="template-grid">
@@ -167,13 +171,9 @@ export function FlowListPage() {
                 <td className="row-actions">
                   <Link className="btn ghost sm" to={`/flows/${f.id}/executions`}>Executions</Link>
                   <button className="btn ghost sm" onClick={() => exportFlow(f)}>Export</button>
-                  {canEdit && (
-                    <>
-                      <button className="btn ghost sm" onClick={() => setRenaming(f.id)}>Rename</button>
-                      <button className="btn ghost sm" onClick={() => act(() => api.duplicateFlow(f.id))}>Duplicate</button>
-                      <button className="btn ghost sm danger" onClick={() => remove(f)}>Delete</button>
-                    </>
-                  )}
+                  <button className="btn ghost sm" {...lock} onClick={() => setRenaming(f.id)}>Rename</button>
+                  <button className="btn ghost sm" {...lock} onClick={() => act(() => api.duplicateFlow(f.id))}>Duplicate</button>
+                  <button className="btn ghost sm danger" {...lock} onClick={() => remove(f)}>Delete</button>
                 </td>
               </tr>
             ))}

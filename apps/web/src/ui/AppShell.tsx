@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, NavLink, useNavigate } from 'react-router';
 import { session } from '../api/client.js';
+import { deniedReason } from './roles.js';
 
 /** Top bar shared by every signed-in screen; `children` fill the rest of the viewport. */
 export function AppShell({ title, actions, children }: { title?: ReactNode; actions?: ReactNode; children: ReactNode }) {
@@ -12,6 +13,12 @@ export function AppShell({ title, actions, children }: { title?: ReactNode; acti
         <Link to="/flows" className="brand">
           <span className="brand-mark" aria-hidden>≋</span> Sluice
         </Link>
+        <nav className="topbar-nav" aria-label="Main">
+          <NavLink to="/flows" end>Flows</NavLink>
+          <ScreenLink to="/api-keys" label="API keys" reason={deniedReason('editor', 'manage API keys')} />
+          <ScreenLink to="/users" label="Users" reason={deniedReason('admin', 'manage users')} />
+          <ScreenLink to="/settings" label="Settings" reason={deniedReason('admin', 'see the server settings')} />
+        </nav>
         <div className="topbar-title">{title}</div>
         <div className="topbar-actions">{actions}</div>
         <div className="topbar-user">
@@ -31,4 +38,16 @@ export function AppShell({ title, actions, children }: { title?: ReactNode; acti
       <main className="shell-main">{children}</main>
     </div>
   );
+}
+
+/** A screen the role cannot use stays in the menu, disabled, with the reason as its tooltip. */
+function ScreenLink({ to, label, reason }: { to: string; label: string; reason: string | null }) {
+  if (reason) {
+    return (
+      <span className="nav-disabled" aria-disabled="true" title={reason}>
+        {label}
+      </span>
+    );
+  }
+  return <NavLink to={to}>{label}</NavLink>;
 }
