@@ -63,6 +63,10 @@ export interface FlowSummaryDto {
   kind?: string;
   direction?: string;
   updatedAt: string;
+  /** The flow's newest execution, if it ran. */
+  lastExecution?: { id: string; status: ExecutionStatus; startedAt: string; finishedAt: string | null; error: string | null };
+  /** Executions that failed or partly failed, and rows that failed, over the last 24 hours. */
+  last24h?: { failedExecutions: number; failedRows: number };
 }
 
 /** One problem of a saved flow, once, worded for a person; on a processor (and property), a connection, or the flow. */

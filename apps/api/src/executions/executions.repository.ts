@@ -346,6 +346,30 @@ export class ExecutionsRepository {
   }
 
   /** Finished executions per hour of their end and status, with the rows they wrote and failed. */
+  /** Per flow: its newest execution, and failures since `since` (the flow list's health column). */
+  async flowHealth(since: number): Promise<{
+    latest: { flowId: string; id: string; status: ExecutionStatus; startedAt: number; finishedAt: number | null; error: string | null }[];
+    failures: { flowId: string; executions: number; rows: number }[];
+  }> {
+    const latest = (await this.ds.query(
+      `SELECT e."flow_id", e."id", e."status", e."started_at", e."finished_at", e."error" FROM "execution" e
+       JOIN (SELECT "flow_id", MAX("started_at") AS m FROM "execution" GROUP BY "flow_id") l ON l."flow_id" = e."flow_id" AND l.m = e."started_at"`,
+    )) as { flow_id: string; id: string; status: ExecutionStatus; started_at: string | number; finished_at: string | number | null; error: string | null }[];
+    const failures = (await this.ds.query(
+      `SELECT "flow_id", SUM(CASE WHEN "status" IN ('failed', 'partial') THEN 1 ELSE 0 END) AS ex, SUM("rows_failed") AS r FROM "execution"
+       WHERE "started_at" >= ${this.p(1)} GROUP BY "flow_id"`,
+      [since],
+    )) as { flow_id: string; ex: string | number | null; r: string | number | null }[];
+    const seen = new Set<string>();
+    return {
+      // Two executions of one flow may share a start millisecond: keep one.
+      latest: latest
+        .filter((r) => !seen.has(r.flow_id) && seen.add(r.flow_id))
+        .map((r) => ({ flowId: r.flow_id, id: r.id, status: r.status, startedAt: Number(r.started_at), finishedAt: r.finished_at === null ? null : Number(r.finished_at), error: r.error })),
+      failures: failures.map((r) => ({ flowId: r.flow_id, executions: Number(r.ex ?? 0), rows: Number(r.r ?? 0) })),
+    };
+  }
+
   async hourly(flowId: string | undefined, from: number, to: number): Promise<{ h: number; status: ExecutionStatus; n: number; written: number; failed: number }[]> {
     const args: unknown[] = [from, to];
     let flowClause = '';

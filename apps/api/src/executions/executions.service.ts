@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { ExecutionDto, ExecutionStatus, ExecutionStepDto, ExecutionTrigger, HourlyMetricDto, Page, RowLogDto } from '@sluice/contracts';
+import type { ExecutionDto, ExecutionStatus, ExecutionStepDto, ExecutionTrigger, FlowSummaryDto, HourlyMetricDto, Page, RowLogDto } from '@sluice/contracts';
 import type { ExecutionLog, FlowFile, RowLog, RowStatus } from '@sluice/flow-api';
 import type { ProvenanceEvent } from '@sluice/flow-core';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
+import { redactText } from '../secrets/redaction.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
 import { EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus, type SeenAt, type StepAggregate, type TrackedExecution } from './execution-tracker.js';
 import { ExecutionsRepository, type Admission, type ExecutionQuery, type ExecutionRow, type ExecutionSnapshot } from './executions.repository.js';
@@ -272,6 +273,20 @@ export class ExecutionsService implements OnApplicationShutdown {
   }
 
   /** Rows written and failed, the error rate and executions by status, per hour in which executions finished. */
+  /** Each flow's newest execution and its failures in the last 24 hours, keyed by flow id. */
+  async flowHealth(now = Date.now()): Promise<Map<string, Pick<FlowSummaryDto, 'lastExecution' | 'last24h'>>> {
+    const { latest, failures } = await this.repository.flowHealth(now - 24 * 3_600_000);
+    const out = new Map<string, Pick<FlowSummaryDto, 'lastExecution' | 'last24h'>>();
+    for (const l of latest) {
+      out.set(l.flowId, {
+        lastExecution: { id: l.id, status: l.status, startedAt: new Date(l.startedAt).toISOString(), finishedAt: l.finishedAt === null ? null : new Date(l.finishedAt).toISOString(), error: l.error === null ? null : redactText(l.error) },
+        last24h: { failedExecutions: 0, failedRows: 0 },
+      });
+    }
+    for (const f of failures) out.set(f.flowId, { ...out.get(f.flowId), last24h: { failedExecutions: f.executions, failedRows: f.rows } });
+    return out;
+  }
+
   async hourly(flowId: string | undefined, from: number, to: number): Promise<HourlyMetricDto[]> {
     const hours = new Map<number, HourlyMetricDto>();
     for (const r of await this.repository.hourly(flowId, from, to)) {

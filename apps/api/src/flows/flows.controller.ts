@@ -4,6 +4,7 @@ import { FlowDocumentSchema, type FlowDocument, type FlowDto, type FlowSummaryDt
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
+import { ExecutionsService } from '../executions/executions.service.js';
 import { FlowsService } from './flows.service.js';
 
 const flowDocumentJsonSchema = z.toJSONSchema(FlowDocumentSchema, { io: 'input', unrepresentable: 'any' }) as object;
@@ -12,11 +13,16 @@ const flowDocumentJsonSchema = z.toJSONSchema(FlowDocumentSchema, { io: 'input',
 @ApiBearerAuth()
 @Controller('flows')
 export class FlowsController {
-  constructor(private readonly flows: FlowsService) {}
+  constructor(
+    private readonly flows: FlowsService,
+    private readonly executions: ExecutionsService,
+  ) {}
 
   @Get()
-  list(): Promise<FlowSummaryDto[]> {
-    return this.flows.list();
+  @ApiOperation({ summary: "Every flow, with its newest execution and its failures in the last 24 hours" })
+  async list(): Promise<FlowSummaryDto[]> {
+    const [flows, health] = await Promise.all([this.flows.list(), this.executions.flowHealth()]);
+    return flows.map((f) => ({ ...f, ...health.get(f.id) }));
   }
 
   @Post()

@@ -30,14 +30,15 @@ const ERP_SECRETS = ['erp.password'];
 const event = { strategy: 'event' as const, period: '0 sec', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
 const timer = (concurrentTasks = 1) => ({ strategy: 'timer' as const, period: '0 sec', concurrentTasks, penaltyDuration: '30 sec', yieldDuration: '1 sec' });
 
-const column = (i: number) => ({ x: 80, y: 60 + i * 150 });
+/** Steps left to right, as the handles are (inputs on the left, relationships on the right). */
+const step = (i: number) => ({ x: 80 + i * 320, y: 120 });
 
 function login(withErp: boolean) {
   return {
     id: 'login',
     type: 'IntegratorLogin',
     name: 'Login',
-    position: column(0),
+    position: step(0),
     // The entry step: runs when a trigger, a schedule or an outbound batch hands it a FlowFile.
     scheduling: event,
     properties: {
@@ -57,7 +58,7 @@ function script(i: number) {
     id: 'script',
     type: 'ExecuteScript',
     name: 'Script',
-    position: column(i),
+    position: step(i),
     scheduling: timer(2),
     properties: { 'Script Engine': 'python', 'Script Body': BASE_PYTHON_SCRIPT },
     autoTerminated: ['failure'],
@@ -69,7 +70,7 @@ function mapping(i: number, spec: string) {
     id: 'mapping',
     type: 'JoltTransformJSON',
     name: 'Mapping',
-    position: column(i),
+    position: step(i),
     scheduling: timer(2),
     // An empty mapping result fails the execution with a reason, rather than sending `null` on as NiFi would.
     properties: { 'Jolt Specification': spec, 'Empty Output Policy': 'route to failure' },
@@ -86,7 +87,7 @@ function writeStock(i: number) {
     id: 'write',
     type: 'WriteOmnitronStock',
     name: 'Write Stock to Omnitron',
-    position: column(i),
+    position: step(i),
     scheduling: timer(2),
     properties: { 'Stock List ID': '#{omnitron.stock.list}' },
     autoTerminated: ['success', 'failure'],
@@ -98,7 +99,7 @@ function writeImages(i: number) {
     id: 'write',
     type: 'WriteOmnitronImages',
     name: 'Write Images to Omnitron',
-    position: column(i),
+    position: step(i),
     scheduling: timer(2),
     properties: { 'Filename Template': '{sku}' },
     autoTerminated: ['success', 'failure'],
@@ -110,7 +111,7 @@ function readErp(i: number, path: string, stock: boolean) {
     id: 'read',
     type: 'ReadErpData',
     name: 'Read Data From ERP',
-    position: column(i),
+    position: step(i),
     scheduling: timer(2),
     properties: {
       'Endpoint URL': `#{erp.url}${path}`,

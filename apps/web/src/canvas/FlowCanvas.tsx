@@ -1,10 +1,11 @@
-import { useCallback, type DragEvent } from 'react';
+import { useCallback, useState, type DragEvent } from 'react';
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, SelectionMode } from '@xyflow/react';
 import type { ProcessorDescriptor } from '@sluice/flow-api';
 import { edgeTypes, nodeTypes } from './node-types.js';
 import { DND_MIME } from './Palette.js';
 import { GRID, type ProcessorNodeType } from './flow-model.js';
 import type { FlowEditor } from '../designer/useFlowEditor.js';
+import { useResolvedTheme } from '../ui/theme.js';
 
 const DELETE_KEYS = ['Backspace', 'Delete'];
 const fitViewOptions = { padding: 0.2, maxZoom: 1.2 };
@@ -18,14 +19,20 @@ export function FlowCanvas({
   descriptors,
   canEdit,
   onBeforeDelete,
+  onMenu,
 }: {
   editor: FlowEditor;
   descriptors: ReadonlyMap<string, ProcessorDescriptor>;
   canEdit: boolean;
   /** Asked before the Delete key removes anything; false keeps it all. */
   onBeforeDelete?: (what: { nodes: { id: string }[]; edges: { id: string }[] }) => Promise<boolean>;
+  /** A right click on a processor, a connection or the canvas (`id` absent). */
+  onMenu?: (at: { x: number; y: number }, target: { kind: 'node' | 'edge' | 'pane'; id?: string }) => void;
 }) {
   const { screenToFlowPosition } = useReactFlow();
+  const theme = useResolvedTheme();
+  // Fit only a flow that has something to fit: on an empty canvas the first drop would otherwise zoom and jump.
+  const [fitOnOpen] = useState(() => editor.nodes.length > 0);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(DND_MIME)) return;
@@ -65,15 +72,28 @@ export function FlowCanvas({
         selectionMode={SelectionMode.Partial}
         snapToGrid
         snapGrid={GRID}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={fitViewOptions}
         defaultEdgeOptions={defaultEdgeOptions}
         minZoom={0.1}
         maxZoom={2}
         onlyRenderVisibleElements
         proOptions={proOptions}
+        colorMode={theme}
+        onNodeContextMenu={(e, n) => {
+          e.preventDefault();
+          onMenu?.({ x: e.clientX, y: e.clientY }, { kind: 'node', id: n.id });
+        }}
+        onEdgeContextMenu={(e, ed) => {
+          e.preventDefault();
+          onMenu?.({ x: e.clientX, y: e.clientY }, { kind: 'edge', id: ed.id });
+        }}
+        onPaneContextMenu={(e) => {
+          e.preventDefault();
+          onMenu?.({ x: e.clientX, y: e.clientY }, { kind: 'pane' });
+        }}
       >
-        <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1} color="#c9ced6" />
+        <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1} color={theme === 'dark' ? '#2a3442' : '#c9ced6'} />
         <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={2} />
         <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
       </ReactFlow>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -22,6 +22,9 @@ import { CodeEditorSlot } from '../properties/code-editor-slot.js';
 import { MonacoCodeEditor } from '../monaco/MonacoCodeEditor.js';
 import { setFlowAttributeNames } from '../monaco/el-language.js';
 import { deniedReason } from '../ui/roles.js';
+import { INSPECTOR_MIN, usePanels } from './usePanels.js';
+import { CanvasMenu, ShortcutSheet, type MenuItem } from './CanvasMenu.js';
+import { autoLayout } from '../canvas/auto-layout.js';
 
 export function DesignerPage() {
   const { id } = useParams();
@@ -152,6 +155,25 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
     [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceDescriptors, controllerServices],
   );
 
+  const panels = usePanels();
+  const [menu, setMenu] = useState<{ x: number; y: number; kind: 'node' | 'edge' | 'pane'; id?: string } | null>(null);
+  const [showShortcuts, setShowShortcuts] = useState(false);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const closeShortcuts = useCallback(() => setShowShortcuts(false), []);
+  const editDenied = deniedReason('editor', 'change this flow');
+  const layout = useCallback(() => {
+    const positions = autoLayout(
+      editor.nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
+      editor.edges.map((e) => ({ source: e.source, target: e.target })),
+    );
+    editor.moveNodes(positions);
+    requestAnimationFrame(() => void fitView({ padding: 0.2, duration: 300 }));
+  }, [editor, fitView]);
+  const searchPalette = useCallback(() => {
+    if (!panels.paletteOpen) panels.togglePalette();
+    requestAnimationFrame(() => document.getElementById('palette-search')?.focus());
+  }, [panels]);
+  useDesignerKeys({ canEdit, layout, searchPalette, fit: () => void fitView({ padding: 0.2, duration: 300 }), help: () => setShowShortcuts(true) });
   const selectedNodes = editor.nodes.filter((n) => n.selected);
   const selectedEdges = editor.edges.filter((e) => e.selected);
   const addAtCenter = (d: ProcessorDescriptor) => {
@@ -205,6 +227,34 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
     inspector = <FlowInspector editor={editor} onSelectProcessor={focusProcessor} />;
   }
 
+  let menuItems: MenuItem[] = [];
+  if (menu?.kind === 'node' && menu.id) {
+    const pid = menu.id;
+    const running = live.processor(pid)?.state === 'running';
+    menuItems = [
+      { label: 'Configure', onSelect: () => editor.select(pid) },
+      { label: running ? 'Stop' : 'Start', onSelect: () => processorStartStop(pid, running), disabled: editDenied },
+      { label: 'Run once', onSelect: () => runOnce(pid), disabled: editDenied },
+      { label: 'Copy', shortcut: 'Ctrl+C', onSelect: () => { editor.select(pid); requestAnimationFrame(() => editor.copy()); }, disabled: editDenied },
+      { label: 'Delete', shortcut: 'Del', danger: true, onSelect: () => guard.requestDelete([pid], []), disabled: editDenied },
+    ];
+  } else if (menu?.kind === 'edge' && menu.id) {
+    const cid = menu.id;
+    menuItems = [
+      { label: 'Configure', onSelect: () => editor.selectEdge(cid) },
+      { label: 'Delete', shortcut: 'Del', danger: true, onSelect: () => guard.requestDelete([], [cid]), disabled: editDenied },
+    ];
+  } else if (menu) {
+    menuItems = [
+      { label: 'Add a processor…', shortcut: '/', onSelect: searchPalette, disabled: editDenied },
+      { label: 'Paste', shortcut: 'Ctrl+V', onSelect: () => editor.paste(), disabled: editDenied },
+      { label: 'Select all', shortcut: 'Ctrl+A', onSelect: () => editor.selectAll() },
+      { label: 'Auto-layout', shortcut: 'Shift+L', onSelect: layout, disabled: editDenied },
+      { label: 'Fit view', shortcut: 'Shift+F', onSelect: () => void fitView({ padding: 0.2, duration: 300 }) },
+      { label: 'Keyboard shortcuts', shortcut: '?', onSelect: () => setShowShortcuts(true) },
+    ];
+  }
+
   const saveLabel: Record<SaveState, string> = { saved: 'All changes saved', dirty: 'Unsaved changes…', saving: 'Saving…', error: 'Not saved', conflict: 'Conflict' };
   const nameOf = (id: string) => editor.nodes.find((n) => n.id === id)?.data.name ?? id;
 
@@ -231,7 +281,9 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
               <span className={`socket-dot ${socketStatus}`} title={`Live updates: ${socketStatus}`} />
               <button className="btn ghost sm" onClick={editor.undo} disabled={!canEdit || !editor.canUndo} title="Undo (Ctrl+Z)">↶</button>
               <button className="btn ghost sm" onClick={editor.redo} disabled={!canEdit || !editor.canRedo} title="Redo (Ctrl+Shift+Z)">↷</button>
-              <button className="btn ghost sm" onClick={() => fitView({ padding: 0.2, duration: 300 })} title="Fit view">⤢ Fit</button>
+              <button className="btn ghost sm" onClick={() => fitView({ padding: 0.2, duration: 300 })} title="Fit view (Shift+F)">⤢<span className="btn-label"> Fit</span></button>
+              <button className="btn ghost sm" onClick={layout} disabled={editDenied !== null} title={editDenied ?? 'Lay the flow out left to right (Shift+L)'} data-testid="auto-layout">⇶<span className="btn-label"> Layout</span></button>
+              <button className="btn ghost sm" onClick={() => setShowShortcuts(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
               <Link className="btn ghost sm" to={`/flows/${flow.id}/executions`}>Executions</Link>
               <span className={`state-pill state-${flowState}`} data-testid="flow-state">{flowState}</span>
               <button className={`btn sm ${flowState === 'running' ? 'stop' : 'success'}`} onClick={startStop} disabled={!canEdit} title={deniedReason('editor', 'start and stop flows') ?? undefined} data-testid="start-stop">
@@ -268,10 +320,41 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
             </div>
           )}
           {guard.dialog}
-          <div className="designer">
-            <Palette types={types} disabled={!canEdit} onAdd={addAtCenter} />
-            <FlowCanvas editor={editor} descriptors={descriptors} canEdit={canEdit} onBeforeDelete={guard.onBeforeDelete} />
-            <aside className="inspector">{inspector}</aside>
+          {menu && <CanvasMenu x={menu.x} y={menu.y} items={menuItems} onClose={closeMenu} />}
+          {showShortcuts && <ShortcutSheet onClose={closeShortcuts} />}
+          <div className="designer" style={{ gridTemplateColumns: panels.columns }} data-testid="designer">
+            {panels.paletteOpen ? (
+              <Palette types={types} disabled={!canEdit} onAdd={addAtCenter} onCollapse={panels.togglePalette} />
+            ) : (
+              <button className="panel-bar" onClick={panels.togglePalette} title="Show the processor palette" aria-label="Show the processor palette" data-testid="palette-expand">
+                <span>Processors ›</span>
+              </button>
+            )}
+            <FlowCanvas editor={editor} descriptors={descriptors} canEdit={canEdit} onBeforeDelete={guard.onBeforeDelete} onMenu={(at, target) => setMenu({ ...at, ...target })} />
+            {panels.inspectorOpen ? (
+              <aside className="inspector" data-testid="inspector">
+                <div
+                  className="splitter"
+                  role="separator"
+                  aria-orientation="vertical"
+                  aria-label="Resize the inspector"
+                  aria-valuenow={panels.inspectorWidth}
+                  tabIndex={0}
+                  onPointerDown={panels.startResize}
+                  onKeyDown={(e) => {
+                    if (e.key === 'ArrowLeft') panels.setInspectorWidth(panels.inspectorWidth + 20);
+                    else if (e.key === 'ArrowRight') panels.setInspectorWidth(Math.max(INSPECTOR_MIN, panels.inspectorWidth - 20));
+                  }}
+                  data-testid="inspector-splitter"
+                />
+                <button className="btn ghost sm panel-collapse" onClick={panels.toggleInspector} title="Hide the inspector" aria-label="Hide the inspector">›</button>
+                {inspector}
+              </aside>
+            ) : (
+              <button className="panel-bar" onClick={panels.toggleInspector} title="Show the inspector" aria-label="Show the inspector" data-testid="inspector-expand">
+                <span>‹ Inspector</span>
+              </button>
+            )}
           </div>
         </AppShell>
       </CodeEditorSlot.Provider>
@@ -299,4 +382,26 @@ function useKeyboard(editor: FlowEditor, canEdit: boolean) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [editor, canEdit]);
+}
+
+/** Single-key shortcuts of the canvas (not while typing in a field). */
+function useDesignerKeys({ canEdit, layout, searchPalette, fit, help }: { canEdit: boolean; layout: () => void; searchPalette: () => void; fit: () => void; help: () => void }) {
+  const latest = useRef({ canEdit, layout, searchPalette, fit, help });
+  latest.current = { canEdit, layout, searchPalette, fit, help };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.closest('input, textarea, select, [contenteditable="true"], .monaco-editor, [role=dialog]') || t.isContentEditable)) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const k = latest.current;
+      if (e.key === '?') k.help();
+      else if (e.key === '/') k.searchPalette();
+      else if (e.key === 'L' && e.shiftKey && k.canEdit) k.layout();
+      else if (e.key === 'F' && e.shiftKey) k.fit();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 }

@@ -246,6 +246,16 @@ export function useFlowEditor(initial: FlowDocument) {
     touch();
   }, [record, touch]);
 
+  /** Moves several processors at once, as one undo step (auto-layout). */
+  const moveNodes = useCallback(
+    (positions: ReadonlyMap<string, { x: number; y: number }>) => {
+      record();
+      setNodes((ns) => ns.map((n) => (positions.has(n.id) ? { ...n, position: positions.get(n.id)! } : n)));
+      touch();
+    },
+    [record, touch],
+  );
+
   const selectAll = useCallback(() => {
     setNodes((ns) => ns.map((n) => (n.selected ? n : { ...n, selected: true })));
   }, []);
@@ -253,6 +263,11 @@ export function useFlowEditor(initial: FlowDocument) {
   const select = useCallback((id: string) => {
     setNodes((ns) => ns.map((n) => (n.selected !== (n.id === id) ? { ...n, selected: n.id === id } : n)));
     setEdges((es) => es.map((e) => (e.selected ? { ...e, selected: false } : e)));
+  }, []);
+
+  const selectEdge = useCallback((id: string) => {
+    setEdges((es) => es.map((e) => (e.selected !== (e.id === id) ? { ...e, selected: e.id === id } : e)));
+    setNodes((ns) => ns.map((n) => (n.selected ? { ...n, selected: false } : n)));
   }, []);
 
   /** Replaces everything (a reload after a conflict); clears history. */
@@ -290,6 +305,8 @@ export function useFlowEditor(initial: FlowDocument) {
     paste,
     selectAll,
     select,
+    selectEdge,
+    moveNodes,
     undo,
     redo,
     reset,

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ExecutionDto, FlowDto, Page } from '@sluice/contracts';
 import { api, errorText, type HourlyMetric } from '../api/client.js';
@@ -20,7 +20,9 @@ export function FlowExecutionsPage() {
   const [flow, setFlow] = useState<FlowDto | null>(null);
   const [page, setPage] = useState<Page<ExecutionDto> | null>(null);
   const [metrics, setMetrics] = useState<HourlyMetric[]>([]);
-  const [status, setStatus] = useState('');
+  const [search] = useSearchParams();
+  // The flow list links here with ?status=failed.
+  const [status, setStatus] = useState(() => search.get('status') ?? '');
   const [sku, setSku] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');

@@ -132,6 +132,8 @@ export function FlowListPage() {
               <th>Name</th>
               <th>Kind</th>
               <th>State</th>
+              <th>Last run</th>
+              <th>Last 24 h</th>
               <th>Version</th>
               <th>Updated</th>
               <th />
@@ -139,10 +141,10 @@ export function FlowListPage() {
           </thead>
           <tbody>
             {flows === null && (
-              <tr><td colSpan={6} className="muted">Loading…</td></tr>
+              <tr><td colSpan={8} className="muted">Loading…</td></tr>
             )}
             {flows !== null && visible.length === 0 && (
-              <tr><td colSpan={6} className="muted">{flows.length === 0 ? 'No flows yet. Create one or start from a template.' : 'No flow matches the filter.'}</td></tr>
+              <tr><td colSpan={8} className="muted">{flows.length === 0 ? 'No flows yet. Create one or start from a template.' : 'No flow matches the filter.'}</td></tr>
             )}
             {visible.map((f) => (
               <tr key={f.id} data-flow-id={f.id}>
@@ -166,6 +168,25 @@ export function FlowListPage() {
                 </td>
                 <td>{[f.kind, f.direction].filter(Boolean).join(' · ') || <span className="muted">generic</span>}</td>
                 <td><span className={`state-pill state-${f.state}`}>{f.state}</span></td>
+                <td data-testid="last-run">
+                  {f.lastExecution ? (
+                    <Link to={`/executions/${f.lastExecution.id}`} title={f.lastExecution.error ?? f.lastExecution.startedAt}>
+                      <span className={`state-pill state-${f.lastExecution.status}`}>{f.lastExecution.status}</span>{' '}
+                      <span className="muted small">{relativeTime(f.lastExecution.finishedAt ?? f.lastExecution.startedAt)}</span>
+                    </Link>
+                  ) : (
+                    <span className="muted small">never ran</span>
+                  )}
+                </td>
+                <td data-testid="errors-24h">
+                  {f.last24h && (f.last24h.failedExecutions > 0 || f.last24h.failedRows > 0) ? (
+                    <Link to={`/flows/${f.id}/executions?status=failed`} className="error-count" title="Failed or partly failed executions, and failed rows, in the last 24 hours">
+                      {f.last24h.failedExecutions} failed · {f.last24h.failedRows} rows
+                    </Link>
+                  ) : (
+                    <span className="muted small">{f.last24h ? 'no errors' : '—'}</span>
+                  )}
+                </td>
                 <td>v{f.version}</td>
                 <td title={f.updatedAt}>{relativeTime(f.updatedAt)}</td>
                 <td className="row-actions">

@@ -4,6 +4,7 @@ import type * as Monaco from 'monaco-editor/editor';
 import { monaco } from './monaco-setup.js';
 import { EL_LANGUAGE, updateElMarkers } from './el-language.js';
 import type { CodeEditorProps } from '../properties/code-editor-slot.js';
+import { useResolvedTheme } from '../ui/theme.js';
 
 const LANGUAGE: Record<CodeEditorProps['language'], string> = {
   python: 'python',
@@ -15,6 +16,7 @@ const LANGUAGE: Record<CodeEditorProps['language'], string> = {
 
 /** Monaco, bundled locally, behind the form's CodeEditor slot. */
 export function MonacoCodeEditor({ value, onChange, language, readOnly, height, ariaLabel, markers }: CodeEditorProps) {
+  const theme = useResolvedTheme();
   const uid = useId().replace(/[^\w]/g, '');
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const [mounted, setMounted] = useState(false);
@@ -61,7 +63,7 @@ export function MonacoCodeEditor({ value, onChange, language, readOnly, height, 
         path={`${language === 'jolt' ? 'jolt' : language}/${uid}.${language === 'jolt' || language === 'json' ? 'json' : 'txt'}`}
         onChange={(v) => onChange(v ?? '')}
         onMount={onMount}
-        theme="vs"
+        theme={theme === 'dark' ? 'vs-dark' : 'vs'}
         options={{
           readOnly,
           minimap: { enabled: false },

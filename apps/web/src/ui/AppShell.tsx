@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router';
 import { session } from '../api/client.js';
 import { deniedReason } from './roles.js';
+import { applyTheme, NEXT_THEME, useThemeChoice } from './theme.js';
 
 /** Top bar shared by every signed-in screen; `children` fill the rest of the viewport. */
 export function AppShell({ title, actions, children }: { title?: ReactNode; actions?: ReactNode; children: ReactNode }) {
@@ -21,6 +22,7 @@ export function AppShell({ title, actions, children }: { title?: ReactNode; acti
         </nav>
         <div className="topbar-title">{title}</div>
         <div className="topbar-actions">{actions}</div>
+        <ThemeToggle />
         <div className="topbar-user">
           <span title={user?.role}>{user?.username}</span>
           <span className={`role-chip role-${user?.role ?? 'viewer'}`}>{user?.role}</span>
@@ -50,4 +52,22 @@ function ScreenLink({ to, label, reason }: { to: string; label: string; reason: 
     );
   }
   return <NavLink to={to}>{label}</NavLink>;
+}
+
+const THEME_LABEL = { system: '◐', light: '☀', dark: '☾' } as const;
+
+/** Cycles system → light → dark; "system" follows the OS setting. */
+function ThemeToggle() {
+  const choice = useThemeChoice();
+  return (
+    <button
+      className="btn ghost sm theme-toggle"
+      onClick={() => applyTheme(NEXT_THEME[choice])}
+      title={`Theme: ${choice === 'system' ? 'as the system' : choice} (click for ${NEXT_THEME[choice] === 'system' ? 'as the system' : NEXT_THEME[choice]})`}
+      aria-label={`Theme: ${choice}`}
+      data-testid="theme-toggle"
+    >
+      {THEME_LABEL[choice]}
+    </button>
+  );
 }
