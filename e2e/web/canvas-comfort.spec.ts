@@ -10,7 +10,7 @@ import { startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { startApi, type StartedApi } from '../support/start-api.js';
 import { json } from '../support/http.js';
-import { canvasZoom, dropFromPalette, launchBrowser, newPage, shot, signIn, waitViewportStill } from './browser-harness.js';
+import { canvasZoom, dropFromPalette, launchBrowser, newPage, selectEdge, shot, signIn, waitViewportStill } from './browser-harness.js';
 
 let api: StartedApi;
 let browser: Browser;
@@ -205,6 +205,45 @@ describe('a canvas to live in (Chromium)', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=save-state]')?.textContent === 'All changes saved');
     const undone = await json<FlowDto>(await api.request(`/api/flows/${flow.id}`));
     expect(undone.document.processors.map((p) => p.position.y)).toEqual([100, 300, 500]);
+  });
+
+  it('taps a connection live in the debug panel, with credentials masked', async () => {
+    const timer = { strategy: 'timer', period: '300 ms', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
+    const flow = await json<FlowDto>(
+      await api.request('/api/flows', {
+        method: 'POST',
+        json: {
+          name: 'Tapped',
+          processors: [
+            { id: 'gen', type: 'GenerateFlowFile', name: 'Generate', position: { x: 80, y: 120 }, scheduling: timer, properties: { 'Custom Text': '{"sku": "A1"}', 'Data Format': 'Text' } },
+            { id: 'tag', type: 'UpdateAttribute', name: 'Tag', position: { x: 400, y: 120 }, properties: { 'erp.sku': 'A1', 'token.erp': 'tok-live-secret' }, scheduling: timer },
+            { id: 'end', type: 'UpdateAttribute', name: 'End', position: { x: 720, y: 120 }, properties: {}, autoTerminated: ['success'] },
+          ],
+          connections: [
+            { id: 'gen-tag', sourceId: 'gen', relationships: ['success'], targetId: 'tag' },
+            { id: 'tag-end', sourceId: 'tag', relationships: ['success'], targetId: 'end' },
+          ],
+        },
+      }),
+    );
+    await openFlow(page, flow.id, 3);
+    await selectEdge(page, 'tag-end');
+    await page.click('[data-testid=tap-connection]');
+    await page.waitForSelector('[data-testid=debug-panel] [data-tap="tag-end"]');
+    expect((await api.request(`/api/flows/${flow.id}/start`, { method: 'POST' })).status).toBe(200);
+    await page.waitForSelector('[data-testid=debug-panel] .debug-item', { timeout: 30_000 });
+    await page.locator('[data-testid=debug-panel] .debug-line').first().click();
+    const shown = await page.textContent('[data-testid=debug-panel] .debug-item pre');
+    expect(shown).toContain('"erp.sku": "A1"');
+    expect(shown).not.toContain('tok-live-secret');
+    expect(await page.textContent('[data-testid=debug-panel] .debug-line')).toContain('Tag → End');
+    await shot(page, 'canvas-debug-panel');
+    // Untapped: nothing more arrives.
+    await page.click('[aria-label="Stop tapping Tag → End"]');
+    await page.click('button:has-text("Clear")');
+    await page.waitForTimeout(1500);
+    expect(await page.locator('[data-testid=debug-panel] .debug-item').count()).toBe(0);
+    await api.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
   });
 
   it("lists each flow's last run and its failures in the last 24 hours", async () => {

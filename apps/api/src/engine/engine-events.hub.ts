@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ProvenanceEvent } from '@sluice/flow-core';
 import type { BulletinEvent, ExecutionUpdatedEvent, ProcessorStateChangedEvent, ProcessorStatsEvent, QueueChangedEvent } from '@sluice/contracts';
 
 export interface HubEvents {
@@ -7,6 +8,8 @@ export interface HubEvents {
   'processor.stats-updated': ProcessorStatsEvent;
   'processor.bulletin': BulletinEvent;
   'provenance.recorded': { flowId: string; count: number };
+  /** Every committed provenance event as it is recorded (before it is stored), for live taps. */
+  'provenance.events': readonly ProvenanceEvent[];
   'execution.updated': ExecutionUpdatedEvent;
 }
 type Listener<K extends keyof HubEvents> = (e: HubEvents[K]) => void;
@@ -21,6 +24,10 @@ export class EngineEventsHub {
     if (!set) this.listeners.set(event, (set = new Set()));
     set.add(listener as Listener<never>);
     return () => set!.delete(listener as Listener<never>);
+  }
+
+  has(event: keyof HubEvents): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
   }
 
   emit<K extends keyof HubEvents>(event: K, payload: HubEvents[K]): void {

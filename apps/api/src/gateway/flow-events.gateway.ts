@@ -8,6 +8,9 @@ import { FlowsRepository } from '../flows/flows.repository.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import type { AuthUser } from '../auth/roles.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
+import { redactAttributes } from '../persistence/sensitive-attributes.js';
+import { ConnectionTaps, MAX_TAPS_PER_SOCKET } from './connection-taps.js';
+import type { FlowDocument } from '@sluice/contracts';
 
 const TICK_MS = 250;
 const MAX_BULLETINS_PER_TICK = 10;
@@ -30,6 +33,12 @@ export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
   private readonly bulletins = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly taps = new ConnectionTaps((a) => {
+    const masked = JSON.parse(redactAttributes(a)) as Record<string, string>;
+    for (const k in masked) masked[k] = this.secrets.redact(masked[k]!);
+    return masked;
+  });
+  private tapsSubscribed: (() => void) | null = null;
 
   constructor(
     private readonly auth: AuthService,
@@ -56,6 +65,15 @@ export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
       socket.on('flow.join', (flowId, ack) => void this.join(socket, flowId, typeof ack === 'function' ? ack : undefined));
       socket.on('flow.leave', (flowId) => {
         if (typeof flowId === 'string') void socket.leave(flowRoom(flowId));
+      });
+      socket.on('connection.tap', (flowId, connectionId, ack) => void this.tap(socket, flowId, connectionId, typeof ack === 'function' ? ack : undefined));
+      socket.on('connection.untap', (flowId, connectionId) => {
+        if (typeof flowId === 'string' && typeof connectionId === 'string') this.taps.remove(socket.id, flowId, connectionId);
+        this.syncTapSubscription();
+      });
+      socket.on('disconnect', () => {
+        this.taps.removeSocket(socket.id);
+        this.syncTapSubscription();
       });
     });
     this.unsubscribe.push(this.sessions.onEnded((userId) => this.disconnectUser(userId)));
@@ -92,6 +110,39 @@ export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
     }
   }
 
+  /** A tap is authorized as a join is: a valid session, and a connection of an existing flow. */
+  private async tap(socket: Client, flowId: unknown, connectionId: unknown, ack: ((ok: boolean, reason?: string) => void) | undefined): Promise<void> {
+    try {
+      if (typeof flowId !== 'string' || typeof connectionId !== 'string' || !flowId || flowId.length > 64 || connectionId.length > 64) return ack?.(false, 'flowId and connectionId are required');
+      const token = (socket.handshake.auth as { token: string }).token;
+      socket.data.user = await this.auth.verify(token);
+      const flow = await this.flows.findById(flowId);
+      if (!flow) return ack?.(false, `flow '${flowId}' not found`);
+      const doc = JSON.parse(flow.document) as FlowDocument;
+      const c = doc.connections.find((x) => x.id === connectionId);
+      if (!c) return ack?.(false, `connection '${connectionId}' not found in the flow`);
+      if (this.taps.count(socket.id) >= MAX_TAPS_PER_SOCKET) return ack?.(false, `at most ${MAX_TAPS_PER_SOCKET} connections can be tapped at once`);
+      this.taps.add({ socketId: socket.id, flowId, connectionId, sourceId: c.sourceId, relationships: c.relationships });
+      this.syncTapSubscription();
+      ack?.(true);
+    } catch {
+      ack?.(false, 'not allowed');
+      socket.disconnect(true);
+    }
+  }
+
+  /** Provenance is only inspected while someone taps a connection. */
+  private syncTapSubscription(): void {
+    if (this.taps.size > 0 && !this.tapsSubscribed) {
+      this.tapsSubscribed = this.hub.on('provenance.events', (events) => {
+        if (this.taps.collect(events)) this.arm();
+      });
+    } else if (this.taps.size === 0 && this.tapsSubscribed) {
+      this.tapsSubscribed();
+      this.tapsSubscribed = null;
+    }
+  }
+
   private disconnectUser(userId: string): void {
     for (const socket of this.io.of('/').sockets.values()) {
       if ((socket as Client).data.user?.id === userId) socket.disconnect(true);
@@ -101,6 +152,7 @@ export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
   onModuleDestroy(): void {
     if (this.timer) clearTimeout(this.timer);
     for (const u of this.unsubscribe) u();
+    this.tapsSubscribed?.();
   }
 
   private coalesce<T>(store: Map<string, Map<string, T>>, flowId: string, key: string, value: T): void {
@@ -118,6 +170,7 @@ export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
     this.timer = null;
     for (const [flowId, m] of this.queues) this.io.to(flowRoom(flowId)).emit('connection.queue-changed', [...m.values()]);
     for (const [flowId, m] of this.stats) this.io.to(flowRoom(flowId)).emit('processor.stats-updated', [...m.values()]);
+    for (const [socketId, batch] of this.taps.drain()) this.io.to(socketId).emit('connection.tapped', batch);
     this.queues.clear();
     this.stats.clear();
     this.bulletins.clear();

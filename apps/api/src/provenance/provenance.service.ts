@@ -38,6 +38,7 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
 
   record(events: readonly ProvenanceEvent[]): void {
     for (const e of events) this.buffer.push(e);
+    if (this.hub.has('provenance.events')) this.hub.emit('provenance.events', events);
     if (this.buffer.length >= 5000) void this.flush();
     else if (!this.timer) this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
   }

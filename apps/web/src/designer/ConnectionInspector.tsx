@@ -9,7 +9,7 @@ import { useConnectionLive } from '../canvas/live-store.js';
 import { formatBytes, formatDateTime } from '../ui/format.js';
 
 export function ConnectionInspector({ edge, source, target, editor }: { edge: ConnectionEdgeType; source?: ProcessorNodeType; target?: ProcessorNodeType; editor: FlowEditor }) {
-  const { descriptors, canEdit, flowId, live } = useDesigner();
+  const { descriptors, canEdit, flowId, live, tap } = useDesigner();
   const data = edge.data!;
   const d = source ? descriptors.get(source.data.type) : undefined;
   const rels = d && source ? relationshipsFor(d, source.data.properties) : [];
@@ -38,6 +38,13 @@ export function ConnectionInspector({ edge, source, target, editor }: { edge: Co
           {source?.data.name ?? edge.source} → {target?.data.name ?? edge.target}
         </div>
         <div className="muted small mono">{edge.id}</div>
+        {tap && (
+          <div className="inspector-actions">
+            <button className="btn sm" onClick={() => tap(edge.id)} data-testid="tap-connection" title="Show the FlowFiles that go along this connection, live, in the debug panel">
+              ◉ Tap live
+            </button>
+          </div>
+        )}
       </div>
       <div className="inspector-scroll pad">
         <h3>Relationships</h3>

@@ -25,6 +25,7 @@ import { deniedReason } from '../ui/roles.js';
 import { INSPECTOR_MIN, usePanels } from './usePanels.js';
 import { CanvasMenu, ShortcutSheet, type MenuItem } from './CanvasMenu.js';
 import { autoLayout } from '../canvas/auto-layout.js';
+import { DebugPanel } from './DebugPanel.js';
 
 export function DesignerPage() {
   const { id } = useParams();
@@ -150,9 +151,15 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
   const parameters = editor.base.parameters;
   const controllerServices = editor.base.controllerServices;
   const requestDelete = guard.requestDelete;
+  const [taps, setTaps] = useState<string[]>([]);
+  const [debugOpen, setDebugOpen] = useState(false);
+  const tap = useCallback((cid: string) => {
+    setTaps((t) => (t.includes(cid) ? t : [...t, cid]));
+    setDebugOpen(true);
+  }, []);
   const ctx: DesignerContextValue = useMemo(
-    () => ({ flowId: flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceTypes: serviceDescriptors, controllerServices }),
-    [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceDescriptors, controllerServices],
+    () => ({ flowId: flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceTypes: serviceDescriptors, controllerServices, tap }),
+    [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceDescriptors, controllerServices, tap],
   );
 
   const panels = usePanels();
@@ -242,6 +249,7 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
     const cid = menu.id;
     menuItems = [
       { label: 'Configure', onSelect: () => editor.selectEdge(cid) },
+      { label: 'Tap live (debug panel)', onSelect: () => tap(cid) },
       { label: 'Delete', shortcut: 'Del', danger: true, onSelect: () => guard.requestDelete([], [cid]), disabled: editDenied },
     ];
   } else if (menu) {
@@ -330,7 +338,24 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
                 <span>Processors ›</span>
               </button>
             )}
-            <FlowCanvas editor={editor} descriptors={descriptors} canEdit={canEdit} onBeforeDelete={guard.onBeforeDelete} onMenu={(at, target) => setMenu({ ...at, ...target })} />
+            <div className="canvas-column">
+              <FlowCanvas editor={editor} descriptors={descriptors} canEdit={canEdit} onBeforeDelete={guard.onBeforeDelete} onMenu={(at, target) => setMenu({ ...at, ...target })} />
+              {debugOpen && (
+                <DebugPanel
+                  flowId={flow.id}
+                  taps={taps}
+                  label={(cid) => {
+                    const e = editor.edges.find((x) => x.id === cid);
+                    return e ? `${nameOf(e.source)} → ${nameOf(e.target)}` : cid;
+                  }}
+                  onUntap={(cid) => setTaps((t) => t.filter((x) => x !== cid))}
+                  onClose={() => {
+                    setDebugOpen(false);
+                    setTaps([]);
+                  }}
+                />
+              )}
+            </div>
             {panels.inspectorOpen ? (
               <aside className="inspector" data-testid="inspector">
                 <div

@@ -19,6 +19,8 @@ export interface DesignerContextValue {
   serviceTypes?: ReadonlyMap<string, ControllerServiceDescriptor>;
   /** The flow's controller services as edited. */
   controllerServices?: readonly ControllerServiceConfig[];
+  /** Streams a connection's FlowFiles into the debug panel (a saved connection only). */
+  tap?: (connectionId: string) => void;
 }
 
 export const DesignerContext = createContext<DesignerContextValue | null>(null);
