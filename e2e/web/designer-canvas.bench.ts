@@ -6,7 +6,11 @@
  */
 import type { Page } from 'playwright-core';
 import type { FlowDocumentInput, FlowDto } from '@sluice/contracts';
-import { startApi } from '../support/start-api.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SERVER_ADMIN_PASSWORD, startServerProcess } from '@sluice/api/testing/server-process';
 import { launchBrowser, newPage, signIn } from './browser-harness.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -71,7 +75,10 @@ async function panFrames(page: Page): Promise<{ median: number; p95: number; fra
   return { median: median(frames), p95: sorted[Math.floor(sorted.length * 0.95)]!, frames: frames.length };
 }
 
-const api = await startApi({ web: true });
+// The built server in its own process, as users run it (tsx does not emit the decorator metadata Nest needs).
+const dataDir = mkdtempSync(join(tmpdir(), 'sluice-canvas-bench-'));
+const server = await startServerProcess(dataDir, { SLUICE_WEB_DIR: fileURLToPath(new URL('../../apps/web/dist', import.meta.url)) });
+const api = { url: server.url, adminPassword: SERVER_ADMIN_PASSWORD, request: (path: string, init?: Parameters<typeof server.request>[1]) => server.request(path, init), close: async () => { await server.stop(); rmSync(dataDir, { recursive: true, force: true }); } };
 const browser = await launchBrowser();
 try {
   const create = async (body: unknown, path = '/api/flows') => {

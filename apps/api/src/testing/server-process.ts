@@ -7,7 +7,9 @@ import { testDatabase } from './test-database.js';
 const apiRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The built server; specs and benchmarks that kill it need a real process. */
 export const SERVER_MAIN = join(apiRoot, 'dist', 'main.js');
-const PASSWORD = 'server-process-password';
+/** The admin's password on a server started here. */
+export const SERVER_ADMIN_PASSWORD = 'server-process-password';
+const PASSWORD = SERVER_ADMIN_PASSWORD;
 
 export interface ServerProcess {
   readonly child: ChildProcess;
