@@ -3,15 +3,16 @@ import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFl
 import type { ProcessorDescriptor } from '@sluice/flow-api';
 import { edgeTypes, nodeTypes } from './node-types.js';
 import { DND_MIME } from './Palette.js';
-import { GRID, type ProcessorNodeType } from './flow-model.js';
+import { GRID, type FlowNodeType } from './flow-model.js';
 import type { FlowEditor } from '../designer/useFlowEditor.js';
+import { GroupBar } from './GroupBar.js';
 
 const DELETE_KEYS = ['Backspace', 'Delete'];
 const fitViewOptions = { padding: 0.2, maxZoom: 1.2 };
 const defaultEdgeOptions = { type: 'connection' };
 const proOptions = { hideAttribution: true };
 
-const minimapColor = (n: ProcessorNodeType) => (n.selected ? '#2f6fed' : '#9aa6b5');
+const minimapColor = (n: FlowNodeType) => (n.selected ? '#2f6fed' : n.type === 'group' ? '#56657a' : '#9aa6b5');
 
 export function FlowCanvas({
   editor,
@@ -25,7 +26,16 @@ export function FlowCanvas({
   /** Asked before the Delete key removes anything; false keeps it all. */
   onBeforeDelete?: (what: { nodes: { id: string }[]; edges: { id: string }[] }) => Promise<boolean>;
 }) {
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  const onNodeDoubleClick = useCallback(
+    (_: unknown, n: FlowNodeType) => {
+      if (n.type !== 'group') return;
+      editor.enterGroup(n.id);
+      // The group's own contents are laid out elsewhere on the plane: show them.
+      requestAnimationFrame(() => void fitView(fitViewOptions));
+    },
+    [editor, fitView],
+  );
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(DND_MIME)) return;
@@ -47,6 +57,7 @@ export function FlowCanvas({
 
   return (
     <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <GroupBar editor={editor} canEdit={canEdit} />
       <ReactFlow
         nodes={editor.nodes}
         edges={editor.edges}
@@ -56,6 +67,7 @@ export function FlowCanvas({
         onEdgesChange={editor.onEdgesChange}
         onConnect={editor.onConnect}
         onNodeDragStart={editor.onNodeDragStart}
+        onNodeDoubleClick={onNodeDoubleClick}
         nodesDraggable={canEdit}
         nodesConnectable={canEdit}
         edgesReconnectable={false}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { FlowDto } from '@sluice/contracts';
+import { effectiveParameters, type FlowDto } from '@sluice/contracts';
 import type { ControllerServiceDescriptor, ProcessorDescriptor } from '@sluice/flow-api';
 import { api, errorText, refusalText, session } from '../api/client.js';
 import { useFlowEvents } from '../api/useFlowEvents.js';
@@ -17,6 +17,8 @@ import { ConnectionInspector } from './ConnectionInspector.js';
 import { useAutoSave, type SaveState } from './useAutoSave.js';
 import { useDeleteGuard } from './useDeleteGuard.js';
 import { FlowInspector } from './FlowInspector.js';
+import { ComponentInspector } from './ComponentInspector.js';
+import { isProcessor } from '../canvas/flow-model.js';
 import { ProcessorTestTab } from '../test-panes/ProcessorTestTab.js';
 import { CodeEditorSlot } from '../properties/code-editor-slot.js';
 import { MonacoCodeEditor } from '../monaco/MonacoCodeEditor.js';
@@ -110,7 +112,7 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
   // EL completion offers the attributes this flow's processors write.
   useEffect(() => {
     const names = new Set<string>();
-    for (const n of editor.nodes) for (const a of descriptors.get(n.data.type)?.writesAttributes ?? []) names.add(a.name);
+    for (const n of editor.nodes.filter(isProcessor)) for (const a of descriptors.get(n.data.type)?.writesAttributes ?? []) names.add(a.name);
     setFlowAttributeNames([...names]);
   }, [editor.nodes, descriptors]);
 
@@ -144,12 +146,15 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
 
   useKeyboard(editor, canEdit);
 
-  const parameters = editor.base.parameters;
+  // Inside a group its processors see the parameters they inherit.
+  const parameters = useMemo(() => effectiveParameters(editor.base, editor.view), [editor.base, editor.view]);
   const controllerServices = editor.base.controllerServices;
   const requestDelete = guard.requestDelete;
+  const document_ = editor.base;
+  const enterGroup = editor.enterGroup;
   const ctx: DesignerContextValue = useMemo(
-    () => ({ flowId: flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceTypes: serviceDescriptors, controllerServices }),
-    [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceDescriptors, controllerServices],
+    () => ({ flowId: flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceTypes: serviceDescriptors, controllerServices, document: document_, enterGroup }),
+    [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceDescriptors, controllerServices, document_, enterGroup],
   );
 
   const selectedNodes = editor.nodes.filter((n) => n.selected);
@@ -168,8 +173,11 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
   };
 
   let inspector;
-  if (selectedNodes.length === 1 && selectedEdges.length === 0) {
-    const node = selectedNodes[0]!;
+  const selectedOne = selectedNodes.length === 1 && selectedEdges.length === 0 ? selectedNodes[0]! : null;
+  if (selectedOne && selectedOne.type !== 'processor') {
+    inspector = <ComponentInspector key={selectedOne.id} node={selectedOne} editor={editor} />;
+  } else if (selectedOne?.type === 'processor') {
+    const node = selectedOne;
     inspector = (
       <ProcessorInspector
         key={node.id}
@@ -194,10 +202,13 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
   } else if (selectedNodes.length + selectedEdges.length > 1) {
     inspector = (
       <div className="pad">
-        <h2>{selectedNodes.length} processors, {selectedEdges.length} connections selected</h2>
+        <h2>{selectedNodes.length} components, {selectedEdges.length} connections selected</h2>
         <p className="muted">Ctrl+C / Ctrl+V copies them; Delete removes them.</p>
         {canEdit && (
-          <button className="btn danger" onClick={() => guard.requestDelete(selectedNodes.map((n) => n.id), selectedEdges.map((e) => e.id))}>Delete selection</button>
+          <>
+            <button className="btn danger" onClick={() => guard.requestDelete(selectedNodes.map((n) => n.id), selectedEdges.map((e) => e.id))}>Delete selection</button>{' '}
+            <button className="btn" onClick={() => editor.groupSelection()} disabled={!selectedNodes.some((n) => n.type !== 'port')}>Group selection</button>
+          </>
         )}
       </div>
     );

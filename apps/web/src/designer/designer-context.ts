@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { ControllerServiceDescriptor, ProcessorDescriptor } from '@sluice/flow-api';
-import type { ControllerServiceConfig } from '@sluice/contracts';
+import type { ControllerServiceConfig, FlowDocument } from '@sluice/contracts';
 import type { LiveStore } from '../canvas/live-store.js';
 import type { SavedValidation } from './issues.js';
 
@@ -19,6 +19,10 @@ export interface DesignerContextValue {
   serviceTypes?: ReadonlyMap<string, ControllerServiceDescriptor>;
   /** The flow's controller services as edited. */
   controllerServices?: readonly ControllerServiceConfig[];
+  /** The document outside the group shown (groups' contents, their ports), as last taken from the canvas. */
+  document?: FlowDocument;
+  /** Shows a process group's contents (ROOT_GROUP: the flow's top). */
+  enterGroup?: (groupId: string) => void;
 }
 
 export const DesignerContext = createContext<DesignerContextValue | null>(null);
