@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { effectiveParameters, type FlowDto } from '@sluice/contracts';
+import { effectiveParameters, groupOf, type FlowDto } from '@sluice/contracts';
 import type { ControllerServiceDescriptor, ProcessorDescriptor } from '@sluice/flow-api';
 import { api, errorText, refusalText, session } from '../api/client.js';
 import { useFlowEvents } from '../api/useFlowEvents.js';
@@ -167,8 +167,12 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
     editor.addProcessor(d, { x: (w / 2 - vp.x) / vp.zoom - 110, y: (h / 2 - vp.y) / vp.zoom - 40 });
   };
   const focusProcessor = (pid: string) => {
+    // A processor or port of another group: open that group first.
+    const doc = editor.document();
+    const where = groupOf(doc, pid);
+    if (where !== undefined) editor.enterGroup(where);
     editor.select(pid);
-    const n = editor.nodes.find((x) => x.id === pid);
+    const n = [...doc.processors, ...doc.ports].find((x) => x.id === pid);
     if (n) void setCenter(n.position.x + 110, n.position.y + 50, { zoom: 1, duration: 300 });
   };
 
