@@ -122,4 +122,27 @@ describe('process groups and ports through the API', () => {
     expect(start.status).toBe(400);
     expect(((await start.json()) as { message: string }).message).toContain("Output port 'tagged': The port has no outgoing connection");
   });
+  it('lets a group’s controller service serve processors inside the group only', async () => {
+    const services = [
+      { id: 'csv-in', type: 'CSVReader', name: 'ERP CSV', groupId: 'g', properties: {} },
+      { id: 'json-out', type: 'JsonRecordSetWriter', name: 'JSON', properties: {} },
+    ];
+    const convert = (id: string, groupId?: string) => ({
+      id,
+      type: 'ConvertRecord',
+      name: id,
+      ...(groupId ? { groupId } : {}),
+      properties: { 'Record Reader': 'csv-in', 'Record Writer': 'json-out' },
+      autoTerminated: ['success', 'failure'],
+    });
+    const res = await api.request('/api/flows', {
+      method: 'POST',
+      json: { name: 'scoped services', processGroups: [{ id: 'g', name: 'Records' }], controllerServices: services, processors: [convert('inside', 'g'), convert('outside')] },
+    });
+    expect(res.status).toBe(201);
+    const { validation } = (await res.json()) as { validation: { processorId: string; property: string; message: string }[] };
+    expect(validation).toEqual([
+      expect.objectContaining({ processorId: 'outside', property: 'Record Reader', message: "Record Reader: controller service 'ERP CSV' is invalid: it belongs to a process group this processor is not inside" }),
+    ]);
+  });
 });
