@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { FlowDto } from '@sluice/contracts';
 import { startApi, type StartedApi } from '../support/start-api.js';
 import { json } from '../support/http.js';
-import { fillKeyValues, fitView, launchBrowser, newPage, selectNode, shot, signIn, waitSaved } from './browser-harness.js';
+import { fitView, launchBrowser, newPage, selectNode, shot, signIn, waitSaved } from './browser-harness.js';
 
 const hourly = { strategy: 'timer', period: '1 hour', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
 
@@ -85,7 +85,10 @@ describe('process groups in the designer (Chromium)', () => {
     await page.locator('.react-flow__node[data-id="enrich"] .group-head').click();
     await page.waitForSelector('[data-testid=group-inspector]');
     expect(await page.textContent('[data-testid=inherited-parameters]')).toContain('tier = bronze (overridden here)');
-    await fillKeyValues(page, 'group-parameters', { region: 'eu' });
+    const params = page.locator('[data-testid=group-parameters]');
+    await params.locator('input[aria-label="New parameter name"]').fill('region');
+    await params.locator('input[aria-label="New parameter value"]').fill('eu');
+    await params.locator('button:has-text("Add parameter")').click();
     await waitSaved(page);
     expect((await stored()).document.processGroups[0]!.parameters).toEqual({ tier: 'gold', region: 'eu' });
 

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { effectiveParameters, ROOT_GROUP } from '@sluice/contracts';
 import type { GroupNodeType, PortNodeType } from '../canvas/flow-model.js';
 import { useProcessorLive } from '../canvas/live-store.js';
-import { KeyValueEditor } from '../properties/KeyValueEditor.js';
+import { ParametersEditor } from '../properties/ParametersEditor.js';
 import { useDesigner } from './designer-context.js';
 import type { FlowEditor } from './useFlowEditor.js';
 
@@ -40,7 +40,6 @@ function GroupInspector({ node, editor }: { node: GroupNodeType; editor: FlowEdi
   const { canEdit, requestDelete } = useDesigner();
   const ro = !canEdit;
   const data = node.data;
-  const secret = new Set(data.sensitiveParameters);
   // What the group inherits: its parent's view of the parameters, before its own values override them.
   const inherited = useMemo(() => effectiveParameters(editor.base, editor.view), [editor.base, editor.view]);
   const overridden = Object.keys(inherited).filter((k) => k in data.parameters);
@@ -55,30 +54,13 @@ function GroupInspector({ node, editor }: { node: GroupNodeType; editor: FlowEdi
       <div className="inspector-scroll pad">
         <div className="field">
           <span>Group parameters <span className="muted small">(inherited by everything inside; a name set here overrides the parent’s)</span></span>
-          <KeyValueEditor
-            name="group-parameters"
-            readOnly={ro}
-            value={JSON.stringify(data.parameters)}
-            secretKeys={secret}
-            onChange={(v) => editor.updateComponent(node.id, { parameters: v ? (JSON.parse(v) as Record<string, string>) : {} }, 'parameters')}
-          />
-          {Object.keys(data.parameters).length > 0 && (
-            <div className="check-list" data-testid="group-sensitive-parameters">
-              <span className="muted small">Sensitive (stored encrypted, never shown, exported empty):</span>
-              {Object.keys(data.parameters).map((k) => (
-                <label className="check-row" key={k}>
-                  <input
-                    type="checkbox"
-                    disabled={ro}
-                    checked={secret.has(k)}
-                    aria-label={`${k} is sensitive`}
-                    onChange={(e) => editor.updateComponent(node.id, { sensitiveParameters: e.target.checked ? [...secret, k] : [...secret].filter((n) => n !== k) }, 'sensitive')}
-                  />
-                  <span className="mono">{k}</span>
-                </label>
-              ))}
-            </div>
-          )}
+          <div data-testid="group-parameters">
+            <ParametersEditor
+              readOnly={ro}
+              value={{ parameters: data.parameters, sensitive: data.sensitiveParameters }}
+              onChange={(v) => editor.updateComponent(node.id, { parameters: v.parameters, sensitiveParameters: [...v.sensitive] }, 'parameters')}
+            />
+          </div>
         </div>
         {Object.keys(inherited).length > 0 && (
           <div className="field" data-testid="inherited-parameters">
