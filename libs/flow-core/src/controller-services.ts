@@ -18,6 +18,8 @@ export interface GraphControllerService {
   name: string;
   properties: Record<string, string>;
   enabled: boolean;
+  /** The parameters the service sees when they are not the flow's (a service of a process group inherits them). */
+  parameters?: Record<string, string>;
 }
 
 export type ControllerServiceRegistry = (type: string) => ControllerServiceDefinition | undefined;
@@ -51,7 +53,7 @@ export function summarizeControllerServices(
       summaries.set(s.id, { id: s.id, name: s.name, type: s.type, implements: [], enabled: s.enabled, invalid: message });
       continue;
     }
-    const found = validateControllerService(def, s.properties, { ...options, parameters });
+    const found = validateControllerService(def, s.properties, { ...options, parameters: s.parameters ?? parameters });
     for (const r of found) issues.push({ serviceId: s.id, property: r.property, message: r.message, code: r.code ?? 'invalid' });
     summaries.set(s.id, { id: s.id, name: s.name, type: s.type, implements: def.descriptor.implements, enabled: s.enabled, invalid: found[0]?.message });
   }
@@ -75,12 +77,13 @@ export function enableControllerServices(
     const summary = summaries.get(s.id);
     const def = registry(s.type);
     if (!def || !summary || summary.invalid || !s.enabled || enabled.has(s.id)) continue;
+    const params = s.parameters ?? parameters;
     const values = new Map<string, StandardPropertyValue>();
     for (const p of def.descriptor.properties) {
       let raw = s.properties[p.name] ?? p.default;
       const scope = p.expressionScope ?? 'none';
-      if (raw !== undefined && scope === 'none') raw = substituteParameters(raw, parameters).text;
-      values.set(p.name, new StandardPropertyValue(raw, p.displayName, scope, parameters));
+      if (raw !== undefined && scope === 'none') raw = substituteParameters(raw, params).text;
+      values.set(p.name, new StandardPropertyValue(raw, p.displayName, scope, params));
     }
     const log: ComponentLog = {
       debug: (m) => onLog(s, 'debug', m),
@@ -92,7 +95,7 @@ export function enableControllerServices(
       const instance = def.enable({
         serviceId: s.id,
         serviceName: s.name,
-        property: (name) => values.get(name) ?? new StandardPropertyValue(undefined, name, 'none', parameters),
+        property: (name) => values.get(name) ?? new StandardPropertyValue(undefined, name, 'none', params),
         log,
       });
       enabled.set(s.id, { type: s.type, implements: def.descriptor.implements, instance });

@@ -146,6 +146,8 @@ export function graphProcessor(id: string, type: string, overrides: Partial<Omit
     name: overrides.name ?? id,
     properties: overrides.properties ?? {},
     autoTerminated: overrides.autoTerminated ?? [],
+    ...(overrides.parameters ? { parameters: overrides.parameters } : {}),
+    ...(overrides.services ? { services: overrides.services } : {}),
     scheduling: {
       strategy: 'timer',
       period: '0 sec',

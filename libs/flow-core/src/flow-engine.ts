@@ -3,6 +3,7 @@ import { ConnectionQueue, DEFAULT_DATA_SIZE_THRESHOLD, DEFAULT_OBJECT_THRESHOLD 
 import { ContentCache } from './content-cache.js';
 import { enableControllerServices, summarizeControllerServices } from './controller-services.js';
 import { ingressConnectionId, validateGraph, type GraphConnection, type GraphIssue } from './flow-graph.js';
+import { withPorts } from './group-port.js';
 import { FlowEngineError, type EngineStatus, type FlowEngineOptions, type IngressItem, type LiveRunResult, type QueueListing, type TestProcessorInput, type TestProcessorResult } from './flow-engine-types.js';
 import { runLiveOnNode } from './live-run.js';
 import { ProcessorNode, type NodeEngine } from './processor-node.js';
@@ -38,7 +39,8 @@ export class FlowEngine implements NodeEngine {
     this.parameters = options.graph.parameters;
     this.scheduler = new Scheduler({ clock: this.clock, isClosed: () => this.isClosed, runTask: (node) => void this.runTask(node) });
     const graph = options.graph;
-    const issues = validateGraph(graph, options.registry, options.serviceRegistry);
+    const registry = withPorts(options.registry);
+    const issues = validateGraph(graph, registry, options.serviceRegistry);
     const serviceRegistry = options.serviceRegistry ?? (() => undefined);
     const { summaries } = summarizeControllerServices(graph.controllerServices ?? [], serviceRegistry, graph.parameters);
     const enabled = enableControllerServices(graph.controllerServices ?? [], serviceRegistry, summaries, graph.parameters, (service, level, message) => {
@@ -47,10 +49,10 @@ export class FlowEngine implements NodeEngine {
     this.controllerServices = enabled.lookup;
     for (const f of enabled.failures) this.bulletin(null, 'error', f.message);
     for (const p of graph.processors) {
-      const node = new ProcessorNode(this, p, options.registry(p.type));
+      const node = new ProcessorNode(this, p, registry(p.type));
       node.issues = issues.filter((i) => i.processorId === p.id);
       // A service that validated but could not be enabled keeps the processors that name it from starting.
-      for (const d of options.registry(p.type)?.descriptor.properties ?? []) {
+      for (const d of registry(p.type)?.descriptor.properties ?? []) {
         const failed = d.identifiesControllerService ? enabled.failures.find((f) => f.serviceId === p.properties[d.name]) : undefined;
         if (failed) node.issues.push({ processorId: p.id, property: d.name, message: `${d.displayName}: ${failed.message}`, code: 'invalid' });
       }

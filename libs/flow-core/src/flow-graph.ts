@@ -11,6 +11,7 @@ import {
 import { checkExpression } from '@sluice/expression';
 import { checkCron } from './cron-schedule.js';
 import { summarizeControllerServices, type ControllerServiceRegistry, type GraphControllerService } from './controller-services.js';
+import { PORT_TYPE, withPorts } from './group-port.js';
 
 export interface GraphProcessor {
   id: string;
@@ -27,6 +28,10 @@ export interface GraphProcessor {
     runDuration?: string;
   };
   autoTerminated: string[];
+  /** The parameters this processor sees when they are not the flow's (inside a process group: inherited ones). */
+  parameters?: Record<string, string>;
+  /** The ids of the controller services in its scope, when not all of the flow's (inside a process group). */
+  services?: string[];
 }
 
 export interface GraphConnection {
@@ -176,8 +181,32 @@ export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry, ser
     issues.push(...connectionIssues(c));
   }
   const parameters = graph.parameters ?? {};
-  for (const p of graph.processors) issues.push(...processorIssues(p, registry(p.type), wiringOf(p.id, graph.connections), parameters, services.summaries));
+  const types = withPorts(registry);
+  for (const p of graph.processors) {
+    const wiring = wiringOf(p.id, graph.connections);
+    if (p.type === PORT_TYPE) issues.push(...portIssues(p, wiring));
+    else issues.push(...processorIssues(p, types(p.type), wiring, p.parameters ?? parameters, inScope(services.summaries, p.services)));
+  }
   return unique(issues);
+}
+
+function inScope(all: Map<string, ControllerServiceSummary>, ids: readonly string[] | undefined): Map<string, ControllerServiceSummary> {
+  if (!ids) return all;
+  // Kept, so the reference is named for what it is rather than missing.
+  const outside = 'it belongs to a process group this processor is not inside';
+  return new Map([...all].map(([id, s]) => [id, ids.includes(id) ? s : { ...s, invalid: outside }]));
+}
+
+/** A port has nothing to configure: it only needs somewhere to send what it receives. */
+function portIssues(p: GraphProcessor, wiring: ProcessorWiring): GraphIssue[] {
+  const issue = (message: string, extra: Partial<GraphIssue> = {}): GraphIssue => ({ processorId: p.id, property: null, message, code: 'invalid', ...extra });
+  const out: GraphIssue[] = [];
+  if (!wiring.outgoing.has('success')) out.push(issue('The port has no outgoing connection: connect it to where its FlowFiles go', { code: 'required' }));
+  for (const [r, connections] of wiring.outgoing) {
+    if (r !== 'success') for (const c of connections) out.push(issue(`Connection '${c}' carries '${r}'; a port's only relationship is 'success'`, { connectionId: c }));
+  }
+  if (p.autoTerminated.length > 0) out.push(issue('A port cannot auto-terminate what it receives'));
+  return out;
 }
 
 /** Each problem once, in the order found. */

@@ -10,3 +10,4 @@ export * from './flow-engine-types.js';
 export * from './flow-engine.js';
 export * from './run-once.js';
 export * from './dry-run.js';
+export * from './group-port.js';

@@ -169,7 +169,7 @@ export class ProcessorNode implements SessionHost {
       processorName: this.config.name,
       definition: this.definition!,
       properties: this.config.properties,
-      parameters: this.engine.parameters,
+      parameters: this.config.parameters ?? this.engine.parameters,
       services,
       isConnected: (rel) => (this.outgoing.get(rel)?.length ?? 0) > 0,
       hasIncomingConnection: this.graphIncoming > 0,

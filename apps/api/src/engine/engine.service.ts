@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { AppliedChangeDto, FlowDocument } from '@sluice/contracts';
+import { effectiveParameters, type AppliedChangeDto, type FlowDocument } from '@sluice/contracts';
 import { effectiveConfig, fromUtf8, type Clock, type HttpClient, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
 import {
   dryRunServices,
@@ -138,8 +138,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       const doc = JSON.parse(flow.document) as FlowDocument;
       // The processor that put a FlowFile in a connection: its source, or for an ingress the processor it feeds.
       const queuedBy = new Map(doc.connections.map((c) => [c.id, c.sourceId]));
-      for (const p of doc.processors) queuedBy.set(ingressConnectionId(p.id), p.id);
-      flows.set(flow.id, { stepNames: new Map(doc.processors.map((p) => [p.id, p.name])), inbound: doc.integration?.direction === 'inbound', queuedBy });
+      for (const p of runnable(doc)) queuedBy.set(ingressConnectionId(p.id), p.id);
+      flows.set(flow.id, { stepNames: new Map(runnable(doc).map((p) => [p.id, p.name])), inbound: doc.integration?.direction === 'inbound', queuedBy });
     }
     const queued = new Map<string, Map<string, SeenAt | null>>();
     for (const [flowId, engine] of this.engines) {
@@ -282,7 +282,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The processors the user keeps running that the document still has. */
   private keptRunning(flowId: string, doc: FlowDocument): Set<string> {
-    const ids = new Set(doc.processors.map((p) => p.id));
+    const ids = new Set(runnable(doc).map((p) => p.id));
     return new Set([...(this.running.get(flowId) ?? [])].filter((id) => ids.has(id)));
   }
 
@@ -318,7 +318,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const p = doc.processors.find((x) => x.id === processorId);
     const definition = p && getProcessor(p.type);
     if (!p || !definition) throw new NotFoundError('processor', processorId);
-    const dry = dryRunServices(this.services(flowId, processorId), definition, effectiveConfig(p.properties, doc.parameters));
+    const dry = dryRunServices(this.services(flowId, processorId), definition, effectiveConfig(p.properties, effectiveParameters(doc, p.groupId)));
     return { ...(await this.engine(flowId).testProcessor(processorId, input, { services: dry.services })), dry };
   }
 
@@ -427,7 +427,12 @@ function keptRunning(flow: FlowEntity, doc: FlowDocument): Set<string> {
       return new Set();
     }
   }
-  return flow.state === 'running' ? new Set(doc.processors.map((p) => p.id)) : new Set();
+  return flow.state === 'running' ? new Set(runnable(doc).map((p) => p.id)) : new Set();
+}
+
+/** What the engine runs: processors, and process groups' ports (which run as pass-through nodes). */
+function runnable(doc: FlowDocument): { id: string; name: string }[] {
+  return [...doc.processors, ...(doc.ports ?? [])];
 }
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {

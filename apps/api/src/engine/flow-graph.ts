@@ -1,10 +1,38 @@
-import type { FlowDocument } from '@sluice/contracts';
-import type { FlowGraph, GraphProcessor } from '@sluice/flow-core';
+import { effectiveParameters, groupPath, ROOT_GROUP, type FlowDocument } from '@sluice/contracts';
+import { PORT_TYPE, type FlowGraph, type GraphProcessor } from '@sluice/flow-core';
 
 /** The runnable part of a flow document: what the engine is built from (names and positions aside, nothing else). */
 export function toGraph(doc: FlowDocument): FlowGraph {
+  const groups = doc.processGroups ?? [];
+  // A flow without groups keeps the graph it always had (saved run state and change detection compare graphs).
+  const scoped = groups.length > 0;
+  const inGroup = (groupId: string | undefined) =>
+    scoped && groupId !== undefined ? { parameters: effectiveParameters(doc, groupId) } : {};
+  const visible = (groupId: string | undefined) => {
+    const path = new Set(groupPath(doc, groupId ?? ROOT_GROUP));
+    return (doc.controllerServices ?? []).filter((s) => path.has(s.groupId ?? ROOT_GROUP)).map((s) => s.id);
+  };
+  const ports: GraphProcessor[] = (doc.ports ?? []).map((p) => ({
+    id: p.id,
+    type: PORT_TYPE,
+    name: p.name,
+    properties: {},
+    scheduling: { strategy: 'timer', period: '0 sec', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' },
+    autoTerminated: [],
+  }));
   return {
-    processors: doc.processors.map((p) => ({ id: p.id, type: p.type, name: p.name, properties: p.properties, scheduling: p.scheduling, autoTerminated: p.autoTerminated })),
+    processors: doc.processors
+      .map((p): GraphProcessor => ({
+        id: p.id,
+        type: p.type,
+        name: p.name,
+        properties: p.properties,
+        scheduling: p.scheduling,
+        autoTerminated: p.autoTerminated,
+        ...inGroup(p.groupId),
+        ...(scoped && doc.controllerServices.some((s) => s.groupId !== undefined) ? { services: visible(p.groupId) } : {}),
+      }))
+      .concat(ports),
     connections: doc.connections.map((c) => ({
       id: c.id,
       sourceId: c.sourceId,
@@ -14,7 +42,7 @@ export function toGraph(doc: FlowDocument): FlowGraph {
       backPressureDataSizeThreshold: c.backPressureDataSizeThreshold,
     })),
     parameters: doc.parameters,
-    controllerServices: (doc.controllerServices ?? []).map((s) => ({ id: s.id, type: s.type, name: s.name, properties: s.properties, enabled: s.enabled })),
+    controllerServices: (doc.controllerServices ?? []).map((s) => ({ id: s.id, type: s.type, name: s.name, properties: s.properties, enabled: s.enabled, ...inGroup(s.groupId) })),
   };
 }
 

@@ -25,8 +25,11 @@ export function parameterReferences(value: string): string[] {
  * The flow's sensitive parameters, as in NiFi: those declared sensitive, and those a sensitive property
  * references (a password parameter is sensitive even when nobody ticked the box).
  */
-export function sensitiveParameters(doc: Pick<FlowDocument, 'parameters' | 'processors'> & { sensitiveParameters?: readonly string[] }): Set<string> {
-  const out = new Set(doc.sensitiveParameters ?? []);
+export function sensitiveParameters(
+  doc: Pick<FlowDocument, 'parameters' | 'processors'> & { sensitiveParameters?: readonly string[]; processGroups?: readonly { sensitiveParameters?: readonly string[] }[] },
+): Set<string> {
+  // One set for the flow and all its groups: a name sensitive anywhere is sealed everywhere, never the reverse.
+  const out = new Set([...(doc.sensitiveParameters ?? []), ...(doc.processGroups ?? []).flatMap((g) => g.sensitiveParameters ?? [])]);
   for (const p of doc.processors) {
     const secret = sensitiveProperties(p.type);
     for (const [k, v] of Object.entries(p.properties)) if (secret.has(k)) for (const name of parameterReferences(v)) out.add(name);
@@ -58,9 +61,11 @@ const ONLY_REFERENCE = /^#\{[^}]+\}$/;
 /** Applies `fn` to every sensitive value (sensitive parameters and properties); returns a new document. */
 function mapSecrets(doc: FlowDocument, fn: (value: string) => string): FlowDocument {
   const params = sensitiveParameters(doc);
+  const seal = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, params.has(k) && v ? fn(v) : v]));
   return {
     ...doc,
-    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([k, v]) => [k, params.has(k) && v ? fn(v) : v])),
+    parameters: seal(doc.parameters),
+    ...(doc.processGroups ? { processGroups: doc.processGroups.map((g) => ({ ...g, parameters: seal(g.parameters ?? {}) })) } : {}),
     processors: doc.processors.map((p) => {
       const secret = sensitiveProperties(p.type);
       // A value that only names a parameter (`#{erp.password}`) holds no secret and stays readable, as in NiFi.
@@ -116,9 +121,12 @@ export function stripDocument(doc: FlowDocument): FlowDocument {
 export function unmaskDocument(doc: FlowDocument, previous: FlowDocument | null): FlowDocument {
   const oldParams = previous?.parameters ?? {};
   const old = new Map((previous?.processors ?? []).map((p) => [p.id, p]));
+  const oldGroups = new Map((previous?.processGroups ?? []).map((g) => [g.id, g.parameters ?? {}]));
+  const unmask = (values: Record<string, string>, before: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === MASK ? (before[k] ?? '') : v]));
   return {
     ...doc,
-    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([k, v]) => [k, v === MASK ? (oldParams[k] ?? '') : v])),
+    parameters: unmask(doc.parameters, oldParams),
+    ...(doc.processGroups ? { processGroups: doc.processGroups.map((g) => ({ ...g, parameters: unmask(g.parameters ?? {}, oldGroups.get(g.id) ?? {}) })) } : {}),
     processors: doc.processors.map((p) => {
       const before = old.get(p.id);
       const props = { ...p.properties };

@@ -1,4 +1,4 @@
-import type { FieldError, FlowDocument, ProcessorValidationDto } from '@sluice/contracts';
+import { groupProblems, type FieldError, type FlowDocument, type ProcessorValidationDto } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
 import { unique, validateGraph, type GraphIssue } from '@sluice/flow-core';
 import { getControllerService, getProcessor } from '@sluice/processors';
@@ -20,6 +20,7 @@ export interface FlowValidation {
 export function validateFlow(doc: FlowDocument): FlowValidation {
   const structure: FieldError[] = [];
   const issues: ProcessorValidationDto[] = [];
+  for (const p of groupProblems({ ...doc, processGroups: doc.processGroups ?? [], ports: doc.ports ?? [], controllerServices: doc.controllerServices ?? [] })) structure.push({ field: p.field, message: p.message });
   for (const g of validateGraph(toGraph(doc), getProcessor, getControllerService)) {
     if (g.code === 'structure') structure.push({ field: structureField(doc, g), message: g.message, ...(g.processorId ? { processorId: g.processorId } : {}) });
     else issues.push(toDto(g));
@@ -44,10 +45,17 @@ export function toDto(g: GraphIssue): ProcessorValidationDto {
 /** "Login: Omnitron Password is required" — a problem as a list of several processors' problems shows it. */
 export function describeIssue(doc: FlowDocument, i: ProcessorValidationDto): string {
   const at = i.line !== undefined ? ` (line ${i.line}${i.column !== undefined ? `, column ${i.column}` : ''})` : '';
-  if (i.processorId) return `${doc.processors.find((p) => p.id === i.processorId)?.name ?? i.processorId}: ${i.message}${at}`;
+  if (i.processorId) return `${componentName(doc, i.processorId)}: ${i.message}${at}`;
   if (i.connectionId) return `connection '${doc.connections.find((c) => c.id === i.connectionId)?.name ?? i.connectionId}': ${i.message}${at}`;
   if (i.serviceId) return `controller service '${doc.controllerServices?.find((s) => s.id === i.serviceId)?.name ?? i.serviceId}': ${i.message}${at}`;
   return i.message;
+}
+
+function componentName(doc: FlowDocument, id: string): string {
+  const p = doc.processors.find((x) => x.id === id);
+  if (p) return p.name;
+  const port = doc.ports?.find((x) => x.id === id);
+  return port ? `${port.kind === 'input' ? 'Input' : 'Output'} port '${port.name}'` : id;
 }
 
 function structureField(doc: FlowDocument, g: GraphIssue): string {
@@ -56,6 +64,8 @@ function structureField(doc: FlowDocument, g: GraphIssue): string {
     return /starts at/.test(g.message) ? `connections.${i}.sourceId` : /ends at/.test(g.message) ? `connections.${i}.targetId` : `connections.${i}.id`;
   }
   if (g.serviceId) return `controllerServices.${(doc.controllerServices ?? []).map((s) => s.id).lastIndexOf(g.serviceId)}.id`;
+  const port = (doc.ports ?? []).findIndex((p) => p.id === g.processorId);
+  if (port >= 0 && !doc.processors.some((p) => p.id === g.processorId)) return `ports.${port}.id`;
   return `processors.${doc.processors.findIndex((p) => p.id === g.processorId)}.id`;
 }
 

@@ -1,4 +1,4 @@
-import type { FlowDocument, ProcessorValidationDto } from '@sluice/contracts';
+import { effectiveParameters, type FlowDocument, type ProcessorValidationDto } from '@sluice/contracts';
 import { substituteParameters, type ScriptLanguage, type ScriptRunner } from '@sluice/flow-api';
 import { getProcessor } from '@sluice/processors';
 import { createHash } from 'node:crypto';
@@ -28,7 +28,7 @@ export class ScriptChecks {
   }
 
   async issues(doc: FlowDocument): Promise<ProcessorValidationDto[]> {
-    const checks = doc.processors.flatMap((p) => scriptsOf(p.type, p.properties, doc.parameters).map((s) => ({ processorId: p.id, ...s })));
+    const checks = doc.processors.flatMap((p) => scriptsOf(p.type, p.properties, effectiveParameters(doc, p.groupId)).map((s) => ({ processorId: p.id, ...s })));
     const results = await Promise.all(checks.map(async (c) => ({ c, problem: await this.verdict(c.language, c.script) })));
     return results.flatMap(({ c, problem }) =>
       problem

@@ -1,4 +1,4 @@
-import type { FlowDocument } from '@sluice/contracts';
+import { effectiveParameters, type FlowDocument } from '@sluice/contracts';
 import type { TestProcessorResult } from '@sluice/flow-core';
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
@@ -33,7 +33,7 @@ export async function sandboxedProcessorTest(
   const payload = {
     flowId,
     processor: { id: processor.id, type: processor.type, name: processor.name, properties: processor.properties, scheduling: processor.scheduling, autoTerminated: processor.autoTerminated },
-    parameters: doc.parameters,
+    parameters: effectiveParameters(doc, processor.groupId),
     controllerServices: (doc.controllerServices ?? []).map((s) => ({ id: s.id, type: s.type, name: s.name, properties: s.properties, enabled: s.enabled })),
     state: { local: await state.get('local'), cluster: await state.get('cluster') },
     input: await resolveInput(engines, flowId, doc, processorId, input),

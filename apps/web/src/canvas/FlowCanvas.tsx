@@ -3,16 +3,17 @@ import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFl
 import type { ProcessorDescriptor } from '@sluice/flow-api';
 import { edgeTypes, nodeTypes } from './node-types.js';
 import { DND_MIME } from './Palette.js';
-import { GRID, type ProcessorNodeType } from './flow-model.js';
+import { GRID, type FlowNodeType } from './flow-model.js';
 import type { FlowEditor } from '../designer/useFlowEditor.js';
 import { useResolvedTheme } from '../ui/theme.js';
+import { GroupBar } from './GroupBar.js';
 
 const DELETE_KEYS = ['Backspace', 'Delete'];
 const fitViewOptions = { padding: 0.2, maxZoom: 1.2 };
 const defaultEdgeOptions = { type: 'connection' };
 const proOptions = { hideAttribution: true };
 
-const minimapColor = (n: ProcessorNodeType) => (n.selected ? '#2f6fed' : '#9aa6b5');
+const minimapColor = (n: FlowNodeType) => (n.selected ? '#2f6fed' : n.type === 'group' ? '#56657a' : '#9aa6b5');
 
 export function FlowCanvas({
   editor,
@@ -29,10 +30,19 @@ export function FlowCanvas({
   /** A right click on a processor, a connection or the canvas (`id` absent). */
   onMenu?: (at: { x: number; y: number }, target: { kind: 'node' | 'edge' | 'pane'; id?: string }) => void;
 }) {
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, fitView } = useReactFlow();
   const theme = useResolvedTheme();
   // Fit only a flow that has something to fit: on an empty canvas the first drop would otherwise zoom and jump.
   const [fitOnOpen] = useState(() => editor.nodes.length > 0);
+  const onNodeDoubleClick = useCallback(
+    (_: unknown, n: FlowNodeType) => {
+      if (n.type !== 'group') return;
+      editor.enterGroup(n.id);
+      // The group's own contents are laid out elsewhere on the plane: show them.
+      requestAnimationFrame(() => void fitView(fitViewOptions));
+    },
+    [editor, fitView],
+  );
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(DND_MIME)) return;
@@ -54,6 +64,7 @@ export function FlowCanvas({
 
   return (
     <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <GroupBar editor={editor} canEdit={canEdit} />
       <ReactFlow
         nodes={editor.nodes}
         edges={editor.edges}
@@ -63,6 +74,7 @@ export function FlowCanvas({
         onEdgesChange={editor.onEdgesChange}
         onConnect={editor.onConnect}
         onNodeDragStart={editor.onNodeDragStart}
+        onNodeDoubleClick={onNodeDoubleClick}
         nodesDraggable={canEdit}
         nodesConnectable={canEdit}
         edgesReconnectable={false}

@@ -1,18 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { QueueListingDto } from '@sluice/contracts';
 import { relationshipsFor } from '@sluice/flow-api';
-import type { ConnectionEdgeType, ProcessorNodeType } from '../canvas/flow-model.js';
+import type { ConnectionEdgeType, FlowNodeType } from '../canvas/flow-model.js';
 import type { FlowEditor } from './useFlowEditor.js';
 import { useDesigner } from './designer-context.js';
 import { api, errorText } from '../api/client.js';
 import { useConnectionLive } from '../canvas/live-store.js';
 import { formatBytes, formatDateTime } from '../ui/format.js';
 
-export function ConnectionInspector({ edge, source, target, editor }: { edge: ConnectionEdgeType; source?: ProcessorNodeType; target?: ProcessorNodeType; editor: FlowEditor }) {
+export function ConnectionInspector({ edge, source, target, editor }: { edge: ConnectionEdgeType; source?: FlowNodeType; target?: FlowNodeType; editor: FlowEditor }) {
   const { descriptors, canEdit, flowId, live, tap } = useDesigner();
   const data = edge.data!;
-  const d = source ? descriptors.get(source.data.type) : undefined;
-  const rels = d && source ? relationshipsFor(d, source.data.properties) : [];
+  // A port (or a group's port handle) has one relationship, which cannot be unticked.
+  const d = source?.type === 'processor' ? descriptors.get(source.data.type) : undefined;
+  const rels = d && source?.type === 'processor' ? relationshipsFor(d, source.data.properties) : [];
   const q = useConnectionLive(live, edge.id);
   const [listing, setListing] = useState<QueueListingDto | null>(null);
   const [error, setError] = useState<string | null>(null);

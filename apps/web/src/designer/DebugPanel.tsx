@@ -24,15 +24,16 @@ export function DebugPanel({ flowId, taps, label, onUntap, onClose }: { flowId: 
   useEffect(() => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ path: '/socket.io', auth: { token: session.token() }, transports: ['websocket', 'polling'] });
     socketRef.current = socket;
+    const wanted = tapped.current;
     socket.on('connect', () => {
       // After a reconnect the server has forgotten this socket's taps.
-      for (const cid of tapped.current) socket.emit('connection.tap', flowId, cid);
+      for (const cid of wanted) socket.emit('connection.tap', flowId, cid);
     });
     socket.on('connection.tapped', (batch) => {
       if (pausedRef.current) return;
       // A batch sent before an untap reached the server may still arrive: keep only what is tapped now.
-      const wanted = batch.events.filter((e) => tapped.current.has(e.connectionId));
-      if (wanted.length) setItems((old) => [...wanted.reverse(), ...old].slice(0, KEEP));
+      const shown = batch.events.filter((e) => wanted.has(e.connectionId));
+      if (shown.length) setItems((old) => [...shown.reverse(), ...old].slice(0, KEEP));
       if (Object.keys(batch.dropped).length) {
         setDropped((d) => {
           const next = { ...d };
@@ -44,7 +45,7 @@ export function DebugPanel({ flowId, taps, label, onUntap, onClose }: { flowId: 
     return () => {
       socket.disconnect();
       socketRef.current = null;
-      tapped.current.clear();
+      wanted.clear();
     };
   }, [flowId]);
 

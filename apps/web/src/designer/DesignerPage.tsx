@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { FlowDto } from '@sluice/contracts';
+import { effectiveParameters, groupOf, type FlowDto } from '@sluice/contracts';
 import type { ControllerServiceDescriptor, ProcessorDescriptor } from '@sluice/flow-api';
 import { api, errorText, refusalText, session } from '../api/client.js';
 import { useFlowEvents } from '../api/useFlowEvents.js';
@@ -17,6 +17,8 @@ import { ConnectionInspector } from './ConnectionInspector.js';
 import { useAutoSave, type SaveState } from './useAutoSave.js';
 import { useDeleteGuard } from './useDeleteGuard.js';
 import { FlowInspector } from './FlowInspector.js';
+import { ComponentInspector } from './ComponentInspector.js';
+import { isProcessor } from '../canvas/flow-model.js';
 import { ProcessorTestTab } from '../test-panes/ProcessorTestTab.js';
 import { CodeEditorSlot } from '../properties/code-editor-slot.js';
 import { MonacoCodeEditor } from '../monaco/MonacoCodeEditor.js';
@@ -114,7 +116,7 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
   // EL completion offers the attributes this flow's processors write.
   useEffect(() => {
     const names = new Set<string>();
-    for (const n of editor.nodes) for (const a of descriptors.get(n.data.type)?.writesAttributes ?? []) names.add(a.name);
+    for (const n of editor.nodes.filter(isProcessor)) for (const a of descriptors.get(n.data.type)?.writesAttributes ?? []) names.add(a.name);
     setFlowAttributeNames([...names]);
   }, [editor.nodes, descriptors]);
 
@@ -148,7 +150,8 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
 
   useKeyboard(editor, canEdit);
 
-  const parameters = editor.base.parameters;
+  // Inside a group its processors see the parameters they inherit.
+  const parameters = useMemo(() => effectiveParameters(editor.base, editor.view), [editor.base, editor.view]);
   const controllerServices = editor.base.controllerServices;
   const requestDelete = guard.requestDelete;
   const [taps, setTaps] = useState<string[]>([]);
@@ -157,9 +160,11 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
     setTaps((t) => (t.includes(cid) ? t : [...t, cid]));
     setDebugOpen(true);
   }, []);
+  const document_ = editor.base;
+  const enterGroup = editor.enterGroup;
   const ctx: DesignerContextValue = useMemo(
-    () => ({ flowId: flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceTypes: serviceDescriptors, controllerServices, tap }),
-    [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceDescriptors, controllerServices, tap],
+    () => ({ flowId: flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceTypes: serviceDescriptors, controllerServices, document: document_, enterGroup, tap }),
+    [flow.id, descriptors, live, canEdit, saved, parameters, requestDelete, serviceDescriptors, controllerServices, document_, enterGroup, tap],
   );
 
   const panels = usePanels();
@@ -191,14 +196,21 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
     editor.addProcessor(d, { x: (w / 2 - vp.x) / vp.zoom - 110, y: (h / 2 - vp.y) / vp.zoom - 40 });
   };
   const focusProcessor = (pid: string) => {
+    // A processor or port of another group: open that group first.
+    const doc = editor.document();
+    const where = groupOf(doc, pid);
+    if (where !== undefined) editor.enterGroup(where);
     editor.select(pid);
-    const n = editor.nodes.find((x) => x.id === pid);
+    const n = [...doc.processors, ...doc.ports].find((x) => x.id === pid);
     if (n) void setCenter(n.position.x + 110, n.position.y + 50, { zoom: 1, duration: 300 });
   };
 
   let inspector;
-  if (selectedNodes.length === 1 && selectedEdges.length === 0) {
-    const node = selectedNodes[0]!;
+  const selectedOne = selectedNodes.length === 1 && selectedEdges.length === 0 ? selectedNodes[0]! : null;
+  if (selectedOne && selectedOne.type !== 'processor') {
+    inspector = <ComponentInspector key={selectedOne.id} node={selectedOne} editor={editor} />;
+  } else if (selectedOne?.type === 'processor') {
+    const node = selectedOne;
     inspector = (
       <ProcessorInspector
         key={node.id}
@@ -223,10 +235,13 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
   } else if (selectedNodes.length + selectedEdges.length > 1) {
     inspector = (
       <div className="pad">
-        <h2>{selectedNodes.length} processors, {selectedEdges.length} connections selected</h2>
+        <h2>{selectedNodes.length} components, {selectedEdges.length} connections selected</h2>
         <p className="muted">Ctrl+C / Ctrl+V copies them; Delete removes them.</p>
         {canEdit && (
-          <button className="btn danger" onClick={() => guard.requestDelete(selectedNodes.map((n) => n.id), selectedEdges.map((e) => e.id))}>Delete selection</button>
+          <>
+            <button className="btn danger" onClick={() => guard.requestDelete(selectedNodes.map((n) => n.id), selectedEdges.map((e) => e.id))}>Delete selection</button>{' '}
+            <button className="btn" onClick={() => editor.groupSelection()} disabled={!selectedNodes.some((n) => n.type !== 'port')}>Group selection</button>
+          </>
         )}
       </div>
     );
@@ -235,7 +250,15 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
   }
 
   let menuItems: MenuItem[] = [];
-  if (menu?.kind === 'node' && menu.id) {
+  const menuNode = menu?.kind === 'node' ? editor.nodes.find((n) => n.id === menu.id) : undefined;
+  if (menuNode && menuNode.type !== 'processor') {
+    const nid = menuNode.id;
+    menuItems = [
+      ...(menuNode.type === 'group' ? [{ label: 'Open group', onSelect: () => editor.enterGroup(nid) }] : []),
+      { label: 'Configure', onSelect: () => editor.select(nid) },
+      { label: 'Delete', shortcut: 'Del', danger: true, onSelect: () => guard.requestDelete([nid], []), disabled: editDenied },
+    ];
+  } else if (menu?.kind === 'node' && menu.id) {
     const pid = menu.id;
     const running = live.processor(pid)?.state === 'running';
     menuItems = [

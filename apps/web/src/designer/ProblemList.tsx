@@ -5,7 +5,9 @@ import { useDesigner } from './designer-context.js';
 /** Every problem of the stored flow, by processor and property, each once; a processor's entry selects it. */
 export function ProblemList({ editor, onSelectProcessor }: { editor: FlowEditor; onSelectProcessor: (id: string) => void }) {
   const { saved } = useDesigner();
-  const names = new Map(editor.nodes.map((n) => [n.id, n.data.name]));
+  // Problems of every group are listed, so names come from the whole document, the canvas's edits first.
+  const names = new Map<string, string>([...editor.base.processors, ...(editor.base.ports ?? [])].map((c) => [c.id, c.name]));
+  for (const n of editor.nodes) names.set(n.id, n.data.name);
   const edges = new Map(editor.edges.map((e) => [e.id, `${names.get(e.source) ?? e.source} → ${names.get(e.target) ?? e.target}`]));
   const processors = [...saved.byProcessor.entries()].filter(([id, list]) => list.length > 0 && names.has(id));
   const total = processors.reduce((n, [, l]) => n + l.length, 0) + saved.others.length;

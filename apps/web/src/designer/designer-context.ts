@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { ControllerServiceDescriptor, ProcessorDescriptor } from '@sluice/flow-api';
-import type { ControllerServiceConfig } from '@sluice/contracts';
+import type { ControllerServiceConfig, FlowDocument } from '@sluice/contracts';
 import type { LiveStore } from '../canvas/live-store.js';
 import type { SavedValidation } from './issues.js';
 
@@ -21,6 +21,10 @@ export interface DesignerContextValue {
   controllerServices?: readonly ControllerServiceConfig[];
   /** Streams a connection's FlowFiles into the debug panel (a saved connection only). */
   tap?: (connectionId: string) => void;
+  /** The document outside the group shown (groups' contents, their ports), as last taken from the canvas. */
+  document?: FlowDocument;
+  /** Shows a process group's contents (ROOT_GROUP: the flow's top). */
+  enterGroup?: (groupId: string) => void;
 }
 
 export const DesignerContext = createContext<DesignerContextValue | null>(null);

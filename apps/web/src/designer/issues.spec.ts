@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlowDocumentSchema, type ProcessorValidationDto } from '@sluice/contracts';
 import { getProcessor } from '@sluice/processors';
-import { toNodes } from '../canvas/flow-model.js';
+import { isProcessor, toNodes } from '../canvas/flow-model.js';
 import { documentSnapshots, localIssues, processorSnapshot, savedValidation, shownIssues, wiringKey, type Wire } from './issues.js';
 
 const doc = FlowDocumentSchema.parse({
@@ -17,7 +17,7 @@ const descriptor = (type: string) => getProcessor(type)!.descriptor;
 
 describe('processor problems in the designer', () => {
   it('reads as the server writes them: the same validator, the same words, each once', () => {
-    const [gen, script] = toNodes(doc);
+    const [gen, script] = toNodes(doc).filter(isProcessor);
     expect(localIssues('gen', gen!.data, descriptor('GenerateFlowFile'), wiringKey('gen', wires), {}).map((i) => i.message)).toEqual(["Batch Size: 'abc' is not a whole number"]);
     expect(localIssues('script', script!.data, descriptor('ExecuteScript'), wiringKey('script', wires), {})).toEqual([
       { processorId: 'script', property: null, message: "Relationship 'success' is neither connected nor auto-terminated", code: 'required' },
@@ -31,7 +31,7 @@ describe('processor problems in the designer', () => {
       { processorId: 'script', property: null, message: "Relationship 'success' is neither connected nor auto-terminated", code: 'required' },
     ];
     const saved = savedValidation(doc, server);
-    const script = toNodes(doc)[1]!;
+    const script = toNodes(doc).filter(isProcessor)[1]!;
     const local = () => localIssues('script', script.data, descriptor('ExecuteScript'), wiringKey('script', wires), {});
     const asSaved = shownIssues('script', processorSnapshot(script.data, wiringKey('script', wires), {}), saved, local);
     expect(asSaved).toEqual({ issues: server, current: true });
@@ -41,6 +41,6 @@ describe('processor problems in the designer', () => {
     // A new connection is an edit too.
     const rewired = [...wires, { id: 'c2', sourceId: 'script', targetId: 'gen', relationships: ['success'] }];
     expect(shownIssues('script', processorSnapshot(script.data, wiringKey('script', rewired), {}), saved, local).current).toBe(false);
-    expect(documentSnapshots(doc).get('gen')).toBe(processorSnapshot(toNodes(doc)[0]!.data, wiringKey('gen', wires), {}));
+    expect(documentSnapshots(doc).get('gen')).toBe(processorSnapshot(toNodes(doc).filter(isProcessor)[0]!.data, wiringKey('gen', wires), {}));
   });
 });

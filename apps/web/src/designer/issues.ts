@@ -1,4 +1,4 @@
-import type { ControllerServiceConfig, FlowDocument, ProcessorValidationDto } from '@sluice/contracts';
+import { effectiveParameters, type ControllerServiceConfig, type FlowDocument, type ProcessorValidationDto } from '@sluice/contracts';
 import { checkExpression } from '@sluice/expression';
 import { validateConfig, type ControllerServiceDescriptor, type ControllerServiceSummary, type ProcessorDefinition, type ProcessorDescriptor } from '@sluice/flow-api';
 import { processorIssues, wiringOf, type GraphConnection, type GraphProcessor } from '@sluice/flow-core';
@@ -52,7 +52,7 @@ export function documentSnapshots(doc: FlowDocument): Map<string, string> {
   return new Map(
     doc.processors.map((p) => [
       p.id,
-      processorSnapshot({ type: p.type, name: p.name, properties: p.properties, scheduling: p.scheduling, autoTerminated: p.autoTerminated }, wiringKey(p.id, wires), doc.parameters, doc.controllerServices ?? []),
+      processorSnapshot({ type: p.type, name: p.name, properties: p.properties, scheduling: p.scheduling, autoTerminated: p.autoTerminated }, wiringKey(p.id, wires), effectiveParameters(doc, p.groupId), doc.controllerServices ?? []),
     ]),
   );
 }

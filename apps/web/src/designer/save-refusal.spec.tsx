@@ -11,7 +11,7 @@ import type { FieldError, FlowDocument, ProcessorConfig } from '@sluice/contract
 import { validateProcessor, type ProcessorDefinition } from '@sluice/flow-api';
 import { getProcessor } from '@sluice/processors';
 import { LiveStore } from '../canvas/live-store.js';
-import { toNodes } from '../canvas/flow-model.js';
+import { isProcessor, toNodes } from '../canvas/flow-model.js';
 import { DesignerContext } from './designer-context.js';
 import { ProcessorInspector } from './ProcessorInspector.js';
 import { refusalIssues } from './save-refusal.js';
@@ -45,7 +45,7 @@ function renderInspector(id: string, errors: FieldError[]) {
   // The document as stored had no problems; the refused save's reasons come on top.
   const saved = withRefusal(savedValidation(doc, []), refusalIssues(errors, doc));
   const descriptors = new Map(doc.processors.map((p) => [p.type, getProcessor(p.type)!.descriptor]));
-  const node = toNodes(doc).find((n) => n.id === id)!;
+  const node = toNodes(doc).filter(isProcessor).find((n) => n.id === id)!;
   const editor = { updateProcessor: vi.fn() } as unknown as FlowEditor;
   render(
     <ReactFlowProvider>

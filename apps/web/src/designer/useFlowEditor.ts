@@ -6,7 +6,7 @@ import {
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import type { FlowDocument } from '@sluice/contracts';
+import { PORT_RELATIONSHIP, ROOT_GROUP, type FlowDocument } from '@sluice/contracts';
 import type { ProcessorDescriptor } from '@sluice/flow-api';
 import {
   GRID,
@@ -17,30 +17,37 @@ import {
   toNodes,
   type ConnectionData,
   type ConnectionEdgeType,
+  type FlowNodeType,
+  type GroupData,
+  type PortData,
   type ProcessorData,
-  type ProcessorNodeType,
+  type View,
 } from '../canvas/flow-model.js';
+import { groupComponents, uniqueName } from '../canvas/group-model.js';
 
 interface Snapshot {
-  nodes: ProcessorNodeType[];
+  nodes: FlowNodeType[];
   edges: ConnectionEdgeType[];
   base: FlowDocument;
+  view: View;
 }
 
 const HISTORY_LIMIT = 100;
 /** Edits to the same field closer together than this form one undo step (typing a word is one step). */
 const COALESCE_MS = 1200;
 
-let clipboard: { nodes: ProcessorNodeType[]; edges: ConnectionEdgeType[] } | null = null;
+let clipboard: { nodes: FlowNodeType[]; edges: ConnectionEdgeType[] } | null = null;
 
 /**
  * The editable flow: React Flow nodes and edges plus the rest of the document, with undo/redo, copy/paste and
  * a change counter that drives auto-save. Only graph edits bump the counter; selection and measuring do not.
  */
 export function useFlowEditor(initial: FlowDocument) {
-  const [nodes, setNodes] = useState<ProcessorNodeType[]>(() => toNodes(initial));
+  const [nodes, setNodes] = useState<FlowNodeType[]>(() => toNodes(initial));
   const [edges, setEdges] = useState<ConnectionEdgeType[]>(() => toEdges(initial));
   const [base, setBase] = useState<FlowDocument>(initial);
+  /** The process group the canvas shows; the rest of the document waits in `base`. */
+  const [view, setView] = useState<View>(ROOT_GROUP);
   const [changeSeq, setChangeSeq] = useState(0);
   const past = useRef<Snapshot[]>([]);
   const future = useRef<Snapshot[]>([]);
@@ -48,8 +55,8 @@ export function useFlowEditor(initial: FlowDocument) {
   const lastCoalesce = useRef<{ key: string; at: number } | null>(null);
   const recordedThisTick = useRef(false);
 
-  const current = useRef<Snapshot>({ nodes, edges, base });
-  current.current = { nodes, edges, base };
+  const current = useRef<Snapshot>({ nodes, edges, base, view });
+  current.current = { nodes, edges, base, view };
 
   const touch = useCallback(() => setChangeSeq((n) => n + 1), []);
 
@@ -74,6 +81,7 @@ export function useFlowEditor(initial: FlowDocument) {
     setNodes(s.nodes);
     setEdges(s.edges);
     setBase(s.base);
+    setView(s.view);
     touch();
   };
 
@@ -98,7 +106,7 @@ export function useFlowEditor(initial: FlowDocument) {
   }, []);
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<ProcessorNodeType>[]) => {
+    (changes: NodeChange<FlowNodeType>[]) => {
       const meaningful = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace' || (c.type === 'position' && !c.dragging && c.position));
       if (changes.some((c) => c.type === 'remove')) record();
       setNodes((ns) => applyNodeChanges(changes, ns));
@@ -122,10 +130,12 @@ export function useFlowEditor(initial: FlowDocument) {
   const onConnect = useCallback(
     (c: Connection) => {
       if (!c.sourceHandle) return;
-      const rel = c.sourceHandle;
+      // A group's handles are its ports; whatever leaves a port leaves on its one relationship.
+      const fromPort = current.current.nodes.find((n) => n.id === c.source)?.type !== 'processor';
+      const rel = fromPort ? PORT_RELATIONSHIP : c.sourceHandle;
       record();
       setEdges((es) => {
-        const existing = es.find((e) => e.source === c.source && e.target === c.target);
+        const existing = es.find((e) => e.source === c.source && e.target === c.target && e.sourceHandle === (fromPort ? c.sourceHandle : e.sourceHandle) && (e.targetHandle ?? null) === (c.targetHandle ?? null));
         if (existing) {
           if (existing.data?.relationships.includes(rel)) return es;
           return es.map((e) => (e === existing ? { ...e, data: { ...e.data!, relationships: [...e.data!.relationships, rel] } } : e));
@@ -135,13 +145,14 @@ export function useFlowEditor(initial: FlowDocument) {
           type: 'connection',
           source: c.source,
           target: c.target,
-          sourceHandle: rel,
+          sourceHandle: c.sourceHandle!,
+          ...(c.targetHandle ? { targetHandle: c.targetHandle } : {}),
           data: { relationships: [rel], backPressureObjectThreshold: 10_000, backPressureDataSizeThreshold: '1 GB' },
         };
         return [...es, edge];
       });
       // A connected relationship is no longer dropped.
-      setNodes((ns) => ns.map((n) => (n.id === c.source && n.data.autoTerminated.includes(rel) ? { ...n, data: { ...n.data, autoTerminated: n.data.autoTerminated.filter((r) => r !== rel) } } : n)));
+      setNodes((ns) => ns.map((n) => (n.type === 'processor' && n.id === c.source && n.data.autoTerminated.includes(rel) ? { ...n, data: { ...n.data, autoTerminated: n.data.autoTerminated.filter((r) => r !== rel) } } : n)));
       touch();
     },
     [record, touch],
@@ -161,11 +172,72 @@ export function useFlowEditor(initial: FlowDocument) {
   const updateProcessor = useCallback(
     (id: string, patch: Partial<ProcessorData>, coalesceKey?: string) => {
       record(coalesceKey ? `${id}:${coalesceKey}` : undefined);
-      setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, data: { ...n.data, ...patch } } : n)));
+      setNodes((ns) => ns.map((n) => (n.id === id && n.type === 'processor' ? { ...n, data: { ...n.data, ...patch } } : n)));
       touch();
     },
     [record, touch],
   );
+
+  /** A port's or a group's settings (name, comments, a group's parameters). */
+  const updateComponent = useCallback(
+    (id: string, patch: Partial<PortData> | Partial<GroupData>, coalesceKey?: string) => {
+      record(coalesceKey ? `${id}:${coalesceKey}` : undefined);
+      setNodes((ns) => ns.map((n) => (n.id === id && n.type !== 'processor' ? ({ ...n, data: { ...n.data, ...patch } } as FlowNodeType) : n)));
+      touch();
+    },
+    [record, touch],
+  );
+
+  /** Shows another group (ROOT_GROUP: the flow's top): the canvas's edits go into the document first. */
+  const enterGroup = useCallback((next: View) => {
+    const { nodes: ns, edges: es, base: b, view: v } = current.current;
+    if (next === v) return;
+    const doc = toDocument(b, ns, es, v);
+    setBase(doc);
+    setView(next);
+    setNodes(toNodes(doc, next));
+    setEdges(toEdges(doc, next));
+  }, []);
+
+  const snap = (position: { x: number; y: number }) => ({ x: Math.round(position.x / GRID[0]) * GRID[0], y: Math.round(position.y / GRID[1]) * GRID[1] });
+
+  const addPort = useCallback(
+    (kind: 'input' | 'output', position: { x: number; y: number }) => {
+      const { nodes: ns, view: v } = current.current;
+      if (v === ROOT_GROUP) return;
+      record();
+      const name = uniqueName(kind === 'input' ? 'input' : 'output', ns.filter((n) => n.type === 'port' && n.data.kind === kind).map((n) => n.data.name));
+      const port: FlowNodeType = { id: newId('port'), type: 'port', position: snap(position), selected: true, data: { kind, name } };
+      setNodes((cur) => [...cur.map((n) => (n.selected ? { ...n, selected: false } : n)), port]);
+      touch();
+    },
+    [record, touch],
+  );
+
+  const addGroup = useCallback(
+    (position: { x: number; y: number }) => {
+      record();
+      const name = uniqueName('Process Group', current.current.nodes.filter((n) => n.type === 'group').map((n) => n.data.name));
+      const group: FlowNodeType = { id: newId('g'), type: 'group', position: snap(position), selected: true, data: { name, parameters: {}, sensitiveParameters: [] } };
+      setNodes((cur) => [...cur.map((n) => (n.selected ? { ...n, selected: false } : n)), group]);
+      touch();
+    },
+    [record, touch],
+  );
+
+  /** Moves the selected processors and groups into a new group; connections that cross its edge go through new ports. */
+  const groupSelection = useCallback(() => {
+    const { nodes: ns, edges: es, base: b, view: v } = current.current;
+    const picked = ns.filter((n) => n.selected && n.type !== 'port').map((n) => n.id);
+    if (picked.length === 0) return null;
+    record();
+    const { doc, groupId } = groupComponents(toDocument(b, ns, es, v), v, picked);
+    setBase(doc);
+    setNodes(toNodes(doc, v).map((n) => (n.id === groupId ? { ...n, selected: true } : n)));
+    setEdges(toEdges(doc, v));
+    touch();
+    return groupId;
+  }, [record, touch]);
 
   const updateConnection = useCallback(
     (id: string, patch: Partial<ConnectionData>, coalesceKey?: string) => {
@@ -216,7 +288,8 @@ export function useFlowEditor(initial: FlowDocument) {
 
   const copy = useCallback(() => {
     const { nodes: ns, edges: es } = current.current;
-    const picked = ns.filter((n) => n.selected);
+    // Processors only: a copied group would come without its contents, a copied port with a name its group has.
+    const picked = ns.filter((n) => n.selected && n.type === 'processor');
     if (picked.length === 0) return false;
     const ids = new Set(picked.map((n) => n.id));
     clipboard = { nodes: structuredClone(picked), edges: structuredClone(es.filter((e) => ids.has(e.source) && ids.has(e.target))) };
@@ -230,13 +303,13 @@ export function useFlowEditor(initial: FlowDocument) {
     const idMap = new Map<string, string>();
     const { nodes: ns } = current.current;
     const names = new Set(ns.map((n) => n.data.name));
-    const pasted = clip.nodes.map((n) => {
-      const id = newId('p');
+    const pasted = clip.nodes.map((n): FlowNodeType => {
+      const id = newId(n.type === 'processor' ? 'p' : n.type === 'port' ? 'port' : 'g');
       idMap.set(n.id, id);
       let name = n.data.name;
       for (let i = 2; names.has(name); i++) name = `${n.data.name} (${i})`;
       names.add(name);
-      return { ...structuredClone(n), id, selected: true, position: { x: n.position.x + 48, y: n.position.y + 48 }, data: { ...structuredClone(n.data), name } };
+      return { ...structuredClone(n), id, selected: true, position: { x: n.position.x + 48, y: n.position.y + 48 }, data: { ...structuredClone(n.data), name } } as FlowNodeType;
     });
     const pastedEdges = clip.edges.map((e) => ({ ...structuredClone(e), id: newId('c'), source: idMap.get(e.source)!, target: idMap.get(e.target)!, selected: false }));
     // Shift the clipboard so a second paste does not land exactly on the first.
@@ -272,15 +345,19 @@ export function useFlowEditor(initial: FlowDocument) {
 
   /** Replaces everything (a reload after a conflict); clears history. */
   const reset = useCallback((doc: FlowDocument) => {
-    setNodes(toNodes(doc));
-    setEdges(toEdges(doc));
+    // Stay in the group shown, when the reloaded document still has it.
+    const v = current.current.view;
+    const keep = v === ROOT_GROUP || (doc.processGroups ?? []).some((g) => g.id === v) ? v : ROOT_GROUP;
+    setNodes(toNodes(doc, keep));
+    setEdges(toEdges(doc, keep));
     setBase(doc);
+    setView(keep);
     past.current = [];
     future.current = [];
     setHistorySize({ past: 0, future: 0 });
   }, []);
 
-  const document = useCallback(() => toDocument(current.current.base, current.current.nodes, current.current.edges), []);
+  const document = useCallback(() => toDocument(current.current.base, current.current.nodes, current.current.edges, current.current.view), []);
 
   useEffect(() => () => void (lastCoalesce.current = null), []);
 
@@ -288,6 +365,7 @@ export function useFlowEditor(initial: FlowDocument) {
     nodes,
     edges,
     base,
+    view,
     changeSeq,
     canUndo: historySize.past > 0,
     canRedo: historySize.future > 0,
@@ -297,6 +375,11 @@ export function useFlowEditor(initial: FlowDocument) {
     onConnect,
     addProcessor,
     updateProcessor,
+    updateComponent,
+    enterGroup,
+    addPort,
+    addGroup,
+    groupSelection,
     updateConnection,
     updateBase,
     deleteSelection,
