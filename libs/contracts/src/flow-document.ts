@@ -33,6 +33,8 @@ export const ProcessorConfigSchema = z.object({
   /** Relationships whose FlowFiles are dropped when no connection uses them. */
   autoTerminated: z.array(z.string()).default([]),
   comments: z.string().optional(),
+  /** The process group the processor sits in; absent: the flow's root. */
+  groupId: z.string().min(1).max(64).optional(),
 });
 export type ProcessorConfig = z.infer<typeof ProcessorConfigSchema>;
 
@@ -57,8 +59,47 @@ export const ControllerServiceConfigSchema = z.object({
   /** Only enabled (and valid) services can be used; processors naming a disabled one do not start. */
   enabled: z.boolean().default(true),
   comments: z.string().optional(),
+  /** Its scope (NiFi's): processors of this group and of the groups inside it may use it; absent: the whole flow. */
+  groupId: z.string().min(1).max(64).optional(),
 });
 export type ControllerServiceConfig = z.infer<typeof ControllerServiceConfigSchema>;
+
+/**
+ * A process group (NiFi's): a named box of processors, ports, services and groups, drawn as one node by its parent.
+ * Its parameters are inherited by everything inside it, and a group's own value of a name overrides its parent's
+ * (the flow's `parameters` are the root group's).
+ */
+export const ProcessGroupConfigSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: visibleName(200),
+  position: PositionSchema.default({ x: 0, y: 0 }),
+  /** The group it sits in; absent: the flow's root. */
+  parentGroupId: z.string().min(1).max(64).optional(),
+  parameters: z.record(z.string(), z.string()).default({}),
+  /** Names of this group's parameters whose values are secrets, as the flow's `sensitiveParameters`. */
+  sensitiveParameters: z.array(z.string().min(1).max(200)).max(1000).default([]),
+  comments: z.string().optional(),
+});
+export type ProcessGroupConfig = z.infer<typeof ProcessGroupConfigSchema>;
+
+/** The one relationship of a port: a connection whose source is a port lists exactly this. */
+export const PORT_RELATIONSHIP = 'success';
+
+/**
+ * A group's door (NiFi's input and output ports). An input port takes FlowFiles from a connection in the parent
+ * group and hands them to connections inside its group; an output port takes them from inside and hands them to
+ * connections in the parent. A port passes FlowFiles on unchanged. Ports live in a group: the root has none.
+ */
+export const PortConfigSchema = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(['input', 'output']),
+  name: visibleName(200),
+  /** The group whose door it is. */
+  groupId: z.string().min(1).max(64).optional(),
+  position: PositionSchema.default({ x: 0, y: 0 }),
+  comments: z.string().optional(),
+});
+export type PortConfig = z.infer<typeof PortConfigSchema>;
 
 export const QueryKeySchema = z.object({
   key: z.string().min(1),
@@ -104,6 +145,13 @@ export const FlowDocumentSchema = z.object({
   processors: z.array(ProcessorConfigSchema).max(5000).default([]),
   connections: z.array(ConnectionConfigSchema).max(10_000).default([]),
   controllerServices: z.array(ControllerServiceConfigSchema).max(1000).default([]),
+  /**
+   * Nested process groups; a document without any is one root group (nothing changes for it). A connection's
+   * source and target are processor or port ids (unique across processors, ports and groups), and it lives in one
+   * group: it joins components of that group, or crosses one boundary through a port (see `connectionGroup`).
+   */
+  processGroups: z.array(ProcessGroupConfigSchema).max(1000).default([]),
+  ports: z.array(PortConfigSchema).max(2000).default([]),
   integration: IntegrationSettingsSchema.optional(),
 });
 export type FlowDocument = z.infer<typeof FlowDocumentSchema>;
