@@ -157,7 +157,7 @@ function mapConnections(g: NifiProcessGroup, state: WalkState): void {
       continue;
     }
     for (const end of ends) {
-      const id = ends.length === 1 && end === c ? c.identifier : derivedId(c.identifier, end.identifier);
+      const id = ends.length === 1 ? c.identifier : derivedId(c.identifier, end.identifier);
       const label = describeConnection(c, end);
       if (!known(c.source.id) || !known(end.destination.id)) {
         const missing = !known(c.source.id) ? c.source : end.destination;
