@@ -1,5 +1,5 @@
 import type { ControllerServiceConfig, ImportReportEntry, ProcessorConfig, Scheduling } from '@sluice/contracts';
-import { migrateProperties, relationshipsFor, type ControllerServiceDefinition, type ProcessorDefinition, type PropertyConfiguration } from '@sluice/flow-api';
+import { migrateProperties, parseDuration, relationshipsFor, type ControllerServiceDefinition, type ProcessorDefinition, type PropertyConfiguration } from '@sluice/flow-api';
 import { getControllerService, getProcessor } from '@sluice/processors';
 import { isHarmlessNifiDefault, migrateServiceProperties, sluiceProcessorType, sluiceServiceType } from './nifi-catalogue.js';
 import type { NifiControllerService, NifiProcessor } from './nifi-definition.js';
@@ -131,9 +131,18 @@ function mapScheduling(p: NifiProcessor, definition: ProcessorDefinition, name: 
     concurrentTasks,
     penaltyDuration: p.penaltyDuration ?? '30 sec',
     yieldDuration: p.yieldDuration ?? '1 sec',
-    // Only processors that batch have a run duration in NiFi too; NiFi writes 0 for the others.
-    ...(definition.descriptor.defaultRunDuration !== undefined && typeof p.runDurationMillis === 'number' ? { runDuration: `${p.runDurationMillis} ms` } : {}),
+    ...runDuration(definition, p.runDurationMillis),
   };
+}
+
+/**
+ * Only processors that batch have a run duration, in NiFi as in Sluice (NiFi writes 0 for the others). The
+ * processor's own default stays unset, so it follows the processor.
+ */
+function runDuration(definition: ProcessorDefinition, ms: number | null | undefined): Pick<Scheduling, 'runDuration'> {
+  const fallback = definition.descriptor.defaultRunDuration;
+  if (fallback === undefined || typeof ms !== 'number' || ms === parseDuration(fallback)) return {};
+  return { runDuration: `${ms} ms` };
 }
 
 /** A NiFi controller service as a Sluice one (scoped to `groupId`), or null (reported) when Sluice has no such type. */

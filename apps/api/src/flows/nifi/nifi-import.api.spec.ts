@@ -123,7 +123,7 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
           nifiProcessor(jolt, 'Shift', `${STD}JoltTransformJSON`, { 'jolt-transform': 'jolt-transform-shift', 'jolt-spec': '{"a":"b"}', pretty_print: 'false' }, {
             schedulingStrategy: 'EVENT_DRIVEN', autoTerminatedRelationships: ['failure'], comments: 'renames a to b',
           }),
-          nifiProcessor(route, 'Route', `${STD}RouteOnAttribute`, { 'Routing Strategy': 'Route to Property name', big: '${size:gt(10)}' }, { runDurationMillis: 25, autoTerminatedRelationships: ['big', 'unmatched'] }),
+          nifiProcessor(route, 'Route', `${STD}RouteOnAttribute`, { 'Routing Strategy': 'Route to Property name', big: '${size:gt(10)}' }, { runDurationMillis: 40, autoTerminatedRelationships: ['big', 'unmatched'] }),
         ],
         connections: [
           nifiConnection(nifiId('c'), { id: gen }, { id: jolt }, ['success'], { backPressureObjectThreshold: 0, backPressureDataSizeThreshold: '0 MB', name: 'to jolt' }),
@@ -149,7 +149,7 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
       autoTerminated: ['failure'],
     });
     // A dynamic relationship (a routing property) can be auto-terminated; a batching processor keeps its run duration.
-    expect(r).toMatchObject({ properties: { big: '${size:gt(10)}' }, scheduling: { runDuration: '25 ms' }, autoTerminated: ['big', 'unmatched'] });
+    expect(r).toMatchObject({ properties: { big: '${size:gt(10)}' }, scheduling: { runDuration: '40 ms' }, autoTerminated: ['big', 'unmatched'] });
     expect(body.document.connections[0]).toMatchObject({ name: 'to jolt', backPressureObjectThreshold: Number.MAX_SAFE_INTEGER });
     expect(body.validation).toEqual([]);
   });
