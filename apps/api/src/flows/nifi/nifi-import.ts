@@ -13,7 +13,7 @@ import { relationshipsFor } from '@sluice/flow-api';
 import { getProcessor } from '@sluice/processors';
 import { ImportReport, mapControllerService, mapProcessor, visibleName } from './nifi-components.js';
 import type { NifiConnection, NifiFlowDefinition, NifiParameterContext, NifiProcessGroup } from './nifi-definition.js';
-import { parameterContextValues } from './nifi-parameters.js';
+import { parameterContextValues, type ContextValues } from './nifi-parameters.js';
 
 /** NiFi's 0 means "no back pressure"; Sluice's thresholds are limits, so these stand for none. */
 export const UNLIMITED_OBJECTS = Number.MAX_SAFE_INTEGER;
@@ -39,7 +39,7 @@ export function importNifiFlow(def: NifiFlowDefinition): NifiImport {
   const state: WalkState = { report, contexts, processors: [], services: [], groups: [], ports: [], connections: [], portIds: new Set(), rootContext: root.parameterContextName ?? undefined };
 
   const rootParameters = root.parameterContextName ? parameterContextValues(root.parameterContextName, contexts, report) : { values: {}, sensitive: [] };
-  walkGroup(root, undefined, state);
+  walkGroup(root, undefined, rootParameters, state);
 
   for (const [id, ref] of Object.entries(def.externalControllerServices ?? {})) {
     report.add(id, 'CONTROLLER_SERVICE', ref.name, 'the flow uses this controller service from outside the downloaded group: add one to the flow and select it');
@@ -76,8 +76,12 @@ interface WalkState {
   portIds: Set<string>;
 }
 
-/** Maps one group's content; `groupId` is undefined for the root (the downloaded group itself). */
-function walkGroup(g: NifiProcessGroup, groupId: string | undefined, state: WalkState): void {
+/**
+ * Maps one group's content; `groupId` is undefined for the root (the downloaded group itself). `seen` is what its
+ * components see: a child group keeps only the parameters of its own context that differ from it, as Sluice's
+ * groups inherit their parent's.
+ */
+function walkGroup(g: NifiProcessGroup, groupId: string | undefined, seen: ContextValues, state: WalkState): void {
   const { report } = state;
   for (const s of g.controllerServices ?? []) {
     const mapped = mapControllerService(s, groupId, report);
@@ -116,7 +120,8 @@ function walkGroup(g: NifiProcessGroup, groupId: string | undefined, state: Walk
 
   for (const child of g.processGroups ?? []) {
     const own = child.parameterContextName ?? undefined;
-    const params = own && own !== state.rootContext ? parameterContextValues(own, state.contexts, report) : { values: {}, sensitive: [] };
+    const full = own && own !== state.rootContext ? parameterContextValues(own, state.contexts, report) : seen;
+    const params = ownParameters(full, seen);
     state.groups.push({
       id: child.identifier,
       name: visibleName(child.name, 'Process group'),
@@ -126,10 +131,20 @@ function walkGroup(g: NifiProcessGroup, groupId: string | undefined, state: Walk
       sensitiveParameters: params.sensitive,
       ...(child.comments ? { comments: child.comments } : {}),
     });
-    walkGroup(child, child.identifier, state);
+    walkGroup(child, child.identifier, { values: { ...seen.values, ...full.values }, sensitive: [...new Set([...seen.sensitive, ...full.sensitive])] }, state);
   }
   // After the children: connections of this group may end at their ports.
   mapConnections(g, state);
+}
+
+/** The parameters of a group's context that its parent does not already give with the same value and sensitivity. */
+function ownParameters(full: ContextValues, seen: ContextValues): ContextValues {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(full.values)) {
+    const same = seen.values[k] === v && full.sensitive.includes(k) === seen.sensitive.includes(k);
+    if (!same) values[k] = v;
+  }
+  return { values, sensitive: full.sensitive.filter((k) => k in values) };
 }
 
 /** NiFi's connections of one group as Sluice's, funnels collapsed into direct connections from source to target. */
