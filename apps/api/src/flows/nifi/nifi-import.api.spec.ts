@@ -32,6 +32,8 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
     const toUpd = nifiId('c-upd');
     const toLog = nifiId('c-log');
     const fromPort = nifiId('c-port');
+    const funnel = nifiId('funnel');
+    const fromFunnel = nifiId('c-funnel');
     const def = nifiDefinition(
       nifiGroup(ROOT_ID, 'Mixed', {
         processors: [
@@ -62,7 +64,9 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
           }),
           nifiConnection(toLog, { id: upd }, { id: log }, ['success', 'failure']),
           nifiConnection(fromPort, { id: inPort, type: 'INPUT_PORT', name: 'from outside' }, { id: log }, ['']),
+          nifiConnection(fromFunnel, { id: funnel, type: 'FUNNEL' }, { id: log }, ['']),
         ],
+        funnels: [{ identifier: funnel, position: { x: 0, y: 0 }, componentType: 'FUNNEL' }],
       }),
       { Main: nifiContext('Main', [{ name: 'a', value: '1' }], ['Missing']) },
       { externalControllerServices: { 'ext-1': { identifier: 'ext-1', name: 'Shared cache' } } },
@@ -107,7 +111,8 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
     one(toLog, 'selectedRelationships', 'CONNECTION', /no relationship 'failure'/);
     one('Missing', undefined, 'PARAMETER_CONTEXT', /inherits 'Missing'/);
     one('ext-1', undefined, 'CONTROLLER_SERVICE', /outside the downloaded group/);
-    expect(body.report).toHaveLength(20);
+    one(fromFunnel, undefined, 'CONNECTION', /funnel that nothing feeds/);
+    expect(body.report).toHaveLength(21);
   });
 
   it('migrates NiFi 1.x class names and property keys, and carries scheduling, penalty, yield, run duration and positions over', async () => {

@@ -165,6 +165,12 @@ function mapConnections(g: NifiProcessGroup, state: WalkState): void {
   };
   const known = (id: string) => processors.has(id) || state.portIds.has(id);
   for (const c of g.connections ?? []) {
+    // A funnel that nothing feeds passes nothing on.
+    if (funnels.has(c.source.id) && !(g.connections ?? []).some((x) => x.destination.id === c.source.id)) {
+      report.add(c.identifier, 'CONNECTION', c.name || undefined, 'it starts at a funnel that nothing feeds: it was left out');
+    }
+  }
+  for (const c of g.connections ?? []) {
     if (funnels.has(c.source.id)) continue; // reached through the connections into the funnel
     const ends = targets(c, new Set());
     if (ends.length === 0) {
