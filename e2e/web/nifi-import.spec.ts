@@ -76,6 +76,12 @@ describe('importing a NiFi flow definition in the designer', () => {
     await page.locator('[data-testid=import-report]').waitFor({ state: 'detached' });
     // The flow was created all the same, without what the report lists.
     await page.locator('.flow-link', { hasText: 'Stock with extras' }).waitFor();
+    // Its Integrator processors have no NiFi class: Export for NiFi says which, and downloads nothing.
+    const row = page.locator('tr', { has: page.locator('.flow-link', { hasText: 'Stock with extras' }) });
+    await row.getByRole('button', { name: 'Export for NiFi' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/NiFi has no IntegratorLogin \('Login'\), WriteOmnitronStock \('Write stock to Omnitron'\)/);
     expect(errors).toEqual([]);
   });
 });
