@@ -97,6 +97,9 @@ export function mapProcessor(p: NifiProcessor, groupId: string | undefined, repo
   if (p.executionNode && p.executionNode !== 'ALL') {
     report.add(p.identifier, p.type, name, `execution on the ${p.executionNode.toLowerCase()} node only is not supported: it runs on every node that runs the flow`, 'executionNode');
   }
+  if (p.scheduledState === 'DISABLED') {
+    report.add(p.identifier, p.type, name, 'the processor was disabled in NiFi; Sluice has no disabled state, so it runs when the flow starts unless it is stopped', 'scheduledState');
+  }
   if (p.bulletinLevel && !['WARN', 'WARNING'].includes(p.bulletinLevel)) {
     report.add(p.identifier, p.type, name, `the bulletin level ${p.bulletinLevel} is not supported: Sluice keeps warnings and errors`, 'bulletinLevel');
   }

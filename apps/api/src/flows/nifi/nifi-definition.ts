@@ -47,6 +47,7 @@ export const NifiProcessorSchema = z.looseObject({
   retryCount: z.number().nullish(),
   retriedRelationships: z.array(z.string()).nullish(),
   style: z.record(z.string(), z.unknown()).nullish(),
+  scheduledState: text,
 });
 export type NifiProcessor = z.infer<typeof NifiProcessorSchema>;
 
@@ -105,6 +106,8 @@ export interface NifiProcessGroup {
   flowFileOutboundPolicy?: string | null;
   executionEngine?: string | null;
   versionedFlowCoordinates?: unknown;
+  /** NiFi 1.x's variable registry. */
+  variables?: Record<string, string | null> | null;
 }
 
 export const NifiProcessGroupSchema: z.ZodType<NifiProcessGroup> = z.lazy(() =>
@@ -124,6 +127,7 @@ export const NifiProcessGroupSchema: z.ZodType<NifiProcessGroup> = z.lazy(() =>
     flowFileOutboundPolicy: text,
     executionEngine: text,
     versionedFlowCoordinates: z.unknown().optional(),
+    variables: z.record(z.string(), z.string().nullable()).nullish(),
   }),
 ) as z.ZodType<NifiProcessGroup>;
 

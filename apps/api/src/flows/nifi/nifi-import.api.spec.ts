@@ -21,6 +21,7 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
 
   it('imports what maps and reports every component, property and setting it could not carry over, each with its NiFi id, type and why', async () => {
     const gen = nifiId('gen');
+    const off = nifiId('off');
     const sftp = nifiId('sftp');
     const upd = nifiId('upd');
     const log = nifiId('log');
@@ -39,6 +40,7 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
         processors: [
           nifiProcessor(gen, 'Generate', `${STD}GenerateFlowFile`, { 'File Size': '0B', 'Custom Text': 'x' }, { schedulingPeriod: '1 hour', executionNode: 'PRIMARY' }),
           nifiProcessor(sftp, 'Put on SFTP', `${STD}PutSFTP`, { Hostname: 'files.example.com' }),
+          nifiProcessor(off, 'Switched off', `${STD}LogAttribute`, {}, { scheduledState: 'DISABLED' }),
           nifiProcessor(upd, 'Tag', 'org.apache.nifi.processors.attributes.UpdateAttribute', { 'Delete Attributes Expression': null, 'Store State': 'Do not store state', 'source': 'nifi' }, {
             annotationData: '<criteria><rules/></criteria>',
             retriedRelationships: ['success'],
@@ -71,17 +73,17 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
       { Main: nifiContext('Main', [{ name: 'a', value: '1' }], ['Missing']) },
       { externalControllerServices: { 'ext-1': { identifier: 'ext-1', name: 'Shared cache' } } },
     );
-    (def.flowContents as Record<string, unknown>).parameterContextName = 'Main';
+    Object.assign(def.flowContents, { parameterContextName: 'Main', variables: { region: 'eu' } });
 
     const { status, body } = await importFlow(def);
     expect(status, JSON.stringify(body)).toBe(201);
     expect(body.format).toBe('nifi');
     const doc = body.document;
-    expect(doc.processors.map((p) => p.type)).toEqual(['GenerateFlowFile', 'UpdateAttribute', 'LogAttribute']);
+    expect(doc.processors.map((p) => p.type)).toEqual(['GenerateFlowFile', 'LogAttribute', 'UpdateAttribute', 'LogAttribute']);
     expect(doc.connections.map((c) => c.id)).toEqual([toUpd, toLog]);
     expect(doc.connections[1]!.relationships).toEqual(['success']);
-    expect(doc.processors[1]!.properties).toEqual({ 'Store State': 'Do not store state', source: 'nifi' });
-    expect(doc.processors[2]).toMatchObject({ autoTerminated: ['success'], properties: { 'Log Level': 'info' }, scheduling: { concurrentTasks: 64 } });
+    expect(doc.processors[2]!.properties).toEqual({ 'Store State': 'Do not store state', source: 'nifi' });
+    expect(doc.processors[3]).toMatchObject({ autoTerminated: ['success'], properties: { 'Log Level': 'info' }, scheduling: { concurrentTasks: 64 } });
     expect(doc.parameters).toEqual({ a: '1' });
 
     const find = (nifiId: string, property?: string) => body.report.filter((e: ImportReportEntry) => e.nifiId === nifiId && e.property === property);
@@ -112,7 +114,9 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
     one('Missing', undefined, 'PARAMETER_CONTEXT', /inherits 'Missing'/);
     one('ext-1', undefined, 'CONTROLLER_SERVICE', /outside the downloaded group/);
     one(fromFunnel, undefined, 'CONNECTION', /funnel that nothing feeds/);
-    expect(body.report).toHaveLength(21);
+    one(off, 'scheduledState', `${STD}LogAttribute`, /disabled in NiFi/);
+    one(ROOT_ID, 'variables', 'PROCESS_GROUP', /variables \(region\)/);
+    expect(body.report).toHaveLength(23);
   });
 
   it('migrates NiFi 1.x class names and property keys, and carries scheduling, penalty, yield, run duration and positions over', async () => {

@@ -114,6 +114,10 @@ function walkGroup(g: NifiProcessGroup, groupId: string | undefined, seen: Conte
   if (g.flowFileOutboundPolicy && g.flowFileOutboundPolicy !== 'STREAM_WHEN_AVAILABLE') {
     report.add(g.identifier, 'PROCESS_GROUP', g.name, `the outbound policy ${g.flowFileOutboundPolicy} is not supported: FlowFiles leave the group as they are ready`, 'flowFileOutboundPolicy');
   }
+  const variables = Object.keys(g.variables ?? {});
+  if (variables.length) {
+    report.add(g.identifier, 'PROCESS_GROUP', g.name, `NiFi 1.x variables (${variables.join(', ')}) are not supported: make them parameters and reference them as #{name}`, 'variables');
+  }
   if (g.executionEngine === 'STATELESS') {
     report.add(g.identifier, 'PROCESS_GROUP', g.name, 'the stateless execution engine is not supported: the group runs on the standard engine', 'executionEngine');
   }
