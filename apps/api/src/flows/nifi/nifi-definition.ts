@@ -163,3 +163,4 @@ export type NifiFlowDefinition = z.infer<typeof NifiFlowDefinitionSchema>;
 export function isNifiFlowDefinition(body: unknown): boolean {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && 'flowContents' in body;
 }
+

@@ -173,6 +173,14 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
     expect(((await (await api.request('/api/flows')).json()) as unknown[]).length).toBe(before);
   });
 
+  it('refuses process groups nested deeper than the body limit with a 400, before the recursive mapping', async () => {
+    let inner: Record<string, unknown> = nifiGroup('g-last', 'last', {});
+    for (let i = 0; i < 200; i++) inner = nifiGroup(`g-${i}`, `level ${i}`, { processGroups: [inner] });
+    const { status, body } = await importFlow(nifiDefinition(nifiGroup(ROOT_ID, 'Deep', { processGroups: [inner] })));
+    expect(status).toBe(400);
+    expect(body.message).toMatch(/nests deeper than the limit/);
+  });
+
   it("imports Sluice's own export as before, with an empty report", async () => {
     const doc = { name: 'Own', processors: [{ id: 'g', type: 'GenerateFlowFile', name: 'G', properties: {} }] };
     const { status, body } = await importFlow(doc);
