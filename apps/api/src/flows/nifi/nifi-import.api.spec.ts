@@ -181,6 +181,18 @@ describe('POST /api/flows/import with a NiFi flow definition', () => {
     expect(body.message).toMatch(/nests deeper than the limit/);
   });
 
+  it("never lets a '__proto__' property or parameter name reach an object's prototype; the parameter is reported", async () => {
+    const gen = nifiId('gen');
+    const text = `{"flowContents":${JSON.stringify(nifiGroup(ROOT_ID, 'Proto', { parameterContextName: 'P', processors: [nifiProcessor(gen, 'G', 'org.apache.nifi.processors.attributes.UpdateAttribute', { x: '1' })] })).replace('"x":"1"', '"x":"1","__proto__":"polluted"')},"parameterContexts":{"P":{"name":"P","parameters":[{"name":"__proto__","sensitive":false,"value":"y"},{"name":"ok","sensitive":false,"value":"z"}]}}}`;
+    const res = await api.request('/api/flows/import', { method: 'POST', body: text, headers: { 'content-type': 'application/json' } });
+    const body = (await res.json()) as FlowImportDto;
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect(body.document.processors[0]!.properties).toEqual({ x: '1' });
+    expect(body.document.parameters).toEqual({ ok: 'z' });
+    expect(body.report.map((e) => [e.type, e.property])).toEqual([['PARAMETER_CONTEXT', '__proto__']]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("imports Sluice's own export as before, with an empty report", async () => {
     const doc = { name: 'Own', processors: [{ id: 'g', type: 'GenerateFlowFile', name: 'G', properties: {} }] };
     const { status, body } = await importFlow(doc);

@@ -28,7 +28,11 @@ export function parameterContextValues(name: string, contexts: ReadonlyMap<strin
     }
     visiting.add(contextName);
     for (const p of ctx.parameters ?? []) {
-      if (p.name in values) continue;
+      if (Object.hasOwn(values, p.name)) continue;
+      if (p.name === '__proto__') {
+        report.once(`name:${contextName}`, ctx.identifier ?? contextName, 'PARAMETER_CONTEXT', contextName, "'__proto__' cannot be a parameter name: it was left out", p.name);
+        continue;
+      }
       values[p.name] = p.sensitive ? '' : (p.value ?? '');
       if (p.sensitive) sensitive.add(p.name);
       if (p.referencedAssets?.length) {
