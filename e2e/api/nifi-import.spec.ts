@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowDto, FlowImportDto } from '@sluice/contracts';
+import type { FlowDto, FlowImportDto, QueueListingDto } from '@sluice/contracts';
 import { startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { startApi, type StartedApi } from '../support/start-api.js';
@@ -82,5 +82,52 @@ describe('NiFi flow definitions imported and run', () => {
     // Batch Size #{batch.size} = 5000 from the inheriting context: one bulk request for the whole export.
     expect(omnitron.state.requests.filter((r) => r.path === '/api/i1/product_stock/bulk_upsert/').length - upsertsBefore).toBe(1);
     expect(erp.state.requests.filter((r) => r.path === '/api/stock.csv').map((r) => r.status)).toEqual([200]);
+  });
+  it('a NiFi 1.x definition with nested process groups, ports, a context per group, group-scoped services and 1.x property keys: empty report, and FlowFiles pass through both groups', async () => {
+    const imported = await json<FlowImportDto>(await api.request('/api/flows/import', { method: 'POST', json: fixture('nifi1-orders-with-groups.json') }));
+    expect(imported.report).toEqual([]);
+    expect(imported.validation).toEqual([]);
+    const doc = imported.document;
+    const enrich = doc.processGroups.find((g) => g.name === 'Enrich')!;
+    const normalize = doc.processGroups.find((g) => g.name === 'Normalize')!;
+    expect(enrich.parentGroupId).toBeUndefined();
+    expect(normalize.parentGroupId).toBe(enrich.id);
+    expect(doc.parameters).toEqual({ 'sku.prefix': 'SKU', 'big.limit': '2' });
+    expect(enrich.parameters).toEqual({ channel: 'web', region: 'eu' });
+    expect(doc.ports.map((p) => [p.name, p.kind, p.groupId])).toEqual([
+      ['orders in', 'input', enrich.id],
+      ['enriched', 'output', enrich.id],
+      ['in', 'input', normalize.id],
+      ['out', 'output', normalize.id],
+    ]);
+    const byName = (name: string) => doc.processors.find((p) => p.name === name)!;
+    // 1.x keys under NiFi 2's names, through each processor's own migration.
+    expect(byName('Orders').properties['Custom Text']).toBe('{"sku":"#{sku.prefix}-1","qty":3}');
+    expect(byName('Nest under item')).toMatchObject({ type: 'JoltTransformJSON', groupId: normalize.id, properties: { 'Jolt Transform': 'jolt-transform-shift', 'Jolt Specification': '{"sku":"item.sku","qty":"item.qty"}', 'Pretty Print': 'false' } });
+    expect(byName('Tag channel').properties).toMatchObject({ 'Cache Value Lookup Cache Size': '100', channel: '#{channel}' });
+    // Services of the Enrich group serve the ConvertRecord of the group inside it (NiFi's scope), under 2.x keys.
+    expect(doc.controllerServices.map((s) => [s.type, s.groupId])).toEqual([
+      ['JsonTreeReader', enrich.id],
+      ['JsonRecordSetWriter', enrich.id],
+    ]);
+    expect(doc.controllerServices[1]!.properties).toMatchObject({ 'Output Grouping': 'output-oneline', 'Suppress Null Values': 'never-suppress' });
+    expect(byName('One record per line')).toMatchObject({ groupId: normalize.id, properties: { 'Record Reader': doc.controllerServices[0]!.id, 'Record Writer': doc.controllerServices[1]!.id } });
+    expect(byName('Log big orders').properties).toMatchObject({ 'Attributes to Log Regular Expression': '.*', 'Log Prefix': 'big: ' });
+
+    expect((await api.request(`/api/flows/${imported.id}/start`, { method: 'POST' })).status).toBe(200);
+    const toLog = doc.connections.find((c) => c.targetId === byName('Log big orders').id)!;
+    const queue = await until('four big orders in front of the yearly log', async () => {
+      const q = await json<QueueListingDto>(await api.request(`/api/flows/${imported.id}/connections/${toLog.id}/queue`));
+      return q.count >= 4 ? q : undefined;
+    });
+    expect((await api.request(`/api/flows/${imported.id}/stop`, { method: 'POST' })).status).toBe(200);
+    expect(queue.count).toBe(4);
+    for (const f of queue.flowFiles) expect(f.attributes).toMatchObject({ channel: 'web', region: 'eu', qty: '3' });
+
+    // Round trip: exported as a NiFi flow definition (groups, ports, a context per group inheriting its parent's) and imported again.
+    const exported = await json<Record<string, unknown>>(await api.request(`/api/flows/${imported.id}/export?format=nifi`));
+    const again = await json<FlowImportDto>(await api.request('/api/flows/import', { method: 'POST', json: exported }));
+    expect(again.report).toEqual([]);
+    expect(again.document).toEqual(doc);
   });
 });
