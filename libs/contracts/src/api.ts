@@ -102,6 +102,35 @@ export interface FlowDto extends FlowSummaryDto {
   applied?: AppliedChangeDto;
 }
 
+/**
+ * Something of an imported NiFi flow definition that Sluice could not carry over: a whole component (a processor
+ * type it does not have, a remote process group) or one property or setting of a component that was imported.
+ */
+export interface ImportReportEntry {
+  /** The component's NiFi identifier (its versioned `identifier`). */
+  nifiId: string;
+  /** NiFi's type: a class name for processors and services, else the component type (`FUNNEL`, `LABEL`, `CONNECTION`, …). */
+  type: string;
+  name?: string;
+  /** The property or setting left out, when the component itself was imported. */
+  property?: string;
+  reason: string;
+}
+
+/** The answer of `POST /api/flows/import`: the new flow and what could not be carried over (empty for Sluice's own export). */
+export interface FlowImportDto extends FlowDto {
+  format: 'sluice' | 'nifi';
+  report: ImportReportEntry[];
+}
+
+/** `GET /api/flows/:id/export?format=nifi` refuses flows with components NiFi does not have; this lists them. */
+export interface NifiExportRefusalEntry {
+  /** The Sluice id of the processor or controller service. */
+  id: string;
+  name: string;
+  type: string;
+}
+
 /** `dry-run` (the default) sends nothing; `live` runs the processor for real and consumes the FlowFile it used. */
 export type ProcessorTestMode = 'dry-run' | 'live';
 

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FlowDocumentSchema, type FlowDocument, type FlowDto, type FlowSummaryDto } from '@sluice/contracts';
+import { FlowDocumentSchema, type FlowDocument, type FlowDto, type FlowImportDto, type FlowSummaryDto } from '@sluice/contracts';
+import { BadInputError } from '../common/errors.js';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
@@ -35,10 +36,10 @@ export class FlowsController {
 
   @Post('import')
   @BodyLimit(BODY_LIMITS.document)
-  @ApiOperation({ summary: 'Import an exported flow document as a new flow' })
-  @ApiBody({ schema: flowDocumentJsonSchema })
-  import(@Body() body: unknown, @Req() req: AuthedRequest): Promise<FlowDto> {
-    return this.flows.create(body, req.user.username);
+  @ApiOperation({ summary: "Import a Sluice export or a NiFi flow definition (NiFi's Download flow definition) as a new flow; `report` lists what could not be carried over" })
+  @ApiBody({ schema: { oneOf: [flowDocumentJsonSchema, { type: 'object', required: ['flowContents'], properties: { flowContents: { type: 'object' }, parameterContexts: { type: 'object' } } }] } })
+  import(@Body() body: unknown, @Req() req: AuthedRequest): Promise<FlowImportDto> {
+    return this.flows.import(body, req.user.username);
   }
 
   @Get(':id')
@@ -73,8 +74,10 @@ export class FlowsController {
   }
 
   @Get(':id/export')
-  @ApiOperation({ summary: 'The flow document as JSON, secrets masked' })
-  export(@Param('id') id: string): Promise<FlowDocument> {
-    return this.flows.export(id);
+  @ApiOperation({ summary: 'The flow document as JSON, secrets left out; `format=nifi` gives a NiFi flow definition (409 listing the components NiFi does not have)' })
+  export(@Param('id') id: string, @Query('format') format: string | undefined): Promise<FlowDocument | Record<string, unknown>> {
+    if (format === undefined || format === 'sluice') return this.flows.export(id);
+    if (format === 'nifi') return this.flows.exportNifi(id);
+    throw new BadInputError(`format '${format}' is not an export format: use 'sluice' (the default) or 'nifi'`, [{ field: 'format', message: "must be 'sluice' or 'nifi'" }]);
   }
 }

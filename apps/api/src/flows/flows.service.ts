@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowSummaryDto, type ProcessorValidationDto } from '@sluice/contracts';
+import { type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowImportDto, type FlowSummaryDto, type ProcessorValidationDto } from '@sluice/contracts';
 import { randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../auth/api-keys.service.js';
-import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
+import { BadInputError, ConflictError, DomainError, NotFoundError } from '../common/errors.js';
 import { parseInput } from '../common/zod.js';
 import { EngineService, SCRIPT_CHECKS } from '../engine/engine.service.js';
 import type { ScriptChecks } from '../scripting/script-checks.js';
@@ -12,6 +12,9 @@ import { migrateFlowDocument } from './flow-migration.js';
 import { maskDocument, sensitiveReferenceErrors, stripDocument, unmaskDocument } from './flow-secrets.js';
 import { describeIssue, validateFlow } from './flow-validator.js';
 import { FlowsRepository } from './flows.repository.js';
+import { isNifiFlowDefinition, NifiFlowDefinitionSchema } from './nifi/nifi-definition.js';
+import { exportNifiFlow, nonNifiComponents } from './nifi/nifi-export.js';
+import { importNifiFlow } from './nifi/nifi-import.js';
 
 export { MASK } from './flow-secrets.js';
 
@@ -79,6 +82,16 @@ export class FlowsService {
     return { ...(await this.toDto(next)), applied };
   }
 
+  /**
+   * A new flow from Sluice's own export or from a NiFi flow definition (see nifi/): the answer lists what of the
+   * NiFi flow could not be carried over.
+   */
+  async import(input: unknown, user: string): Promise<FlowImportDto> {
+    if (!isNifiFlowDefinition(input)) return { ...(await this.create(input, user)), format: 'sluice', report: [] };
+    const { document, report } = importNifiFlow(parseInput(NifiFlowDefinitionSchema, input, 'NiFi flow definition'));
+    return { ...(await this.create(document, user)), format: 'nifi', report };
+  }
+
   async rename(id: string, name: unknown, user: string): Promise<FlowDto> {
     if (typeof name !== 'string' || !name.trim()) throw new BadInputError('name is required', [{ field: 'name', message: 'a non-empty string is required' }]);
     const entity = await this.entity(id);
@@ -102,6 +115,21 @@ export class FlowsService {
   /** An export carries no secret: sensitive values are empty, to be filled in where it is imported. */
   async export(id: string): Promise<FlowDocument> {
     return stripDocument(await this.document(id));
+  }
+
+  /** The flow as a NiFi flow definition; refused, listing them, when it has components NiFi does not have. */
+  async exportNifi(id: string): Promise<Record<string, unknown>> {
+    const doc = stripDocument(await this.document(id));
+    const foreign = nonNifiComponents(doc);
+    if (foreign.length) {
+      throw new DomainError(
+        `the flow cannot be exported as a NiFi flow definition: NiFi has no ${foreign.map((c) => `${c.type} ('${c.name}')`).join(', ')}`,
+        409,
+        foreign.map((c) => ({ field: c.id, message: `${c.type} '${c.name}' is not a NiFi component` })),
+        { components: foreign },
+      );
+    }
+    return exportNifiFlow(doc, id);
   }
 
   /** Every problem of the stored flow (script syntax included), once each. */

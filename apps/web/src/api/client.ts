@@ -9,6 +9,7 @@ import type {
   ExecutionStepDto,
   FlowDocumentInput,
   FlowDto,
+  FlowImportDto,
   FlowSummaryDto,
   HourlyMetricDto,
   LoginResponse,
@@ -167,7 +168,8 @@ export const api = {
   deleteFlow: (id: string) => request<void>('DELETE', `/flows/${id}`),
   duplicateFlow: (id: string) => request<FlowDto>('POST', `/flows/${id}/duplicate`),
   exportFlow: (id: string) => request<FlowDocument>('GET', `/flows/${id}/export`),
-  importFlow: (doc: unknown) => request<FlowDto>('POST', '/flows/import', doc),
+  exportNifiFlow: (id: string) => request<unknown>('GET', `/flows/${id}/export?format=nifi`),
+  importFlow: (doc: unknown) => request<FlowImportDto>('POST', '/flows/import', doc),
   templates: () => request<TemplateDto[]>('GET', '/templates'),
   fromTemplate: (templateId: string, name?: string, parameters?: Record<string, string>) =>
     request<FlowDto>('POST', '/flows/from-template', { templateId, name, parameters }),

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import type { FlowSummaryDto } from '@sluice/contracts';
+import type { FlowImportDto, FlowSummaryDto } from '@sluice/contracts';
 import { api, errorText, session, type TemplateDto } from '../api/client.js';
 import { AppShell } from '../ui/AppShell.js';
 import { downloadJson, relativeTime } from '../ui/format.js';
 import { deniedReason } from '../ui/roles.js';
+import { ImportReportDialog } from './ImportReportDialog.js';
 
 export function FlowListPage() {
   const [flows, setFlows] = useState<FlowSummaryDto[] | null>(null);
@@ -13,6 +14,7 @@ export function FlowListPage() {
   const [filter, setFilter] = useState('');
   const [renaming, setRenaming] = useState<string | null>(null);
   const [showTemplates, setShowTemplates] = useState(false);
+  const [imported, setImported] = useState<FlowImportDto | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const navigate = useNavigate();
   const canEdit = session.canEdit();
@@ -64,6 +66,9 @@ export function FlowListPage() {
   const exportFlow = (flow: FlowSummaryDto) =>
     act(async () => downloadJson(`${flow.name.replace(/[^\w.-]+/g, '_')}.json`, await api.exportFlow(flow.id)));
 
+  const exportNifi = (flow: FlowSummaryDto) =>
+    act(async () => downloadJson(`${flow.name.replace(/[^\w.-]+/g, '_')}.nifi.json`, await api.exportNifiFlow(flow.id)));
+
   const importFile = (file: File) =>
     act(async () => {
       let doc: unknown;
@@ -73,7 +78,9 @@ export function FlowListPage() {
         throw new Error(`${file.name} is not valid JSON: ${(e as Error).message}`);
       }
       const flow = await api.importFlow(doc);
-      navigate(`/flows/${flow.id}`);
+      // A NiFi flow definition is shown with its report first: what could not be carried over must not go unseen.
+      if (flow.format === 'nifi') setImported(flow);
+      else navigate(`/flows/${flow.id}`);
     });
 
   const fromTemplate = (t: TemplateDto) =>
@@ -93,7 +100,9 @@ export function FlowListPage() {
           <div className="spacer" />
           {(
             <>
-              <button className="btn" {...lock} onClick={() => fileInput.current?.click()}>Import JSON</button>
+              <button className="btn" disabled={denied !== null} title={denied ?? "A Sluice export or a NiFi flow definition (NiFi's Download flow definition)"} onClick={() => fileInput.current?.click()}>
+                Import JSON
+              </button>
               <input
                 ref={fileInput}
                 type="file"
@@ -115,6 +124,7 @@ export function FlowListPage() {
         </div>
         {denied && <p className="role-note" role="note">{denied}</p>}
         {error && <div className="error-box" role="alert">{error}</div>}
+        {imported && <ImportReportDialog result={imported} onOpen={() => navigate(`/flows/${imported.id}`)} onClose={() => setImported(null)} />}
         {showTemplates && canEdit && (
           <div className="template-grid">
             {templates.length === 0 && <div className="muted">No templates available.</div>}
@@ -192,6 +202,7 @@ export function FlowListPage() {
                 <td className="row-actions">
                   <Link className="btn ghost sm" to={`/flows/${f.id}/executions`}>Executions</Link>
                   <button className="btn ghost sm" onClick={() => exportFlow(f)}>Export</button>
+                  <button className="btn ghost sm" onClick={() => exportNifi(f)} title="As a NiFi flow definition (flows of NiFi processors only)">Export for NiFi</button>
                   <button className="btn ghost sm" {...lock} onClick={() => setRenaming(f.id)}>Rename</button>
                   <button className="btn ghost sm" {...lock} onClick={() => act(() => api.duplicateFlow(f.id))}>Duplicate</button>
                   <button className="btn ghost sm danger" {...lock} onClick={() => remove(f)}>Delete</button>
