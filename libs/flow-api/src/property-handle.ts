@@ -21,13 +21,18 @@ type BaseValue<D extends PropertyDescriptor> = D extends { readonly type: 'enum'
   ? V & string
   : PropertyValueTypes[D['type']];
 
-/** Whether a read always has a value: a default, or a required property (validation refuses to start without it). */
+/**
+ * Whether a read always has a value: a default, or a required property that is always shown (validation refuses
+ * to start a processor without it). A required property that depends on another is required only when shown.
+ */
 type AlwaysSet<D extends PropertyDescriptor> = D extends { readonly type: 'dict' }
   ? true
   : D extends { readonly default: string }
     ? true
     : D extends { readonly required: true }
-      ? true
+      ? D extends { readonly dependsOn: readonly unknown[] }
+        ? false
+        : true
       : false;
 
 /**

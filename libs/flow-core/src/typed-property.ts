@@ -19,7 +19,7 @@ export function readTyped(
   const set = keepsEmptyText(descriptor.type) ? v.raw !== undefined : v.isSet();
   if (!set) {
     if (descriptor.type === 'dict') return {};
-    if (descriptor.required) throw new Error(`${descriptor.displayName} is required`);
+    if (descriptor.required && !descriptor.dependsOn?.length) throw new Error(`${descriptor.displayName} is required`);
     return undefined;
   }
   switch (descriptor.type) {

@@ -1,4 +1,5 @@
 import {
+  handleList, propertyHandles,
   CoreAttributes,
   defineProcessor,
   FragmentAttributes,
@@ -43,6 +44,34 @@ interface MergeState {
   readonly parsed: Map<string, BinMember & { key: string }>;
 }
 
+const PROPS = propertyHandles([
+  recordReaderProperty,
+  recordWriterProperty,
+  prop(P.strategy, "'Bin-Packing Algorithm' bins FlowFiles as they come; 'Defragment' rebuilds the FlowFile that fragment.identifier, fragment.index and fragment.count describe.", 'enum', {
+    required: true,
+    default: BIN_PACK,
+    allowableValues: [
+      { value: BIN_PACK, displayName: BIN_PACK },
+      { value: DEFRAGMENT, displayName: DEFRAGMENT },
+    ],
+  }),
+  prop(P.correlation, 'Only FlowFiles with the same value of this attribute are merged together.', 'string', { dependsOn: binPack }),
+  prop(P.attributes, 'Which attributes the merged FlowFile gets: those every FlowFile has with the same value, or also those only some have, unless two disagree.', 'enum', {
+    required: true,
+    default: KEEP_COMMON,
+    allowableValues: [
+      { value: KEEP_COMMON, displayName: KEEP_COMMON },
+      { value: KEEP_UNIQUE, displayName: KEEP_UNIQUE },
+    ],
+  }),
+  prop(P.minRecords, 'The fewest records a bin is merged with (unless Max Bin Age or the bin count forces it).', 'integer', { required: true, default: '1', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
+  prop(P.maxRecords, "The most records in a bin; a soft limit, exceeded by up to the last FlowFile's records.", 'integer', { required: true, default: '1000', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
+  prop(P.minSize, 'The smallest bin (bytes of the incoming content).', 'dataSize', { required: true, default: '0 B', dependsOn: binPack }),
+  prop(P.maxSize, 'The largest bin; a soft limit like the records one; no limit when unset.', 'dataSize', { dependsOn: binPack }),
+  prop(P.maxAge, "How old a bin may get before it is merged anyway (with Defragment, its fragments go to failure). Age counts from when its first FlowFile was binned; a restart resets it, as in NiFi.", 'duration'),
+  prop(P.maxBins, 'The most bins waiting at a time; when there are more, the oldest is merged.', 'integer', { required: true, default: '10', validators: [{ kind: 'range', min: 1 }] }),
+]);
+
 export const MergeRecord = defineProcessor({
   descriptor: {
     type: 'MergeRecord',
@@ -54,33 +83,7 @@ export const MergeRecord = defineProcessor({
       'FlowFiles stay queued until the bin they are in is merged.',
     category: 'transform',
     tags: ['merge', 'record', 'content', 'correlation', 'stream', 'event', 'batch'],
-    properties: [
-      recordReaderProperty,
-      recordWriterProperty,
-      prop(P.strategy, "'Bin-Packing Algorithm' bins FlowFiles as they come; 'Defragment' rebuilds the FlowFile that fragment.identifier, fragment.index and fragment.count describe.", 'enum', {
-        required: true,
-        default: BIN_PACK,
-        allowableValues: [
-          { value: BIN_PACK, displayName: BIN_PACK },
-          { value: DEFRAGMENT, displayName: DEFRAGMENT },
-        ],
-      }),
-      prop(P.correlation, 'Only FlowFiles with the same value of this attribute are merged together.', 'string', { dependsOn: binPack }),
-      prop(P.attributes, 'Which attributes the merged FlowFile gets: those every FlowFile has with the same value, or also those only some have, unless two disagree.', 'enum', {
-        required: true,
-        default: KEEP_COMMON,
-        allowableValues: [
-          { value: KEEP_COMMON, displayName: KEEP_COMMON },
-          { value: KEEP_UNIQUE, displayName: KEEP_UNIQUE },
-        ],
-      }),
-      prop(P.minRecords, 'The fewest records a bin is merged with (unless Max Bin Age or the bin count forces it).', 'integer', { required: true, default: '1', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
-      prop(P.maxRecords, "The most records in a bin; a soft limit, exceeded by up to the last FlowFile's records.", 'integer', { required: true, default: '1000', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
-      prop(P.minSize, 'The smallest bin (bytes of the incoming content).', 'dataSize', { required: true, default: '0 B', dependsOn: binPack }),
-      prop(P.maxSize, 'The largest bin; a soft limit like the records one; no limit when unset.', 'dataSize', { dependsOn: binPack }),
-      prop(P.maxAge, "How old a bin may get before it is merged anyway (with Defragment, its fragments go to failure). Age counts from when its first FlowFile was binned; a restart resets it, as in NiFi.", 'duration'),
-      prop(P.maxBins, 'The most bins waiting at a time; when there are more, the oldest is merged.', 'integer', { required: true, default: '10', validators: [{ kind: 'range', min: 1 }] }),
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_MERGED, description: 'The FlowFile holding the merged records.' },
       { name: REL_ORIGINAL.name, description: 'The FlowFiles that were merged.' },
