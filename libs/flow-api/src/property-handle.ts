@@ -81,3 +81,15 @@ export function propertyHandle<const D extends PropertyDescriptor>(descriptor: D
 export function keepsEmptyText(type: PropertyType): boolean {
   return type === 'string' || type === 'code';
 }
+
+/**
+ * A property whose display name is its name (NiFi's persisted names read well), typed literally so that
+ * `propertyHandles` can type its reads: `describeProperty('Max Bin Age', 'How old a bin may get.', 'duration')`.
+ */
+export function describeProperty<
+  const N extends string,
+  const T extends PropertyType,
+  const E extends Partial<Omit<PropertyDescriptor, 'name' | 'type' | 'description'>> = {},
+>(name: N, description: string, type: T, extra?: E): { readonly name: N; readonly displayName: string; readonly description: string; readonly type: T } & E {
+  return { name, displayName: name, description, type, ...(extra ?? ({} as E)) };
+}

@@ -1,5 +1,7 @@
 import {
-  handleList, propertyHandles,
+  describeProperty,
+  handleList,
+  propertyHandles,
   CoreAttributes,
   defineProcessor,
   FragmentAttributes,
@@ -8,7 +10,6 @@ import {
   type FlowFile,
   type ProcessContext,
   type ProcessSession,
-  type PropertyDescriptor,
 } from '@sluice/flow-api';
 import { RecordFormatError, schemaKey } from '../record-services/record-schema.util.js';
 import { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory } from '../record-services/record-service-api.js';
@@ -36,8 +37,7 @@ const REL_MERGED = 'merged';
 const MAX_SCAN = 20_000;
 
 const binPack = [{ property: P.strategy, values: [BIN_PACK] }];
-const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Partial<PropertyDescriptor> = {}): PropertyDescriptor =>
-  ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
+const prop = describeProperty;
 
 interface MergeState {
   readonly firstSeen: Map<string, number>;
@@ -143,7 +143,7 @@ export const MergeRecord = defineProcessor({
     }
     const now = ctx.services.clock.now();
     const defragment = ctx.property(P.strategy).asString() === DEFRAGMENT;
-    const correlation = ctx.property(P.correlation).asString();
+    const correlation = ctx.get(PROPS[P.correlation]);
     const members: (BinMember & { key: string; firstSeen: number })[] = [];
     for (const ff of queued) {
       const member = await parse(ctx, session, reader, state, ff, defragment, correlation);
@@ -151,18 +151,18 @@ export const MergeRecord = defineProcessor({
       if (!state.firstSeen.has(ff.uuid)) state.firstSeen.set(ff.uuid, now);
       members.push({ ...member, firstSeen: state.firstSeen.get(ff.uuid)! });
     }
-    const maxAgeMs = ctx.property(P.maxAge).asDuration() ?? null;
+    const maxAgeMs = ctx.get(PROPS[P.maxAge]) ?? null;
     const ready = defragment
-      ? defragmentBins(members, maxAgeMs, now, ctx.property(P.maxBins).asInteger() ?? 10, session, state)
+      ? defragmentBins(members, maxAgeMs, now, ctx.get(PROPS[P.maxBins]), session, state)
       : packRecordBins(
           members,
           {
-            minRecords: ctx.property(P.minRecords).asInteger() ?? 1,
-            maxRecords: ctx.property(P.maxRecords).asInteger() ?? 1000,
-            minBytes: ctx.property(P.minSize).asDataSize() ?? 0,
-            maxBytes: ctx.property(P.maxSize).asDataSize() ?? null,
+            minRecords: ctx.get(PROPS[P.minRecords]),
+            maxRecords: ctx.get(PROPS[P.maxRecords]),
+            minBytes: ctx.get(PROPS[P.minSize]),
+            maxBytes: ctx.get(PROPS[P.maxSize]) ?? null,
             maxAgeMs,
-            maxBins: ctx.property(P.maxBins).asInteger() ?? 10,
+            maxBins: ctx.get(PROPS[P.maxBins]),
           },
           now,
           drained,
