@@ -98,7 +98,12 @@ export function enableControllerServices(
       const instance = def.enable({
         serviceId: s.id,
         serviceName: s.name,
-        property: (name) => values.get(name) ?? new StandardPropertyValue(undefined, name, 'none', parameters),
+        // Services take no user-added properties: an undeclared name is a bug, not an unset value.
+        property: (name) => {
+          const v = values.get(name);
+          if (!v) throw new Error(`${def.descriptor.type} has no property '${name}' (it has: ${def.descriptor.properties.map((p) => p.name).join(', ')})`);
+          return v;
+        },
         get: <H extends PropertyHandle>(handle: H) => {
           const d = declaredFor(def.descriptor.type, def.descriptor.properties, handle);
           return readTyped(d, values.get(d.name)!, defaults.get(d.name)) as PropertyRead<H>;

@@ -142,7 +142,7 @@ export const MergeRecord = defineProcessor({
       for (const uuid of state.firstSeen.keys()) if (!present.has(uuid)) forget(state, uuid);
     }
     const now = ctx.services.clock.now();
-    const defragment = ctx.property(P.strategy).asString() === DEFRAGMENT;
+    const defragment = ctx.get(PROPS[P.strategy]) === DEFRAGMENT;
     const correlation = ctx.get(PROPS[P.correlation]);
     const members: (BinMember & { key: string; firstSeen: number })[] = [];
     for (const ff of queued) {
@@ -168,7 +168,7 @@ export const MergeRecord = defineProcessor({
           drained,
         );
     const merged = new Set<string>();
-    const unique = ctx.property(P.attributes).asString() === KEEP_UNIQUE;
+    const unique = ctx.get(PROPS[P.attributes]) === KEEP_UNIQUE;
     for (const bin of ready) {
       const flowFiles = bin.members.map((m) => m.flowFile);
       let content: Uint8Array;
