@@ -128,7 +128,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-const P = propertyHandles([
+const PROPS = propertyHandles([
   {
     name: LINE_SPLIT_COUNT,
     displayName: 'Line Split Count',
@@ -180,7 +180,7 @@ export const SplitText = defineProcessor({
       'repeating header lines in each split. A single line larger than the size still makes a split of its own.',
     category: 'transform',
     tags: ['split', 'text'],
-    properties: handleList(P),
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_ORIGINAL.name, description: 'The original FlowFile, once split into 1 or more files (with fragment.identifier and fragment.count).' },
       { name: 'splits', description: 'The split files.' },
@@ -207,11 +207,11 @@ export const SplitText = defineProcessor({
   async onTrigger(ctx, session) {
     const original = session.get();
     if (!original) return;
-    const maxLines = ctx.get(P[LINE_SPLIT_COUNT]);
-    const maxSize = ctx.get(P[FRAGMENT_MAX_SIZE]) ?? Number.MAX_SAFE_INTEGER;
-    const headerCount = ctx.get(P[HEADER_LINE_COUNT]);
-    const markerText = ctx.get(P[HEADER_MARKER]);
-    const trim = ctx.get(P[REMOVE_TRAILING_NEWLINES]) === 'true';
+    const maxLines = ctx.get(PROPS[LINE_SPLIT_COUNT]);
+    const maxSize = ctx.get(PROPS[FRAGMENT_MAX_SIZE]) ?? Number.MAX_SAFE_INTEGER;
+    const headerCount = ctx.get(PROPS[HEADER_LINE_COUNT]);
+    const markerText = ctx.get(PROPS[HEADER_MARKER]);
+    const trim = ctx.get(PROPS[REMOVE_TRAILING_NEWLINES]) === 'true';
     const bytes = await session.read(original);
     const lines = new Lines(bytes);
 
