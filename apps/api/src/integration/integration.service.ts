@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ExecutionTrigger, FlowDocument, IntegrationSettings } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
 import { CronSchedule } from '@sluice/flow-core';
-import { formatInZone, toImageItem, toStockRow } from '@sluice/processors';
+import { formatInZone, getProcessor, toImageItem, toStockRow, WriteOmnitronImages } from '@sluice/processors';
 import { DateTime } from 'luxon';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -19,7 +19,6 @@ import { FetchMissingService } from './fetch-missing.service.js';
 /** Where a flow's own state (last successful run) lives in processor_state. */
 const FLOW_STATE_ID = '__flow';
 const FIRST_RUN = '1970-01-01T00:00:00.000000';
-const SCRIPT_OR_MAPPING = new Set(['ExecuteScript', 'JoltTransformJSON']);
 /** How long an Idempotency-Key of an outbound request keeps answering with its execution. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -148,7 +147,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       throw new BadInputError('the request body must be a JSON array of rows', [{ field: '(body)', message: 'a non-empty JSON body is required' }]);
     }
     const rows = Array.isArray(body) ? body : [body];
-    if (!doc.processors.some((p) => SCRIPT_OR_MAPPING.has(p.type))) checkRows(doc, rows);
+    if (!doc.processors.some((p) => getProcessor(p.type)?.descriptor.userTransform)) checkRows(doc, rows);
     if (state !== 'running') throw new ConflictError(`flow '${doc.name}' is stopped; start it before sending data`);
     return this.run(flowId, doc, { trigger: 'outbound', triggeredBy: user, content: JSON.stringify(body), rows: rows.length, ...idempotency });
   }
@@ -377,7 +376,7 @@ export function entryProcessor(doc: FlowDocument): string {
 function checkRows(doc: FlowDocument, rows: unknown[]): void {
   const kind = doc.integration?.kind;
   if (kind !== 'stock' && kind !== 'image') return;
-  const images = doc.processors.find((p) => p.type === 'WriteOmnitronImages');
+  const images = doc.processors.find((p) => p.type === WriteOmnitronImages.descriptor.type);
   const template = images?.properties['Filename Template'] === '{base_code}' ? '{base_code}' : '{sku}';
   const errors: { field: string; message: string }[] = [];
   rows.forEach((row, i) => {

@@ -112,6 +112,7 @@ export const ExecuteScript = defineProcessor({
       'REL_FAILURE and the dynamic properties as variables, so NiFi and Integrator scripts run unchanged. Scripts run ' +
       `sandboxed, with a timeout and a memory limit. An error the script does not catch sends its FlowFiles to failure with the traceback in '${SCRIPT_ERROR_ATTRIBUTE}'.`,
     category: 'script',
+    userTransform: true,
     tags: ['script', 'python', 'jython', 'javascript', 'execute', 'transform'],
     properties: handleList(PROPS),
     dynamicProperties: {

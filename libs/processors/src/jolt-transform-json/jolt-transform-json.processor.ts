@@ -234,6 +234,7 @@ export const JoltTransformJSON = defineProcessor({
       'Reformats JSON with a Jolt transform (chain, shift, default, remove, cardinality, sort, modify-*) with Java Jolt semantics, ' +
       'on the FlowFile content, an attribute or each line of JSON Lines. Optionally reports input fields no spec line used in jolt.warnings.',
     category: 'transform',
+    userTransform: true,
     tags: ['json', 'jolt', 'transform', 'chainr', 'shift', 'default', 'remove', 'cardinality', 'sort', 'mapping'],
     properties: handleList(PROPS),
     relationships: [
