@@ -106,7 +106,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
   async outbound(flowId: string, body: unknown, user: string, idempotencyKey?: string): Promise<{ executionId: string }> {
     const entity = await this.flows.findById(flowId);
     if (!entity) throw new NotFoundError('flow', flowId);
-    const doc = JSON.parse(entity.document) as FlowDocument;
+    const doc = entity.doc;
     if (doc.integration?.direction !== 'outbound') throw new BadInputError(`flow '${doc.name}' is not an outbound flow`, [{ field: 'flowId', message: 'not an outbound flow' }]);
     if (idempotencyKey === undefined) return this.admitOutbound(flowId, doc, entity.state, body, user);
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
@@ -219,7 +219,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     if (!this.membership.isLeader()) return;
     const entity = await this.flows.findById(flowId);
     if (!entity || entity.state !== 'running') return;
-    const doc = JSON.parse(entity.document) as FlowDocument;
+    const doc = entity.doc;
     const s = doc.integration;
     if (!s) return;
     const names: string[] = [];
@@ -263,7 +263,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
   private async scheduled(flowId: string): Promise<void> {
     const entity = await this.flows.findById(flowId);
     if (!entity || entity.state !== 'running') return;
-    await this.run(flowId, JSON.parse(entity.document) as FlowDocument, { trigger: 'schedule' });
+    await this.run(flowId, entity.doc, { trigger: 'schedule' });
   }
 
   /** A successful full run moves `last.request` to its start time; chained flows run after it. */
@@ -274,10 +274,10 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       const advances = (e.trigger === 'schedule' || e.trigger === 'chained' || e.trigger === 'manual') && !e.params['query.keys'];
       if (advances && e.params['run.started']) await this.advanceLastRequest(e.flowId, e.params['run.started']);
       const all = await this.flows.findAll();
-      const triggeredBy = new Map(all.map((f) => [f.id, (JSON.parse(f.document) as FlowDocument).integration?.triggeredBy]));
+      const triggeredBy = new Map(all.map((f) => [f.id, f.doc.integration?.triggeredBy]));
       for (const f of all) {
         if (f.state !== 'running') continue;
-        const doc = JSON.parse(f.document) as FlowDocument;
+        const doc = f.doc;
         if (doc.integration?.triggeredBy === e.flowId && doc.integration.direction === 'inbound') {
           // Saves refuse cycles; one stored by an older version must not run itself forever.
           if (inChainCycle(f.id, (id) => triggeredBy.get(id))) {
@@ -309,7 +309,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
   private async inbound(flowId: string, action: string): Promise<{ doc: FlowDocument; settings: IntegrationSettings }> {
     const entity = await this.flows.findById(flowId);
     if (!entity) throw new NotFoundError('flow', flowId);
-    const doc = JSON.parse(entity.document) as FlowDocument;
+    const doc = entity.doc;
     const settings = doc.integration;
     if (!settings) throw new BadInputError(`flow '${doc.name}' has no Integrator configuration, so it cannot be triggered`, [{ field: 'integration', message: 'missing' }]);
     if (settings.direction !== 'inbound') throw new BadInputError(`${action} is for inbound flows; '${doc.name}' is outbound (POST its batches to /api/outbound/${flowId})`, [{ field: 'integration.direction', message: 'outbound' }]);
