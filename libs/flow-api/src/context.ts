@@ -1,4 +1,6 @@
 import type { FlowFile } from './flow-file.js';
+import type { PropertyDescriptor } from './property.js';
+import type { PropertyHandle, PropertyRead } from './property-handle.js';
 import type { ComponentLog, ProcessorServices } from './services.js';
 
 /** A configured (or default) property value with typed accessors. */
@@ -30,7 +32,24 @@ export interface ProcessContext {
   readonly flowId: string;
   readonly processorId: string;
   readonly processorName: string;
-  property(name: string): PropertyValue;
+  /**
+   * A property's value with untyped accessors, by name or handle. A name the descriptor does not declare throws,
+   * unless the processor takes dynamic properties (then it is a user-added property, perhaps unset).
+   */
+  property(name: string | PropertyDescriptor): PropertyValue;
+  /**
+   * A declared property read as its type (see `PropertyValueTypes`): the descriptor default in force, also for an
+   * empty value of a non-text type; Expression Language evaluated when the property supports it (against the
+   * FlowFile, `extra` attributes and `state`, as `PropertyValue.evaluate`); an enum checked against its allowable
+   * values. Throws an error naming the property when the value is not of its type, when a required property
+   * without a default is unset, and when the processor does not declare the handle (a programming error).
+   */
+  get<H extends PropertyHandle>(
+    handle: H,
+    flowFile?: FlowFile | null,
+    extra?: Readonly<Record<string, string>>,
+    state?: Readonly<Record<string, string>>,
+  ): PropertyRead<H>;
   /** User-added properties (names not in the descriptor), raw. */
   dynamicProperties(): Readonly<Record<string, string>>;
   /** Evaluates an arbitrary EL text (for dynamic properties), exactly as `PropertyValue.evaluate` does. */

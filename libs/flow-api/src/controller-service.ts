@@ -1,4 +1,5 @@
 import type { PropertyValue } from './context.js';
+import type { PropertyHandle, PropertyRead } from './property-handle.js';
 import type { ComponentLog } from './services.js';
 import type { ValidationResult } from './processor.js';
 import type { PropertyDescriptor, PropertyValues } from './property.js';
@@ -26,6 +27,8 @@ export interface ControllerServiceContext {
   readonly serviceId: string;
   readonly serviceName: string;
   property(name: string): PropertyValue;
+  /** A declared property read as its type, as `ProcessContext.get` reads it (no FlowFile: services have none). */
+  get<H extends PropertyHandle>(handle: H): PropertyRead<H>;
   readonly log: ComponentLog;
 }
 

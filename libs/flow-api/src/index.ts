@@ -1,6 +1,7 @@
 export * from './flow-file.js';
 export * from './relationship.js';
 export * from './property.js';
+export * from './property-handle.js';
 export * from './session.js';
 export * from './services.js';
 export * from './script-context.js';

@@ -48,6 +48,11 @@ export interface ProcessorDescriptor {
    * how long one task keeps going by default. A flow may change it per processor (`scheduling.runDuration`).
    */
   readonly defaultRunDuration?: string;
+  /**
+   * It reshapes content by logic the user writes (a script, a transform specification): what leaves it cannot be
+   * checked ahead of a run against the rules of the steps after it.
+   */
+  readonly userTransform?: boolean;
 }
 
 /**

@@ -5,10 +5,13 @@ import {
   type ControllerServiceLookup,
   type ControllerServiceSummary,
   type LogLevel,
+  type PropertyHandle,
+  type PropertyRead,
   type ValidateOptions,
 } from '@sluice/flow-api';
 import { checkExpression } from '@sluice/expression';
 import { StandardPropertyValue } from './standard-process-context.js';
+import { declaredFor, readTyped } from './typed-property.js';
 import { substituteParameters } from '@sluice/flow-api';
 
 /** A controller service as a flow document defines it. */
@@ -79,11 +82,14 @@ export function enableControllerServices(
     if (!def || !summary || summary.invalid || !s.enabled || enabled.has(s.id)) continue;
     const params = s.parameters ?? parameters;
     const values = new Map<string, StandardPropertyValue>();
+    const defaults = new Map<string, StandardPropertyValue>();
     for (const p of def.descriptor.properties) {
       let raw = s.properties[p.name] ?? p.default;
       const scope = p.expressionScope ?? 'none';
-      if (raw !== undefined && scope === 'none') raw = substituteParameters(raw, params).text;
+      const withParameters = (text: string) => (scope === 'none' ? substituteParameters(text, params).text : text);
+      if (raw !== undefined) raw = withParameters(raw);
       values.set(p.name, new StandardPropertyValue(raw, p.displayName, scope, params));
+      if (p.default !== undefined) defaults.set(p.name, new StandardPropertyValue(withParameters(p.default), p.displayName, scope, params));
     }
     const log: ComponentLog = {
       debug: (m) => onLog(s, 'debug', m),
@@ -95,7 +101,16 @@ export function enableControllerServices(
       const instance = def.enable({
         serviceId: s.id,
         serviceName: s.name,
-        property: (name) => values.get(name) ?? new StandardPropertyValue(undefined, name, 'none', params),
+        // Services take no user-added properties: an undeclared name is a bug, not an unset value.
+        property: (name) => {
+          const v = values.get(name);
+          if (!v) throw new Error(`${def.descriptor.type} has no property '${name}' (it has: ${def.descriptor.properties.map((p) => p.name).join(', ')})`);
+          return v;
+        },
+        get: <H extends PropertyHandle>(handle: H) => {
+          const d = declaredFor(def.descriptor.type, def.descriptor.properties, handle);
+          return readTyped(d, values.get(d.name)!, defaults.get(d.name)) as PropertyRead<H>;
+        },
         log,
       });
       enabled.set(s.id, { type: s.type, implements: def.descriptor.implements, instance });

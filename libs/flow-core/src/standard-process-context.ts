@@ -11,9 +11,13 @@ import {
   type ProcessContext,
   type ProcessorDefinition,
   type ProcessorServices,
+  type PropertyDescriptor,
+  type PropertyHandle,
+  type PropertyRead,
   type PropertyValue,
 } from '@sluice/flow-api';
 import { compileExpression } from '@sluice/expression';
+import { declaredFor, readTyped } from './typed-property.js';
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 const LITERAL_ENV = Object.freeze({ attributes: EMPTY });
@@ -150,6 +154,9 @@ export class StandardProcessContext implements ProcessContext {
   readonly services: ProcessorServices;
   readonly log: ComponentLog;
   private readonly values = new Map<string, PropertyValue>();
+  private readonly defaults = new Map<string, PropertyValue>();
+  /** Typed reads of properties without Expression Language: the same every trigger. */
+  private readonly typed = new Map<string, unknown>();
   private readonly memo = new Map<string, unknown>();
   private readonly dynamic: Record<string, string> = {};
 
@@ -175,6 +182,10 @@ export class StandardProcessContext implements ProcessContext {
       let raw = options.properties[p.name] ?? defaults[p.name];
       if (raw !== undefined && scope === 'none') raw = withParameters(raw, options.parameters);
       this.values.set(p.name, new StandardPropertyValue(raw, p.displayName, scope, options.parameters, options.timeZone));
+      if (p.default !== undefined) {
+        const text = scope === 'none' ? withParameters(p.default, options.parameters) : p.default;
+        this.defaults.set(p.name, new StandardPropertyValue(text, p.displayName, scope, options.parameters, options.timeZone));
+      }
     }
     const dynScope = descriptor.dynamicProperties?.expressionScope ?? 'none';
     for (const [k, v] of Object.entries(this.dynamic)) {
@@ -187,7 +198,9 @@ export class StandardProcessContext implements ProcessContext {
    * properties for a name its descriptor does not declare is a bug (a typo would otherwise read as "unset"), so it
    * throws; with dynamic properties an unknown name is a user-added property that is not set, as in NiFi.
    */
-  property(name: string): PropertyValue {
+  property(nameOrHandle: string | PropertyDescriptor): PropertyValue {
+    if (typeof nameOrHandle !== 'string') return this.values.get(this.declared(nameOrHandle).name)!;
+    const name = nameOrHandle;
     let v = this.values.get(name);
     if (!v) {
       const descriptor = this.options.definition.descriptor;
@@ -196,6 +209,25 @@ export class StandardProcessContext implements ProcessContext {
       this.values.set(name, v);
     }
     return v;
+  }
+
+  get<H extends PropertyHandle>(
+    handle: H,
+    flowFile?: FlowFile | null,
+    extra?: Readonly<Record<string, string>>,
+    state?: Readonly<Record<string, string>>,
+  ): PropertyRead<H> {
+    const d = this.declared(handle);
+    const cacheable = (d.expressionScope ?? 'none') === 'none' && d.type !== 'json';
+    if (cacheable && this.typed.has(d.name)) return this.typed.get(d.name) as PropertyRead<H>;
+    const value = readTyped(d, this.values.get(d.name)!, this.defaults.get(d.name), flowFile, extra, state);
+    if (cacheable) this.typed.set(d.name, value);
+    return value as PropertyRead<H>;
+  }
+
+  private declared(handle: PropertyDescriptor): PropertyDescriptor {
+    const descriptor = this.options.definition.descriptor;
+    return declaredFor(descriptor.type, descriptor.properties, handle);
   }
 
   dynamicProperties(): Readonly<Record<string, string>> {

@@ -1,7 +1,87 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultValues, defineProcessor, relationshipsFor, type ProcessorDefinition, type PropertyDescriptor } from '@sluice/flow-api';
 import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { getProcessor, processorCatalogue, processorDescriptors } from './registry.js';
+
+/**
+ * Finds, in the sources of a processor, every property it reads by a name the compiler cannot check: string
+ * names (`ctx.property('Page Size')`, a name constant, a name map's member), handle indexes (`PROPS[NAME]`),
+ * shared handles (`ctx.get(RETRY_COUNT)`) and controller-service properties. Names held in variables at run
+ * time (dynamic properties) are left to the context, which throws for an undeclared one.
+ */
+const SRC = dirname(fileURLToPath(import.meta.url));
+
+const isSource = (f: string) => f.endsWith('.ts') && !/\.(spec|testing|bench)\.ts$/.test(f);
+
+function constantsOf(text: string, into: Map<string, string>): void {
+  for (const [, k, v] of text.matchAll(/(?:export )?const (\w+) = '([^']*)'/g)) into.set(k!, v!);
+  for (const [, obj, body] of text.matchAll(/const (\w+) = \{([^}]*)\}/g)) {
+    for (const [, k, v] of body!.matchAll(/(\w+): '([^']*)'/g)) into.set(`${obj}.${k}`, v!);
+  }
+  for (const [, alias, target] of text.matchAll(/const (\w+) = (\w+);/g)) {
+    for (const [k, v] of [...into]) if (k.startsWith(`${target}.`)) into.set(`${alias}${k.slice(target!.length)}`, v);
+  }
+  for (const [, k, v] of text.matchAll(/const (\w+) = propertyHandle\(\{\s*name: '([^']*)'/g)) into.set(`handle:${k}`, v!);
+}
+
+/** The processor's own directory and the modules it imports from other directories of the library. */
+function sourcesOf(dir: string): string[] {
+  const own = readdirSync(join(SRC, dir)).filter(isSource).map((f) => join(SRC, dir, f));
+  const out = new Set(own);
+  for (const file of own) {
+    for (const [, rel] of readFileSync(file, 'utf8').matchAll(/from '(\.\.\/[^']+)\.js'/g)) {
+      const target = normalize(join(dirname(file), `${rel}.ts`));
+      // Controller services read their own properties; the catalogue of services is checked on its own.
+      if (existsSync(target) && !readFileSync(target, 'utf8').includes('ControllerServiceContext')) out.add(target);
+    }
+  }
+  return [...out];
+}
+
+interface PropertyRead {
+  readonly file: string;
+  readonly name: string;
+}
+
+function propertyReads(dir: string): PropertyRead[] {
+  const files = sourcesOf(dir);
+  const constants = new Map<string, string>();
+  for (const f of files) constantsOf(readFileSync(f, 'utf8'), constants);
+  const resolve = (expr: string): string | undefined => {
+    const e = expr.trim();
+    const literal = /^'([^']*)'$/.exec(e) ?? /^"([^"]*)"$/.exec(e);
+    return literal ? literal[1] : constants.get(e);
+  };
+  const reads: PropertyRead[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const add = (expr: string) => {
+      const name = resolve(expr);
+      if (name !== undefined) reads.push({ file: file.slice(SRC.length + 1), name });
+    };
+    for (const [, e] of text.matchAll(/\.(?:property|controllerService)\(([^(),]+)[,)]/g)) add(e!);
+    for (const [, e] of text.matchAll(/\bPROPS\[([^\]]+)\]/g)) add(e!);
+    for (const [, e] of text.matchAll(/\.get\((\w+)[,)]/g)) {
+      const name = constants.get(`handle:${e}`);
+      if (name !== undefined) reads.push({ file: file.slice(SRC.length + 1), name });
+    }
+  }
+  return reads;
+}
+
+/** The directory whose `*.processor.ts` declares the processor type. */
+function processorDirectory(type: string): string | undefined {
+  for (const dir of readdirSync(SRC, { withFileTypes: true })) {
+    if (!dir.isDirectory()) continue;
+    for (const f of readdirSync(join(SRC, dir.name))) {
+      if (f.endsWith('.processor.ts') && readFileSync(join(SRC, dir.name, f), 'utf8').includes(`type: '${type}'`)) return dir.name;
+    }
+  }
+  return undefined;
+}
 
 /**
  * What every registered processor owes the designer and the engine, checked for the whole catalogue so a new
@@ -86,6 +166,15 @@ describe('the processor catalogue', () => {
         expect(defaults[i.property ?? '']).toBeUndefined();
       }
       expect(relationshipsFor(d, defaults).every((r) => d.relationships.includes(r))).toBe(true);
+    });
+
+    it('reads only the properties it declares (a misspelt name would read as unset)', () => {
+      const dir = processorDirectory(d.type);
+      expect(dir, `the *.processor.ts declaring ${d.type}`).toBeDefined();
+      const declared = new Set(d.properties.map((p) => p.name));
+      const reads = propertyReads(dir!);
+      expect(reads.length, 'property reads found in its sources').toBeGreaterThan(d.properties.length > 0 ? 0 : -1);
+      for (const r of reads) expect(declared.has(r.name), `${r.file} reads '${r.name}'`).toBe(true);
     });
 
     it('loads into the TestRunner with its relationships known', () => {

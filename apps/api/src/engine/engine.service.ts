@@ -103,7 +103,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const loaded: { flow: FlowEntity; doc: FlowDocument }[] = [];
     for (const flow of await this.flows.findAll()) {
       try {
-        const doc = JSON.parse(flow.document) as FlowDocument;
+        const doc = flow.doc;
         this.running.set(flow.id, keptRunning(flow, doc));
         await this.load(flow.id, doc);
         loaded.push({ flow, doc });
@@ -135,7 +135,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   async recoverExecutions(only?: ReadonlySet<string>): Promise<void> {
     const flows = new Map<string, { stepNames: Map<string, string>; inbound: boolean; queuedBy: Map<string, string> }>();
     for (const flow of await this.flows.findAll()) {
-      const doc = JSON.parse(flow.document) as FlowDocument;
+      const doc = flow.doc;
       // The processor that put a FlowFile in a connection: its source, or for an ingress the processor it feeds.
       const queuedBy = new Map(doc.connections.map((c) => [c.id, c.sourceId]));
       for (const p of runnable(doc)) queuedBy.set(ingressConnectionId(p.id), p.id);

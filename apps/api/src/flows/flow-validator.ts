@@ -1,8 +1,7 @@
 import { groupProblems, type FieldError, type FlowDocument, type ProcessorValidationDto } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
-import { unique, validateGraph, type GraphIssue } from '@sluice/flow-core';
+import { CronSchedule, unique, validateGraph, type GraphIssue } from '@sluice/flow-core';
 import { getControllerService, getProcessor } from '@sluice/processors';
-import { CronExpressionParser } from 'cron-parser';
 import { IANAZone } from 'luxon';
 import { toGraph } from '../engine/flow-graph.js';
 
@@ -78,10 +77,11 @@ function integrationIssues(doc: FlowDocument): ProcessorValidationDto[] {
     const ms = parseDuration(s.schedule.value);
     if (ms === null || ms < 1000) issue('integration.schedule.value', `Schedule: '${s.schedule.value}' is not a duration of at least 1 second (e.g. '5 mins', '1 day')`);
   } else if (s.schedule.type === 'cron') {
+    // The schedule's own parser, so what is accepted here is what runs (Quartz day-of-week numbers, a year field).
     try {
-      CronExpressionParser.parse(s.schedule.value, { tz: IANAZone.isValidZone(s.timeZone) ? s.timeZone : 'UTC' });
+      new CronSchedule(s.schedule.value, IANAZone.isValidZone(s.timeZone) ? s.timeZone : 'UTC');
     } catch (e) {
-      issue('integration.schedule.value', `Schedule: '${s.schedule.value}' is not a cron expression: ${(e as Error).message}`);
+      issue('integration.schedule.value', `Schedule: ${(e as Error).message}`);
     }
   }
   if (!IANAZone.isValidZone(s.timeZone)) issue('integration.timeZone', `Time zone: '${s.timeZone}' is not a known time zone (use an IANA name such as 'Europe/Istanbul')`);

@@ -21,6 +21,11 @@ function loaded(flow: FlowEntity): FlowEntity {
   return changed ? { ...flow, document: JSON.stringify(doc) } : flow;
 }
 
+/** A stored flow with its document parsed (migrated to today's property names, secrets opened). */
+export interface StoredFlow extends FlowEntity {
+  readonly doc: FlowDocument;
+}
+
 /**
  * Flow rows. Sensitive parameters and properties are sealed in the stored document and opened on the way out, so
  * callers see plaintext documents and the database never holds a secret in the clear.
@@ -46,11 +51,11 @@ export class FlowsRepository implements OnModuleInit {
     }
   }
 
-  async findAll(): Promise<FlowEntity[]> {
+  async findAll(): Promise<StoredFlow[]> {
     return (await this.repo.find({ order: { name: 'ASC' } })).map((f) => this.opened(f));
   }
 
-  async findById(id: string): Promise<FlowEntity | null> {
+  async findById(id: string): Promise<StoredFlow | null> {
     const f = await this.repo.findOneBy({ id });
     return f && this.opened(f);
   }
@@ -88,9 +93,10 @@ export class FlowsRepository implements OnModuleInit {
     return JSON.stringify(sealDocument(JSON.parse(document) as FlowDocument, this.box));
   }
 
-  private opened(stored: FlowEntity): FlowEntity {
+  private opened(stored: FlowEntity): StoredFlow {
     const f = loaded(stored);
     const doc = openDocument(JSON.parse(f.document) as FlowDocument, this.box, (s) => this.secrets.add(s), (e) => this.log.error(`flow '${f.name}' (${f.id}): ${e.message}`));
-    return { ...f, document: JSON.stringify(doc) };
+    // `document` stays for callers that still parse it; `doc` is the same document, parsed once here.
+    return { ...f, document: JSON.stringify(doc), doc };
   }
 }

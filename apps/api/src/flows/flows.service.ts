@@ -11,7 +11,7 @@ import type { FlowEntity } from '../persistence/entities.js';
 import { migrateFlowDocument } from './flow-migration.js';
 import { maskDocument, sensitiveReferenceErrors, stripDocument, unmaskDocument } from './flow-secrets.js';
 import { describeIssue, validateFlow } from './flow-validator.js';
-import { FlowsRepository } from './flows.repository.js';
+import { FlowsRepository, type StoredFlow } from './flows.repository.js';
 import { isNifiFlowDefinition, NifiFlowDefinitionSchema } from './nifi/nifi-definition.js';
 import { exportNifiFlow, nonNifiComponents } from './nifi/nifi-export.js';
 import { importNifiFlow } from './nifi/nifi-import.js';
@@ -29,7 +29,7 @@ export class FlowsService {
   ) {}
 
   async list(): Promise<FlowSummaryDto[]> {
-    return (await this.repo.findAll()).map((f) => this.summary(f, JSON.parse(f.document) as FlowDocument));
+    return (await this.repo.findAll()).map((f) => this.summary(f, f.doc));
   }
 
   async get(id: string): Promise<FlowDto> {
@@ -38,7 +38,7 @@ export class FlowsService {
 
   /** The stored document with secrets; never leaves the server. */
   async document(id: string): Promise<FlowDocument> {
-    return JSON.parse((await this.entity(id)).document) as FlowDocument;
+    return (await this.entity(id)).doc;
   }
 
   async create(input: unknown, user: string): Promise<FlowDto> {
@@ -72,7 +72,7 @@ export class FlowsService {
     }
     const entity = await this.entity(id);
     if (entity.version !== version) throw this.conflict(entity);
-    const previous = JSON.parse(entity.document) as FlowDocument;
+    const previous = entity.doc;
     const doc = this.check(unmaskDocument(this.migrate(parseInput(FlowDocumentSchema, input, 'flow document')), previous));
     await this.checkChain(id, doc);
     this.guardQueuedConnections(id, previous, doc);
@@ -95,7 +95,7 @@ export class FlowsService {
   async rename(id: string, name: unknown, user: string): Promise<FlowDto> {
     if (typeof name !== 'string' || !name.trim()) throw new BadInputError('name is required', [{ field: 'name', message: 'a non-empty string is required' }]);
     const entity = await this.entity(id);
-    const doc = JSON.parse(entity.document) as FlowDocument;
+    const doc = entity.doc;
     return this.update(id, entity.version, { ...doc, name: name.trim() }, user);
   }
 
@@ -215,7 +215,7 @@ export class FlowsService {
       const f = await this.repo.findById(next);
       if (!f) return;
       names.push(f.name);
-      next = (JSON.parse(f.document) as FlowDocument).integration?.triggeredBy;
+      next = f.doc.integration?.triggeredBy;
     }
   }
 
@@ -223,7 +223,7 @@ export class FlowsService {
     return new ConflictError(`the flow was changed by ${current.updatedBy ?? 'someone else'} (now version ${current.version}); reload it and apply your change again`);
   }
 
-  private async entity(id: string): Promise<FlowEntity> {
+  private async entity(id: string): Promise<StoredFlow> {
     const e = await this.repo.findById(id);
     if (!e) throw new NotFoundError('flow', id);
     return e;

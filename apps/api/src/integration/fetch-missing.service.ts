@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FlowDocument, IntegrationSettings } from '@sluice/contracts';
 import { evaluateExpression } from '@sluice/expression';
 import { HttpTransportError, type HttpClient } from '@sluice/flow-api';
+import { IntegratorLogin, WriteOmnitronStock } from '@sluice/processors';
 import { BadInputError, UpstreamError } from '../common/errors.js';
 import { HTTP_CLIENT } from '../engine/engine.service.js';
 
@@ -49,7 +50,7 @@ export class FetchMissingService {
   }
 
   private access(doc: FlowDocument): OmnitronAccess {
-    const login = doc.processors.find((p) => p.type === 'IntegratorLogin');
+    const login = doc.processors.find((p) => p.type === IntegratorLogin.descriptor.type);
     if (!login) {
       throw new BadInputError(`flow '${doc.name}' has no IntegratorLogin step, so fetch missing cannot reach Omnitron`, [
         { field: 'processors', message: 'an IntegratorLogin processor is required for fetch missing' },
@@ -73,7 +74,7 @@ export class FetchMissingService {
   }
 
   private stockListId(doc: FlowDocument): string {
-    const writer = doc.processors.find((p) => p.type === 'WriteOmnitronStock');
+    const writer = doc.processors.find((p) => p.type === WriteOmnitronStock.descriptor.type);
     const id = writer?.properties['Stock List ID']?.trim();
     if (!id) {
       throw new BadInputError(`flow '${doc.name}' has no Omnitron stock list ID, which fetch missing needs to find SKUs without stock`, [

@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ExecutionTrigger, FlowDocument, IntegrationSettings } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
 import { CronSchedule } from '@sluice/flow-core';
-import { formatInZone, toImageItem, toStockRow } from '@sluice/processors';
+import { formatInZone, getProcessor, toImageItem, toStockRow, WriteOmnitronImages } from '@sluice/processors';
 import { DateTime } from 'luxon';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -19,7 +19,6 @@ import { FetchMissingService } from './fetch-missing.service.js';
 /** Where a flow's own state (last successful run) lives in processor_state. */
 const FLOW_STATE_ID = '__flow';
 const FIRST_RUN = '1970-01-01T00:00:00.000000';
-const SCRIPT_OR_MAPPING = new Set(['ExecuteScript', 'JoltTransformJSON']);
 /** How long an Idempotency-Key of an outbound request keeps answering with its execution. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -107,7 +106,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
   async outbound(flowId: string, body: unknown, user: string, idempotencyKey?: string): Promise<{ executionId: string }> {
     const entity = await this.flows.findById(flowId);
     if (!entity) throw new NotFoundError('flow', flowId);
-    const doc = JSON.parse(entity.document) as FlowDocument;
+    const doc = entity.doc;
     if (doc.integration?.direction !== 'outbound') throw new BadInputError(`flow '${doc.name}' is not an outbound flow`, [{ field: 'flowId', message: 'not an outbound flow' }]);
     if (idempotencyKey === undefined) return this.admitOutbound(flowId, doc, entity.state, body, user);
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
@@ -148,7 +147,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       throw new BadInputError('the request body must be a JSON array of rows', [{ field: '(body)', message: 'a non-empty JSON body is required' }]);
     }
     const rows = Array.isArray(body) ? body : [body];
-    if (!doc.processors.some((p) => SCRIPT_OR_MAPPING.has(p.type))) checkRows(doc, rows);
+    if (!doc.processors.some((p) => getProcessor(p.type)?.descriptor.userTransform)) checkRows(doc, rows);
     if (state !== 'running') throw new ConflictError(`flow '${doc.name}' is stopped; start it before sending data`);
     return this.run(flowId, doc, { trigger: 'outbound', triggeredBy: user, content: JSON.stringify(body), rows: rows.length, ...idempotency });
   }
@@ -220,7 +219,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     if (!this.membership.isLeader()) return;
     const entity = await this.flows.findById(flowId);
     if (!entity || entity.state !== 'running') return;
-    const doc = JSON.parse(entity.document) as FlowDocument;
+    const doc = entity.doc;
     const s = doc.integration;
     if (!s) return;
     const names: string[] = [];
@@ -264,7 +263,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
   private async scheduled(flowId: string): Promise<void> {
     const entity = await this.flows.findById(flowId);
     if (!entity || entity.state !== 'running') return;
-    await this.run(flowId, JSON.parse(entity.document) as FlowDocument, { trigger: 'schedule' });
+    await this.run(flowId, entity.doc, { trigger: 'schedule' });
   }
 
   /** A successful full run moves `last.request` to its start time; chained flows run after it. */
@@ -275,10 +274,10 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       const advances = (e.trigger === 'schedule' || e.trigger === 'chained' || e.trigger === 'manual') && !e.params['query.keys'];
       if (advances && e.params['run.started']) await this.advanceLastRequest(e.flowId, e.params['run.started']);
       const all = await this.flows.findAll();
-      const triggeredBy = new Map(all.map((f) => [f.id, (JSON.parse(f.document) as FlowDocument).integration?.triggeredBy]));
+      const triggeredBy = new Map(all.map((f) => [f.id, f.doc.integration?.triggeredBy]));
       for (const f of all) {
         if (f.state !== 'running') continue;
-        const doc = JSON.parse(f.document) as FlowDocument;
+        const doc = f.doc;
         if (doc.integration?.triggeredBy === e.flowId && doc.integration.direction === 'inbound') {
           // Saves refuse cycles; one stored by an older version must not run itself forever.
           if (inChainCycle(f.id, (id) => triggeredBy.get(id))) {
@@ -310,7 +309,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
   private async inbound(flowId: string, action: string): Promise<{ doc: FlowDocument; settings: IntegrationSettings }> {
     const entity = await this.flows.findById(flowId);
     if (!entity) throw new NotFoundError('flow', flowId);
-    const doc = JSON.parse(entity.document) as FlowDocument;
+    const doc = entity.doc;
     const settings = doc.integration;
     if (!settings) throw new BadInputError(`flow '${doc.name}' has no Integrator configuration, so it cannot be triggered`, [{ field: 'integration', message: 'missing' }]);
     if (settings.direction !== 'inbound') throw new BadInputError(`${action} is for inbound flows; '${doc.name}' is outbound (POST its batches to /api/outbound/${flowId})`, [{ field: 'integration.direction', message: 'outbound' }]);
@@ -377,7 +376,7 @@ export function entryProcessor(doc: FlowDocument): string {
 function checkRows(doc: FlowDocument, rows: unknown[]): void {
   const kind = doc.integration?.kind;
   if (kind !== 'stock' && kind !== 'image') return;
-  const images = doc.processors.find((p) => p.type === 'WriteOmnitronImages');
+  const images = doc.processors.find((p) => p.type === WriteOmnitronImages.descriptor.type);
   const template = images?.properties['Filename Template'] === '{base_code}' ? '{base_code}' : '{sku}';
   const errors: { field: string; message: string }[] = [];
   rows.forEach((row, i) => {

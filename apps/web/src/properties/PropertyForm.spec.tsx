@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import type { ProcessorDescriptor } from '@sluice/flow-api';
-import { PropertyForm, SENSITIVE_MASK } from './PropertyForm.js';
+import { SECRET_MASK as SENSITIVE_MASK } from '@sluice/contracts';
+import { PropertyForm } from './PropertyForm.js';
 
 const descriptor: ProcessorDescriptor = {
   type: 'DemoProcessor',

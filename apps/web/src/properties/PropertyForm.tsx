@@ -10,11 +10,12 @@ import {
   type PropertyDescriptor,
   type ValidationResult,
 } from '@sluice/flow-api';
+import { SECRET_MASK } from '@sluice/contracts';
 import { KeyValueEditor } from './KeyValueEditor.js';
 import { useCodeEditor, type CodeLanguage } from './code-editor-slot.js';
 
-/** What the server sends instead of a sensitive value; sent back unchanged it means "keep the stored secret". */
-export const SENSITIVE_MASK = '********';
+/** The server's mask for a stored secret (sent back unchanged: keep it); the contracts' constant, under the form's old name. */
+export { SECRET_MASK as SENSITIVE_MASK };
 
 export interface PropertyFormProps {
   descriptor: ProcessorDescriptor | ControllerServiceDescriptor;
@@ -255,7 +256,7 @@ function ServiceSelect({ p, id, value, readOnly, onChange, services }: { p: Prop
 
 /** Never shows a stored secret: the masked value stays untouched unless the user types a new one. */
 function SensitiveInput({ id, p, value, readOnly, onChange }: { id: string; p: PropertyDescriptor; value: string | undefined; readOnly?: boolean; onChange: (v: string | undefined) => void }) {
-  const stored = value === SENSITIVE_MASK;
+  const stored = value === SECRET_MASK;
   const [editing, setEditing] = useState(false);
   // Emptying the box while replacing a stored secret restores "keep the stored one", not "no value".
   const hadSecret = useRef(stored);
@@ -263,7 +264,7 @@ function SensitiveInput({ id, p, value, readOnly, onChange }: { id: string; p: P
   if (stored && !editing) {
     return (
       <div className="sensitive-set">
-        <input id={id} type="password" value={SENSITIVE_MASK} readOnly aria-label={`${p.displayName} (stored)`} />
+        <input id={id} type="password" value={SECRET_MASK} readOnly aria-label={`${p.displayName} (stored)`} />
         {!readOnly && (
           <>
             <button type="button" className="btn sm" onClick={() => setEditing(true)}>Change</button>
@@ -291,7 +292,7 @@ function SensitiveInput({ id, p, value, readOnly, onChange }: { id: string; p: P
       data-keeps-secret={hadSecret.current || undefined}
       placeholder={stored ? 'Type a new value to replace the stored one' : 'Sensitive value'}
       readOnly={readOnly}
-      onChange={(e) => onChange(e.target.value === '' ? (hadSecret.current ? SENSITIVE_MASK : undefined) : e.target.value)}
+      onChange={(e) => onChange(e.target.value === '' ? (hadSecret.current ? SECRET_MASK : undefined) : e.target.value)}
       onBlur={() => setEditing(false)}
     />
   );

@@ -1,4 +1,4 @@
-import { CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { objectFrom, parseJson, stringifyJson } from '@sluice/jolt';
 import { hasExpression } from '../text-shared/text-lines.util.js';
 import { checkUserRegex, compileUserRegex, matchWhole } from '../text-shared/user-regex.util.js';
@@ -56,6 +56,76 @@ function parseList(text: string | undefined): string[] | null {
   return names.length ? [...new Set(names)] : null;
 }
 
+const PROPS = propertyHandles([
+  {
+    name: ATTRIBUTES_LIST,
+    displayName: 'Attributes List',
+    description: 'Comma-separated attribute names to include (case sensitive). Empty includes every attribute; a listed attribute that is missing is written as "" (or null, see Null Value).',
+    type: 'string',
+    validators: [{ kind: 'minLength', min: 1 }],
+  },
+  {
+    name: ATTRIBUTES_REGEX,
+    displayName: 'Attributes Regular Expression',
+    description: 'A Java regular expression; attributes whose whole name matches are included, together with the Attributes List.',
+    type: 'string',
+    expressionScope: 'environment',
+    validators: [{ kind: 'minLength', min: 1 }],
+  },
+  {
+    name: DESTINATION,
+    displayName: 'Destination',
+    description: "Write the JSON to the 'JSONAttributes' attribute or replace the content with it.",
+    type: 'enum',
+    required: true,
+    default: TO_ATTRIBUTE,
+    allowableValues: [
+      { value: TO_ATTRIBUTE, displayName: 'flowfile-attribute' },
+      { value: TO_CONTENT, displayName: 'flowfile-content' },
+    ],
+  },
+  {
+    name: INCLUDE_CORE,
+    displayName: 'Include Core Attributes',
+    description: 'Include NiFi core attributes (filename, path, uuid, mime.type, …). Applies only when neither a list nor a regex is set, as in NiFi.',
+    type: 'enum',
+    required: true,
+    default: 'true',
+    allowableValues: bool,
+  },
+  {
+    name: NULL_VALUE,
+    displayName: 'Null Value',
+    description: 'Write a listed attribute that does not exist as null (true) or as an empty string (false).',
+    type: 'enum',
+    required: true,
+    default: 'false',
+    allowableValues: bool,
+  },
+  {
+    name: JSON_HANDLING,
+    displayName: 'JSON Handling Strategy',
+    description: 'How attribute values holding JSON are written.',
+    type: 'enum',
+    required: true,
+    default: ESCAPED,
+    allowableValues: [
+      { value: ESCAPED, displayName: 'Escaped', description: 'Escapes JSON attribute values to strings' },
+      { value: NESTED, displayName: 'Nested', description: 'Handles JSON attribute values as nested structured objects or arrays' },
+    ],
+  },
+  {
+    name: PRETTY_PRINT,
+    displayName: 'Pretty Print',
+    description: 'Apply pretty print formatting to the output.',
+    type: 'enum',
+    required: true,
+    default: 'false',
+    allowableValues: bool,
+    dependsOn: [{ property: DESTINATION, values: [TO_CONTENT] }],
+  },
+]);
+
 export const AttributesToJSON = defineProcessor({
   descriptor: {
     type: 'AttributesToJSON',
@@ -66,75 +136,7 @@ export const AttributesToJSON = defineProcessor({
       "'JSONAttributes' attribute or to the content. Attribute values holding JSON can be nested as JSON instead of strings.",
     category: 'transform',
     tags: ['json', 'attributes', 'flowfile'],
-    properties: [
-      {
-        name: ATTRIBUTES_LIST,
-        displayName: 'Attributes List',
-        description: 'Comma-separated attribute names to include (case sensitive). Empty includes every attribute; a listed attribute that is missing is written as "" (or null, see Null Value).',
-        type: 'string',
-        validators: [{ kind: 'minLength', min: 1 }],
-      },
-      {
-        name: ATTRIBUTES_REGEX,
-        displayName: 'Attributes Regular Expression',
-        description: 'A Java regular expression; attributes whose whole name matches are included, together with the Attributes List.',
-        type: 'string',
-        expressionScope: 'environment',
-        validators: [{ kind: 'minLength', min: 1 }],
-      },
-      {
-        name: DESTINATION,
-        displayName: 'Destination',
-        description: "Write the JSON to the 'JSONAttributes' attribute or replace the content with it.",
-        type: 'enum',
-        required: true,
-        default: TO_ATTRIBUTE,
-        allowableValues: [
-          { value: TO_ATTRIBUTE, displayName: 'flowfile-attribute' },
-          { value: TO_CONTENT, displayName: 'flowfile-content' },
-        ],
-      },
-      {
-        name: INCLUDE_CORE,
-        displayName: 'Include Core Attributes',
-        description: 'Include NiFi core attributes (filename, path, uuid, mime.type, …). Applies only when neither a list nor a regex is set, as in NiFi.',
-        type: 'enum',
-        required: true,
-        default: 'true',
-        allowableValues: bool,
-      },
-      {
-        name: NULL_VALUE,
-        displayName: 'Null Value',
-        description: 'Write a listed attribute that does not exist as null (true) or as an empty string (false).',
-        type: 'enum',
-        required: true,
-        default: 'false',
-        allowableValues: bool,
-      },
-      {
-        name: JSON_HANDLING,
-        displayName: 'JSON Handling Strategy',
-        description: 'How attribute values holding JSON are written.',
-        type: 'enum',
-        required: true,
-        default: ESCAPED,
-        allowableValues: [
-          { value: ESCAPED, displayName: 'Escaped', description: 'Escapes JSON attribute values to strings' },
-          { value: NESTED, displayName: 'Nested', description: 'Handles JSON attribute values as nested structured objects or arrays' },
-        ],
-      },
-      {
-        name: PRETTY_PRINT,
-        displayName: 'Pretty Print',
-        description: 'Apply pretty print formatting to the output.',
-        type: 'enum',
-        required: true,
-        default: 'false',
-        allowableValues: bool,
-        dependsOn: [{ property: DESTINATION, values: [TO_CONTENT] }],
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'Successfully converted attributes to JSON' },
       { name: REL_FAILURE.name, description: 'Failed to convert attributes to JSON (a Nested value that looks like JSON but is not)' },
@@ -165,15 +167,15 @@ export const AttributesToJSON = defineProcessor({
     const original = session.get();
     if (!original) return;
     const settings = ctx.cache('attributes-to-json', () => {
-      const regex = ctx.property(ATTRIBUTES_REGEX);
+      const regex = ctx.property(PROPS[ATTRIBUTES_REGEX]);
       return {
-        list: parseList(ctx.property(ATTRIBUTES_LIST).raw),
+        list: parseList(ctx.get(PROPS[ATTRIBUTES_LIST])),
         pattern: regex.isSet() ? compileUserRegex(regex.evaluate().raw ?? '') : null,
-        toContent: ctx.property(DESTINATION).raw === TO_CONTENT,
-        includeCore: ctx.property(INCLUDE_CORE).asBoolean() ?? true,
-        nullForMissing: ctx.property(NULL_VALUE).asBoolean() ?? false,
-        nested: ctx.property(JSON_HANDLING).raw === NESTED,
-        pretty: ctx.property(PRETTY_PRINT).asBoolean() ?? false,
+        toContent: ctx.get(PROPS[DESTINATION]) === TO_CONTENT,
+        includeCore: ctx.property(PROPS[INCLUDE_CORE]).asBoolean() ?? true,
+        nullForMissing: ctx.property(PROPS[NULL_VALUE]).asBoolean() ?? false,
+        nested: ctx.get(PROPS[JSON_HANDLING]) === NESTED,
+        pretty: ctx.property(PROPS[PRETTY_PRINT]).asBoolean() ?? false,
       };
     });
     const selected = selectAttributes(original, settings.list, settings.pattern, settings.nullForMissing, settings.includeCore);

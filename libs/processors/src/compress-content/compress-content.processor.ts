@@ -1,4 +1,4 @@
-import { CompressionError, CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, CompressionError, CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 
 export const MODE = 'Mode';
 export const FORMAT = 'Compression Format';
@@ -38,6 +38,58 @@ export const SUPPORTED_FORMATS = ['gzip', 'deflate', 'brotli'];
 const unsupported = (format: string) =>
   `${FORMAT} '${format}' is not supported: Sluice compresses with Node's zlib, which codes ${SUPPORTED_FORMATS.join(', ')}`;
 
+const PROPS = propertyHandles([
+  {
+    name: MODE,
+    displayName: 'Mode',
+    description: 'Whether to compress or decompress the content.',
+    type: 'enum',
+    required: true,
+    default: COMPRESS,
+    allowableValues: [{ value: COMPRESS, displayName: COMPRESS }, { value: DECOMPRESS, displayName: DECOMPRESS }],
+  },
+  {
+    name: FORMAT,
+    displayName: 'Compression Format',
+    description: `The compression format. Sluice supports ${SUPPORTED_FORMATS.join(', ')} and '${FROM_MIME}'; NiFi's other formats are refused.`,
+    type: 'enum',
+    required: true,
+    default: FROM_MIME,
+    allowableValues: [FROM_MIME, ...Object.keys(FORMATS)].map((v) => ({ value: v, displayName: v })),
+  },
+  {
+    name: LEVEL,
+    displayName: 'Compression Level',
+    description: '0 (fastest, for gzip no compression) to 9 (smallest); brotli uses it as its quality.',
+    type: 'enum',
+    required: true,
+    default: '1',
+    allowableValues: Array.from({ length: 10 }, (_, i) => ({ value: String(i), displayName: String(i) })),
+    dependsOn: [
+      { property: FORMAT, values: [FROM_MIME, 'gzip', 'deflate', 'xz-lzma2', 'zstd', 'brotli'] },
+      { property: MODE, values: [COMPRESS] },
+    ],
+  },
+  {
+    name: UPDATE_FILENAME,
+    displayName: 'Update Filename',
+    description: "Add the format's extension when compressing; remove it (when present) when decompressing.",
+    type: 'enum',
+    required: true,
+    default: 'false',
+    allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
+  },
+  {
+    name: MAX_DECOMPRESSED,
+    displayName: 'Maximum Decompressed Size',
+    description: 'Sluice: content that would inflate past this goes to failure, so a small archive cannot fill the server\'s memory.',
+    type: 'dataSize',
+    required: true,
+    default: '256 MB',
+    dependsOn: [{ property: MODE, values: [DECOMPRESS] }],
+  },
+]);
+
 export const CompressContent = defineProcessor({
   descriptor: {
     type: 'CompressContent',
@@ -48,57 +100,7 @@ export const CompressContent = defineProcessor({
       "comes from the FlowFile's mime.type, and content whose mime.type names no compression passes on untouched.",
     category: 'transform',
     tags: ['content', 'compress', 'decompress', 'gzip', 'deflate', 'brotli'],
-    properties: [
-      {
-        name: MODE,
-        displayName: 'Mode',
-        description: 'Whether to compress or decompress the content.',
-        type: 'enum',
-        required: true,
-        default: COMPRESS,
-        allowableValues: [{ value: COMPRESS, displayName: COMPRESS }, { value: DECOMPRESS, displayName: DECOMPRESS }],
-      },
-      {
-        name: FORMAT,
-        displayName: 'Compression Format',
-        description: `The compression format. Sluice supports ${SUPPORTED_FORMATS.join(', ')} and '${FROM_MIME}'; NiFi's other formats are refused.`,
-        type: 'enum',
-        required: true,
-        default: FROM_MIME,
-        allowableValues: [FROM_MIME, ...Object.keys(FORMATS)].map((v) => ({ value: v, displayName: v })),
-      },
-      {
-        name: LEVEL,
-        displayName: 'Compression Level',
-        description: '0 (fastest, for gzip no compression) to 9 (smallest); brotli uses it as its quality.',
-        type: 'enum',
-        required: true,
-        default: '1',
-        allowableValues: Array.from({ length: 10 }, (_, i) => ({ value: String(i), displayName: String(i) })),
-        dependsOn: [
-          { property: FORMAT, values: [FROM_MIME, 'gzip', 'deflate', 'xz-lzma2', 'zstd', 'brotli'] },
-          { property: MODE, values: [COMPRESS] },
-        ],
-      },
-      {
-        name: UPDATE_FILENAME,
-        displayName: 'Update Filename',
-        description: "Add the format's extension when compressing; remove it (when present) when decompressing.",
-        type: 'enum',
-        required: true,
-        default: 'false',
-        allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
-      },
-      {
-        name: MAX_DECOMPRESSED,
-        displayName: 'Maximum Decompressed Size',
-        description: 'Sluice: content that would inflate past this goes to failure, so a small archive cannot fill the server\'s memory.',
-        type: 'dataSize',
-        required: true,
-        default: '256 MB',
-        dependsOn: [{ property: MODE, values: [DECOMPRESS] }],
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles compressed or decompressed (or passed on when mime.type names no compression).' },
       { name: REL_FAILURE.name, description: 'FlowFiles that could not be compressed or decompressed, or have no mime.type to go by.' },
@@ -124,8 +126,8 @@ export const CompressContent = defineProcessor({
   async onTrigger(ctx, session) {
     let flowFile = session.get();
     if (!flowFile) return;
-    const mode = ctx.property(MODE).raw ?? COMPRESS;
-    let format = ctx.property(FORMAT).raw ?? FROM_MIME;
+    const mode = ctx.get(PROPS[MODE]);
+    let format = ctx.get(PROPS[FORMAT]);
     if (format === FROM_MIME) {
       const mime = flowFile.attributes[CoreAttributes.MIME_TYPE];
       if (mime === undefined) {
@@ -152,8 +154,8 @@ export const CompressContent = defineProcessor({
     let out: Uint8Array;
     try {
       out = mode === COMPRESS
-        ? await codec.compress(format, data, ctx.property(LEVEL).asInteger() ?? 1)
-        : await codec.decompress(format, data, ctx.property(MAX_DECOMPRESSED).asDataSize() ?? 256 * 1024 * 1024);
+        ? await codec.compress(format, data, ctx.property(PROPS[LEVEL]).asInteger() ?? 1)
+        : await codec.decompress(format, data, ctx.get(PROPS[MAX_DECOMPRESSED]));
     } catch (e) {
       if (!(e instanceof CompressionError)) throw e;
       ctx.log.error(`Unable to ${mode} ${flowFile.uuid} using ${format} compression format due to ${e.message}; routing to failure`);
@@ -163,7 +165,7 @@ export const CompressContent = defineProcessor({
     flowFile = session.write(flowFile, out);
     const { ext, mime } = FORMATS[format]!;
     const filename = flowFile.attributes[CoreAttributes.FILENAME] ?? '';
-    const rename = ctx.property(UPDATE_FILENAME).asBoolean() ?? false;
+    const rename = ctx.property(PROPS[UPDATE_FILENAME]).asBoolean() ?? false;
     if (mode === DECOMPRESS) {
       flowFile = session.removeAttribute(flowFile, CoreAttributes.MIME_TYPE);
       if (rename && filename.toLowerCase().endsWith(ext)) flowFile = session.putAttribute(flowFile, CoreAttributes.FILENAME, filename.slice(0, -ext.length));

@@ -1,4 +1,5 @@
 import {
+  handleList, propertyHandles,
   defineProcessor, parseDataSize, parseDuration, REL_FAILURE, REL_SUCCESS,
   type FlowFile, type FlowFileFilterResult, type ProcessContext, type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
@@ -72,16 +73,16 @@ interface Settings {
 
 function settings(ctx: ProcessContext): Settings {
   return ctx.cache('control-rate-settings', () => {
-    const criteria = ctx.property(P.criteria).raw ?? DATA;
-    const maxRate = ctx.property(P.maxRate).raw;
-    const periodSeconds = Math.floor((ctx.property(P.duration).asDuration() ?? 60_000) / 1000);
+    const criteria = ctx.get(PROPS[P.criteria]);
+    const maxRate = ctx.get(PROPS[P.maxRate]);
+    const periodSeconds = Math.floor(ctx.get(PROPS[P.duration]) / 1000);
     return {
       criteria,
       periodMs: periodSeconds * 1000,
-      dataRate: criteria === DATA ? parseDataSize(maxRate ?? '') : criteria === DATA_OR_COUNT ? parseDataSize(ctx.property(P.maxDataRate).raw ?? '') : null,
-      countRate: criteria === COUNT || criteria === ATTRIBUTE ? Number(maxRate) : criteria === DATA_OR_COUNT ? Number(ctx.property(P.maxCountRate).raw) : null,
-      attribute: criteria === ATTRIBUTE ? ctx.property(P.attribute).raw : undefined,
-      grouping: ctx.property(P.grouping).raw || undefined,
+      dataRate: criteria === DATA ? parseDataSize(maxRate ?? '') : criteria === DATA_OR_COUNT ? parseDataSize(ctx.property(PROPS[P.maxDataRate]).raw ?? '') : null,
+      countRate: criteria === COUNT || criteria === ATTRIBUTE ? Number(maxRate) : criteria === DATA_OR_COUNT ? Number(ctx.property(PROPS[P.maxCountRate]).raw) : null,
+      attribute: criteria === ATTRIBUTE ? ctx.get(PROPS[P.attribute]) : undefined,
+      grouping: ctx.get(PROPS[P.grouping]) || undefined,
     };
   });
 }
@@ -142,6 +143,17 @@ function clearExpired(ctx: ProcessContext, s: Settings, st: RateState): void {
   for (const map of [st.data, st.count]) for (const [group, t] of map) if (t.lastUpdate < last) map.delete(group);
 }
 
+const PROPS = propertyHandles([
+  { name: P.criteria, displayName: P.criteria, description: 'What the rate counts. Changing it resets the counters.', type: 'enum', required: true, default: DATA, allowableValues: values(DATA, COUNT, ATTRIBUTE, DATA_OR_COUNT) },
+  { name: P.duration, displayName: P.duration, description: 'The time the Maximum Rate applies to (at least 1 sec, whole seconds). Changing it resets the counters.', type: 'duration', required: true, default: '1 min' },
+  { name: P.maxRate, displayName: P.maxRate, description: "The most data per Time Duration: a data size ('1 MB') for 'data rate', else a positive whole number.", type: 'string', dependsOn: [{ property: P.criteria, values: [DATA, COUNT, ATTRIBUTE] }] },
+  { name: P.maxDataRate, displayName: P.maxDataRate, description: 'The most bytes per Time Duration, as a data size.', type: 'dataSize', dependsOn: [{ property: P.criteria, values: [DATA_OR_COUNT] }] },
+  { name: P.maxCountRate, displayName: P.maxCountRate, description: 'The most FlowFiles per Time Duration.', type: 'integer', validators: [{ kind: 'range', min: 1 }], dependsOn: [{ property: P.criteria, values: [DATA_OR_COUNT] }] },
+  { name: P.exceeded, displayName: P.exceeded, description: "What happens to a FlowFile over the rate: it waits in its queue, or goes to 'rate exceeded'.", type: 'enum', required: true, default: HOLD, allowableValues: values(HOLD, ROUTE) },
+  { name: P.attribute, displayName: P.attribute, description: "For 'attribute value': the attribute whose positive whole-number values add up to the rate; a FlowFile without one goes to failure.", type: 'string', dependsOn: [{ property: P.criteria, values: [ATTRIBUTE] }] },
+  { name: P.grouping, displayName: P.grouping, description: 'One throttle per value of this attribute; one for all FlowFiles when unset.', type: 'string' },
+]);
+
 export const ControlRate = defineProcessor({
   descriptor: {
     type: 'ControlRate',
@@ -152,16 +164,7 @@ export const ControlRate = defineProcessor({
       "value of a grouping attribute. What exceeds the rate waits in the queue, or goes to 'rate exceeded'.",
     category: 'routing',
     tags: ['rate control', 'throttle', 'rate', 'throughput'],
-    properties: [
-      { name: P.criteria, displayName: P.criteria, description: 'What the rate counts. Changing it resets the counters.', type: 'enum', required: true, default: DATA, allowableValues: values(DATA, COUNT, ATTRIBUTE, DATA_OR_COUNT) },
-      { name: P.duration, displayName: P.duration, description: 'The time the Maximum Rate applies to (at least 1 sec, whole seconds). Changing it resets the counters.', type: 'duration', required: true, default: '1 min' },
-      { name: P.maxRate, displayName: P.maxRate, description: "The most data per Time Duration: a data size ('1 MB') for 'data rate', else a positive whole number.", type: 'string', dependsOn: [{ property: P.criteria, values: [DATA, COUNT, ATTRIBUTE] }] },
-      { name: P.maxDataRate, displayName: P.maxDataRate, description: 'The most bytes per Time Duration, as a data size.', type: 'dataSize', dependsOn: [{ property: P.criteria, values: [DATA_OR_COUNT] }] },
-      { name: P.maxCountRate, displayName: P.maxCountRate, description: 'The most FlowFiles per Time Duration.', type: 'integer', validators: [{ kind: 'range', min: 1 }], dependsOn: [{ property: P.criteria, values: [DATA_OR_COUNT] }] },
-      { name: P.exceeded, displayName: P.exceeded, description: "What happens to a FlowFile over the rate: it waits in its queue, or goes to 'rate exceeded'.", type: 'enum', required: true, default: HOLD, allowableValues: values(HOLD, ROUTE) },
-      { name: P.attribute, displayName: P.attribute, description: "For 'attribute value': the attribute whose positive whole-number values add up to the rate; a FlowFile without one goes to failure.", type: 'string', dependsOn: [{ property: P.criteria, values: [ATTRIBUTE] }] },
-      { name: P.grouping, displayName: P.grouping, description: 'One throttle per value of this attribute; one for all FlowFiles when unset.', type: 'string' },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles within the rate.' },
       { name: REL_FAILURE.name, description: "FlowFiles without a valid Rate Controlled Attribute ('attribute value')." },
@@ -202,7 +205,7 @@ export const ControlRate = defineProcessor({
     const st = state(ctx);
     if (s.periodMs < 1000) throw new Error(`${P.duration} must be at least 1 sec`);
     clearExpired(ctx, s, st);
-    if (ctx.property(P.exceeded).raw === ROUTE) {
+    if (ctx.get(PROPS[P.exceeded]) === ROUTE) {
       const batch = session.getBatch(MAX_FLOW_FILES_PER_BATCH);
       if (!batch.length) return ctx.yield();
       const filter = throttleFilter(ctx, s, st);

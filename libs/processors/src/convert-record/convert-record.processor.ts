@@ -1,9 +1,22 @@
-import { CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS } from '@sluice/flow-api';
+import { handleList, propertyHandles, CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS } from '@sluice/flow-api';
 import { RecordFormatError } from '../record-services/record-schema.util.js';
 import { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory } from '../record-services/record-service-api.js';
 import { migrateRecordProperties, RECORD_ERROR, RECORD_READER, RECORD_WRITER, recordReaderProperty, recordWriterProperty } from '../record-services/record-processor.util.js';
 
 export const INCLUDE_ZERO_RECORDS = 'Include Zero Record FlowFiles';
+
+const PROPS = propertyHandles([
+  recordReaderProperty,
+  recordWriterProperty,
+  {
+    name: INCLUDE_ZERO_RECORDS,
+    displayName: 'Include Zero Record FlowFiles',
+    description: 'Whether a FlowFile whose content holds no records still goes to success; when false it is dropped.',
+    type: 'boolean',
+    required: true,
+    default: 'true',
+  },
+]);
 
 export const ConvertRecord = defineProcessor({
   descriptor: {
@@ -15,18 +28,7 @@ export const ConvertRecord = defineProcessor({
       "Fields the writer's schema lacks are left out; fields it has that the records lack are null.",
     category: 'transform',
     tags: ['convert', 'record', 'generic', 'schema', 'json', 'csv', 'xml', 'avro', 'text'],
-    properties: [
-      recordReaderProperty,
-      recordWriterProperty,
-      {
-        name: INCLUDE_ZERO_RECORDS,
-        displayName: 'Include Zero Record FlowFiles',
-        description: 'Whether a FlowFile whose content holds no records still goes to success; when false it is dropped.',
-        type: 'boolean',
-        required: true,
-        default: 'true',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles whose records were converted.' },
       { name: REL_FAILURE.name, description: 'FlowFiles that could not be read or written, unchanged; record.error.message says why.' },
@@ -54,7 +56,7 @@ export const ConvertRecord = defineProcessor({
     try {
       const { schema, rows } = reader.read(await session.read(flowFile), flowFile.attributes);
       count = rows.length;
-      if (count === 0 && !(ctx.property(INCLUDE_ZERO_RECORDS).asBoolean() ?? true)) {
+      if (count === 0 && !ctx.get(PROPS[INCLUDE_ZERO_RECORDS])) {
         session.remove(flowFile);
         return;
       }

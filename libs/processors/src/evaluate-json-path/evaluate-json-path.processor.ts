@@ -1,5 +1,5 @@
 import { checkJsonPath, queryJsonPath } from '@sluice/expression';
-import { defineProcessor, REL_FAILURE, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { javaScalarText } from '../text-shared/json-text.util.js';
 
 export const DESTINATION = 'Destination';
@@ -80,6 +80,68 @@ export function jaywayPath(text: string): { path: string } | { error: string } {
   return problem ? { error: problem } : { path };
 }
 
+const PROPS = propertyHandles([
+  {
+    name: DESTINATION,
+    displayName: 'Destination',
+    description: 'Whether results go to FlowFile attributes (one per property) or replace the content (exactly one property; its name is ignored).',
+    type: 'enum',
+    required: true,
+    default: TO_CONTENT,
+    allowableValues: [
+      { value: TO_CONTENT, displayName: 'flowfile-content' },
+      { value: TO_ATTRIBUTE, displayName: 'flowfile-attribute' },
+    ],
+  },
+  {
+    name: RETURN_TYPE,
+    displayName: 'Return Type',
+    description: "The type of the results: auto-detect is 'json' for flowfile-content and 'scalar' for flowfile-attribute.",
+    type: 'enum',
+    required: true,
+    default: AUTO,
+    allowableValues: [
+      { value: AUTO, displayName: 'auto-detect' },
+      { value: JSON_TYPE, displayName: 'json' },
+      { value: SCALAR, displayName: 'scalar' },
+    ],
+  },
+  {
+    name: PATH_NOT_FOUND,
+    displayName: 'Path Not Found Behavior',
+    description: "For flowfile-attribute: a path that leads nowhere sets an empty attribute (ignore, warn: also logs a warning) or sets none (skip).",
+    type: 'enum',
+    required: true,
+    default: IGNORE,
+    allowableValues: [
+      { value: WARN, displayName: 'warn' },
+      { value: IGNORE, displayName: 'ignore' },
+      { value: SKIP, displayName: 'skip' },
+    ],
+    dependsOn: [{ property: DESTINATION, values: [TO_ATTRIBUTE] }],
+  },
+  {
+    name: NULL_VALUE,
+    displayName: 'Null Value Representation',
+    description: 'How a path whose value is null is written.',
+    type: 'enum',
+    required: true,
+    default: EMPTY_STRING,
+    allowableValues: [
+      { value: EMPTY_STRING, displayName: 'empty string' },
+      { value: NULL_STRING, displayName: "the string 'null'" },
+    ],
+  },
+  {
+    name: MAX_STRING_LENGTH,
+    displayName: 'Max String Length',
+    description: 'The longest string value the JSON document may hold; a longer one sends the FlowFile to failure.',
+    type: 'dataSize',
+    required: true,
+    default: '20 MB',
+  },
+]);
+
 export const EvaluateJsonPath = defineProcessor({
   descriptor: {
     type: 'EvaluateJsonPath',
@@ -91,67 +153,7 @@ export const EvaluateJsonPath = defineProcessor({
       'and json for content; an array or object read as scalar sends the FlowFile to failure.',
     category: 'transform',
     tags: ['JSON', 'evaluate', 'JsonPath'],
-    properties: [
-      {
-        name: DESTINATION,
-        displayName: 'Destination',
-        description: 'Whether results go to FlowFile attributes (one per property) or replace the content (exactly one property; its name is ignored).',
-        type: 'enum',
-        required: true,
-        default: TO_CONTENT,
-        allowableValues: [
-          { value: TO_CONTENT, displayName: 'flowfile-content' },
-          { value: TO_ATTRIBUTE, displayName: 'flowfile-attribute' },
-        ],
-      },
-      {
-        name: RETURN_TYPE,
-        displayName: 'Return Type',
-        description: "The type of the results: auto-detect is 'json' for flowfile-content and 'scalar' for flowfile-attribute.",
-        type: 'enum',
-        required: true,
-        default: AUTO,
-        allowableValues: [
-          { value: AUTO, displayName: 'auto-detect' },
-          { value: JSON_TYPE, displayName: 'json' },
-          { value: SCALAR, displayName: 'scalar' },
-        ],
-      },
-      {
-        name: PATH_NOT_FOUND,
-        displayName: 'Path Not Found Behavior',
-        description: "For flowfile-attribute: a path that leads nowhere sets an empty attribute (ignore, warn: also logs a warning) or sets none (skip).",
-        type: 'enum',
-        required: true,
-        default: IGNORE,
-        allowableValues: [
-          { value: WARN, displayName: 'warn' },
-          { value: IGNORE, displayName: 'ignore' },
-          { value: SKIP, displayName: 'skip' },
-        ],
-        dependsOn: [{ property: DESTINATION, values: [TO_ATTRIBUTE] }],
-      },
-      {
-        name: NULL_VALUE,
-        displayName: 'Null Value Representation',
-        description: 'How a path whose value is null is written.',
-        type: 'enum',
-        required: true,
-        default: EMPTY_STRING,
-        allowableValues: [
-          { value: EMPTY_STRING, displayName: 'empty string' },
-          { value: NULL_STRING, displayName: "the string 'null'" },
-        ],
-      },
-      {
-        name: MAX_STRING_LENGTH,
-        displayName: 'Max String Length',
-        description: 'The longest string value the JSON document may hold; a longer one sends the FlowFile to failure.',
-        type: 'dataSize',
-        required: true,
-        default: '20 MB',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: 'matched', description: 'The JsonPaths were evaluated and the FlowFile updated (for attributes: always, even when a path was not found).' },
       { name: 'unmatched', description: 'For flowfile-content: the path led nowhere; the content is unchanged.' },
@@ -186,12 +188,12 @@ export const EvaluateJsonPath = defineProcessor({
   async onTrigger(ctx, session) {
     let flowFile = session.get();
     if (!flowFile) return;
-    const toAttribute = ctx.property(DESTINATION).raw === TO_ATTRIBUTE;
-    let returnType = ctx.property(RETURN_TYPE).raw ?? AUTO;
+    const toAttribute = ctx.get(PROPS[DESTINATION]) === TO_ATTRIBUTE;
+    let returnType = ctx.get(PROPS[RETURN_TYPE]);
     if (returnType === AUTO) returnType = toAttribute ? SCALAR : JSON_TYPE;
-    const notFound = toAttribute ? (ctx.property(PATH_NOT_FOUND).raw ?? IGNORE) : IGNORE;
-    const nullText = ctx.property(NULL_VALUE).raw === NULL_STRING ? 'null' : '';
-    const maxString = ctx.property(MAX_STRING_LENGTH).asDataSize() ?? 20 * 1024 * 1024;
+    const notFound = toAttribute ? ctx.get(PROPS[PATH_NOT_FOUND]) : IGNORE;
+    const nullText = ctx.get(PROPS[NULL_VALUE]) === NULL_STRING ? 'null' : '';
+    const maxString = ctx.get(PROPS[MAX_STRING_LENGTH]);
 
     let doc: unknown;
     try {

@@ -1,4 +1,5 @@
 import {
+  handleList, propertyHandles,
   defineProcessor,
   parseDataSize,
   parseDuration,
@@ -34,6 +35,73 @@ export const MODULE_DIRECTORY_UNSUPPORTED =
   'Module Directory is not supported: scripts run in a sandbox without access to the server\'s files. Scripts can import ' +
   "Python's standard library and the Java/NiFi names listed in the documentation; paste helper code into Script Body";
 
+const PROPS = propertyHandles([
+  {
+    name: SCRIPT_ENGINE,
+    displayName: 'Script Engine',
+    description: 'The language of the script.',
+    type: 'enum',
+    default: 'python',
+    required: true,
+    allowableValues: [
+      { value: 'python', displayName: 'python', description: "Jython 2.7 scripts (NiFi's python engine), run on Python 3 (Pyodide) with NiFi's Java API emulated." },
+      { value: 'javascript', displayName: 'JavaScript', description: 'JavaScript in a V8 isolate; may also define transform(input, attributes).' },
+      { value: 'Jython', displayName: 'Jython', description: 'Same as python.' },
+      { value: 'ECMAScript', displayName: 'ECMAScript', description: "NiFi's name for its JavaScript engine; runs as JavaScript." },
+    ],
+  },
+  {
+    name: SCRIPT_FILE,
+    displayName: 'Script File',
+    description: `NiFi reads the script from this path. ${SCRIPT_FILE_UNSUPPORTED}.`,
+    type: 'string',
+  },
+  {
+    name: SCRIPT_BODY,
+    displayName: 'Script Body',
+    description:
+      'The script. Variables: session, context, log, REL_SUCCESS, REL_FAILURE, each dynamic property (its PropertyValue), ' +
+      'and http when Allow HTTP is on. In JavaScript, a script that only defines transform(input, attributes) gets the ' +
+      'parsed JSON content and its return value becomes the new content.',
+    type: 'code',
+    editor: 'python',
+    required: true,
+  },
+  {
+    name: MODULE_DIRECTORY,
+    displayName: 'Module Directory',
+    description: `NiFi adds these paths to the script's module path. ${MODULE_DIRECTORY_UNSUPPORTED}.`,
+    type: 'string',
+  },
+  {
+    name: TIMEOUT,
+    displayName: 'Timeout',
+    description: 'How long one execution may run before it is stopped and its FlowFiles sent to failure.',
+    type: 'duration',
+    default: '300 sec',
+    required: true,
+  },
+  {
+    name: MEMORY_LIMIT,
+    displayName: 'Memory Limit',
+    description: 'How much memory one execution may use before it is stopped and its FlowFiles sent to failure.',
+    type: 'dataSize',
+    default: '256 MB',
+    required: true,
+  },
+  {
+    name: ALLOW_HTTP,
+    displayName: 'Allow HTTP',
+    description: 'Gives the script an `http` helper (http.get / http.post / http.request) for outbound calls. Off, the script has no network.',
+    type: 'boolean',
+    default: 'false',
+    allowableValues: [
+      { value: 'true', displayName: 'true' },
+      { value: 'false', displayName: 'false' },
+    ],
+  },
+]);
+
 export const ExecuteScript = defineProcessor({
   descriptor: {
     type: 'ExecuteScript',
@@ -44,73 +112,9 @@ export const ExecuteScript = defineProcessor({
       'REL_FAILURE and the dynamic properties as variables, so NiFi and Integrator scripts run unchanged. Scripts run ' +
       `sandboxed, with a timeout and a memory limit. An error the script does not catch sends its FlowFiles to failure with the traceback in '${SCRIPT_ERROR_ATTRIBUTE}'.`,
     category: 'script',
+    userTransform: true,
     tags: ['script', 'python', 'jython', 'javascript', 'execute', 'transform'],
-    properties: [
-      {
-        name: SCRIPT_ENGINE,
-        displayName: 'Script Engine',
-        description: 'The language of the script.',
-        type: 'enum',
-        default: 'python',
-        required: true,
-        allowableValues: [
-          { value: 'python', displayName: 'python', description: "Jython 2.7 scripts (NiFi's python engine), run on Python 3 (Pyodide) with NiFi's Java API emulated." },
-          { value: 'javascript', displayName: 'JavaScript', description: 'JavaScript in a V8 isolate; may also define transform(input, attributes).' },
-          { value: 'Jython', displayName: 'Jython', description: 'Same as python.' },
-          { value: 'ECMAScript', displayName: 'ECMAScript', description: "NiFi's name for its JavaScript engine; runs as JavaScript." },
-        ],
-      },
-      {
-        name: SCRIPT_FILE,
-        displayName: 'Script File',
-        description: `NiFi reads the script from this path. ${SCRIPT_FILE_UNSUPPORTED}.`,
-        type: 'string',
-      },
-      {
-        name: SCRIPT_BODY,
-        displayName: 'Script Body',
-        description:
-          'The script. Variables: session, context, log, REL_SUCCESS, REL_FAILURE, each dynamic property (its PropertyValue), ' +
-          'and http when Allow HTTP is on. In JavaScript, a script that only defines transform(input, attributes) gets the ' +
-          'parsed JSON content and its return value becomes the new content.',
-        type: 'code',
-        editor: 'python',
-        required: true,
-      },
-      {
-        name: MODULE_DIRECTORY,
-        displayName: 'Module Directory',
-        description: `NiFi adds these paths to the script's module path. ${MODULE_DIRECTORY_UNSUPPORTED}.`,
-        type: 'string',
-      },
-      {
-        name: TIMEOUT,
-        displayName: 'Timeout',
-        description: 'How long one execution may run before it is stopped and its FlowFiles sent to failure.',
-        type: 'duration',
-        default: '300 sec',
-        required: true,
-      },
-      {
-        name: MEMORY_LIMIT,
-        displayName: 'Memory Limit',
-        description: 'How much memory one execution may use before it is stopped and its FlowFiles sent to failure.',
-        type: 'dataSize',
-        default: '256 MB',
-        required: true,
-      },
-      {
-        name: ALLOW_HTTP,
-        displayName: 'Allow HTTP',
-        description: 'Gives the script an `http` helper (http.get / http.post / http.request) for outbound calls. Off, the script has no network.',
-        type: 'boolean',
-        default: 'false',
-        allowableValues: [
-          { value: 'true', displayName: 'true' },
-          { value: 'false', displayName: 'false' },
-        ],
-      },
-    ],
+    properties: handleList(PROPS),
     dynamicProperties: {
       description:
         'Each user-added property is a script variable of the same name holding its PropertyValue (getValue(), ' +
@@ -159,16 +163,16 @@ export const ExecuteScript = defineProcessor({
     if (!first && ctx.hasIncomingConnection()) return;
     const content = first ? await session.read(first) : null;
     const run = new ScriptRun(ctx, session, ExecuteScript.descriptor.properties.map((p) => p.name), first, content);
-    const language = ENGINES[ctx.property(SCRIPT_ENGINE).asString() ?? 'python'] ?? 'python';
+    const language = ENGINES[ctx.get(PROPS[SCRIPT_ENGINE])] ?? 'python';
     let result: ScriptResult;
     try {
       result = await ctx.services.scripts.run({
         language,
-        script: ctx.property(SCRIPT_BODY).asString() ?? '',
+        script: ctx.get(PROPS[SCRIPT_BODY]) ?? '',
         inputs: first && content ? [{ attributes: first.attributes, content, lineageStartDate: first.lineageStartDate, entryDate: first.entryDate }] : [],
-        timeoutMs: ctx.property(TIMEOUT).asDuration() ?? 300_000,
-        memoryLimitMb: Math.max(1, Math.ceil((ctx.property(MEMORY_LIMIT).asDataSize() ?? 256 * MB) / MB)),
-        allowHttp: ctx.property(ALLOW_HTTP).asBoolean() === true,
+        timeoutMs: ctx.get(PROPS[TIMEOUT]),
+        memoryLimitMb: Math.max(1, Math.ceil(ctx.get(PROPS[MEMORY_LIMIT]) / MB)),
+        allowHttp: ctx.get(PROPS[ALLOW_HTTP]) === true,
         http: ctx.services.http,
         context: run.scriptContext(),
       });

@@ -1,4 +1,4 @@
-import { defineProcessor, type PropertyDescriptor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, type PropertyDescriptor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import type { JavaRegex } from '@sluice/expression';
 import { charsetOf, checkCharset, decodeText } from '../text-shared/charset.util.js';
 import { checkUserRegex, compileUserRegex, findAll, quoteJavaRegex } from '../text-shared/user-regex.util.js';
@@ -32,7 +32,7 @@ const flag = (name: string, displayName: string, description: string, def = 'fal
   allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
 });
 
-const PROPERTIES: PropertyDescriptor[] = [
+const PROPS = propertyHandles([
   { name: CHARACTER_SET, displayName: 'Character Set', description: 'The Character Set in which the file is encoded (UTF-8, US-ASCII, ISO-8859-1, windows-1252, UTF-16, UTF-16BE, UTF-16LE).', type: 'string', required: true, default: 'UTF-8' },
   { name: MAX_BUFFER_SIZE, displayName: 'Maximum Buffer Size', description: 'How much of each FlowFile is read to apply the regular expressions; text beyond it is not evaluated.', type: 'dataSize', required: true, default: '1 MB' },
   { name: MAX_CAPTURE_LENGTH, displayName: 'Maximum Capture Group Length', description: 'The most characters a capture group value may have; longer values are truncated.', type: 'integer', default: '1024', validators: [{ kind: 'range', min: 1 }] },
@@ -48,8 +48,8 @@ const PROPERTIES: PropertyDescriptor[] = [
   flag(INCLUDE_GROUP_ZERO, 'Include Capture Group 0', 'Write capture group 0 (the whole match) as <name>.0.', 'true'),
   flag(REPEATING, 'Enable Repeating Capture Group', 'Extract every match, not only the first.'),
   { ...flag(NAMED_GROUPS, 'Enable Named Groups', 'Use the names of named groups in attribute names (<name>.<group>); every group must then be named.'), required: false },
-];
-const STATIC = new Set(PROPERTIES.map((p) => p.name));
+]);
+const STATIC = new Set(handleList(PROPS).map((p) => p.name));
 
 /** The pattern as NiFi compiles it: Pattern flags become an inline prefix, literal parsing quotes it. */
 function patternSource(pattern: string, on: (name: string) => boolean): string {
@@ -76,7 +76,7 @@ export const ExtractText = defineProcessor({
       'attributes: <name> holds group 1, <name>.0 the whole match, <name>.N group N (with repeating groups, later matches continue the numbering).',
     category: 'transform',
     tags: ['evaluate', 'extract', 'Text', 'Regular Expression', 'regex'],
-    properties: PROPERTIES,
+    properties: handleList(PROPS),
     relationships: [
       { name: 'matched', description: 'At least one regular expression matched; the FlowFile carries the captured attributes.' },
       { name: 'unmatched', description: 'No regular expression matched; no attribute was added.' },
@@ -100,7 +100,7 @@ export const ExtractText = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const on = (name: string) => (config[name] ?? PROPERTIES.find((p) => p.name === name)?.default) === 'true';
+    const on = (name: string) => (config[name] ?? handleList(PROPS).find((p) => p.name === name)?.default) === 'true';
     const charset = checkCharset(config[CHARACTER_SET] ?? 'UTF-8');
     if (charset) out.push({ property: CHARACTER_SET, message: `${CHARACTER_SET}: ${charset}`, code: 'invalid' });
     for (const [name, why] of Object.entries(UNSUPPORTED_FLAGS)) {
@@ -131,9 +131,9 @@ export const ExtractText = defineProcessor({
       }));
       return {
         patterns,
-        charset: charsetOf(ctx.property(CHARACTER_SET).raw ?? 'UTF-8') ?? 'UTF-8',
-        maxBuffer: ctx.property(MAX_BUFFER_SIZE).asDataSize() ?? 1024 * 1024,
-        maxLength: ctx.property(MAX_CAPTURE_LENGTH).asInteger() ?? 1024,
+        charset: charsetOf(ctx.get(PROPS[CHARACTER_SET])) ?? 'UTF-8',
+        maxBuffer: ctx.get(PROPS[MAX_BUFFER_SIZE]),
+        maxLength: ctx.get(PROPS[MAX_CAPTURE_LENGTH]),
         startGroup: on(INCLUDE_GROUP_ZERO) ? 0 : 1,
         repeating: on(REPEATING),
         useNames: on(NAMED_GROUPS),

@@ -1,10 +1,34 @@
-import { CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { compileRule, parseRecords, RecordContentError, RecordRuleError, ruleMatches } from '../record-shared/json-records.util.js';
 
 export const FILTER_EXPRESSION = 'Filter Expression';
 export const FILTER_STRATEGY = 'Filter Strategy';
 export const KEEP_MATCHING = 'keep-matching';
 export const REMOVE_MATCHING = 'remove-matching';
+
+const PROPS = propertyHandles([
+  {
+    name: FILTER_EXPRESSION,
+    displayName: 'Filter Expression',
+    description: 'A record expression returning true or false for each record (row). A missing value counts as false.',
+    type: 'string',
+    editor: 'textarea',
+    required: true,
+    placeholder: 'row.stock > 0',
+  },
+  {
+    name: FILTER_STRATEGY,
+    displayName: 'Filter Strategy',
+    description: 'Whether records matching the expression are kept or removed.',
+    type: 'enum',
+    required: true,
+    default: KEEP_MATCHING,
+    allowableValues: [
+      { value: KEEP_MATCHING, displayName: 'Keep matching records', description: 'Only records for which the expression is true remain.' },
+      { value: REMOVE_MATCHING, displayName: 'Remove matching records', description: 'Records for which the expression is true are dropped.' },
+    ],
+  },
+]);
 
 export const FilterRecord = defineProcessor({
   descriptor: {
@@ -16,29 +40,7 @@ export const FilterRecord = defineProcessor({
       'The expression sees the record as row and the FlowFile attributes as attributes / attr(name); NiFi EL functions are transforms.',
     category: 'transform',
     tags: ['record', 'filter', 'json', 'jexl', 'query'],
-    properties: [
-      {
-        name: FILTER_EXPRESSION,
-        displayName: 'Filter Expression',
-        description: 'A record expression returning true or false for each record (row). A missing value counts as false.',
-        type: 'string',
-        editor: 'textarea',
-        required: true,
-        placeholder: 'row.stock > 0',
-      },
-      {
-        name: FILTER_STRATEGY,
-        displayName: 'Filter Strategy',
-        description: 'Whether records matching the expression are kept or removed.',
-        type: 'enum',
-        required: true,
-        default: KEEP_MATCHING,
-        allowableValues: [
-          { value: KEEP_MATCHING, displayName: 'Keep matching records', description: 'Only records for which the expression is true remain.' },
-          { value: REMOVE_MATCHING, displayName: 'Remove matching records', description: 'Records for which the expression is true are dropped.' },
-        ],
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The remaining records, as a JSON array (or the object, or nothing, for a single-object input).' },
       { name: REL_FAILURE.name, description: 'Content that is not JSON records, or an expression that failed; record.error says why.' },
@@ -64,9 +66,9 @@ export const FilterRecord = defineProcessor({
   async onTrigger(ctx, session) {
     let flowFile: FlowFile | null = session.get();
     if (!flowFile) return;
-    const keep = (ctx.property(FILTER_STRATEGY).asString() ?? KEEP_MATCHING) !== REMOVE_MATCHING;
+    const keep = ctx.get(PROPS[FILTER_STRATEGY]) !== REMOVE_MATCHING;
     try {
-      const text = ctx.property(FILTER_EXPRESSION).raw;
+      const text = ctx.get(PROPS[FILTER_EXPRESSION]);
       const rule = ctx.cache(`filter:${text ?? ''}`, () => compileRule(FILTER_EXPRESSION, text));
       const { rows, single } = parseRecords(await session.readText(flowFile));
       const attributes = flowFile.attributes;

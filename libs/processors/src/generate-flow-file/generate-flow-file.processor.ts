@@ -1,4 +1,5 @@
 import {
+  handleList, propertyHandles,
   CoreAttributes, defineProcessor, encodeText, REL_SUCCESS,
   type PropertyConfiguration, type ProcessContext, type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
@@ -29,8 +30,8 @@ export function randomContent(size: number, format: 'Binary' | 'Text'): Uint8Arr
 
 /** File Size supports Expression Language (environment): evaluated each time content is generated. */
 function generate(ctx: ProcessContext): Uint8Array {
-  const size = ctx.property(FILE_SIZE).evaluate().asDataSize() ?? 0;
-  return randomContent(size, ctx.property(DATA_FORMAT).raw === BINARY ? BINARY : TEXT);
+  const size = ctx.get(PROPS[FILE_SIZE]);
+  return randomContent(size, ctx.get(PROPS[DATA_FORMAT]) === BINARY ? BINARY : TEXT);
 }
 
 /** The random content every FlowFile of a schedule shares when they are not unique (NiFi's onScheduled data). */
@@ -42,6 +43,75 @@ export function migrateGenerateFlowFileProperties(config: PropertyConfiguration)
   config.renameProperty('mime-type', MIME_TYPE);
 }
 
+const PROPS = propertyHandles([
+  {
+    name: FILE_SIZE,
+    displayName: 'File Size',
+    description: 'The size of the random content of each FlowFile. Expression Language (environment) is evaluated whenever content is generated.',
+    type: 'dataSize',
+    default: '0B',
+    required: true,
+    expressionScope: 'environment',
+  },
+  {
+    name: BATCH_SIZE,
+    displayName: 'Batch Size',
+    description: `The number of FlowFiles to be transferred in each invocation (at most ${MAX_BATCH.toLocaleString('en')} in Sluice).`,
+    type: 'integer',
+    default: '1',
+    required: true,
+    validators: [{ kind: 'range', min: 1, max: MAX_BATCH }],
+  },
+  {
+    name: DATA_FORMAT,
+    displayName: 'Data Format',
+    description: 'Specifies whether the data should be Text or Binary.',
+    type: 'enum',
+    default: TEXT,
+    required: true,
+    allowableValues: [
+      { value: BINARY, displayName: BINARY },
+      { value: TEXT, displayName: TEXT },
+    ],
+  },
+  {
+    name: UNIQUE,
+    displayName: 'Unique FlowFiles',
+    description:
+      'If true, each FlowFile gets new random content. If false, a random value is generated once per schedule and every FlowFile ' +
+      'gets the same content, which is much faster.',
+    type: 'boolean',
+    default: 'false',
+    required: true,
+  },
+  {
+    name: CUSTOM_TEXT,
+    displayName: 'Custom Text',
+    description:
+      'When set, the content of every FlowFile (File Size is then ignored); requires Data Format Text and Unique FlowFiles false. ' +
+      'Expression Language (environment) is evaluated once per batch.',
+    type: 'string',
+    editor: 'textarea',
+    expressionScope: 'environment',
+  },
+  {
+    name: CHARSET,
+    displayName: 'Character Set',
+    description: 'Specifies the character set to use when writing the bytes of Custom Text to a FlowFile.',
+    type: 'string',
+    default: 'UTF-8',
+    required: true,
+    validators: [{ kind: 'charset', forWriting: true }],
+  },
+  {
+    name: MIME_TYPE,
+    displayName: 'Mime Type',
+    description: "Specifies the value to set for the 'mime.type' attribute.",
+    type: 'string',
+    placeholder: 'application/json',
+  },
+]);
+
 export const GenerateFlowFile = defineProcessor({
   descriptor: {
     type: 'GenerateFlowFile',
@@ -52,74 +122,7 @@ export const GenerateFlowFile = defineProcessor({
       'with a fixed request body. User-added properties become attributes of every generated FlowFile.',
     category: 'source',
     tags: ['test', 'random', 'generate', 'load'],
-    properties: [
-      {
-        name: FILE_SIZE,
-        displayName: 'File Size',
-        description: 'The size of the random content of each FlowFile. Expression Language (environment) is evaluated whenever content is generated.',
-        type: 'dataSize',
-        default: '0B',
-        required: true,
-        expressionScope: 'environment',
-      },
-      {
-        name: BATCH_SIZE,
-        displayName: 'Batch Size',
-        description: `The number of FlowFiles to be transferred in each invocation (at most ${MAX_BATCH.toLocaleString('en')} in Sluice).`,
-        type: 'integer',
-        default: '1',
-        required: true,
-        validators: [{ kind: 'range', min: 1, max: MAX_BATCH }],
-      },
-      {
-        name: DATA_FORMAT,
-        displayName: 'Data Format',
-        description: 'Specifies whether the data should be Text or Binary.',
-        type: 'enum',
-        default: TEXT,
-        required: true,
-        allowableValues: [
-          { value: BINARY, displayName: BINARY },
-          { value: TEXT, displayName: TEXT },
-        ],
-      },
-      {
-        name: UNIQUE,
-        displayName: 'Unique FlowFiles',
-        description:
-          'If true, each FlowFile gets new random content. If false, a random value is generated once per schedule and every FlowFile ' +
-          'gets the same content, which is much faster.',
-        type: 'boolean',
-        default: 'false',
-        required: true,
-      },
-      {
-        name: CUSTOM_TEXT,
-        displayName: 'Custom Text',
-        description:
-          'When set, the content of every FlowFile (File Size is then ignored); requires Data Format Text and Unique FlowFiles false. ' +
-          'Expression Language (environment) is evaluated once per batch.',
-        type: 'string',
-        editor: 'textarea',
-        expressionScope: 'environment',
-      },
-      {
-        name: CHARSET,
-        displayName: 'Character Set',
-        description: 'Specifies the character set to use when writing the bytes of Custom Text to a FlowFile.',
-        type: 'string',
-        default: 'UTF-8',
-        required: true,
-        validators: [{ kind: 'charset', forWriting: true }],
-      },
-      {
-        name: MIME_TYPE,
-        displayName: 'Mime Type',
-        description: "Specifies the value to set for the 'mime.type' attribute.",
-        type: 'string',
-        placeholder: 'application/json',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [{ name: REL_SUCCESS.name, description: 'Every generated FlowFile.' }],
     dynamicProperties: {
       description: 'Each user-added property becomes an attribute of every generated FlowFile; Expression Language (environment) is evaluated once per batch.',
@@ -145,15 +148,15 @@ export const GenerateFlowFile = defineProcessor({
 
   onScheduled(ctx) {
     shared.delete(ctx);
-    if (!ctx.property(UNIQUE).asBoolean() && !ctx.property(CUSTOM_TEXT).isSet()) shared.set(ctx, generate(ctx));
+    if (!ctx.get(PROPS[UNIQUE]) && !ctx.property(PROPS[CUSTOM_TEXT]).isSet()) shared.set(ctx, generate(ctx));
   },
 
   onTrigger(ctx, session) {
-    const unique = ctx.property(UNIQUE).asBoolean() ?? false;
+    const unique = ctx.get(PROPS[UNIQUE]);
     let data: Uint8Array | null = null;
     if (!unique) {
-      const custom = ctx.property(CUSTOM_TEXT);
-      if (custom.isSet()) data = encodeText(custom.evaluate().asString() ?? '', ctx.property(CHARSET).raw ?? 'UTF-8');
+      const custom = ctx.property(PROPS[CUSTOM_TEXT]);
+      if (custom.isSet()) data = encodeText(custom.evaluate().asString() ?? '', ctx.get(PROPS[CHARSET]));
       else {
         data = shared.get(ctx) ?? generate(ctx);
         shared.set(ctx, data);
@@ -161,9 +164,9 @@ export const GenerateFlowFile = defineProcessor({
     }
     const attributes: Record<string, string> = {};
     for (const [name, text] of Object.entries(ctx.dynamicProperties())) attributes[name] = ctx.evaluateExpression(text);
-    const mime = ctx.property(MIME_TYPE);
+    const mime = ctx.property(PROPS[MIME_TYPE]);
     if (mime.isSet()) attributes[CoreAttributes.MIME_TYPE] = mime.asString()!;
-    const count = ctx.property(BATCH_SIZE).asInteger() ?? 1;
+    const count = ctx.get(PROPS[BATCH_SIZE]);
     const hasAttributes = Object.keys(attributes).length > 0;
     for (let i = 0; i < count; i++) {
       let ff = session.create();

@@ -1,4 +1,4 @@
-import { defineProcessor, REL_FAILURE, REL_SUCCESS, type ProcessContext, type PropertyDescriptor } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type ProcessContext } from '@sluice/flow-api';
 import {
   ERP_AUTH_TYPES,
   erpCacheKey,
@@ -19,7 +19,7 @@ const ERP = 'ERP Login';
 const erpTypes = (...types: ErpAuthType[]) => [{ property: 'ERP Auth Type', values: types }];
 const TOKEN_LOGINS: ErpAuthType[] = ['jwt', 'oauth2-client-credentials', 'oauth2-password'];
 
-const properties: PropertyDescriptor[] = [
+const PROPS = propertyHandles([
   {
     name: 'Omnitron Domain URL', displayName: 'Domain URL', description: "Omnitron's domain URL, e.g. https://demo.omnitron.akinon.net/.",
     type: 'string', required: true, expressionScope: 'environment', validators: [{ kind: 'url' }], group: LOGIN, placeholder: 'https://demo.omnitron.akinon.net/',
@@ -77,7 +77,7 @@ const properties: PropertyDescriptor[] = [
   },
   ...retryProperties(ERP),
   ...retryLaterProperties(ERP),
-];
+]);
 
 /**
  * The Integrator's Login step: logs in to Omnitron (and optionally the ERP), caches the tokens until they
@@ -92,7 +92,7 @@ export const IntegratorLogin = defineProcessor({
     description: 'Logs in to Omnitron and, if configured, to the ERP; passes the tokens on as attributes. A failed login goes to failure with the reason.',
     category: 'integrator',
     tags: ['integrator', 'omnitron', 'erp', 'login', 'auth', 'token'],
-    properties,
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The FlowFile with token.omnitron (and token.erp) attributes.' },
       { name: REL_FAILURE.name, description: 'A login was refused (or failed for a transient reason with Transient Failures set to failure, or on a scheduled start); login.error holds the reason.' },
@@ -176,17 +176,17 @@ export const IntegratorLogin = defineProcessor({
 });
 
 function omnitronRecipe(ctx: ProcessContext): OmnitronRecipe {
-  const domain = (ctx.property('Omnitron Domain URL').evaluate().asString() ?? '').replace(/\/+$/, '');
+  const domain = (ctx.get(PROPS['Omnitron Domain URL']) ?? '').replace(/\/+$/, '');
   return {
     domain,
-    username: ctx.property('Omnitron Username').evaluate().asString() ?? '',
-    password: ctx.property('Omnitron Password').asString() ?? '',
-    ttlMs: ctx.property('Omnitron Token TTL').asDuration() ?? null,
+    username: ctx.get(PROPS['Omnitron Username']) ?? '',
+    password: ctx.get(PROPS['Omnitron Password']) ?? '',
+    ttlMs: ctx.get(PROPS['Omnitron Token TTL']),
   };
 }
 
 function erpRecipe(ctx: ProcessContext): ErpLoginRecipe | null {
-  const type = (ctx.property('ERP Auth Type').asString() ?? 'none') as ErpAuthType;
+  const type = ctx.get(PROPS['ERP Auth Type']) as ErpAuthType;
   if (!ERP_AUTH_TYPES.includes(type)) throw new IntegratorStepError(`unknown ERP auth type '${type}'`);
   if (type === 'none') return null;
   const str = (name: string) => {
@@ -201,11 +201,11 @@ function erpRecipe(ctx: ProcessContext): ErpLoginRecipe | null {
     type,
     url: el('ERP Login URL'),
     method: str('ERP Login Method'),
-    headers: ctx.property('ERP Login Headers').isSet() ? ctx.property('ERP Login Headers').asDict() : undefined,
+    headers: ctx.property(PROPS['ERP Login Headers']).isSet() ? ctx.get(PROPS['ERP Login Headers']) : undefined,
     body: el('ERP Login Body'),
     tokenPath: str('ERP Token JSON Path'),
     expiresInPath: str('ERP Token Expiry JSON Path'),
-    ttlMs: ctx.property('ERP Token TTL').asDuration() ?? null,
+    ttlMs: ctx.get(PROPS['ERP Token TTL']),
     username: el('ERP Username'),
     password: str('ERP Password'),
     clientId: str('ERP Client ID'),
@@ -214,6 +214,6 @@ function erpRecipe(ctx: ProcessContext): ErpLoginRecipe | null {
     token: str('ERP Token'),
     headerName: str('ERP Auth Header Name') ?? 'Authorization',
     // An explicit empty prefix must stay empty, so read the raw value here.
-    headerPrefix: ctx.property('ERP Auth Header Prefix').raw ?? '',
+    headerPrefix: ctx.get(PROPS['ERP Auth Header Prefix']),
   };
 }

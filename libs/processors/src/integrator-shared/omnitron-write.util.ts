@@ -1,35 +1,35 @@
-import type { DryRunResponse, HttpRequest, ProcessContext, PropertyDescriptor } from '@sluice/flow-api';
+import { propertyHandle, type DryRunResponse, type HttpRequest, type ProcessContext, type PropertyDescriptor } from '@sluice/flow-api';
 import { DRY_RUN_TOKEN } from './dry-run.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
 import { omnitronRecipeFor, OmnitronClient } from './omnitron-client.js';
 import { retryPolicy } from './retry-properties.js';
 
+const DOMAIN = propertyHandle({
+  name: 'Omnitron Domain URL', displayName: 'Domain URL', description: "Omnitron's domain URL; by default the one the login step used.",
+  type: 'string', default: '${omnitron.domain}', required: true, expressionScope: 'flowfile',
+});
+const USERNAME = propertyHandle({
+  name: 'Omnitron Username', displayName: 'Omnitron Username', description: 'Used to log in again after a 401. Empty: the credentials the login step cached.',
+  type: 'string', expressionScope: 'environment',
+});
+const PASSWORD = propertyHandle({ name: 'Omnitron Password', displayName: 'Omnitron Password', description: 'Password for that user.', type: 'string', sensitive: true, editor: 'password' });
+
 /** Domain and credential properties both Omnitron writers share. */
 export function omnitronProperties(group: string): PropertyDescriptor[] {
-  return [
-    {
-      name: 'Omnitron Domain URL', displayName: 'Domain URL', description: "Omnitron's domain URL; by default the one the login step used.",
-      type: 'string', default: '${omnitron.domain}', required: true, expressionScope: 'flowfile', group,
-    },
-    {
-      name: 'Omnitron Username', displayName: 'Omnitron Username', description: 'Used to log in again after a 401. Empty: the credentials the login step cached.',
-      type: 'string', expressionScope: 'environment', group,
-    },
-    { name: 'Omnitron Password', displayName: 'Omnitron Password', description: 'Password for that user.', type: 'string', sensitive: true, editor: 'password', group },
-  ];
+  return [DOMAIN, USERNAME, PASSWORD].map((p) => ({ ...p, group }));
 }
 
 /** An Omnitron client for one FlowFile: the login step's token, re-login with the configured or cached credentials. */
 export function omnitronClientFor(ctx: ProcessContext, attributes: Readonly<Record<string, string>>, flowFile: Parameters<ProcessContext['evaluateExpression']>[1]): OmnitronClient {
   let domain: string;
   try {
-    domain = (ctx.property('Omnitron Domain URL').evaluate(flowFile).asString() ?? '').trim().replace(/\/+$/, '');
+    domain = ctx.get(DOMAIN, flowFile).trim().replace(/\/+$/, '');
   } catch (e) {
     throw new IntegratorStepError(`Omnitron Domain URL: ${(e as Error).message}`);
   }
   if (!/^https?:\/\/[^/]/i.test(domain)) throw new IntegratorStepError(`Omnitron Domain URL '${domain}' is not an http(s) URL (is omnitron.domain set by the login step?)`);
-  const username = ctx.property('Omnitron Username').evaluate().asString() || undefined;
-  const password = ctx.property('Omnitron Password').asString() || undefined;
+  const username = ctx.get(USERNAME) || undefined;
+  const password = ctx.get(PASSWORD) || undefined;
   const recipe = omnitronRecipeFor(ctx.services, domain, username, password, attributes['omnitron.auth.key'], null);
   return new OmnitronClient(ctx.services, { domain, token: attributes['token.omnitron'], recipe, policy: retryPolicy(ctx) });
 }

@@ -1,6 +1,7 @@
 import {
+  describeProperty, handleList, propertyHandles,
   CoreAttributes, defineProcessor, HttpTransportError,
-  type FlowFile, type HttpResponse, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyDescriptor,
+  type FlowFile, type HttpResponse, type ProcessContext, type ProcessSession, type PropertyConfiguration,
   type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
 import { ExpressionError } from '@sluice/expression';
@@ -36,12 +37,10 @@ const TRUE_FALSE = bools('true', 'false');
 const TITLE_TRUE_FALSE = bools('True', 'False');
 const isTrue = (v: string | undefined) => v?.toLowerCase() === 'true';
 
-type Extra = Partial<PropertyDescriptor>;
-const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Extra = {}): PropertyDescriptor =>
-  ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
+const prop = describeProperty;
 const NO_SERVICES = 'Sluice has no controller service of this kind yet (only record readers and writers), so setting it is refused.';
 
-const properties: PropertyDescriptor[] = [
+const PROPS = propertyHandles([
   prop(P.method, 'HTTP request method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or any other). Only POST, PUT and PATCH send a body.', 'string', { required: true, default: 'GET', expressionScope: 'flowfile' }),
   prop(P.url, 'Remote URL with an http or https scheme; any encoding of the URL is up to you.', 'string', { required: true, expressionScope: 'flowfile', editor: 'el' }),
   prop(P.http2Disabled, 'Sluice speaks HTTP/1.1 only, so both values behave the same.', 'enum', { required: true, default: 'False', allowableValues: TITLE_TRUE_FALSE }),
@@ -79,7 +78,7 @@ const properties: PropertyDescriptor[] = [
   prop(P.headersPrefix, "Prefix for those attributes; end it with '.' or '-'.", 'string', { expressionScope: 'flowfile', dependsOn: [{ property: P.headersToRequest, values: ['true'] }] }),
   prop(P.redirects, 'Follow 3xx redirects (RFC 7231 6.4).', 'enum', { required: true, default: 'True', allowableValues: TITLE_TRUE_FALSE }),
   prop(P.maxResponse, 'Sluice: a larger response body fails the request (Failure), so one answer cannot fill the server\'s memory.', 'dataSize', { required: true, default: '100 MB' }),
-];
+]);
 
 const RENAMES: [string, string][] = [
   ['Read Timeout', P.readTimeout], ['Remote URL', P.url], ['disable-http2', P.http2Disabled], ['idle-timeout', P.idleTimeout],
@@ -111,7 +110,7 @@ export const InvokeHTTP = defineProcessor({
       'other statuses to No Retry, and connection errors and timeouts to Failure.',
     category: 'http',
     tags: ['http', 'https', 'rest', 'client'],
-    properties,
+    properties: handleList(PROPS),
     relationships: [
       { name: REL.original, description: 'Request FlowFiles answered with a status 200-299.' },
       { name: REL.response, description: 'Response FlowFiles for a 200-299 answer; with Response Generation Required, for every answer.' },
@@ -177,10 +176,10 @@ export const InvokeHTTP = defineProcessor({
 
   async onTrigger(ctx, session) {
     let request = session.get();
-    const toAttribute = ctx.property(P.bodyAttribute).isSet();
+    const toAttribute = ctx.property(PROPS[P.bodyAttribute]).isSet();
     if (!request) {
       if (ctx.hasIncomingConnection()) return;
-      const method = ctx.property(P.method).evaluate().asString()!.trim();
+      const method = ctx.get(PROPS[P.method])!.trim();
       if (BODY_METHODS.includes(method)) return;
       if (toAttribute) request = session.create();
     }
@@ -202,10 +201,10 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
     try {
       answer = await ctx.services.http.request({
         method: built.method, url, headers: built.headers, body: built.body,
-        connectTimeoutMs: ctx.property(P.connectTimeout).asDuration(),
-        readTimeoutMs: ctx.property(P.readTimeout).asDuration(),
-        followRedirects: isTrue(ctx.property(P.redirects).raw),
-        maxResponseBytes: ctx.property(P.maxResponse).asDataSize(),
+        connectTimeoutMs: ctx.get(PROPS[P.connectTimeout]),
+        readTimeoutMs: ctx.get(PROPS[P.readTimeout]),
+        followRedirects: isTrue(ctx.get(PROPS[P.redirects])),
+        maxResponseBytes: ctx.get(PROPS[P.maxResponse]),
       });
     } catch (e) {
       if (e instanceof HttpTransportError) throw new RequestError(e.message, e.code);
@@ -224,16 +223,16 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
     };
     if (request) request = session.putAllAttributes(request, statusAttributes);
 
-    const generationRequired = isTrue(ctx.property(P.generationRequired).raw);
+    const generationRequired = isTrue(ctx.get(PROPS[P.generationRequired]));
     const bodyToAttribute = (!success || toAttribute) && request !== null;
     const bodyToContent = (success && !toAttribute) || generationRequired;
-    const bodyExists = !isTrue(ctx.property(P.bodyIgnored).raw);
+    const bodyExists = !isTrue(ctx.get(PROPS[P.bodyIgnored]));
     const contentType = answer.headers['content-type'];
 
     if (bodyToContent) {
       response = request ? session.create(request) : session.create();
       response = session.putAllAttributes(response, { ...statusAttributes, ...headerAttributes(answer.headers, '') });
-      if (ctx.property(P.naming).raw === 'URL_PATH' && built.method === 'GET') {
+      if (ctx.get(PROPS[P.naming]) === 'URL_PATH' && built.method === 'GET') {
         const name = fileNameFromUrl(url);
         if (name !== null) response = session.putAttribute(response, CoreAttributes.FILENAME, name);
       }
@@ -244,12 +243,12 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
       }
     }
     if (bodyToAttribute && bodyExists && request) {
-      const key = ctx.property(P.bodyAttribute).evaluate(request).asString() || RESPONSE_BODY;
-      const size = toAttribute ? (ctx.property(P.bodyAttributeSize).asInteger() ?? 256) : 256;
+      const key = ctx.get(PROPS[P.bodyAttribute], request) || RESPONSE_BODY;
+      const size = toAttribute ? ctx.get(PROPS[P.bodyAttributeSize]) : 256;
       request = session.putAttribute(request, key, decodeBody(answer.body.subarray(0, size), contentType));
     }
-    if (isTrue(ctx.property(P.headersToRequest).raw) && request) {
-      const prefix = ctx.property(P.headersPrefix).evaluate(request).asString()?.trim() ?? '';
+    if (isTrue(ctx.get(PROPS[P.headersToRequest])) && request) {
+      const prefix = ctx.get(PROPS[P.headersPrefix], request)?.trim() ?? '';
       request = session.putAllAttributes(request, headerAttributes(answer.headers, prefix));
     }
     route(ctx, session, request, response, status, generationRequired);
@@ -284,7 +283,7 @@ function route(ctx: ProcessContext, session: ProcessSession, requestIn: FlowFile
   } else if (Math.floor(status / 100) === 5) {
     if (request) session.transfer(session.penalize(request), REL.retry);
   } else if (request) {
-    if (isTrue(ctx.property(P.penalizeNoRetry).raw)) request = session.penalize(request);
+    if (isTrue(ctx.get(PROPS[P.penalizeNoRetry]))) request = session.penalize(request);
     session.transfer(request, REL.noRetry);
   }
 }
@@ -303,14 +302,14 @@ async function buildRequest(ctx: ProcessContext, session: ProcessSession, reques
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new RequestError(`'${url}' must use http or https`, 'url');
   const method = evaluated(ctx, P.method, request).trim();
   const headers: Record<string, string> = {};
-  const user = (ctx.property(P.username).raw ?? '').trim();
-  if (user !== '') headers['authorization'] = basicAuthorization(user, (ctx.property(P.password).raw ?? '').trim());
+  const user = (ctx.get(PROPS[P.username]) ?? '').trim();
+  if (user !== '') headers['authorization'] = basicAuthorization(user, (ctx.get(PROPS[P.password]) ?? '').trim());
   let body: Uint8Array | undefined;
   if (BODY_METHODS.includes(method)) {
-    const gzip = ctx.property(P.contentEncoding).raw === 'GZIP';
+    const gzip = ctx.get(PROPS[P.contentEncoding]) === 'GZIP';
     const typed = evaluated(ctx, P.contentType, request).trim();
     const contentType = typed === '' ? 'application/octet-stream' : typed;
-    const bodyEnabled = ctx.property(P.bodyEnabled).raw !== 'false';
+    const bodyEnabled = ctx.get(PROPS[P.bodyEnabled]) !== 'false';
     const content = request && bodyEnabled ? await session.read(request) : new Uint8Array(0);
     const fields: [string, string][] = [];
     for (const [name, value] of Object.entries(ctx.dynamicProperties())) {
@@ -319,7 +318,7 @@ async function buildRequest(ctx: ProcessContext, session: ProcessSession, reques
     }
     const formName = evaluated(ctx, P.formName, request);
     if (fields.length || formName !== '') {
-      const filename = ctx.property(P.formFilename).raw !== 'false' ? (request?.attributes[CoreAttributes.FILENAME] ?? null) : null;
+      const filename = ctx.get(PROPS[P.formFilename]) !== 'false' ? (request?.attributes[CoreAttributes.FILENAME] ?? null) : null;
       const multipart = multipartBody(fields, bodyEnabled ? { name: formName, filename, contentType, content } : null, `sluice-${ctx.services.randomUuid()}`);
       body = multipart.body;
       headers['content-type'] = multipart.contentType;
@@ -338,11 +337,11 @@ async function buildRequest(ctx: ProcessContext, session: ProcessSession, reques
   }
   const agent = evaluated(ctx, P.userAgent, request).trim();
   if (agent !== '') headers['user-agent'] = agent;
-  if (isTrue(ctx.property(P.dateHeader).raw)) headers['date'] = new Date(ctx.services.clock.now()).toUTCString();
+  if (isTrue(ctx.get(PROPS[P.dateHeader]))) headers['date'] = new Date(ctx.services.clock.now()).toUTCString();
   for (const [name, value] of Object.entries(ctx.dynamicProperties())) {
     if (formPartName(name) === null) headers[name] = ctx.evaluateExpression(value, request);
   }
-  const pattern = ctx.property(P.headerPattern).raw?.trim();
+  const pattern = ctx.get(PROPS[P.headerPattern])?.trim();
   const compiled = pattern ? ctx.cache(`headers:${pattern}`, () => compileUserRegex(pattern).full) : null;
   for (const [name, value] of attributeHeaders(request, compiled)) headers[name] = value;
   return { method, headers, body };

@@ -1,4 +1,5 @@
 import {
+  handleList, propertyHandles,
   CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, parseDataSize,
   type FlowFile, type ProcessContext, type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
@@ -12,7 +13,6 @@ import {
 const WRITE_NULL = 'write null';
 const ROUTE_TO_FAILURE = 'route to failure';
 const PASS_THROUGH = 'pass through';
-const DEFAULT_MAX_STRING = 20 * 1024 * 1024;
 /** The warning log line lists this many unused paths (the count covers all). */
 export const MAX_LOGGED_WARNINGS = 100;
 
@@ -70,7 +70,7 @@ function transformOne(chain: CompiledChain, input: unknown, s: Settings, warning
 
 function settings(ctx: ProcessContext): Settings {
   return ctx.cache('jolt:settings', () => {
-    const contextText = ctx.property(CONTEXT).raw;
+    const contextText = ctx.property(PROPS[CONTEXT]).raw;
     let context: unknown;
     try {
       if (contextText !== undefined && contextText.trim() !== '') context = parseJson(contextText);
@@ -78,10 +78,10 @@ function settings(ctx: ProcessContext): Settings {
       throw new TransformFailure(`${CONTEXT}: ${(e as Error).message}`);
     }
     return {
-      report: ctx.property(REPORT).asBoolean() ?? false,
-      empty: ctx.property(EMPTY).raw ?? WRITE_NULL,
-      write: { pretty: ctx.property(PRETTY).asBoolean() ?? false, asciiOnly: ctx.property(RETAIN_ESCAPES).asBoolean() ?? false },
-      maxString: ctx.property(MAX_STRING).asDataSize() ?? DEFAULT_MAX_STRING,
+      report: ctx.get(PROPS[REPORT]),
+      empty: ctx.get(PROPS[EMPTY]),
+      write: { pretty: ctx.get(PROPS[PRETTY]), asciiOnly: ctx.get(PROPS[RETAIN_ESCAPES]) },
+      maxString: ctx.get(PROPS[MAX_STRING]),
       context,
     };
   });
@@ -89,16 +89,16 @@ function settings(ctx: ProcessContext): Settings {
 
 /** The chain for this FlowFile: the specification is evaluated per FlowFile when it holds EL, compiled once per text. */
 function chainFor(ctx: ProcessContext, flowFile: FlowFile): CompiledChain {
-  const strategy = ctx.property(TRANSFORM).raw ?? CHAIN;
-  let spec = ctx.property(SPEC).raw;
+  const strategy = ctx.get(PROPS[TRANSFORM]);
+  let spec = ctx.property(PROPS[SPEC]).raw;
   if (strategy !== SORT && hasExpression(spec)) {
     try {
-      spec = ctx.property(SPEC).evaluate(flowFile).raw;
+      spec = ctx.get(PROPS[SPEC], flowFile);
     } catch (e) {
       throw new TransformFailure(`${SPEC}: ${(e as Error).message}`);
     }
   }
-  const cache = ctx.cache('jolt:transforms', () => new TransformCache<CompiledChain>(ctx.property(CACHE_SIZE).asInteger() ?? 1));
+  const cache = ctx.cache('jolt:transforms', () => new TransformCache<CompiledChain>(ctx.get(PROPS[CACHE_SIZE])));
   try {
     return cache.get(`${strategy}\u0000${spec ?? ''}`, () => compileTransform(strategy, spec));
   } catch (e) {
@@ -106,6 +106,124 @@ function chainFor(ctx: ProcessContext, flowFile: FlowFile): CompiledChain {
     throw e;
   }
 }
+
+const PROPS = propertyHandles([
+  {
+    name: TRANSFORM,
+    displayName: 'Jolt Transform',
+    description: 'Specifies the Jolt Transformation that should be used with the provided specification.',
+    type: 'enum',
+    required: true,
+    default: CHAIN,
+    allowableValues: TRANSFORM_VALUES,
+  },
+  {
+    name: SPEC,
+    displayName: 'Jolt Specification',
+    description:
+      'The Jolt specification: for Chain a JSON array of {"operation", "spec"} entries, otherwise the spec of the chosen transform. ' +
+      'Java-style comments are allowed. Expression Language is evaluated per FlowFile and the result checked at run time. Ignored for Sort.',
+    type: 'code',
+    editor: 'jolt',
+    expressionScope: 'flowfile',
+  },
+  {
+    name: CUSTOM_CLASS,
+    displayName: 'Custom Transformation Class Name',
+    description: 'NiFi: a Java class for the Custom transform. Not supported.',
+    type: 'string',
+    expressionScope: 'flowfile',
+    dependsOn: [{ property: TRANSFORM, values: [CUSTOM] }],
+  },
+  {
+    name: MODULES,
+    displayName: 'Custom Module Directory',
+    description: 'NiFi: JARs holding custom transforms. Not supported.',
+    type: 'string',
+    expressionScope: 'environment',
+    dependsOn: [{ property: TRANSFORM, values: [CUSTOM] }],
+  },
+  {
+    name: CACHE_SIZE,
+    displayName: 'Transform Cache Size',
+    description: 'How many compiled transforms to keep; more than 1 helps when the specification uses Expression Language.',
+    type: 'integer',
+    required: true,
+    default: '1',
+    validators: [{ kind: 'range', min: 1 }],
+  },
+  {
+    name: SOURCE,
+    displayName: 'JSON Source',
+    description: 'Whether the transform applies to the FlowFile content (JSON or JSON Lines) or to a FlowFile attribute holding JSON.',
+    type: 'enum',
+    required: true,
+    default: 'FLOW_FILE',
+    allowableValues: SOURCE_VALUES,
+  },
+  {
+    name: SOURCE_ATTRIBUTE,
+    displayName: 'JSON Source Attribute',
+    description: 'The FlowFile attribute containing JSON to be transformed; the result replaces its value.',
+    type: 'string',
+    required: true,
+    validators: [{ kind: 'minLength', min: 1 }],
+    dependsOn: [{ property: SOURCE, values: ['ATTRIBUTE'] }],
+  },
+  {
+    name: PRETTY,
+    displayName: 'Pretty Print',
+    description: 'Apply pretty print formatting to the output of the Jolt transform.',
+    type: 'boolean',
+    required: true,
+    default: 'false',
+    dependsOn: [{ property: SOURCE, values: ['FLOW_FILE', 'ATTRIBUTE'] }],
+  },
+  {
+    name: MAX_STRING,
+    displayName: 'Max String Length',
+    description: 'The maximum allowed length of a string value when parsing the JSON document.',
+    type: 'dataSize',
+    required: true,
+    default: '20 MB',
+  },
+  {
+    name: RETAIN_ESCAPES,
+    displayName: 'Retain Unicode Escape Sequences',
+    description: 'Write non-ASCII characters as \\uXXXX escape sequences instead of the characters themselves.',
+    type: 'boolean',
+    required: true,
+    default: 'false',
+  },
+  {
+    name: CONTEXT,
+    displayName: 'Custom Context',
+    description: 'Sluice: a JSON value passed to modify steps as their context (read with ^path).',
+    type: 'json',
+    editor: 'json',
+  },
+  {
+    name: EMPTY,
+    displayName: 'Empty Output Policy',
+    description: 'Sluice: what to do when the transform produces null (for example a shift that matched nothing). NiFi writes null.',
+    type: 'enum',
+    default: WRITE_NULL,
+    allowableValues: [
+      { value: WRITE_NULL, displayName: 'Write null', description: 'Write the text null and route to success, as NiFi does.' },
+      { value: ROUTE_TO_FAILURE, displayName: 'Route to failure', description: 'Send the input to failure with jolt.error.' },
+      { value: PASS_THROUGH, displayName: 'Pass through', description: 'Send the input unchanged to success.' },
+    ],
+  },
+  {
+    name: REPORT,
+    displayName: 'Report Unused Paths',
+    description:
+      'Sluice: count input paths the chain dropped and spec paths that matched nothing (jolt.warnings, and a warning in the log). ' +
+      'It runs the slower tree walker, so it is off by default; the Mapping test pane always shows these warnings.',
+    type: 'boolean',
+    default: 'false',
+  },
+]);
 
 export const JoltTransformJSON = defineProcessor({
   descriptor: {
@@ -116,124 +234,9 @@ export const JoltTransformJSON = defineProcessor({
       'Reformats JSON with a Jolt transform (chain, shift, default, remove, cardinality, sort, modify-*) with Java Jolt semantics, ' +
       'on the FlowFile content, an attribute or each line of JSON Lines. Optionally reports input fields no spec line used in jolt.warnings.',
     category: 'transform',
+    userTransform: true,
     tags: ['json', 'jolt', 'transform', 'chainr', 'shift', 'default', 'remove', 'cardinality', 'sort', 'mapping'],
-    properties: [
-      {
-        name: TRANSFORM,
-        displayName: 'Jolt Transform',
-        description: 'Specifies the Jolt Transformation that should be used with the provided specification.',
-        type: 'enum',
-        required: true,
-        default: CHAIN,
-        allowableValues: TRANSFORM_VALUES,
-      },
-      {
-        name: SPEC,
-        displayName: 'Jolt Specification',
-        description:
-          'The Jolt specification: for Chain a JSON array of {"operation", "spec"} entries, otherwise the spec of the chosen transform. ' +
-          'Java-style comments are allowed. Expression Language is evaluated per FlowFile and the result checked at run time. Ignored for Sort.',
-        type: 'code',
-        editor: 'jolt',
-        expressionScope: 'flowfile',
-      },
-      {
-        name: CUSTOM_CLASS,
-        displayName: 'Custom Transformation Class Name',
-        description: 'NiFi: a Java class for the Custom transform. Not supported.',
-        type: 'string',
-        expressionScope: 'flowfile',
-        dependsOn: [{ property: TRANSFORM, values: [CUSTOM] }],
-      },
-      {
-        name: MODULES,
-        displayName: 'Custom Module Directory',
-        description: 'NiFi: JARs holding custom transforms. Not supported.',
-        type: 'string',
-        expressionScope: 'environment',
-        dependsOn: [{ property: TRANSFORM, values: [CUSTOM] }],
-      },
-      {
-        name: CACHE_SIZE,
-        displayName: 'Transform Cache Size',
-        description: 'How many compiled transforms to keep; more than 1 helps when the specification uses Expression Language.',
-        type: 'integer',
-        required: true,
-        default: '1',
-        validators: [{ kind: 'range', min: 1 }],
-      },
-      {
-        name: SOURCE,
-        displayName: 'JSON Source',
-        description: 'Whether the transform applies to the FlowFile content (JSON or JSON Lines) or to a FlowFile attribute holding JSON.',
-        type: 'enum',
-        required: true,
-        default: 'FLOW_FILE',
-        allowableValues: SOURCE_VALUES,
-      },
-      {
-        name: SOURCE_ATTRIBUTE,
-        displayName: 'JSON Source Attribute',
-        description: 'The FlowFile attribute containing JSON to be transformed; the result replaces its value.',
-        type: 'string',
-        required: true,
-        validators: [{ kind: 'minLength', min: 1 }],
-        dependsOn: [{ property: SOURCE, values: ['ATTRIBUTE'] }],
-      },
-      {
-        name: PRETTY,
-        displayName: 'Pretty Print',
-        description: 'Apply pretty print formatting to the output of the Jolt transform.',
-        type: 'boolean',
-        required: true,
-        default: 'false',
-        dependsOn: [{ property: SOURCE, values: ['FLOW_FILE', 'ATTRIBUTE'] }],
-      },
-      {
-        name: MAX_STRING,
-        displayName: 'Max String Length',
-        description: 'The maximum allowed length of a string value when parsing the JSON document.',
-        type: 'dataSize',
-        required: true,
-        default: '20 MB',
-      },
-      {
-        name: RETAIN_ESCAPES,
-        displayName: 'Retain Unicode Escape Sequences',
-        description: 'Write non-ASCII characters as \\uXXXX escape sequences instead of the characters themselves.',
-        type: 'boolean',
-        required: true,
-        default: 'false',
-      },
-      {
-        name: CONTEXT,
-        displayName: 'Custom Context',
-        description: 'Sluice: a JSON value passed to modify steps as their context (read with ^path).',
-        type: 'json',
-        editor: 'json',
-      },
-      {
-        name: EMPTY,
-        displayName: 'Empty Output Policy',
-        description: 'Sluice: what to do when the transform produces null (for example a shift that matched nothing). NiFi writes null.',
-        type: 'enum',
-        default: WRITE_NULL,
-        allowableValues: [
-          { value: WRITE_NULL, displayName: 'Write null', description: 'Write the text null and route to success, as NiFi does.' },
-          { value: ROUTE_TO_FAILURE, displayName: 'Route to failure', description: 'Send the input to failure with jolt.error.' },
-          { value: PASS_THROUGH, displayName: 'Pass through', description: 'Send the input unchanged to success.' },
-        ],
-      },
-      {
-        name: REPORT,
-        displayName: 'Report Unused Paths',
-        description:
-          'Sluice: count input paths the chain dropped and spec paths that matched nothing (jolt.warnings, and a warning in the log). ' +
-          'It runs the slower tree walker, so it is off by default; the Mapping test pane always shows these warnings.',
-        type: 'boolean',
-        default: 'false',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The FlowFile with successfully transformed content or updated attribute.' },
       { name: REL_FAILURE.name, description: 'The original FlowFile when the transform fails (input that is not JSON, a transform error); jolt.error says why.' },
@@ -289,14 +292,14 @@ export const JoltTransformJSON = defineProcessor({
     const original = session.get();
     if (!original) return;
     const fail = (message: string) => session.transfer(session.putAttribute(original, 'jolt.error', message), REL_FAILURE);
-    const source = ctx.property(SOURCE).raw ?? 'FLOW_FILE';
+    const source = ctx.get(PROPS[SOURCE]);
     const warnings: JoltWarning[] = [];
     let flowFile = original;
     try {
       const s = settings(ctx);
       const chain = chainFor(ctx, original);
       if (source === 'ATTRIBUTE') {
-        const name = ctx.property(SOURCE_ATTRIBUTE).raw ?? '';
+        const name = ctx.get(PROPS[SOURCE_ATTRIBUTE]) ?? '';
         const value = original.attributes[name];
         if (value === undefined || value.trim() === '') throw new TransformFailure(`Content not found in FlowFile Attribute [${name}]`);
         const out = transformOne(chain, readJson(value, `FlowFile Attribute [${name}]`, s.maxString), s, warnings, s.write);

@@ -1,4 +1,5 @@
 import {
+  handleList, propertyHandles,
   checkCharset, CoreAttributes, decodeText, defineProcessor, REL_SUCCESS,
   type FlowFile, type PropertyConfiguration, type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
@@ -122,6 +123,77 @@ export function migrateLogAttributeProperties(config: PropertyConfiguration): vo
   config.renameProperty('Attributes to Ignore by Regular Expression', ATTRIBUTES_TO_IGNORE_REGEX);
 }
 
+const PROPS = propertyHandles([
+  {
+    name: LOG_LEVEL,
+    displayName: 'Log Level',
+    description: 'The level to log the attributes at (trace is written at debug, the finest level Sluice has).',
+    type: 'enum',
+    default: 'info',
+    required: true,
+    allowableValues: LEVELS.map((v) => ({ value: v, displayName: v })),
+  },
+  { name: LOG_PAYLOAD, displayName: 'Log Payload', description: 'Also log the content (below 1 MB), decoded with the Character Set.', type: 'boolean', default: 'false', required: true },
+  {
+    name: ATTRIBUTES_TO_LOG,
+    displayName: 'Attributes to Log',
+    description: 'Comma-separated names of the attributes to log (all when empty); a name must also match the regular expression below.',
+    type: 'string',
+  },
+  {
+    name: ATTRIBUTES_TO_LOG_REGEX,
+    displayName: 'Attributes to Log Regular Expression',
+    description: 'Attributes whose whole name matches are logged (and, when Attributes to Log is set, are listed there too).',
+    type: 'string',
+    default: '.*',
+  },
+  { name: ATTRIBUTES_TO_IGNORE, displayName: 'Attributes to Ignore', description: 'Comma-separated names of attributes never logged.', type: 'string' },
+  {
+    name: ATTRIBUTES_TO_IGNORE_REGEX,
+    displayName: 'Attributes to Ignore Regular Expression',
+    description: 'Attributes whose whole name matches are never logged.',
+    type: 'string',
+  },
+  {
+    name: LOG_FLOWFILE_PROPERTIES,
+    displayName: 'Log FlowFile Properties',
+    description: 'Also log the entry date, lineage start date (both in UTC) and content size.',
+    type: 'boolean',
+    default: 'true',
+    required: true,
+  },
+  {
+    name: OUTPUT_FORMAT,
+    displayName: 'Output Format',
+    description: 'One line for each attribute name and one for its value, or everything on a single line.',
+    type: 'enum',
+    default: LINE_PER_ATTRIBUTE,
+    required: true,
+    allowableValues: [
+      { value: LINE_PER_ATTRIBUTE, displayName: LINE_PER_ATTRIBUTE, description: 'Best when looking at the attributes of one FlowFile.' },
+      { value: SINGLE_LINE, displayName: SINGLE_LINE, description: 'Best when comparing the logs of many FlowFiles.' },
+    ],
+  },
+  {
+    name: LOG_PREFIX,
+    displayName: 'Log Prefix',
+    description: 'Text centred in the dashed header lines, to tell several LogAttribute processors apart.',
+    type: 'string',
+    expressionScope: 'flowfile',
+    editor: 'el',
+  },
+  {
+    name: CHARSET,
+    displayName: 'Character Set',
+    description: 'The character set the payload is decoded with.',
+    type: 'string',
+    default: 'UTF-8',
+    required: true,
+    expressionScope: 'flowfile',
+    validators: [{ kind: 'charset' }],
+  },
+]);
+
 export const LogAttribute = defineProcessor({
   descriptor: {
     type: 'LogAttribute',
@@ -130,76 +202,7 @@ export const LogAttribute = defineProcessor({
     description: 'Writes the attributes (and optionally the content) of each FlowFile to the log, then passes it on unchanged.',
     category: 'utility',
     tags: ['attributes', 'logging'],
-    properties: [
-      {
-        name: LOG_LEVEL,
-        displayName: 'Log Level',
-        description: 'The level to log the attributes at (trace is written at debug, the finest level Sluice has).',
-        type: 'enum',
-        default: 'info',
-        required: true,
-        allowableValues: LEVELS.map((v) => ({ value: v, displayName: v })),
-      },
-      { name: LOG_PAYLOAD, displayName: 'Log Payload', description: 'Also log the content (below 1 MB), decoded with the Character Set.', type: 'boolean', default: 'false', required: true },
-      {
-        name: ATTRIBUTES_TO_LOG,
-        displayName: 'Attributes to Log',
-        description: 'Comma-separated names of the attributes to log (all when empty); a name must also match the regular expression below.',
-        type: 'string',
-      },
-      {
-        name: ATTRIBUTES_TO_LOG_REGEX,
-        displayName: 'Attributes to Log Regular Expression',
-        description: 'Attributes whose whole name matches are logged (and, when Attributes to Log is set, are listed there too).',
-        type: 'string',
-        default: '.*',
-      },
-      { name: ATTRIBUTES_TO_IGNORE, displayName: 'Attributes to Ignore', description: 'Comma-separated names of attributes never logged.', type: 'string' },
-      {
-        name: ATTRIBUTES_TO_IGNORE_REGEX,
-        displayName: 'Attributes to Ignore Regular Expression',
-        description: 'Attributes whose whole name matches are never logged.',
-        type: 'string',
-      },
-      {
-        name: LOG_FLOWFILE_PROPERTIES,
-        displayName: 'Log FlowFile Properties',
-        description: 'Also log the entry date, lineage start date (both in UTC) and content size.',
-        type: 'boolean',
-        default: 'true',
-        required: true,
-      },
-      {
-        name: OUTPUT_FORMAT,
-        displayName: 'Output Format',
-        description: 'One line for each attribute name and one for its value, or everything on a single line.',
-        type: 'enum',
-        default: LINE_PER_ATTRIBUTE,
-        required: true,
-        allowableValues: [
-          { value: LINE_PER_ATTRIBUTE, displayName: LINE_PER_ATTRIBUTE, description: 'Best when looking at the attributes of one FlowFile.' },
-          { value: SINGLE_LINE, displayName: SINGLE_LINE, description: 'Best when comparing the logs of many FlowFiles.' },
-        ],
-      },
-      {
-        name: LOG_PREFIX,
-        displayName: 'Log Prefix',
-        description: 'Text centred in the dashed header lines, to tell several LogAttribute processors apart.',
-        type: 'string',
-        expressionScope: 'flowfile',
-        editor: 'el',
-      },
-      {
-        name: CHARSET,
-        displayName: 'Character Set',
-        description: 'The character set the payload is decoded with.',
-        type: 'string',
-        default: 'UTF-8',
-        required: true,
-        expressionScope: 'flowfile',
-        validators: [{ kind: 'charset' }],
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [{ name: REL_SUCCESS.name, description: 'All FlowFiles, unchanged.' }],
     inputRequirement: 'required',
     defaultRunDuration: '25 ms',
@@ -218,7 +221,7 @@ export const LogAttribute = defineProcessor({
   },
 
   async onTrigger(ctx, session) {
-    const chosen = (ctx.property(LOG_LEVEL).raw ?? 'info').toLowerCase() as Level;
+    const chosen = ctx.get(PROPS[LOG_LEVEL]).toLowerCase() as Level;
     if (!LEVELS.includes(chosen)) throw new Error(`${LOG_LEVEL}: '${chosen}' is not one of ${LEVELS.join(', ')}`);
     const level = chosen === 'trace' ? 'debug' : chosen;
     if (ctx.log.isEnabled?.(level) === false) {
@@ -231,22 +234,22 @@ export const LogAttribute = defineProcessor({
     if (!ff) return;
     const selection = ctx.cache('selection', () =>
       attributeSelection({
-        include: ctx.property(ATTRIBUTES_TO_LOG).raw,
-        includeRegex: ctx.property(ATTRIBUTES_TO_LOG_REGEX).raw,
-        ignore: ctx.property(ATTRIBUTES_TO_IGNORE).raw,
-        ignoreRegex: ctx.property(ATTRIBUTES_TO_IGNORE_REGEX).raw,
+        include: ctx.get(PROPS[ATTRIBUTES_TO_LOG]),
+        includeRegex: ctx.get(PROPS[ATTRIBUTES_TO_LOG_REGEX]),
+        ignore: ctx.get(PROPS[ATTRIBUTES_TO_IGNORE]),
+        ignoreRegex: ctx.get(PROPS[ATTRIBUTES_TO_IGNORE_REGEX]),
       }),
     );
     // As in NiFi, the character set is resolved for every FlowFile, so a bad one fails whether or not the payload is logged.
-    const charset = ctx.property(CHARSET).evaluate(ff).raw ?? 'UTF-8';
+    const charset = ctx.get(PROPS[CHARSET], ff);
     const badCharset = checkCharset(charset);
     if (badCharset) throw new Error(`${CHARSET}: ${badCharset}`);
     let payload: string | null | undefined;
-    if (ctx.property(LOG_PAYLOAD).asBoolean()) payload = ff.size < MAX_PAYLOAD ? decodeText(await session.read(ff), charset) : null;
+    if (ctx.get(PROPS[LOG_PAYLOAD])) payload = ff.size < MAX_PAYLOAD ? decodeText(await session.read(ff), charset) : null;
     const message = formatLogMessage(ff, selectAttributes(ff.attributes, selection), {
-      format: ctx.property(OUTPUT_FORMAT).raw ?? LINE_PER_ATTRIBUTE,
-      prefix: ctx.property(LOG_PREFIX).evaluate(ff).raw,
-      flowFileProperties: ctx.property(LOG_FLOWFILE_PROPERTIES).asBoolean() ?? true,
+      format: ctx.get(PROPS[OUTPUT_FORMAT]),
+      prefix: ctx.get(PROPS[LOG_PREFIX], ff),
+      flowFileProperties: ctx.get(PROPS[LOG_FLOWFILE_PROPERTIES]),
       payload,
     });
     ctx.log[level](message);

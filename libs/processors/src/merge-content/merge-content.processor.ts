@@ -1,6 +1,7 @@
 import {
+  describeProperty, handleList, propertyHandles,
   CoreAttributes, defineProcessor, FragmentAttributes, REL_FAILURE, REL_ORIGINAL, utf8,
-  type FlowFile, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyDescriptor, type PropertyValues,
+  type FlowFile, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyValues,
   type ValidationResult,
 } from '@sluice/flow-api';
 import { defragmentError, mergedAttributes, packBins, type Bin, type BinSettings, type InsertionLocation } from './merge-bins.util.js';
@@ -28,10 +29,9 @@ export const MAX_SCAN = 100_000;
 const values = (...v: string[]) => v.map((value) => ({ value, displayName: value }));
 const binPack = [{ property: P.strategy, values: [BIN_PACK] }];
 const concatText = [{ property: P.delimiter, values: ['Filename', TEXT] }, { property: P.format, values: [CONCAT] }];
-const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Partial<PropertyDescriptor> = {}): PropertyDescriptor =>
-  ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
+const prop = describeProperty;
 
-const properties: PropertyDescriptor[] = [
+const PROPS = propertyHandles([
   prop(P.strategy, "'Bin-Packing Algorithm' fills bins with FlowFiles as they come; 'Defragment' puts back together the fragments of one FlowFile (fragment.identifier, fragment.index, fragment.count).", 'enum', { required: true, default: BIN_PACK, allowableValues: values(BIN_PACK, DEFRAGMENT) }),
   prop(P.format, `How the contents are merged. Sluice merges '${CONCAT}'; the other NiFi formats are refused.`, 'enum', { required: true, default: CONCAT, allowableValues: values(...FORMATS) }),
   prop(P.attributes, "Which attributes the merged FlowFile gets: those all FlowFiles share with the same value, or also those only some have (unless their values conflict).", 'enum', { required: true, default: KEEP_COMMON, allowableValues: values(KEEP_COMMON, KEEP_UNIQUE) }),
@@ -52,7 +52,7 @@ const properties: PropertyDescriptor[] = [
   prop(P.compression, 'ZIP compression level (ZIP format only).', 'enum', { required: true, default: '1', allowableValues: values(...'0123456789'.split('')), dependsOn: [{ property: P.format, values: ['ZIP'] }] }),
   prop(P.keepPath, "Keep the FlowFiles' paths in ZIP and TAR entries.", 'enum', { required: true, default: 'false', allowableValues: values('true', 'false'), dependsOn: [{ property: P.format, values: ['TAR', 'ZIP'] }] }),
   prop(P.tarModified, 'Modified time of TAR entries.', 'string', { default: '${file.lastModifiedTime}', expressionScope: 'flowfile', dependsOn: [{ property: P.format, values: ['TAR'] }] }),
-];
+]);
 
 interface MergeState {
   /** When each queued FlowFile was first binned (bin ages), and how many there were at the last look. */
@@ -61,18 +61,18 @@ interface MergeState {
 }
 
 function settings(ctx: ProcessContext): BinSettings {
-  const defragment = ctx.property(P.strategy).raw === DEFRAGMENT;
-  const correlation = ctx.property(P.correlation);
-  const termination = ctx.property(P.termination);
+  const defragment = ctx.get(PROPS[P.strategy]) === DEFRAGMENT;
+  const correlation = ctx.property(PROPS[P.correlation]);
+  const termination = ctx.property(PROPS[P.termination]);
   return {
     defragment,
-    minEntries: ctx.property(P.minEntries).asInteger() ?? 1,
-    maxEntries: ctx.property(P.maxEntries).asInteger() ?? Number.MAX_SAFE_INTEGER,
-    minBytes: ctx.property(P.minSize).asDataSize() ?? 0,
-    maxBytes: ctx.property(P.maxSize).asDataSize() ?? Number.MAX_SAFE_INTEGER,
-    maxBinAgeMs: ctx.property(P.maxAge).asDuration() ?? null,
-    maxBins: ctx.property(P.maxBins).asInteger() ?? 5,
-    insertion: (ctx.property(P.insertion).raw ?? 'Last in Bin') as InsertionLocation,
+    minEntries: ctx.get(PROPS[P.minEntries]),
+    maxEntries: ctx.get(PROPS[P.maxEntries]),
+    minBytes: ctx.get(PROPS[P.minSize]),
+    maxBytes: ctx.get(PROPS[P.maxSize]) ?? Number.MAX_SAFE_INTEGER,
+    maxBinAgeMs: ctx.get(PROPS[P.maxAge]) ?? null,
+    maxBins: ctx.get(PROPS[P.maxBins]),
+    insertion: ctx.get(PROPS[P.insertion]) as InsertionLocation,
     groupOf: defragment
       ? (ff) => ff.attributes[FragmentAttributes.IDENTIFIER] ?? null
       : (ff) => {
@@ -94,7 +94,7 @@ export const MergeContent = defineProcessor({
       'FlowFile put back together (Defragment). The FlowFiles stay in their queue until their bundle is committed, so a crash loses none.',
     category: 'transform',
     tags: ['merge', 'content', 'correlation', 'concatenation', 'bin', 'defragment'],
-    properties,
+    properties: handleList(PROPS),
     relationships: [
       { name: 'merged', description: 'The FlowFile containing the merged content.' },
       { name: REL_ORIGINAL.name, description: 'The FlowFiles that were merged, each with merge.uuid naming their bundle.' },
@@ -190,7 +190,7 @@ function state(ctx: ProcessContext): MergeState {
 
 async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, st: MergeState, now: number): Promise<void> {
   let members = bin.members;
-  if (ctx.property(P.strategy).raw === DEFRAGMENT) {
+  if (ctx.get(PROPS[P.strategy]) === DEFRAGMENT) {
     const error = defragmentError(members);
     if (error) {
       ctx.log.error(`${error}; routing ${members.length <= 10 ? members.map((f) => f.uuid).join(', ') : `${members.length} FlowFiles`} to failure`);
@@ -200,7 +200,7 @@ async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, 
     members = [...members].sort((a, b) => Number(a.attributes[FragmentAttributes.INDEX]) - Number(b.attributes[FragmentAttributes.INDEX]));
   }
   const first = members[0]!;
-  const text = ctx.property(P.delimiter).raw === TEXT;
+  const text = ctx.get(PROPS[P.delimiter]) === TEXT;
   const delimiter = (name: string) => (text && ctx.property(name).isSet() ? utf8(ctx.property(name).evaluate(first).asString() ?? '') : null);
   const header = delimiter(P.header);
   const demarcator = delimiter(P.demarcator);
@@ -226,7 +226,7 @@ async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, 
     ? (first.attributes[CoreAttributes.FILENAME] ?? bundle.uuid)
     : (first.attributes[FragmentAttributes.SEGMENT_ORIGINAL_FILENAME] ?? (BigInt(Math.floor(now)) * 1_000_000n + BigInt(st.seq++ % 1_000_000)).toString());
   bundle = session.putAllAttributes(bundle, {
-    ...mergedAttributes(members, ctx.property(P.attributes).raw === KEEP_UNIQUE),
+    ...mergedAttributes(members, ctx.get(PROPS[P.attributes]) === KEEP_UNIQUE),
     [CoreAttributes.MIME_TYPE]: mime ?? 'application/octet-stream',
     [CoreAttributes.FILENAME]: filename,
     'merge.count': String(members.length),

@@ -1,4 +1,7 @@
 import {
+  describeProperty,
+  handleList,
+  propertyHandles,
   CoreAttributes,
   defineProcessor,
   FragmentAttributes,
@@ -7,7 +10,6 @@ import {
   type FlowFile,
   type ProcessContext,
   type ProcessSession,
-  type PropertyDescriptor,
 } from '@sluice/flow-api';
 import { RecordFormatError, schemaKey } from '../record-services/record-schema.util.js';
 import { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory } from '../record-services/record-service-api.js';
@@ -35,13 +37,40 @@ const REL_MERGED = 'merged';
 const MAX_SCAN = 20_000;
 
 const binPack = [{ property: P.strategy, values: [BIN_PACK] }];
-const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Partial<PropertyDescriptor> = {}): PropertyDescriptor =>
-  ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
+const prop = describeProperty;
 
 interface MergeState {
   readonly firstSeen: Map<string, number>;
   readonly parsed: Map<string, BinMember & { key: string }>;
 }
+
+const PROPS = propertyHandles([
+  recordReaderProperty,
+  recordWriterProperty,
+  prop(P.strategy, "'Bin-Packing Algorithm' bins FlowFiles as they come; 'Defragment' rebuilds the FlowFile that fragment.identifier, fragment.index and fragment.count describe.", 'enum', {
+    required: true,
+    default: BIN_PACK,
+    allowableValues: [
+      { value: BIN_PACK, displayName: BIN_PACK },
+      { value: DEFRAGMENT, displayName: DEFRAGMENT },
+    ],
+  }),
+  prop(P.correlation, 'Only FlowFiles with the same value of this attribute are merged together.', 'string', { dependsOn: binPack }),
+  prop(P.attributes, 'Which attributes the merged FlowFile gets: those every FlowFile has with the same value, or also those only some have, unless two disagree.', 'enum', {
+    required: true,
+    default: KEEP_COMMON,
+    allowableValues: [
+      { value: KEEP_COMMON, displayName: KEEP_COMMON },
+      { value: KEEP_UNIQUE, displayName: KEEP_UNIQUE },
+    ],
+  }),
+  prop(P.minRecords, 'The fewest records a bin is merged with (unless Max Bin Age or the bin count forces it).', 'integer', { required: true, default: '1', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
+  prop(P.maxRecords, "The most records in a bin; a soft limit, exceeded by up to the last FlowFile's records.", 'integer', { required: true, default: '1000', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
+  prop(P.minSize, 'The smallest bin (bytes of the incoming content).', 'dataSize', { required: true, default: '0 B', dependsOn: binPack }),
+  prop(P.maxSize, 'The largest bin; a soft limit like the records one; no limit when unset.', 'dataSize', { dependsOn: binPack }),
+  prop(P.maxAge, "How old a bin may get before it is merged anyway (with Defragment, its fragments go to failure). Age counts from when its first FlowFile was binned; a restart resets it, as in NiFi.", 'duration'),
+  prop(P.maxBins, 'The most bins waiting at a time; when there are more, the oldest is merged.', 'integer', { required: true, default: '10', validators: [{ kind: 'range', min: 1 }] }),
+]);
 
 export const MergeRecord = defineProcessor({
   descriptor: {
@@ -54,33 +83,7 @@ export const MergeRecord = defineProcessor({
       'FlowFiles stay queued until the bin they are in is merged.',
     category: 'transform',
     tags: ['merge', 'record', 'content', 'correlation', 'stream', 'event', 'batch'],
-    properties: [
-      recordReaderProperty,
-      recordWriterProperty,
-      prop(P.strategy, "'Bin-Packing Algorithm' bins FlowFiles as they come; 'Defragment' rebuilds the FlowFile that fragment.identifier, fragment.index and fragment.count describe.", 'enum', {
-        required: true,
-        default: BIN_PACK,
-        allowableValues: [
-          { value: BIN_PACK, displayName: BIN_PACK },
-          { value: DEFRAGMENT, displayName: DEFRAGMENT },
-        ],
-      }),
-      prop(P.correlation, 'Only FlowFiles with the same value of this attribute are merged together.', 'string', { dependsOn: binPack }),
-      prop(P.attributes, 'Which attributes the merged FlowFile gets: those every FlowFile has with the same value, or also those only some have, unless two disagree.', 'enum', {
-        required: true,
-        default: KEEP_COMMON,
-        allowableValues: [
-          { value: KEEP_COMMON, displayName: KEEP_COMMON },
-          { value: KEEP_UNIQUE, displayName: KEEP_UNIQUE },
-        ],
-      }),
-      prop(P.minRecords, 'The fewest records a bin is merged with (unless Max Bin Age or the bin count forces it).', 'integer', { required: true, default: '1', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
-      prop(P.maxRecords, "The most records in a bin; a soft limit, exceeded by up to the last FlowFile's records.", 'integer', { required: true, default: '1000', validators: [{ kind: 'range', min: 1 }], dependsOn: binPack }),
-      prop(P.minSize, 'The smallest bin (bytes of the incoming content).', 'dataSize', { required: true, default: '0 B', dependsOn: binPack }),
-      prop(P.maxSize, 'The largest bin; a soft limit like the records one; no limit when unset.', 'dataSize', { dependsOn: binPack }),
-      prop(P.maxAge, "How old a bin may get before it is merged anyway (with Defragment, its fragments go to failure). Age counts from when its first FlowFile was binned; a restart resets it, as in NiFi.", 'duration'),
-      prop(P.maxBins, 'The most bins waiting at a time; when there are more, the oldest is merged.', 'integer', { required: true, default: '10', validators: [{ kind: 'range', min: 1 }] }),
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_MERGED, description: 'The FlowFile holding the merged records.' },
       { name: REL_ORIGINAL.name, description: 'The FlowFiles that were merged.' },
@@ -139,8 +142,8 @@ export const MergeRecord = defineProcessor({
       for (const uuid of state.firstSeen.keys()) if (!present.has(uuid)) forget(state, uuid);
     }
     const now = ctx.services.clock.now();
-    const defragment = ctx.property(P.strategy).asString() === DEFRAGMENT;
-    const correlation = ctx.property(P.correlation).asString();
+    const defragment = ctx.get(PROPS[P.strategy]) === DEFRAGMENT;
+    const correlation = ctx.get(PROPS[P.correlation]);
     const members: (BinMember & { key: string; firstSeen: number })[] = [];
     for (const ff of queued) {
       const member = await parse(ctx, session, reader, state, ff, defragment, correlation);
@@ -148,24 +151,24 @@ export const MergeRecord = defineProcessor({
       if (!state.firstSeen.has(ff.uuid)) state.firstSeen.set(ff.uuid, now);
       members.push({ ...member, firstSeen: state.firstSeen.get(ff.uuid)! });
     }
-    const maxAgeMs = ctx.property(P.maxAge).asDuration() ?? null;
+    const maxAgeMs = ctx.get(PROPS[P.maxAge]) ?? null;
     const ready = defragment
-      ? defragmentBins(members, maxAgeMs, now, ctx.property(P.maxBins).asInteger() ?? 10, session, state)
+      ? defragmentBins(members, maxAgeMs, now, ctx.get(PROPS[P.maxBins]), session, state)
       : packRecordBins(
           members,
           {
-            minRecords: ctx.property(P.minRecords).asInteger() ?? 1,
-            maxRecords: ctx.property(P.maxRecords).asInteger() ?? 1000,
-            minBytes: ctx.property(P.minSize).asDataSize() ?? 0,
-            maxBytes: ctx.property(P.maxSize).asDataSize() ?? null,
+            minRecords: ctx.get(PROPS[P.minRecords]),
+            maxRecords: ctx.get(PROPS[P.maxRecords]),
+            minBytes: ctx.get(PROPS[P.minSize]),
+            maxBytes: ctx.get(PROPS[P.maxSize]) ?? null,
             maxAgeMs,
-            maxBins: ctx.property(P.maxBins).asInteger() ?? 10,
+            maxBins: ctx.get(PROPS[P.maxBins]),
           },
           now,
           drained,
         );
     const merged = new Set<string>();
-    const unique = ctx.property(P.attributes).asString() === KEEP_UNIQUE;
+    const unique = ctx.get(PROPS[P.attributes]) === KEEP_UNIQUE;
     for (const bin of ready) {
       const flowFiles = bin.members.map((m) => m.flowFile);
       let content: Uint8Array;

@@ -1,5 +1,5 @@
 import { readJsonPath } from '@sluice/expression';
-import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyDescriptor } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext } from '@sluice/flow-api';
 import { formatInZone, parseInstant } from '../integrator-shared/erp-date.util.js';
 import { errorReason, responseJson, sendWithRetry, truncate, withQuery, type RetryPolicy } from '../integrator-shared/http-call.util.js';
 import { erpCredential, recallRecipe, type ErpLoginRecipe } from '../integrator-shared/integrator-auth.util.js';
@@ -11,7 +11,7 @@ const READ = 'Read Data From ERP';
 const PAGING = 'Pagination';
 const paging = (...styles: string[]) => [{ property: 'Pagination', values: styles }];
 
-const properties: PropertyDescriptor[] = [
+const PROPS = propertyHandles([
   {
     name: 'Endpoint URL', displayName: 'Endpoint URL',
     description: 'URL for reading data from the ERP. NiFi Expression Language over the FlowFile attributes (http.query.string, http.query.param.*, last.request, token.erp, ...) builds it at run time.',
@@ -75,7 +75,7 @@ const properties: PropertyDescriptor[] = [
   },
   ...retryProperties(READ),
   ...retryLaterProperties(READ),
-];
+]);
 
 interface Page {
   url: string;
@@ -94,7 +94,7 @@ export const ReadErpData = defineProcessor({
     description: 'Reads rows from the ERP (dynamic URL in Expression Language, GET or POST, offset/seek/next-field pagination, retries and re-login) into one JSON array FlowFile.',
     category: 'integrator',
     tags: ['integrator', 'erp', 'http', 'pagination', 'inbound'],
-    properties,
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'One FlowFile per run with every row read, as a JSON array.' },
       {
@@ -133,7 +133,7 @@ export const ReadErpData = defineProcessor({
     if (!flowFile) return;
     try {
       const result = await readAll(ctx, flowFile);
-      if (result.rows.length === 0 && ctx.property('When Nothing Is Read').asString() !== 'pass on') {
+      if (result.rows.length === 0 && ctx.get(PROPS['When Nothing Is Read']) !== 'pass on') {
         ctx.log.info(`the ERP returned no rows from ${result.attributes['erp.request.url'] ?? 'the endpoint'}; the run ends here`);
         session.remove(flowFile);
         return;
@@ -160,13 +160,13 @@ export const ReadErpData = defineProcessor({
 async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
   const attrs = flowFile.attributes;
   const policy = retryPolicy(ctx);
-  const method = ctx.property('HTTP Method').asString() ?? 'GET';
-  const style = ctx.property('Pagination').asString() ?? 'none';
-  const pageSize = ctx.property('Page Size').asInteger() ?? 100;
-  const limitParam = ctx.property('Limit Parameter').asString() ?? '';
-  const maxPages = ctx.property('Max Pages').asInteger() ?? 1000;
-  const stopOnShort = ctx.property('Stop On Short Page').asBoolean() ?? true;
-  const resultsPath = ctx.property('Results Path').asString() ?? '';
+  const method = ctx.get(PROPS['HTTP Method']);
+  const style = ctx.get(PROPS['Pagination']);
+  const pageSize = ctx.get(PROPS['Page Size']);
+  const limitParam = ctx.get(PROPS['Limit Parameter']);
+  const maxPages = ctx.get(PROPS['Max Pages']);
+  const stopOnShort = ctx.get(PROPS['Stop On Short Page']);
+  const resultsPath = ctx.get(PROPS['Results Path']) ?? '';
 
   // A refreshed ERP token replaces the attribute in every expression (the seed's URL embeds token.erp).
   const refreshed: Record<string, string> = {};
@@ -216,11 +216,11 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
   let page: Page = { url: evaluate('Endpoint URL'), params: baseParams() };
   let endpoint = page.url;
   const firstUrl = endpoint;
-  let offset = ctx.property('Offset Start').asInteger() ?? 0;
+  let offset = ctx.get(PROPS['Offset Start']);
   const paramsFor = (p: Page): Record<string, string> => {
     const extra: Record<string, string> = {};
     if (style !== 'none' && limitParam) extra[limitParam] = String(pageSize);
-    if (style === 'offset') extra[ctx.property('Offset Parameter').asString() ?? 'offset'] = String(offset);
+    if (style === 'offset') extra[ctx.get(PROPS['Offset Parameter'])] = String(offset);
     return { ...p.params, ...extra };
   };
   let pages = 0;
@@ -257,19 +257,19 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
       }
     } else if (style === 'seek') {
       if (pageRows.length > 0 && !(stopOnShort && pageRows.length < pageSize)) {
-        const field = ctx.property('Seek Marker Field').asString() ?? 'id';
+        const field = ctx.get(PROPS['Seek Marker Field']);
         const marker = readJsonPath(pageRows[pageRows.length - 1], field);
         if (marker === undefined || marker === null || marker === '') throw new IntegratorStepError(`the last row of page ${pages} has no marker at '${field}'`);
-        next = { url: page.url, params: { ...page.params, [ctx.property('Seek Parameter').asString() ?? 'after']: String(marker) } };
+        next = { url: page.url, params: { ...page.params, [ctx.get(PROPS['Seek Parameter'])]: String(marker) } };
       }
     } else if (style === 'next') {
-      const path = ctx.property('Next Field Path').asString() ?? '$.next';
+      const path = ctx.get(PROPS['Next Field Path']);
       const value = readJsonPath(body, path);
       if (value !== undefined && value !== null && value !== '' && pageRows.length > 0) {
         const text = String(value);
         if (/^https?:\/\//i.test(text)) next = { url: text, params: {} };
         else if (text.startsWith('/')) next = { url: new URL(text, page.url).toString(), params: {} };
-        else next = { url: page.url, params: { ...page.params, [ctx.property('Next Token Parameter').asString() || 'cursor']: text } };
+        else next = { url: page.url, params: { ...page.params, [ctx.get(PROPS['Next Token Parameter']) || 'cursor']: text } };
       }
     }
     if (!next) break;
@@ -297,20 +297,20 @@ function triggerParams(ctx: ProcessContext, attrs: Readonly<Record<string, strin
     const v = attrs[`http.query.param.${key}`];
     return v === undefined || v === '' ? undefined : v;
   };
-  const skuKey = ctx.property('SKU Key').asString();
+  const skuKey = ctx.get(PROPS['SKU Key']);
   const sku = skuKey ? query(skuKey) : undefined;
   if (skuKey && sku !== undefined) out[skuKey] = sku;
-  const dateKey = ctx.property('Modified Date Key').asString();
+  const dateKey = ctx.get(PROPS['Modified Date Key']);
   if (dateKey) {
     const explicit = query(dateKey);
     if (explicit !== undefined) out[dateKey] = explicit;
     else if (sku === undefined && attrs['last.request']) {
       const instant = parseInstant(attrs['last.request']);
       if (!instant) throw new IntegratorStepError(`last.request '${attrs['last.request']}' is not a date`);
-      out[dateKey] = formatInZone(instant, ctx.property('Timezone').asString() || 'UTC');
+      out[dateKey] = formatInZone(instant, ctx.get(PROPS['Timezone']) || 'UTC');
     }
   }
-  const listKey = ctx.property('Stock List Key').asString();
+  const listKey = ctx.get(PROPS['Stock List Key']);
   if (listKey) {
     const list = query(listKey) ?? evaluate('Stock List ID');
     if (list) out[listKey] = list;

@@ -1,5 +1,5 @@
 import { ExpressionError, type JavaRegex } from '@sluice/expression';
-import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { charsetOf, checkCharset, decodeText, encodeText, type CharsetName } from '../text-shared/charset.util.js';
 import {
   escapeBackReferenceValue, escapeLiteralBackReferences, expandJavaReplacement, normalizeReplacement, substituteVariables,
@@ -56,13 +56,13 @@ function executorFor(strategy: string, search: string, replacement: string, enti
 
 function settings(ctx: ProcessContext): Settings {
   return ctx.cache('replace-text', () => {
-    const entireText = ctx.property(EVALUATION_MODE).raw === ENTIRE_TEXT;
+    const entireText = ctx.get(PROPS[EVALUATION_MODE]) === ENTIRE_TEXT;
     return {
-      executor: executorFor(ctx.property(STRATEGY).raw ?? REGEX, ctx.property(SEARCH_VALUE).raw ?? DEFAULT_REGEX, ctx.property(REPLACEMENT_VALUE).raw ?? '$1', entireText),
+      executor: executorFor(ctx.get(PROPS[STRATEGY]), ctx.property(PROPS[SEARCH_VALUE]).raw ?? DEFAULT_REGEX, ctx.property(PROPS[REPLACEMENT_VALUE]).raw ?? '$1', entireText),
       entireText,
-      lineMode: ctx.property(LINE_MODE).raw ?? ALL,
-      charset: charsetOf(ctx.property(CHARACTER_SET).raw ?? 'UTF-8') ?? 'UTF-8',
-      maxBuffer: ctx.property(MAX_BUFFER_SIZE).asDataSize() ?? 1024 * 1024,
+      lineMode: ctx.get(PROPS[LINE_MODE]),
+      charset: charsetOf(ctx.get(PROPS[CHARACTER_SET])) ?? 'UTF-8',
+      maxBuffer: ctx.get(PROPS[MAX_BUFFER_SIZE]),
     };
   });
 }
@@ -126,7 +126,7 @@ function replaceLiteral(text: string, search: string, replacement: string): stri
 }
 
 function searchRegex(ctx: ProcessContext, flowFile: FlowFile): JavaRegex {
-  const raw = ctx.property(SEARCH_VALUE).raw ?? DEFAULT_REGEX;
+  const raw = ctx.property(PROPS[SEARCH_VALUE]).raw ?? DEFAULT_REGEX;
   // What expressions return is quoted: an attribute holding `H.*o` matches that text, not a pattern.
   const source = hasExpression(raw) ? evaluateDecorated(ctx, raw, flowFile, quoteJavaRegex) : raw;
   try {
@@ -139,7 +139,7 @@ function searchRegex(ctx: ProcessContext, flowFile: FlowFile): JavaRegex {
 
 /** Regex Replace over one text; null when nothing matched (NiFi then leaves an entire text untouched). */
 function regexReplace(ctx: ProcessContext, flowFile: FlowFile, rx: JavaRegex, text: string): string | null {
-  const raw = ctx.property(REPLACEMENT_VALUE).raw ?? '$1';
+  const raw = ctx.property(PROPS[REPLACEMENT_VALUE]).raw ?? '$1';
   const perMatch = hasExpression(raw);
   const fixed = perMatch ? '' : normalizeReplacement(escapeLiteralBackReferences(raw, rx.groupCount));
   let out = '';
@@ -192,6 +192,104 @@ function replace(ctx: ProcessContext, flowFile: FlowFile, s: Settings, text: str
 
 const strategyValue = (value: string, description: string) => ({ value, displayName: value, description });
 
+const PROPS = propertyHandles([
+  {
+    name: STRATEGY,
+    displayName: 'Replacement Strategy',
+    description: "The strategy for how and what to replace within the FlowFile's text content.",
+    type: 'enum',
+    required: true,
+    default: REGEX,
+    allowableValues: [
+      strategyValue(PREPEND, 'Insert the Replacement Value at the beginning of the text or of each line.'),
+      strategyValue(APPEND, 'Insert the Replacement Value at the end of the text or of each line (before its line ending).'),
+      strategyValue(SURROUND, 'Insert Text to Prepend before and Text to Append after the text or each line.'),
+      strategyValue(REGEX, 'Replace every match of the Search Value regular expression; $1, $2 refer to its capturing groups. A Search Value of .* replaces everything without evaluating it.'),
+      strategyValue(LITERAL, 'Replace every occurrence of the Search Value text.'),
+      strategyValue(ALWAYS, 'Replace the entire text or each entire line with the Replacement Value; the Search Value is ignored.'),
+      strategyValue(SUBSTITUTE, 'Replace ${name} references in the content with FlowFile attributes; Search and Replacement Values are ignored.'),
+    ],
+  },
+  {
+    name: SEARCH_VALUE,
+    displayName: 'Search Value',
+    description: 'The text (Literal Replace) or Java regular expression (Regex Replace) to search for. Results of Expression Language are quoted, so an attribute value is matched literally.',
+    type: 'string',
+    editor: 'el',
+    required: true,
+    default: DEFAULT_REGEX,
+    expressionScope: 'flowfile',
+    dependsOn: [{ property: STRATEGY, values: [REGEX, LITERAL] }],
+  },
+  {
+    name: REPLACEMENT_VALUE,
+    displayName: 'Replacement Value',
+    description: "The value to insert. With Regex Replace, $1, $2… refer to capturing groups (a reference to a group that does not exist stays literal), also usable in Expression Language as '$1'.",
+    type: 'string',
+    editor: 'el',
+    required: true,
+    default: '$1',
+    expressionScope: 'flowfile',
+    dependsOn: [{ property: STRATEGY, values: [REGEX, LITERAL, ALWAYS, PREPEND, APPEND] }],
+  },
+  {
+    name: PREPEND_TEXT,
+    displayName: 'Text to Prepend',
+    description: 'The text to prepend to the start of the text, or each line (Surround).',
+    type: 'string',
+    editor: 'el',
+    required: true,
+    expressionScope: 'flowfile',
+    dependsOn: [{ property: STRATEGY, values: [SURROUND] }],
+  },
+  {
+    name: APPEND_TEXT,
+    displayName: 'Text to Append',
+    description: 'The text to append to the end of the text, or each line (Surround).',
+    type: 'string',
+    editor: 'el',
+    required: true,
+    expressionScope: 'flowfile',
+    dependsOn: [{ property: STRATEGY, values: [SURROUND] }],
+  },
+  {
+    name: CHARACTER_SET,
+    displayName: 'Character Set',
+    description: 'The Character Set in which the file is encoded (UTF-8, US-ASCII, ISO-8859-1, windows-1252, UTF-16, UTF-16BE, UTF-16LE).',
+    type: 'string',
+    required: true,
+    default: 'UTF-8',
+  },
+  {
+    name: MAX_BUFFER_SIZE,
+    displayName: 'Maximum Buffer Size',
+    description: 'The most data buffered per file (Entire text) or per line (Line-by-Line); a larger file or line goes to failure. Not applied to Append, Prepend and Always Replace on the entire text.',
+    type: 'dataSize',
+    required: true,
+    default: '1 MB',
+  },
+  {
+    name: EVALUATION_MODE,
+    displayName: 'Evaluation Mode',
+    description: 'Run the strategy against each line separately (Line-by-Line) or against the entire text.',
+    type: 'enum',
+    required: true,
+    default: LINE_BY_LINE,
+    allowableValues: [
+      { value: LINE_BY_LINE, displayName: LINE_BY_LINE },
+      { value: ENTIRE_TEXT, displayName: ENTIRE_TEXT },
+    ],
+  },
+  {
+    name: LINE_MODE,
+    displayName: 'Line-by-Line Evaluation Mode',
+    description: 'Which lines the strategy applies to in Line-by-Line mode; the others are written unchanged.',
+    type: 'enum',
+    default: ALL,
+    allowableValues: [ALL, FIRST_LINE, LAST_LINE, EXCEPT_FIRST_LINE, EXCEPT_LAST_LINE].map((v) => ({ value: v, displayName: v })),
+  },
+]);
+
 export const ReplaceText = defineProcessor({
   descriptor: {
     type: 'ReplaceText',
@@ -202,103 +300,7 @@ export const ReplaceText = defineProcessor({
       'prepending, appending, surrounding, replacing it whole, or substituting ${attribute} references; per line or on the entire text.',
     category: 'transform',
     tags: ['Text', 'Regular Expression', 'Update', 'Change', 'Replace', 'Modify', 'Regex'],
-    properties: [
-      {
-        name: STRATEGY,
-        displayName: 'Replacement Strategy',
-        description: "The strategy for how and what to replace within the FlowFile's text content.",
-        type: 'enum',
-        required: true,
-        default: REGEX,
-        allowableValues: [
-          strategyValue(PREPEND, 'Insert the Replacement Value at the beginning of the text or of each line.'),
-          strategyValue(APPEND, 'Insert the Replacement Value at the end of the text or of each line (before its line ending).'),
-          strategyValue(SURROUND, 'Insert Text to Prepend before and Text to Append after the text or each line.'),
-          strategyValue(REGEX, 'Replace every match of the Search Value regular expression; $1, $2 refer to its capturing groups. A Search Value of .* replaces everything without evaluating it.'),
-          strategyValue(LITERAL, 'Replace every occurrence of the Search Value text.'),
-          strategyValue(ALWAYS, 'Replace the entire text or each entire line with the Replacement Value; the Search Value is ignored.'),
-          strategyValue(SUBSTITUTE, 'Replace ${name} references in the content with FlowFile attributes; Search and Replacement Values are ignored.'),
-        ],
-      },
-      {
-        name: SEARCH_VALUE,
-        displayName: 'Search Value',
-        description: 'The text (Literal Replace) or Java regular expression (Regex Replace) to search for. Results of Expression Language are quoted, so an attribute value is matched literally.',
-        type: 'string',
-        editor: 'el',
-        required: true,
-        default: DEFAULT_REGEX,
-        expressionScope: 'flowfile',
-        dependsOn: [{ property: STRATEGY, values: [REGEX, LITERAL] }],
-      },
-      {
-        name: REPLACEMENT_VALUE,
-        displayName: 'Replacement Value',
-        description: "The value to insert. With Regex Replace, $1, $2… refer to capturing groups (a reference to a group that does not exist stays literal), also usable in Expression Language as '$1'.",
-        type: 'string',
-        editor: 'el',
-        required: true,
-        default: '$1',
-        expressionScope: 'flowfile',
-        dependsOn: [{ property: STRATEGY, values: [REGEX, LITERAL, ALWAYS, PREPEND, APPEND] }],
-      },
-      {
-        name: PREPEND_TEXT,
-        displayName: 'Text to Prepend',
-        description: 'The text to prepend to the start of the text, or each line (Surround).',
-        type: 'string',
-        editor: 'el',
-        required: true,
-        expressionScope: 'flowfile',
-        dependsOn: [{ property: STRATEGY, values: [SURROUND] }],
-      },
-      {
-        name: APPEND_TEXT,
-        displayName: 'Text to Append',
-        description: 'The text to append to the end of the text, or each line (Surround).',
-        type: 'string',
-        editor: 'el',
-        required: true,
-        expressionScope: 'flowfile',
-        dependsOn: [{ property: STRATEGY, values: [SURROUND] }],
-      },
-      {
-        name: CHARACTER_SET,
-        displayName: 'Character Set',
-        description: 'The Character Set in which the file is encoded (UTF-8, US-ASCII, ISO-8859-1, windows-1252, UTF-16, UTF-16BE, UTF-16LE).',
-        type: 'string',
-        required: true,
-        default: 'UTF-8',
-      },
-      {
-        name: MAX_BUFFER_SIZE,
-        displayName: 'Maximum Buffer Size',
-        description: 'The most data buffered per file (Entire text) or per line (Line-by-Line); a larger file or line goes to failure. Not applied to Append, Prepend and Always Replace on the entire text.',
-        type: 'dataSize',
-        required: true,
-        default: '1 MB',
-      },
-      {
-        name: EVALUATION_MODE,
-        displayName: 'Evaluation Mode',
-        description: 'Run the strategy against each line separately (Line-by-Line) or against the entire text.',
-        type: 'enum',
-        required: true,
-        default: LINE_BY_LINE,
-        allowableValues: [
-          { value: LINE_BY_LINE, displayName: LINE_BY_LINE },
-          { value: ENTIRE_TEXT, displayName: ENTIRE_TEXT },
-        ],
-      },
-      {
-        name: LINE_MODE,
-        displayName: 'Line-by-Line Evaluation Mode',
-        description: 'Which lines the strategy applies to in Line-by-Line mode; the others are written unchanged.',
-        type: 'enum',
-        default: ALL,
-        allowableValues: [ALL, FIRST_LINE, LAST_LINE, EXCEPT_FIRST_LINE, EXCEPT_LAST_LINE].map((v) => ({ value: v, displayName: v })),
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles processed, whether text was replaced or not.' },
       { name: REL_FAILURE.name, description: 'FlowFiles that could not be updated: larger than the buffer, or an expression that failed.' },

@@ -1,4 +1,4 @@
-import { defineProcessor, type PropertyConfiguration } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, type PropertyConfiguration } from '@sluice/flow-api';
 
 const P = {
   attribute: 'Retry Attribute', max: 'Maximum Retries', penalize: 'Penalize Retries', failOnOverwrite: 'Fail on Nonnumerical Overwrite', reuse: 'Reuse Mode',
@@ -20,6 +20,22 @@ function parseJavaInt(text: string): number | null {
   return n >= -JAVA_INT_MAX - 1 && n <= JAVA_INT_MAX ? n : null;
 }
 
+const PROPS = propertyHandles([
+  { name: P.attribute, displayName: P.attribute, description: 'The attribute holding the retry count (Expression Language: environment).', type: 'string', required: true, default: 'flowfile.retries', expressionScope: 'environment' },
+  { name: P.max, displayName: P.max, description: "How often a FlowFile may be retried before it goes to 'retries_exceeded' (Expression Language against the FlowFile).", type: 'string', required: true, default: '3', expressionScope: 'flowfile', validators: [{ kind: 'regex', pattern: '^\\s*(\\$\\{.*|#\\{.*|0*[1-9]\\d{0,9})\\s*$', message: 'must be a whole number from 1 to 2147483647' }] },
+  { name: P.penalize, displayName: P.penalize, description: "Penalize FlowFiles sent to 'retry'.", type: 'enum', required: true, default: 'true', allowableValues: trueFalse },
+  { name: P.failOnOverwrite, displayName: P.failOnOverwrite, description: 'Fail a FlowFile whose retry attribute is not a number instead of resetting it to 1.', type: 'enum', required: true, default: 'false', allowableValues: trueFalse },
+  {
+    name: P.reuse, displayName: P.reuse, type: 'enum', required: true, default: 'fail',
+    description: 'What to do when another RetryFlowFile last counted the FlowFile (its uuid is in <Retry Attribute>.uuid).',
+    allowableValues: [
+      { value: 'fail', displayName: 'Fail on Reuse', description: 'Send the FlowFile to failure, whatever its count.' },
+      { value: 'warn', displayName: 'Warn on Reuse', description: 'Log a warning and start counting again from 1.' },
+      { value: 'reset', displayName: 'Reset Reuse', description: 'Start counting again from 1 (a debug message).' },
+    ],
+  },
+]);
+
 export const RetryFlowFile = defineProcessor({
   descriptor: {
     type: 'RetryFlowFile',
@@ -30,21 +46,7 @@ export const RetryFlowFile = defineProcessor({
       "beyond it to 'retries_exceeded' with the user-added properties as attributes. A non-numeric count is reset to 1, or fails the FlowFile.",
     category: 'routing',
     tags: ['retry', 'loop', 'penalize'],
-    properties: [
-      { name: P.attribute, displayName: P.attribute, description: 'The attribute holding the retry count (Expression Language: environment).', type: 'string', required: true, default: 'flowfile.retries', expressionScope: 'environment' },
-      { name: P.max, displayName: P.max, description: "How often a FlowFile may be retried before it goes to 'retries_exceeded' (Expression Language against the FlowFile).", type: 'string', required: true, default: '3', expressionScope: 'flowfile', validators: [{ kind: 'regex', pattern: '^\\s*(\\$\\{.*|#\\{.*|0*[1-9]\\d{0,9})\\s*$', message: 'must be a whole number from 1 to 2147483647' }] },
-      { name: P.penalize, displayName: P.penalize, description: "Penalize FlowFiles sent to 'retry'.", type: 'enum', required: true, default: 'true', allowableValues: trueFalse },
-      { name: P.failOnOverwrite, displayName: P.failOnOverwrite, description: 'Fail a FlowFile whose retry attribute is not a number instead of resetting it to 1.', type: 'enum', required: true, default: 'false', allowableValues: trueFalse },
-      {
-        name: P.reuse, displayName: P.reuse, type: 'enum', required: true, default: 'fail',
-        description: 'What to do when another RetryFlowFile last counted the FlowFile (its uuid is in <Retry Attribute>.uuid).',
-        allowableValues: [
-          { value: 'fail', displayName: 'Fail on Reuse', description: 'Send the FlowFile to failure, whatever its count.' },
-          { value: 'warn', displayName: 'Warn on Reuse', description: 'Log a warning and start counting again from 1.' },
-          { value: 'reset', displayName: 'Reset Reuse', description: 'Start counting again from 1 (a debug message).' },
-        ],
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: RETRY, description: 'FlowFiles still within Maximum Retries: route back to the step to retry.' },
       { name: EXCEEDED, description: 'FlowFiles beyond Maximum Retries.' },
@@ -70,7 +72,7 @@ export const RetryFlowFile = defineProcessor({
   onTrigger(ctx, session) {
     let ff = session.get();
     if (!ff) return;
-    const attribute = ctx.cache('retry-attribute', () => ctx.property(P.attribute).evaluate().asString() ?? 'flowfile.retries');
+    const attribute = ctx.cache('retry-attribute', () => ctx.get(PROPS[P.attribute]));
     const lastRetriedBy = `${attribute}.uuid`;
     const current = ff.attributes[attribute];
     let retry: number;
@@ -78,13 +80,13 @@ export const RetryFlowFile = defineProcessor({
     else {
       const n = parseJavaInt(current.trim());
       if (n === null) {
-        if (ctx.property(P.failOnOverwrite).raw === 'true') return session.transfer(ff, FAILURE);
+        if (ctx.get(PROPS[P.failOnOverwrite]) === 'true') return session.transfer(ff, FAILURE);
         retry = 1;
       } else retry = n + 1;
     }
     const previous = ff.attributes[lastRetriedBy];
     if (previous !== undefined && previous.trim() !== '' && previous !== ctx.processorId) {
-      const mode = ctx.property(P.reuse).raw ?? 'fail';
+      const mode = ctx.get(PROPS[P.reuse]);
       if (mode === 'fail') {
         ctx.log.error(`FlowFile ${ff.uuid} was previously retried with the same attribute by a different processor. Route to 'failure'`);
         return session.transfer(ff, FAILURE);
@@ -94,7 +96,7 @@ export const RetryFlowFile = defineProcessor({
       else ctx.log.debug(message);
       retry = 1;
     }
-    const max = parseJavaInt((ctx.property(P.max).evaluate(ff).asString() ?? '').trim());
+    const max = parseJavaInt(ctx.get(PROPS[P.max], ff).trim());
     if (max === null) {
       ctx.log.warn("Maximum Retries was not a number for this FlowFile, route to 'failure'");
       return session.transfer(ff, FAILURE);
@@ -107,7 +109,7 @@ export const RetryFlowFile = defineProcessor({
       ff = session.removeAttribute(session.removeAttribute(ff, attribute), lastRetriedBy);
       return session.transfer(ff, EXCEEDED);
     }
-    if (ctx.property(P.penalize).raw !== 'false') ff = session.penalize(ff);
+    if (ctx.get(PROPS[P.penalize]) !== 'false') ff = session.penalize(ff);
     ff = session.putAllAttributes(ff, { [attribute]: String(retry), [lastRetriedBy]: ctx.processorId });
     session.transfer(ff, RETRY);
   },

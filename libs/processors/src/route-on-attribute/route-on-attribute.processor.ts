@@ -1,5 +1,5 @@
 import { compileExpression } from '@sluice/expression';
-import { defineProcessor, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 
 export const ROUTING_STRATEGY = 'Routing Strategy';
 export const ROUTE_ATTRIBUTE = 'RouteOnAttribute.Route';
@@ -54,6 +54,34 @@ export function checkRule(name: string, text: string): ValidationResult | null {
   return null;
 }
 
+const PROPS = propertyHandles([
+  {
+    name: ROUTING_STRATEGY,
+    displayName: 'Routing Strategy',
+    description: 'How the rules decide where a FlowFile goes.',
+    type: 'enum',
+    required: true,
+    default: ROUTE_TO_PROPERTY_NAME,
+    allowableValues: [
+      {
+        value: ROUTE_TO_PROPERTY_NAME,
+        displayName: 'Route to Property name',
+        description: 'A copy of the FlowFile goes to each relationship whose rule evaluates to true.',
+      },
+      {
+        value: ROUTE_ALL_MATCH,
+        displayName: "Route to 'matched' if all match",
+        description: "The FlowFile goes to 'matched' when every rule evaluates to true.",
+      },
+      {
+        value: ROUTE_ANY_MATCHES,
+        displayName: "Route to 'matched' if any matches",
+        description: "The FlowFile goes to 'matched' when at least one rule evaluates to true.",
+      },
+    ],
+  },
+]);
+
 export const RouteOnAttribute = defineProcessor({
   descriptor: {
     type: 'RouteOnAttribute',
@@ -64,33 +92,7 @@ export const RouteOnAttribute = defineProcessor({
       "returning true or false); by default each rule is a relationship of the same name, and a copy goes to every rule that matches.",
     category: 'routing',
     tags: ['attributes', 'routing', 'Attribute Expression Language', 'regexp', 'regex', 'filter', 'find'],
-    properties: [
-      {
-        name: ROUTING_STRATEGY,
-        displayName: 'Routing Strategy',
-        description: 'How the rules decide where a FlowFile goes.',
-        type: 'enum',
-        required: true,
-        default: ROUTE_TO_PROPERTY_NAME,
-        allowableValues: [
-          {
-            value: ROUTE_TO_PROPERTY_NAME,
-            displayName: 'Route to Property name',
-            description: 'A copy of the FlowFile goes to each relationship whose rule evaluates to true.',
-          },
-          {
-            value: ROUTE_ALL_MATCH,
-            displayName: "Route to 'matched' if all match",
-            description: "The FlowFile goes to 'matched' when every rule evaluates to true.",
-          },
-          {
-            value: ROUTE_ANY_MATCHES,
-            displayName: "Route to 'matched' if any matches",
-            description: "The FlowFile goes to 'matched' when at least one rule evaluates to true.",
-          },
-        ],
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       {
         name: REL_MATCHED,
@@ -138,7 +140,7 @@ export const RouteOnAttribute = defineProcessor({
       }
       if (isTrue(value)) matched.add(name);
     }
-    const strategy = ctx.property(ROUTING_STRATEGY).asString() ?? ROUTE_TO_PROPERTY_NAME;
+    const strategy = ctx.get(PROPS[ROUTING_STRATEGY]);
     const destinations = routeDestinations(strategy, names, matched);
     // Clones first, from the untouched original, then the original to the first destination (NiFi's order).
     for (const rel of destinations.slice(1)) {

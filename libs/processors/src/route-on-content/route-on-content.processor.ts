@@ -1,4 +1,4 @@
-import { defineProcessor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { charsetOf, checkCharset, decodeText } from '../text-shared/charset.util.js';
 import { evaluateDecorated, hasExpression } from '../text-shared/text-lines.util.js';
 import { checkUserRegex, compileUserRegex, findFirst, matchWhole, quoteJavaRegex } from '../text-shared/user-regex.util.js';
@@ -12,6 +12,37 @@ const MATCH_SUBSEQUENCE = 'content must contain match';
 const UNMATCHED = 'unmatched';
 const STATIC = new Set([MATCH_REQUIREMENT, CHARACTER_SET, BUFFER_SIZE]);
 
+const PROPS = propertyHandles([
+  {
+    name: MATCH_REQUIREMENT,
+    displayName: 'Match Requirement',
+    description: 'Whether the (buffered) content must match a regular expression as a whole, or only contain a match.',
+    type: 'enum',
+    required: true,
+    default: MATCH_ALL,
+    allowableValues: [
+      { value: MATCH_ALL, displayName: MATCH_ALL },
+      { value: MATCH_SUBSEQUENCE, displayName: MATCH_SUBSEQUENCE },
+    ],
+  },
+  {
+    name: CHARACTER_SET,
+    displayName: 'Character Set',
+    description: 'The Character Set in which the file is encoded (UTF-8, US-ASCII, ISO-8859-1, windows-1252, UTF-16, UTF-16BE, UTF-16LE).',
+    type: 'string',
+    required: true,
+    default: 'UTF-8',
+  },
+  {
+    name: BUFFER_SIZE,
+    displayName: 'Content Buffer Size',
+    description: 'The most content read to apply the regular expressions; content beyond it is ignored.',
+    type: 'dataSize',
+    required: true,
+    default: '1 MB',
+  },
+]);
+
 export const RouteOnContent = defineProcessor({
   descriptor: {
     type: 'RouteOnContent',
@@ -23,36 +54,7 @@ export const RouteOnContent = defineProcessor({
       'bytes are read, so "content must match exactly" then means the buffered start of the content matches.',
     category: 'routing',
     tags: ['route', 'content', 'regex', 'regular expression', 'regexp', 'find', 'text', 'string', 'search', 'filter', 'detect'],
-    properties: [
-      {
-        name: MATCH_REQUIREMENT,
-        displayName: 'Match Requirement',
-        description: 'Whether the (buffered) content must match a regular expression as a whole, or only contain a match.',
-        type: 'enum',
-        required: true,
-        default: MATCH_ALL,
-        allowableValues: [
-          { value: MATCH_ALL, displayName: MATCH_ALL },
-          { value: MATCH_SUBSEQUENCE, displayName: MATCH_SUBSEQUENCE },
-        ],
-      },
-      {
-        name: CHARACTER_SET,
-        displayName: 'Character Set',
-        description: 'The Character Set in which the file is encoded (UTF-8, US-ASCII, ISO-8859-1, windows-1252, UTF-16, UTF-16BE, UTF-16LE).',
-        type: 'string',
-        required: true,
-        default: 'UTF-8',
-      },
-      {
-        name: BUFFER_SIZE,
-        displayName: 'Content Buffer Size',
-        description: 'The most content read to apply the regular expressions; content beyond it is ignored.',
-        type: 'dataSize',
-        required: true,
-        default: '1 MB',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [{ name: UNMATCHED, description: 'FlowFiles whose content matches none of the regular expressions.' }],
     dynamicProperties: {
       description: "The name is a relationship; the value a Java regular expression. Expression Language results are quoted: an attribute's value is matched literally.",
@@ -82,9 +84,9 @@ export const RouteOnContent = defineProcessor({
   async onTrigger(ctx, session) {
     let flowFile = session.get();
     if (!flowFile) return;
-    const charset = charsetOf(ctx.property(CHARACTER_SET).raw ?? 'UTF-8') ?? 'UTF-8';
-    const limit = ctx.property(BUFFER_SIZE).asDataSize() ?? 1024 * 1024;
-    const whole = (ctx.property(MATCH_REQUIREMENT).raw ?? MATCH_ALL) === MATCH_ALL;
+    const charset = charsetOf(ctx.get(PROPS[CHARACTER_SET])) ?? 'UTF-8';
+    const limit = ctx.get(PROPS[BUFFER_SIZE]);
+    const whole = ctx.get(PROPS[MATCH_REQUIREMENT]) === MATCH_ALL;
     const bytes = await session.read(flowFile);
     const text = decodeText(bytes.length > limit ? bytes.subarray(0, limit) : bytes, charset);
     const destinations: string[] = [];

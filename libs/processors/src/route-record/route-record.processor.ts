@@ -1,5 +1,6 @@
 import type { CompiledRecordExpression } from '@sluice/expression';
 import {
+  handleList, propertyHandles,
   CoreAttributes,
   defineProcessor,
   REL_FAILURE,
@@ -57,6 +58,29 @@ export function partitionRecords(
   return out;
 }
 
+const PROPS = propertyHandles([
+  {
+    name: ROUTING_STRATEGY,
+    displayName: 'Routing Strategy',
+    description: 'Whether a record that matches several rules goes to each of them or only to the first (in property order).',
+    type: 'enum',
+    required: true,
+    default: EVERY_MATCH,
+    allowableValues: [
+      { value: EVERY_MATCH, displayName: 'Route to every matching rule', description: 'A record goes to each relationship whose rule it matches.' },
+      { value: FIRST_MATCH, displayName: 'Route to the first matching rule', description: 'A record goes only to the first rule it matches, in property order.' },
+    ],
+  },
+  {
+    name: INCLUDE_ZERO_RECORDS,
+    displayName: 'Include Zero Record FlowFiles',
+    description: 'Whether a relationship receives a FlowFile with an empty array when no record went to it.',
+    type: 'boolean',
+    required: true,
+    default: 'false',
+  },
+]);
+
 export const RouteRecord = defineProcessor({
   descriptor: {
     type: 'RouteRecord',
@@ -68,28 +92,7 @@ export const RouteRecord = defineProcessor({
       "records that match no rule go to 'unmatched'.",
     category: 'routing',
     tags: ['record', 'routing', 'partition', 'split', 'json', 'jexl'],
-    properties: [
-      {
-        name: ROUTING_STRATEGY,
-        displayName: 'Routing Strategy',
-        description: 'Whether a record that matches several rules goes to each of them or only to the first (in property order).',
-        type: 'enum',
-        required: true,
-        default: EVERY_MATCH,
-        allowableValues: [
-          { value: EVERY_MATCH, displayName: 'Route to every matching rule', description: 'A record goes to each relationship whose rule it matches.' },
-          { value: FIRST_MATCH, displayName: 'Route to the first matching rule', description: 'A record goes only to the first rule it matches, in property order.' },
-        ],
-      },
-      {
-        name: INCLUDE_ZERO_RECORDS,
-        displayName: 'Include Zero Record FlowFiles',
-        description: 'Whether a relationship receives a FlowFile with an empty array when no record went to it.',
-        type: 'boolean',
-        required: true,
-        default: 'false',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_UNMATCHED, description: 'Records that match no rule, as one JSON array.' },
       { name: REL_ORIGINAL.name, description: 'The incoming FlowFile, once it was split.', autoTerminateDefault: true },
@@ -132,8 +135,8 @@ export const RouteRecord = defineProcessor({
   async onTrigger(ctx, session) {
     const original: FlowFile | null = session.get();
     if (!original) return;
-    const firstOnly = ctx.property(ROUTING_STRATEGY).asString() === FIRST_MATCH;
-    const includeEmpty = ctx.property(INCLUDE_ZERO_RECORDS).asBoolean() ?? false;
+    const firstOnly = ctx.get(PROPS[ROUTING_STRATEGY]) === FIRST_MATCH;
+    const includeEmpty = ctx.get(PROPS[INCLUDE_ZERO_RECORDS]);
     const dynamic = ctx.dynamicProperties();
     let partitions: Map<string, unknown[]>;
     try {

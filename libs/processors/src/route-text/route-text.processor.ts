@@ -1,5 +1,5 @@
 import { compileExpression, type JavaRegex } from '@sluice/expression';
-import { defineProcessor, REL_ORIGINAL, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_ORIGINAL, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { charsetOf, checkCharset, decodeText, encodeText } from '../text-shared/charset.util.js';
 import { hasExpression, splitLines } from '../text-shared/text-lines.util.js';
 import { checkUserRegex, compileUserRegex, findFirst, matchWhole } from '../text-shared/user-regex.util.js';
@@ -66,6 +66,69 @@ function lineMatches(line: string, value: string | JavaRegex, strategy: string, 
   }
 }
 
+const PROPS = propertyHandles([
+  {
+    name: ROUTE_STRATEGY,
+    displayName: 'Routing Strategy',
+    description: 'Which relationship a line goes to when evaluated against the conditions.',
+    type: 'enum',
+    required: true,
+    default: BY_NAME,
+    allowableValues: [
+      { value: BY_NAME, displayName: BY_NAME, description: "Lines go to each relationship whose condition is true." },
+      { value: ALL_MATCH, displayName: ALL_MATCH, description: "A line goes to 'matched' when every condition is true." },
+      { value: ANY_MATCH, displayName: ANY_MATCH, description: "A line goes to 'matched' when at least one condition is true." },
+    ],
+  },
+  {
+    name: MATCH_STRATEGY,
+    displayName: 'Matching Strategy',
+    description: 'How each line is compared with the conditions.',
+    type: 'enum',
+    required: true,
+    allowableValues: [
+      { value: SATISFIES, displayName: SATISFIES, description: "The condition is Expression Language returning true; it sees the attributes plus 'line' (the line with its ending) and 'lineNo' (from 1)." },
+      { value: STARTS_WITH, displayName: STARTS_WITH, description: 'The line starts with the value.' },
+      { value: ENDS_WITH, displayName: ENDS_WITH, description: 'The line ends with the value.' },
+      { value: CONTAINS, displayName: CONTAINS, description: 'The line contains the value.' },
+      { value: EQUALS, displayName: EQUALS, description: 'The line equals the value.' },
+      { value: MATCHES_REGEX, displayName: MATCHES_REGEX, description: 'The whole line matches the Java regular expression.' },
+      { value: CONTAINS_REGEX, displayName: CONTAINS_REGEX, description: 'Part of the line matches the Java regular expression.' },
+    ],
+  },
+  {
+    name: CHARACTER_SET,
+    displayName: 'Character Set',
+    description: 'The Character Set of the text (UTF-8, US-ASCII, ISO-8859-1, windows-1252, UTF-16, UTF-16BE, UTF-16LE).',
+    type: 'string',
+    required: true,
+    default: 'UTF-8',
+  },
+  {
+    name: TRIM,
+    displayName: 'Ignore Leading/Trailing Whitespace',
+    description: 'Trim whitespace off each line before evaluating it.',
+    type: 'boolean',
+    required: true,
+    default: 'true',
+  },
+  {
+    name: IGNORE_CASE,
+    displayName: 'Ignore Case',
+    description: 'Compare regardless of case (also for regular expressions); ignored for Satisfies Expression.',
+    type: 'enum',
+    required: true,
+    default: 'false',
+    allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
+  },
+  {
+    name: GROUPING_REGEX,
+    displayName: 'Grouping Regular Expression',
+    description: 'A Java regular expression with at least one capturing group; lines whose groups (joined) are equal share a FlowFile. Lines it does not match form one group.',
+    type: 'string',
+  },
+]);
+
 export const RouteText = defineProcessor({
   descriptor: {
     type: 'RouteText',
@@ -76,68 +139,7 @@ export const RouteText = defineProcessor({
       'Language test of line and lineNo…), into new FlowFiles per relationship and per group; the original goes to original.',
     category: 'routing',
     tags: ['attributes', 'routing', 'text', 'regexp', 'regex', 'Regular Expression', 'Expression Language', 'csv', 'filter', 'logs', 'delimited', 'find', 'string', 'search', 'detect'],
-    properties: [
-      {
-        name: ROUTE_STRATEGY,
-        displayName: 'Routing Strategy',
-        description: 'Which relationship a line goes to when evaluated against the conditions.',
-        type: 'enum',
-        required: true,
-        default: BY_NAME,
-        allowableValues: [
-          { value: BY_NAME, displayName: BY_NAME, description: "Lines go to each relationship whose condition is true." },
-          { value: ALL_MATCH, displayName: ALL_MATCH, description: "A line goes to 'matched' when every condition is true." },
-          { value: ANY_MATCH, displayName: ANY_MATCH, description: "A line goes to 'matched' when at least one condition is true." },
-        ],
-      },
-      {
-        name: MATCH_STRATEGY,
-        displayName: 'Matching Strategy',
-        description: 'How each line is compared with the conditions.',
-        type: 'enum',
-        required: true,
-        allowableValues: [
-          { value: SATISFIES, displayName: SATISFIES, description: "The condition is Expression Language returning true; it sees the attributes plus 'line' (the line with its ending) and 'lineNo' (from 1)." },
-          { value: STARTS_WITH, displayName: STARTS_WITH, description: 'The line starts with the value.' },
-          { value: ENDS_WITH, displayName: ENDS_WITH, description: 'The line ends with the value.' },
-          { value: CONTAINS, displayName: CONTAINS, description: 'The line contains the value.' },
-          { value: EQUALS, displayName: EQUALS, description: 'The line equals the value.' },
-          { value: MATCHES_REGEX, displayName: MATCHES_REGEX, description: 'The whole line matches the Java regular expression.' },
-          { value: CONTAINS_REGEX, displayName: CONTAINS_REGEX, description: 'Part of the line matches the Java regular expression.' },
-        ],
-      },
-      {
-        name: CHARACTER_SET,
-        displayName: 'Character Set',
-        description: 'The Character Set of the text (UTF-8, US-ASCII, ISO-8859-1, windows-1252, UTF-16, UTF-16BE, UTF-16LE).',
-        type: 'string',
-        required: true,
-        default: 'UTF-8',
-      },
-      {
-        name: TRIM,
-        displayName: 'Ignore Leading/Trailing Whitespace',
-        description: 'Trim whitespace off each line before evaluating it.',
-        type: 'boolean',
-        required: true,
-        default: 'true',
-      },
-      {
-        name: IGNORE_CASE,
-        displayName: 'Ignore Case',
-        description: 'Compare regardless of case (also for regular expressions); ignored for Satisfies Expression.',
-        type: 'enum',
-        required: true,
-        default: 'false',
-        allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
-      },
-      {
-        name: GROUPING_REGEX,
-        displayName: 'Grouping Regular Expression',
-        description: 'A Java regular expression with at least one capturing group; lines whose groups (joined) are equal share a FlowFile. Lines it does not match form one group.',
-        type: 'string',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_ORIGINAL.name, description: 'The original FlowFile, once its lines are routed.' },
       { name: 'unmatched', description: 'Lines that do not satisfy the conditions (written only when the relationship is connected).' },
@@ -183,12 +185,12 @@ export const RouteText = defineProcessor({
   async onTrigger(ctx, session) {
     const original = session.get();
     if (!original) return;
-    const routing = ctx.property(ROUTE_STRATEGY).raw ?? BY_NAME;
-    const strategy = ctx.property(MATCH_STRATEGY).raw ?? SATISFIES;
-    const trim = ctx.property(TRIM).asBoolean() ?? true;
-    const ignoreCase = ctx.property(IGNORE_CASE).asBoolean() ?? false;
-    const charset = charsetOf(ctx.property(CHARACTER_SET).raw ?? 'UTF-8') ?? 'UTF-8';
-    const grouping = ctx.property(GROUPING_REGEX).isSet() ? ctx.cache('route-text:grouping', () => compileUserRegex(ctx.property(GROUPING_REGEX).raw!)) : null;
+    const routing = ctx.get(PROPS[ROUTE_STRATEGY]);
+    const strategy = ctx.get(PROPS[MATCH_STRATEGY]) ?? SATISFIES;
+    const trim = ctx.get(PROPS[TRIM]);
+    const ignoreCase = ctx.property(PROPS[IGNORE_CASE]).asBoolean() ?? false;
+    const charset = charsetOf(ctx.get(PROPS[CHARACTER_SET])) ?? 'UTF-8';
+    const grouping = ctx.property(PROPS[GROUPING_REGEX]).isSet() ? ctx.cache('route-text:grouping', () => compileUserRegex(ctx.get(PROPS[GROUPING_REGEX])!)) : null;
     const conditions = Object.entries(ctx.dynamicProperties()).map(([name, raw]) => {
       if (strategy === SATISFIES) return { name, value: raw };
       const value = ctx.evaluateExpression(raw, original);

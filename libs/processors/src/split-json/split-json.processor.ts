@@ -1,4 +1,4 @@
-import { CoreAttributes, defineProcessor, FragmentAttributes, REL_FAILURE, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, CoreAttributes, defineProcessor, FragmentAttributes, REL_FAILURE, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { isDefiniteJsonPath } from '@sluice/expression';
 import { JSONPath } from 'jsonpath-plus';
 
@@ -83,6 +83,37 @@ export function splitText(value: unknown, nullText: string): string {
   return String(value);
 }
 
+const PROPS = propertyHandles([
+  {
+    name: JSON_PATH,
+    displayName: 'JsonPath Expression',
+    description: "The JsonPath of the array to split, such as '$.*' (every element of the top-level array) or '$.results'.",
+    type: 'string',
+    required: true,
+    placeholder: '$.*',
+  },
+  {
+    name: NULL_VALUE,
+    displayName: 'Null Value Representation',
+    description: 'The content of a split whose element is null.',
+    type: 'enum',
+    default: EMPTY_STRING,
+    required: true,
+    allowableValues: [
+      { value: EMPTY_STRING, displayName: 'empty string' },
+      { value: NULL_STRING, displayName: "the string 'null'" },
+    ],
+  },
+  {
+    name: MAX_STRING,
+    displayName: 'Max String Length',
+    description: 'The maximum allowed length of a string value when parsing the JSON document; longer ones route to failure.',
+    type: 'dataSize',
+    default: '20 MB',
+    required: true,
+  },
+]);
+
 export const SplitJson = defineProcessor({
   descriptor: {
     type: 'SplitJson',
@@ -93,36 +124,7 @@ export const SplitJson = defineProcessor({
       'its rows, for example). Each split carries fragment.* attributes so a later step can merge or count them.',
     category: 'transform',
     tags: ['json', 'split', 'jsonpath'],
-    properties: [
-      {
-        name: JSON_PATH,
-        displayName: 'JsonPath Expression',
-        description: "The JsonPath of the array to split, such as '$.*' (every element of the top-level array) or '$.results'.",
-        type: 'string',
-        required: true,
-        placeholder: '$.*',
-      },
-      {
-        name: NULL_VALUE,
-        displayName: 'Null Value Representation',
-        description: 'The content of a split whose element is null.',
-        type: 'enum',
-        default: EMPTY_STRING,
-        required: true,
-        allowableValues: [
-          { value: EMPTY_STRING, displayName: 'empty string' },
-          { value: NULL_STRING, displayName: "the string 'null'" },
-        ],
-      },
-      {
-        name: MAX_STRING,
-        displayName: 'Max String Length',
-        description: 'The maximum allowed length of a string value when parsing the JSON document; longer ones route to failure.',
-        type: 'dataSize',
-        default: '20 MB',
-        required: true,
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: 'split', description: 'One FlowFile per element of the selected array.' },
       { name: 'original', description: 'The incoming FlowFile, once split.' },
@@ -148,13 +150,13 @@ export const SplitJson = defineProcessor({
   async onTrigger(ctx, session) {
     const original = session.get();
     if (!original) return;
-    const path = ctx.property(JSON_PATH).asString() ?? '';
-    const nullText = ctx.property(NULL_VALUE).asString() === NULL_STRING ? 'null' : '';
+    const path = ctx.get(PROPS[JSON_PATH]) ?? '';
+    const nullText = ctx.get(PROPS[NULL_VALUE]) === NULL_STRING ? 'null' : '';
     const fail = (ff: FlowFile, message: string) => {
       ctx.log.error(`${message}; routing ${ff.uuid} to failure`);
       session.transfer(session.putAttribute(ff, ERROR_ATTRIBUTE, message), REL_FAILURE);
     };
-    const read = readDocument(await session.readText(original), ctx.property(MAX_STRING).asDataSize() ?? 20 * 1024 * 1024);
+    const read = readDocument(await session.readText(original), ctx.get(PROPS[MAX_STRING]));
     if (typeof read === 'string') {
       fail(original, read);
       return;

@@ -1,10 +1,23 @@
-import { CoreAttributes, FragmentAttributes, defineProcessor, REL_FAILURE, REL_ORIGINAL, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, CoreAttributes, FragmentAttributes, defineProcessor, REL_FAILURE, REL_ORIGINAL, type ValidationResult } from '@sluice/flow-api';
 import { RecordFormatError } from '../record-services/record-schema.util.js';
 import { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory } from '../record-services/record-service-api.js';
 import { migrateRecordProperties, RECORD_ERROR, RECORD_READER, RECORD_WRITER, recordReaderProperty, recordWriterProperty } from '../record-services/record-processor.util.js';
 
 export const RECORDS_PER_SPLIT = 'Records Per Split';
 const REL_SPLITS = 'splits';
+
+const PROPS = propertyHandles([
+  recordReaderProperty,
+  recordWriterProperty,
+  {
+    name: RECORDS_PER_SPLIT,
+    displayName: 'Records Per Split',
+    description: 'The most records a split holds. Expression Language sees the FlowFile attributes.',
+    type: 'string',
+    required: true,
+    expressionScope: 'flowfile',
+  },
+]);
 
 export const SplitRecord = defineProcessor({
   descriptor: {
@@ -16,18 +29,7 @@ export const SplitRecord = defineProcessor({
       'that MergeRecord and MergeContent defragment by.',
     category: 'transform',
     tags: ['split', 'generic', 'schema', 'json', 'csv', 'xml', 'record'],
-    properties: [
-      recordReaderProperty,
-      recordWriterProperty,
-      {
-        name: RECORDS_PER_SPLIT,
-        displayName: 'Records Per Split',
-        description: 'The most records a split holds. Expression Language sees the FlowFile attributes.',
-        type: 'string',
-        required: true,
-        expressionScope: 'flowfile',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SPLITS, description: 'The splits, each with at most Records Per Split records.' },
       { name: REL_ORIGINAL.name, description: 'The incoming FlowFile, once it was split.' },
@@ -61,7 +63,7 @@ export const SplitRecord = defineProcessor({
     const reader = ctx.controllerService<RecordReaderFactory>(RECORD_READER, RECORD_READER_API);
     const writer = ctx.controllerService<RecordSetWriterFactory>(RECORD_WRITER, RECORD_WRITER_API);
     const fail = (message: string) => session.transfer(session.putAttribute(original, RECORD_ERROR, message), REL_FAILURE);
-    const per = ctx.property(RECORDS_PER_SPLIT).evaluate(original).asString()?.trim() ?? '';
+    const per = ctx.get(PROPS[RECORDS_PER_SPLIT], original)?.trim() ?? '';
     if (!/^[1-9]\d*$/.test(per)) {
       fail(`Records Per Split: '${per}' is not a whole number of at least 1`);
       return;

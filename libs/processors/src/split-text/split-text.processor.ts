@@ -1,4 +1,4 @@
-import { CoreAttributes, defineProcessor, FragmentAttributes, REL_FAILURE, REL_ORIGINAL, utf8, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { CoreAttributes, defineProcessor, handleList, propertyHandles, FragmentAttributes, REL_FAILURE, REL_ORIGINAL, utf8, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 
 export const LINE_SPLIT_COUNT = 'Line Split Count';
 export const FRAGMENT_MAX_SIZE = 'Maximum Fragment Size';
@@ -128,6 +128,48 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+const PROPS = propertyHandles([
+  {
+    name: LINE_SPLIT_COUNT,
+    displayName: 'Line Split Count',
+    description: 'Lines per split, not counting header lines. 0 requires Maximum Fragment Size, and splits only by size.',
+    type: 'integer',
+    required: true,
+    validators: [{ kind: 'range', min: 0 }],
+  },
+  {
+    name: FRAGMENT_MAX_SIZE,
+    displayName: 'Maximum Fragment Size',
+    description: 'The largest split, header included; a single line larger than this is a split of its own.',
+    type: 'dataSize',
+  },
+  {
+    name: HEADER_LINE_COUNT,
+    displayName: 'Header Line Count',
+    description: 'Lines at the start that make the header, copied into every split.',
+    type: 'integer',
+    required: true,
+    default: '0',
+    validators: [{ kind: 'range', min: 0 }],
+  },
+  {
+    name: HEADER_MARKER,
+    displayName: 'Header Line Marker Characters',
+    description: 'Leading lines that start with these characters are the header; ignored when Header Line Count is not 0.',
+    type: 'string',
+    validators: [{ kind: 'minLength', min: 1 }],
+  },
+  {
+    name: REMOVE_TRAILING_NEWLINES,
+    displayName: 'Remove Trailing Newlines',
+    description: 'Remove newlines at the end of each split (a split of only newlines is then not emitted). Keep them to merge the splits later.',
+    type: 'enum',
+    required: true,
+    default: 'true',
+    allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
+  },
+]);
+
 export const SplitText = defineProcessor({
   descriptor: {
     type: 'SplitText',
@@ -138,47 +180,7 @@ export const SplitText = defineProcessor({
       'repeating header lines in each split. A single line larger than the size still makes a split of its own.',
     category: 'transform',
     tags: ['split', 'text'],
-    properties: [
-      {
-        name: LINE_SPLIT_COUNT,
-        displayName: 'Line Split Count',
-        description: 'Lines per split, not counting header lines. 0 requires Maximum Fragment Size, and splits only by size.',
-        type: 'integer',
-        required: true,
-        validators: [{ kind: 'range', min: 0 }],
-      },
-      {
-        name: FRAGMENT_MAX_SIZE,
-        displayName: 'Maximum Fragment Size',
-        description: 'The largest split, header included; a single line larger than this is a split of its own.',
-        type: 'dataSize',
-      },
-      {
-        name: HEADER_LINE_COUNT,
-        displayName: 'Header Line Count',
-        description: 'Lines at the start that make the header, copied into every split.',
-        type: 'integer',
-        required: true,
-        default: '0',
-        validators: [{ kind: 'range', min: 0 }],
-      },
-      {
-        name: HEADER_MARKER,
-        displayName: 'Header Line Marker Characters',
-        description: 'Leading lines that start with these characters are the header; ignored when Header Line Count is not 0.',
-        type: 'string',
-        validators: [{ kind: 'minLength', min: 1 }],
-      },
-      {
-        name: REMOVE_TRAILING_NEWLINES,
-        displayName: 'Remove Trailing Newlines',
-        description: 'Remove newlines at the end of each split (a split of only newlines is then not emitted). Keep them to merge the splits later.',
-        type: 'enum',
-        required: true,
-        default: 'true',
-        allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_ORIGINAL.name, description: 'The original FlowFile, once split into 1 or more files (with fragment.identifier and fragment.count).' },
       { name: 'splits', description: 'The split files.' },
@@ -205,11 +207,11 @@ export const SplitText = defineProcessor({
   async onTrigger(ctx, session) {
     const original = session.get();
     if (!original) return;
-    const maxLines = ctx.property(LINE_SPLIT_COUNT).asInteger() ?? 0;
-    const maxSize = ctx.property(FRAGMENT_MAX_SIZE).isSet() ? (ctx.property(FRAGMENT_MAX_SIZE).asDataSize() ?? Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
-    const headerCount = ctx.property(HEADER_LINE_COUNT).asInteger() ?? 0;
-    const markerText = ctx.property(HEADER_MARKER).raw;
-    const trim = ctx.property(REMOVE_TRAILING_NEWLINES).asBoolean() ?? false;
+    const maxLines = ctx.get(PROPS[LINE_SPLIT_COUNT]);
+    const maxSize = ctx.get(PROPS[FRAGMENT_MAX_SIZE]) ?? Number.MAX_SAFE_INTEGER;
+    const headerCount = ctx.get(PROPS[HEADER_LINE_COUNT]);
+    const markerText = ctx.get(PROPS[HEADER_MARKER]);
+    const trim = ctx.get(PROPS[REMOVE_TRAILING_NEWLINES]) === 'true';
     const bytes = await session.read(original);
     const lines = new Lines(bytes);
 

@@ -1,6 +1,7 @@
 import { compileExpression } from '@sluice/expression';
 import { compileUserRegex, UnsafeRegexError } from '../text-shared/user-regex.util.js';
 import {
+  handleList, propertyHandles,
   CoreAttributes, defineProcessor, REL_SUCCESS,
   type FlowFile, type PropertyConfiguration, type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
@@ -59,6 +60,52 @@ export function migrateUpdateAttributeProperties(config: PropertyConfiguration):
   config.renameProperty('canonical-value-lookup-cache-size', CACHE_SIZE);
 }
 
+const PROPS = propertyHandles([
+  {
+    name: DELETE_ATTRIBUTES,
+    displayName: 'Delete Attributes Expression',
+    description:
+      'Regular expression for attributes to be deleted from FlowFiles; the whole name must match. Existing attributes that match are ' +
+      'deleted even when a property also sets them. May use Expression Language.',
+    type: 'string',
+    editor: 'el',
+    expressionScope: 'flowfile',
+    placeholder: 'temp\\..*',
+  },
+  {
+    name: STORE_STATE,
+    displayName: 'Store State',
+    description:
+      "Whether each user-added property's value is also kept in the processor state, where the next FlowFile reads it with " +
+      "getStateValue('name') (a running count or sum, for example).",
+    type: 'enum',
+    required: true,
+    default: DO_NOT_STORE_STATE,
+    allowableValues: [
+      { value: DO_NOT_STORE_STATE, displayName: DO_NOT_STORE_STATE, description: 'Only the FlowFile attributes are updated.' },
+      { value: STORE_STATE_LOCALLY, displayName: STORE_STATE_LOCALLY, description: 'The values are also stored in the state of this processor.' },
+    ],
+  },
+  {
+    name: STATE_INITIAL_VALUE,
+    displayName: 'Stateful Variables Initial Value',
+    description:
+      'The value a stateful variable starts with when the state holds none for it, set when the processor is scheduled. ' +
+      'Required when storing state; may be empty.',
+    type: 'string',
+    dependsOn: [{ property: STORE_STATE, values: [STORE_STATE_LOCALLY] }],
+  },
+  {
+    name: CACHE_SIZE,
+    displayName: 'Cache Value Lookup Cache Size',
+    description: 'NiFi: how many canonical attribute values to keep on the Java heap. Validated; Sluice has no such cache, so it changes nothing.',
+    type: 'integer',
+    required: true,
+    default: '100',
+    validators: [{ kind: 'range', min: 0 }],
+  },
+]);
+
 export const UpdateAttribute = defineProcessor({
   descriptor: {
     type: 'UpdateAttribute',
@@ -70,51 +117,7 @@ export const UpdateAttribute = defineProcessor({
       'FlowFile reads it with getStateValue().',
     category: 'transform',
     tags: ['attributes', 'modification', 'update', 'delete', 'Attribute Expression Language', 'state'],
-    properties: [
-      {
-        name: DELETE_ATTRIBUTES,
-        displayName: 'Delete Attributes Expression',
-        description:
-          'Regular expression for attributes to be deleted from FlowFiles; the whole name must match. Existing attributes that match are ' +
-          'deleted even when a property also sets them. May use Expression Language.',
-        type: 'string',
-        editor: 'el',
-        expressionScope: 'flowfile',
-        placeholder: 'temp\\..*',
-      },
-      {
-        name: STORE_STATE,
-        displayName: 'Store State',
-        description:
-          "Whether each user-added property's value is also kept in the processor state, where the next FlowFile reads it with " +
-          "getStateValue('name') (a running count or sum, for example).",
-        type: 'enum',
-        required: true,
-        default: DO_NOT_STORE_STATE,
-        allowableValues: [
-          { value: DO_NOT_STORE_STATE, displayName: DO_NOT_STORE_STATE, description: 'Only the FlowFile attributes are updated.' },
-          { value: STORE_STATE_LOCALLY, displayName: STORE_STATE_LOCALLY, description: 'The values are also stored in the state of this processor.' },
-        ],
-      },
-      {
-        name: STATE_INITIAL_VALUE,
-        displayName: 'Stateful Variables Initial Value',
-        description:
-          'The value a stateful variable starts with when the state holds none for it, set when the processor is scheduled. ' +
-          'Required when storing state; may be empty.',
-        type: 'string',
-        dependsOn: [{ property: STORE_STATE, values: [STORE_STATE_LOCALLY] }],
-      },
-      {
-        name: CACHE_SIZE,
-        displayName: 'Cache Value Lookup Cache Size',
-        description: 'NiFi: how many canonical attribute values to keep on the Java heap. Validated; Sluice has no such cache, so it changes nothing.',
-        type: 'integer',
-        required: true,
-        default: '100',
-        validators: [{ kind: 'range', min: 0 }],
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'All FlowFiles, with their attributes updated.' },
       {
@@ -166,9 +169,9 @@ export const UpdateAttribute = defineProcessor({
       // As in NiFi: a FlowFile's uuid never changes, so such a property has no effect.
       if (PROTECTED.has(name)) ctx.log.warn(`the '${name}' property is ignored: the ${name} attribute of a FlowFile cannot be changed`);
     }
-    if (ctx.property(STORE_STATE).raw !== STORE_STATE_LOCALLY) return;
+    if (ctx.get(PROPS[STORE_STATE]) !== STORE_STATE_LOCALLY) return;
     const state = await ctx.services.state.get('local');
-    const initial = ctx.property(STATE_INITIAL_VALUE).raw ?? '';
+    const initial = ctx.get(PROPS[STATE_INITIAL_VALUE]) ?? '';
     for (const name of Object.keys(ctx.dynamicProperties())) if (!(name in state)) state[name] = initial;
     await ctx.services.state.set(state, 'local');
   },
@@ -176,7 +179,7 @@ export const UpdateAttribute = defineProcessor({
   async onTrigger(ctx, session) {
     let flowFile: FlowFile | null = session.get();
     if (!flowFile) return;
-    const stateful = ctx.property(STORE_STATE).raw === STORE_STATE_LOCALLY;
+    const stateful = ctx.get(PROPS[STORE_STATE]) === STORE_STATE_LOCALLY;
     let initialState: Record<string, string> | undefined;
     if (stateful) {
       try {
@@ -196,7 +199,7 @@ export const UpdateAttribute = defineProcessor({
       }
     }
     let deleteRegex: RegExp | null = null;
-    const deleteProperty = ctx.property(DELETE_ATTRIBUTES);
+    const deleteProperty = ctx.property(PROPS[DELETE_ATTRIBUTES]);
     if (deleteProperty.isSet()) {
       const regex = deleteProperty.evaluate(flowFile).asString();
       if (regex) deleteRegex = ctx.cache(`delete:${regex}`, () => compileDeleteRegex(regex));

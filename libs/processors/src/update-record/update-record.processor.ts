@@ -1,5 +1,5 @@
 import { checkExpression, type CompiledRecordExpression } from '@sluice/expression';
-import { CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyConfiguration, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, CoreAttributes, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyConfiguration, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { compileRule, parseRecords, RecordContentError, RecordRuleError } from '../record-shared/json-records.util.js';
 import { getAtPath, parseRecordPath, RecordPathError, setAtPath, type PathStep } from './record-path.util.js';
 
@@ -129,6 +129,49 @@ export function migrateUpdateRecordProperties(config: PropertyConfiguration): vo
   config.renameProperty('replacement-value-strategy', REPLACEMENT_STRATEGY);
 }
 
+const PROPS = propertyHandles([
+  {
+    name: REPLACEMENT_STRATEGY,
+    displayName: 'Replacement Value Strategy',
+    description: 'How the value of each user-added property is interpreted.',
+    type: 'enum',
+    required: true,
+    default: RECORD_EXPRESSION,
+    allowableValues: [
+      {
+        value: RECORD_EXPRESSION,
+        displayName: 'Record Expression',
+        description: 'A jexl record expression over row (and attributes / attr(name)); its result, of any JSON type, is the new value.',
+      },
+      {
+        value: LITERAL_VALUE,
+        displayName: 'Literal Value',
+        description:
+          'Expression Language text over the FlowFile attributes plus field.name, field.value, field.type and record.index; numbers and booleans keep their type.',
+      },
+      {
+        value: RECORD_PATH_VALUE,
+        displayName: 'Record Path Value',
+        description:
+          'The value (after Expression Language) is a record path, from the root (/price/amount) or relative to the field (../nickname); ' +
+          'the field is set to what it selects in the same record.',
+      },
+    ],
+  },
+  {
+    name: RECORD_READER,
+    displayName: 'Record Reader',
+    description: `NiFi: the controller service reading records. Not supported: ${NO_SERVICES}.`,
+    type: 'string',
+  },
+  {
+    name: RECORD_WRITER,
+    displayName: 'Record Writer',
+    description: `NiFi: the controller service writing records. Not supported: ${NO_SERVICES}.`,
+    type: 'string',
+  },
+]);
+
 export const UpdateRecord = defineProcessor({
   descriptor: {
     type: 'UpdateRecord',
@@ -140,48 +183,7 @@ export const UpdateRecord = defineProcessor({
       'strategy, Expression Language text where ${field.value} is the current value. Updates apply in property order.',
     category: 'transform',
     tags: ['record', 'update', 'json', 'jexl', 'modify', 'field'],
-    properties: [
-      {
-        name: REPLACEMENT_STRATEGY,
-        displayName: 'Replacement Value Strategy',
-        description: 'How the value of each user-added property is interpreted.',
-        type: 'enum',
-        required: true,
-        default: RECORD_EXPRESSION,
-        allowableValues: [
-          {
-            value: RECORD_EXPRESSION,
-            displayName: 'Record Expression',
-            description: 'A jexl record expression over row (and attributes / attr(name)); its result, of any JSON type, is the new value.',
-          },
-          {
-            value: LITERAL_VALUE,
-            displayName: 'Literal Value',
-            description:
-              'Expression Language text over the FlowFile attributes plus field.name, field.value, field.type and record.index; numbers and booleans keep their type.',
-          },
-          {
-            value: RECORD_PATH_VALUE,
-            displayName: 'Record Path Value',
-            description:
-              'The value (after Expression Language) is a record path, from the root (/price/amount) or relative to the field (../nickname); ' +
-              'the field is set to what it selects in the same record.',
-          },
-        ],
-      },
-      {
-        name: RECORD_READER,
-        displayName: 'Record Reader',
-        description: `NiFi: the controller service reading records. Not supported: ${NO_SERVICES}.`,
-        type: 'string',
-      },
-      {
-        name: RECORD_WRITER,
-        displayName: 'Record Writer',
-        description: `NiFi: the controller service writing records. Not supported: ${NO_SERVICES}.`,
-        type: 'string',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The updated records.' },
       { name: REL_FAILURE.name, description: 'Content that is not JSON records, or an update that failed; record.error says why.' },
@@ -244,7 +246,7 @@ export const UpdateRecord = defineProcessor({
   async onTrigger(ctx, session) {
     let flowFile: FlowFile | null = session.get();
     if (!flowFile) return;
-    const strategy = ctx.property(REPLACEMENT_STRATEGY).asString() ?? RECORD_EXPRESSION;
+    const strategy = ctx.get(PROPS[REPLACEMENT_STRATEGY]);
     const dynamic = ctx.dynamicProperties();
     try {
       const updates = ctx.cache(`updates:${strategy}:${JSON.stringify(dynamic)}`, () => compileUpdates(dynamic, strategy));

@@ -1,4 +1,4 @@
-import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type RowLog, type RowStatus } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type RowLog, type RowStatus } from '@sluice/flow-api';
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import type { OmnitronClient } from '../integrator-shared/omnitron-client.js';
@@ -39,6 +39,20 @@ export function toImageItem(item: unknown, template: '{sku}' | '{base_code}'): I
   return { key, images: out };
 }
 
+const PROPS = propertyHandles([
+  ...omnitronProperties(WRITE),
+  {
+    name: 'Filename Template', displayName: 'Filename Template', description: 'What the images are assigned by.', type: 'enum', default: '{sku}', group: WRITE,
+    allowableValues: [
+      { value: '{sku}', displayName: '{sku}', description: 'Each item is one product, by SKU.' },
+      { value: '{base_code}', displayName: '{base_code}', description: 'Each item is a base code; every product with it gets the images.' },
+    ],
+  },
+  { name: 'Concurrency', displayName: 'Concurrent Requests', description: 'Products written at the same time.', type: 'integer', default: '4', validators: [{ kind: 'range', min: 1, max: 32 }], group: WRITE },
+  ...retryProperties(WRITE),
+  ...retryLaterProperties(WRITE),
+]);
+
 export const WriteOmnitronImages = defineProcessor({
   descriptor: {
     type: 'WriteOmnitronImages',
@@ -50,19 +64,7 @@ export const WriteOmnitronImages = defineProcessor({
       'the images go to every Omnitron product with that base code.',
     category: 'integrator',
     tags: ['integrator', 'omnitron', 'image', 'outbound'],
-    properties: [
-      ...omnitronProperties(WRITE),
-      {
-        name: 'Filename Template', displayName: 'Filename Template', description: 'What the images are assigned by.', type: 'enum', default: '{sku}', group: WRITE,
-        allowableValues: [
-          { value: '{sku}', displayName: '{sku}', description: 'Each item is one product, by SKU.' },
-          { value: '{base_code}', displayName: '{base_code}', description: 'Each item is a base code; every product with it gets the images.' },
-        ],
-      },
-      { name: 'Concurrency', displayName: 'Concurrent Requests', description: 'Products written at the same time.', type: 'integer', default: '4', validators: [{ kind: 'range', min: 1, max: 32 }], group: WRITE },
-      ...retryProperties(WRITE),
-      ...retryLaterProperties(WRITE),
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The input, with rows.written and rows.failed, once every product has an outcome.' },
       { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, login or transport failure); omnitron.error says why.' },
@@ -87,7 +89,7 @@ export const WriteOmnitronImages = defineProcessor({
   async onTrigger(ctx, session) {
     const flowFile = session.get();
     if (!flowFile) return;
-    const template = (ctx.property('Filename Template').asString() ?? '{sku}') as '{sku}' | '{base_code}';
+    const template = ctx.get(PROPS['Filename Template']) as '{sku}' | '{base_code}';
     const executions = ctx.services.executions;
     // Key per logged product: the item's index, plus the SKU when a base code fans out to several products.
     const outcomes = new Map<string, RowStatus>((await executions.logged?.(flowFile)) ?? []);
@@ -115,7 +117,7 @@ export const WriteOmnitronImages = defineProcessor({
         else invalid.push({ sku: item.key, status: 'failed', message: item.error, step: STEP, key: String(index) });
       });
       await record(invalid);
-      await runPooled(items, Math.max(1, ctx.property('Concurrency').asInteger() ?? 4), async (entry) => {
+      await runPooled(items, Math.max(1, ctx.get(PROPS['Concurrency'])), async (entry) => {
         // Once a transient failure is known, the other products wait for the next try too.
         if (transient !== null) {
           waiting.push(entry);

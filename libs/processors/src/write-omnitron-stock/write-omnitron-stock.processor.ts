@@ -1,4 +1,4 @@
-import { defineProcessor, REL_FAILURE, REL_SUCCESS, type RowLog, type RowStatus } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type RowLog, type RowStatus } from '@sluice/flow-api';
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray } from '../integrator-shared/omnitron-write.util.js';
@@ -49,6 +49,15 @@ function rowOutcomes(body: unknown, count: number): { ok: boolean; error?: strin
   });
 }
 
+const PROPS = propertyHandles([
+  ...omnitronProperties(WRITE),
+  { name: 'Stock List ID', displayName: 'Omnitron Stock List ID', description: 'Stock list for rows that carry no stock_list.', type: 'string', expressionScope: 'flowfile', group: WRITE },
+  { name: 'Unit Type', displayName: 'Unit Type', description: 'unit_type for rows that carry none.', type: 'string', default: 'qty', group: WRITE },
+  { name: 'Batch Size', displayName: 'Batch Size', description: 'Rows per bulk upsert request.', type: 'integer', default: '1000', validators: [{ kind: 'range', min: 1, max: 10000 }], group: WRITE },
+  ...retryProperties(WRITE),
+  ...retryLaterProperties(WRITE),
+]);
+
 export const WriteOmnitronStock = defineProcessor({
   descriptor: {
     type: 'WriteOmnitronStock',
@@ -59,14 +68,7 @@ export const WriteOmnitronStock = defineProcessor({
       'Each chunk is logged before the next one is sent, so a FlowFile that comes back (a retry, a restart) sends only the rows that have no outcome yet.',
     category: 'integrator',
     tags: ['integrator', 'omnitron', 'stock', 'bulk', 'outbound'],
-    properties: [
-      ...omnitronProperties(WRITE),
-      { name: 'Stock List ID', displayName: 'Omnitron Stock List ID', description: 'Stock list for rows that carry no stock_list.', type: 'string', expressionScope: 'flowfile', group: WRITE },
-      { name: 'Unit Type', displayName: 'Unit Type', description: 'unit_type for rows that carry none.', type: 'string', default: 'qty', group: WRITE },
-      { name: 'Batch Size', displayName: 'Batch Size', description: 'Rows per bulk upsert request.', type: 'integer', default: '1000', validators: [{ kind: 'range', min: 1, max: 10000 }], group: WRITE },
-      ...retryProperties(WRITE),
-      ...retryLaterProperties(WRITE),
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The input, with rows.written and rows.failed, once every row has an outcome.' },
       { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, rejected login, or Omnitron refused every request); omnitron.error says why.' },
@@ -112,9 +114,9 @@ export const WriteOmnitronStock = defineProcessor({
     try {
       const input = parseRowArray(await session.readText(flowFile));
       const client = omnitronClientFor(ctx, attrs, flowFile);
-      const stockList = ctx.property('Stock List ID').evaluate(flowFile).asString() || undefined;
-      const unitType = ctx.property('Unit Type').asString() || 'qty';
-      const batchSize = Math.max(1, ctx.property('Batch Size').asInteger() ?? 1000);
+      const stockList = ctx.get(PROPS['Stock List ID'], flowFile) || undefined;
+      const unitType = ctx.get(PROPS['Unit Type']) || 'qty';
+      const batchSize = Math.max(1, ctx.get(PROPS['Batch Size']));
 
       const rejected: RowLog[] = [];
       input.forEach((raw, i) => {
