@@ -72,6 +72,7 @@ export class FlowEngine implements NodeEngine {
         (level, message) => this.logged(node, level, message),
         () => this.scheduler.yielded(node),
         (level) => this.logEnabled(level),
+        () => this.scheduler.wake(node),
       );
     }
   }

@@ -162,6 +162,7 @@ export class ProcessorNode implements SessionHost {
     onLog: (level: LogLevel, message: string) => void,
     onYield: () => void,
     logEnabled: (level: LogLevel) => boolean,
+    onWake?: () => void,
   ): StandardProcessContext {
     return new StandardProcessContext({
       flowId: this.flowId,
@@ -174,6 +175,7 @@ export class ProcessorNode implements SessionHost {
       isConnected: (rel) => (this.outgoing.get(rel)?.length ?? 0) > 0,
       hasIncomingConnection: this.graphIncoming > 0,
       onYield,
+      onWake,
       onLog: (level, message, details) => onLog(level, details === undefined ? message : `${message}: ${describe(details)}`),
       logEnabled,
       timeZone: this.engine.timeZone,

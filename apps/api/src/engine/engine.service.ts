@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppliedChangeDto, FlowDocument } from '@sluice/contracts';
-import { effectiveConfig, fromUtf8, type Clock, type HttpClient, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
+import { effectiveConfig, fromUtf8, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
 import {
   dryRunServices,
   FlowEngine,
@@ -29,6 +29,7 @@ import { changedProcessors, sameGraph, toGraph } from './flow-graph.js';
 import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 
 export const HTTP_CLIENT = Symbol('HTTP_CLIENT');
+export const HTTP_SERVER = Symbol('HTTP_SERVER');
 export const SCRIPT_RUNNER = Symbol('SCRIPT_RUNNER');
 export const SCRIPT_CHECKS = Symbol('SCRIPT_CHECKS');
 export const SYSTEM_CLOCK: Clock = {
@@ -75,6 +76,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly tokens: DurableTokenCache,
     private readonly secrets: SecretRegistry,
     @Inject(SCRIPT_CHECKS) private readonly scriptChecks: ScriptChecks,
+    @Inject(HTTP_SERVER) private readonly httpServer: HttpServerPort,
   ) {
     // Executions store what a commit makes true in its own transaction; the provenance sink reuses that redaction.
     repository.participate({
@@ -306,6 +308,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       executions: this.executions.stepLog(processorId),
       tokens: this.tokens,
       compression: ZLIB_COMPRESSION,
+      httpServer: this.httpServer,
       randomUuid: randomUUID,
     };
   }
