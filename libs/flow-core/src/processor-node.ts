@@ -32,6 +32,8 @@ export class ProcessorNode implements SessionHost {
   /** While `stopping`: settles once running tasks ended and onStopped ran. */
   stopped: Promise<void> | null = null;
   activeTasks = 0;
+  /** The last start's onScheduled: settles with its error message, or null once it succeeded. */
+  scheduling: Promise<string | null> = Promise.resolve(null);
   readonly maxTasks: number;
   readonly penaltyMs: number;
   readonly yieldMs: number;

@@ -13,7 +13,7 @@ import {
 import { getControllerService, getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { NotFoundError } from '../common/errors.js';
+import { ConflictError, NotFoundError } from '../common/errors.js';
 import { EXECUTION_ATTRIBUTE, ExecutionsService, type SeenAt } from '../executions/executions.service.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import type { FlowEntity } from '../persistence/entities.js';
@@ -366,10 +366,21 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   start(flowId: string): Promise<void> {
     return this.serial(flowId, async () => {
       const engine = this.engine(flowId);
-      await this.remember(flowId, new Set(engine.status().processors.map((p) => p.id)), 'running');
+      const ids = new Set(engine.status().processors.map((p) => p.id));
+      await this.remember(flowId, ids, 'running');
       engine.start();
       this.changed(flowId);
+      await this.refuseFailedStarts(flowId, engine, ids);
     });
+  }
+
+  /** Processors whose onScheduled failed (a listener's port in use) are not kept running; the start answers 409 naming them. */
+  private async refuseFailedStarts(flowId: string, engine: FlowEngine, ids: Set<string>, only?: string[]): Promise<void> {
+    const failed = await engine.schedulingFailures(only);
+    if (failed.length === 0) return;
+    for (const f of failed) ids.delete(f.processorId);
+    await this.remember(flowId, ids, ids.size ? undefined : 'stopped');
+    throw new ConflictError(failed.map((f) => `${f.name} could not start: ${f.message}`).join('; '));
   }
 
   stop(flowId: string): Promise<void> {
@@ -383,8 +394,11 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   startProcessor(flowId: string, processorId: string): Promise<void> {
     this.requireProcessor(flowId, processorId);
     return this.serial(flowId, async () => {
-      await this.remember(flowId, new Set(this.running.get(flowId)).add(processorId));
-      this.engine(flowId).start(processorId);
+      const ids = new Set(this.running.get(flowId)).add(processorId);
+      await this.remember(flowId, ids);
+      const engine = this.engine(flowId);
+      engine.start(processorId);
+      await this.refuseFailedStarts(flowId, engine, ids, [processorId]);
     });
   }
 
