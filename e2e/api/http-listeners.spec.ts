@@ -134,6 +134,54 @@ describe('Generic Proxy: HandleHttpRequest → InvokeHTTP → HandleHttpResponse
   });
 });
 
+describe('InvokeHTTP with a StandardOauth2AccessTokenProvider against the ERP simulator', () => {
+  let api: StartedApi;
+  let erp: ErpSimHandle;
+  beforeAll(async () => {
+    [erp, api] = await Promise.all([startErpSim({ auth: 'jwt', generatedRows: 5 }), startApi({ web: false })]);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await erp?.close();
+  });
+
+  it('gets a client-credentials token from /auth/token, reads with it, and never shows the client secret', async () => {
+    const flow = {
+      name: 'OAuth2 read',
+      parameters: { 'erp.url': erp.url },
+      controllerServices: [
+        {
+          id: 'oauth', type: 'StandardOauth2AccessTokenProvider', name: 'ERP tokens', enabled: true,
+          properties: { 'Authorization Server URL': '#{erp.url}/auth/token', 'Grant Type': 'client_credentials', 'Client ID': erp.credentials.clientId, 'Client Secret': erp.credentials.clientSecret },
+        },
+      ],
+      processors: [
+        { id: 'tick', type: 'GenerateFlowFile', name: 'Tick', scheduling: { ...timer, period: '1 hour' }, properties: {} },
+        { id: 'read', type: 'InvokeHTTP', name: 'Read', scheduling: timer, autoTerminated: ['Original', 'Retry', 'No Retry', 'Failure'], properties: { 'HTTP URL': '#{erp.url}/api/stock?pagination=none&sku=12345', 'Request OAuth2 Access Token Provider': 'oauth' } },
+        { id: 'keep', type: 'LogAttribute', name: 'Keep', scheduling: never, autoTerminated: ['success'], properties: {} },
+      ],
+      connections: [
+        { id: 'tick-read', sourceId: 'tick', targetId: 'read', relationships: ['success'] },
+        { id: 'answers', sourceId: 'read', targetId: 'keep', relationships: ['Response'] },
+      ],
+    };
+    const created = await api.request('/api/flows', { method: 'POST', json: flow });
+    expect(created.status).toBe(201);
+    const dto = (await created.json()) as FlowDto;
+    expect(dto.validation).toEqual([]);
+    const shown = await json<FlowDto>(await api.request(`/api/flows/${dto.id}`));
+    expect(shown.document.controllerServices[0]!.properties['Client Secret']).toBe('********');
+    expect(JSON.stringify(shown)).not.toContain(erp.credentials.clientSecret);
+    expect((await api.request(`/api/flows/${dto.id}/start`, { method: 'POST' })).status).toBe(200);
+    const queue = await waitFor('the answer', async () => {
+      const q = await json<{ count: number; flowFiles: { attributes: Record<string, string> }[] }>(await api.request(`/api/flows/${dto.id}/connections/answers/queue`));
+      return q.count > 0 ? q : undefined;
+    });
+    expect(queue.flowFiles[0]!.attributes['invokehttp.status.code']).toBe('200');
+    expect(erp.state.counters.logins).toBe(1);
+  });
+});
+
 describe('ListenHTTP across kill -9', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-listen-kill-'));
   const servers: ServerProcess[] = [];

@@ -8,3 +8,4 @@ export * from './controller-services.js';
 export { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory, type RecordSetRead } from './record-services/record-service-api.js';
 export { HTTP_CONTEXT_MAP_API, type HttpContextMap } from './http-shared/http-context-map.service.js';
 export { SSL_CONTEXT_API, type SslContextProvider } from './http-shared/http-listener.util.js';
+export { OAUTH2_PROVIDER_API, type OAuth2AccessTokenProvider } from './http-shared/oauth2-access-token-provider.service.js';

@@ -31,7 +31,7 @@ describe('forms of the HTTP and flow-control processors', () => {
     fireEvent.change(input('Response Body Attribute Name'), { target: { value: 'erp.body' } });
     expect(field('Response Body Attribute Size')).not.toBeNull();
     fireEvent.change(input('SSL Context Service'), { target: { value: 'ssl' } });
-    expect(alerts('SSL Context Service').join()).toContain('Sluice has no SSL context, proxy or OAuth2 token provider controller services');
+    expect(alerts('SSL Context Service').join()).toContain('Sluice has no SSL context or proxy controller services');
     fireEvent.change(input('Connection Timeout'), { target: { value: 'soon' } });
     expect(alerts('Connection Timeout').join()).toContain('is not a duration');
     addDynamic('X-Tenant', '${tenant}');

@@ -73,4 +73,17 @@ describe('forms of the HTTP listeners', () => {
     fireEvent.change(control('Request Expiration'), { target: { value: 'soon' } });
     expect(messages('Request Expiration').join()).toContain('is not a duration');
   });
+
+  it('StandardOauth2AccessTokenProvider: the grant decides which credentials are asked for; secrets are password fields', () => {
+    render(<FormHarness descriptor={getControllerService('StandardOauth2AccessTokenProvider')!.descriptor} />);
+    expect(field('Username')).not.toBeNull();
+    expect(control('Password').type).toBe('password');
+    expect(field('Client Secret')).toBeNull();
+    fireEvent.change(control('Grant Type'), { target: { value: 'client_credentials' } });
+    expect(field('Username')).toBeNull();
+    fireEvent.change(control('Client ID'), { target: { value: 'sluice' } });
+    expect(control('Client Secret').type).toBe('password');
+    fireEvent.change(control('Grant Type'), { target: { value: 'refresh_token' } });
+    expect(field('Refresh Token')).not.toBeNull();
+  });
 });

@@ -4,6 +4,7 @@ import {
   type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
 import { ExpressionError } from '@sluice/expression';
+import { OAUTH2_PROVIDER_API, type OAuth2AccessTokenProvider } from '../http-shared/oauth2-access-token-provider.service.js';
 import { checkUserRegex, compileUserRegex } from '../text-shared/user-regex.util.js';
 import {
   attributeHeaders, basicAuthorization, BODY_METHODS, decodeBody, EXCEPTION_CLASS, EXCEPTION_MESSAGE, exceptionClass, fileNameFromUrl,
@@ -39,7 +40,7 @@ const isTrue = (v: string | undefined) => v?.toLowerCase() === 'true';
 type Extra = Partial<PropertyDescriptor>;
 const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Extra = {}): PropertyDescriptor =>
   ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
-const NO_SERVICES = 'Sluice has no controller service of this kind yet (only record readers and writers), so setting it is refused.';
+const NO_SERVICES = 'Sluice has no controller service of this kind yet, so setting it is refused.';
 
 const properties: PropertyDescriptor[] = [
   prop(P.method, 'HTTP request method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or any other). Only POST, PUT and PATCH send a body.', 'string', { required: true, default: 'GET', expressionScope: 'flowfile' }),
@@ -52,8 +53,8 @@ const properties: PropertyDescriptor[] = [
   prop(P.idleTimeout, "How long idle connections stay open; Sluice's connection pool is shared by the server and keeps its own.", 'duration', { required: true, default: '5 mins' }),
   prop(P.idleConnections, "Most idle connections; Sluice's shared pool keeps its own limit.", 'integer', { required: true, default: '5', validators: [{ kind: 'range', min: 0 }] }),
   prop(P.proxy, `Proxy for the requests. ${NO_SERVICES}`, 'string'),
-  prop(P.oauth2, `Supplies an OAuth2 bearer token for the Authorization header. ${NO_SERVICES}`, 'string'),
-  prop(P.oauth2Refresh, 'When the OAuth2 token is refreshed.', 'enum', { default: 'ON_TOKEN_EXPIRATION', allowableValues: bools('ON_TOKEN_EXPIRATION', 'ON_UNAUTHORIZED_RESPONSE'), dependsOn: [{ property: P.oauth2 }] }),
+  prop(P.oauth2, 'An OAuth2 access token provider whose token is sent as Authorization: Bearer.', 'string', { identifiesControllerService: OAUTH2_PROVIDER_API }),
+  prop(P.oauth2Refresh, 'ON_TOKEN_EXPIRATION: refreshed before it expires; ON_UNAUTHORIZED_RESPONSE: also refreshed after a 401 answer (the FlowFile still goes to No Retry, as in NiFi).', 'enum', { default: 'ON_TOKEN_EXPIRATION', allowableValues: bools('ON_TOKEN_EXPIRATION', 'ON_UNAUTHORIZED_RESPONSE'), dependsOn: [{ property: P.oauth2 }] }),
   prop(P.username, 'User for HTTP Basic authentication (RFC 7617).', 'string', { validators: [{ kind: 'regex', pattern: '^[\\x20-\\x39\\x3b-\\x7e\\x80-\\xff]+$', message: 'must be printable characters without a colon' }] }),
   prop(P.password, 'Password for HTTP Basic authentication.', 'string', { sensitive: true, editor: 'password' }),
   prop(P.digest, 'Digest authentication (RFC 7616); Sluice does not support it, so true is refused.', 'enum', { required: true, default: 'false', allowableValues: TRUE_FALSE, dependsOn: [{ property: P.username }] }),
@@ -146,8 +147,8 @@ export const InvokeHTTP = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    for (const name of [P.ssl, P.proxy, P.oauth2]) {
-      if (config[name]) out.push({ property: name, message: `${name} is not supported yet: Sluice has no SSL context, proxy or OAuth2 token provider controller services`, code: 'invalid' });
+    for (const name of [P.ssl, P.proxy]) {
+      if (config[name]) out.push({ property: name, message: `${name} is not supported yet: Sluice has no SSL context or proxy controller services`, code: 'invalid' });
     }
     const refuse = (name: string, bad: string, why: string) => {
       if ((config[name] ?? '').toLowerCase() === bad.toLowerCase()) out.push({ property: name, message: `${name} '${config[name]}' is not supported: ${why}`, code: 'invalid' });
@@ -252,6 +253,10 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
       const prefix = ctx.property(P.headersPrefix).evaluate(request).asString()?.trim() ?? '';
       request = session.putAllAttributes(request, headerAttributes(answer.headers, prefix));
     }
+    // The token may have been revoked before its expiry: with ON_UNAUTHORIZED_RESPONSE the next request gets a fresh one.
+    if (status === 401 && ctx.property(P.oauth2).isSet() && ctx.property(P.oauth2Refresh).raw === 'ON_UNAUTHORIZED_RESPONSE') {
+      await ctx.controllerService<OAuth2AccessTokenProvider>(P.oauth2, OAUTH2_PROVIDER_API).refresh(ctx.services.http, ctx.services.clock).catch((e: Error) => ctx.log.warn(`OAuth2 token refresh after 401 failed: ${e.message}`));
+    }
     route(ctx, session, request, response, status, generationRequired);
   } catch (e) {
     const kind = e instanceof RequestError ? e.kind : e instanceof ExpressionError ? 'expression' : 'other';
@@ -305,6 +310,14 @@ async function buildRequest(ctx: ProcessContext, session: ProcessSession, reques
   const headers: Record<string, string> = {};
   const user = (ctx.property(P.username).raw ?? '').trim();
   if (user !== '') headers['authorization'] = basicAuthorization(user, (ctx.property(P.password).raw ?? '').trim());
+  if (ctx.property(P.oauth2).isSet()) {
+    const provider = ctx.controllerService<OAuth2AccessTokenProvider>(P.oauth2, OAUTH2_PROVIDER_API);
+    try {
+      headers['authorization'] = `Bearer ${await provider.accessToken(ctx.services.http, ctx.services.clock)}`;
+    } catch (e) {
+      throw new RequestError((e as Error).message, 'other');
+    }
+  }
   let body: Uint8Array | undefined;
   if (BODY_METHODS.includes(method)) {
     const gzip = ctx.property(P.contentEncoding).raw === 'GZIP';
