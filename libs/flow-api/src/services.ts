@@ -35,6 +35,8 @@ export interface HttpRequest {
   readonly followRedirects?: boolean;
   /** A body larger than this fails the request ('tooLarge'); the host applies its own cap when absent. */
   readonly maxResponseBytes?: number;
+  /** Trust and client certificates for https URLs (an SSL Context Service); the system's CAs when absent. */
+  readonly tls?: TlsSettings;
 }
 
 export interface HttpResponse {
@@ -258,14 +260,24 @@ export interface HttpExchange {
   readonly done: boolean;
 }
 
-/** TLS for a listener (from an SSL Context Service), in the forms Node reads. */
-export interface HttpServerTls {
-  readonly key?: string;
-  readonly cert?: string;
-  readonly pfx?: Uint8Array;
-  readonly passphrase?: string;
-  /** Trusted CAs for client certificates (PEM). */
-  readonly ca?: string;
+/** A keystore or truststore file on the server, as an SSL Context Service names it; the host reads it. */
+export interface TlsStore {
+  readonly path: string;
+  readonly type: 'PKCS12' | 'PEM';
+  readonly password?: string;
+}
+
+/** TLS material from an SSL Context Service: what to present (keystore) and whom to trust (truststore; the system's CAs when absent). */
+export interface TlsSettings {
+  readonly keyStore?: TlsStore;
+  /** The private key's password; the keystore password when absent. */
+  readonly keyPassword?: string;
+  readonly trustStore?: TlsStore;
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
+/** TLS for a listener: a keystore is required; `clientAuth` asks callers for certificates the truststore signed. */
+export interface HttpServerTls extends TlsSettings {
   readonly clientAuth: 'none' | 'want' | 'need';
 }
 

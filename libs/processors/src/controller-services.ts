@@ -3,6 +3,7 @@ import { CSVReader } from './record-services/csv-reader.service.js';
 import { CSVRecordSetWriter } from './record-services/csv-record-set-writer.service.js';
 import { StandardHttpContextMap } from './http-shared/http-context-map.service.js';
 import { StandardOauth2AccessTokenProvider } from './http-shared/oauth2-access-token-provider.service.js';
+import { StandardRestrictedSSLContextService, StandardSSLContextService } from './http-shared/ssl-context.service.js';
 import { JsonRecordSetWriter } from './record-services/json-record-set-writer.service.js';
 import { JsonTreeReader } from './record-services/json-tree-reader.service.js';
 import { XMLReader } from './record-services/xml-reader.service.js';
@@ -16,6 +17,8 @@ export const controllerServiceCatalogue: readonly ControllerServiceDefinition[] 
   JsonTreeReader,
   StandardHttpContextMap,
   StandardOauth2AccessTokenProvider,
+  StandardRestrictedSSLContextService,
+  StandardSSLContextService,
   XMLReader,
   XMLRecordSetWriter,
 ];

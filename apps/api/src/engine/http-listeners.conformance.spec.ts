@@ -26,6 +26,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+
+/** Resolves once the listener handed `n` requests to its processor (it wakes the processor for each). */
+async function woken(r: TestRunner, n: number): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (r.wakes < n) {
+    if (Date.now() > end) throw new Error(`only ${r.wakes} of ${n} requests reached the processor`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
@@ -48,7 +58,7 @@ describe('ListenHTTP on real sockets', () => {
       answered = true;
       return x;
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await woken(r, 1);
     expect(answered).toBe(false);
     await r.run(1, { stopOnFinish: false });
     expect((await res).statusCode).toBe(200);
@@ -96,7 +106,7 @@ describe('HandleHttpRequest and HandleHttpResponse on real sockets', () => {
     const url = `http://127.0.0.1:${port}`;
     const callers = [1, 2, 3].map((n) => request(`${url}/orders/${n}`, { method: 'POST', body: `order-${n}` }));
     const late = request(`${url}/late`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await woken(req, 4);
     await req.run(1, { stopOnFinish: false });
     const res = new TestRunner(HandleHttpResponse)
       .shareControllerService('map', req)

@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { tlsError, tlsOptions } from './tls-material.js';
 
 /** A request must arrive in full within this time, so a slow sender cannot hold a socket and its buffer. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -26,9 +27,14 @@ export class NodeHttpServer implements HttpServerPort {
     const serverOptions = { maxHeaderSize: options.maxHeaderBytes, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS };
     const waiting = new Set<ServerResponse>();
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => receive(req, res, options, tls !== undefined, waiting, handler);
-    const server: Server = tls
-      ? createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert, pfx: tls.pfx && Buffer.from(tls.pfx), passphrase: tls.passphrase, ca: tls.ca, requestCert: tls.clientAuth !== 'none', rejectUnauthorized: tls.clientAuth === 'need' }, onRequest)
-      : createHttpServer(serverOptions, onRequest);
+    let server: Server;
+    try {
+      server = tls
+        ? createHttpsServer({ ...serverOptions, ...tlsOptions(tls), requestCert: tls.clientAuth !== 'none', rejectUnauthorized: tls.clientAuth === 'need' }, onRequest)
+        : createHttpServer(serverOptions, onRequest);
+    } catch (e) {
+      throw new HttpListenError(tls ? tlsError(e, tls).message : (e as Error).message, 'other');
+    }
     server.keepAliveTimeout = 5_000;
     const host = options.host ?? this.defaultHost;
     await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render } from '@testing-library/react';
-import { validateProcessor, type ControllerServiceSummary, type ProcessorDefinition } from '@sluice/flow-api';
+import { validateControllerService, validateProcessor, type ControllerServiceSummary, type ProcessorDefinition } from '@sluice/flow-api';
 import { getControllerService, getProcessor } from '@sluice/processors';
 import { addDynamic, field, FormHarness } from './form-harness.testing.js';
 
@@ -85,5 +85,19 @@ describe('forms of the HTTP listeners', () => {
     expect(control('Client Secret').type).toBe('password');
     fireEvent.change(control('Grant Type'), { target: { value: 'refresh_token' } });
     expect(field('Refresh Token')).not.toBeNull();
+  });
+
+  it('StandardSSLContextService: passwords and types follow the store files; JKS is refused beside Keystore Type', () => {
+    const def = getControllerService('StandardSSLContextService')!;
+    render(<FormHarness descriptor={def.descriptor} validate={(values) => validateControllerService(def, values)} />);
+    expect(field('Keystore Password')).toBeNull();
+    fireEvent.change(control('Keystore Filename'), { target: { value: '/etc/sluice/server.jks' } });
+    expect(control('Keystore Password').type).toBe('password');
+    expect(options('Keystore Type')).toEqual(['PKCS12', 'PEM', 'JKS', 'BCFKS']);
+    fireEvent.change(control('Keystore Password'), { target: { value: 'pw' } });
+    fireEvent.change(control('Keystore Type'), { target: { value: 'JKS' } });
+    expect(messages('Keystore Type').join()).toContain('Keystore Type JKS is not supported: Node.js cannot read JKS keystores');
+    fireEvent.change(control('Keystore Type'), { target: { value: 'PKCS12' } });
+    expect(messages('Keystore Type')).toEqual([]);
   });
 });

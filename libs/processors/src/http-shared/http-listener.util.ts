@@ -1,22 +1,13 @@
-import { HttpListenError, type HttpExchange, type HttpListener, type HttpListenOptions, type HttpServerTls, type ProcessContext } from '@sluice/flow-api';
+import { HttpListenError, type HttpExchange, type HttpListener, type HttpListenOptions, type HttpServerTls, type ProcessContext, type TlsSettings } from '@sluice/flow-api';
 
 /** The service API an SSL Context Service offers listeners and clients (NiFi's SSLContextProvider). */
 export const SSL_CONTEXT_API = 'SSLContextProvider';
-
-export interface TlsClientMaterial {
-  readonly key?: string;
-  readonly cert?: string;
-  readonly pfx?: Uint8Array;
-  readonly passphrase?: string;
-  /** Trusted CAs (PEM); the system's when absent. */
-  readonly ca?: string;
-}
 
 export interface SslContextProvider {
   /** Key and trust material for a listener; throws naming what is missing (a server needs a keystore). */
   serverTls(clientAuth: HttpServerTls['clientAuth']): HttpServerTls;
   /** Trust (and, with a keystore, client) material for outbound calls. */
-  clientTls(): TlsClientMaterial;
+  clientTls(): TlsSettings;
   /** Whether a truststore is configured (NiFi's AUTO client authentication needs one). */
   readonly hasTrustStore: boolean;
 }

@@ -5,6 +5,7 @@ import {
 } from '@sluice/flow-api';
 import { ExpressionError } from '@sluice/expression';
 import { OAUTH2_PROVIDER_API, type OAuth2AccessTokenProvider } from '../http-shared/oauth2-access-token-provider.service.js';
+import { SSL_CONTEXT_API, type SslContextProvider } from '../http-shared/http-listener.util.js';
 import { checkUserRegex, compileUserRegex } from '../text-shared/user-regex.util.js';
 import {
   attributeHeaders, basicAuthorization, BODY_METHODS, decodeBody, EXCEPTION_CLASS, EXCEPTION_MESSAGE, exceptionClass, fileNameFromUrl,
@@ -46,7 +47,7 @@ const properties: PropertyDescriptor[] = [
   prop(P.method, 'HTTP request method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or any other). Only POST, PUT and PATCH send a body.', 'string', { required: true, default: 'GET', expressionScope: 'flowfile' }),
   prop(P.url, 'Remote URL with an http or https scheme; any encoding of the URL is up to you.', 'string', { required: true, expressionScope: 'flowfile', editor: 'el' }),
   prop(P.http2Disabled, 'Sluice speaks HTTP/1.1 only, so both values behave the same.', 'enum', { required: true, default: 'False', allowableValues: TITLE_TRUE_FALSE }),
-  prop(P.ssl, `Trusted and client certificates for TLS. ${NO_SERVICES} HTTPS works against servers the system's CAs trust.`, 'string'),
+  prop(P.ssl, "Trusted CAs (truststore) and the client certificate (keystore) for https URLs; without it, HTTPS trusts the system's CAs.", 'string', { identifiesControllerService: SSL_CONTEXT_API }),
   prop(P.connectTimeout, 'Longest wait for the connection to the URL.', 'duration', { required: true, default: '5 secs' }),
   prop(P.readTimeout, 'Longest wait for the response headers, and between two reads of the body.', 'duration', { required: true, default: '15 secs' }),
   prop(P.writeTimeout, 'Longest wait while sending the request; Sluice bounds the upload with the read timeout, which starts once the request is sent.', 'duration', { required: true, default: '15 secs' }),
@@ -147,9 +148,7 @@ export const InvokeHTTP = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    for (const name of [P.ssl, P.proxy]) {
-      if (config[name]) out.push({ property: name, message: `${name} is not supported yet: Sluice has no SSL context or proxy controller services`, code: 'invalid' });
-    }
+    if (config[P.proxy]) out.push({ property: P.proxy, message: `${P.proxy} is not supported yet: Sluice has no proxy controller services`, code: 'invalid' });
     const refuse = (name: string, bad: string, why: string) => {
       if ((config[name] ?? '').toLowerCase() === bad.toLowerCase()) out.push({ property: name, message: `${name} '${config[name]}' is not supported: ${why}`, code: 'invalid' });
     };
@@ -207,6 +206,7 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
         readTimeoutMs: ctx.property(P.readTimeout).asDuration(),
         followRedirects: isTrue(ctx.property(P.redirects).raw),
         maxResponseBytes: ctx.property(P.maxResponse).asDataSize(),
+        tls: ctx.property(P.ssl).isSet() ? ctx.controllerService<SslContextProvider>(P.ssl, SSL_CONTEXT_API).clientTls() : undefined,
       });
     } catch (e) {
       if (e instanceof HttpTransportError) throw new RequestError(e.message, e.code);
