@@ -1,4 +1,4 @@
-import { HttpListenError, type HttpExchange, type HttpListener, type HttpListenOptions, type HttpServerTls, type ProcessContext, type TlsSettings } from '@sluice/flow-api';
+import { HttpListenError, type Clock, type HttpExchange, type HttpListener, type HttpListenOptions, type HttpServerTls, type ProcessContext, type TlsSettings } from '@sluice/flow-api';
 
 /** The service API an SSL Context Service offers listeners and clients (NiFi's SSLContextProvider). */
 export const SSL_CONTEXT_API = 'SSLContextProvider';
@@ -17,8 +17,17 @@ export class RequestInbox {
   private queue: HttpExchange[] = [];
   private listeners: HttpListener[] = [];
   private accepting = false;
+  private readonly timers = new Map<HttpExchange, unknown>();
 
-  constructor(private readonly capacity: number) {}
+  /**
+   * `maxWaitMs`: a request its processor has not taken by then (the flow is held by back pressure) is answered 503,
+   * as NiFi answers when no relationship is available, rather than left hanging.
+   */
+  constructor(
+    private readonly capacity: number,
+    private readonly clock?: Clock,
+    private readonly maxWaitMs = 30_000,
+  ) {}
 
   get size(): number {
     return this.queue.length;
@@ -32,7 +41,21 @@ export class RequestInbox {
   offer(exchange: HttpExchange): boolean {
     if (!this.accepting || this.queue.length >= this.capacity) return false;
     this.queue.push(exchange);
+    if (this.clock) this.timers.set(exchange, this.clock.setTimeout(() => {
+      this.timers.delete(exchange);
+      const i = this.queue.indexOf(exchange);
+      if (i < 0) return;
+      this.queue.splice(i, 1);
+      exchange.respond({ status: 503, headers: { 'content-type': 'text/plain' }, body: 'Service Unavailable: the flow is not taking requests (back pressure)' });
+    }, this.maxWaitMs));
     return true;
+  }
+
+  private settled(exchange: HttpExchange): void {
+    const t = this.timers.get(exchange);
+    if (t === undefined) return;
+    this.timers.delete(exchange);
+    this.clock!.clearTimeout(t);
   }
 
   /** Up to `max` waiting exchanges whose caller is still there. */
@@ -40,6 +63,7 @@ export class RequestInbox {
     const out: HttpExchange[] = [];
     while (out.length < max && this.queue.length) {
       const x = this.queue.shift()!;
+      this.settled(x);
       if (!x.done) out.push(x);
     }
     return out;
@@ -55,6 +79,7 @@ export class RequestInbox {
     this.accepting = false;
     const waiting = this.queue;
     this.queue = [];
+    for (const x of waiting) this.settled(x);
     for (const x of waiting) x.respond({ status: 503, headers: { 'content-type': 'text/plain' }, body: 'Service Unavailable: the server is stopping' });
     const listeners = this.listeners;
     this.listeners = [];
@@ -64,7 +89,7 @@ export class RequestInbox {
 
 /** The inbox of this processor instance (one per started configuration). */
 export function inboxOf(context: ProcessContext, capacity: number): RequestInbox {
-  return context.cache('http.listener.inbox', () => new RequestInbox(capacity));
+  return context.cache('http.listener.inbox', () => new RequestInbox(capacity, context.services.clock));
 }
 
 /** A port property's value after parameters and Expression Language (NiFi evaluates it against the environment). */

@@ -151,4 +151,14 @@ describe('ListenHTTP', () => {
     await r.run(1);
     expect(r.yields).toBe(1);
   });
+
+  it('a request the processor does not take within 30 s (back pressure holds it) is answered 503', async () => {
+    const { r, server } = await started();
+    const reply = server.send(8081, { method: 'POST', url: '/contentListener', body: 'x' });
+    await r.clock.advance(30_000);
+    const res = await reply;
+    expect([res.status, res.text]).toEqual([503, 'Service Unavailable: the flow is not taking requests (back pressure)']);
+    await r.run(1);
+    r.assertTransferCount('success', 0);
+  });
 });
