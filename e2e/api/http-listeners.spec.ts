@@ -233,5 +233,5 @@ describe('ListenHTTP across kill -9', () => {
       return q.count === 41 ? q.count : undefined;
     });
     expect(count).toBe(41);
-  });
+  }, 120_000);
 });
