@@ -66,6 +66,11 @@ export interface ProcessContext {
   controllerService<T>(propertyName: string, api: string): T;
   /** Asks the scheduler not to trigger this processor again for the yield duration. */
   yield(): void;
+  /**
+   * Work arrived from outside (a listener received a request): trigger the processor again as soon as its schedule
+   * allows, ending a yield. Safe to call from anywhere, any number of times.
+   */
+  wake(): void;
   readonly log: ComponentLog;
   readonly services: ProcessorServices;
 }

@@ -35,6 +35,8 @@ export interface HttpRequest {
   readonly followRedirects?: boolean;
   /** A body larger than this fails the request ('tooLarge'); the host applies its own cap when absent. */
   readonly maxResponseBytes?: number;
+  /** Trust and client certificates for https URLs (an SSL Context Service); the system's CAs when absent. */
+  readonly tls?: TlsSettings;
 }
 
 export interface HttpResponse {
@@ -216,5 +218,97 @@ export interface ProcessorServices {
   readonly tokens: TokenCache;
   /** Absent where the host has no codecs (CompressContent then fails with a message saying so). */
   readonly compression?: CompressionCodec;
+  /** Absent where the host cannot listen (listener processors then fail to start with a message saying so). */
+  readonly httpServer?: HttpServerPort;
   randomUuid(): string;
+}
+
+/** A request a listener received, its body already read in full (and within the listener's limit). */
+export interface HttpServerRequest {
+  readonly method: string;
+  /** Path and query as sent (`/orders?id=7`). */
+  readonly url: string;
+  readonly path: string;
+  /** The raw query string without `?`, or null when there is none. */
+  readonly query: string | null;
+  /** `HTTP/1.1` */
+  readonly protocol: string;
+  /** Header names in lower case; repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** `https` when the listener speaks TLS. */
+  readonly scheme: 'http' | 'https';
+  /** The client certificate's subject and issuer DN when TLS client authentication presented one. */
+  readonly clientCertificate?: { readonly subjectDN: string; readonly issuerDN: string };
+  readonly body: Uint8Array;
+}
+
+export interface HttpServerResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | string;
+}
+
+/** One request waiting for its answer. `respond` answers once; later calls are ignored and return false. */
+export interface HttpExchange {
+  readonly request: HttpServerRequest;
+  respond(response: HttpServerResponse): boolean;
+  /** The caller is gone (closed the connection) or the exchange was answered. */
+  readonly done: boolean;
+}
+
+/** A keystore or truststore file on the server, as an SSL Context Service names it; the host reads it. */
+export interface TlsStore {
+  readonly path: string;
+  readonly type: 'PKCS12' | 'PEM';
+  readonly password?: string;
+}
+
+/** TLS material from an SSL Context Service: what to present (keystore) and whom to trust (truststore; the system's CAs when absent). */
+export interface TlsSettings {
+  readonly keyStore?: TlsStore;
+  /** The private key's password; the keystore password when absent. */
+  readonly keyPassword?: string;
+  readonly trustStore?: TlsStore;
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
+/** TLS for a listener: a keystore is required; `clientAuth` asks callers for certificates the truststore signed. */
+export interface HttpServerTls extends TlsSettings {
+  readonly clientAuth: 'none' | 'want' | 'need';
+}
+
+export interface HttpListenOptions {
+  readonly port: number;
+  /** Interface to bind; every interface when absent (NiFi's default). */
+  readonly host?: string;
+  /** A larger body is answered 413 by the listener itself and never reaches the handler. */
+  readonly maxBodyBytes: number;
+  readonly maxHeaderBytes?: number;
+  readonly tls?: HttpServerTls;
+}
+
+export interface HttpListener {
+  /** The port bound (the one asked for, or the one the system chose for 0). */
+  readonly port: number;
+  /** Stops accepting, answers what is still waiting 503 and frees the port. */
+  close(): Promise<void>;
+}
+
+/** Inbound HTTP: listening sockets the host owns. A port that cannot be bound rejects with an `HttpListenError`. */
+export interface HttpServerPort {
+  listen(options: HttpListenOptions, handler: (exchange: HttpExchange) => void): Promise<HttpListener>;
+}
+
+export class HttpListenError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'inUse' | 'denied' | 'other',
+  ) {
+    super(message);
+    this.name = 'HttpListenError';
+  }
 }

@@ -50,6 +50,13 @@ export interface ProcessSession {
   provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string): void;
   adjustCounter(name: string, delta: number): void;
 
+  /**
+   * Runs `onCommitted` once this session's changes are durable (the framework commits when onTrigger returns), or
+   * `onFailed` when the session is rolled back or its commit fails instead: NiFi's commitAsync callbacks, for
+   * answering a caller only after what it sent is stored.
+   */
+  afterCommit(onCommitted: () => void, onFailed?: (error: unknown) => void): void;
+
   /** Drops every change made in this session; taken FlowFiles return to their queues. */
   rollback(penalize?: boolean): void;
 }

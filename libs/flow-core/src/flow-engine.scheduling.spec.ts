@@ -89,6 +89,32 @@ describe('FlowEngine scheduling', () => {
     await h.engine.close();
   });
 
+  it('wake() ends a yield: a source that yielded runs again at once, not after its yield duration', async () => {
+    let runs = 0;
+    let ctx: import('@sluice/flow-api').ProcessContext | null = null;
+    const Listener = specProcessor({ type: 'Listener', inputRequirement: 'forbidden' }, {
+      onTrigger: (c) => {
+        runs++;
+        ctx = c;
+        c.yield();
+      },
+    });
+    const h = createHarness({ graph: { processors: [graphProcessor('l', 'Listener', { autoTerminated: ['success'], scheduling: { yieldDuration: '10 sec' } })] }, definitions: [Listener] });
+    h.engine.start('l');
+    for (let i = 0; i < 5; i++) await settle();
+    expect(runs).toBe(1);
+    await h.clock.advance(1_000);
+    expect(runs).toBe(1);
+    ctx!.wake();
+    for (let i = 0; i < 5; i++) await settle();
+    expect(runs).toBe(2);
+    await h.engine.stop('l');
+    ctx!.wake();
+    for (let i = 0; i < 5; i++) await settle();
+    expect(runs).toBe(2);
+    await h.engine.close();
+  });
+
   it('waits for a clock turn before re-triggering a 0 sec source that found nothing to do', async () => {
     let runs = 0;
     const Idle = specProcessor({ type: 'Idle', inputRequirement: 'forbidden' }, { onTrigger: () => void runs++ });

@@ -74,6 +74,7 @@ export class FlowEngine implements NodeEngine {
         (level, message) => this.logged(node, level, message),
         () => this.scheduler.yielded(node),
         (level) => this.logEnabled(level),
+        () => this.scheduler.wake(node),
       );
     }
   }
@@ -173,20 +174,35 @@ export class FlowEngine implements NodeEngine {
       this.stateChanged(node);
       const ctx = node.context;
       const def = node.definition;
-      void (async () => {
+      node.scheduling = (async () => {
         try {
           await def.onScheduled?.(ctx);
         } catch (e) {
           if (node.lifecycle === 'starting') node.lifecycle = 'stopped';
           this.bulletin(node.id, 'error', `${node.config.name} could not be scheduled: ${errorMessage(e)}`);
           this.stateChanged(node);
-          return;
+          return errorMessage(e);
         }
-        if (node.lifecycle !== 'starting') return;
+        if (node.lifecycle !== 'starting') return null;
         node.lifecycle = 'running';
         this.scheduler.kick(node);
+        return null;
       })();
     }
+  }
+
+  /**
+   * Waits for the onScheduled of the processors just started (all when none are named) and answers those that
+   * failed, with the reason (a listener whose port is taken); they are stopped again.
+   */
+  async schedulingFailures(processorIds?: readonly string[]): Promise<{ processorId: string; name: string; message: string }[]> {
+    const nodes = processorIds === undefined ? [...this.nodes.values()] : processorIds.map((id) => this.node(id));
+    const out: { processorId: string; name: string; message: string }[] = [];
+    for (const node of nodes) {
+      const message = await node.scheduling;
+      if (message) out.push({ processorId: node.id, name: node.config.name, message });
+    }
+    return out;
   }
 
   /** Stops scheduling; waits for running tasks to finish their sessions. */

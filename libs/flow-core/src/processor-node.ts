@@ -32,6 +32,8 @@ export class ProcessorNode implements SessionHost {
   /** While `stopping`: settles once running tasks ended and onStopped ran. */
   stopped: Promise<void> | null = null;
   activeTasks = 0;
+  /** The last start's onScheduled: settles with its error message, or null once it succeeded. */
+  scheduling: Promise<string | null> = Promise.resolve(null);
   readonly maxTasks: number;
   readonly penaltyMs: number;
   readonly yieldMs: number;
@@ -162,6 +164,7 @@ export class ProcessorNode implements SessionHost {
     onLog: (level: LogLevel, message: string) => void,
     onYield: () => void,
     logEnabled: (level: LogLevel) => boolean,
+    onWake?: () => void,
   ): StandardProcessContext {
     return new StandardProcessContext({
       flowId: this.flowId,
@@ -174,6 +177,7 @@ export class ProcessorNode implements SessionHost {
       isConnected: (rel) => (this.outgoing.get(rel)?.length ?? 0) > 0,
       hasIncomingConnection: this.graphIncoming > 0,
       onYield,
+      onWake,
       onLog: (level, message, details) => onLog(level, details === undefined ? message : `${message}: ${describe(details)}`),
       logEnabled,
       timeZone: this.engine.timeZone,

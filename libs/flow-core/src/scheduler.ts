@@ -62,6 +62,13 @@ export class Scheduler {
     this.slot(node).yieldUntil = this.host.clock.now() + node.yieldMs;
   }
 
+  /** Work arrived from outside for a running processor: its yield ends and it is tried at the next drain. */
+  wake(node: ProcessorNode): void {
+    if (node.lifecycle !== 'running') return;
+    this.slot(node).yieldUntil = 0;
+    this.kick(node);
+  }
+
   /** A task ended; `idle` when its session touched nothing. Schedules what comes next. */
   taskEnded(node: ProcessorNode, idle?: boolean): void {
     const s = this.slot(node);

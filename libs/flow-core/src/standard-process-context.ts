@@ -34,6 +34,8 @@ export interface ContextOptions {
   isConnected(relationship: string): boolean;
   hasIncomingConnection: boolean;
   onYield(): void;
+  /** Trigger again soon (see ProcessContext.wake); nothing happens when absent. */
+  onWake?(): void;
   onLog(level: LogLevel, message: string, details?: unknown): void;
   /** Whether `level` is written anywhere; every level is when absent. */
   logEnabled?(level: LogLevel): boolean;
@@ -266,5 +268,9 @@ export class StandardProcessContext implements ProcessContext {
 
   yield(): void {
     this.options.onYield();
+  }
+
+  wake(): void {
+    this.options.onWake?.();
   }
 }

@@ -187,6 +187,47 @@ describe('StandardProcessSession in the engine', () => {
     expect(h.provenance.types()).toEqual(['CREATE']);
   });
 
+  it('afterCommit: runs once the repository commit resolved, never before', async () => {
+    const repository = new HoldingRepository();
+    const h = harness({ repository, store: repository.store });
+    await h.engine.enqueue('under', [{ attributes: { filename: 'a' }, content: 'x' }]);
+    const seen: string[] = [];
+    behaviour = (_ctx, session) => {
+      const ff = session.get()!;
+      session.transfer(ff, 'success');
+      session.afterCommit(() => seen.push(`committed, out1 holds ${h.engine.queue('out1').count}`), () => seen.push('failed'));
+    };
+    repository.gate = deferred();
+    const run = h.engine.runOnce('under');
+    for (let i = 0; i < 5; i++) await settle();
+    expect(seen).toEqual([]);
+    repository.gate.resolve();
+    await run;
+    expect(seen).toEqual(['committed, out1 holds 1']);
+  });
+
+  it('afterCommit: a failed commit or a throwing onTrigger runs the failure callback instead', async () => {
+    const repository = new HoldingRepository();
+    const h = harness({ repository, store: repository.store });
+    await h.engine.enqueue('under', [{ attributes: { filename: 'a' }, content: 'x' }]);
+    const seen: string[] = [];
+    behaviour = (_ctx, session) => {
+      session.transfer(session.get()!, 'success');
+      session.afterCommit(() => seen.push('committed'), (e) => seen.push(`failed: ${(e as Error).message}`));
+    };
+    repository.gate = deferred();
+    const run = h.engine.runOnce('under');
+    await settle();
+    repository.gate.reject(new Error('disk full'));
+    await run;
+    behaviour = (_ctx, session) => {
+      session.afterCommit(() => seen.push('committed'), () => seen.push('rolled back'));
+      throw new Error('boom');
+    };
+    await h.engine.runOnce('under');
+    expect(seen).toEqual(['failed: disk full', 'rolled back']);
+  });
+
   it('clones to each of several connections on one relationship', async () => {
     const h = harness({ outputs: 3 });
     const [ff] = await h.engine.enqueue('under', [{ attributes: { filename: 'a' }, content: 'payload' }]);

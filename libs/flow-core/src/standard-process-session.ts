@@ -13,6 +13,11 @@ const EMPTY_BYTES = new Uint8Array(0);
  * nothing leaves the session until `commit`, which checks that every FlowFile taken or created was
  * transferred or removed.
  */
+interface CommitHook {
+  onCommitted(): void;
+  onFailed?(error: unknown): void;
+}
+
 export class StandardProcessSession implements ProcessSession {
   private records = new Map<string, Rec>();
   private contents = new Map<string, Uint8Array>();
@@ -23,6 +28,7 @@ export class StandardProcessSession implements ProcessSession {
   /** FlowFiles created from several parents (merges), each recorded as a JOIN. */
   private joins: string[] = [];
   private counters = new Map<string, number>();
+  private hooks: CommitHook[] = [];
   private nextQueue = 0;
 
   constructor(private readonly host: SessionHost) {}
@@ -238,7 +244,28 @@ export class StandardProcessSession implements ProcessSession {
     this.counters.set(name, (this.counters.get(name) ?? 0) + delta);
   }
 
+  afterCommit(onCommitted: () => void, onFailed?: (error: unknown) => void): void {
+    this.hooks.push({ onCommitted, onFailed });
+  }
+
+  /** Hooks run after the session's state is settled, so a callback that throws cannot undo a commit or a rollback. */
+  private runHooks(hooks: readonly CommitHook[], error: unknown, committed: boolean): void {
+    for (const h of hooks) {
+      try {
+        if (committed) h.onCommitted();
+        else h.onFailed?.(error);
+      } catch {
+        // A callback answers a caller; its failure must not reach the session's owner.
+      }
+    }
+  }
+
   rollback(penalize = false): void {
+    this.rollbackWith(penalize, new Error('the session was rolled back'));
+  }
+
+  private rollbackWith(penalize: boolean, error: unknown): void {
+    const hooks = this.hooks;
     const now = this.now();
     const back = new Map<ConnectionQueue, FlowFile[]>();
     for (const rec of this.records.values()) {
@@ -254,6 +281,7 @@ export class StandardProcessSession implements ProcessSession {
       queue.returnToHead(list, now);
     }
     this.reset();
+    this.runHooks(hooks, error, false);
   }
 
   private reset(): void {
@@ -265,11 +293,12 @@ export class StandardProcessSession implements ProcessSession {
     this.clones = new Map();
     this.joins = [];
     this.counters = new Map();
+    this.hooks = [];
   }
 
   /** True when the session touched nothing. */
   get isEmpty(): boolean {
-    return this.records.size === 0 && this.extraEvents.length === 0;
+    return this.records.size === 0 && this.extraEvents.length === 0 && this.hooks.length === 0;
   }
 
   /**
@@ -291,10 +320,12 @@ export class StandardProcessSession implements ProcessSession {
       outcome = this.prepare();
       await this.host.commit(outcome);
     } catch (e) {
-      this.rollback(penalizeOnFailure);
+      this.rollbackWith(penalizeOnFailure, e);
       throw e;
     }
+    const hooks = this.hooks;
     this.reset();
+    this.runHooks(hooks, null, true);
     return outcome;
   }
 

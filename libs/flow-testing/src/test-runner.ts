@@ -76,8 +76,10 @@ export class TestRunner {
   private readonly serviceConfigs: GraphControllerService[] = [];
   private readonly serviceTypes = new Map<string, ControllerServiceDefinition>();
   private serviceState: { summaries: Map<string, ControllerServiceSummary>; lookup: ControllerServiceLookup } | null = null;
+  private readonly shared = new Map<string, TestRunner>();
   private scheduled = false;
   private yieldCount = 0;
+  private wakeCount = 0;
   private ids = 0;
 
   constructor(
@@ -167,6 +169,25 @@ export class TestRunner {
     return this;
   }
 
+  /**
+   * Names another runner's enabled service `id` in this runner too, as two processors of one flow share a service
+   * (HandleHttpRequest and HandleHttpResponse share one HTTP context map).
+   */
+  shareControllerService(id: string, from: TestRunner): this {
+    const config = from.serviceConfigs.find((c) => c.id === id);
+    if (!config) throw new AssertionFailure(`the other runner has no controller service '${id}'`);
+    this.addControllerService(id, from.serviceTypes.get(config.type)!, config.properties, config.enabled);
+    this.shared.set(id, from);
+    return this;
+  }
+
+  /** The enabled instance of a service added with addControllerService (nifi-mock's getControllerService). */
+  controllerService<T>(id: string): T {
+    const found = this.services_().lookup.get(id);
+    if (!found) throw new AssertionFailure(`controller service '${id}' is not added or not enabled`);
+    return found.instance as T;
+  }
+
   enableControllerService(id: string): this {
     return this.setServiceEnabled(id, true);
   }
@@ -192,7 +213,9 @@ export class TestRunner {
       this.logLines.push({ level, message });
     });
     for (const f of failures) this.logLines.push({ level: 'error', message: f.message });
-    this.serviceState = { summaries, lookup };
+    const own = lookup;
+    const shared: ControllerServiceLookup = { get: (id) => (this.shared.has(id) ? this.shared.get(id)!.services_().lookup.get(id) : own.get(id)) };
+    this.serviceState = { summaries, lookup: this.shared.size ? shared : own };
     return this.serviceState;
   }
 
@@ -271,6 +294,11 @@ export class TestRunner {
         await this.definition.onStopped?.(ctx);
       }
     }
+  }
+
+  /** How often the processor called `wake()` (a listener that received a request). */
+  get wakes(): number {
+    return this.wakeCount;
   }
 
   /** How often the processor called `yield()`. */
@@ -372,6 +400,9 @@ export class TestRunner {
       hasIncomingConnection: this.options.hasIncomingConnection ?? descriptor.inputRequirement !== 'forbidden',
       onYield: () => {
         this.yieldCount++;
+      },
+      onWake: () => {
+        this.wakeCount++;
       },
       onLog: (level, message, details) => {
         if (this.enabledLevels && !this.enabledLevels.has(level)) return;

@@ -1,6 +1,9 @@
 import type { ControllerServiceDefinition, ControllerServiceDescriptor } from '@sluice/flow-api';
 import { CSVReader } from './record-services/csv-reader.service.js';
 import { CSVRecordSetWriter } from './record-services/csv-record-set-writer.service.js';
+import { StandardHttpContextMap } from './http-shared/http-context-map.service.js';
+import { StandardOauth2AccessTokenProvider } from './http-shared/oauth2-access-token-provider.service.js';
+import { StandardRestrictedSSLContextService, StandardSSLContextService } from './http-shared/ssl-context.service.js';
 import { JsonRecordSetWriter } from './record-services/json-record-set-writer.service.js';
 import { JsonTreeReader } from './record-services/json-tree-reader.service.js';
 import { XMLReader } from './record-services/xml-reader.service.js';
@@ -12,6 +15,10 @@ export const controllerServiceCatalogue: readonly ControllerServiceDefinition[] 
   CSVRecordSetWriter,
   JsonRecordSetWriter,
   JsonTreeReader,
+  StandardHttpContextMap,
+  StandardOauth2AccessTokenProvider,
+  StandardRestrictedSSLContextService,
+  StandardSSLContextService,
   XMLReader,
   XMLRecordSetWriter,
 ];

@@ -7,3 +7,6 @@ export { IntegratorLogin } from './integrator-login/integrator-login.processor.j
 export { toImageItem, WriteOmnitronImages } from './write-omnitron-images/write-omnitron-images.processor.js';
 export * from './controller-services.js';
 export { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory, type RecordSetRead } from './record-services/record-service-api.js';
+export { HTTP_CONTEXT_MAP_API, type HttpContextMap } from './http-shared/http-context-map.service.js';
+export { SSL_CONTEXT_API, type SslContextProvider } from './http-shared/http-listener.util.js';
+export { OAUTH2_PROVIDER_API, type OAuth2AccessTokenProvider } from './http-shared/oauth2-access-token-provider.service.js';

@@ -10,9 +10,12 @@ import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { ExtractText } from './extract-text/extract-text.processor.js';
 import { FilterRecord } from './filter-record/filter-record.processor.js';
 import { GenerateFlowFile } from './generate-flow-file/generate-flow-file.processor.js';
+import { HandleHttpRequest } from './handle-http-request/handle-http-request.processor.js';
+import { HandleHttpResponse } from './handle-http-response/handle-http-response.processor.js';
 import { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
 import { InvokeHTTP } from './invoke-http/invoke-http.processor.js';
 import { JoltTransformJSON } from './jolt-transform-json/jolt-transform-json.processor.js';
+import { ListenHTTP } from './listen-http/listen-http.processor.js';
 import { LogAttribute } from './log-attribute/log-attribute.processor.js';
 import { MergeContent } from './merge-content/merge-content.processor.js';
 import { MergeRecord } from './merge-record/merge-record.processor.js';
@@ -42,9 +45,12 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   ExtractText,
   FilterRecord,
   GenerateFlowFile,
+  HandleHttpRequest,
+  HandleHttpResponse,
   IntegratorLogin,
   InvokeHTTP,
   JoltTransformJSON,
+  ListenHTTP,
   LogAttribute,
   MergeContent,
   MergeRecord,

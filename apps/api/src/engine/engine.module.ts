@@ -24,7 +24,8 @@ import { TestPanesController } from '../test-panes/test-panes.controller.js';
 import { DurableTokenCache } from './durable-token.cache.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { EngineController } from './engine.controller.js';
-import { EngineService, HTTP_CLIENT, SCRIPT_CHECKS, SCRIPT_RUNNER } from './engine.service.js';
+import { EngineService, HTTP_CLIENT, HTTP_SERVER, SCRIPT_CHECKS, SCRIPT_RUNNER } from './engine.service.js';
+import { NodeHttpServer } from './node-http.server.js';
 import { ControllerServiceTypesController, ProcessorTypesController } from './processor-types.controller.js';
 import { UndiciHttpClient } from './undici-http.client.js';
 
@@ -45,6 +46,7 @@ import { UndiciHttpClient } from './undici-http.client.js';
     // Syntax checks use the flows' own runtimes: already warm, and a check goes ahead of queued runs.
     { provide: SCRIPT_CHECKS, inject: [SCRIPT_RUNNER], useFactory: (runner: ScriptPool) => new ScriptChecks(runner) },
     { provide: HTTP_CLIENT, useFactory: () => new UndiciHttpClient() },
+    { provide: HTTP_SERVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new NodeHttpServer(config.host) },
     { provide: DurableTokenCache, inject: [DataSource, SecretBox], useFactory: (ds: DataSource, box: SecretBox) => new DurableTokenCache(ds, box) },
     {
       provide: SCRIPT_RUNNER,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { effectiveParameters, type AppliedChangeDto, type FlowDocument } from '@sluice/contracts';
-import { effectiveConfig, fromUtf8, type Clock, type HttpClient, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
+import { effectiveConfig, fromUtf8, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
 import {
   dryRunServices,
   FlowEngine,
@@ -13,7 +13,7 @@ import {
 import { getControllerService, getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { NotFoundError } from '../common/errors.js';
+import { ConflictError, NotFoundError } from '../common/errors.js';
 import { EXECUTION_ATTRIBUTE, ExecutionsService, type SeenAt } from '../executions/executions.service.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import type { FlowEntity } from '../persistence/entities.js';
@@ -29,6 +29,7 @@ import { changedProcessors, sameGraph, toGraph } from './flow-graph.js';
 import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 
 export const HTTP_CLIENT = Symbol('HTTP_CLIENT');
+export const HTTP_SERVER = Symbol('HTTP_SERVER');
 export const SCRIPT_RUNNER = Symbol('SCRIPT_RUNNER');
 export const SCRIPT_CHECKS = Symbol('SCRIPT_CHECKS');
 export const SYSTEM_CLOCK: Clock = {
@@ -75,6 +76,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly tokens: DurableTokenCache,
     private readonly secrets: SecretRegistry,
     @Inject(SCRIPT_CHECKS) private readonly scriptChecks: ScriptChecks,
+    @Inject(HTTP_SERVER) private readonly httpServer: HttpServerPort,
   ) {
     // Executions store what a commit makes true in its own transaction; the provenance sink reuses that redaction.
     repository.participate({
@@ -306,6 +308,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       executions: this.executions.stepLog(processorId),
       tokens: this.tokens,
       compression: ZLIB_COMPRESSION,
+      httpServer: this.httpServer,
       randomUuid: randomUUID,
     };
   }
@@ -363,10 +366,21 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   start(flowId: string): Promise<void> {
     return this.serial(flowId, async () => {
       const engine = this.engine(flowId);
-      await this.remember(flowId, new Set(engine.status().processors.map((p) => p.id)), 'running');
+      const ids = new Set(engine.status().processors.map((p) => p.id));
+      await this.remember(flowId, ids, 'running');
       engine.start();
       this.changed(flowId);
+      await this.refuseFailedStarts(flowId, engine, ids);
     });
+  }
+
+  /** Processors whose onScheduled failed (a listener's port in use) are not kept running; the start answers 409 naming them. */
+  private async refuseFailedStarts(flowId: string, engine: FlowEngine, ids: Set<string>, only?: string[]): Promise<void> {
+    const failed = await engine.schedulingFailures(only);
+    if (failed.length === 0) return;
+    for (const f of failed) ids.delete(f.processorId);
+    await this.remember(flowId, ids, ids.size ? undefined : 'stopped');
+    throw new ConflictError(failed.map((f) => `${f.name} could not start: ${f.message}`).join('; '));
   }
 
   stop(flowId: string): Promise<void> {
@@ -380,8 +394,11 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   startProcessor(flowId: string, processorId: string): Promise<void> {
     this.requireProcessor(flowId, processorId);
     return this.serial(flowId, async () => {
-      await this.remember(flowId, new Set(this.running.get(flowId)).add(processorId));
-      this.engine(flowId).start(processorId);
+      const ids = new Set(this.running.get(flowId)).add(processorId);
+      await this.remember(flowId, ids);
+      const engine = this.engine(flowId);
+      engine.start(processorId);
+      await this.refuseFailedStarts(flowId, engine, ids, [processorId]);
     });
   }
 

@@ -1,4 +1,5 @@
-import { HttpTransportError, type HttpClient, type HttpRequest, type HttpResponse } from '@sluice/flow-api';
+import { HttpTransportError, type HttpClient, type HttpRequest, type HttpResponse, type TlsSettings } from '@sluice/flow-api';
+import { tlsError, tlsOptions } from './tls-material.js';
 import { Agent, errors, interceptors, request, type Dispatcher } from 'undici';
 
 /** Largest response body any processor may read, whatever it asks for: a huge answer must not fill the server's memory. */
@@ -31,7 +32,7 @@ export class UndiciHttpClient implements HttpClient {
         body: req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength),
         headersTimeout: readTimeout,
         bodyTimeout: readTimeout,
-        dispatcher: this.dispatcherFor(connectTimeout, limit, req.followRedirects === true),
+        dispatcher: this.dispatcherFor(connectTimeout, limit, req.followRedirects === true, req.tls),
       });
       const body = new Uint8Array(await res.body.arrayBuffer());
       const headers: Record<string, string> = {};
@@ -56,11 +57,18 @@ export class UndiciHttpClient implements HttpClient {
     }
   }
 
-  private dispatcherFor(connectTimeout: number, maxResponseSize: number, followRedirects: boolean): Dispatcher {
-    const key = `${connectTimeout}|${maxResponseSize}`;
+  /** One agent per TLS configuration too (an SSL Context Service's files are read when its agent is made). */
+  private dispatcherFor(connectTimeout: number, maxResponseSize: number, followRedirects: boolean, tls?: TlsSettings): Dispatcher {
+    const key = `${connectTimeout}|${maxResponseSize}${tls ? `|${JSON.stringify(tls)}` : ''}`;
     let entry = this.agents.get(key);
     if (!entry) {
-      const plain = new Agent({ keepAliveTimeout: 10_000, connections: 64, connectTimeout, maxResponseSize });
+      let connect: ReturnType<typeof tlsOptions> | undefined;
+      try {
+        connect = tls && tlsOptions(tls);
+      } catch (e) {
+        throw new HttpTransportError(tlsError(e, tls!).message, 'other');
+      }
+      const plain = new Agent({ keepAliveTimeout: 10_000, connections: 64, connectTimeout, maxResponseSize, connect });
       this.agents.set(key, (entry = { plain, redirecting: null }));
     }
     if (!followRedirects) return entry.plain;

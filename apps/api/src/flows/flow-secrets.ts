@@ -1,5 +1,5 @@
 import type { FieldError, FlowDocument } from '@sluice/contracts';
-import { getProcessor } from '@sluice/processors';
+import { getControllerService, getProcessor } from '@sluice/processors';
 import { MASK } from '../secrets/redaction.js';
 import { SecretBox } from '../secrets/secret-box.js';
 
@@ -8,6 +8,11 @@ export { MASK };
 /** Names of a processor type's sensitive properties. */
 export function sensitiveProperties(type: string): Set<string> {
   return new Set((getProcessor(type)?.descriptor.properties ?? []).filter((p) => p.sensitive).map((p) => p.name));
+}
+
+/** Names of a controller service type's sensitive properties (an OAuth2 client secret, a keystore password). */
+export function sensitiveServiceProperties(type: string): Set<string> {
+  return new Set((getControllerService(type)?.descriptor.properties ?? []).filter((p) => p.sensitive).map((p) => p.name));
 }
 
 /** `#{name}` and `#{'name'}` references in a value (a `##{` is an escaped, literal one). */
@@ -26,13 +31,21 @@ export function parameterReferences(value: string): string[] {
  * references (a password parameter is sensitive even when nobody ticked the box).
  */
 export function sensitiveParameters(
-  doc: Pick<FlowDocument, 'parameters' | 'processors'> & { sensitiveParameters?: readonly string[]; processGroups?: readonly { sensitiveParameters?: readonly string[] }[] },
+  doc: Pick<FlowDocument, 'parameters' | 'processors'> & {
+    sensitiveParameters?: readonly string[];
+    processGroups?: readonly { sensitiveParameters?: readonly string[] }[];
+    controllerServices?: FlowDocument['controllerServices'];
+  },
 ): Set<string> {
   // One set for the flow and all its groups: a name sensitive anywhere is sealed everywhere, never the reverse.
   const out = new Set([...(doc.sensitiveParameters ?? []), ...(doc.processGroups ?? []).flatMap((g) => g.sensitiveParameters ?? [])]);
   for (const p of doc.processors) {
     const secret = sensitiveProperties(p.type);
     for (const [k, v] of Object.entries(p.properties)) if (secret.has(k)) for (const name of parameterReferences(v)) out.add(name);
+  }
+  for (const s of doc.controllerServices ?? []) {
+    const secret = sensitiveServiceProperties(s.type);
+    for (const [k, v] of Object.entries(s.properties)) if (secret.has(k)) for (const name of parameterReferences(v)) out.add(name);
   }
   return out;
 }
@@ -71,6 +84,15 @@ function mapSecrets(doc: FlowDocument, fn: (value: string) => string): FlowDocum
       // A value that only names a parameter (`#{erp.password}`) holds no secret and stays readable, as in NiFi.
       return { ...p, properties: Object.fromEntries(Object.entries(p.properties).map(([k, v]) => [k, secret.has(k) && v && !ONLY_REFERENCE.test(v) ? fn(v) : v])) };
     }),
+    ...(doc.controllerServices
+      ? {
+          controllerServices: doc.controllerServices.map((c) => {
+            const secret = sensitiveServiceProperties(c.type);
+            if (secret.size === 0) return c;
+            return { ...c, properties: Object.fromEntries(Object.entries(c.properties).map(([k, v]) => [k, secret.has(k) && v && !ONLY_REFERENCE.test(v) ? fn(v) : v])) };
+          }),
+        }
+      : {}),
   };
 }
 
@@ -138,5 +160,16 @@ export function unmaskDocument(doc: FlowDocument, previous: FlowDocument | null)
       }
       return { ...p, properties: props };
     }),
+    ...(doc.controllerServices ? { controllerServices: doc.controllerServices.map((c) => ({ ...c, properties: unmasked(c.properties, previous?.controllerServices?.find((o) => o.id === c.id && o.type === c.type)?.properties) })) } : {}),
   };
+}
+
+function unmasked(properties: Record<string, string>, before: Record<string, string> | undefined): Record<string, string> {
+  const props = { ...properties };
+  for (const [k, v] of Object.entries(props)) {
+    if (v !== MASK) continue;
+    if (before?.[k] === undefined) delete props[k];
+    else props[k] = before[k];
+  }
+  return props;
 }

@@ -36,12 +36,27 @@ describe('controller services in a flow', () => {
     const res = await api.request('/api/controller-service-types');
     expect(res.status).toBe(200);
     const { types } = (await res.json()) as { types: { type: string; implements: string[]; properties: { name: string }[] }[] };
-    expect(types.map((t) => t.type)).toEqual(['CSVReader', 'CSVRecordSetWriter', 'JsonRecordSetWriter', 'JsonTreeReader', 'XMLReader', 'XMLRecordSetWriter']);
+    expect(types.map((t) => t.type)).toEqual(['CSVReader', 'CSVRecordSetWriter', 'JsonRecordSetWriter', 'JsonTreeReader', 'StandardHttpContextMap', 'StandardOauth2AccessTokenProvider', 'StandardRestrictedSSLContextService', 'StandardSSLContextService', 'XMLReader', 'XMLRecordSetWriter']);
     expect(types.find((t) => t.type === 'CSVReader')!.implements).toEqual(['RecordReaderFactory']);
     expect(types.find((t) => t.type === 'CSVReader')!.properties.map((p) => p.name)).toContain('Schema Access Strategy');
     const procs = (await (await api.request('/api/processor-types')).json()) as { types: { type: string; properties: { name: string; identifiesControllerService?: string }[] }[] };
     const convert = procs.types.find((t) => t.type === 'ConvertRecord')!;
     expect(convert.properties.find((p) => p.name === 'Record Writer')!.identifiesControllerService).toBe('RecordSetWriterFactory');
+  });
+
+  it("seals a service's sensitive properties, shows them masked, keeps them when the mask comes back and leaves them out of an export", async () => {
+    const oauth = { id: 'oauth', type: 'StandardOauth2AccessTokenProvider', name: 'Tokens', properties: { 'Authorization Server URL': 'http://127.0.0.1:1/token', 'Grant Type': 'client_credentials', 'Client ID': 'app', 'Client Secret': 'very-secret-value' } };
+    const res = await api.request('/api/flows', { method: 'POST', json: flow([csvIn, jsonOut, oauth]) });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string; version: number; document: { controllerServices: { id: string; properties: Record<string, string> }[] } };
+    const shown = created.document.controllerServices.find((c) => c.id === 'oauth')!;
+    expect(shown.properties['Client Secret']).toBe('********');
+    expect(shown.properties['Client ID']).toBe('app');
+    const saved = await api.request(`/api/flows/${created.id}`, { method: 'PUT', json: { version: created.version, document: created.document } });
+    expect(saved.status).toBe(200);
+    const exported = await (await api.request(`/api/flows/${created.id}/export`)).text();
+    expect(exported).not.toContain('very-secret-value');
+    expect(exported).not.toContain('********');
   });
 
   it('runs a processor through the services it names, and exports and imports the flow with them', async () => {

@@ -30,8 +30,8 @@ describe('forms of the HTTP and flow-control processors', () => {
     expect(field('Response Body Attribute Size')).toBeNull();
     fireEvent.change(input('Response Body Attribute Name'), { target: { value: 'erp.body' } });
     expect(field('Response Body Attribute Size')).not.toBeNull();
-    fireEvent.change(input('SSL Context Service'), { target: { value: 'ssl' } });
-    expect(alerts('SSL Context Service').join()).toContain('Sluice has no SSL context, proxy or OAuth2 token provider controller services');
+    fireEvent.change(input('Proxy Configuration Service'), { target: { value: 'proxy' } });
+    expect(alerts('Proxy Configuration Service').join()).toContain('Sluice has no proxy controller services');
     fireEvent.change(input('Connection Timeout'), { target: { value: 'soon' } });
     expect(alerts('Connection Timeout').join()).toContain('is not a duration');
     addDynamic('X-Tenant', '${tenant}');

@@ -5,6 +5,8 @@ import {
   type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
 import { ExpressionError } from '@sluice/expression';
+import { OAUTH2_PROVIDER_API, type OAuth2AccessTokenProvider } from '../http-shared/oauth2-access-token-provider.service.js';
+import { SSL_CONTEXT_API, type SslContextProvider } from '../http-shared/http-listener.util.js';
 import { checkUserRegex, compileUserRegex } from '../text-shared/user-regex.util.js';
 import {
   attributeHeaders, basicAuthorization, BODY_METHODS, decodeBody, EXCEPTION_CLASS, EXCEPTION_MESSAGE, exceptionClass, fileNameFromUrl,
@@ -38,21 +40,21 @@ const TITLE_TRUE_FALSE = bools('True', 'False');
 const isTrue = (v: string | undefined) => v?.toLowerCase() === 'true';
 
 const prop = describeProperty;
-const NO_SERVICES = 'Sluice has no controller service of this kind yet (only record readers and writers), so setting it is refused.';
+const NO_SERVICES = 'Sluice has no controller service of this kind yet, so setting it is refused.';
 
 const PROPS = propertyHandles([
   prop(P.method, 'HTTP request method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or any other). Only POST, PUT and PATCH send a body.', 'string', { required: true, default: 'GET', expressionScope: 'flowfile' }),
   prop(P.url, 'Remote URL with an http or https scheme; any encoding of the URL is up to you.', 'string', { required: true, expressionScope: 'flowfile', editor: 'el' }),
   prop(P.http2Disabled, 'Sluice speaks HTTP/1.1 only, so both values behave the same.', 'enum', { required: true, default: 'False', allowableValues: TITLE_TRUE_FALSE }),
-  prop(P.ssl, `Trusted and client certificates for TLS. ${NO_SERVICES} HTTPS works against servers the system's CAs trust.`, 'string'),
+  prop(P.ssl, "Trusted CAs (truststore) and the client certificate (keystore) for https URLs; without it, HTTPS trusts the system's CAs.", 'string', { identifiesControllerService: SSL_CONTEXT_API }),
   prop(P.connectTimeout, 'Longest wait for the connection to the URL.', 'duration', { required: true, default: '5 secs' }),
   prop(P.readTimeout, 'Longest wait for the response headers, and between two reads of the body.', 'duration', { required: true, default: '15 secs' }),
   prop(P.writeTimeout, 'Longest wait while sending the request; Sluice bounds the upload with the read timeout, which starts once the request is sent.', 'duration', { required: true, default: '15 secs' }),
   prop(P.idleTimeout, "How long idle connections stay open; Sluice's connection pool is shared by the server and keeps its own.", 'duration', { required: true, default: '5 mins' }),
   prop(P.idleConnections, "Most idle connections; Sluice's shared pool keeps its own limit.", 'integer', { required: true, default: '5', validators: [{ kind: 'range', min: 0 }] }),
   prop(P.proxy, `Proxy for the requests. ${NO_SERVICES}`, 'string'),
-  prop(P.oauth2, `Supplies an OAuth2 bearer token for the Authorization header. ${NO_SERVICES}`, 'string'),
-  prop(P.oauth2Refresh, 'When the OAuth2 token is refreshed.', 'enum', { default: 'ON_TOKEN_EXPIRATION', allowableValues: bools('ON_TOKEN_EXPIRATION', 'ON_UNAUTHORIZED_RESPONSE'), dependsOn: [{ property: P.oauth2 }] }),
+  prop(P.oauth2, 'An OAuth2 access token provider whose token is sent as Authorization: Bearer.', 'string', { identifiesControllerService: OAUTH2_PROVIDER_API }),
+  prop(P.oauth2Refresh, 'ON_TOKEN_EXPIRATION: refreshed before it expires; ON_UNAUTHORIZED_RESPONSE: also refreshed after a 401 answer (the FlowFile still goes to No Retry, as in NiFi).', 'enum', { default: 'ON_TOKEN_EXPIRATION', allowableValues: bools('ON_TOKEN_EXPIRATION', 'ON_UNAUTHORIZED_RESPONSE'), dependsOn: [{ property: P.oauth2 }] }),
   prop(P.username, 'User for HTTP Basic authentication (RFC 7617).', 'string', { validators: [{ kind: 'regex', pattern: '^[\\x20-\\x39\\x3b-\\x7e\\x80-\\xff]+$', message: 'must be printable characters without a colon' }] }),
   prop(P.password, 'Password for HTTP Basic authentication.', 'string', { sensitive: true, editor: 'password' }),
   prop(P.digest, 'Digest authentication (RFC 7616); Sluice does not support it, so true is refused.', 'enum', { required: true, default: 'false', allowableValues: TRUE_FALSE, dependsOn: [{ property: P.username }] }),
@@ -145,9 +147,7 @@ export const InvokeHTTP = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    for (const name of [P.ssl, P.proxy, P.oauth2]) {
-      if (config[name]) out.push({ property: name, message: `${name} is not supported yet: Sluice has no SSL context, proxy or OAuth2 token provider controller services`, code: 'invalid' });
-    }
+    if (config[P.proxy]) out.push({ property: P.proxy, message: `${P.proxy} is not supported yet: Sluice has no proxy controller services`, code: 'invalid' });
     const refuse = (name: string, bad: string, why: string) => {
       if ((config[name] ?? '').toLowerCase() === bad.toLowerCase()) out.push({ property: name, message: `${name} '${config[name]}' is not supported: ${why}`, code: 'invalid' });
     };
@@ -205,6 +205,7 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
         readTimeoutMs: ctx.get(PROPS[P.readTimeout]),
         followRedirects: isTrue(ctx.get(PROPS[P.redirects])),
         maxResponseBytes: ctx.get(PROPS[P.maxResponse]),
+        tls: ctx.property(P.ssl).isSet() ? ctx.controllerService<SslContextProvider>(P.ssl, SSL_CONTEXT_API).clientTls() : undefined,
       });
     } catch (e) {
       if (e instanceof HttpTransportError) throw new RequestError(e.message, e.code);
@@ -250,6 +251,10 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
     if (isTrue(ctx.get(PROPS[P.headersToRequest])) && request) {
       const prefix = ctx.get(PROPS[P.headersPrefix], request)?.trim() ?? '';
       request = session.putAllAttributes(request, headerAttributes(answer.headers, prefix));
+    }
+    // The token may have been revoked before its expiry: with ON_UNAUTHORIZED_RESPONSE the next request gets a fresh one.
+    if (status === 401 && ctx.property(P.oauth2).isSet() && ctx.property(P.oauth2Refresh).raw === 'ON_UNAUTHORIZED_RESPONSE') {
+      await ctx.controllerService<OAuth2AccessTokenProvider>(P.oauth2, OAUTH2_PROVIDER_API).refresh(ctx.services.http, ctx.services.clock).catch((e: Error) => ctx.log.warn(`OAuth2 token refresh after 401 failed: ${e.message}`));
     }
     route(ctx, session, request, response, status, generationRequired);
   } catch (e) {
@@ -304,6 +309,14 @@ async function buildRequest(ctx: ProcessContext, session: ProcessSession, reques
   const headers: Record<string, string> = {};
   const user = (ctx.get(PROPS[P.username]) ?? '').trim();
   if (user !== '') headers['authorization'] = basicAuthorization(user, (ctx.get(PROPS[P.password]) ?? '').trim());
+  if (ctx.property(P.oauth2).isSet()) {
+    const provider = ctx.controllerService<OAuth2AccessTokenProvider>(P.oauth2, OAUTH2_PROVIDER_API);
+    try {
+      headers['authorization'] = `Bearer ${await provider.accessToken(ctx.services.http, ctx.services.clock)}`;
+    } catch (e) {
+      throw new RequestError((e as Error).message, 'other');
+    }
+  }
   let body: Uint8Array | undefined;
   if (BODY_METHODS.includes(method)) {
     const gzip = ctx.get(PROPS[P.contentEncoding]) === 'GZIP';
