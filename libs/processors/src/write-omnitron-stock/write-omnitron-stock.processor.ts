@@ -1,7 +1,7 @@
 import { defineProcessor, REL_FAILURE, REL_SUCCESS, type RowLog, type RowStatus } from '@sluice/flow-api';
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
-import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray } from '../integrator-shared/omnitron-write.util.js';
+import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray, recordExchanges } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -111,7 +111,7 @@ export const WriteOmnitronStock = defineProcessor({
     let remaining: { row: StockUpsertRow; key: string }[] = [];
     try {
       const input = parseRowArray(await session.readText(flowFile));
-      const client = omnitronClientFor(ctx, attrs, flowFile);
+      const client = omnitronClientFor(ctx, attrs, flowFile, recordExchanges(session, () => flowFile!));
       const stockList = ctx.property('Stock List ID').evaluate(flowFile).asString() || undefined;
       const unitType = ctx.property('Unit Type').asString() || 'qty';
       const batchSize = Math.max(1, ctx.property('Batch Size').asInteger() ?? 1000);
