@@ -33,7 +33,7 @@ export function ExchangeView({ x }: { x: HttpExchangeDto }) {
   const response = x.response === null ? null : pretty(x.response).text;
   return (
     <div className="pv-exchange" data-testid="exchange">
-      <div className="mono pv-wrap"><strong>{x.method}</strong> {x.url} → {x.status ?? 'no answer'}{x.durationMs !== null ? ` · ${x.durationMs} ms` : ''}</div>
+      <div className="mono pv-wrap"><strong>{x.method}</strong> {x.url} → {x.status ?? 'no answer'}{x.durationMs !== null ? ` · ${Math.round(x.durationMs)} ms` : ''}</div>
       {x.error && <div className="err-text pv-wrap">{x.error}</div>}
       <div className="pv-two">
         <div><h3>Request sent</h3><pre className="pv-pre" data-testid="exchange-request">{request ?? '(no body)'}</pre></div>
