@@ -10,6 +10,7 @@ export interface ProcessorData extends Record<string, unknown> {
   scheduling: Scheduling;
   autoTerminated: string[];
   comments?: string;
+  pinned?: ProcessorConfig['pinned'];
 }
 export type ProcessorNodeType = Node<ProcessorData, 'processor'>;
 
@@ -35,6 +36,7 @@ export function toNodes(doc: FlowDocument): ProcessorNodeType[] {
       scheduling: { ...p.scheduling },
       autoTerminated: [...p.autoTerminated],
       ...(p.comments !== undefined ? { comments: p.comments } : {}),
+      ...(p.pinned !== undefined ? { pinned: p.pinned } : {}),
     },
   }));
 }
@@ -66,6 +68,7 @@ export function toDocument(base: FlowDocument, nodes: ProcessorNodeType[], edges
     scheduling: n.data.scheduling,
     autoTerminated: n.data.autoTerminated,
     ...(n.data.comments !== undefined ? { comments: n.data.comments } : {}),
+    ...(n.data.pinned !== undefined ? { pinned: n.data.pinned } : {}),
   }));
   const connections: ConnectionConfig[] = edges.map((e) => ({
     id: e.id,

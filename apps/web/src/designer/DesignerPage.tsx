@@ -18,6 +18,7 @@ import { useAutoSave, type SaveState } from './useAutoSave.js';
 import { useDeleteGuard } from './useDeleteGuard.js';
 import { FlowInspector } from './FlowInspector.js';
 import { ProcessorTestTab } from '../test-panes/ProcessorTestTab.js';
+import { elFieldTools } from '../test-panes/ElExpand.js';
 import { CodeEditorSlot } from '../properties/code-editor-slot.js';
 import { MonacoCodeEditor } from '../monaco/MonacoCodeEditor.js';
 import { setFlowAttributeNames } from '../monaco/el-language.js';
@@ -178,6 +179,7 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
         onRunOnce={runOnce}
         onStartStop={processorStartStop}
         testPane={<ProcessorTestTab node={node} editor={editor} />}
+        fieldTools={(d) => elFieldTools(d, node, editor)}
       />
     );
   } else if (selectedEdges.length === 1 && selectedNodes.length === 0) {

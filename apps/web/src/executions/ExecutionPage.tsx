@@ -109,7 +109,7 @@ export function ExecutionPage() {
                   <td className="err-text">{s.error}</td>
                 </tr>
                 {openStep === s.processorId && (
-                  <tr><td colSpan={6} style={{ padding: 0 }}><StepData executionId={executionId} processorId={s.processorId} name={stepName} /></td></tr>
+                  <tr><td colSpan={6} style={{ padding: 0 }}><StepData executionId={executionId} processorId={s.processorId} name={stepName} {...(e ? { flowId: e.flowId } : {})} /></td></tr>
                 )}
               </Fragment>
             ))}

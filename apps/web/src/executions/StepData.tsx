@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ProvenanceEventDto, RowJourneyDto, StepFlowFilesDto } from '@sluice/contracts';
-import { errorText } from '../api/client.js';
+import { api, errorText, session } from '../api/client.js';
 import { formatBytes } from '../ui/format.js';
 import { pretty } from './diff.js';
 import { ExchangeView, exchangeOf, FlowFileDetail } from './FlowFileDetail.js';
@@ -37,8 +37,35 @@ function EventList({ title, events, selected, onSelect, testId }: { title: strin
   );
 }
 
+/** Pins an event's FlowFile (attributes and content as they were) to a step of the flow as its test input. */
+async function pinToStep(flowId: string, processorId: string, e: ProvenanceEventDto): Promise<void> {
+  const content = await provenanceApi.content(e.id, 0, 256 * 1024);
+  if (content.truncated || content.text === null) throw new Error('this content is too large (or not text) to pin: at most 256 KB of text');
+  const flow = await api.getFlow(flowId);
+  const document = structuredClone(flow.document);
+  const p = document.processors.find((x) => x.id === processorId);
+  if (!p) throw new Error('the step is no longer in the flow');
+  p.pinned = { attributes: e.attributes ?? {}, content: content.text, source: `provenance event ${e.id}`, pinnedAt: new Date().toISOString() };
+  await api.saveFlow(flowId, flow.version, document);
+}
+
+function PinButton({ flowId, processorId, event, name }: { flowId: string; processorId: string; event: ProvenanceEventDto; name: (pid: string) => string }) {
+  const [state, setState] = useState<string | null>(null);
+  useEffect(() => setState(null), [event.id]);
+  const can = session.canEdit();
+  return (
+    <div className="pv-toolbar">
+      <button className="btn sm" disabled={!can} title={can ? undefined : 'Pinning changes the flow: it needs the editor role'} data-testid="pin-event"
+        onClick={() => pinToStep(flowId, processorId, event).then(() => setState(`Pinned as the test input of ${name(processorId)}.`), (e: unknown) => setState(`Not pinned: ${errorText(e)}`))}>
+        📌 Pin as test input of {name(processorId)}
+      </button>
+      {state && <span className="muted small" data-testid="pin-state">{state}</span>}
+    </div>
+  );
+}
+
 /** What entered and left one step of an execution, and the detail of the FlowFile picked. */
-export function StepData({ executionId, processorId, name }: { executionId: string; processorId: string; name: (pid: string) => string }) {
+export function StepData({ executionId, processorId, name, flowId }: { executionId: string; processorId: string; name: (pid: string) => string; flowId?: string }) {
   const [data, setData] = useState<StepFlowFilesDto | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<ProvenanceEventDto | null>(null);
@@ -65,7 +92,12 @@ export function StepData({ executionId, processorId, name }: { executionId: stri
         <EventList title="Left" events={data.outputs} selected={selected?.id ?? null} onSelect={setSelected} testId="step-outputs" />
         {data.truncated && <div className="pv-cut">Only the first {data.outputs.length} events are listed.</div>}
       </div>
-      {selected ? <FlowFileDetail event={selected} counterpart={counterpartOf(selected, data)} name={name} /> : <div className="muted">No provenance was kept for this step (retention).</div>}
+      {selected ? (
+        <div className="pv-detail">
+          {flowId && data.inputs.some((i) => i.id === selected.id) && <PinButton flowId={flowId} processorId={processorId} event={selected} name={name} />}
+          <FlowFileDetail event={selected} counterpart={counterpartOf(selected, data)} name={name} />
+        </div>
+      ) : <div className="muted">No provenance was kept for this step (retention).</div>}
     </div>
   );
 }
