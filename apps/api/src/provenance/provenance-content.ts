@@ -1,13 +1,10 @@
-import { promisify } from 'node:util';
-import { deflateRaw, inflateRaw } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { RepositoryTransaction } from '@sluice/flow-core';
 import type { EntityManager } from 'typeorm';
 
 /** Bytes of one content kept for provenance; a larger content keeps its beginning (1 MB shows thousands of rows). */
 export const CONTENT_KEPT_BYTES = 1024 * 1024;
 
-const deflate = promisify(deflateRaw);
-const inflate = promisify(inflateRaw);
 
 export interface KeptContent {
   claim: string;
@@ -37,7 +34,8 @@ export function contentsToKeep(transactions: readonly RepositoryTransaction[], n
 
 /** Stores kept contents deflated (JSON shrinks about tenfold), in the caller's transaction; repeats are ignored. */
 export async function writeContents(m: EntityManager, contents: readonly KeptContent[], p: (n: number) => string): Promise<void> {
-  const packed = await Promise.all(contents.map(async (c) => ({ ...c, data: await deflate(c.bytes) })));
+  // Synchronous on purpose: many small jobs on libuv's pool would queue logins' key derivation behind them.
+  const packed = contents.map((c) => ({ ...c, data: deflateRawSync(c.bytes) }));
   for (let i = 0; i < packed.length; i += 50) {
     const chunk = packed.slice(i, i + 50);
     const params: unknown[] = [];
@@ -51,5 +49,5 @@ export async function writeContents(m: EntityManager, contents: readonly KeptCon
 }
 
 export async function unpack(data: Uint8Array): Promise<Buffer> {
-  return inflate(data);
+  return inflateRawSync(data);
 }
