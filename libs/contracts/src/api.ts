@@ -215,6 +215,63 @@ export interface ProvenanceEventDto {
   childUuids: string[];
   details: string | null;
   timestamp: string;
+  /** The run the FlowFile belonged to (its `execution.id`), when it had one. */
+  executionId?: string | null;
+  /** The FlowFile's attributes at that moment, credentials masked. */
+  attributes?: Record<string, string>;
+  size?: number;
+  transitUri?: string | null;
+  /** Whether its content was kept (`GET /api/provenance/events/:id/content`). */
+  contentAvailable?: boolean;
+}
+
+/** What entered and left one step of an execution: each FlowFile as the step received it and as it let it go. */
+export interface StepFlowFilesDto {
+  processorId: string;
+  inputs: ProvenanceEventDto[];
+  outputs: ProvenanceEventDto[];
+  /** More FlowFiles passed than the listing holds. */
+  truncated: boolean;
+}
+
+/** A slice of an event's kept content; `truncated` when more follows (`nextOffset`) or it was cut when kept. */
+export interface ProvenanceContentDto {
+  eventId: number;
+  /** The content's full size when it was recorded. */
+  size: number;
+  /** Bytes kept (contents above the limit keep their beginning). */
+  kept: number;
+  offset: number;
+  /** UTF-8 text of the slice, secrets masked; `null` when the content is not text. */
+  text: string | null;
+  /** Bytes of this slice. */
+  length: number;
+  nextOffset: number | null;
+  truncated: boolean;
+  /** Why the content cannot be shown in full, in words ("kept the first 1 MB of 3.2 MB"). */
+  note: string | null;
+}
+
+/** One HTTP exchange a writer made for a FlowFile (a chunk), as its SEND event records it. */
+export interface HttpExchangeDto {
+  method: string;
+  url: string;
+  status: number | null;
+  request: string | null;
+  response: string | null;
+  error: string | null;
+  durationMs: number | null;
+}
+
+/** A row's way through the flow: the FlowFiles that carried it, oldest first, and the writer's exchanges for it. */
+export interface RowJourneyDto {
+  row: RowLogDto;
+  /** The FlowFile the row was logged from; null when its provenance is no longer kept. */
+  flowFileUuid: string | null;
+  events: ProvenanceEventDto[];
+  /** The row as the logging step received it (an element of its JSON array input), when that content was kept. */
+  rowContent: unknown;
+  exchanges: (HttpExchangeDto & { eventId: number })[];
 }
 
 export interface ExpressionTestRequest {

@@ -35,6 +35,16 @@ export const ProcessorConfigSchema = z.object({
   comments: z.string().optional(),
   /** The process group the processor sits in; absent: the flow's root. */
   groupId: z.string().min(1).max(64).optional(),
+  /** A FlowFile kept as the step's test input (n8n's pinned data); stored with credentials masked. */
+  pinned: z
+    .object({
+      attributes: z.record(z.string().max(500), z.string().max(100_000)).refine((a) => Object.keys(a).length <= 500, 'at most 500 attributes'),
+      content: z.string().max(1_000_000),
+      /** Where it came from, in words ("queue Read → Script", "provenance event 42", "typed"). */
+      source: z.string().max(200).default('typed'),
+      pinnedAt: z.string().max(40).optional(),
+    })
+    .optional(),
 });
 export type ProcessorConfig = z.infer<typeof ProcessorConfigSchema>;
 

@@ -115,3 +115,22 @@ describe('compile-time work on replace chains', () => {
     expect(run('${d:replaceAll("a|b$", "")}', { d: 'abab' })).toBe('b');
   });
 });
+
+describe('explaining a run-time error', () => {
+  it('names the missing attribute once, with the line and column of the reference that failed', async () => {
+    const { explainEvaluationError } = await import('./explain-error.js');
+    const { ExpressionError } = await import('./expression-error.js');
+    const text = '${http.query.param.sku:isEmpty():not():ifElse(\n  ${literal("a/{SKU}"):replace("{SKU}", ${http.query.param.sku})},\n  ${literal("b/{T}"):replace("{T}", ${token.erp})}\n)}';
+    const env = { attributes: {} };
+    let error: InstanceType<typeof ExpressionError> | null = null;
+    try {
+      compileExpression(text).evaluate(env);
+    } catch (e) {
+      error = e as InstanceType<typeof ExpressionError>;
+    }
+    const explained = explainEvaluationError(text, env, error!);
+    expect(explained.message).toBe("attribute 'token.erp' is not set (line 3, column 37); replace: replacement argument is null");
+    expect([explained.line, explained.column]).toEqual([3, 37]);
+    expect(explained.message.match(/replacement argument is null/g)).toHaveLength(1);
+  });
+});

@@ -16,3 +16,4 @@ export { queryJsonPath, readJsonPath, jsonPathSteps, checkJsonPath } from './fun
 export { expressionSegments } from './expression.js';
 export type { ExpressionSegment } from './expression.js';
 export { EXPRESSION_LIMITS } from './limits.js';
+export { explainEvaluationError } from './explain-error.js';

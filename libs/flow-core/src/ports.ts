@@ -63,6 +63,8 @@ export interface ProvenanceEvent {
   timestamp: number;
   attributes: Record<string, string>;
   size: number;
+  /** The content claim the FlowFile had at that moment (null for empty content), so its content can be shown later. */
+  contentClaim?: string | null;
 }
 
 /** Receives provenance only after the repository commit resolved. */

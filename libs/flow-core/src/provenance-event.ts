@@ -29,6 +29,7 @@ export function provenanceEvent(
     timestamp,
     attributes: flowFile.attributes as Record<string, string>,
     size: flowFile.size,
+    contentClaim: flowFile.contentClaim,
   };
   if (more.transitUri !== undefined) e.transitUri = more.transitUri;
   return e;

@@ -8,6 +8,7 @@ import { FlowsService } from '../flows/flows.service.js';
 import { FlowEventsGateway } from '../gateway/flow-events.gateway.js';
 import { ProvenanceController } from '../provenance/provenance.controller.js';
 import { ProvenanceService } from '../provenance/provenance.service.js';
+import { ProvenanceViews } from '../provenance/provenance-views.js';
 import { ScriptPool } from '../scripting/index.js';
 import { ScriptChecks } from '../scripting/script-checks.js';
 import { BulletinsController } from '../bulletins/bulletins.controller.js';
@@ -34,6 +35,7 @@ import { UndiciHttpClient } from './undici-http.client.js';
   providers: [
     EngineEventsHub,
     ProvenanceService,
+    ProvenanceViews,
     ExecutionsService,
     EngineService,
     FlowsService,

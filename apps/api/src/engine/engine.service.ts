@@ -86,6 +86,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
         return this.executions.inCommit(m, events);
       },
     });
+    // Contents the committed events name are kept for provenance from memory once durable, off the commit.
+    repository.participate({ inCommit: async (_m, txs) => () => this.provenance.keepContents(txs) });
   }
 
   /** Provenance with secrets masked, once per committed batch of events (the commit and the sink see the same array). */

@@ -422,7 +422,7 @@ export class ExecutionsService implements OnApplicationShutdown {
 }
 
 /** 16 characters for a FlowFile uuid in every row log: 96 bits of its SHA-256, so distinct FlowFiles never meet. */
-function sourceKey(uuid: string): string {
+export function sourceKey(uuid: string): string {
   return createHash('sha256').update(uuid).digest('base64url').slice(0, 16);
 }
 

@@ -1,6 +1,6 @@
 import type { FieldError, FlowDocument } from '@sluice/contracts';
 import { getControllerService, getProcessor } from '@sluice/processors';
-import { MASK } from '../secrets/redaction.js';
+import { MASK, maskAttributes, redactText } from '../secrets/redaction.js';
 import { SecretBox } from '../secrets/secret-box.js';
 
 export { MASK };
@@ -172,4 +172,23 @@ function unmasked(properties: Record<string, string>, before: Record<string, str
     else props[k] = before[k];
   }
   return props;
+}
+
+/**
+ * Pinned test inputs hold no credentials: attributes named like one are masked, and the flow's sensitive parameter
+ * values and credential-shaped text are masked in the rest, so a saved or exported flow never carries them.
+ */
+export function maskPinned(doc: FlowDocument): FlowDocument {
+  if (!doc.processors.some((p) => p.pinned)) return doc;
+  const secrets = [...sensitiveParameters(doc)].map((n) => doc.parameters[n]).filter((v): v is string => typeof v === 'string' && v.length >= 4 && v !== MASK);
+  const known = secrets.length ? new RegExp(secrets.sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
+  const clean = (v: string) => redactText(v, known);
+  return {
+    ...doc,
+    processors: doc.processors.map((p) => {
+      if (!p.pinned) return p;
+      const attributes = Object.fromEntries(Object.entries(maskAttributes(p.pinned.attributes)).map(([k, v]) => [k, clean(v)]));
+      return { ...p, pinned: { ...p.pinned, attributes, content: clean(p.pinned.content) } };
+    }),
+  };
 }

@@ -9,7 +9,7 @@ import type { ScriptChecks } from '../scripting/script-checks.js';
 import { BulletinsService } from '../bulletins/bulletins.service.js';
 import type { FlowEntity } from '../persistence/entities.js';
 import { migrateFlowDocument } from './flow-migration.js';
-import { maskDocument, sensitiveReferenceErrors, stripDocument, unmaskDocument } from './flow-secrets.js';
+import { maskDocument, maskPinned, sensitiveReferenceErrors, stripDocument, unmaskDocument } from './flow-secrets.js';
 import { describeIssue, validateFlow } from './flow-validator.js';
 import { FlowsRepository, type StoredFlow } from './flows.repository.js';
 import { isNifiFlowDefinition, NifiFlowDefinitionSchema } from './nifi/nifi-definition.js';
@@ -164,7 +164,7 @@ export class FlowsService {
   private check(doc: FlowDocument): FlowDocument {
     const refused = [...validateFlow(doc).structure, ...sensitiveReferenceErrors(doc)];
     if (refused.length) throw new BadInputError(`invalid flow document: ${refused.map((e) => e.message).join('; ')}`, refused);
-    return doc;
+    return maskPinned(doc);
   }
 
   /** NiFi refuses to delete a connection or processor that holds FlowFiles: the designer asks to empty it first. */

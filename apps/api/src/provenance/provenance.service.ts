@@ -1,11 +1,13 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { ProvenanceEventDto } from '@sluice/contracts';
-import type { ProvenanceEvent, ProvenanceSink } from '@sluice/flow-core';
+import type { ProvenanceContentDto, ProvenanceEventDto } from '@sluice/contracts';
+import type { ProvenanceEvent, ProvenanceSink, RepositoryTransaction } from '@sluice/flow-core';
 import { DataSource } from 'typeorm';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
 import { redactAttributes } from '../persistence/sensitive-attributes.js';
+import { SecretRegistry } from '../secrets/secret-registry.js';
+import { contentsToKeep, unpack, writeContents, type KeptContent } from './provenance-content.js';
 
-interface Row {
+export interface Row {
   id: string | number;
   flow_id: string;
   flowfile_uuid: string;
@@ -16,15 +18,28 @@ interface Row {
   children: string;
   details: string | null;
   timestamp: string | number;
+  transit_uri?: string | null;
+  attributes?: string;
+  size?: string | number;
+  execution_id?: string | null;
+  content_claim?: string | null;
+  kept?: string | number | null;
 }
 
 const FLUSH_MS = 200;
 const ROWS_PER_STATEMENT = 100;
+/** Most events a lineage answer carries; a wide split stops there (and says so). */
+export const LINEAGE_MAX_EVENTS = 2000;
+/** Largest content slice one request returns. */
+export const CONTENT_PAGE_MAX = 256 * 1024;
+/** Events joined with whether their content was kept. */
+export const EVENT_COLUMNS = `e.*, (SELECT c."kept" FROM "provenance_content" c WHERE c."claim" = e."content_claim") AS "kept"`;
 
 /** Records provenance in batches off the commit path; queries per flow and per FlowFile lineage. */
 @Injectable()
 export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
   private buffer: ProvenanceEvent[] = [];
+  private contents: KeptContent[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
   private readonly pg: boolean;
@@ -32,6 +47,7 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
   constructor(
     private readonly ds: DataSource,
     private readonly hub: EngineEventsHub,
+    private readonly secrets: SecretRegistry,
   ) {
     this.pg = ds.options.type === 'postgres';
   }
@@ -39,7 +55,19 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
   record(events: readonly ProvenanceEvent[]): void {
     for (const e of events) this.buffer.push(e);
     if (this.hub.has('provenance.events')) this.hub.emit('provenance.events', events);
-    if (this.buffer.length >= 5000) void this.flush();
+    this.schedule();
+  }
+
+  /** Keeps the contents committed transactions' events name, written with the next batch of events. */
+  keepContents(transactions: readonly RepositoryTransaction[]): void {
+    const kept = contentsToKeep(transactions, Date.now());
+    if (kept.length === 0) return;
+    for (const c of kept) this.contents.push(c);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.buffer.length >= 5000 || this.contents.length >= 200) void this.flush();
     else if (!this.timer) this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
@@ -47,9 +75,11 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.buffer;
+    const contents = this.contents;
     this.buffer = [];
-    if (batch.length === 0) return this.writing;
-    this.writing = this.writing.then(() => this.write(batch)).catch(() => undefined);
+    this.contents = [];
+    if (batch.length === 0 && contents.length === 0) return this.writing;
+    this.writing = this.writing.then(() => this.write(batch, contents)).catch(() => undefined);
     return this.writing;
   }
 
@@ -57,18 +87,22 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
     await this.flush();
   }
 
-  private async write(batch: ProvenanceEvent[]): Promise<void> {
+  private async write(batch: ProvenanceEvent[], contents: KeptContent[]): Promise<void> {
     await this.ds.transaction(async (m) => {
+      if (contents.length) await writeContents(m, contents, (n) => this.p(n));
       for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
         const chunk = batch.slice(i, i + ROWS_PER_STATEMENT);
         const params: unknown[] = [];
         const values = chunk.map((e) => {
           const start = params.length;
-          params.push(e.flowId, e.flowFileUuid, e.eventType, e.processorId, e.relationship, JSON.stringify(e.parentUuids), JSON.stringify(e.childUuids), e.transitUri ?? null, e.details, redactAttributes(e.attributes), e.size, e.timestamp);
-          return `(${Array.from({ length: 12 }, (_, k) => this.p(start + k + 1)).join(',')})`;
+          params.push(
+            e.flowId, e.flowFileUuid, e.eventType, e.processorId, e.relationship, JSON.stringify(e.parentUuids), JSON.stringify(e.childUuids), e.transitUri ?? null,
+            e.details, redactAttributes(e.attributes), e.size, e.timestamp, e.attributes['execution.id'] ?? null, e.contentClaim ?? null,
+          );
+          return `(${Array.from({ length: 14 }, (_, k) => this.p(start + k + 1)).join(',')})`;
         });
         await m.query(
-          `INSERT INTO "provenance_event" ("flow_id","flowfile_uuid","event_type","processor_id","relationship","parents","children","transit_uri","details","attributes","size","timestamp") VALUES ${values.join(',')}`,
+          `INSERT INTO "provenance_event" ("flow_id","flowfile_uuid","event_type","processor_id","relationship","parents","children","transit_uri","details","attributes","size","timestamp","execution_id","content_claim") VALUES ${values.join(',')}`,
           params,
         );
       }
@@ -78,66 +112,126 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
     for (const [flowId, count] of perFlow) this.hub.emit('provenance.recorded', { flowId, count });
   }
 
-  async query(flowId: string, opts: { flowFileUuid?: string; eventType?: string; limit?: number; beforeId?: number }): Promise<ProvenanceEventDto[]> {
+  async query(flowId: string, opts: { flowFileUuid?: string; eventType?: string; limit?: number; beforeId?: number; executionId?: string; processorId?: string }): Promise<ProvenanceEventDto[]> {
     await this.flush();
-    const where = [`"flow_id" = ${this.p(1)}`];
+    const where = [`e."flow_id" = ${this.p(1)}`];
     const params: unknown[] = [flowId];
-    if (opts.flowFileUuid) {
-      params.push(opts.flowFileUuid);
-      where.push(`"flowfile_uuid" = ${this.p(params.length)}`);
-    }
-    if (opts.eventType) {
-      params.push(opts.eventType);
-      where.push(`"event_type" = ${this.p(params.length)}`);
-    }
-    if (opts.beforeId) {
-      params.push(opts.beforeId);
-      where.push(`"id" < ${this.p(params.length)}`);
-    }
+    const add = (column: string, value: unknown, op = '=') => {
+      params.push(value);
+      where.push(`e."${column}" ${op} ${this.p(params.length)}`);
+    };
+    if (opts.flowFileUuid) add('flowfile_uuid', opts.flowFileUuid);
+    if (opts.eventType) add('event_type', opts.eventType);
+    if (opts.executionId) add('execution_id', opts.executionId);
+    if (opts.processorId) add('processor_id', opts.processorId);
+    if (opts.beforeId) add('id', opts.beforeId, '<');
     const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
-    const rows = (await this.ds.query(`SELECT * FROM "provenance_event" WHERE ${where.join(' AND ')} ORDER BY "id" DESC LIMIT ${limit}`, params)) as Row[];
-    return rows.map(toDto);
+    const rows = (await this.ds.query(`SELECT ${EVENT_COLUMNS} FROM "provenance_event" e WHERE ${where.join(' AND ')} ORDER BY e."id" DESC LIMIT ${limit}`, params)) as Row[];
+    return rows.map((r) => this.toDto(r));
   }
 
-  /** Every event of the FlowFile, its ancestors and its descendants, oldest first. */
-  async lineage(uuid: string): Promise<ProvenanceEventDto[]> {
+  /** Events of several FlowFiles, oldest first (bounded by `limit`). */
+  async eventsOf(uuids: readonly string[], limit: number): Promise<ProvenanceEventDto[]> {
+    await this.flush();
+    const out: ProvenanceEventDto[] = [];
+    for (let i = 0; i < uuids.length && out.length < limit; i += 500) {
+      const chunk = uuids.slice(i, i + 500);
+      const rows = (await this.ds.query(
+        `SELECT ${EVENT_COLUMNS} FROM "provenance_event" e WHERE e."flowfile_uuid" IN (${chunk.map((_, k) => this.p(k + 1)).join(',')}) ORDER BY e."id" LIMIT ${limit - out.length}`,
+        [...chunk],
+      )) as Row[];
+      for (const r of rows) out.push(this.toDto(r));
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  async event(id: number): Promise<(ProvenanceEventDto & { contentClaim: string | null }) | null> {
+    await this.flush();
+    const [row] = (await this.ds.query(`SELECT ${EVENT_COLUMNS} FROM "provenance_event" e WHERE e."id" = ${this.p(1)}`, [id])) as Row[];
+    return row ? { ...this.toDto(row), contentClaim: row.content_claim ?? null } : null;
+  }
+
+  /** Every event of the FlowFile, its ancestors and its descendants, oldest first, at most LINEAGE_MAX_EVENTS. */
+  async lineage(uuid: string, maxEvents = LINEAGE_MAX_EVENTS): Promise<{ events: ProvenanceEventDto[]; truncated: boolean }> {
     await this.flush();
     const seen = new Set<string>();
     const events = new Map<number, ProvenanceEventDto>();
     let frontier = [uuid];
-    while (frontier.length && seen.size < 10_000) {
+    let truncated = false;
+    while (frontier.length) {
+      const todo = [...new Set(frontier)].filter((u) => !seen.has(u));
+      for (const u of todo) seen.add(u);
       const next: string[] = [];
-      for (const u of frontier) {
-        if (seen.has(u)) continue;
-        seen.add(u);
-        const rows = (await this.ds.query(`SELECT * FROM "provenance_event" WHERE "flowfile_uuid" = ${this.p(1)} ORDER BY "id"`, [u])) as Row[];
-        for (const r of rows) {
-          const dto = toDto(r);
-          events.set(dto.id, dto);
-          next.push(...dto.parentUuids, ...dto.childUuids);
+      for (const dto of await this.eventsOf(todo, maxEvents + 1)) {
+        if (events.size >= maxEvents) {
+          truncated = true;
+          break;
         }
+        events.set(dto.id, dto);
+        next.push(...dto.parentUuids, ...dto.childUuids);
       }
+      if (truncated) break;
       frontier = next;
     }
-    return [...events.values()].sort((a, b) => a.id - b.id);
+    return { events: [...events.values()].sort((a, b) => a.id - b.id), truncated };
   }
 
-  private p(n: number): string {
+  /** A slice of the content an event's FlowFile had, as UTF-8 text with secrets masked. */
+  async content(event: { id: number; contentClaim: string | null; size?: number }, offset: number, length: number, max = CONTENT_PAGE_MAX): Promise<ProvenanceContentDto> {
+    const size = event.size ?? 0;
+    const base = { eventId: event.id, size, offset, text: null, length: 0, nextOffset: null, truncated: false };
+    if (!event.contentClaim) return { ...base, kept: 0, text: size === 0 ? '' : null, note: size === 0 ? null : 'the content was not kept' };
+    const [row] = (await this.ds.query(`SELECT "data","kept","size" FROM "provenance_content" WHERE "claim" = ${this.p(1)}`, [event.contentClaim])) as { data: Uint8Array; kept: number | string; size: number | string }[];
+    if (!row) return { ...base, kept: 0, note: 'the content is no longer kept (retention) or was never kept' };
+    const bytes = await unpack(row.data);
+    const kept = Number(row.kept);
+    const full = Number(row.size);
+    const take = Math.min(Math.max(length, 1), max);
+    let end = Math.min(bytes.length, offset + take);
+    // Cut on a character boundary: never split a UTF-8 sequence.
+    while (end < bytes.length && end > offset && (bytes[end]! & 0xc0) === 0x80) end--;
+    const slice = bytes.subarray(Math.min(offset, bytes.length), end);
+    const text = looksBinary(slice) ? null : this.secrets.redact(slice.toString('utf8'));
+    const more = end < bytes.length;
+    const cut = kept < full;
+    const note = cut ? `kept the first ${kept} of ${full} bytes` : more ? `showing bytes ${offset}–${end} of ${full}` : null;
+    return { eventId: event.id, size: full, kept, offset, text, length: slice.length, nextOffset: more ? end : null, truncated: more || cut, note };
+  }
+
+  toDto(r: Row): ProvenanceEventDto {
+    const attributes = r.attributes ? this.secrets.redactAttributes(JSON.parse(r.attributes) as Record<string, string>) : undefined;
+    return {
+      id: Number(r.id),
+      flowId: r.flow_id,
+      flowFileUuid: r.flowfile_uuid,
+      eventType: r.event_type,
+      processorId: r.processor_id,
+      relationship: r.relationship,
+      parentUuids: JSON.parse(r.parents) as string[],
+      childUuids: JSON.parse(r.children) as string[],
+      details: r.details === null ? null : this.secrets.redact(r.details),
+      timestamp: new Date(Number(r.timestamp)).toISOString(),
+      executionId: r.execution_id ?? null,
+      ...(attributes ? { attributes } : {}),
+      ...(r.size !== undefined ? { size: Number(r.size) } : {}),
+      transitUri: r.transit_uri ? this.secrets.redact(r.transit_uri) : null,
+      contentAvailable: r.kept !== null && r.kept !== undefined,
+    };
+  }
+
+  p(n: number): string {
     return this.pg ? `$${n}` : '?';
   }
 }
 
-function toDto(r: Row): ProvenanceEventDto {
-  return {
-    id: Number(r.id),
-    flowId: r.flow_id,
-    flowFileUuid: r.flowfile_uuid,
-    eventType: r.event_type,
-    processorId: r.processor_id,
-    relationship: r.relationship,
-    parentUuids: JSON.parse(r.parents) as string[],
-    childUuids: JSON.parse(r.children) as string[],
-    details: r.details,
-    timestamp: new Date(Number(r.timestamp)).toISOString(),
-  };
+/** NUL bytes or many control characters: not something to show as text. */
+function looksBinary(b: Uint8Array): boolean {
+  let control = 0;
+  const n = Math.min(b.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    if (c === 0) return true;
+    if (c < 9 || (c > 13 && c < 32)) control++;
+  }
+  return control > n / 10;
 }

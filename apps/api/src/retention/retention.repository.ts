@@ -62,6 +62,19 @@ export class RetentionRepository {
     return n;
   }
 
+  /** Deletes up to one batch of the contents kept for provenance that were recorded before the cutoff. */
+  async deleteProvenanceContent(cutoff: number): Promise<number> {
+    const rows = (await this.ds.query(`SELECT "claim" FROM "provenance_content" WHERE "created_at" < ${this.p(1)} LIMIT ${PRUNE_BATCH}`, [cutoff])) as { claim: string }[];
+    if (rows.length === 0) return 0;
+    await this.ds.transaction(async (m) => {
+      for (let i = 0; i < rows.length; i += IDS_PER_STATEMENT) {
+        const chunk = rows.slice(i, i + IDS_PER_STATEMENT).map((r) => r.claim);
+        await m.query(`DELETE FROM "provenance_content" WHERE "claim" IN (${this.list(chunk.length)})`, chunk);
+      }
+    });
+    return rows.length;
+  }
+
   /** Deletes up to one batch of bulletins raised before the cutoff (each processor keeps only its newest anyway). */
   async deleteBulletins(cutoff: number): Promise<number> {
     const rows = (await this.ds.query(`SELECT "id" FROM "bulletin" WHERE "created_at" < ${this.p(1)} LIMIT ${PRUNE_BATCH}`, [cutoff])) as { id: string | number }[];

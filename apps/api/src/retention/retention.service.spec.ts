@@ -75,6 +75,10 @@ describe('RetentionService', () => {
     await provenance(12_000, now - 3 * HOUR);
     await provenance(30, now);
     await ds.query(`INSERT INTO "content_claim" ("claim","data") VALUES ('orphan', ${postgres ? '$1' : '?'})`, [Buffer.alloc(50_000, 1)]);
+    // Contents kept for provenance go with the provenance of their time.
+    for (const [claim, at] of [['kept-old', now - 3 * HOUR], ['kept-new', now]] as const) {
+      await ds.query(`INSERT INTO "provenance_content" ("claim","data","size","kept","created_at") VALUES ${tuples(1, 5)}`, [claim, Buffer.alloc(2_000, 2), 2_000, 2_000, at]);
+    }
     const box = new SecretBox(new TextEncoder().encode('k'.repeat(40)));
     const tokens = new DurableTokenCache(ds, box);
     await tokens.set('expired', 'old token', now - 1);
@@ -105,6 +109,7 @@ describe('RetentionService', () => {
     expect(await count(`SELECT COUNT(*) AS n FROM "execution_step"`)).toBe(2);
     expect(await count(`SELECT COUNT(*) AS n FROM "provenance_event"`)).toBe(30);
     expect(await count(`SELECT COUNT(*) AS n FROM "content_claim"`)).toBe(0);
+    expect((await ds.query(`SELECT "claim" FROM "provenance_content"`)).map((r: { claim: string }) => r.claim)).toEqual(['kept-new']);
     expect((await ds.query(`SELECT "key" FROM "token_cache"`)).map((r: { key: string }) => r.key)).toEqual(['recipe']);
     // Keys live 24 hours whatever the retention, even after their execution went.
     expect((await ds.query(`SELECT "key" FROM "idempotency_key"`)).map((r: { key: string }) => r.key)).toEqual(['new']);

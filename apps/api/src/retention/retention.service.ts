@@ -101,6 +101,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       if (n === 0) break;
       await pause();
     }
+    while (!this.stopped && (await this.repository.deleteProvenanceContent(cutoff)) > 0) await pause();
     while (!this.stopped && (await this.repository.deleteBulletins(cutoff)) > 0) await pause();
     // Keys answer repeats for 24 hours whatever the retention, even once their execution is gone.
     while (!this.stopped && (await this.repository.deleteIdempotencyKeys(Date.now() - IDEMPOTENCY_WINDOW_MS)) > 0) await pause();

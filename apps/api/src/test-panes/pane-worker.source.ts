@@ -92,7 +92,14 @@ function depthOf(value) {
 
   const tasks = {
     processor: processorTest,
-    expression: (p) => el.evaluateExpression(p.expression, p.env),
+    expression: (p) => {
+      try {
+        return el.evaluateExpression(p.expression, p.env);
+      } catch (e) {
+        // One message naming the attribute that is not set, with where it is used.
+        throw e instanceof el.ExpressionError ? el.explainEvaluationError(p.expression, p.env, e) : e;
+      }
+    },
     // One run of JoltTransformJSON; the mapping pane prepares it and reads the result on the main thread.
     mapping: (p) => {
       checkDepth(p.content);

@@ -55,6 +55,16 @@ describe('test panes over REST', () => {
     expect(String(r.body['error'])).toMatch(/replace/);
   });
 
+  it('names a missing attribute once, with the line and column of the reference that failed', async () => {
+    const r = await post('/api/test/expression', { expression: seedExpression, attributes: { 'http.query.string': '', 'last.request': '2024-07-01T01:30:59.000000' } });
+    expect(r.status).toBe(400);
+    expect(String(r.body['error'])).toMatch(/^attribute 'token\.erp' is not set \(line \d+, column \d+\); replace: replacement argument is null$/);
+    expect(typeof r.body['line']).toBe('number');
+    expect(typeof r.body['column']).toBe('number');
+    const line = (seedExpression as string).split('\n')[(r.body['line'] as number) - 1]!;
+    expect(line.slice((r.body['column'] as number) - 1)).toMatch(/^\$\{token\.erp\}/);
+  });
+
   it('refuses an expression request without the expression field, naming it', async () => {
     const r = await post('/api/test/expression', { attributes: {} });
     expect(r.status).toBe(400);

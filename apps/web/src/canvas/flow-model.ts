@@ -10,6 +10,7 @@ export interface ProcessorData extends Record<string, unknown> {
   scheduling: Scheduling;
   autoTerminated: string[];
   comments?: string;
+  pinned?: ProcessorConfig['pinned'];
 }
 export type ProcessorNodeType = Node<ProcessorData, 'processor'>;
 
@@ -63,6 +64,7 @@ export function toNodes(doc: FlowDocument, view: View = ROOT_GROUP): FlowNodeTyp
         scheduling: { ...p.scheduling },
         autoTerminated: [...p.autoTerminated],
         ...(p.comments !== undefined ? { comments: p.comments } : {}),
+        ...(p.pinned !== undefined ? { pinned: p.pinned } : {}),
       },
     }));
   const ports: FlowNodeType[] = (doc.ports ?? [])
@@ -128,6 +130,7 @@ export function toDocument(base: FlowDocument, nodes: FlowNodeType[], edges: Con
     scheduling: n.data.scheduling,
     autoTerminated: n.data.autoTerminated,
     ...(n.data.comments !== undefined ? { comments: n.data.comments } : {}),
+    ...(n.data.pinned !== undefined ? { pinned: n.data.pinned } : {}),
     ...groupId,
   }));
   const ports: PortConfig[] = nodes

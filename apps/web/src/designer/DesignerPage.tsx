@@ -20,6 +20,7 @@ import { FlowInspector } from './FlowInspector.js';
 import { ComponentInspector } from './ComponentInspector.js';
 import { isProcessor } from '../canvas/flow-model.js';
 import { ProcessorTestTab } from '../test-panes/ProcessorTestTab.js';
+import { elFieldTools } from '../test-panes/ElExpand.js';
 import { CodeEditorSlot } from '../properties/code-editor-slot.js';
 import { MonacoCodeEditor } from '../monaco/MonacoCodeEditor.js';
 import { setFlowAttributeNames } from '../monaco/el-language.js';
@@ -219,6 +220,7 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
         onRunOnce={runOnce}
         onStartStop={processorStartStop}
         testPane={<ProcessorTestTab node={node} editor={editor} />}
+        fieldTools={(d) => elFieldTools(d, node, editor)}
       />
     );
   } else if (selectedEdges.length === 1 && selectedNodes.length === 0) {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { ExecutionDto, ExecutionStepDto, Page, RowLogDto } from '@sluice/contracts';
 import { api, errorText } from '../api/client.js';
@@ -7,6 +7,7 @@ import { LiveStore, useExecutions } from '../canvas/live-store.js';
 import { AppShell } from '../ui/AppShell.js';
 import { formatBytes, formatDateTime, formatDuration } from '../ui/format.js';
 import { executionDuration } from './FlowExecutionsPage.js';
+import { RowJourney, StepData } from './StepData.js';
 
 const PAGE = 50;
 
@@ -20,6 +21,9 @@ export function ExecutionPage() {
   const [sku, setSku] = useState('');
   const [offset, setOffset] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [openStep, setOpenStep] = useState<string | null>(null);
+  const [journeyRow, setJourneyRow] = useState<number | null>(null);
+  const stepName = useCallback((pid: string) => steps.find((s) => s.processorId === pid)?.name ?? pid, [steps]);
   const live = useMemo(() => new LiveStore(), []);
   const updates = useExecutions(live);
 
@@ -82,21 +86,32 @@ export function ExecutionPage() {
           </div>
         )}
         <h2>Steps</h2>
-        <table className="table" data-testid="steps-table">
+        <table className="table steps-table" data-testid="steps-table">
+          <colgroup><col style={{ width: '22%' }} /><col style={{ width: '15%' }} /><col style={{ width: '9%' }} /><col style={{ width: '9%' }} /><col style={{ width: '9%' }} /><col /></colgroup>
           <thead>
             <tr><th>Step</th><th>Started</th><th>Duration</th><th>Input</th><th>Output</th><th>Error</th></tr>
           </thead>
           <tbody>
             {steps.length === 0 && <tr><td colSpan={6} className="muted">No steps recorded.</td></tr>}
             {steps.map((s) => (
-              <tr key={s.id}>
-                <td><strong>{s.name}</strong></td>
-                <td>{formatDateTime(s.startedAt)}</td>
-                <td>{formatDuration(s.durationMs)}</td>
-                <td>{formatBytes(s.inputSize)}</td>
-                <td>{formatBytes(s.outputSize)}</td>
-                <td className="err-text">{s.error}</td>
-              </tr>
+              <Fragment key={s.id}>
+                <tr className={openStep === s.processorId ? 'selected' : undefined}>
+                  <td>
+                    <button className="btn ghost sm" aria-expanded={openStep === s.processorId} aria-label={`Data of ${s.name}`} onClick={() => setOpenStep(openStep === s.processorId ? null : s.processorId)}>
+                      {openStep === s.processorId ? '▾' : '▸'}
+                    </button>{' '}
+                    <strong>{s.name}</strong>
+                  </td>
+                  <td>{formatDateTime(s.startedAt)}</td>
+                  <td>{formatDuration(s.durationMs)}</td>
+                  <td>{formatBytes(s.inputSize)}</td>
+                  <td>{formatBytes(s.outputSize)}</td>
+                  <td className="err-text">{s.error}</td>
+                </tr>
+                {openStep === s.processorId && (
+                  <tr><td colSpan={6} style={{ padding: 0 }}><StepData executionId={executionId} processorId={s.processorId} name={stepName} {...(e ? { flowId: e.flowId } : {})} /></td></tr>
+                )}
+              </Fragment>
             ))}
           </tbody>
         </table>
@@ -111,17 +126,17 @@ export function ExecutionPage() {
           </select>
           <span className="muted">{rows ? `${rows.total} row${rows.total === 1 ? '' : 's'}` : ''}</span>
         </div>
-        <table className="table" data-testid="rows-table">
+        <table className="table rows-clickable" data-testid="rows-table">
           <thead>
             <tr><th>SKU</th><th>Status</th><th>Message</th><th>Step</th><th>Time</th></tr>
           </thead>
           <tbody>
             {rows?.items.length === 0 && <tr><td colSpan={5} className="muted">No row logs match.</td></tr>}
             {rows?.items.map((r) => (
-              <tr key={r.id}>
+              <tr key={r.id} onClick={() => setJourneyRow(r.id)} title="Open the row's journey" tabIndex={0} onKeyDown={(ev) => ev.key === 'Enter' && setJourneyRow(r.id)}>
                 <td className="mono">{r.sku ?? '—'}</td>
                 <td><span className={`state-pill state-${r.status === 'success' ? 'success' : r.status === 'failed' ? 'failed' : 'skipped'}`}>{r.status}</span></td>
-                <td>{r.message}</td>
+                <td className="pv-wrap">{r.message}</td>
                 <td>{r.step ?? ''}</td>
                 <td>{formatDateTime(r.createdAt)}</td>
               </tr>
@@ -136,6 +151,7 @@ export function ExecutionPage() {
           </div>
         )}
       </div>
+      {journeyRow !== null && <RowJourney executionId={executionId} rowId={journeyRow} name={stepName} onClose={() => setJourneyRow(null)} />}
     </AppShell>
   );
 }

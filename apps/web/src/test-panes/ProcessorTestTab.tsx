@@ -4,6 +4,7 @@ import type { ProcessorNodeType } from '../canvas/flow-model.js';
 import type { FlowEditor } from '../designer/useFlowEditor.js';
 import { useDesigner } from '../designer/designer-context.js';
 import { useLastQueued } from './useLastQueued.js';
+import { PinnedInput, testSample } from './PinnedInput.js';
 import { ScriptPane } from './ScriptPane.js';
 import { MappingPane } from './MappingPane.js';
 import { ExpressionPane } from './ExpressionPane.js';
@@ -20,7 +21,8 @@ export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; ed
   // FlowFiles handed to the step from outside (a trigger, an outbound batch) wait in its own input queue.
   const ingress = d && d.inputRequirement !== 'forbidden' ? [{ id: `ingress:${node.id}`, label: 'Waiting input' }] : [];
   const incomingIds = [...incoming.map((e) => e.id), ...ingress.map((i) => i.id)];
-  const { sample, loading } = useLastQueued(flowId, incomingIds);
+  const { sample: queued, loading } = useLastQueued(flowId, incomingIds);
+  const sample = testSample(node, queued);
   const values = node.data.properties;
   const valueOf = (p: PropertyDescriptor) => values[p.name] ?? p.default ?? '';
 
@@ -47,6 +49,7 @@ export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; ed
     <div className="pad test-tab">
       {loading && <div className="muted small">Looking for a queued FlowFile to use as input…</div>}
       {!loading && incomingIds.length > 0 && !sample && <div className="muted small">Nothing is queued before this step; paste an input below.</div>}
+      <PinnedInput node={node} editor={editor} queued={queued} canEdit={canEdit} />
       {scriptProp && <ScriptPane script={valueOf(scriptProp)} language={language} sample={sample} />}
       {isJolt && <MappingPane properties={values} parameters={editor.base.parameters} sample={sample} />}
       {chosenEl && (
@@ -61,10 +64,10 @@ export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; ed
               </select>
             </label>
           )}
-          <ExpressionPane label={chosenEl.label} expression={chosenEl.value} parameters={editor.base.parameters} sample={sample} />
+          <ExpressionPane label={chosenEl.label} expression={chosenEl.value} parameters={editor.base.parameters} sample={sample} memoryKey={`${flowId}.${node.id}`} />
         </>
       )}
-      <StepTestPane flowId={flowId} processorId={node.id} processorName={node.data.name} descriptor={d} properties={values} incoming={labels} canEdit={canEdit} />
+      <StepTestPane flowId={flowId} processorId={node.id} processorName={node.data.name} descriptor={d} properties={values} incoming={labels} canEdit={canEdit} {...(node.data.pinned ? { pinned: node.data.pinned } : {})} />
     </div>
   );
 }

@@ -6,6 +6,9 @@ import { KeyValueEditor } from '../properties/KeyValueEditor.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { RequestPreview } from './RequestPreview.js';
 import { ResultOutputs } from './ResultOutputs.js';
+import { useRemembered } from './useRemembered.js';
+
+const PINNED = '__pinned';
 
 /** "Omnitron and the ERP" */
 export function systemsOf(descriptor: ProcessorDescriptor | undefined): string {
@@ -31,6 +34,7 @@ export function StepTestPane({
   properties,
   incoming,
   canEdit,
+  pinned,
 }: {
   flowId: string;
   processorId: string;
@@ -39,11 +43,16 @@ export function StepTestPane({
   properties: Record<string, string>;
   incoming: { id: string; label: string }[];
   canEdit: boolean;
+  /** The step's pinned test input, offered first. */
+  pinned?: { attributes: Record<string, string>; content: string };
 }) {
   const [queued, setQueued] = useState<(QueuedFlowFileDto & { connectionId: string })[]>([]);
   const [pick, setPick] = useState<string>('');
-  const [content, setContent] = useState('');
-  const [attributes, setAttributes] = useState<Record<string, string>>({});
+  // What was typed stays across tab switches and reloads.
+  const [typed, setTyped] = useRemembered<{ content: string; attributes: Record<string, string> }>(`${flowId}.${processorId}.step`, { content: '', attributes: {} });
+  const { content, attributes } = typed;
+  const setContent = (c: string) => setTyped({ ...typed, content: c });
+  const setAttributes = (a: Record<string, string>) => setTyped({ ...typed, attributes: a });
   const [result, setResult] = useState<ProcessorTestResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -51,6 +60,7 @@ export function StepTestPane({
   const [refresh, setRefresh] = useState(0);
   const incomingKey = incoming.map((c) => c.id).join(',');
   const reaches = descriptor ? hasSideEffects(descriptor, properties) : false;
+  const hasPin = pinned !== undefined;
   const writes = reaches && descriptor?.sideEffects?.writes === true;
 
   useEffect(() => {
@@ -61,20 +71,20 @@ export function StepTestPane({
         const all = lists.flat();
         setQueued(all);
         // The newest queued FlowFile is the most likely thing to test; a consumed one is gone from the list.
-        setPick((p) => (p && all.some((f) => f.uuid === p) ? p : (all[all.length - 1]?.uuid ?? '')));
+        setPick((p) => (p && (all.some((f) => f.uuid === p) || (p === PINNED && hasPin)) ? p : hasPin ? PINNED : (all[all.length - 1]?.uuid ?? '')));
       })
       .catch(() => undefined);
     return () => {
       cancelled = true;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [flowId, incomingKey, refresh]);
+  }, [flowId, incomingKey, refresh, hasPin]);
 
   const run = async (mode: 'dry-run' | 'live') => {
     setBusy(true);
     setError(null);
     try {
-      const input = pick ? { flowFileUuid: pick } : { content, attributes };
+      const input = pick === PINNED && pinned ? { content: pinned.content, attributes: pinned.attributes } : pick ? { flowFileUuid: pick } : { content, attributes };
       const res = await api.testProcessor(flowId, processorId, { ...input, mode });
       setResult(res);
       if (mode === 'live') setRefresh((n) => n + 1);
@@ -96,6 +106,7 @@ export function StepTestPane({
       <label className="field">
         <span>FlowFile</span>
         <select value={pick} onChange={(e) => setPick(e.target.value)} aria-label="Test input FlowFile">
+          {pinned && <option value={PINNED}>Pinned input</option>}
           <option value="">Pasted input (below)</option>
           {queued.map((f) => (
             <option key={f.uuid} value={f.uuid}>

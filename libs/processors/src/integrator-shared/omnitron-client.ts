@@ -1,5 +1,6 @@
 import type { HttpResponse, ProcessorServices } from '@sluice/flow-api';
 import { joinUrl, sendWithRetry, type RetryPolicy } from './http-call.util.js';
+import type { HttpExchange } from './http-exchange.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
 import { omnitronToken, recallRecipe, type OmnitronRecipe } from './integrator-auth.util.js';
 
@@ -10,6 +11,8 @@ export interface OmnitronClientOptions {
   /** Credentials to log in (again); without them a 401 ends the write. */
   readonly recipe?: OmnitronRecipe | null;
   readonly policy: RetryPolicy;
+  /** Told about every request's final answer (or failure), e.g. to record it in provenance. */
+  readonly observe?: (exchange: HttpExchange) => void;
 }
 
 /**
@@ -29,6 +32,21 @@ export class OmnitronClient {
   }
 
   async send(method: string, path: string, body?: unknown): Promise<HttpResponse> {
+    const observe = this.options.observe;
+    if (!observe) return this.exchange(method, path, body);
+    const url = joinUrl(this.options.domain, path);
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    try {
+      const response = await this.exchange(method, path, body);
+      observe({ method, url, body: text, response });
+      return response;
+    } catch (e) {
+      observe({ method, url, body: text, error: (e as Error).message });
+      throw e;
+    }
+  }
+
+  private async exchange(method: string, path: string, body?: unknown): Promise<HttpResponse> {
     const url = joinUrl(this.options.domain, path);
     const used = await this.currentToken();
     const response = await this.call(method, url, used, body);

@@ -1,5 +1,6 @@
-import { propertyHandle, type DryRunResponse, type HttpRequest, type ProcessContext, type PropertyDescriptor } from '@sluice/flow-api';
+import { propertyHandle, type DryRunResponse, type FlowFile, type HttpRequest, type ProcessContext, type ProcessSession, type PropertyDescriptor } from '@sluice/flow-api';
 import { DRY_RUN_TOKEN } from './dry-run.util.js';
+import { exchangeDetails, type HttpExchange } from './http-exchange.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
 import { omnitronRecipeFor, OmnitronClient } from './omnitron-client.js';
 import { retryPolicy } from './retry-properties.js';
@@ -20,7 +21,12 @@ export function omnitronProperties(group: string): PropertyDescriptor[] {
 }
 
 /** An Omnitron client for one FlowFile: the login step's token, re-login with the configured or cached credentials. */
-export function omnitronClientFor(ctx: ProcessContext, attributes: Readonly<Record<string, string>>, flowFile: Parameters<ProcessContext['evaluateExpression']>[1]): OmnitronClient {
+export function omnitronClientFor(
+  ctx: ProcessContext,
+  attributes: Readonly<Record<string, string>>,
+  flowFile: Parameters<ProcessContext['evaluateExpression']>[1],
+  observe?: (exchange: HttpExchange) => void,
+): OmnitronClient {
   let domain: string;
   try {
     domain = ctx.get(DOMAIN, flowFile).trim().replace(/\/+$/, '');
@@ -31,7 +37,7 @@ export function omnitronClientFor(ctx: ProcessContext, attributes: Readonly<Reco
   const username = ctx.get(USERNAME) || undefined;
   const password = ctx.get(PASSWORD) || undefined;
   const recipe = omnitronRecipeFor(ctx.services, domain, username, password, attributes['omnitron.auth.key'], null);
-  return new OmnitronClient(ctx.services, { domain, token: attributes['token.omnitron'], recipe, policy: retryPolicy(ctx) });
+  return new OmnitronClient(ctx.services, { domain, token: attributes['token.omnitron'], recipe, policy: retryPolicy(ctx), ...(observe ? { observe } : {}) });
 }
 
 /**
@@ -74,4 +80,9 @@ export async function runPooled<T>(items: readonly T[], limit: number, task: (it
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/** Records each of a writer's requests and its answer as a SEND event of the FlowFile being written. */
+export function recordExchanges(session: ProcessSession, current: () => FlowFile): (exchange: HttpExchange) => void {
+  return (x) => session.provenance(current(), 'SEND', x.url, exchangeDetails(x));
 }

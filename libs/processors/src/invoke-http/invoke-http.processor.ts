@@ -1,12 +1,13 @@
 import {
   describeProperty, handleList, propertyHandles,
-  CoreAttributes, defineProcessor, HttpTransportError,
+  CoreAttributes, defineProcessor, fromUtf8, HttpTransportError,
   type FlowFile, type HttpResponse, type ProcessContext, type ProcessSession, type PropertyConfiguration,
   type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
 import { ExpressionError } from '@sluice/expression';
 import { OAUTH2_PROVIDER_API, type OAuth2AccessTokenProvider } from '../http-shared/oauth2-access-token-provider.service.js';
 import { SSL_CONTEXT_API, type SslContextProvider } from '../http-shared/http-listener.util.js';
+import { exchangeDetails } from '../integrator-shared/http-exchange.util.js';
 import { checkUserRegex, compileUserRegex } from '../text-shared/user-regex.util.js';
 import {
   attributeHeaders, basicAuthorization, BODY_METHODS, decodeBody, EXCEPTION_CLASS, EXCEPTION_MESSAGE, exceptionClass, fileNameFromUrl,
@@ -194,7 +195,10 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
   try {
     const url = evaluated(ctx, P.url, request).trim();
     const built = await buildRequest(ctx, session, request, url);
-    if (built.body !== undefined && request) session.provenance(request, 'SEND', url);
+    // SEND is recorded with the answer, so provenance shows what was sent next to what came back.
+    const sent = (x: { response?: HttpResponse; error?: string }) => {
+      if (built.body !== undefined && request) session.provenance(request, 'SEND', url, exchangeDetails({ method: built.method, url, body: fromUtf8(built.body), ...x }));
+    };
     const started = ctx.services.clock.now();
     ctx.log.debug(`Request [${txId}] ${built.method} ${url} starting`);
     let answer: HttpResponse;
@@ -208,9 +212,13 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
         tls: ctx.property(P.ssl).isSet() ? ctx.controllerService<SslContextProvider>(P.ssl, SSL_CONTEXT_API).clientTls() : undefined,
       });
     } catch (e) {
-      if (e instanceof HttpTransportError) throw new RequestError(e.message, e.code);
+      if (e instanceof HttpTransportError) {
+        sent({ error: e.message });
+        throw new RequestError(e.message, e.code);
+      }
       throw e;
     }
+    sent({ response: answer });
     const status = answer.status;
     const success = status >= 200 && status < 300;
     ctx.log.info(`Request [${txId}] ${built.method} ${url} HTTP ${status}`);

@@ -100,6 +100,15 @@ describe('InvokeHTTP properties', () => {
     expect(r.provenanceEvents().map((e) => e.eventType)).toContain('SEND');
   });
 
+  it('records the request sent and the answer in its SEND event, without the headers that carry credentials', async () => {
+    const { r } = runner({ 'HTTP Method': 'POST', 'Authorization': 'Bearer top-secret-value' }, new FakeHttpClient().respondAlways({ status: 207, body: '{"accepted":1}' }));
+    r.enqueue('{"sku":"A"}', { 'mime.type': 'application/json' });
+    await r.run();
+    const send = r.provenanceEvents().find((e) => e.eventType === 'SEND')!;
+    expect(JSON.parse(send.details!)).toMatchObject({ http: { method: 'POST', url: 'http://erp.test/api/stock', status: 207, request: '{"sku":"A"}', response: '{"accepted":1}', error: null } });
+    expect(send.details).not.toContain('top-secret-value');
+  });
+
   it('Request Content-Type falls back to application/octet-stream when it evaluates empty', async () => {
     const { r, http } = runner({ 'HTTP Method': 'POST' }, new FakeHttpClient().respondAlways({ status: 200 }));
     r.enqueue('x');

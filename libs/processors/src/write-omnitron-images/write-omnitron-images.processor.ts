@@ -2,7 +2,7 @@ import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS,
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import type { OmnitronClient } from '../integrator-shared/omnitron-client.js';
-import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray, runPooled } from '../integrator-shared/omnitron-write.util.js';
+import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray, recordExchanges, runPooled } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -106,7 +106,7 @@ export const WriteOmnitronImages = defineProcessor({
     const imageCounts = new Map<number, number>();
     try {
       const input = parseRowArray(await session.readText(flowFile));
-      const client = omnitronClientFor(ctx, flowFile.attributes, flowFile);
+      const client = omnitronClientFor(ctx, flowFile.attributes, flowFile, recordExchanges(session, () => flowFile));
       const items: { item: ImageItem; index: number }[] = [];
       const invalid: RowLog[] = [];
       input.forEach((raw, index) => {

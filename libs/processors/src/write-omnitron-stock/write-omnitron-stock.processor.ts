@@ -1,7 +1,7 @@
 import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type RowLog, type RowStatus } from '@sluice/flow-api';
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
-import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray } from '../integrator-shared/omnitron-write.util.js';
+import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray, recordExchanges } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -113,7 +113,7 @@ export const WriteOmnitronStock = defineProcessor({
     let remaining: { row: StockUpsertRow; key: string }[] = [];
     try {
       const input = parseRowArray(await session.readText(flowFile));
-      const client = omnitronClientFor(ctx, attrs, flowFile);
+      const client = omnitronClientFor(ctx, attrs, flowFile, recordExchanges(session, () => flowFile!));
       const stockList = ctx.get(PROPS['Stock List ID'], flowFile) || undefined;
       const unitType = ctx.get(PROPS['Unit Type']) || 'qty';
       const batchSize = Math.max(1, ctx.get(PROPS['Batch Size']));
