@@ -206,6 +206,28 @@ export class CompressionError extends Error {
   }
 }
 
+/** One entry of a map cache with the revision compare-and-set checks (NiFi's AtomicCacheEntry). */
+export interface MapCacheEntry {
+  readonly value: string;
+  readonly revision: number;
+}
+
+/**
+ * A key/value cache the host keeps durably and shares between the processors (and cluster nodes) of a flow that
+ * name the same cache (NiFi's distributed map cache). `cache` names one cache; entries of different caches never
+ * meet. An entry with `expiresAt` (epoch millis) in the past is gone: reads skip it and the host may delete it.
+ */
+export interface MapCacheStore {
+  fetch(cache: string, key: string): Promise<MapCacheEntry | null>;
+  /** Stores the value when the key is absent and answers null; otherwise leaves the entry and answers it. */
+  getAndPutIfAbsent(cache: string, key: string, value: string, expiresAt?: number | null): Promise<MapCacheEntry | null>;
+  put(cache: string, key: string, value: string, expiresAt?: number | null): Promise<void>;
+  /** Writes the value only while the entry's revision is still `revision` (null: while the key is absent). */
+  replace(cache: string, key: string, value: string, revision: number | null): Promise<boolean>;
+  /** Deletes the entry (only at that revision when one is given); answers whether there was one to delete. */
+  remove(cache: string, key: string, revision?: number): Promise<boolean>;
+}
+
 /** Everything a processor may reach outside itself. Tests and test panes pass fakes. */
 export interface ProcessorServices {
   readonly clock: Clock;
@@ -216,5 +238,7 @@ export interface ProcessorServices {
   readonly tokens: TokenCache;
   /** Absent where the host has no codecs (CompressContent then fails with a message saying so). */
   readonly compression?: CompressionCodec;
+  /** Absent where the host keeps no map cache (DetectDuplicate, Wait and Notify then fail saying so). */
+  readonly mapCache?: MapCacheStore;
   randomUuid(): string;
 }

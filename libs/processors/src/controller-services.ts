@@ -1,6 +1,7 @@
 import type { ControllerServiceDefinition, ControllerServiceDescriptor } from '@sluice/flow-api';
 import { CSVReader } from './record-services/csv-reader.service.js';
 import { CSVRecordSetWriter } from './record-services/csv-record-set-writer.service.js';
+import { DistributedMapCacheClientService, MapCacheClientService } from './map-cache/map-cache-client.service.js';
 import { JsonRecordSetWriter } from './record-services/json-record-set-writer.service.js';
 import { JsonTreeReader } from './record-services/json-tree-reader.service.js';
 import { XMLReader } from './record-services/xml-reader.service.js';
@@ -10,8 +11,10 @@ import { XMLRecordSetWriter } from './record-services/xml-record-set-writer.serv
 export const controllerServiceCatalogue: readonly ControllerServiceDefinition[] = [
   CSVReader,
   CSVRecordSetWriter,
+  DistributedMapCacheClientService,
   JsonRecordSetWriter,
   JsonTreeReader,
+  MapCacheClientService,
   XMLReader,
   XMLRecordSetWriter,
 ];

@@ -6,3 +6,4 @@ export { toStockRow } from './write-omnitron-stock/write-omnitron-stock.processo
 export { toImageItem } from './write-omnitron-images/write-omnitron-images.processor.js';
 export * from './controller-services.js';
 export { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory, type RecordSetRead } from './record-services/record-service-api.js';
+export { MAP_CACHE_CLIENT_API, ATOMIC_MAP_CACHE_CLIENT_API, type MapCacheClientConfig } from './map-cache/map-cache-client.service.js';
