@@ -25,6 +25,7 @@ import { EngineEventsHub } from './engine-events.hub.js';
 import { redactEvents } from '../secrets/event-redaction.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { SqlStateManager } from './sql-state.manager.js';
+import { SqlMapCacheStore } from './sql-map-cache.store.js';
 import { changedProcessors, sameGraph, toGraph } from './flow-graph.js';
 import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 
@@ -306,6 +307,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       executions: this.executions.stepLog(processorId),
       tokens: this.tokens,
       compression: ZLIB_COMPRESSION,
+      mapCache: new SqlMapCacheStore(this.ds, flowId),
       randomUuid: randomUUID,
     };
   }
