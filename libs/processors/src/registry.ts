@@ -18,6 +18,7 @@ import { LogAttribute } from './log-attribute/log-attribute.processor.js';
 import { MergeContent } from './merge-content/merge-content.processor.js';
 import { MergeRecord } from './merge-record/merge-record.processor.js';
 import { Notify } from './notify/notify.processor.js';
+import { QueryRecord } from './query-record/query-record.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { ReplaceText } from './replace-text/replace-text.processor.js';
 import { RetryFlowFile } from './retry-flow-file/retry-flow-file.processor.js';
@@ -53,6 +54,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   MergeContent,
   MergeRecord,
   Notify,
+  QueryRecord,
   ReadErpData,
   ReplaceText,
   RetryFlowFile,

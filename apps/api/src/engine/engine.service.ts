@@ -26,6 +26,7 @@ import { redactEvents } from '../secrets/event-redaction.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { SqlStateManager } from './sql-state.manager.js';
 import { SqlMapCacheStore } from './sql-map-cache.store.js';
+import { SQLJS_ENGINE } from './sqljs-query.engine.js';
 import { changedProcessors, sameGraph, toGraph } from './flow-graph.js';
 import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 
@@ -308,6 +309,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       tokens: this.tokens,
       compression: ZLIB_COMPRESSION,
       mapCache: new SqlMapCacheStore(this.ds, flowId),
+      sql: SQLJS_ENGINE,
       randomUuid: randomUUID,
     };
   }
