@@ -30,7 +30,10 @@ export class SqlMapCacheStore implements MapCacheStore {
   }
 
   private async run(text: string, params: unknown[]): Promise<Row[]> {
-    return (await this.ds.query(this.sql(text), params)) as Row[];
+    const result = (await this.ds.query(this.sql(text), params)) as unknown;
+    // TypeORM answers a Postgres UPDATE or DELETE as [rows, affected count]; everything else as the rows.
+    if (this.pg && /^\s*(UPDATE|DELETE)/i.test(text) && Array.isArray(result) && Array.isArray(result[0])) return result[0] as Row[];
+    return result as Row[];
   }
 
   private check(cache: string, key: string): void {
