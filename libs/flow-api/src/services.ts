@@ -208,6 +208,73 @@ export class CompressionError extends Error {
   }
 }
 
+/** One entry of a map cache with the revision compare-and-set checks (NiFi's AtomicCacheEntry). */
+export interface MapCacheEntry {
+  readonly value: string;
+  readonly revision: number;
+}
+
+/**
+ * A key/value cache the host keeps durably and shares between the processors (and cluster nodes) of a flow that
+ * name the same cache (NiFi's distributed map cache). `cache` names one cache; entries of different caches never
+ * meet. An entry with `expiresAt` (epoch millis) in the past is gone: reads skip it and the host may delete it.
+ */
+export interface MapCacheStore {
+  fetch(cache: string, key: string): Promise<MapCacheEntry | null>;
+  /** Stores the value when the key is absent and answers null; otherwise leaves the entry and answers it. */
+  getAndPutIfAbsent(cache: string, key: string, value: string, expiresAt?: number | null): Promise<MapCacheEntry | null>;
+  put(cache: string, key: string, value: string, expiresAt?: number | null): Promise<void>;
+  /** Writes the value only while the entry's revision is still `revision` (null: while the key is absent). */
+  replace(cache: string, key: string, value: string, revision: number | null): Promise<boolean>;
+  /** Deletes the entry (only at that revision when one is given); answers whether there was one to delete. */
+  remove(cache: string, key: string, revision?: number): Promise<boolean>;
+}
+
+/** A table of records for an SQL query: column names and rows of values (numbers, strings, null; other values as JSON text). */
+export interface SqlTable {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+export interface SqlQueryRequest {
+  readonly table: SqlTable;
+  /** Queries run one after the other against the same table; each answers its own result. */
+  readonly queries: readonly string[];
+  readonly timeoutMs: number;
+  /** A result with more rows fails the request. */
+  readonly maxRows: number;
+}
+
+export interface SqlQueryResult {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+/**
+ * An SQL engine the host provides (QueryRecord), so processors stay free of its runtime. Failures reject with an
+ * SqlQueryError: `query` for the statement's own fault (syntax, a missing column), `limit` for time and size.
+ */
+export interface SqlEngine {
+  /** Which SQL it speaks, for messages and docs: `SQLite 3.x`. */
+  readonly dialect: string;
+  query(request: SqlQueryRequest): Promise<readonly SqlQueryResult[]>;
+  /** Whether the statement is a query the engine can parse; references to columns not known yet are accepted. */
+  check(sql: string): Promise<string | null>;
+}
+
+export class SqlQueryError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'query' | 'limit',
+    /** Which of the request's queries failed. */
+    readonly index = 0,
+  ) {
+    super(message);
+    this.name = 'SqlQueryError';
+  }
+}
+
 /** Everything a processor may reach outside itself. Tests and test panes pass fakes. */
 export interface ProcessorServices {
   readonly clock: Clock;
@@ -220,6 +287,10 @@ export interface ProcessorServices {
   readonly compression?: CompressionCodec;
   /** Absent where the host cannot listen (listener processors then fail to start with a message saying so). */
   readonly httpServer?: HttpServerPort;
+  /** Absent where the host keeps no map cache (DetectDuplicate, Wait and Notify then fail saying so). */
+  readonly mapCache?: MapCacheStore;
+  /** Absent where the host has no SQL engine (QueryRecord then fails saying so). */
+  readonly sql?: SqlEngine;
   randomUuid(): string;
 }
 

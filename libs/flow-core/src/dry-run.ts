@@ -11,6 +11,8 @@ import {
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
+  type MapCacheEntry,
+  type MapCacheStore,
   type ProcessorDefinition,
   type ProcessorServices,
   type PropertyValues,
@@ -68,6 +70,7 @@ export function dryRunServices(base: ProcessorServices, definition: ProcessorDef
     http,
     state: overlayState(base.state),
     tokens: overlayTokens(base.tokens),
+    mapCache: base.mapCache && overlayMapCache(base.mapCache),
     executions: {
       rows: (_ff, logs) => void rows.push(...logs),
       record: async (_ff, logs) => void rows.push(...logs),
@@ -77,6 +80,33 @@ export function dryRunServices(base: ProcessorServices, definition: ProcessorDef
     },
   };
   return { services, http, rows };
+}
+
+/** Reads the flow's map caches; what the dry run writes stays in the run. */
+function overlayMapCache(base: MapCacheStore): MapCacheStore {
+  const local = new Map<string, MapCacheEntry | null>();
+  const id = (cache: string, key: string) => `${cache}\u0000${key}`;
+  const fetch = async (cache: string, key: string) => (local.has(id(cache, key)) ? local.get(id(cache, key))! : base.fetch(cache, key));
+  const write = async (cache: string, key: string, value: string) => {
+    const e = await fetch(cache, key);
+    local.set(id(cache, key), { value, revision: (e?.revision ?? 0) + 1 });
+  };
+  return {
+    fetch,
+    getAndPutIfAbsent: async (cache, key, value) => (await fetch(cache, key)) ?? (await write(cache, key, value), null),
+    put: write,
+    replace: async (cache, key, value, revision) => {
+      if (((await fetch(cache, key))?.revision ?? null) !== revision) return false;
+      await write(cache, key, value);
+      return true;
+    },
+    remove: async (cache, key, revision) => {
+      const e = await fetch(cache, key);
+      if (!e || (revision !== undefined && e.revision !== revision)) return false;
+      local.set(id(cache, key), null);
+      return true;
+    },
+  };
 }
 
 function overlayTokens(base: TokenCache): TokenCache {

@@ -7,6 +7,8 @@ import {
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
+  type MapCacheEntry,
+  type MapCacheStore,
   type ProcessorServices,
   type RowLog,
   type RowStatus,
@@ -188,6 +190,69 @@ export class MemoryTokenCache implements TokenCache {
   }
 }
 
+/**
+ * A map cache in memory with the host's rules (revisions, expiry on the clock). Pass one instance to several
+ * runners' `services.mapCache` to let their processors share it, as a flow's processors do.
+ */
+export class MemoryMapCacheStore implements MapCacheStore {
+  private readonly caches = new Map<string, Map<string, { value: string; revision: number; expiresAt: number | null }>>();
+  /** Make every call fail, as an unreachable cache does. */
+  failing = false;
+  constructor(private readonly clock?: Clock) {}
+
+  private entries(cache: string) {
+    let m = this.caches.get(cache);
+    if (!m) this.caches.set(cache, (m = new Map()));
+    return m;
+  }
+
+  private live(cache: string, key: string) {
+    if (this.failing) throw new Error('map cache unreachable (simulated)');
+    const m = this.entries(cache);
+    const e = m.get(key);
+    if (e && e.expiresAt !== null && this.clock && e.expiresAt <= this.clock.now()) {
+      m.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  /** The live keys of a cache, for assertions. */
+  keys(cache: string): string[] {
+    return [...this.entries(cache).keys()].filter((k) => this.live(cache, k));
+  }
+
+  async fetch(cache: string, key: string): Promise<MapCacheEntry | null> {
+    const e = this.live(cache, key);
+    return e ? { value: e.value, revision: e.revision } : null;
+  }
+
+  async getAndPutIfAbsent(cache: string, key: string, value: string, expiresAt: number | null = null): Promise<MapCacheEntry | null> {
+    const e = this.live(cache, key);
+    if (e) return { value: e.value, revision: e.revision };
+    this.entries(cache).set(key, { value, revision: 1, expiresAt });
+    return null;
+  }
+
+  async put(cache: string, key: string, value: string, expiresAt: number | null = null): Promise<void> {
+    const e = this.live(cache, key);
+    this.entries(cache).set(key, { value, revision: (e?.revision ?? 0) + 1, expiresAt });
+  }
+
+  async replace(cache: string, key: string, value: string, revision: number | null): Promise<boolean> {
+    const e = this.live(cache, key);
+    if ((e?.revision ?? null) !== revision) return false;
+    this.entries(cache).set(key, { value, revision: (e?.revision ?? 0) + 1, expiresAt: e?.expiresAt ?? null });
+    return true;
+  }
+
+  async remove(cache: string, key: string, revision?: number): Promise<boolean> {
+    const e = this.live(cache, key);
+    if (!e || (revision !== undefined && e.revision !== revision)) return false;
+    return this.entries(cache).delete(key);
+  }
+}
+
 /** Fake services on the given clock; `overrides` replace any of them. */
 export function createTestServices(clock: Clock, overrides: Partial<ProcessorServices> = {}): ProcessorServices {
   let n = 0;
@@ -198,6 +263,7 @@ export function createTestServices(clock: Clock, overrides: Partial<ProcessorSer
     state: new MemoryStateManager(),
     executions: new MemoryExecutionLog(),
     tokens: new MemoryTokenCache(clock),
+    mapCache: new MemoryMapCacheStore(clock),
     randomUuid: () => {
       n++;
       return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;

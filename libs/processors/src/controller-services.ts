@@ -4,6 +4,7 @@ import { CSVRecordSetWriter } from './record-services/csv-record-set-writer.serv
 import { StandardHttpContextMap } from './http-shared/http-context-map.service.js';
 import { StandardOauth2AccessTokenProvider } from './http-shared/oauth2-access-token-provider.service.js';
 import { StandardRestrictedSSLContextService, StandardSSLContextService } from './http-shared/ssl-context.service.js';
+import { DistributedMapCacheClientService, MapCacheClientService } from './map-cache/map-cache-client.service.js';
 import { JsonRecordSetWriter } from './record-services/json-record-set-writer.service.js';
 import { JsonTreeReader } from './record-services/json-tree-reader.service.js';
 import { XMLReader } from './record-services/xml-reader.service.js';
@@ -13,12 +14,14 @@ import { XMLRecordSetWriter } from './record-services/xml-record-set-writer.serv
 export const controllerServiceCatalogue: readonly ControllerServiceDefinition[] = [
   CSVReader,
   CSVRecordSetWriter,
+  DistributedMapCacheClientService,
   JsonRecordSetWriter,
   JsonTreeReader,
   StandardHttpContextMap,
   StandardOauth2AccessTokenProvider,
   StandardRestrictedSSLContextService,
   StandardSSLContextService,
+  MapCacheClientService,
   XMLReader,
   XMLRecordSetWriter,
 ];

@@ -10,3 +10,4 @@ export { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type Re
 export { HTTP_CONTEXT_MAP_API, type HttpContextMap } from './http-shared/http-context-map.service.js';
 export { SSL_CONTEXT_API, type SslContextProvider } from './http-shared/http-listener.util.js';
 export { OAUTH2_PROVIDER_API, type OAuth2AccessTokenProvider } from './http-shared/oauth2-access-token-provider.service.js';
+export { MAP_CACHE_CLIENT_API, ATOMIC_MAP_CACHE_CLIENT_API, type MapCacheClientConfig } from './map-cache/map-cache-client.service.js';

@@ -5,6 +5,7 @@ import { AttributesToJSON } from './attributes-to-json/attributes-to-json.proces
 import { CompressContent } from './compress-content/compress-content.processor.js';
 import { ControlRate } from './control-rate/control-rate.processor.js';
 import { ConvertRecord } from './convert-record/convert-record.processor.js';
+import { DetectDuplicate } from './detect-duplicate/detect-duplicate.processor.js';
 import { EvaluateJsonPath } from './evaluate-json-path/evaluate-json-path.processor.js';
 import { ExecuteScript } from './execute-script/execute-script.processor.js';
 import { ExtractText } from './extract-text/extract-text.processor.js';
@@ -19,6 +20,8 @@ import { ListenHTTP } from './listen-http/listen-http.processor.js';
 import { LogAttribute } from './log-attribute/log-attribute.processor.js';
 import { MergeContent } from './merge-content/merge-content.processor.js';
 import { MergeRecord } from './merge-record/merge-record.processor.js';
+import { Notify } from './notify/notify.processor.js';
+import { QueryRecord } from './query-record/query-record.processor.js';
 import { ReadErpData } from './read-erp-data/read-erp-data.processor.js';
 import { ReplaceText } from './replace-text/replace-text.processor.js';
 import { RetryFlowFile } from './retry-flow-file/retry-flow-file.processor.js';
@@ -31,6 +34,7 @@ import { SplitRecord } from './split-record/split-record.processor.js';
 import { SplitText } from './split-text/split-text.processor.js';
 import { UpdateAttribute } from './update-attribute/update-attribute.processor.js';
 import { UpdateRecord } from './update-record/update-record.processor.js';
+import { Wait } from './wait/wait.processor.js';
 import { WriteOmnitronStock } from './write-omnitron-stock/write-omnitron-stock.processor.js';
 import { WriteOmnitronImages } from './write-omnitron-images/write-omnitron-images.processor.js';
 
@@ -40,6 +44,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   CompressContent,
   ControlRate,
   ConvertRecord,
+  DetectDuplicate,
   EvaluateJsonPath,
   ExecuteScript,
   ExtractText,
@@ -54,6 +59,8 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   LogAttribute,
   MergeContent,
   MergeRecord,
+  Notify,
+  QueryRecord,
   ReadErpData,
   ReplaceText,
   RetryFlowFile,
@@ -66,6 +73,7 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   SplitText,
   UpdateAttribute,
   UpdateRecord,
+  Wait,
   WriteOmnitronStock,
   WriteOmnitronImages,
 ];

@@ -25,6 +25,8 @@ import { EngineEventsHub } from './engine-events.hub.js';
 import { redactEvents } from '../secrets/event-redaction.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { SqlStateManager } from './sql-state.manager.js';
+import { SqlMapCacheStore } from './sql-map-cache.store.js';
+import { SQLJS_ENGINE } from './sqljs-query.engine.js';
 import { changedProcessors, sameGraph, toGraph } from './flow-graph.js';
 import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 
@@ -311,6 +313,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       tokens: this.tokens,
       compression: ZLIB_COMPRESSION,
       httpServer: this.httpServer,
+      mapCache: new SqlMapCacheStore(this.ds, flowId),
+      sql: SQLJS_ENGINE,
       randomUuid: randomUUID,
     };
   }

@@ -36,7 +36,7 @@ describe('controller services in a flow', () => {
     const res = await api.request('/api/controller-service-types');
     expect(res.status).toBe(200);
     const { types } = (await res.json()) as { types: { type: string; implements: string[]; properties: { name: string }[] }[] };
-    expect(types.map((t) => t.type)).toEqual(['CSVReader', 'CSVRecordSetWriter', 'JsonRecordSetWriter', 'JsonTreeReader', 'StandardHttpContextMap', 'StandardOauth2AccessTokenProvider', 'StandardRestrictedSSLContextService', 'StandardSSLContextService', 'XMLReader', 'XMLRecordSetWriter']);
+    expect(types.map((t) => t.type)).toEqual(['CSVReader', 'CSVRecordSetWriter', 'DistributedMapCacheClientService', 'JsonRecordSetWriter', 'JsonTreeReader', 'MapCacheClientService', 'StandardHttpContextMap', 'StandardOauth2AccessTokenProvider', 'StandardRestrictedSSLContextService', 'StandardSSLContextService', 'XMLReader', 'XMLRecordSetWriter']);
     expect(types.find((t) => t.type === 'CSVReader')!.implements).toEqual(['RecordReaderFactory']);
     expect(types.find((t) => t.type === 'CSVReader')!.properties.map((p) => p.name)).toContain('Schema Access Strategy');
     const procs = (await (await api.request('/api/processor-types')).json()) as { types: { type: string; properties: { name: string; identifiesControllerService?: string }[] }[] };

@@ -6,6 +6,7 @@ import { BadInputError, ConflictError, DomainError, NotFoundError } from '../com
 import { parseInput } from '../common/zod.js';
 import { EngineService, SCRIPT_CHECKS } from '../engine/engine.service.js';
 import type { ScriptChecks } from '../scripting/script-checks.js';
+import { queryIssues } from '../engine/query-checks.js';
 import { BulletinsService } from '../bulletins/bulletins.service.js';
 import type { FlowEntity } from '../persistence/entities.js';
 import { migrateFlowDocument } from './flow-migration.js';
@@ -134,7 +135,7 @@ export class FlowsService {
 
   /** Every problem of the stored flow (script syntax included), once each. */
   async validation(doc: FlowDocument): Promise<ProcessorValidationDto[]> {
-    return [...validateFlow(doc).issues, ...(await this.scripts.issues(doc))];
+    return [...validateFlow(doc).issues, ...(await this.scripts.issues(doc)), ...(await queryIssues(doc))];
   }
 
   /** Start is refused, with every reason, while the flow has problems: what runs is what is saved. */

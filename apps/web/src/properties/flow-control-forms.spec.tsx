@@ -48,8 +48,17 @@ describe('forms of the HTTP and flow-control processors', () => {
     expect(alerts('Minimum Number of Entries').join()).toContain('Min Entries must be less than or equal to Max Entries');
     fireEvent.change(input('Maximum Number of Entries'), { target: { value: '5000' } });
     expect(alerts('Minimum Number of Entries')).toEqual([]);
+    fireEvent.change(input('Merge Format'), { target: { value: 'Avro' } });
+    expect(alerts('Merge Format').join()).toContain("'Avro' is not supported");
     fireEvent.change(input('Merge Format'), { target: { value: 'ZIP' } });
-    expect(alerts('Merge Format').join()).toContain("'ZIP' is not supported");
+    expect(alerts('Merge Format')).toEqual([]);
+    expect(field('Header')).toBeNull();
+    expect(field('Keep Path')).not.toBeNull();
+    expect(field('Compression Level')).not.toBeNull();
+    expect(field('Tar Modified Time')).toBeNull();
+    fireEvent.change(input('Merge Format'), { target: { value: 'TAR' } });
+    expect(field('Tar Modified Time')).not.toBeNull();
+    expect(field('Compression Level')).toBeNull();
     fireEvent.change(input('Merge Format'), { target: { value: 'Binary Concatenation' } });
     fireEvent.change(input('Merge Strategy'), { target: { value: 'Defragment' } });
     expect(field('Minimum Number of Entries')).toBeNull();

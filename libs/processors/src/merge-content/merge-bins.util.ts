@@ -93,19 +93,25 @@ export interface BinningResult {
 export function packBins(queued: readonly FlowFile[], s: BinSettings, firstSeen: (ff: FlowFile) => number, now: number, relaxed: boolean): BinningResult {
   const ready: Bin[] = [];
   let active: Bin[] = [];
+  // Open bins by group, so placing a FlowFile does not scan (and copy) every open bin.
+  const byGroup = new Map<string | null, Bin[]>();
+  const retire = (bin: Bin) => {
+    ready.push(bin);
+    active = active.filter((b) => b !== bin);
+    const list = byGroup.get(bin.group)!;
+    list.splice(list.indexOf(bin), 1);
+  };
   const makeRoom = () => {
     if (active.length < s.maxBins) return;
     let oldest = active[0]!;
     for (const b of active) if (b.created < oldest.created) oldest = b;
     oldest.reason = 'BIN_MANAGER_FULL';
-    ready.push(oldest);
-    active = active.filter((b) => b !== oldest);
+    retire(oldest);
   };
   const retireIfFull = (bin: Bin) => {
     if (!isFull(bin)) return;
     bin.reason = fullReason(bin);
-    ready.push(bin);
-    active = active.filter((b) => b !== bin);
+    retire(bin);
   };
   const complete = (bin: Bin) => {
     bin.completed = true;
@@ -122,7 +128,7 @@ export function packBins(queued: readonly FlowFile[], s: BinSettings, firstSeen:
       continue;
     }
     const group = s.groupOf(ff);
-    const bins = active.filter((b) => b.group === group);
+    const bins = byGroup.get(group) ?? [];
     const terminates = !s.defragment && (s.terminates?.(ff) ?? false);
     if (terminates && s.insertion === 'Last in Bin') {
       const target = bins.find((b) => offer(b, ff, s));
@@ -151,6 +157,9 @@ export function packBins(queued: readonly FlowFile[], s: BinSettings, firstSeen:
       continue;
     }
     active.push(bin);
+    const list = byGroup.get(group);
+    if (list) list.push(bin);
+    else byGroup.set(group, [bin]);
     if (terminates && s.insertion !== 'First in New Bin') complete(bin);
     else retireIfFull(bin);
   }

@@ -5,6 +5,7 @@
 import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { MergeContent } from './merge-content.processor.js';
+import { readFlowFileStream, readTar, readZip } from './merge-formats.testing.js';
 
 function runner(config: Record<string, string>) {
   const r = new TestRunner(MergeContent);
@@ -243,5 +244,52 @@ describe('MergeContent Defragment (NiFi TestMergeContent cases)', () => {
     for (const [k, v] of Object.entries({ 'Maximum number of Bins': '4', 'mergecontent-metadata-strategy': 'Ignore Metadata', 'Header File': 'h', 'Footer File': 'f', 'Demarcator File': 'd' })) r.setProperty(k, v);
     r.migrateProperties();
     expect(r.configuredProperties).toEqual({ 'Maximum Number of Bins': '4', 'Metadata Strategy': 'Ignore Metadata', Header: 'h', Footer: 'f', Demarcator: 'd' });
+  });
+
+  it('testZip: Hello / , / World! as three ZIP entries, application/zip', async () => {
+    const r = runner({ 'Max Bin Age': '1 sec', 'Merge Format': 'ZIP' });
+    helloWorld(r);
+    await r.run(2);
+    r.assertQueueEmpty();
+    r.assertTransferCount('merged', 1);
+    r.assertTransferCount('failure', 0);
+    r.assertTransferCount('original', 3);
+    expect(Object.values(readZip(r.flowFilesFor('merged')[0]!.content))).toEqual(['Hello', ', ', 'World!']);
+    r.flowFilesFor('merged')[0]!.assertAttributeEquals('mime.type', 'application/zip');
+  });
+
+  it('testZipException: three FlowFiles with one filename; the two duplicates go to failure as copies, all three to original', async () => {
+    const r = runner({ 'Max Bin Age': '1 sec', 'Merge Format': 'ZIP' });
+    for (const text of ['Hello', ', ', 'World!']) r.enqueue(text, { 'mime.type': 'application/plain-text', filename: 'duplicate-filename.txt' });
+    await r.run(2);
+    r.assertQueueEmpty();
+    r.assertTransferCount('merged', 1);
+    r.assertTransferCount('failure', 2);
+    r.assertTransferCount('original', 3);
+  });
+
+  it('testTar: entry names up to a 100+ character filename, application/tar', async () => {
+    const r = runner({ 'Max Bin Age': '1 sec', 'Merge Format': 'TAR' });
+    const names = ['AShortFileName', 'ALongerrrFileName', `AReallyLong${'g'.repeat(90)}FileName`];
+    ['Hello', ', ', 'World!'].forEach((text, i) => r.enqueue(text, { 'mime.type': 'application/plain-text', filename: names[i]! }));
+    await r.run(2);
+    r.assertTransferCount('merged', 1);
+    r.assertTransferCount('original', 3);
+    const entries = await readTar(r.flowFilesFor('merged')[0]!.content);
+    expect(entries.map((e) => [e.name, e.text])).toEqual([[names[0], 'Hello'], [names[1], ', '], [names[2], 'World!']]);
+    r.flowFilesFor('merged')[0]!.assertAttributeEquals('mime.type', 'application/tar');
+  });
+
+  it('testFlowFileStream: two FlowFiles with path=folder as FlowFile Stream v3', async () => {
+    const r = runner({ 'Max Bin Age': '1 sec', 'Minimum Number of Entries': '2', 'Maximum Number of Entries': '2', 'Merge Format': 'FlowFile Stream, v3' });
+    r.enqueue('cal', { path: 'folder' });
+    r.enqueue('date', { path: 'folder' });
+    await r.run();
+    r.assertTransferCount('merged', 1);
+    r.assertTransferCount('failure', 0);
+    r.assertTransferCount('original', 2);
+    const merged = r.flowFilesFor('merged')[0]!;
+    merged.assertAttributeEquals('mime.type', 'application/flowfile-v3');
+    expect(readFlowFileStream(merged.content).map((u) => [u.attributes['path'], u.text])).toEqual([['folder', 'cal'], ['folder', 'date']]);
   });
 });

@@ -5,6 +5,7 @@ import {
   type ValidationResult,
 } from '@sluice/flow-api';
 import { defragmentError, mergedAttributes, packBins, type Bin, type BinSettings, type InsertionLocation } from './merge-bins.util.js';
+import { concat, FLOWFILE_STREAM_V2, FLOWFILE_STREAM_V3, FLOWFILE_TAR_V1, flowFileStream, flowFileTar, tarArchive, zipArchive, type Entry } from './merge-formats.util.js';
 
 const P = {
   strategy: 'Merge Strategy', format: 'Merge Format', attributes: 'Attribute Strategy', correlation: 'Correlation Attribute Name',
@@ -18,7 +19,7 @@ export { P as MERGE_CONTENT_PROPERTIES };
 const BIN_PACK = 'Bin-Packing Algorithm';
 const DEFRAGMENT = 'Defragment';
 const CONCAT = 'Binary Concatenation';
-const FORMATS = ['TAR', 'ZIP', 'FlowFile Stream, v3', 'FlowFile Stream, v2', 'FlowFile Tar, v1', CONCAT, 'Avro'];
+const FORMATS = ['TAR', 'ZIP', FLOWFILE_STREAM_V3, FLOWFILE_STREAM_V2, FLOWFILE_TAR_V1, CONCAT, 'Avro'];
 const KEEP_COMMON = 'Keep Only Common Attributes';
 const KEEP_UNIQUE = 'Keep All Unique Attributes';
 const TEXT = 'Text';
@@ -33,7 +34,7 @@ const prop = describeProperty;
 
 const PROPS = propertyHandles([
   prop(P.strategy, "'Bin-Packing Algorithm' fills bins with FlowFiles as they come; 'Defragment' puts back together the fragments of one FlowFile (fragment.identifier, fragment.index, fragment.count).", 'enum', { required: true, default: BIN_PACK, allowableValues: values(BIN_PACK, DEFRAGMENT) }),
-  prop(P.format, `How the contents are merged. Sluice merges '${CONCAT}'; the other NiFi formats are refused.`, 'enum', { required: true, default: CONCAT, allowableValues: values(...FORMATS) }),
+  prop(P.format, `How the contents are merged: a TAR or ZIP archive, NiFi's FlowFile packages (attributes and content, for another NiFi or Sluice to unpack), or '${CONCAT}'. Avro is refused.`, 'enum', { required: true, default: CONCAT, allowableValues: values(...FORMATS) }),
   prop(P.attributes, "Which attributes the merged FlowFile gets: those all FlowFiles share with the same value, or also those only some have (unless their values conflict).", 'enum', { required: true, default: KEEP_COMMON, allowableValues: values(KEEP_COMMON, KEEP_UNIQUE) }),
   prop(P.correlation, 'Only FlowFiles with the same value of this attribute are binned together (Expression Language evaluated per FlowFile gives the attribute name).', 'string', { expressionScope: 'flowfile', dependsOn: binPack }),
   prop(P.metadata, 'Avro metadata handling (Avro format only).', 'enum', { required: true, default: 'Do Not Merge Uncommon Metadata', allowableValues: values('Use First Metadata', 'Keep Only Common Metadata', 'Do Not Merge Uncommon Metadata', 'Ignore Metadata'), dependsOn: [{ property: P.format, values: ['Avro'] }] }),
@@ -128,7 +129,7 @@ export const MergeContent = defineProcessor({
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
     const format = config[P.format] ?? CONCAT;
-    if (format !== CONCAT) out.push({ property: P.format, message: `${P.format} '${format}' is not supported: Sluice merges '${CONCAT}' only`, code: 'invalid' });
+    if (format === 'Avro') out.push({ property: P.format, message: `${P.format} 'Avro' is not supported: Sluice has no Avro reader or writer; merge Avro data with MergeRecord`, code: 'invalid' });
     if (format === CONCAT && config[P.delimiter] === 'Filename') {
       out.push({ property: P.delimiter, message: `${P.delimiter} 'Filename' is not supported: Sluice does not read files on the server; use '${TEXT}'`, code: 'invalid' });
     }
@@ -168,18 +169,18 @@ export const MergeContent = defineProcessor({
       if (fresh === 0) ctx.yield();
       return;
     }
-    const wanted = new Set<string>();
-    for (const bin of ready) for (const ff of bin.members) wanted.add(ff.uuid);
-    const taken = new Map(session.getFiltered((ff) => (wanted.has(ff.uuid) ? 'ACCEPT_AND_CONTINUE' : 'REJECT_AND_CONTINUE')).map((ff) => [ff.uuid, ff]));
+    // The queue hands out the very objects it listed, so identity finds them: cheaper than uuid strings per FlowFile.
+    const wanted = new Set<FlowFile>();
+    for (const bin of ready) for (const ff of bin.members) wanted.add(ff);
+    const taken = new Set(session.getFiltered((ff) => (wanted.has(ff) ? 'ACCEPT_AND_CONTINUE' : 'REJECT_AND_CONTINUE')));
     for (const bin of ready) {
-      const members = bin.members.map((ff) => taken.get(ff.uuid)).filter((ff): ff is FlowFile => ff !== undefined);
-      if (members.length !== bin.members.length) {
+      if (!bin.members.every((ff) => taken.has(ff))) {
         // Another task took some in between (cannot happen while triggered serially): leave the rest for next time.
-        for (const ff of members) session.transfer(ff);
+        for (const ff of bin.members) if (taken.has(ff)) session.transfer(ff);
         continue;
       }
-      await mergeBin(ctx, session, { ...bin, members }, st, now);
-      for (const ff of members) st.firstSeen.delete(ff.uuid);
+      await mergeBin(ctx, session, bin, st, now);
+      for (const ff of bin.members) st.firstSeen.delete(ff.uuid);
     }
   },
 });
@@ -200,26 +201,30 @@ async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, 
     members = [...members].sort((a, b) => Number(a.attributes[FragmentAttributes.INDEX]) - Number(b.attributes[FragmentAttributes.INDEX]));
   }
   const first = members[0]!;
-  const text = ctx.get(PROPS[P.delimiter]) === TEXT;
-  const delimiter = (name: string) => (text && ctx.property(name).isSet() ? utf8(ctx.property(name).evaluate(first).asString() ?? '') : null);
-  const header = delimiter(P.header);
-  const demarcator = delimiter(P.demarcator);
-  const footer = delimiter(P.footer);
-  const parts: Uint8Array[] = [];
-  if (header) parts.push(header);
-  let mime: string | undefined = first.attributes[CoreAttributes.MIME_TYPE];
-  for (let i = 0; i < members.length; i++) {
-    const ff = members[i]!;
-    parts.push(await session.read(ff));
-    if (demarcator && i < members.length - 1) parts.push(demarcator);
-    if (mime !== undefined && ff.attributes[CoreAttributes.MIME_TYPE] !== mime) mime = undefined;
-  }
-  if (footer) parts.push(footer);
-  const content = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    content.set(p, at);
-    at += p.length;
+  const format = ctx.property(P.format).raw ?? CONCAT;
+  let content: Uint8Array;
+  let mime: string | undefined;
+  let extension = '';
+  let refused: readonly FlowFile[] = [];
+  if (format === CONCAT) {
+    ({ content, mime } = await concatenate(ctx, session, members));
+  } else {
+    const contents = await Promise.all(members.map((ff) => session.read(ff)));
+    const entries: Entry[] = members.map((ff, i) => ({ flowFile: ff, content: contents[i]! }));
+    const keepPath = ctx.property(P.keepPath).raw === 'true';
+    if (format === 'ZIP') {
+      ({ content, refused } = zipArchive(entries, keepPath, ctx.property(P.compression).asInteger() ?? 1, now));
+      [mime, extension] = ['application/zip', '.zip'];
+    } else if (format === 'TAR') {
+      content = await tarArchive(entries, keepPath, (ff) => ctx.property(P.tarModified).evaluate(ff).asString(), now);
+      [mime, extension] = ['application/tar', '.tar'];
+    } else if (format === FLOWFILE_TAR_V1) {
+      content = await flowFileTar(entries, now);
+      [mime, extension] = ['application/flowfile-v1', '.pkg'];
+    } else {
+      content = flowFileStream(entries, format === FLOWFILE_STREAM_V3);
+      [mime, extension] = [format === FLOWFILE_STREAM_V3 ? 'application/flowfile-v3' : 'application/flowfile-v2', '.pkg'];
+    }
   }
   let bundle = session.write(session.create(members), content);
   const filename = members.length === 1
@@ -228,13 +233,39 @@ async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, 
   bundle = session.putAllAttributes(bundle, {
     ...mergedAttributes(members, ctx.get(PROPS[P.attributes]) === KEEP_UNIQUE),
     [CoreAttributes.MIME_TYPE]: mime ?? 'application/octet-stream',
-    [CoreAttributes.FILENAME]: filename,
+    [CoreAttributes.FILENAME]: filename + extension,
     'merge.count': String(members.length),
     'merge.bin.age': String(Math.max(0, now - bin.created)),
     'merge.reason': bin.reason,
   });
   ctx.log.info(`Merged ${members.length} FlowFiles into ${bundle.uuid}. Reason for merging: ${bin.reason}`);
   session.transfer(bundle, 'merged');
+  for (const ff of refused) {
+    ctx.log.error(`Encountered duplicate ZIP entry '${ff.attributes[CoreAttributes.FILENAME] ?? ff.uuid}' merging ${ff.uuid}; a copy goes to failure`);
+    session.transfer(session.clone(ff), REL_FAILURE);
+  }
   const keepOriginals = ctx.isConnected(REL_ORIGINAL.name);
   for (const ff of members) session.transfer(keepOriginals ? session.putAttribute(ff, 'merge.uuid', bundle.uuid) : ff, REL_ORIGINAL);
+}
+
+/** Binary Concatenation: header, contents with the demarcator between them, footer (text evaluated against the first FlowFile). */
+async function concatenate(ctx: ProcessContext, session: ProcessSession, members: readonly FlowFile[]): Promise<{ content: Uint8Array; mime: string | undefined }> {
+  const first = members[0]!;
+  const text = ctx.property(P.delimiter).raw === TEXT;
+  const delimiter = (name: string) => (text && ctx.property(name).isSet() ? utf8(ctx.property(name).evaluate(first).asString() ?? '') : null);
+  const header = delimiter(P.header);
+  const demarcator = delimiter(P.demarcator);
+  const footer = delimiter(P.footer);
+  // One await for the whole bin rather than one per FlowFile: most reads are answered from memory.
+  const contents = await Promise.all(members.map((ff) => session.read(ff)));
+  const parts: Uint8Array[] = [];
+  if (header) parts.push(header);
+  let mime: string | undefined = first.attributes[CoreAttributes.MIME_TYPE];
+  for (let i = 0; i < members.length; i++) {
+    parts.push(contents[i]!);
+    if (demarcator && i < members.length - 1) parts.push(demarcator);
+    if (mime !== undefined && members[i]!.attributes[CoreAttributes.MIME_TYPE] !== mime) mime = undefined;
+  }
+  if (footer) parts.push(footer);
+  return { content: concat(parts), mime };
 }

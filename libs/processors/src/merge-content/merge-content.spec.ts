@@ -211,7 +211,8 @@ describe('MergeContent properties', () => {
       for (const [k, v] of Object.entries(config)) r.setProperty(k, v);
       return r.validate().map((v) => `${v.property}: ${v.message}`);
     };
-    expect(check({ 'Merge Format': 'ZIP' }).join()).toMatch(/Merge Format 'ZIP' is not supported/);
+    expect(check({ 'Merge Format': 'Avro' }).join()).toMatch(/Merge Format 'Avro' is not supported: Sluice has no Avro/);
+    expect(check({ 'Merge Format': 'ZIP' })).toEqual([]);
     expect(check({ 'Delimiter Strategy': 'Filename' }).join()).toMatch(/does not read files/);
     expect(check({ 'Minimum Number of Entries': '5', 'Maximum Number of Entries': '2' }).join()).toMatch(/Min Entries must be less than or equal to Max Entries/);
   });
