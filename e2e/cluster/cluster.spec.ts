@@ -1,5 +1,6 @@
 import type { ExecutionDto, FlowDto } from '@sluice/contracts';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
+import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterDatabase, createFlow, executionsOf, json, stockRows, until, type Node } from './cluster-support.js';
@@ -180,6 +181,34 @@ describe('cluster mode: three nodes on one Postgres', () => {
     expect(runs.length).toBeLessThanOrEqual(6);
     expect(seen.length).toBeGreaterThan(0);
     expect([...seen].sort()).toEqual(seen);
+  });
+
+  it('runs an execution that a node claimed and died before queuing on another node, exactly once', async () => {
+    const flow = await stockFlow(b, 'Claimed by a ghost');
+    const doc = (await json<FlowDto>(a.request(`/api/flows/${flow.id}`))).document;
+    const targets = new Set(doc.connections.map((x) => x.targetId));
+    const entry = doc.integration?.entryProcessorId ?? doc.processors.find((p) => !targets.has(p.id))!.id;
+    // As a node leaves it when killed between claiming the job and queuing the FlowFile: claimed, input kept, no step.
+    const ghost = randomUUID();
+    const id = randomUUID();
+    const now = Date.now();
+    const rows = stockRows(300, 7);
+    await db.query(`INSERT INTO "cluster_node" ("id","name","address","started_at","heartbeat_at","role") VALUES ($1,'ghost',NULL,$2,$2,'member')`, [ghost, now - 60_000]);
+    await db.query(
+      `INSERT INTO "execution" ("id","flow_id","trigger","triggered_by","state","status","rows_read","rows_written","rows_failed","params","error","started_at","finished_at","node_id")
+       VALUES ($1,$2,'outbound','admin','start','in-progress',$3,0,0,'{}',NULL,$4,NULL,$5)`,
+      [id, flow.id, rows.length, now, ghost],
+    );
+    const attributes = { 'execution.id': id, 'execution.trigger': 'outbound', 'flow.id': flow.id, 'flow.name': flow.name, 'flow.timezone': 'UTC', 'mime.type': 'application/json' };
+    await db.query(`INSERT INTO "execution_input" ("execution_id","entry_id","attributes","content","created_at") VALUES ($1,$2,$3,$4,$5)`, [id, entry, JSON.stringify(attributes), JSON.stringify(rows), now]);
+    const before = omnitron.state.counters.stockRowsReceived;
+    const e = await finished(c, id, 60_000);
+    expect(`${e.status} ${e.error ?? ''}`).toBe('success ');
+    expect(e.node).not.toBe(ghost);
+    expect([...(await nodeIds()).values()]).toContain(e.node);
+    expect(await rowLogCount(a, id)).toBe(rows.length);
+    expect(omnitron.state.counters.stockRowsReceived - before).toBe(rows.length);
+    expect(await db.query(`SELECT 1 FROM "execution_input" WHERE "execution_id" = $1`, [id])).toEqual([]);
   });
 
   it('finishes the slow batch of a SIGKILLed node on another node, and a node joining mid-batch duplicates nothing', async () => {
