@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { FlowDocument } from '@sluice/contracts';
 import type { FlowEntity } from '../persistence/entities.js';
 import { EngineService } from '../engine/engine.service.js';
 import { ExecutionsService } from '../executions/executions.service.js';
@@ -41,6 +42,9 @@ interface Applied {
   state: string;
   running: string | null;
 }
+
+/** Tries at queuing a claimed execution's FlowFile before it fails. */
+const ENQUEUE_ATTEMPTS = 3;
 
 const applied = (f: FlowEntity): Applied => ({ version: f.version, state: f.state, running: f.runningProcessors ?? null });
 const same = (a: Applied | undefined, b: Applied) => a !== undefined && a.version === b.version && a.state === b.state && a.running === b.running;
@@ -140,16 +144,25 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     const claimed = await this.executions.claim(executionId, async (flowId) => {
       await this.ensure(flowId);
       const f = await this.flows.findById(flowId);
-      const doc = f ? (JSON.parse(f.document) as { processors: { id: string; name: string }[]; integration?: { direction?: string } }) : { processors: [] };
-      return { stepNames: new Map(doc.processors.map((p) => [p.id, p.name])), inbound: doc.integration?.direction === 'inbound' };
+      const doc = f ? (JSON.parse(f.document) as FlowDocument) : undefined;
+      return { stepNames: new Map(doc?.processors.map((p) => [p.id, p.name])), inbound: doc?.integration?.direction === 'inbound' };
     });
     if (!claimed) return;
     const { flowId, input } = claimed;
-    try {
-      await this.engines.engine(flowId).enqueue(input.entryId, [{ attributes: input.attributes, content: input.content }]);
-    } catch (e) {
-      await this.executions.abort(executionId, `the run could not be queued: ${(e as Error).message}`);
-      return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.engines.engine(flowId).enqueue(input.entryId, [{ attributes: input.attributes, content: input.content }]);
+        break;
+      } catch (e) {
+        // An engine being rebuilt by a save refuses for a moment; a flow without that entry refuses for good.
+        if (attempt < ENQUEUE_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 500));
+          await this.ensure(flowId).catch(() => undefined);
+          continue;
+        }
+        await this.executions.abort(executionId, `the run could not be queued: ${(e as Error).message}`);
+        return;
+      }
     }
     await this.executions.queue.dropInput(executionId).catch((e: unknown) => this.log.warn(`input of execution ${executionId} kept: ${String(e)}`));
   }
