@@ -2,7 +2,7 @@ import type { ExecutionDto, FlowDto } from '@sluice/contracts';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClusterDatabase, createFlow, executionsOf, json, stockRows, until, type Node } from './cluster-support.js';
 
 const BATCHES = 12;
@@ -59,6 +59,12 @@ describe('cluster mode: three nodes on one Postgres', () => {
     a = await db.start('a');
     [b, c] = await Promise.all([db.start('b'), db.start('c')]);
     live = [a, b, c];
+  });
+  // A failure shows what the nodes warned about meanwhile (their logs are otherwise not kept).
+  beforeEach((ctx) => {
+    ctx.onTestFailed(() => {
+      for (const n of db.nodes) console.log(`---- node ${n.name}\n${n.output().split('\n').filter((l) => /WARN|ERROR|leader/.test(l)).slice(-30).join('\n')}`);
+    });
   });
   afterAll(async () => {
     await db?.close();
