@@ -1,7 +1,8 @@
 import type { ExecutionDto, FlowDto } from '@sluice/contracts';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
+import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClusterDatabase, createFlow, executionsOf, json, stockRows, until, type Node } from './cluster-support.js';
 
 const BATCHES = 12;
@@ -12,6 +13,8 @@ let omnitron: OmnitronSimHandle;
 let a: Node;
 let b: Node;
 let c: Node;
+/** The nodes still running (the kill specs take some away). */
+let live: Node[] = [];
 
 async function stockFlow(on: Node, name: string): Promise<FlowDto> {
   const flow = await json<FlowDto>(
@@ -55,6 +58,13 @@ describe('cluster mode: three nodes on one Postgres', () => {
     // The first node migrates the schema; the others join it.
     a = await db.start('a');
     [b, c] = await Promise.all([db.start('b'), db.start('c')]);
+    live = [a, b, c];
+  });
+  // A failure shows what the nodes warned about meanwhile (their logs are otherwise not kept).
+  beforeEach((ctx) => {
+    ctx.onTestFailed(() => {
+      for (const n of db.nodes) console.log(`---- node ${n.name}\n${n.output().split('\n').filter((l) => /WARN|ERROR|leader/.test(l)).slice(-30).join('\n')}`);
+    });
   });
   afterAll(async () => {
     await db?.close();
@@ -77,20 +87,28 @@ describe('cluster mode: three nodes on one Postgres', () => {
     expect((await b.request(`/api/flows/${flow.id}`)).status).toBe(200);
     const socket = io(b.url, { path: '/socket.io', transports: ['websocket'], auth: { token: b.token } });
     const seen: string[] = [];
-    socket.onAny((_event: string, payload: { executionId?: string }) => {
-      if (payload?.executionId) seen.push(payload.executionId);
+    socket.onAny((_event: string, payload: { executionId?: string; state?: string }) => {
+      if (payload?.executionId) seen.push(`${payload.executionId}:${payload.state ?? ''}`);
     });
     await until('socket connected', async () => socket.connected);
     const joined = await new Promise<boolean>((resolve) => socket.emit('flow.join', flow.id, (ok: boolean) => resolve(ok)));
     expect(joined).toBe(true);
     try {
+      const ids = await nodeIds();
       const onB = await admit(b, flow.id, stockRows(20, 1));
       const e = await finished(b, onB);
       expect(`${e.status} ${e.error ?? ''}`).toBe('success ');
-      expect((await json<ExecutionDto>(a.request(`/api/executions/${onB}`))).node).toBe(await nodeId(b));
-      const onA = await admit(a, flow.id, stockRows(20, 2));
-      await finished(a, onA);
-      await until('an event of work on A reaching the socket on B', async () => seen.includes(onA));
+      // Each execution records the node that claimed and ran it.
+      expect([...ids.values()]).toContain((await json<ExecutionDto>(a.request(`/api/executions/${onB}`))).node);
+      // Work lands on whichever node has room: post until one execution ran elsewhere than B, and B's socket saw it.
+      let elsewhere: ExecutionDto | undefined;
+      for (let i = 0; i < 20 && !elsewhere; i++) {
+        const run = await finished(a, await admit(a, flow.id, stockRows(20, 2 + i)));
+        if (run.node !== ids.get(b)) elsewhere = run;
+      }
+      expect(elsewhere, 'an execution run on a node other than B').toBeDefined();
+      // The finish is announced by the node that ran it.
+      await until('an event of work on another node reaching the socket on B', async () => seen.includes(`${elsewhere!.id}:finished`));
     } finally {
       socket.close();
     }
@@ -115,6 +133,18 @@ describe('cluster mode: three nodes on one Postgres', () => {
       expect(e.counts.written).toBe(ROWS);
       expect(await rowLogCount(c, e.id)).toBe(ROWS);
     }
+    expect(new Set(done.map((e) => e.node)).size).toBeGreaterThan(1);
+  });
+
+  it('spreads batches all posted to one node over the cluster (each execution queued once, claimed by one node)', async () => {
+    const flow = await stockFlow(a, 'All to B');
+    const before = omnitron.state.counters.stockRowsReceived;
+    const rows = Math.min(ROWS, 1000);
+    const ids = await Promise.all(Array.from({ length: BATCHES }, (_, i) => admit(b, flow.id, stockRows(rows, i))));
+    const done = await Promise.all(ids.map((id) => finished(c, id, 300_000)));
+    expect(done.map((e) => `${e.status} ${e.error ?? ''}`)).toEqual(done.map(() => 'success '));
+    expect(omnitron.state.counters.stockRowsReceived - before).toBe(BATCHES * rows);
+    for (const e of done) expect(await rowLogCount(a, e.id)).toBe(rows);
     expect(new Set(done.map((e) => e.node)).size).toBeGreaterThan(1);
   });
 
@@ -159,6 +189,34 @@ describe('cluster mode: three nodes on one Postgres', () => {
     expect([...seen].sort()).toEqual(seen);
   });
 
+  it('runs an execution that a node claimed and died before queuing on another node, exactly once', async () => {
+    const flow = await stockFlow(b, 'Claimed by a ghost');
+    const doc = (await json<FlowDto>(a.request(`/api/flows/${flow.id}`))).document;
+    const targets = new Set(doc.connections.map((x) => x.targetId));
+    const entry = doc.integration?.entryProcessorId ?? doc.processors.find((p) => !targets.has(p.id))!.id;
+    // As a node leaves it when killed between claiming the job and queuing the FlowFile: claimed, input kept, no step.
+    const ghost = randomUUID();
+    const id = randomUUID();
+    const now = Date.now();
+    const rows = stockRows(300, 7);
+    await db.query(`INSERT INTO "cluster_node" ("id","name","address","started_at","heartbeat_at","role") VALUES ($1,'ghost',NULL,$2,$2,'member')`, [ghost, now - 60_000]);
+    await db.query(
+      `INSERT INTO "execution" ("id","flow_id","trigger","triggered_by","state","status","rows_read","rows_written","rows_failed","params","error","started_at","finished_at","node_id")
+       VALUES ($1,$2,'outbound','admin','start','in-progress',$3,0,0,'{}',NULL,$4,NULL,$5)`,
+      [id, flow.id, rows.length, now, ghost],
+    );
+    const attributes = { 'execution.id': id, 'execution.trigger': 'outbound', 'flow.id': flow.id, 'flow.name': flow.name, 'flow.timezone': 'UTC', 'mime.type': 'application/json' };
+    await db.query(`INSERT INTO "execution_input" ("execution_id","entry_id","attributes","content","created_at") VALUES ($1,$2,$3,$4,$5)`, [id, entry, JSON.stringify(attributes), JSON.stringify(rows), now]);
+    const before = omnitron.state.counters.stockRowsReceived;
+    const e = await finished(c, id, 60_000);
+    expect(`${e.status} ${e.error ?? ''}`).toBe('success ');
+    expect(e.node).not.toBe(ghost);
+    expect([...(await nodeIds()).values()]).toContain(e.node);
+    expect(await rowLogCount(a, id)).toBe(rows.length);
+    expect(omnitron.state.counters.stockRowsReceived - before).toBe(rows.length);
+    expect(await db.query(`SELECT 1 FROM "execution_input" WHERE "execution_id" = $1`, [id])).toEqual([]);
+  });
+
   it('finishes the slow batch of a SIGKILLed node on another node, and a node joining mid-batch duplicates nothing', async () => {
     const flow = await stockFlow(a, 'Survives a kill');
     const before = omnitron.state.counters.stockRowsReceived;
@@ -166,29 +224,86 @@ describe('cluster mode: three nodes on one Postgres', () => {
     let joined: Node | undefined;
     try {
       const slow = await admit(c, flow.id, stockRows(ROWS, 3));
-      const onA = await admit(a, flow.id, stockRows(ROWS, 4));
+      const other = await admit(a, flow.id, stockRows(ROWS, 4));
+      // Whichever node claimed the slow batch from the queue is the one to kill.
+      const runner = await until('the slow batch claimed by a node', async () => (await json<ExecutionDto>(a.request(`/api/executions/${slow}`))).node ?? undefined);
+      const ids = await nodeIds();
+      const victim = live.find((n) => ids.get(n) === runner)!;
       await until('rows of the slow batch reaching Omnitron', async () => omnitron.state.counters.stockRowsReceived - before > 0);
-      await c.kill();
-      // A node joining while A's batch runs must not load or run A's FlowFiles.
+      await victim.kill();
+      live = live.filter((n) => n !== victim);
+      // A node joining while the other batch runs must not load or run another node's FlowFiles.
       joined = await db.start('d');
+      live.push(joined);
+      const survivor = live[0]!;
       await fetch(`${omnitron.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 0 }) });
-      const [killed, joinedRun] = await Promise.all([finished(a, slow, 240_000), finished(a, onA, 240_000)]);
+      const [killed, otherRun] = await Promise.all([finished(survivor, slow, 240_000), finished(survivor, other, 240_000)]);
       expect(killed.node).not.toBe(null);
-      expect([await nodeId(a), await nodeId(b), await nodeId(joined)]).toContain(killed.node);
-      expect(await rowLogCount(b, slow)).toBe(ROWS);
-      expect(await rowLogCount(b, onA)).toBe(ROWS);
-      expect(joinedRun.counts.written).toBe(ROWS);
-      // Rows sent by C just before it died may go out again on takeover (at least once), never more than that batch.
+      expect(killed.node).not.toBe(runner);
+      expect(await Promise.all(live.map(nodeId))).toContain(killed.node);
+      expect(await rowLogCount(survivor, slow)).toBe(ROWS);
+      expect(await rowLogCount(survivor, other)).toBe(ROWS);
+      expect(killed.counts.written).toBe(ROWS);
+      expect(otherRun.counts.written).toBe(ROWS);
+      // Rows sent by the killed node just before it died may go out again on takeover (at least once), never more than that batch.
       const received = omnitron.state.counters.stockRowsReceived - before;
       expect(received).toBeGreaterThanOrEqual(2 * ROWS);
       expect(received).toBeLessThan(3 * ROWS);
     } finally {
       await fetch(`${omnitron.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 0 }) });
     }
-    const view = await json<{ nodes: { name: string }[] }>(a.request('/api/cluster'));
-    expect(view.nodes.map((n) => n.name).sort()).toEqual(['a', 'b', 'd']);
+    const view = await json<{ nodes: { name: string }[] }>(live[0]!.request('/api/cluster'));
+    expect(view.nodes.map((n) => n.name).sort()).toEqual(live.map((n) => n.name).sort());
+  });
+
+  it('runs a primary-node-only source on the leader alone, and on the next leader once the leader is killed', async () => {
+    const flow = await createFlow(live[0]!, {
+      name: 'Primary node only',
+      processors: [
+        { id: 'gen', type: 'GenerateFlowFile', name: 'Tick', properties: {}, scheduling: { strategy: 'timer', period: '1 sec', executionNode: 'PRIMARY' } },
+        { id: 'log', type: 'LogAttribute', name: 'Log', properties: {}, autoTerminated: ['success'] },
+      ],
+      connections: [{ id: 'ticks', sourceId: 'gen', targetId: 'log', relationships: ['success'] }],
+    });
+    // Started on a node that is not the leader: the leader alone runs it. The log stays stopped, so the ticks queue up.
+    const leaderId = async (on: Node) => until('a leader', async () => (await json<{ leader: string | null }>(on.request('/api/cluster'))).leader);
+    const ids = await nodeIds();
+    const firstLeader = await leaderId(live[0]!);
+    const member = live.find((n) => ids.get(n) !== firstLeader)!;
+    expect((await member.request(`/api/flows/${flow.id}/processors/gen/start`, { method: 'POST' })).status).toBe(200);
+    const owners = async () => db.query<{ owner_node: string; n: string }>(`SELECT "owner_node", COUNT(*) AS n FROM "flowfile" WHERE "flow_id" = $1 GROUP BY "owner_node"`, [flow.id]);
+    const total = async () => (await owners()).reduce((n, r) => n + Number(r.n), 0);
+    await until('the first ticks', async () => (await total()) >= 1, 20_000);
+    const t0 = Date.now();
+    const n0 = await total();
+    await new Promise((r) => setTimeout(r, 5_000));
+    const n1 = await total();
+    // Once a second on one node: about five in five seconds; on every node it would be about fifteen.
+    expect(n1 - n0).toBeGreaterThanOrEqual(3);
+    expect(n1 - n0).toBeLessThanOrEqual(Math.ceil((Date.now() - t0) / 1000) + 1);
+    expect((await owners()).map((r) => r.owner_node)).toEqual([firstLeader]);
+    const old = live.find((n) => ids.get(n) === firstLeader)!;
+    await old.kill();
+    live = live.filter((n) => n !== old);
+    const next = await until('a new leader', async () => {
+      const l = await leaderId(live[0]!);
+      return l !== firstLeader ? l : undefined;
+    }, 30_000);
+    const n2 = await total();
+    await until('ticks on the new leader', async () => (await total()) >= n2 + 3, 30_000);
+    // The new leader adopted the old one's queued ticks and makes the new ones; no other node makes any.
+    expect((await owners()).map((r) => r.owner_node)).toEqual([next]);
+    const n3 = await total();
+    const t3 = Date.now();
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect((await total()) - n3).toBeLessThanOrEqual(Math.ceil((Date.now() - t3) / 1000) + 1);
   });
 });
+
+/** Each live node's id, as the node reports it. */
+async function nodeIds(): Promise<Map<Node, string>> {
+  return new Map(await Promise.all(live.map(async (n) => [n, await nodeId(n)] as const)));
+}
 
 async function nodeId(n: Node): Promise<string> {
   return (await json<{ nodeId: string }>(n.request('/api/cluster'))).nodeId;

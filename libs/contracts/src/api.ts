@@ -312,7 +312,8 @@ export interface ScriptTestRequest {
 }
 
 export type ExecutionTrigger = 'schedule' | 'manual' | 'outbound' | 'fetch-missing' | 'chained';
-export type ExecutionState = 'start' | 'in-progress' | 'finished';
+/** `queued`: admitted in cluster mode, waiting for a node to claim it. */
+export type ExecutionState = 'queued' | 'start' | 'in-progress' | 'finished';
 /** `partial`: some rows were written and others failed; `failed`: nothing was written (every row failed, or the run failed). */
 export type ExecutionStatus = 'in-progress' | 'success' | 'partial' | 'failed' | 'empty';
 

@@ -20,6 +20,11 @@ export const SchedulingSchema = z.object({
   yieldDuration: z.string().default('1 sec'),
   /** Processors that support batching: how long one task runs triggers in a single session; unset takes the processor's default, '0 ms' commits every trigger. */
   runDuration: z.string().optional(),
+  /**
+   * NiFi's execution node: `PRIMARY` runs the processor on the cluster's leader only (a timer or cron source that must
+   * fire once per cluster), and on the next leader when it goes; `ALL` (or unset) runs it on every node.
+   */
+  executionNode: z.enum(['ALL', 'PRIMARY']).optional(),
 });
 export type Scheduling = z.infer<typeof SchedulingSchema>;
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { FlowDocument } from '@sluice/contracts';
 import type { FlowEntity } from '../persistence/entities.js';
 import { EngineService } from '../engine/engine.service.js';
 import { ExecutionsService } from '../executions/executions.service.js';
@@ -6,6 +7,7 @@ import { FlowsRepository } from '../flows/flows.repository.js';
 import { IntegrationService } from '../integration/integration.service.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
 import { ClusterMembership, HEARTBEAT_MS, NODE_TIMEOUT_MS } from './cluster-membership.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface ClusterNodeDto {
   id: string;
@@ -24,6 +26,8 @@ export interface ClusterDto {
   leader: string | null;
   heartbeatMs: number;
   nodeTimeoutMs: number;
+  /** Admitted executions waiting in the work queue for a node with room. */
+  queuedExecutions: number;
   nodes: ClusterNodeDto[];
 }
 
@@ -38,6 +42,9 @@ interface Applied {
   state: string;
   running: string | null;
 }
+
+/** Tries at queuing a claimed execution's FlowFile before it fails. */
+const ENQUEUE_ATTEMPTS = 3;
 
 const applied = (f: FlowEntity): Applied => ({ version: f.version, state: f.state, running: f.runningProcessors ?? null });
 const same = (a: Applied | undefined, b: Applied) => a !== undefined && a.version === b.version && a.state === b.state && a.running === b.running;
@@ -58,6 +65,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     private readonly flows: FlowsRepository,
     private readonly flowFiles: SqlFlowFileRepository,
     private readonly integration: IntegrationService,
+    private readonly queue: WorkQueue,
   ) {
     // Before the engines boot, so executions are written with this node and only its own are recovered.
     executions.setNode(membership.nodeId);
@@ -76,11 +84,14 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     this.membership.onTick(async () => {
       if (this.membership.isLeader()) await this.serialAwait(() => this.takeOver());
     });
+    await this.queue.start();
     await this.membership.start();
+    this.queue.work((job) => this.runQueued(job.executionId), () => this.load());
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.membership.enabled) return;
+    await this.queue.stop();
     await this.chain.catch(() => undefined);
     // Nothing may run here once the node is marked stopped: the leader takes its queues over at that moment.
     for (const f of await this.flows.findAll().catch(() => [])) if (this.engines.has(f.id)) await this.engines.engine(f.id).close();
@@ -101,8 +112,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async overview(): Promise<ClusterDto> {
-    if (!this.membership.enabled) return { enabled: false, nodeId: null, leader: null, heartbeatMs: HEARTBEAT_MS, nodeTimeoutMs: NODE_TIMEOUT_MS, nodes: [] };
-    const [nodes, running] = await Promise.all([this.membership.liveNodes(), this.executions.store.runningByNode()]);
+    if (!this.membership.enabled) return { enabled: false, nodeId: null, leader: null, heartbeatMs: HEARTBEAT_MS, nodeTimeoutMs: NODE_TIMEOUT_MS, queuedExecutions: 0, nodes: [] };
+    const [nodes, running, queued] = await Promise.all([this.membership.liveNodes(), this.executions.store.runningByNode(), this.executions.queue.queuedCount()]);
     const leader = nodes.find((n) => n.role === 'leader')?.id ?? null;
     return {
       enabled: true,
@@ -110,6 +121,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
       leader,
       heartbeatMs: HEARTBEAT_MS,
       nodeTimeoutMs: NODE_TIMEOUT_MS,
+      queuedExecutions: queued,
       nodes: nodes.map((n) => ({
         id: n.id,
         name: n.name,
@@ -121,6 +133,47 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
         self: n.id === this.membership.nodeId,
       })),
     };
+  }
+
+  /**
+   * A job this node claimed: the execution becomes this node's, its FlowFile enters the flow's entry processor on
+   * this node's engine (built at the flow's stored version), and only then is its input dropped. A job delivered
+   * again finds the execution claimed and does nothing.
+   */
+  private async runQueued(executionId: string): Promise<void> {
+    const claimed = await this.executions.claim(executionId, async (flowId) => {
+      await this.ensure(flowId);
+      const f = await this.flows.findById(flowId);
+      const doc = f ? (JSON.parse(f.document) as FlowDocument) : undefined;
+      return { stepNames: new Map(doc?.processors.map((p) => [p.id, p.name])), inbound: doc?.integration?.direction === 'inbound' };
+    });
+    if (!claimed) return;
+    const { flowId, input } = claimed;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.engines.engine(flowId).enqueue(input.entryId, [{ attributes: input.attributes, content: input.content }]);
+        break;
+      } catch (e) {
+        // An engine being rebuilt by a save refuses for a moment; a flow without that entry refuses for good.
+        if (attempt < ENQUEUE_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 500));
+          await this.ensure(flowId).catch(() => undefined);
+          continue;
+        }
+        await this.executions.abort(executionId, `the run could not be queued: ${(e as Error).message}`);
+        return;
+      }
+    }
+    await this.executions.queue.dropInput(executionId).catch((e: unknown) => this.log.warn(`input of execution ${executionId} kept: ${String(e)}`));
+  }
+
+  /** Executions this node runs now, of flows that run here: a stopped flow's waiting data takes no room. */
+  private load(): number {
+    let n = 0;
+    for (const [flowId, count] of this.executions.activeByFlow()) {
+      if (this.engines.has(flowId) && this.engines.engine(flowId).status().processors.some((p) => p.state === 'running')) n += count;
+    }
+    return n;
   }
 
   /** A change made here: remember what the engine now runs and tell the other nodes. */
@@ -163,6 +216,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
    */
   private async takeOver(): Promise<void> {
     const dead = await this.membership.fenceDeadNodes();
+    // What the gone nodes claimed but never started goes back to the queue, for whichever node has room.
+    for (const id of await this.executions.queue.requeue(dead)) await this.queue.send(id);
     const flowIds = await this.flowFiles.adopt(dead, true);
     const adopted = await this.executions.store.adopt(this.membership.nodeId!, dead);
     if (flowIds.size === 0 && adopted.length === 0) return;

@@ -43,4 +43,11 @@ describe('SLUICE_CLUSTER', () => {
     expect(one.enabled && one.nodeName).toBe('node-1');
     expect(one.enabled && two.enabled && one.nodeId !== two.nodeId).toBe(true);
   });
+
+  it('runs four executions per node at once unless SLUICE_NODE_CONCURRENCY says otherwise (1 to 100)', () => {
+    const node = (extra: Record<string, string>) => load({ SLUICE_CLUSTER: 'true', ...pg, ...secrets, ...extra }).cluster;
+    expect(node({}).enabled && (node({}) as { concurrency: number }).concurrency).toBe(4);
+    expect((node({ SLUICE_NODE_CONCURRENCY: '12' }) as { concurrency: number }).concurrency).toBe(12);
+    expect(() => node({ SLUICE_NODE_CONCURRENCY: '0' })).toThrow(/SLUICE_NODE_CONCURRENCY/);
+  });
 });

@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   SLUICE_DB_URL: z.string().optional(),
   SLUICE_CLUSTER: z.enum(['true', 'false']).default('false'),
   SLUICE_NODE_NAME: z.string().min(1).max(200).optional(),
+  SLUICE_NODE_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   SLUICE_JWT_SECRET: z.string().min(32, 'SLUICE_JWT_SECRET must have at least 32 characters').optional(),
   SLUICE_SECRET_KEY: z.string().min(32, 'SLUICE_SECRET_KEY must have at least 32 characters').optional(),
   SLUICE_TOKEN_TTL: z.string().default('12h'),
@@ -74,7 +75,7 @@ export interface AppConfig {
    * Several nodes on one Postgres database (SLUICE_CLUSTER=true): `nodeId` is new at every start, so the work a
    * previous run of this node left behind is taken over like any dead node's.
    */
-  readonly cluster: { readonly enabled: false } | { readonly enabled: true; readonly nodeId: string; readonly nodeName: string };
+  readonly cluster: { readonly enabled: false } | { readonly enabled: true; readonly nodeId: string; readonly nodeName: string; readonly concurrency: number };
   /** How long finished executions (with their steps and row logs) and provenance are kept, in milliseconds. */
   readonly retentionMs: number;
 }
@@ -127,7 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: e.SLUICE_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     login: { maxFailures: e.SLUICE_LOGIN_MAX_FAILURES, lockoutMs: lockout(e.SLUICE_LOGIN_LOCKOUT), perMinute: e.SLUICE_LOGIN_RATE },
     retentionMs: parseDuration(e.SLUICE_RETENTION)!,
-    cluster: cluster ? { enabled: true, nodeId: randomUUID(), nodeName: e.SLUICE_NODE_NAME ?? `${hostname()}:${process.pid}` } : { enabled: false },
+    cluster: cluster ? { enabled: true, nodeId: randomUUID(), nodeName: e.SLUICE_NODE_NAME ?? `${hostname()}:${process.pid}`, concurrency: e.SLUICE_NODE_CONCURRENCY } : { enabled: false },
   };
 }
 

@@ -13,6 +13,7 @@ import {
 import { getControllerService, getProcessor } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ClusterMembership } from '../cluster/cluster-membership.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { EXECUTION_ATTRIBUTE, ExecutionsService, type SeenAt } from '../executions/executions.service.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
@@ -65,6 +66,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly changeListeners: ((flowId: string) => void)[] = [];
   /** Run-state changes and rebuilds of one flow happen one after the other: two must never build two engines. */
   private readonly lanes = new Map<string, Promise<unknown>>();
+  /** Processors set to run on the primary node only, per flow: in a cluster only the leader schedules them. */
+  private readonly primaryOnly = new Map<string, Set<string>>();
 
   constructor(
     private readonly ds: DataSource,
@@ -79,7 +82,9 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly secrets: SecretRegistry,
     @Inject(SCRIPT_CHECKS) private readonly scriptChecks: ScriptChecks,
     @Inject(HTTP_SERVER) private readonly httpServer: HttpServerPort,
+    private readonly membership: ClusterMembership,
   ) {
+    membership.onLeadership((leader) => void this.primaryNodeChanged(leader));
     // Executions store what a commit makes true in its own transaction; the provenance sink reuses that redaction.
     repository.participate({
       inCommit: (m, txs) => {
@@ -215,6 +220,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     });
     await engine.initialize();
     this.engines.set(flowId, engine);
+    this.primaryOnly.set(flowId, new Set(doc.processors.filter((p) => p.scheduling?.executionNode === 'PRIMARY').map((p) => p.id)));
     if (!this.running.has(flowId)) this.running.set(flowId, new Set());
     this.changed(flowId);
     return engine;
@@ -276,9 +282,31 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   private startAll(flowId: string, kept: Set<string>, blocked: Set<string>): string[] {
     const engine = this.engine(flowId);
     const valid = new Set(engine.status().processors.filter((p) => p.valid).map((p) => p.id));
-    const ids = [...kept].filter((id) => valid.has(id) && !blocked.has(id));
+    const ids = [...kept].filter((id) => valid.has(id) && !blocked.has(id) && this.runsHere(flowId, id));
     for (const id of ids) engine.start(id);
     return ids;
+  }
+
+  /** A primary-node-only processor runs on the leader (always, outside a cluster); the others everywhere. */
+  private runsHere(flowId: string, processorId: string): boolean {
+    return this.membership.isLeader() || !this.primaryOnly.get(flowId)?.has(processorId);
+  }
+
+  /** Leadership came or went: primary-node-only processors the flows keep running start or stop here. */
+  private async primaryNodeChanged(leader: boolean): Promise<void> {
+    for (const [flowId, ids] of this.primaryOnly) {
+      if (ids.size === 0) continue;
+      await this.serial(flowId, async () => {
+        const engine = this.engines.get(flowId);
+        if (!engine) return;
+        const kept = this.running.get(flowId) ?? new Set<string>();
+        const valid = new Set(engine.status().processors.filter((p) => p.valid).map((p) => p.id));
+        for (const id of ids) {
+          if (leader && kept.has(id) && valid.has(id)) engine.start(id);
+          else if (!leader) await engine.stop(id);
+        }
+      }).catch((e: unknown) => this.log.error(`primary-node processors of flow ${flowId}: ${String(e)}`));
+    }
   }
 
   private async startKept(flowId: string, doc: FlowDocument): Promise<string[]> {
@@ -346,6 +374,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     if (e) await e.close();
     this.engines.delete(flowId);
     this.running.delete(flowId);
+    this.primaryOnly.delete(flowId);
     await this.repository.dropFlow(flowId);
     this.changed(flowId);
   }
@@ -374,7 +403,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       const engine = this.engine(flowId);
       const ids = new Set(engine.status().processors.map((p) => p.id));
       await this.remember(flowId, ids, 'running');
-      engine.start();
+      if (this.membership.isLeader() || !this.primaryOnly.get(flowId)?.size) engine.start();
+      else for (const id of ids) if (this.runsHere(flowId, id)) engine.start(id);
       this.changed(flowId);
       await this.refuseFailedStarts(flowId, engine, ids);
     });
@@ -403,7 +433,9 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       const ids = new Set(this.running.get(flowId)).add(processorId);
       await this.remember(flowId, ids);
       const engine = this.engine(flowId);
-      engine.start(processorId);
+      if (this.runsHere(flowId, processorId)) engine.start(processorId);
+      // Other nodes follow (and the leader starts a primary-node-only processor started on a member).
+      this.changed(flowId);
       await this.refuseFailedStarts(flowId, engine, ids, [processorId]);
     });
   }
@@ -415,6 +447,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       ids.delete(processorId);
       await this.remember(flowId, ids);
       await this.engine(flowId).stop(processorId);
+      this.changed(flowId);
     });
   }
 

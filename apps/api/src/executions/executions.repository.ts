@@ -45,14 +45,25 @@ export interface NewExecution {
   startedAt: number;
   idempotencyKey: string | null;
   requestHash: string | null;
-  /** The cluster node running it (null on a single node). */
+  /** The cluster node running it (null on a single node, and while it waits in the cluster's queue). */
   node?: string | null;
+  /** Cluster mode: the execution waits in the queue with what its FlowFile is made of, until a node claims it. */
+  input?: ExecutionInput;
+}
+
+/** What a queued execution's first FlowFile is made of, and where it enters the flow. */
+export interface ExecutionInput {
+  entryId: string;
+  attributes: Record<string, string>;
+  content: string;
 }
 
 /** Cluster admission: at most `limit` unfinished executions of the flow across every node, counted under its lock. */
 export interface Admission {
   limit: number;
   refuse(): Error;
+  /** Stores the execution's job in the same transaction (the cluster's queue). */
+  job?: (m: EntityManager) => Promise<void>;
 }
 
 /** The execution's row as progress or its end leaves it, with its steps. */
@@ -109,8 +120,18 @@ export class ExecutionsRepository {
       await m.query(
         `INSERT INTO "execution" ("id","flow_id","trigger","triggered_by","state","status","rows_read","rows_written","rows_failed","params","error","started_at","finished_at","node_id")
          VALUES (${this.ps(14)})`,
-        [e.id, e.flowId, e.trigger, e.triggeredBy, 'start', 'in-progress', e.read, 0, 0, JSON.stringify(e.params), null, e.startedAt, null, e.node ?? null],
+        [e.id, e.flowId, e.trigger, e.triggeredBy, e.input ? 'queued' : 'start', 'in-progress', e.read, 0, 0, JSON.stringify(e.params), null, e.startedAt, null, e.node ?? null],
       );
+      if (e.input) {
+        await m.query(`INSERT INTO "execution_input" ("execution_id","entry_id","attributes","content","created_at") VALUES (${this.ps(5)})`, [
+          e.id,
+          e.input.entryId,
+          JSON.stringify(e.input.attributes),
+          e.input.content,
+          e.startedAt,
+        ]);
+      }
+      if (admission?.job) await admission.job(m);
       if (e.idempotencyKey === null) return;
       await m.query(`DELETE FROM "idempotency_key" WHERE "flow_id" = ${this.p(1)} AND "key" = ${this.p(2)} AND "created_at" < ${this.p(3)}`, [e.flowId, e.idempotencyKey, keyWindowStart]);
       await m.query(`INSERT INTO "idempotency_key" ("flow_id","key","execution_id","request_hash","created_at") VALUES (${this.ps(5)})`, [
@@ -223,6 +244,7 @@ export class ExecutionsRepository {
 
   async finish(s: ExecutionSnapshot, status: ExecutionStatus, finishedAt: number): Promise<Record<string, string>> {
     return this.ds.transaction(async (m) => {
+      await m.query(`DELETE FROM "execution_input" WHERE "execution_id" = ${this.p(1)}`, [s.id]);
       await m.query(
         `UPDATE "execution" SET "state" = 'finished', "status" = ${this.p(1)}, "rows_read" = ${this.p(2)}, "rows_written" = ${this.p(3)}, "rows_failed" = ${this.p(4)},
          "read_parts" = ${this.p(5)}, "error" = COALESCE(${this.p(6)}, "error"), "finished_at" = ${this.p(7)} WHERE "id" = ${this.p(8)}`,
@@ -247,7 +269,8 @@ export class ExecutionsRepository {
   async adopt(node: string, from: readonly string[]): Promise<string[]> {
     const params = [node, ...from];
     const among = from.length ? ` OR "node_id" IN (${from.map((_, i) => this.p(i + 2)).join(',')})` : '';
-    const [rows] = (await this.ds.query(`UPDATE "execution" SET "node_id" = ${this.p(1)} WHERE "state" <> 'finished' AND ("node_id" IS NULL${among}) RETURNING "id"`, params)) as [
+    // Queued executions have no node yet: a node claims them from the queue.
+    const [rows] = (await this.ds.query(`UPDATE "execution" SET "node_id" = ${this.p(1)} WHERE "state" NOT IN ('finished','queued') AND ("node_id" IS NULL${among}) RETURNING "id"`, params)) as [
       { id: string }[],
       number,
     ];

@@ -8,11 +8,12 @@ import { NotFoundError } from '../common/errors.js';
 import { redactText } from '../secrets/redaction.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
 import { EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus, type SeenAt, type StepAggregate, type TrackedExecution } from './execution-tracker.js';
-import { ExecutionsRepository, type Admission, type ExecutionQuery, type ExecutionRow, type ExecutionSnapshot } from './executions.repository.js';
+import { ExecutionsRepository, type Admission, type ExecutionInput, type ExecutionQuery, type ExecutionRow, type ExecutionSnapshot, type NewExecution } from './executions.repository.js';
+import { QueuedExecutions } from './queued-executions.js';
 import { RowLogWriter } from './row-log.writer.js';
 
 export { EXECUTION_ATTRIBUTE, type SeenAt } from './execution-tracker.js';
-export type { ExecutionQuery } from './executions.repository.js';
+export type { ExecutionInput, ExecutionQuery } from './executions.repository.js';
 
 const EMIT_MS = 250;
 /** A finish that failed (the database was busy or gone) is tried again this often, then left to the next start. */
@@ -43,6 +44,8 @@ export interface BeginOptions {
   keyWindowStart?: number;
   /** Cluster mode: the flow's limit, checked against every node's unfinished executions as the row is written. */
   admission?: Admission;
+  /** The execution's id, when its FlowFile's attributes need it before the row exists. */
+  id?: string;
 }
 
 /**
@@ -56,6 +59,7 @@ export class ExecutionsService implements OnApplicationShutdown {
   private readonly log = new Logger('Executions');
   private readonly tracker = new ExecutionTracker();
   private readonly repository: ExecutionsRepository;
+  private readonly queued: QueuedExecutions;
   private readonly writer: RowLogWriter;
   private readonly finishedListeners: ((e: FinishedExecution) => void)[] = [];
   private emitTimer: NodeJS.Timeout | null = null;
@@ -67,6 +71,7 @@ export class ExecutionsService implements OnApplicationShutdown {
 
   constructor(ds: DataSource, private readonly hub: EngineEventsHub) {
     this.repository = new ExecutionsRepository(ds);
+    this.queued = new QueuedExecutions(ds);
     this.writer = new RowLogWriter(this.repository, {
       stored: (id, written, failed) => {
         const exec = this.tracker.rowsStored(id, written, failed);
@@ -85,6 +90,11 @@ export class ExecutionsService implements OnApplicationShutdown {
     return this.repository;
   }
 
+  /** Cluster mode: executions waiting in the work queue. */
+  get queue(): QueuedExecutions {
+    return this.queued;
+  }
+
   /** Whether this process follows the execution now. */
   tracks(id: string): boolean {
     return this.tracker.get(id) !== undefined;
@@ -96,27 +106,58 @@ export class ExecutionsService implements OnApplicationShutdown {
 
   /** Records a new execution before any of its FlowFiles exist, so a crash right after still leaves a trace. */
   async begin(flowId: string, trigger: ExecutionTrigger, options: BeginOptions = {}): Promise<string> {
-    const id = randomUUID();
+    const id = options.id ?? randomUUID();
     const startedAt = Date.now();
-    await this.repository.insert(
-      {
-        id,
-        flowId,
-        trigger,
-        triggeredBy: options.triggeredBy ?? null,
-        read: options.read ?? 0,
-        params: options.params ?? {},
-        startedAt,
-        idempotencyKey: options.idempotencyKey ?? null,
-        requestHash: options.requestHash ?? null,
-        node: this.node,
-      },
-      options.keyWindowStart,
-      options.admission,
-    );
+    await this.repository.insert(this.newRow(id, flowId, trigger, startedAt, options, this.node), options.keyWindowStart, options.admission);
     const exec = this.tracker.begin({ id, flowId, trigger, triggeredBy: options.triggeredBy, startedAt, read: options.read, stepNames: options.stepNames, emptyMeansEmpty: options.emptyMeansEmpty });
     this.emit(exec, 'start');
     return id;
+  }
+
+  /**
+   * Cluster mode: records an execution that waits in the queue with its input, and (through `admission.job`) its
+   * job, in one transaction. No node follows it until one claims it.
+   */
+  async admit(flowId: string, trigger: ExecutionTrigger, options: BeginOptions & { id: string; input: ExecutionInput; admission: Admission }): Promise<void> {
+    await this.repository.insert({ ...this.newRow(options.id, flowId, trigger, Date.now(), options, null), input: options.input }, options.keyWindowStart, options.admission);
+    const counts = { read: options.read ?? 0, written: 0, failed: 0 };
+    this.hub.emit('execution.updated', { flowId, executionId: options.id, status: 'in-progress', state: 'queued', counts });
+  }
+
+  private newRow(id: string, flowId: string, trigger: ExecutionTrigger, startedAt: number, o: BeginOptions, node: string | null): NewExecution {
+    const { triggeredBy = null, read = 0, params = {}, idempotencyKey = null, requestHash = null } = o;
+    return { id, flowId, trigger, triggeredBy, read, params, startedAt, idempotencyKey, requestHash, node };
+  }
+
+  /**
+   * Cluster mode: makes a queued execution this node's and follows it from now on; returns what its FlowFile is
+   * made of, or undefined when it is not (or no longer) queued.
+   */
+  async claim(id: string, flowOf: (flowId: string) => Promise<{ stepNames: Map<string, string>; inbound: boolean }>): Promise<{ flowId: string; input: ExecutionInput } | undefined> {
+    if (this.node === null) throw new Error('only a cluster node claims queued executions');
+    const hit = await this.queued.claim(id, this.node);
+    if (!hit) return undefined;
+    const r = hit.row;
+    const flow = await flowOf(r.flow_id);
+    const exec = this.tracker.begin({
+      id,
+      flowId: r.flow_id,
+      trigger: r.trigger,
+      triggeredBy: r.triggered_by,
+      startedAt: Number(r.started_at),
+      read: Number(r.rows_read),
+      stepNames: flow.stepNames,
+      emptyMeansEmpty: flow.inbound,
+    });
+    this.emit(exec, 'start');
+    return { flowId: r.flow_id, input: hit.input };
+  }
+
+  /** Executions this process follows, per flow. */
+  activeByFlow(): Map<string, number> {
+    const n = new Map<string, number>();
+    for (const e of this.tracker.all()) n.set(e.flowId, (n.get(e.flowId) ?? 0) + 1);
+    return n;
   }
 
   /** Executions of the flow still processing (the outbound concurrency limit counts these). */

@@ -5,9 +5,10 @@ import { parseDuration } from '@sluice/flow-api';
 import { CronSchedule } from '@sluice/flow-core';
 import { formatInZone, getProcessor, toImageItem, toStockRow, WriteOmnitronImages } from '@sluice/processors';
 import { DateTime } from 'luxon';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClusterMembership } from '../cluster/cluster-membership.js';
+import { WorkQueue } from '../cluster/work-queue.js';
 import { BadInputError, ConflictError, DomainError, NotFoundError, TooManyRequestsError } from '../common/errors.js';
 import { EngineService } from '../engine/engine.service.js';
 import { SqlStateManager } from '../engine/sql-state.manager.js';
@@ -64,6 +65,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     private readonly scheduler: SchedulerRegistry,
     private readonly fetchMissing: FetchMissingService,
     private readonly membership: ClusterMembership,
+    private readonly queue: WorkQueue,
   ) {
     this.executions.onFinished((e) => void this.finished(e));
     // Schedules and fetch missing fire once per cluster: on the leader, and on the next one when it goes.
@@ -178,18 +180,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       const startedAt = Date.now();
       const query = req.query ?? {};
       const params = { 'last.request': lastRequest, 'run.started': formatLastRequest(startedAt, timeZone), 'query.keys': Object.keys(query).join(',') };
-      const executionId = await this.executions.begin(flowId, req.trigger, {
-        triggeredBy: req.triggeredBy,
-        params,
-        read: req.rows,
-        stepNames: new Map(doc.processors.map((p) => [p.id, p.name])),
-        emptyMeansEmpty: settings?.direction === 'inbound',
-        idempotencyKey: req.idempotencyKey,
-        requestHash: req.requestHash,
-        keyWindowStart: req.keyWindowStart,
-        admission: this.membership.enabled ? { limit: max, refuse } : undefined,
-      });
-      unreserve();
+      const executionId = randomUUID();
       const attributes: Record<string, string> = {
         [EXECUTION_ATTRIBUTE]: executionId,
         'execution.trigger': req.trigger,
@@ -201,6 +192,25 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       };
       for (const [k, v] of Object.entries(query)) attributes[`http.query.param.${k}`] = v;
       if (req.content !== undefined) attributes['mime.type'] = 'application/json';
+      const options = {
+        id: executionId,
+        triggeredBy: req.triggeredBy,
+        params,
+        read: req.rows,
+        stepNames: new Map(doc.processors.map((p) => [p.id, p.name])),
+        emptyMeansEmpty: settings?.direction === 'inbound',
+        idempotencyKey: req.idempotencyKey,
+        requestHash: req.requestHash,
+        keyWindowStart: req.keyWindowStart,
+      };
+      if (this.queue.enabled) {
+        // A cluster queues the execution with its job in the admission's transaction; whichever node has room runs it.
+        const input = { entryId: entry, attributes, content: req.content ?? '' };
+        await this.executions.admit(flowId, req.trigger, { ...options, input, admission: { limit: max, refuse, job: (m) => this.queue.sendIn(m, executionId) } });
+        return { executionId };
+      }
+      await this.executions.begin(flowId, req.trigger, { ...options, admission: this.membership.enabled ? { limit: max, refuse } : undefined });
+      unreserve();
       try {
         await this.engines.engine(flowId).enqueue(entry, [{ attributes, content: req.content ?? '' }]);
       } catch (e) {

@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ClusterMembership } from '../cluster/cluster-membership.js';
+import { WorkQueue } from '../cluster/work-queue.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { SecretBox } from '../secrets/secret-box.js';
@@ -38,8 +39,9 @@ export class PersistenceModule {
         },
         FlowsRepository,
         { provide: ClusterMembership, inject: [DataSource], useFactory: (ds: DataSource) => new ClusterMembership(config, ds) },
+        { provide: WorkQueue, useValue: new WorkQueue(config) },
       ],
-      exports: [ClusterMembership, APP_CONFIG, SecretBox, SecretRegistry, SqlFlowFileRepository, FlowsRepository],
+      exports: [ClusterMembership, WorkQueue, APP_CONFIG, SecretBox, SecretRegistry, SqlFlowFileRepository, FlowsRepository],
     };
   }
 }

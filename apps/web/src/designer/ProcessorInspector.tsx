@@ -201,6 +201,17 @@ function SchedulingForm({ node, editor, readOnly, descriptor }: { node: Processo
         </label>
       )}
       <label className="field">
+        <span>Execution (in a cluster: every node, or the primary node only)</span>
+        <select
+          value={s.executionNode ?? 'ALL'}
+          disabled={readOnly}
+          onChange={(e) => set({ executionNode: e.target.value === 'PRIMARY' ? 'PRIMARY' : undefined }, 'executionNode')}
+        >
+          <option value="ALL">All nodes</option>
+          <option value="PRIMARY">Primary node</option>
+        </select>
+      </label>
+      <label className="field">
         <span>Concurrent tasks{descriptor.triggerSerially ? ' (this processor runs serially)' : ''}</span>
         <input
           type="number"
