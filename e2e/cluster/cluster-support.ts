@@ -33,10 +33,10 @@ export class ClusterDatabase {
     return new ClusterDatabase(base, name);
   }
 
-  async start(name: string): Promise<Node> {
+  async start(name: string, env: Record<string, string> = {}): Promise<Node> {
     const dataDir = mkdtempSync(join(tmpdir(), `sluice-node-${name}-`));
     this.dirs.push(dataDir);
-    const s = await startServerProcess(dataDir, { SLUICE_DB_TYPE: 'postgres', SLUICE_DB_URL: this.url, SLUICE_CLUSTER: 'true', SLUICE_NODE_NAME: name, ...SECRETS });
+    const s = await startServerProcess(dataDir, { SLUICE_DB_TYPE: 'postgres', SLUICE_DB_URL: this.url, SLUICE_CLUSTER: 'true', SLUICE_NODE_NAME: name, ...SECRETS, ...env });
     const node = Object.assign(s, { name, dataDir });
     this.nodes.push(node);
     return node;

@@ -309,6 +309,13 @@ export interface ScriptTestRequest {
   script: string;
   input: string;
   attributes?: Record<string, string>;
+  timeoutMs?: number;
+  /** The step's ExecuteScript properties (dynamic ones become script variables). */
+  properties?: Record<string, string>;
+  parameters?: Record<string, string>;
+  /** The step whose stored state the run starts from; nothing is written back. */
+  flowId?: string;
+  processorId?: string;
 }
 
 export type ExecutionTrigger = 'schedule' | 'manual' | 'outbound' | 'fetch-missing' | 'chained';

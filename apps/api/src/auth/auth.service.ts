@@ -6,7 +6,8 @@ import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { BadInputError, ConflictError, NotFoundError, UnauthorizedError } from '../common/errors.js';
 import { UserEntity } from '../persistence/entities.js';
-import { LoginLimiter } from './login-limiter.js';
+import { LoginLimiter, type LoginAttempts } from './login-limiter.js';
+import { SqlLoginLimiter } from './sql-login-limiter.js';
 import { hashPassword, verifyPassword } from './password-hasher.js';
 import type { AuthUser } from './roles.js';
 import { SessionEvents } from './session-events.js';
@@ -19,7 +20,7 @@ const MIN_PASSWORD = 8;
 export class AuthService implements OnApplicationBootstrap {
   private readonly log = new Logger('Auth');
   private readonly users: Repository<UserEntity>;
-  private readonly limiter: LoginLimiter;
+  private readonly limiter: LoginAttempts;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -27,7 +28,8 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly sessions: SessionEvents,
   ) {
     this.users = ds.getRepository(UserEntity);
-    this.limiter = new LoginLimiter(config.login);
+    // On Postgres the counts live in the database, so a cluster's nodes lock out together.
+    this.limiter = ds.options.type === 'postgres' ? new SqlLoginLimiter(ds, config.login) : new LoginLimiter(config.login);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -48,15 +50,15 @@ export class AuthService implements OnApplicationBootstrap {
   /** 429 with Retry-After while the user or the address is locked out after repeated failures. */
   async login(username: string, password: string, address: string): Promise<LoginResponse> {
     const key = usernameKey(username);
-    this.limiter.check(key, address);
+    await this.limiter.check(key, address);
     const user = await this.users.findOneBy({ usernameKey: key });
     // Same work and message whether the user exists or not.
     const ok = user ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
     if (!user || !ok) {
-      this.limiter.failed(key, address);
+      await this.limiter.failed(key, address);
       throw new UnauthorizedError('invalid username or password');
     }
-    this.limiter.succeeded(key);
+    await this.limiter.succeeded(key);
     const token = await new SignJWT({ role: user.role, username: user.username, tv: user.tokenVersion })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)

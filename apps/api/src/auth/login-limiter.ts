@@ -6,6 +6,14 @@ export interface LoginLimits {
   readonly lockoutMs: number;
 }
 
+/** Failed-login bookkeeping: in this process (one node) or in the database (a cluster's nodes together). */
+export interface LoginAttempts {
+  /** Throws 429 with Retry-After when the user or the address is locked. */
+  check(userKey: string, address: string): void | Promise<void>;
+  failed(userKey: string, address: string): void | Promise<void>;
+  succeeded(userKey: string): void | Promise<void>;
+}
+
 interface Entry {
   failures: number;
   lockedUntil: number;
@@ -13,7 +21,7 @@ interface Entry {
 }
 
 /** An address may fail this many times the per-user threshold before it is locked out too. */
-const ADDRESS_FACTOR = 4;
+export const ADDRESS_FACTOR = 4;
 const MAX_ENTRIES = 50_000;
 
 /**
@@ -21,7 +29,7 @@ const MAX_ENTRIES = 50_000;
  * 429 with Retry-After even with the right password, so guessing cannot go on under the lock. In memory: a restart
  * forgets locks, which only shortens them.
  */
-export class LoginLimiter {
+export class LoginLimiter implements LoginAttempts {
   private readonly users = new Map<string, Entry>();
   private readonly addresses = new Map<string, Entry>();
 

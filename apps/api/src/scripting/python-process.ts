@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -83,6 +84,7 @@ export class PythonProcess {
       readonly http: ScriptHttpHandler;
       readonly onIdle: () => void;
       readonly snapshots: SnapshotStore;
+      readonly niceness?: number;
     },
   ) {}
 
@@ -124,6 +126,13 @@ export class PythonProcess {
     this.stderrTail = '';
     const child = spawn(command, args, { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.child = child;
+    if (this.options.niceness && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, this.options.niceness);
+      } catch {
+        // Not permitted here: the child keeps the API's priority.
+      }
+    }
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-4000);

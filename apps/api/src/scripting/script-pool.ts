@@ -1,6 +1,6 @@
 import type { HttpClient, ScriptRequest, ScriptResult, ScriptRunner } from '@sluice/flow-api';
 import { JsRuntime } from './js-runtime.js';
-import { PythonProcess, type SnapshotStore } from './python-process.js';
+import { canIsolateNetwork, PythonProcess, type SnapshotStore } from './python-process.js';
 import { fetchHttpClient, httpHandler, type ScriptHttpHandler } from './script-http.js';
 import type { ScriptSyntaxProblem } from './script-syntax.js';
 
@@ -17,6 +17,8 @@ export interface ScriptPoolOptions {
   http?: HttpClient;
   /** Requests that may wait per language before run() refuses with ScriptPoolBusyError. Default: unbounded. */
   maxQueue?: number;
+  /** Nice value of the Python children (Linux/Unix): above 0 they yield the CPU to the API. Default 0. */
+  niceness?: number;
 }
 
 /** Every runtime is busy and the queue is full. */
@@ -65,9 +67,11 @@ export class ScriptPool implements ScriptRunner {
     this.http = httpHandler(options.http ?? fetchHttpClient);
     this.jsLimit = Math.floor(positive(options.jsIsolates, 'jsIsolates') ?? 2);
     this.js = new JsRuntime(this.http);
+    // The probe spawns a process synchronously: at construction (boot), never on a request's first Python run.
+    canIsolateNetwork();
     this.python = Array.from(
       { length: Math.floor(workers) },
-      () => new PythonProcess({ recycleRssMb: 1024, http: this.http, onIdle: () => this.pump(), snapshots: this.snapshots }),
+      () => new PythonProcess({ recycleRssMb: 1024, http: this.http, onIdle: () => this.pump(), snapshots: this.snapshots, niceness: options.niceness ?? 0 }),
     );
   }
 

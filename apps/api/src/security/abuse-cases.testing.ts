@@ -99,7 +99,7 @@ const oversized: AbuseCase[] = [
   { name: 'login body over 16 KB', method: 'POST', path: '/api/auth/login', as: 'none', announce: 64 * 1024 + 1, status: 413, message: /limit of 16384 bytes/ },
   { name: 'user body over 1 MB', method: 'POST', path: '/api/users', as: 'admin', announce: 2 * 1024 * 1024, status: 413, message: /limit of 1048576 bytes/ },
   { name: 'flow document over 10 MB', method: 'POST', path: '/api/flows', as: 'editor', announce: 11 * 1024 * 1024, status: 413, message: /10 MB/ },
-  { name: 'test pane body over 5 MB', method: 'POST', path: '/api/test/expression', as: 'viewer', announce: 6 * 1024 * 1024, status: 413, message: /5 MB/ },
+  { name: 'test pane body over 2 MB', method: 'POST', path: '/api/test/expression', as: 'viewer', announce: 3 * 1024 * 1024, status: 413, message: /2 MB/ },
   { name: 'outbound batch over SLUICE_MAX_BODY', method: 'POST', path: '/api/outbound/{outbound}', as: 'apiKey', announce: 60 * 1024 * 1024, status: 413 },
   { name: 'viewer upload to an editor route', method: 'POST', path: '/api/flows', as: 'viewer', announce: 9 * 1024 * 1024, status: 403 },
 ];

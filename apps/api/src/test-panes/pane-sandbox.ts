@@ -52,6 +52,9 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
+/** Nice value of the panes' workers and test-pane interpreters (0 is the API's; 19 the lowest priority). */
+export const PANE_NICENESS = 10;
+
 /**
  * The built entry of a workspace library. Worker threads run plain JavaScript, so the package's `default` export is
  * taken even when this process resolves workspace packages to their sources (tests).
@@ -148,6 +151,7 @@ export class PaneSandbox {
         processorsUrl: resolveLib('@sluice/processors'),
         compressionUrl: appModule('../engine/zlib-compression.codec.js'),
         maxDepth: MAX_BODY_DEPTH,
+        niceness: PANE_NICENESS,
       },
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: 32 },
       stdout: true,

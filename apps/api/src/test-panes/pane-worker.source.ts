@@ -5,6 +5,12 @@
  */
 export const PANE_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
+// A lower priority than the API's event loop: on a busy machine a slow pattern here takes the spare CPU only, so
+// it does not delay the server's answers. Linux: setpriority of this thread's id.
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  if (tid > 0) require('node:os').setPriority(tid, workerData.niceness);
+} catch {}
 const MAX_DEPTH = workerData.maxDepth;
 
 function depthOf(value) {

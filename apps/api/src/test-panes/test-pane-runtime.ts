@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { HttpClient } from '@sluice/flow-api';
 import { HTTP_CLIENT } from '../engine/engine.service.js';
 import { ScriptPool } from '../scripting/index.js';
-import { PaneSandbox } from './pane-sandbox.js';
+import { PANE_NICENESS, PaneSandbox } from './pane-sandbox.js';
 
 /** Limits of the test panes, by role: a viewer's experiment is small, an editor's may be a real batch. */
 export const PANE_LIMITS = {
@@ -24,7 +24,7 @@ export class TestPaneRuntime implements OnApplicationShutdown {
   readonly sandbox = new PaneSandbox({ workers: 2, maxQueue: 32 });
 
   constructor(@Inject(HTTP_CLIENT) http: HttpClient) {
-    this.scripts = new ScriptPool({ pythonWorkers: 1, jsIsolates: 1, http, maxQueue: 8, defaultTimeoutMs: PANE_LIMITS.script.viewer.timeoutMs, defaultMemoryMb: PANE_LIMITS.script.viewer.memoryMb });
+    this.scripts = new ScriptPool({ pythonWorkers: 1, jsIsolates: 1, http, maxQueue: 8, defaultTimeoutMs: PANE_LIMITS.script.viewer.timeoutMs, defaultMemoryMb: PANE_LIMITS.script.viewer.memoryMb, niceness: PANE_NICENESS });
   }
 
   async onApplicationShutdown(): Promise<void> {

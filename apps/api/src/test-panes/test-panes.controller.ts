@@ -6,7 +6,10 @@ import { MinRole, ROLE_RANK } from '../auth/roles.js';
 import { BadInputError, ServiceBusyError } from '../common/errors.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
-import { runScriptTest, ScriptPoolBusyError } from '../scripting/index.js';
+import { DataSource } from 'typeorm';
+import { SqlStateManager } from '../engine/sql-state.manager.js';
+import { ScriptPoolBusyError } from '../scripting/index.js';
+import { runScriptPane, ScriptPaneSchema, type ScriptPaneRequest } from './script-pane.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { MappingSchema, runMappingPane, type MappingPaneResult, type MappingRun } from './mapping-pane.js';
 import { PaneBusyError, PaneError, PaneLimitError } from './pane-sandbox.js';
@@ -20,13 +23,6 @@ const ExpressionSchema = z.object({
   parameters: entries('parameters').default({}),
   timeZone: z.string().max(100).optional(),
 });
-const ScriptSchema = z.object({
-  language: z.enum(['python', 'javascript']),
-  script: z.string().min(1, 'script is required').max(1_000_000),
-  input: z.string().default(''),
-  attributes: entries('attributes').default({}),
-  timeoutMs: z.number().int().min(100).max(300_000).optional(),
-});
 
 /** The seeds' "Script Testing" and "Mapping Testing": what a user tries here is what production runs. */
 @ApiTags('test panes')
@@ -38,6 +34,7 @@ export class TestPanesController {
   constructor(
     private readonly runtime: TestPaneRuntime,
     private readonly secrets: SecretRegistry,
+    private readonly ds: DataSource,
   ) {}
 
   @Post('expression')
@@ -62,27 +59,39 @@ export class TestPanesController {
 
   @Post('script')
   @HttpCode(200)
-  @ApiOperation({ summary: "Run a script on an input, as the Script step would, in the test panes' own runtimes; nothing is kept" })
-  @ApiBody({ schema: z.toJSONSchema(ScriptSchema, { io: 'input' }) as object })
+  @ApiOperation({
+    summary:
+      "Run a script through the ExecuteScript processor on an input, with the step's properties, as the Script step would: the same session, context, log and state " +
+      "(starting from the step's stored state when flowId and processorId are given; writes are reported, never stored), in the test panes' own runtimes, without HTTP",
+  })
+  @ApiBody({ schema: z.toJSONSchema(ScriptPaneSchema, { io: 'input' }) as object })
   async script(@Body() body: unknown, @Req() http: AuthedRequest) {
-    const req = parseInput(ScriptSchema, body);
+    const req = parseInput(ScriptPaneSchema, body);
     const limits = ROLE_RANK[http.user.role] >= ROLE_RANK.editor ? PANE_LIMITS.script.editor : PANE_LIMITS.script.viewer;
     if (req.timeoutMs !== undefined && req.timeoutMs > limits.timeoutMs) {
       throw new BadInputError(`timeoutMs: at most ${limits.timeoutMs} ms in the test pane for the '${http.user.role}' role`, [{ field: 'timeoutMs', message: `at most ${limits.timeoutMs}` }]);
     }
     try {
-      const outcome = await runScriptTest(this.runtime.scripts, { ...req, timeoutMs: req.timeoutMs ?? limits.timeoutMs, memoryLimitMb: limits.memoryMb });
+      const outcome = await runScriptPane(req, this.runtime.scripts, await this.storedState(req), limits);
       const redact = (s: string) => this.secrets.redact(s);
       return {
         ...outcome,
         attributes: this.secrets.redactAttributes(outcome.attributes),
         logs: outcome.logs.map((l) => ({ ...l, message: redact(l.message) })),
         created: outcome.created.map((c) => ({ ...c, attributes: this.secrets.redactAttributes(c.attributes), output: c.output })),
+        state: { local: this.secrets.redactAttributes(outcome.state.local), cluster: this.secrets.redactAttributes(outcome.state.cluster) },
       };
     } catch (e) {
       if (e instanceof ScriptPoolBusyError) throw new ServiceBusyError(e.message);
       throw e;
     }
+  }
+
+  /** The step's state as the flow stored it: the dry run starts from it. */
+  private async storedState(req: ScriptPaneRequest): Promise<{ local: Record<string, string>; cluster: Record<string, string> }> {
+    if (!req.flowId || !req.processorId) return { local: {}, cluster: {} };
+    const state = new SqlStateManager(this.ds, req.flowId, req.processorId);
+    return { local: await state.get('local'), cluster: await state.get('cluster') };
   }
 
   private async sandboxed<T>(kind: 'expression' | 'mapping', payload: unknown, timeoutMs: number): Promise<T> {

@@ -128,6 +128,8 @@ export interface ScriptTestResult {
   logs: unknown[];
   durationMs: number;
   created: { output: string; attributes: Record<string, string>; relationship: string | null }[];
+  /** The step's state after the run, as the flow would store it (the pane stores nothing). */
+  state?: { local: Record<string, string>; cluster: Record<string, string> };
   error?: { message: string; traceback?: string; kind: 'exception' | 'timeout' | 'memory' | 'session' };
 }
 export interface TemplateDto {

@@ -50,7 +50,9 @@ export function ProcessorTestTab({ node, editor }: { node: ProcessorNodeType; ed
       {loading && <div className="muted small">Looking for a queued FlowFile to use as input…</div>}
       {!loading && incomingIds.length > 0 && !sample && <div className="muted small">Nothing is queued before this step; paste an input below.</div>}
       <PinnedInput node={node} editor={editor} queued={queued} canEdit={canEdit} />
-      {scriptProp && <ScriptPane script={valueOf(scriptProp)} language={language} sample={sample} />}
+      {scriptProp && (
+        <ScriptPane script={valueOf(scriptProp)} language={language} sample={sample} step={{ flowId, processorId: node.id, properties: values, parameters: editor.base.parameters }} />
+      )}
       {isJolt && <MappingPane properties={values} parameters={editor.base.parameters} sample={sample} />}
       {chosenEl && (
         <>

@@ -13,8 +13,18 @@ const pretty = (text: string) => {
   }
 };
 
-/** Runs the step's script on an input, in the same script runner production uses. */
-export function ScriptPane({ script, language, sample }: { script: string; language: 'python' | 'javascript'; sample: QueuedSample | null }) {
+export interface ScriptStep {
+  flowId: string;
+  processorId: string;
+  properties: Record<string, string>;
+  parameters: Record<string, string>;
+}
+
+/**
+ * Runs the step's script on an input through the ExecuteScript processor itself, with the step's properties and
+ * starting from its stored state (writes are shown, not stored).
+ */
+export function ScriptPane({ script, language, sample, step }: { script: string; language: 'python' | 'javascript'; sample: QueuedSample | null; step?: ScriptStep }) {
   const CodeEditor = useCodeEditor();
   const [input, setInput] = useState(sample?.content ?? '');
   const [attributes, setAttributes] = useState<Record<string, string>>(sample?.attributes ?? {});
@@ -32,7 +42,7 @@ export function ScriptPane({ script, language, sample }: { script: string; langu
     setBusy(true);
     setError(null);
     try {
-      setResult(await api.testScript({ language, script, input, attributes }));
+      setResult(await api.testScript({ language, script, input, attributes, ...(step ?? {}) }));
     } catch (e) {
       setResult(null);
       setError(errorText(e));
@@ -104,6 +114,20 @@ function ScriptResultView({ result }: { result: ScriptTestResult }) {
           </tbody>
         </table>
       </details>
+      {result.state && Object.keys(result.state.local).length + Object.keys(result.state.cluster).length > 0 && (
+        <details data-testid="script-state">
+          <summary>State after the run (not stored)</summary>
+          <table className="table compact">
+            <tbody>
+              {(['local', 'cluster'] as const).flatMap((scope) =>
+                Object.entries(result.state![scope]).map(([k, v]) => (
+                  <tr key={`${scope}:${k}`}><td className="muted small">{scope}</td><td className="mono">{k}</td><td className="mono">{v}</td></tr>
+                )),
+              )}
+            </tbody>
+          </table>
+        </details>
+      )}
       {result.logs.length > 0 && (
         <details>
           <summary>Logs ({result.logs.length})</summary>
