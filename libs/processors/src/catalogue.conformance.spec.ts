@@ -35,7 +35,8 @@ function sourcesOf(dir: string): string[] {
     for (const [, rel] of readFileSync(file, 'utf8').matchAll(/from '(\.\.\/[^']+)\.js'/g)) {
       const target = normalize(join(dirname(file), `${rel}.ts`));
       // Controller services read their own properties; the catalogue of services is checked on its own.
-      if (existsSync(target) && !readFileSync(target, 'utf8').includes('ControllerServiceContext')) out.add(target);
+      // Another processor's file declares its own properties.
+      if (existsSync(target) && !target.endsWith('.service.ts') && !target.endsWith('.processor.ts') && !readFileSync(target, 'utf8').includes('ControllerServiceContext')) out.add(target);
     }
   }
   return [...out];
@@ -50,14 +51,17 @@ function propertyReads(dir: string): PropertyRead[] {
   const files = sourcesOf(dir);
   const constants = new Map<string, string>();
   for (const f of files) constantsOf(readFileSync(f, 'utf8'), constants);
-  const resolve = (expr: string): string | undefined => {
-    const e = expr.trim();
-    const literal = /^'([^']*)'$/.exec(e) ?? /^"([^"]*)"$/.exec(e);
-    return literal ? literal[1] : constants.get(e);
-  };
   const reads: PropertyRead[] = [];
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
+    // A file's own constants first: helpers it imports may name a different `P.x`.
+    const own = new Map<string, string>();
+    constantsOf(text, own);
+    const resolve = (expr: string): string | undefined => {
+      const e = expr.trim();
+      const literal = /^'([^']*)'$/.exec(e) ?? /^"([^"]*)"$/.exec(e);
+      return literal ? literal[1] : (own.get(e) ?? constants.get(e));
+    };
     const add = (expr: string) => {
       const name = resolve(expr);
       if (name !== undefined) reads.push({ file: file.slice(SRC.length + 1), name });
@@ -65,7 +69,7 @@ function propertyReads(dir: string): PropertyRead[] {
     for (const [, e] of text.matchAll(/\.(?:property|controllerService)\(([^(),]+)[,)]/g)) add(e!);
     for (const [, e] of text.matchAll(/\bPROPS\[([^\]]+)\]/g)) add(e!);
     for (const [, e] of text.matchAll(/\.get\((\w+)[,)]/g)) {
-      const name = constants.get(`handle:${e}`);
+      const name = own.get(`handle:${e}`) ?? constants.get(`handle:${e}`);
       if (name !== undefined) reads.push({ file: file.slice(SRC.length + 1), name });
     }
   }
@@ -74,6 +78,9 @@ function propertyReads(dir: string): PropertyRead[] {
 
 /** The directory whose `*.processor.ts` declares the processor type. */
 function processorDirectory(type: string): string | undefined {
+  // One processor per directory, named after it (HandleHttpResponse → handle-http-response); the search below is for the rest.
+  const named = type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
+  if (existsSync(join(SRC, named)) && readdirSync(join(SRC, named)).some((f) => f.endsWith('.processor.ts') && readFileSync(join(SRC, named, f), 'utf8').includes(`type: '${type}'`))) return named;
   for (const dir of readdirSync(SRC, { withFileTypes: true })) {
     if (!dir.isDirectory()) continue;
     for (const f of readdirSync(join(SRC, dir.name))) {

@@ -17,11 +17,11 @@ export const controllerServiceCatalogue: readonly ControllerServiceDefinition[] 
   DistributedMapCacheClientService,
   JsonRecordSetWriter,
   JsonTreeReader,
+  MapCacheClientService,
   StandardHttpContextMap,
   StandardOauth2AccessTokenProvider,
   StandardRestrictedSSLContextService,
   StandardSSLContextService,
-  MapCacheClientService,
   XMLReader,
   XMLRecordSetWriter,
 ];
