@@ -9,7 +9,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import type { FlowDocument } from '@sluice/contracts';
 import { getProcessor } from '@sluice/processors';
 import { LiveStore } from '../canvas/live-store.js';
-import { toNodes } from '../canvas/flow-model.js';
+import { toNodes, type ProcessorNodeType } from '../canvas/flow-model.js';
 import { DesignerContext } from './designer-context.js';
 import { ProcessorInspector } from './ProcessorInspector.js';
 import { savedValidation } from './issues.js';
@@ -28,7 +28,7 @@ function renderScheduling(scheduling: Record<string, unknown>) {
   render(
     <ReactFlowProvider>
       <DesignerContext.Provider value={{ flowId: 'f', descriptors, live: new LiveStore(), canEdit: true, saved: savedValidation(doc, []), parameters: {} }}>
-        <ProcessorInspector node={toNodes(doc)[0]!} editor={editor} onRunOnce={vi.fn()} onStartStop={vi.fn()} testPane={null} />
+        <ProcessorInspector node={toNodes(doc)[0] as ProcessorNodeType} editor={editor} onRunOnce={vi.fn()} onStartStop={vi.fn()} testPane={null} />
       </DesignerContext.Provider>
     </ReactFlowProvider>,
   );

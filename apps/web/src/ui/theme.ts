@@ -10,32 +10,35 @@ export function themeChoice(): ThemeChoice {
   return v === 'light' || v === 'dark' ? v : 'system';
 }
 
-/** The stylesheet follows the system unless `data-theme` names a choice. */
-export function applyTheme(choice: ThemeChoice = themeChoice()): void {
-  if (choice === 'system') {
-    localStorage.removeItem(KEY);
-    delete document.documentElement.dataset.theme;
-  } else {
-    localStorage.setItem(KEY, choice);
-    document.documentElement.dataset.theme = choice;
-  }
-  for (const l of listeners) l();
-}
-
 function resolved(): 'light' | 'dark' {
   const c = themeChoice();
   if (c !== 'system') return c;
   return media().matches ? 'dark' : 'light';
 }
 
+let following = false;
+
+/**
+ * Stores the choice and sets `data-theme` to the theme in effect, which the stylesheet keys on; "system" follows the
+ * OS setting, also when it changes while the page is open.
+ */
+export function applyTheme(choice: ThemeChoice = themeChoice()): void {
+  if (choice === 'system') localStorage.removeItem(KEY);
+  else localStorage.setItem(KEY, choice);
+  document.documentElement.dataset.theme = resolved();
+  if (!following) {
+    following = true;
+    media().addEventListener('change', () => {
+      document.documentElement.dataset.theme = resolved();
+      for (const l of listeners) l();
+    });
+  }
+  for (const l of listeners) l();
+}
+
 function subscribe(l: () => void) {
   listeners.add(l);
-  const m = media();
-  m.addEventListener('change', l);
-  return () => {
-    listeners.delete(l);
-    m.removeEventListener('change', l);
-  };
+  return () => listeners.delete(l);
 }
 
 /** The theme in effect, for components that paint themselves (the canvas, Monaco). */
