@@ -108,6 +108,10 @@ describe('controller services in the designer (Chromium)', () => {
     await card('jsonrecordsetwriter-1').locator('input[type=checkbox]').check();
     await waitSaved(page);
     await page.waitForSelector('.react-flow__node[data-id="conv"] [data-testid=validity].ok', { timeout: 15_000 });
+    // The badge is the designer's own check; the next test runs the processor on the server, so wait for the save.
+    await expect
+      .poll(async () => (await storedFlow()).document.controllerServices.find((s) => s.id === 'jsonrecordsetwriter-1')?.enabled, { timeout: 15_000 })
+      .toBe(true);
   });
 
   it('runs ConvertRecord through the services the designer set up', async () => {
