@@ -1,5 +1,6 @@
 import type { FlowFile } from './flow-file.js';
 import type { ScriptContext, ScriptProvenance } from './script-context.js';
+import type { ServiceExtensions } from './service-key.js';
 
 /** A time source the engine and processors share, so tests can drive time by hand. */
 export interface Clock {
@@ -283,6 +284,11 @@ export interface ProcessorServices {
   readonly state: StateManager;
   readonly executions: ExecutionLog;
   readonly tokens: TokenCache;
+  /**
+   * Services beyond these that the host provides, by typed key (see `serviceKey`): the processors that need one
+   * own its interface and look it up with `requireService`. None when absent.
+   */
+  readonly extensions?: ServiceExtensions;
   /** Absent where the host has no codecs (CompressContent then fails with a message saying so). */
   readonly compression?: CompressionCodec;
   /** Absent where the host cannot listen (listener processors then fail to start with a message saying so). */
