@@ -1,4 +1,3 @@
-import type { FlowFile } from './flow-file.js';
 import type { ScriptContext, ScriptProvenance } from './script-context.js';
 import type { ServiceExtensions } from './service-key.js';
 
@@ -142,55 +141,6 @@ export interface StateManager {
   clear(scope?: StateScope): Promise<void>;
 }
 
-/** One line of an Integrator-style row log: which record, and what happened to it. */
-export interface RowLog {
-  readonly sku: string | null;
-  readonly status: 'success' | 'failed' | 'skipped';
-  readonly message: string;
-  readonly step?: string;
-  /**
-   * Identifies the row within its FlowFile (e.g. its index in the content). A keyed row is logged at most once
-   * per FlowFile and execution, so a retry after a rollback or a restart cannot log it twice.
-   */
-  readonly key?: string;
-}
-
-export type RowStatus = RowLog['status'];
-
-/**
- * Where processors report per-row outcomes and progress of the execution a FlowFile belongs to. An execution's
- * written and failed counts are its `success` and `failed` row logs, so they add up whatever was retried.
- */
-export interface ExecutionLog {
-  /** Row log lines, stored shortly after, off the processor's path. */
-  rows(flowFile: FlowFile, rows: readonly RowLog[]): void;
-  /**
-   * Row log lines, stored before the promise resolves: work recorded here is known after a crash, so the
-   * step can skip it when the FlowFile comes back (see `logged`). A host without a durable log (a test pane)
-   * leaves it out; steps then use `rows`.
-   */
-  record?(flowFile: FlowFile, rows: readonly RowLog[]): Promise<void>;
-  /** The keyed rows already logged for this FlowFile in its execution: key → status (none when left out). */
-  logged?(flowFile: FlowFile): Promise<ReadonlyMap<string, RowStatus>>;
-  /**
-   * Rows this step read so far for the FlowFile. A running total, not an increment: a later report for the
-   * same FlowFile at the same step replaces the earlier one, so a step that reads again after a retry does not
-   * count the rows twice.
-   */
-  progress(flowFile: FlowFile, counts: { read: number }): void;
-}
-
-/**
- * Secrets and tokens cached across executions (login tokens until they expire, the credentials to log in again).
- * The host may keep them durably: `set` and `delete` then resolve once stored, so a step that awaits them can rely
- * on the entry after a restart.
- */
-export interface TokenCache {
-  get(key: string): { value: string; expiresAt: number | null } | undefined;
-  set(key: string, value: string, expiresAt: number | null): void | Promise<void>;
-  delete(key: string): void | Promise<void>;
-}
-
 /**
  * Compression codecs the host provides (CompressContent), so processors stay free of the runtime's zlib. Formats
  * are NiFi's names (`gzip`, `deflate`, `brotli`, …); `formats` lists the ones this host codes.
@@ -282,8 +232,6 @@ export interface ProcessorServices {
   readonly http: HttpClient;
   readonly scripts: ScriptRunner;
   readonly state: StateManager;
-  readonly executions: ExecutionLog;
-  readonly tokens: TokenCache;
   /**
    * Services beyond these that the host provides, by typed key (see `serviceKey`): the processors that need one
    * own its interface and look it up with `requireService`. None when absent.

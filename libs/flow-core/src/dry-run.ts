@@ -1,8 +1,8 @@
 /**
  * Dry runs: a processor that reaches other systems runs on recording services, so a test shows every request it
  * would send without sending one. Requests are answered as the processor's `dryRunResponse` says (a token for a
- * login, an empty page for a read), `200 {}` otherwise; logins it would cache, state it would store and row logs
- * it would write stay in the run.
+ * login, an empty page for a read), `200 {}` otherwise; state and map cache entries it would store stay in the run,
+ * and the host's extra services take part as their keys say (`ServiceKey.dryRun`).
  */
 import {
   fromUtf8,
@@ -16,10 +16,8 @@ import {
   type ProcessorDefinition,
   type ProcessorServices,
   type PropertyValues,
-  type RowLog,
   type StateManager,
   type StateScope,
-  type TokenCache,
 } from '@sluice/flow-api';
 
 export interface RecordedRequest {
@@ -57,29 +55,19 @@ export class RecordingHttpClient implements HttpClient {
 export interface DryRun {
   readonly services: ProcessorServices;
   readonly http: RecordingHttpClient;
-  /** Row logs the processor would have written. */
-  readonly rows: RowLog[];
 }
 
 /** Services for one dry run of `definition` configured with `config`, reading through to `base` and writing nowhere. */
 export function dryRunServices(base: ProcessorServices, definition: ProcessorDefinition, config: PropertyValues): DryRun {
   const http = new RecordingHttpClient((request) => definition.dryRunResponse?.(request, config));
-  const rows: RowLog[] = [];
   const services: ProcessorServices = {
     ...base,
     http,
     state: overlayState(base.state),
-    tokens: overlayTokens(base.tokens),
     mapCache: base.mapCache && overlayMapCache(base.mapCache),
-    executions: {
-      rows: (_ff, logs) => void rows.push(...logs),
-      record: async (_ff, logs) => void rows.push(...logs),
-      // Rows an earlier run already logged are skipped, as the real run would skip them.
-      logged: base.executions.logged ? (ff) => base.executions.logged!(ff) : undefined,
-      progress: () => undefined,
-    },
+    extensions: base.extensions?.forDryRun(),
   };
-  return { services, http, rows };
+  return { services, http };
 }
 
 /** Reads the flow's map caches; what the dry run writes stays in the run. */
@@ -106,15 +94,6 @@ function overlayMapCache(base: MapCacheStore): MapCacheStore {
       local.set(id(cache, key), null);
       return true;
     },
-  };
-}
-
-function overlayTokens(base: TokenCache): TokenCache {
-  const local = new Map<string, { value: string; expiresAt: number | null } | null>();
-  return {
-    get: (key) => (local.has(key) ? (local.get(key) ?? undefined) : base.get(key)),
-    set: (key, value, expiresAt) => void local.set(key, { value, expiresAt }),
-    delete: (key) => void local.set(key, null),
   };
 }
 

@@ -224,14 +224,11 @@ class MapState implements StateManager {
 
 export function testServices(clock: Clock): ProcessorServices {
   let n = 0;
-  const tokens = new Map<string, { value: string; expiresAt: number | null }>();
   return {
     clock,
     http: { request: () => Promise.reject(new Error('no HTTP in flow-core specs')) },
     scripts: { run: () => Promise.reject(new Error('no scripts in flow-core specs')) },
     state: new MapState(),
-    executions: { rows: () => undefined, record: async () => undefined, logged: async () => new Map(), progress: () => undefined },
-    tokens: { get: (k) => tokens.get(k), set: (k, value, expiresAt) => void tokens.set(k, { value, expiresAt }), delete: (k) => void tokens.delete(k) },
     randomUuid: () => `uuid-${++n}`,
   };
 }

@@ -1,8 +1,18 @@
-import { fromUtf8, type ProcessorServices } from '@sluice/flow-api';
+import { fromUtf8, provide, requireService, serviceExtensions, serviceKey, type Clock, type ProcessorServices } from '@sluice/flow-api';
 import { describe, expect, it } from 'vitest';
 import { createHarness, graphConnection, graphProcessor, HoldingRepository, specProcessor, testServices, TestClock } from './engine-harness.testing.js';
 import { dryRunServices, MAX_RECORDED_REQUESTS } from './dry-run.js';
 import { InMemoryStore } from './in-memory-repository.js';
+
+/** Services a processor package would own: a login cache and a ledger of the lines sent, each isolated in a dry run. */
+const LOGINS = serviceKey<Map<string, string>>('spec/logins', 'the login cache', { dryRun: (base) => new Map(base) });
+const LEDGER = serviceKey<string[]>('spec/ledger', 'the ledger', { dryRun: () => [] });
+/** A service whose key says nothing about dry runs. */
+const AUDIT = serviceKey<string[]>('spec/audit', 'the audit log');
+
+function hostServices(clock: Clock): ProcessorServices {
+  return { ...testServices(clock), extensions: serviceExtensions(provide(LOGINS, new Map()), provide(LEDGER, []), provide(AUDIT, [])) };
+}
 
 /** Posts each FlowFile's content to a "remote", logging in first when it has no token; logs a row per line. */
 const Writer = specProcessor(
@@ -13,16 +23,17 @@ const Writer = specProcessor(
       const ff = session.get();
       if (!ff) return;
       const s = ctx.services;
-      let token = s.tokens.get('remote')?.value;
+      const logins = requireService(s, LOGINS);
+      let token = logins.get('remote');
       if (!token) {
         const login = await s.http.request({ method: 'POST', url: 'http://remote/login', body: '{"password":"secret"}' });
         token = (JSON.parse(fromUtf8(login.body)) as { token: string }).token;
-        await s.tokens.set('remote', token, null);
+        logins.set('remote', token);
       }
       const text = await session.readText(ff);
       const res = await s.http.request({ method: 'POST', url: 'http://remote/rows', headers: { authorization: `Token ${token}` }, body: text });
       await s.state.set({ last: text });
-      await s.executions.record?.(ff, text.split('\n').map((sku, i) => ({ sku, status: 'success', message: 'written', key: String(i) })));
+      requireService(s, LEDGER).push(...text.split('\n'));
       session.transfer(session.putAttribute(ff, 'status', String(res.status)), 'success');
     },
   },
@@ -32,7 +43,7 @@ const Sink = specProcessor({ type: 'Sink', inputRequirement: 'required' }, { onT
 function flow(clock = new TestClock()) {
   const repository = new HoldingRepository(new InMemoryStore());
   const sent: string[] = [];
-  const base = testServices(clock);
+  const base = hostServices(clock);
   const http = { request: async (r: { url: string }) => (sent.push(r.url), { status: 201, statusText: 'Created', headers: {}, body: new TextEncoder().encode('{"token":"real"}'), durationMs: 1 }) };
   const services: ProcessorServices = { ...base, http };
   const h = createHarness({
@@ -51,7 +62,7 @@ function flow(clock = new TestClock()) {
 
 describe('dry runs', () => {
   it('record every request with the answers the processor asked for, and store nothing', async () => {
-    const base = testServices(new TestClock());
+    const base = hostServices(new TestClock());
     await base.state.set({ last: 'before' });
     const dry = dryRunServices(base, Writer, {});
     const h = createHarness({ graph: { processors: [graphProcessor('write', 'Writer', { autoTerminated: ['success', 'failure'] })] }, definitions: [Writer] });
@@ -64,21 +75,28 @@ describe('dry runs', () => {
     expect(dry.http.requests[0]!.answer).toEqual({ status: 200, body: { token: 'from-the-dry-run' } });
     expect(dry.http.requests[1]!.headers).toEqual({ authorization: 'Token from-the-dry-run' });
     expect(result.outputs[0]!.attributes['status']).toBe('200');
-    expect(dry.rows.map((r) => r.sku)).toEqual(['A', 'B']);
-    // The login it would cache and the state it would store stay in the run.
-    expect(base.tokens.get('remote')).toBeUndefined();
+    expect(dry.services.extensions!.get(LEDGER)).toEqual(['A', 'B']);
+    // The login it would cache, the lines it would note and the state it would store stay in the run.
+    expect(base.extensions!.get(LOGINS)!.has('remote')).toBe(false);
+    expect(base.extensions!.get(LEDGER)).toEqual([]);
     expect(await base.state.get()).toEqual({ last: 'before' });
     expect(await dry.services.state.get()).toEqual({ last: 'A\nB' });
   });
 
   it('reads through to cached logins, so a cached token sends no login', async () => {
-    const base = testServices(new TestClock());
-    await base.tokens.set('remote', 'cached', null);
+    const base = hostServices(new TestClock());
+    base.extensions!.get(LOGINS)!.set('remote', 'cached');
     const dry = dryRunServices(base, Writer, {});
     const h = createHarness({ graph: { processors: [graphProcessor('write', 'Writer', { autoTerminated: ['success', 'failure'] })] }, definitions: [Writer] });
     await h.engine.testProcessor('write', { content: 'A' }, { services: dry.services });
     expect(dry.http.requests.map((r) => r.url)).toEqual(['http://remote/rows']);
     expect(dry.http.requests[0]!.headers['authorization']).toBe('Token cached');
+  });
+
+  it('leave out a service whose key does not say how to isolate it', async () => {
+    const dry = dryRunServices(hostServices(new TestClock()), Writer, {});
+    expect(dry.services.extensions!.get(AUDIT)).toBeUndefined();
+    expect(() => requireService(dry.services, AUDIT)).toThrow('this host does not provide the audit log');
   });
 
   it('keeps a bounded number of requests and counts the rest', async () => {

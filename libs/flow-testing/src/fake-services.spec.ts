@@ -1,6 +1,6 @@
-import { defineProcessor, fromUtf8, HttpTransportError, REL_FAILURE, REL_SUCCESS, type FlowFile } from '@sluice/flow-api';
+import { defineProcessor, fromUtf8, HttpTransportError, provide, REL_FAILURE, REL_SUCCESS, requireService, serviceExtensions, serviceKey, type FlowFile } from '@sluice/flow-api';
 import { describe, expect, it } from 'vitest';
-import { createTestServices, FakeHttpClient, FakeScriptRunner, MemoryExecutionLog, MemoryStateManager, MemoryTokenCache } from './fake-services.js';
+import { createTestServices, FakeHttpClient, FakeScriptRunner, MemoryStateManager } from './fake-services.js';
 import { ManualClock } from './manual-clock.js';
 import { TestRunner } from './test-runner.js';
 
@@ -88,52 +88,7 @@ describe('MemoryStateManager', () => {
   });
 });
 
-describe('MemoryTokenCache', () => {
-  it('forgets tokens once the clock passes their expiry', async () => {
-    const clock = new ManualClock(0);
-    const tokens = new MemoryTokenCache(clock);
-    tokens.set('erp', 'abc', 1_000);
-    tokens.set('forever', 'xyz', null);
-    expect(tokens.get('erp')).toEqual({ value: 'abc', expiresAt: 1_000 });
-    await clock.advance(1_000);
-    expect(tokens.get('erp')).toBeUndefined();
-    expect(tokens.get('forever')?.value).toBe('xyz');
-    tokens.delete('forever');
-    expect(tokens.get('forever')).toBeUndefined();
-  });
-});
-
-describe('MemoryExecutionLog and FakeScriptRunner', () => {
-  it('collects row logs, counts written and failed rows, and keeps the latest read total per FlowFile', () => {
-    const log = new MemoryExecutionLog();
-    const ff = { uuid: 'u1' } as FlowFile;
-    log.rows(ff, [
-      { sku: 'A', status: 'success', message: 'written' },
-      { sku: 'B', status: 'failed', message: 'no such product', step: 'write' },
-    ]);
-    log.progress(ff, { read: 1 });
-    log.progress(ff, { read: 2 });
-    log.progress({ uuid: 'u2' } as FlowFile, { read: 3 });
-    expect(log.rowLogs.map((r) => `${r.flowFileUuid}:${r.row.sku}:${r.row.status}`)).toEqual(['u1:A:success', 'u1:B:failed']);
-    expect(log.counts).toEqual({ read: 5, written: 1, failed: 1 });
-  });
-
-  it('logs a keyed row once per FlowFile and reports the keys logged', async () => {
-    const log = new MemoryExecutionLog();
-    const ff = { uuid: 'u1' } as FlowFile;
-    await log.record(ff, [{ sku: 'A', status: 'success', message: 'written', key: '0' }]);
-    await log.record(ff, [
-      { sku: 'A', status: 'success', message: 'written again', key: '0' },
-      { sku: 'B', status: 'failed', message: 'rejected', key: '1' },
-    ]);
-    log.rows({ uuid: 'u2' } as FlowFile, [{ sku: 'A', status: 'success', message: 'other FlowFile', key: '0' }]);
-    expect(log.rowLogs.map((r) => r.row.message)).toEqual(['written', 'rejected', 'other FlowFile']);
-    expect([...(await log.logged(ff))]).toEqual([
-      ['0', 'success'],
-      ['1', 'failed'],
-    ]);
-  });
-
+describe('FakeScriptRunner', () => {
   it('records script requests and answers from its handler', async () => {
     const scripts = new FakeScriptRunner();
     const request = { language: 'python' as const, script: 'pass', inputs: [], timeoutMs: 1000, memoryLimitMb: 64 };
@@ -153,5 +108,24 @@ describe('createTestServices', () => {
     expect(services.http).toBe(http);
     expect([services.randomUuid(), services.randomUuid()]).toEqual(['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002']);
     expect(services.state).toBeInstanceOf(MemoryStateManager);
+  });
+
+  it('carries the services a host provides by key to the processor, so a spec fakes them with `extensions`', async () => {
+    const GREETING = serviceKey<{ text: string }>('spec/greeting', 'the greeting');
+    const Greet = defineProcessor({
+      descriptor: { type: 'Greet', version: 1, displayName: 'Greet', description: 'Adds the greeting.', category: 'utility', tags: [], properties: [], relationships: [REL_SUCCESS], inputRequirement: 'required' },
+      onTrigger(ctx, session) {
+        const ff = session.get();
+        if (ff) session.transfer(session.putAttribute(ff, 'greeting', requireService(ctx.services, GREETING).text), REL_SUCCESS.name);
+      },
+    });
+    const runner = new TestRunner(Greet, { services: { extensions: serviceExtensions(provide(GREETING, { text: 'hello' })) } });
+    runner.enqueue('');
+    await runner.run();
+    runner.flowFilesFor('success')[0]!.assertAttributeEquals('greeting', 'hello');
+    const without = new TestRunner(Greet);
+    without.enqueue('');
+    await expect(without.run()).rejects.toThrow('this host does not provide the greeting');
+    without.assertQueueNotEmpty();
   });
 });

@@ -2,22 +2,17 @@ import {
   HttpTransportError,
   utf8,
   type Clock,
-  type ExecutionLog,
-  type FlowFile,
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
   type MapCacheEntry,
   type MapCacheStore,
   type ProcessorServices,
-  type RowLog,
-  type RowStatus,
   type ScriptRequest,
   type ScriptResult,
   type ScriptRunner,
   type StateManager,
   type StateScope,
-  type TokenCache,
 } from '@sluice/flow-api';
 
 export interface ScriptedResponse {
@@ -125,72 +120,6 @@ export class MemoryStateManager implements StateManager {
 }
 
 /**
- * An execution log in memory with the host's rules: keyed rows are logged once per FlowFile, written and failed
- * counts are the success and failed rows, read totals replace earlier reports for the same FlowFile.
- */
-export class MemoryExecutionLog implements ExecutionLog {
-  readonly rowLogs: { flowFileUuid: string; row: RowLog }[] = [];
-  private readonly keys = new Map<string, Map<string, RowStatus>>();
-  private readonly reads = new Map<string, number>();
-
-  rows(flowFile: FlowFile, rows: readonly RowLog[]): void {
-    let seen = this.keys.get(flowFile.uuid);
-    for (const row of rows) {
-      if (row.key !== undefined) {
-        if (!seen) this.keys.set(flowFile.uuid, (seen = new Map()));
-        if (seen.has(row.key)) continue;
-        seen.set(row.key, row.status);
-      }
-      this.rowLogs.push({ flowFileUuid: flowFile.uuid, row });
-    }
-  }
-
-  async record(flowFile: FlowFile, rows: readonly RowLog[]): Promise<void> {
-    this.rows(flowFile, rows);
-  }
-
-  async logged(flowFile: FlowFile): Promise<ReadonlyMap<string, RowStatus>> {
-    return new Map(this.keys.get(flowFile.uuid) ?? []);
-  }
-
-  progress(flowFile: FlowFile, counts: { read: number }): void {
-    this.reads.set(flowFile.uuid, counts.read);
-  }
-
-  get counts(): { read: number; written: number; failed: number } {
-    let read = 0;
-    for (const n of this.reads.values()) read += n;
-    return {
-      read,
-      written: this.rowLogs.filter((r) => r.row.status === 'success').length,
-      failed: this.rowLogs.filter((r) => r.row.status === 'failed').length,
-    };
-  }
-}
-
-export class MemoryTokenCache implements TokenCache {
-  private readonly entries = new Map<string, { value: string; expiresAt: number | null }>();
-  constructor(private readonly clock?: Clock) {}
-
-  get(key: string): { value: string; expiresAt: number | null } | undefined {
-    const e = this.entries.get(key);
-    if (e && e.expiresAt !== null && this.clock && e.expiresAt <= this.clock.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return e;
-  }
-
-  set(key: string, value: string, expiresAt: number | null): void {
-    this.entries.set(key, { value, expiresAt });
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-}
-
-/**
  * A map cache in memory with the host's rules (revisions, expiry on the clock). Pass one instance to several
  * runners' `services.mapCache` to let their processors share it, as a flow's processors do.
  */
@@ -253,7 +182,10 @@ export class MemoryMapCacheStore implements MapCacheStore {
   }
 }
 
-/** Fake services on the given clock; `overrides` replace any of them. */
+/**
+ * Fake services on the given clock; `overrides` replace any of them. Services a host provides by key go in
+ * `overrides.extensions` (`serviceExtensions(provide(KEY, fake))`), faked by the package that owns the key.
+ */
 export function createTestServices(clock: Clock, overrides: Partial<ProcessorServices> = {}): ProcessorServices {
   let n = 0;
   return {
@@ -261,8 +193,6 @@ export function createTestServices(clock: Clock, overrides: Partial<ProcessorSer
     http: new FakeHttpClient(),
     scripts: new FakeScriptRunner(),
     state: new MemoryStateManager(),
-    executions: new MemoryExecutionLog(),
-    tokens: new MemoryTokenCache(clock),
     mapCache: new MemoryMapCacheStore(clock),
     randomUuid: () => {
       n++;

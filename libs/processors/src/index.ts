@@ -4,6 +4,8 @@ export { formatInZone, parseInstant } from './integrator-shared/erp-date.util.js
 // The writers' row rules, so the host can refuse a posted batch for exactly what the writer would fail.
 export { toStockRow, WriteOmnitronStock } from './write-omnitron-stock/write-omnitron-stock.processor.js';
 export { IntegratorLogin } from './integrator-login/integrator-login.processor.js';
+// The Integrator steps' own services, which the host implements and provides under these keys.
+export { dryRunRows, EXECUTION_LOG, TOKEN_CACHE, type ExecutionLog, type RowLog, type RowStatus, type TokenCache } from './integrator-shared/integrator-services.js';
 export { toImageItem, WriteOmnitronImages } from './write-omnitron-images/write-omnitron-images.processor.js';
 export * from './controller-services.js';
 export { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory, type RecordSetRead } from './record-services/record-service-api.js';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { TokenCache } from '@sluice/flow-api';
+import type { TokenCache } from '@sluice/processors';
 import type { DataSource, EntityManager } from 'typeorm';
 import { SecretBox, SecretBoxError } from '../secrets/secret-box.js';
 

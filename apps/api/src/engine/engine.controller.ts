@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { getProcessor } from '@sluice/processors';
+import { dryRunRows, getProcessor } from '@sluice/processors';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ProcessorTestResultDto, QueueListingDto } from '@sluice/contracts';
 import { FlowEngineError } from '@sluice/flow-core';
@@ -129,7 +129,7 @@ export class EngineController {
     }
     if (!descriptor?.sideEffects) return testResultDto(mode, await this.sandboxed(id, pid, input), this.secrets);
     const { dry, ...result } = await engineCall(() => this.engines.dryRun(id, doc, pid, input));
-    return testResultDto(mode, result, this.secrets, { requests: dry.http.requests, count: dry.http.count, rows: dry.rows });
+    return testResultDto(mode, result, this.secrets, { requests: dry.http.requests, count: dry.http.count, rows: dryRunRows(dry.services) });
   }
 
   /** The FlowFile a live run takes when none is chosen: the first one queued in front of the processor. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { effectiveParameters, type AppliedChangeDto, type FlowDocument } from '@sluice/contracts';
-import { effectiveConfig, fromUtf8, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
+import { effectiveConfig, fromUtf8, provide, serviceExtensions, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
 import {
   dryRunServices,
   FlowEngine,
@@ -10,7 +10,7 @@ import {
   type ProvenanceEvent,
   type TestProcessorResult,
 } from '@sluice/flow-core';
-import { getControllerService, getProcessor } from '@sluice/processors';
+import { EXECUTION_LOG, getControllerService, getProcessor, TOKEN_CACHE } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClusterMembership } from '../cluster/cluster-membership.js';
@@ -337,8 +337,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       http: this.http,
       scripts: this.scripts,
       state: new SqlStateManager(this.ds, flowId, processorId),
-      executions: this.executions.stepLog(processorId),
-      tokens: this.tokens,
+      extensions: serviceExtensions(provide(EXECUTION_LOG, this.executions.stepLog(processorId)), provide(TOKEN_CACHE, this.tokens)),
       compression: ZLIB_COMPRESSION,
       httpServer: this.httpServer,
       mapCache: new SqlMapCacheStore(this.ds, flowId),

@@ -1,5 +1,6 @@
 import type { ProcessorTestMode, ProcessorTestResultDto, RecordedRequestDto } from '@sluice/contracts';
-import { fromUtf8, type RowLog } from '@sluice/flow-api';
+import { fromUtf8 } from '@sluice/flow-api';
+import type { RowLog } from '@sluice/processors';
 import type { RecordedRequest, TestProcessorResult } from '@sluice/flow-core';
 import { isSensitiveName, MASK } from '../secrets/redaction.js';
 import type { SecretRegistry } from '../secrets/secret-registry.js';

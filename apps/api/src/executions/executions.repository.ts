@@ -1,5 +1,5 @@
 import type { ExecutionDto, ExecutionStatus, ExecutionTrigger, Page, RowLogDto } from '@sluice/contracts';
-import type { RowLog, RowStatus } from '@sluice/flow-api';
+import type { RowLog, RowStatus } from '@sluice/processors';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StepAggregate } from './execution-tracker.js';
 

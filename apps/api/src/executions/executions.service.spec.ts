@@ -1,4 +1,5 @@
-import type { FlowFile, RowLog } from '@sluice/flow-api';
+import type { FlowFile } from '@sluice/flow-api';
+import type { RowLog } from '@sluice/processors';
 import type { ProvenanceEvent } from '@sluice/flow-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ExecutionDto, ExecutionStatus, ExecutionStepDto, ExecutionTrigger, FlowSummaryDto, HourlyMetricDto, Page, RowLogDto } from '@sluice/contracts';
-import type { ExecutionLog, FlowFile, RowLog, RowStatus } from '@sluice/flow-api';
+import type { FlowFile } from '@sluice/flow-api';
+import type { ExecutionLog, RowLog, RowStatus } from '@sluice/processors';
 import type { ProvenanceEvent } from '@sluice/flow-core';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';

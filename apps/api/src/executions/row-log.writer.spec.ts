@@ -1,4 +1,4 @@
-import type { RowLog } from '@sluice/flow-api';
+import type { RowLog } from '@sluice/processors';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import type { RowStatus } from '@sluice/flow-api';
+import type { RowStatus } from '@sluice/processors';
 import type { ExecutionsRepository, RowEntry } from './executions.repository.js';
 
 const FLUSH_MS = 250;

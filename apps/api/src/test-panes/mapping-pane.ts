@@ -53,8 +53,6 @@ function paneServices(): ProcessorServices {
     http: { request: unavailable('HTTP') },
     scripts: { run: unavailable('scripts') },
     state: { get: unavailable('state'), set: unavailable('state'), replace: unavailable('state'), clear: unavailable('state') },
-    executions: { rows: () => undefined, progress: () => undefined },
-    tokens: { get: () => undefined, set: () => undefined, delete: () => undefined },
     randomUuid: randomUUID,
   };
 }

@@ -60,8 +60,6 @@ function depthOf(value) {
           replace: async (_e, v, scope = 'local') => { state[scope] = { ...v }; return true; },
           clear: async (scope = 'local') => { state[scope] = {}; },
         },
-        executions: { rows() {}, progress() {} },
-        tokens: { get: () => undefined, set() {}, delete() {} },
         compression: ZLIB_COMPRESSION,
         randomUuid: randomUUID,
       }),
@@ -91,8 +89,6 @@ function depthOf(value) {
     http: { request: refuse('HTTP') },
     scripts: { run: refuse('Scripting') },
     state: { get: refuse('State'), set: refuse('State'), replace: refuse('State'), clear: refuse('State') },
-    executions: { rows() {}, progress() {} },
-    tokens: { get: () => undefined, set() {}, delete() {} },
     randomUuid: randomUUID,
   };
 

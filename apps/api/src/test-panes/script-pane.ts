@@ -118,8 +118,6 @@ export async function runScriptPane(
     http: { request: unavailable('HTTP') },
     scripts: runner,
     state,
-    executions: { rows: () => undefined, progress: () => undefined },
-    tokens: { get: () => undefined, set: () => undefined, delete: () => undefined },
     compression: ZLIB_COMPRESSION,
     randomUuid: () => {
       const id = randomUUID();

@@ -95,7 +95,7 @@ describe('IntegratorLogin', () => {
     const h = await login(omnitron(), services);
     const key = h.flowFilesFor('success')[0]!.attributes['omnitron.auth.key']!;
     expect(stored).toContain(`recipe|${key}`);
-    expect(JSON.parse(services.tokenStore.get(`recipe|${key}`)!.value)).toMatchObject({ username: 'integrator', password: 'integrator-pass' });
+    expect(JSON.parse(services.tokens.get(`recipe|${key}`)!.value)).toMatchObject({ username: 'integrator', password: 'integrator-pass' });
   });
 
   it('logs in to the ERP with a JWT body and a token path', async () => {

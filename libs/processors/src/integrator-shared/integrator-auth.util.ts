@@ -2,6 +2,7 @@ import { readJsonPath } from '@sluice/expression';
 import type { ProcessorServices } from '@sluice/flow-api';
 import { base64Utf8, errorReason, joinUrl, responseJson, sendWithRetry, type RetryPolicy } from './http-call.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
+import { tokenCache } from './integrator-services.js';
 
 export const ERP_AUTH_TYPES = ['none', 'jwt', 'basic', 'oauth2-client-credentials', 'oauth2-password', 'permanent-token', 'custom-header'] as const;
 export type ErpAuthType = (typeof ERP_AUTH_TYPES)[number];
@@ -59,17 +60,18 @@ export function omnitronCacheKey(recipe: OmnitronRecipe): string {
  */
 export async function rememberRecipe(services: ProcessorServices, key: string, recipe: ErpLoginRecipe | OmnitronRecipe): Promise<void> {
   const value = JSON.stringify(recipe);
-  if (services.tokens.get(RECIPE_PREFIX + key)?.value === value) return;
-  await services.tokens.set(RECIPE_PREFIX + key, value, null);
+  const tokens = tokenCache(services);
+  if (tokens.get(RECIPE_PREFIX + key)?.value === value) return;
+  await tokens.set(RECIPE_PREFIX + key, value, null);
 }
 
 export function recallRecipe<T extends ErpLoginRecipe | OmnitronRecipe>(services: ProcessorServices, key: string): T | null {
-  const hit = services.tokens.get(RECIPE_PREFIX + key);
+  const hit = tokenCache(services).get(RECIPE_PREFIX + key);
   return hit ? (JSON.parse(hit.value) as T) : null;
 }
 
 function cached(services: ProcessorServices, key: string): string | null {
-  const hit = services.tokens.get(key);
+  const hit = tokenCache(services).get(key);
   if (!hit) return null;
   if (hit.expiresAt !== null && hit.expiresAt <= services.clock.now()) return null;
   return hit.value;
@@ -89,12 +91,12 @@ export async function omnitronToken(services: ProcessorServices, recipe: Omnitro
     policy,
   );
   if (response.status < 200 || response.status >= 300) {
-    await services.tokens.delete(key);
+    await tokenCache(services).delete(key);
     throw new IntegratorStepError(`Omnitron login failed (${response.status}): ${errorReason(response)}`, response.status);
   }
   const key_ = readJsonPath(responseJson(response, url), '$.key');
   if (typeof key_ !== 'string' || key_ === '') throw new IntegratorStepError('Omnitron login reply has no "key"', response.status);
-  await services.tokens.set(key, key_, recipe.ttlMs === null ? null : services.clock.now() + recipe.ttlMs);
+  await tokenCache(services).set(key, key_, recipe.ttlMs === null ? null : services.clock.now() + recipe.ttlMs);
   return key_;
 }
 
@@ -117,7 +119,7 @@ export async function erpCredential(services: ProcessorServices, recipe: ErpLogi
   }
   const key = erpCacheKey(recipe);
   if (!force) {
-    const hit = services.tokens.get(key);
+    const hit = tokenCache(services).get(key);
     if (hit && (hit.expiresAt === null || hit.expiresAt > services.clock.now())) return header(hit.value, hit.expiresAt);
   }
   if (!recipe.url) throw new IntegratorStepError(`ERP auth type '${recipe.type}' needs a login URL`);
@@ -144,7 +146,7 @@ export async function erpCredential(services: ProcessorServices, recipe: ErpLogi
   const url = recipe.url;
   const response = await sendWithRetry(services, { method: recipe.method ?? 'POST', url, headers, body }, policy);
   if (response.status < 200 || response.status >= 300) {
-    await services.tokens.delete(key);
+    await tokenCache(services).delete(key);
     throw new IntegratorStepError(`ERP login failed (${response.status}): ${errorReason(response)}`, response.status);
   }
   const json = responseJson(response, url);
@@ -155,6 +157,6 @@ export async function erpCredential(services: ProcessorServices, recipe: ErpLogi
   // Renew a little early so a token never expires between the cache check and the ERP call.
   const ttl = Number.isFinite(expiresIn) && expiresIn > 0 ? Math.max(0, expiresIn * 1000 - 30_000) : (recipe.ttlMs ?? null);
   const expiresAt = ttl === null ? null : services.clock.now() + ttl;
-  await services.tokens.set(key, token, expiresAt);
+  await tokenCache(services).set(key, token, expiresAt);
   return header(token, expiresAt);
 }

@@ -37,6 +37,6 @@ it('Login → Read Data From ERP → Write Stock to Omnitron moves a 5000-row ba
   // The five documentation SKUs exist in Omnitron too, so every row lands.
   expect([done['rows.written'], done['rows.failed']]).toEqual(['5005', '0']);
   expect(omni.state.stock.get('1')!.get('SKU-005000')).toEqual({ stock: (5000 * 7) % 100, unit_type: 'qty', batch_id: 'exec-1' });
-  expect(services.recorded.rows.filter((r) => r.status === 'success')).toHaveLength(5005);
+  expect(services.recorded.lines.filter((r) => r.status === 'success')).toHaveLength(5005);
   expect(omni.state.requests.filter((r) => r.path === '/api/i1/product_stock/bulk_upsert/').map((r) => r.rows)).toEqual([1000, 1000, 1000, 1000, 1000, 5]);
 });

@@ -4,6 +4,7 @@ import { formatInZone, parseInstant } from '../integrator-shared/erp-date.util.j
 import { errorReason, responseJson, sendWithRetry, truncate, withQuery, type RetryPolicy } from '../integrator-shared/http-call.util.js';
 import { erpCredential, recallRecipe, type ErpLoginRecipe } from '../integrator-shared/integrator-auth.util.js';
 import { documentAt } from '../integrator-shared/dry-run.util.js';
+import { executionLog } from '../integrator-shared/integrator-services.js';
 import { IntegratorStepError } from '../integrator-shared/integrator-errors.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryPolicy, retryProperties } from '../integrator-shared/retry-properties.js';
 
@@ -247,7 +248,7 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
     const pageRows = extractRows(body, resultsPath);
     for (const r of pageRows) rows.push(r);
     // A running total: a read that starts over after a retry replaces it instead of adding to it.
-    ctx.services.executions.progress(flowFile, { read: rows.length });
+    executionLog(ctx.services).progress(flowFile, { read: rows.length });
 
     let next: Page | null = null;
     if (style === 'offset') {

@@ -44,7 +44,7 @@ describe('ReadErpData pagination against the ERP simulator', () => {
     expect(ids(h)).toEqual(all);
     const a = h.flowFilesFor('success')[0]!.attributes;
     expect([a['erp.rows.read'], a['erp.pages.read'], a['mime.type']]).toEqual(['25', '3', 'application/json']);
-    expect((h.services as ReturnType<typeof integratorServices>).recorded.progress).toEqual([{ read: 10 }, { read: 20 }, { read: 25 }]);
+    expect((h.services as ReturnType<typeof integratorServices>).recorded.reports).toEqual([{ read: 10 }, { read: 20 }, { read: 25 }]);
     expect(http.sent.map((r) => new URL(r.url).search)).toEqual(['?limit=10&offset=0', '?limit=10&offset=10', '?limit=10&offset=20']);
   });
 

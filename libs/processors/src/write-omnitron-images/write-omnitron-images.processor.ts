@@ -1,5 +1,6 @@
-import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type RowLog, type RowStatus } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext } from '@sluice/flow-api';
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
+import { keyedRowLog, type RowLog, type RowStatus } from '../integrator-shared/integrator-services.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import type { OmnitronClient } from '../integrator-shared/omnitron-client.js';
 import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray, recordExchanges, runPooled } from '../integrator-shared/omnitron-write.util.js';
@@ -90,16 +91,8 @@ export const WriteOmnitronImages = defineProcessor({
     const flowFile = session.get();
     if (!flowFile) return;
     const template = ctx.get(PROPS['Filename Template']) as '{sku}' | '{base_code}';
-    const executions = ctx.services.executions;
     // Key per logged product: the item's index, plus the SKU when a base code fans out to several products.
-    const outcomes = new Map<string, RowStatus>((await executions.logged?.(flowFile)) ?? []);
-    const record = async (logs: RowLog[]) => {
-      const fresh = logs.filter((l) => !outcomes.has(l.key!));
-      if (fresh.length === 0) return;
-      if (executions.record) await executions.record(flowFile, fresh);
-      else executions.rows(flowFile, fresh);
-      for (const l of fresh) outcomes.set(l.key!, l.status);
-    };
+    const { outcomes, record } = await keyedRowLog(ctx.services, flowFile);
     let requestError: string | null = null;
     let transient: string | null = null;
     const waiting: { item: ImageItem; index: number }[] = [];

@@ -32,7 +32,7 @@ async function write(items: string | object, config: Record<string, string> = {}
   const h = new TestRunner(WriteOmnitronImages, { services }).setProperties({ 'Retry Backoff': '0 ms', ...config });
   h.enqueue(items, attributes);
   await h.run();
-  return { h, services, logs: Object.fromEntries(services.recorded.rows.map((r) => [r.sku ?? '(none)', `${r.status}: ${r.message}`])) };
+  return { h, services, logs: Object.fromEntries(services.recorded.lines.map((r) => [r.sku ?? '(none)', `${r.status}: ${r.message}`])) };
 }
 
 describe('toImageItem', () => {
@@ -103,7 +103,7 @@ describe('WriteOmnitronImages against the Omnitron simulator', () => {
     await h.run();
     expect(h.transferredRelationships().length).toBe(0);
     expect(h.queued()[0]!.flowFile.attributes['omnitron.error']).toBe('Omnitron answered 502 for 12345: HTTP 502');
-    expect(services.recorded.rows.map((r) => r.sku)).toEqual(['1234']);
+    expect(services.recorded.lines.map((r) => r.sku)).toEqual(['1234']);
     // Penalized: not taken again before its back-off has passed.
     await h.run();
     expect(h.transferredRelationships()).toEqual([]);
@@ -111,7 +111,7 @@ describe('WriteOmnitronImages against the Omnitron simulator', () => {
     await h.run();
     const out = h.flowFilesFor('success')[0]!.attributes;
     expect([out['rows.written'], out['rows.failed'], out['images.written']]).toEqual(['3', '0', '9']);
-    expect(services.recorded.rows.map((r) => `${r.sku}:${r.key}`)).toEqual(['1234:0', '12345:1', '123456:2']);
+    expect(services.recorded.lines.map((r) => `${r.sku}:${r.key}`)).toEqual(['1234:0', '12345:1', '123456:2']);
     const skus = http.sent.filter((r) => r.url.endsWith('/downloadable-image/')).map((r) => (JSON.parse(r.body as string) as { product_sku: string }).product_sku);
     // 12345 got the 502 on the first try (answered here, not sent on the wire) and went again on the second.
     expect(posts).toBe(4);

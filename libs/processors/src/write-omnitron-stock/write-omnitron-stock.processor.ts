@@ -1,5 +1,6 @@
-import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type RowLog, type RowStatus } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS } from '@sluice/flow-api';
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
+import { keyedRowLog, type RowLog } from '../integrator-shared/integrator-services.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray, recordExchanges } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
@@ -96,16 +97,8 @@ export const WriteOmnitronStock = defineProcessor({
     if (!flowFile) return;
     const attrs = flowFile.attributes;
     const batchId = attrs['batch.id'] || attrs['execution.id'] || ctx.services.randomUuid();
-    const executions = ctx.services.executions;
     /** Row key (its index in the content) → outcome: what earlier tries logged, then this one. */
-    const outcomes = new Map<string, RowStatus>((await executions.logged?.(flowFile)) ?? []);
-    const record = async (logs: RowLog[]) => {
-      const fresh = logs.filter((l) => !outcomes.has(l.key!));
-      if (fresh.length === 0) return;
-      if (executions.record) await executions.record(flowFile!, fresh);
-      else executions.rows(flowFile!, fresh);
-      for (const l of fresh) outcomes.set(l.key!, l.status);
-    };
+    const { outcomes, record } = await keyedRowLog(ctx.services, flowFile);
     /** A whole request Omnitron refused for good. */
     let requestError: string | null = null;
     /** A failure that may pass: the rows without an outcome wait for the next try. */

@@ -63,7 +63,7 @@ describe('WriteOmnitronStock against the Omnitron simulator', () => {
       { stock_list: '1', unit_type: 'qty', product_sku: 'UNKNOWN-1', stock: 5, batch_id: '123a-123a-123a-123a-123123a' },
     ]);
     expect(omni.state.stock.get('1')!.get('12344')).toEqual({ stock: 26, unit_type: 'qty', batch_id: '123a-123a-123a-123a-123123a' });
-    const logs = Object.fromEntries(services.recorded.rows.map((r) => [r.sku ?? '(none)', `${r.status}: ${r.message}`]));
+    const logs = Object.fromEntries(services.recorded.lines.map((r) => [r.sku ?? '(none)', `${r.status}: ${r.message}`]));
     expect(logs).toEqual({
       '12346': 'failed: stock "abc" is not a number',
       '(none)': 'failed: missing product_sku',
@@ -73,7 +73,7 @@ describe('WriteOmnitronStock against the Omnitron simulator', () => {
       'UNKNOWN-1': 'failed: product not found in Omnitron',
     });
     // Every row is keyed by its index in the content, so a retry cannot log it twice.
-    expect(services.recorded.rows.map((r) => r.key).sort()).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(services.recorded.lines.map((r) => r.key).sort()).toEqual(['0', '1', '2', '3', '4', '5']);
   });
 
   it('chunks by Batch Size, fills the stock list from the property and makes a batch_id per FlowFile', async () => {
@@ -102,7 +102,7 @@ describe('WriteOmnitronStock against the Omnitron simulator', () => {
     expect(again!.flowFile.attributes['omnitron.retry.count']).toBe('1');
     // Continues the request retries' doubling: 2 s, then 4 s.
     expect(again!.flowFile.penaltyExpiration - h.clock.now()).toBe(4_000);
-    expect(services.recorded.rows).toEqual([]);
+    expect(services.recorded.lines).toEqual([]);
     expect(h.logs('error').map((l) => l.message)).toEqual([]);
   });
 
@@ -111,7 +111,7 @@ describe('WriteOmnitronStock against the Omnitron simulator', () => {
     const { h, services } = await write([{ product_sku: '12347', stock: 9, stock_list: '1' }], loggedIn(), { 'Retry Count': '1', 'Transient Failures': 'failure' });
     const out = h.flowFilesFor('failure')[0]!.attributes;
     expect(out['omnitron.error']).toBe('Omnitron answered 500: injected failure');
-    expect(services.recorded.rows).toEqual([{ sku: '12347', status: 'failed', message: 'Omnitron answered 500: injected failure', step: 'Write Data to Omnitron', key: '0' }]);
+    expect(services.recorded.lines).toEqual([{ sku: '12347', status: 'failed', message: 'Omnitron answered 500: injected failure', step: 'Write Data to Omnitron', key: '0' }]);
   });
 
   it('resumes after a transient failure with the rows that have no outcome, logging every row once', async () => {
@@ -124,7 +124,7 @@ describe('WriteOmnitronStock against the Omnitron simulator', () => {
     http.request = (req) => (req.url.endsWith('/bulk_upsert/') && ++calls === 2 ? Promise.resolve({ status: 503, statusText: '', headers: {}, body: new Uint8Array(), durationMs: 0 }) : real(req));
     await h.run();
     expect(h.queued()).toHaveLength(1);
-    expect(services.recorded.rows.map((r) => r.sku)).toEqual(rows.slice(0, 10).map((r) => r.product_sku));
+    expect(services.recorded.lines.map((r) => r.sku)).toEqual(rows.slice(0, 10).map((r) => r.product_sku));
     // Penalized for the minimum back-off, so a step without one does not retry in a tight loop.
     expect(h.queued()[0]!.flowFile.penaltyExpiration - h.clock.now()).toBe(100);
     await h.run();
@@ -137,7 +137,7 @@ describe('WriteOmnitronStock against the Omnitron simulator', () => {
     expect(sent).toEqual([0, 10, 20].map((from) => rows.slice(from, from + 10).map((r) => r.product_sku)));
     const out = h.flowFilesFor('success')[0]!.attributes;
     expect([out['rows.written'], out['rows.failed'], out['batch.id'], out['omnitron.retry.count'], out['omnitron.error']]).toEqual(['25', '0', 'e-1', undefined, undefined]);
-    expect(services.recorded.rows.map((r) => r.sku)).toEqual(rows.map((r) => r.product_sku));
+    expect(services.recorded.lines.map((r) => r.sku)).toEqual(rows.map((r) => r.product_sku));
   });
 
   it('sends only the rows without an outcome when the FlowFile comes back after a restart', async () => {
@@ -153,7 +153,7 @@ describe('WriteOmnitronStock against the Omnitron simulator', () => {
     expect(sent).toEqual([rows.slice(10, 20).map((r) => r.product_sku), rows.slice(20).map((r) => r.product_sku)]);
     const out = h.flowFilesFor('success')[0]!.attributes;
     expect([out['rows.written'], out['rows.failed']]).toEqual(['29', '1']);
-    expect(services.recorded.rows).toHaveLength(20);
+    expect(services.recorded.lines).toHaveLength(20);
   });
 
   it('fails on content that is not JSON and without a domain', async () => {
