@@ -21,7 +21,11 @@ export interface ProcessorDescriptor {
   readonly version: number;
   readonly displayName: string;
   readonly description: string;
-  readonly category: 'source' | 'transform' | 'routing' | 'http' | 'script' | 'integrator' | 'utility';
+  /**
+   * The palette group it is listed under. An open set: this contract fixes none, the catalogue that ships the
+   * processor declares the groups it uses (and checks each processor names one of them).
+   */
+  readonly category: string;
   readonly tags: readonly string[];
   readonly properties: readonly PropertyDescriptor[];
   readonly relationships: readonly Relationship[];
@@ -61,7 +65,7 @@ export interface ProcessorDescriptor {
  * role (it uses the flow's credentials).
  */
 export interface SideEffects {
-  /** Who is reached, as a live run's confirmation names them: `Omnitron`, `the ERP`. */
+  /** Who is reached, as a live run's confirmation names them: `the server at Remote URL`. */
   readonly systems: readonly string[];
   /** It changes data there (a write); false when it only reads or logs in. */
   readonly writes: boolean;

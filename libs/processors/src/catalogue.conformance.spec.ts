@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultValues, defineProcessor, relationshipsFor, type ProcessorDefinition, type PropertyDescriptor } from '@sluice/flow-api';
 import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
-import { getProcessor, processorCatalogue, processorDescriptors } from './registry.js';
+import { getProcessor, PROCESSOR_CATEGORIES, processorCatalogue, processorDescriptors } from './registry.js';
 
 /**
  * Finds, in the sources of a processor, every property it reads by a name the compiler cannot check: string
@@ -129,6 +129,7 @@ describe('the processor catalogue', () => {
       expect(() => defineProcessor({ ...processor, descriptor: copy })).not.toThrow();
       expect(d.version).toBeGreaterThanOrEqual(1);
       expect(d.tags.every((t) => !blank(t))).toBe(true);
+      expect(PROCESSOR_CATEGORIES, 'category').toContain(d.category);
     });
 
     it('documents the processor, every property, relationship and attribute', () => {

@@ -78,6 +78,12 @@ export const processorCatalogue: readonly ProcessorDefinition[] = [
   WriteOmnitronImages,
 ];
 
+/**
+ * The palette groups of this catalogue, in palette order. The processor contract leaves `category` open; every
+ * processor here names one of these (the catalogue conformance spec checks it), and the designer groups by them.
+ */
+export const PROCESSOR_CATEGORIES = ['source', 'transform', 'routing', 'http', 'script', 'integrator', 'utility'] as const;
+
 const byType = new Map(processorCatalogue.map((p) => [p.descriptor.type, p]));
 
 export function getProcessor(type: string): ProcessorDefinition | undefined {
