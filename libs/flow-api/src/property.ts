@@ -54,7 +54,7 @@ export interface PropertyDescriptor {
   /** Shown and validated only when every condition holds. */
   readonly dependsOn?: readonly PropertyCondition[];
   readonly validators?: readonly ValidatorSpec[];
-  /** Groups properties into cards in the form (the Integrator's Configuration / Read / Write cards). */
+  /** Groups properties into cards in the form (e.g. Configuration / Read / Write cards). */
   readonly group?: string;
   readonly placeholder?: string;
   /**
