@@ -1,6 +1,6 @@
-import type { ExecutionDto, ExecutionStatus, ExecutionTrigger, Page, RowLogDto } from '@sluice/contracts';
-import type { RowLog, RowStatus } from '@sluice/processors';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { ExecutionDto, ExecutionStatus, ExecutionStepDto, ExecutionTrigger } from '@sluice/contracts';
+import type { EntityManager } from 'typeorm';
+import { SqlRepository } from '../persistence/sql-repository.js';
 import type { StepAggregate } from './execution-tracker.js';
 
 export interface ExecutionRow {
@@ -33,6 +33,44 @@ export interface StepRow {
   flowfiles_in: number | string;
   flowfiles_out: number | string;
   error: string | null;
+}
+
+/** A stored step as the tracker follows it (after a restart). */
+export function stepAggregate(s: StepRow): StepAggregate {
+  return {
+    processorId: s.processor_id,
+    startedAt: Number(s.started_at),
+    lastAt: Number(s.started_at) + Number(s.duration_ms),
+    inputSize: Number(s.input_size),
+    outputSize: Number(s.output_size),
+    flowFilesIn: Number(s.flowfiles_in),
+    flowFilesOut: Number(s.flowfiles_out),
+    error: s.error,
+  };
+}
+
+export function stepDto(r: StepRow): ExecutionStepDto {
+  return {
+    id: r.id,
+    executionId: r.execution_id,
+    processorId: r.processor_id,
+    name: r.name,
+    startedAt: new Date(Number(r.started_at)).toISOString(),
+    durationMs: Number(r.duration_ms),
+    inputSize: Number(r.input_size),
+    outputSize: Number(r.output_size),
+    error: r.error,
+  };
+}
+
+/** An execution's `read_parts`: the read totals its steps reported per FlowFile (none when unset or unreadable). */
+export function parseReadParts(text: string | null): Record<string, number> {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, number>;
+  } catch {
+    return {};
+  }
 }
 
 export interface NewExecution {
@@ -75,16 +113,6 @@ export interface ExecutionSnapshot {
   steps: (StepAggregate & { name: string })[];
 }
 
-export interface RowEntry {
-  executionId: string;
-  /** The FlowFile the row came from (a digest of its uuid); with the row's key it makes the row unique. */
-  source: string | null;
-  row: RowLog;
-  at: number;
-  /** The journal row that holds this line until it is in row_log. */
-  journal?: number;
-}
-
 export interface ExecutionQuery {
   flowId?: string;
   status?: string;
@@ -95,19 +123,11 @@ export interface ExecutionQuery {
   limit: number;
 }
 
-const ROWS_PER_STATEMENT = 400;
-const ROW_COLUMNS = 8;
 const STEPS_PER_STATEMENT = 80;
 const STEP_COLUMNS = 11;
 
-/** Every query of the three log levels (executions, steps, rows), on SQLite and Postgres alike. */
-export class ExecutionsRepository {
-  private readonly pg: boolean;
-
-  constructor(private readonly ds: DataSource) {
-    this.pg = ds.options.type === 'postgres';
-  }
-
+/** The queries of executions and their steps, on SQLite and Postgres alike; row logs have their own (RowLogRepository). */
+export class ExecutionsRepository extends SqlRepository {
   /** The execution row, and with an Idempotency-Key the key pointing at it (a key whose window ended is replaced). */
   async insert(e: NewExecution, keyWindowStart = 0, admission?: Admission): Promise<void> {
     await this.ds.transaction(async (m) => {
@@ -142,77 +162,6 @@ export class ExecutionsRepository {
         e.startedAt,
       ]);
     });
-  }
-
-  /**
-   * Stores row logs in one transaction; a keyed row its FlowFile already logged in the execution is skipped.
-   * Returns the rows actually stored, so counts follow the row log exactly.
-   */
-  async insertRows(entries: readonly RowEntry[]): Promise<{ executionId: string; status: RowStatus }[]> {
-    if (entries.length === 0) return [];
-    const journals = [...new Set(entries.map((e) => e.journal).filter((j): j is number => j !== undefined))];
-    return this.ds.transaction(async (m) => {
-      const stored: { executionId: string; status: RowStatus }[] = [];
-      // The journal rows go in the same transaction as the lines they held.
-      for (let i = 0; i < journals.length; i += ROWS_PER_STATEMENT) {
-        const chunk = journals.slice(i, i + ROWS_PER_STATEMENT);
-        await m.query(`DELETE FROM "row_journal" WHERE "id" IN (${chunk.map((_, k) => this.p(k + 1)).join(',')})`, chunk);
-      }
-      for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
-        const chunk = entries.slice(i, i + ROWS_PER_STATEMENT);
-        const values: unknown[] = [];
-        const tuples = chunk.map((b, j) => {
-          values.push(b.executionId, b.row.sku, b.row.status, b.row.message, b.row.step ?? null, b.at, b.row.key === undefined ? null : b.source, b.row.key ?? null);
-          return `(${Array.from({ length: ROW_COLUMNS }, (_, k) => this.p(j * ROW_COLUMNS + k + 1)).join(',')})`;
-        });
-        const rows = (await m.query(
-          `INSERT INTO "row_log" ("execution_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}
-           ON CONFLICT ("execution_id","source","row_key") DO NOTHING RETURNING "execution_id","status"`,
-          values,
-        )) as { execution_id: string; status: RowStatus }[];
-        for (const r of rows) stored.push({ executionId: r.execution_id, status: r.status });
-      }
-      return stored;
-    });
-  }
-
-  /** Stores one chunk's row logs of one FlowFile as a single row: cheap enough to wait for before the next chunk. */
-  async journal(executionId: string, source: string | null, rows: readonly RowLog[], at: number): Promise<number> {
-    const text = JSON.stringify(rows);
-    // Its own transaction: on SQLite's shared connection a lone statement could otherwise land in another one and
-    // be durable only when that commits.
-    return this.ds.transaction(async (m) => {
-      const [row] = (await m.query(`INSERT INTO "row_journal" ("execution_id","source","rows","created_at") VALUES (${this.ps(4)}) RETURNING "id"`, [
-        executionId,
-        source,
-        text,
-        at,
-      ])) as { id: string | number }[];
-      return Number(row!.id);
-    });
-  }
-
-  /** Journal rows not yet expanded into row_log (after a crash). */
-  async journals(): Promise<RowEntry[]> {
-    const rows = (await this.ds.query(`SELECT * FROM "row_journal" ORDER BY "id"`)) as { id: string | number; execution_id: string; source: string | null; rows: string; created_at: string | number }[];
-    return rows.flatMap((r) => (JSON.parse(r.rows) as RowLog[]).map((row) => ({ executionId: r.execution_id, source: r.source, row, at: Number(r.created_at), journal: Number(r.id) })));
-  }
-
-  async logged(executionId: string, source: string): Promise<Map<string, RowStatus>> {
-    const rows = (await this.ds.query(`SELECT "row_key","status" FROM "row_log" WHERE "execution_id" = ${this.p(1)} AND "source" = ${this.p(2)}`, [executionId, source])) as {
-      row_key: string | null;
-      status: RowStatus;
-    }[];
-    return new Map(rows.filter((r) => r.row_key !== null).map((r) => [r.row_key!, r.status]));
-  }
-
-  async rowCounts(executionId: string): Promise<{ written: number; failed: number }> {
-    const rows = (await this.ds.query(`SELECT "status", COUNT(*) AS n FROM "row_log" WHERE "execution_id" = ${this.p(1)} GROUP BY "status"`, [executionId])) as {
-      status: string;
-      n: string | number;
-    }[];
-    const of = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    return { written: of('success'), failed: of('failed') };
   }
 
   /** Row counts of a running execution, for other readers of the table; never touches one that finished meanwhile. */
@@ -330,44 +279,6 @@ export class ExecutionsRepository {
     return { rows, total: Number(n) };
   }
 
-  async rowLogs(id: string, q: { status?: string; sku?: string; offset: number; limit: number }): Promise<Page<RowLogDto>> {
-    const args: unknown[] = [id];
-    let clause = `WHERE "execution_id" = ${this.p(1)}`;
-    if (q.status) {
-      args.push(q.status);
-      clause += ` AND "status" = ${this.p(args.length)}`;
-    }
-    if (q.sku) {
-      // Case-insensitive substring on both databases (Postgres LIKE is case-sensitive, SQLite's is not).
-      args.push(`%${q.sku.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      clause += ` AND LOWER("sku") LIKE ${this.p(args.length)} ESCAPE '\\'`;
-    }
-    const [{ n }] = (await this.ds.query(`SELECT COUNT(*) AS n FROM "row_log" ${clause}`, args)) as { n: string | number }[];
-    const rows = (await this.ds.query(`SELECT * FROM "row_log" ${clause} ORDER BY "id" LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`, args)) as {
-      id: string | number;
-      execution_id: string;
-      sku: string | null;
-      status: RowLogDto['status'];
-      message: string;
-      step: string | null;
-      created_at: string | number;
-    }[];
-    return {
-      items: rows.map((r) => ({
-        id: Number(r.id),
-        executionId: r.execution_id,
-        sku: r.sku,
-        status: r.status,
-        message: r.message,
-        step: r.step,
-        createdAt: new Date(Number(r.created_at)).toISOString(),
-      })),
-      total: Number(n),
-      offset: q.offset,
-      limit: q.limit,
-    };
-  }
-
   /** Finished executions per hour of their end and status, with the rows they wrote and failed. */
   /** Per flow: its newest execution, and failures since `since` (the flow list's health column). */
   async flowHealth(since: number): Promise<{
@@ -441,13 +352,5 @@ export class ExecutionsRepository {
         values,
       );
     }
-  }
-
-  private p(i: number): string {
-    return this.pg ? `$${i}` : '?';
-  }
-
-  private ps(n: number): string {
-    return Array.from({ length: n }, (_, i) => this.p(i + 1)).join(',');
   }
 }

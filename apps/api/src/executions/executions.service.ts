@@ -1,16 +1,27 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ExecutionDto, ExecutionStatus, ExecutionStepDto, ExecutionTrigger, FlowSummaryDto, HourlyMetricDto, Page, RowLogDto } from '@sluice/contracts';
-import type { FlowFile } from '@sluice/flow-api';
-import type { ExecutionLog, RowLog, RowStatus } from '@sluice/processors';
 import type { ProvenanceEvent } from '@sluice/flow-core';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
 import { redactText } from '../secrets/redaction.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
-import { EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus, type SeenAt, type StepAggregate, type TrackedExecution } from './execution-tracker.js';
-import { ExecutionsRepository, type Admission, type ExecutionInput, type ExecutionQuery, type ExecutionRow, type ExecutionSnapshot, type NewExecution } from './executions.repository.js';
+import { ExecutionTracker, executionStatus, type SeenAt, type StepAggregate, type TrackedExecution } from './execution-tracker.js';
+import { executionStepLog, type DurableExecutionLog } from './execution-step-log.js';
+import {
+  ExecutionsRepository,
+  parseReadParts,
+  stepAggregate,
+  stepDto,
+  type Admission,
+  type ExecutionInput,
+  type ExecutionQuery,
+  type ExecutionRow,
+  type ExecutionSnapshot,
+  type NewExecution,
+} from './executions.repository.js';
 import { QueuedExecutions } from './queued-executions.js';
+import { RowLogRepository } from './row-log.repository.js';
 import { RowLogWriter } from './row-log.writer.js';
 
 export { EXECUTION_ATTRIBUTE, type SeenAt } from './execution-tracker.js';
@@ -60,6 +71,7 @@ export class ExecutionsService implements OnApplicationShutdown {
   private readonly log = new Logger('Executions');
   private readonly tracker = new ExecutionTracker();
   private readonly repository: ExecutionsRepository;
+  private readonly rows: RowLogRepository;
   private readonly queued: QueuedExecutions;
   private readonly writer: RowLogWriter;
   private readonly finishedListeners: ((e: FinishedExecution) => void)[] = [];
@@ -72,8 +84,9 @@ export class ExecutionsService implements OnApplicationShutdown {
 
   constructor(ds: DataSource, private readonly hub: EngineEventsHub) {
     this.repository = new ExecutionsRepository(ds);
+    this.rows = new RowLogRepository(ds);
     this.queued = new QueuedExecutions(ds);
-    this.writer = new RowLogWriter(this.repository, {
+    this.writer = new RowLogWriter(this.rows, {
       stored: (id, written, failed) => {
         const exec = this.tracker.rowsStored(id, written, failed);
         if (exec) this.touch();
@@ -181,16 +194,9 @@ export class ExecutionsService implements OnApplicationShutdown {
     return hit ? { id: hit.executionId, requestHash: hit.requestHash } : undefined;
   }
 
-  /** The ExecutionLog one processor sees: read totals are kept per step. */
-  stepLog(processorId: string): ExecutionLog {
-    return {
-      rows: (flowFile, rows) => this.writer.add(this.entries(flowFile, rows)),
-      record: (flowFile, rows) => this.writer.record(this.entries(flowFile, rows)),
-      logged: (flowFile) => this.logged(flowFile),
-      progress: (flowFile, counts) => {
-        if (this.tracker.progress(flowFile.attributes[EXECUTION_ATTRIBUTE] ?? '', processorId, flowFile.uuid, counts.read)) this.touch();
-      },
-    };
+  /** The Integrator's execution log one processor sees: read totals are kept per step. */
+  stepLog(processorId: string): DurableExecutionLog {
+    return executionStepLog(processorId, { writer: this.writer, rows: this.rows, tracker: this.tracker, touched: () => this.touch() });
   }
 
   /** Follows committed provenance to know which FlowFiles of which execution are still in the flow. */
@@ -240,30 +246,20 @@ export class ExecutionsService implements OnApplicationShutdown {
       if (only && !only.has(r.id)) continue;
       if (this.tracker.get(r.id)) continue;
       const live = queued.get(r.id);
-      const counts = await this.repository.rowCounts(r.id);
-      const steps = (await this.repository.steps(r.id)).map(
-        (s): StepAggregate => ({
-          processorId: s.processor_id,
-          startedAt: Number(s.started_at),
-          lastAt: Number(s.started_at) + Number(s.duration_ms),
-          inputSize: Number(s.input_size),
-          outputSize: Number(s.output_size),
-          flowFilesIn: Number(s.flowfiles_in),
-          flowFilesOut: Number(s.flowfiles_out),
-          error: s.error,
-        }),
-      );
+      const counts = await this.rows.rowCounts(r.id);
+      const steps = (await this.repository.steps(r.id)).map(stepAggregate);
+      const readParts = parseReadParts(r.read_parts);
       const exec = this.tracker.restore({
         id: r.id,
         flowId: r.flow_id,
         trigger: r.trigger,
         triggeredBy: r.triggered_by,
         startedAt: Number(r.started_at),
-        read: Number(r.rows_read) - sum(parseParts(r.read_parts)),
+        read: Number(r.rows_read) - Object.values(readParts).reduce((n, v) => n + (Number(v) || 0), 0),
         stepNames: flowOf(r.flow_id).stepNames,
         emptyMeansEmpty: flowOf(r.flow_id).inbound,
         live: live ?? new Map(),
-        readParts: parseParts(r.read_parts),
+        readParts,
         ...counts,
         error: r.error,
         steps,
@@ -295,23 +291,13 @@ export class ExecutionsService implements OnApplicationShutdown {
     await this.get(id);
     const live = this.tracker.get(id);
     if (live) return this.tracker.stepDtos(live);
-    return (await this.repository.steps(id)).map((r) => ({
-      id: r.id,
-      executionId: r.execution_id,
-      processorId: r.processor_id,
-      name: r.name,
-      startedAt: new Date(Number(r.started_at)).toISOString(),
-      durationMs: Number(r.duration_ms),
-      inputSize: Number(r.input_size),
-      outputSize: Number(r.output_size),
-      error: r.error,
-    }));
+    return (await this.repository.steps(id)).map(stepDto);
   }
 
   async rowLogs(id: string, q: { status?: string; sku?: string; offset: number; limit: number }): Promise<Page<RowLogDto>> {
     await this.get(id);
     await this.writer.flush();
-    return this.repository.rowLogs(id, q);
+    return this.rows.rowLogs(id, q);
   }
 
   /** Rows written and failed, the error rate and executions by status, per hour in which executions finished. */
@@ -355,24 +341,6 @@ export class ExecutionsService implements OnApplicationShutdown {
     await this.saveDirty();
   }
 
-  private entries(flowFile: FlowFile, rows: readonly RowLog[]) {
-    const executionId = flowFile.attributes[EXECUTION_ATTRIBUTE];
-    if (!executionId || rows.length === 0) return [];
-    const at = Date.now();
-    const source = sourceKey(flowFile.uuid);
-    return rows.map((row) => ({ executionId, source, row, at }));
-  }
-
-  private async logged(flowFile: FlowFile): Promise<ReadonlyMap<string, RowStatus>> {
-    const executionId = flowFile.attributes[EXECUTION_ATTRIBUTE];
-    if (!executionId) return new Map();
-    const source = sourceKey(flowFile.uuid);
-    // Pending lines first: a write that lands meanwhile is then in one of the two.
-    const keys = this.writer.pendingKeys(executionId, source);
-    for (const [k, status] of await this.repository.logged(executionId, source)) keys.set(k, status);
-    return keys;
-  }
-
   /**
    * Writes the final status and counts. Never rejects: a failure is logged and tried again later, and an execution
    * still unfinished at the next start is recovered then.
@@ -382,7 +350,7 @@ export class ExecutionsService implements OnApplicationShutdown {
     let finished: FinishedExecution;
     try {
       await this.writer.flush();
-      const stored = await this.repository.rowCounts(exec.id);
+      const stored = await this.rows.rowCounts(exec.id);
       exec.written = stored.written;
       exec.failed = stored.failed;
       const counts = this.tracker.counts(exec);
@@ -461,24 +429,4 @@ export class ExecutionsService implements OnApplicationShutdown {
       ...(this.node === null ? {} : { node: r.node_id ?? null }),
     };
   }
-}
-
-/** 16 characters for a FlowFile uuid in every row log: 96 bits of its SHA-256, so distinct FlowFiles never meet. */
-export function sourceKey(uuid: string): string {
-  return createHash('sha256').update(uuid).digest('base64url').slice(0, 16);
-}
-
-function parseParts(text: string | null): Record<string, number> {
-  if (!text) return {};
-  try {
-    return JSON.parse(text) as Record<string, number>;
-  } catch {
-    return {};
-  }
-}
-
-function sum(parts: Record<string, number>): number {
-  let n = 0;
-  for (const v of Object.values(parts)) n += Number(v) || 0;
-  return n;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDataSource } from '../testing/test-database.js';
-import { ExecutionsRepository } from './executions.repository.js';
+import { RowLogRepository } from './row-log.repository.js';
 import { RowLogWriter } from './row-log.writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-rowlog-'));
@@ -30,7 +30,7 @@ const count = async (table: string) => Number(((await ds.query(`SELECT COUNT(*) 
 
 describe('RowLogWriter', () => {
   it('has a recorded chunk stored when its promise resolves, and expands it after a crash exactly once', async () => {
-    const repository = new ExecutionsRepository(ds);
+    const repository = new RowLogRepository(ds);
     const stored: number[] = [];
     // A writer whose timer never fires: the process is killed before it expands the journal.
     const killed = new RowLogWriter(repository, { stored: (_id, written) => stored.push(written), error: (m) => expect.fail(m), setTimer: () => null, clearTimer: () => undefined });

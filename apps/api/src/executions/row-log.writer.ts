@@ -1,5 +1,5 @@
 import type { RowStatus } from '@sluice/processors';
-import type { ExecutionsRepository, RowEntry } from './executions.repository.js';
+import type { RowEntry, RowLogRepository } from './row-log.repository.js';
 
 const FLUSH_MS = 250;
 /** Buffered row logs are written on a timer, off the write path; only a buffer this large is flushed at once. */
@@ -28,7 +28,7 @@ export class RowLogWriter {
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly repository: ExecutionsRepository,
+    private readonly repository: RowLogRepository,
     private readonly options: RowLogWriterOptions,
   ) {}
 
@@ -116,7 +116,7 @@ export class RowLogWriter {
 
   private async write(entries: readonly RowEntry[]): Promise<void> {
     this.writing.add(entries);
-    let stored: Awaited<ReturnType<ExecutionsRepository['insertRows']>>;
+    let stored: Awaited<ReturnType<RowLogRepository['insertRows']>>;
     try {
       stored = await this.repository.insertRows(entries);
     } finally {

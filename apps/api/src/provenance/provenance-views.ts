@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { HttpExchangeDto, ProvenanceEventDto, RowJourneyDto, RowLogDto, StepFlowFilesDto } from '@sluice/contracts';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
-import { sourceKey } from '../executions/executions.service.js';
+import { sourceKey } from '../executions/execution-step-log.js';
 import { CONTENT_KEPT_BYTES } from './provenance-content.js';
 import { EVENT_COLUMNS, ProvenanceService, type Row } from './provenance.service.js';
 

@@ -1,0 +1,128 @@
+import type { Page, RowLogDto } from '@sluice/contracts';
+import type { RowLog, RowStatus } from '@sluice/processors';
+import { SqlRepository } from '../persistence/sql-repository.js';
+
+export interface RowEntry {
+  executionId: string;
+  /** The FlowFile the row came from (a digest of its uuid); with the row's key it makes the row unique. */
+  source: string | null;
+  row: RowLog;
+  at: number;
+  /** The journal row that holds this line until it is in row_log. */
+  journal?: number;
+}
+
+const ROWS_PER_STATEMENT = 400;
+const ROW_COLUMNS = 8;
+
+/** The queries of the row log level: row_log and the journal that holds recorded chunks until they are in it. */
+export class RowLogRepository extends SqlRepository {
+  /**
+   * Stores row logs in one transaction; a keyed row its FlowFile already logged in the execution is skipped.
+   * Returns the rows actually stored, so counts follow the row log exactly.
+   */
+  async insertRows(entries: readonly RowEntry[]): Promise<{ executionId: string; status: RowStatus }[]> {
+    if (entries.length === 0) return [];
+    const journals = [...new Set(entries.map((e) => e.journal).filter((j): j is number => j !== undefined))];
+    return this.ds.transaction(async (m) => {
+      const stored: { executionId: string; status: RowStatus }[] = [];
+      // The journal rows go in the same transaction as the lines they held.
+      for (let i = 0; i < journals.length; i += ROWS_PER_STATEMENT) {
+        const chunk = journals.slice(i, i + ROWS_PER_STATEMENT);
+        await m.query(`DELETE FROM "row_journal" WHERE "id" IN (${chunk.map((_, k) => this.p(k + 1)).join(',')})`, chunk);
+      }
+      for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
+        const chunk = entries.slice(i, i + ROWS_PER_STATEMENT);
+        const values: unknown[] = [];
+        const tuples = chunk.map((b, j) => {
+          values.push(b.executionId, b.row.sku, b.row.status, b.row.message, b.row.step ?? null, b.at, b.row.key === undefined ? null : b.source, b.row.key ?? null);
+          return `(${Array.from({ length: ROW_COLUMNS }, (_, k) => this.p(j * ROW_COLUMNS + k + 1)).join(',')})`;
+        });
+        const rows = (await m.query(
+          `INSERT INTO "row_log" ("execution_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}
+           ON CONFLICT ("execution_id","source","row_key") DO NOTHING RETURNING "execution_id","status"`,
+          values,
+        )) as { execution_id: string; status: RowStatus }[];
+        for (const r of rows) stored.push({ executionId: r.execution_id, status: r.status });
+      }
+      return stored;
+    });
+  }
+
+  /** Stores one chunk's row logs of one FlowFile as a single row: cheap enough to wait for before the next chunk. */
+  async journal(executionId: string, source: string | null, rows: readonly RowLog[], at: number): Promise<number> {
+    const text = JSON.stringify(rows);
+    // Its own transaction: on SQLite's shared connection a lone statement could otherwise land in another one and
+    // be durable only when that commits.
+    return this.ds.transaction(async (m) => {
+      const [row] = (await m.query(`INSERT INTO "row_journal" ("execution_id","source","rows","created_at") VALUES (${this.ps(4)}) RETURNING "id"`, [
+        executionId,
+        source,
+        text,
+        at,
+      ])) as { id: string | number }[];
+      return Number(row!.id);
+    });
+  }
+
+  /** Journal rows not yet expanded into row_log (after a crash). */
+  async journals(): Promise<RowEntry[]> {
+    const rows = (await this.ds.query(`SELECT * FROM "row_journal" ORDER BY "id"`)) as { id: string | number; execution_id: string; source: string | null; rows: string; created_at: string | number }[];
+    return rows.flatMap((r) => (JSON.parse(r.rows) as RowLog[]).map((row) => ({ executionId: r.execution_id, source: r.source, row, at: Number(r.created_at), journal: Number(r.id) })));
+  }
+
+  async logged(executionId: string, source: string): Promise<Map<string, RowStatus>> {
+    const rows = (await this.ds.query(`SELECT "row_key","status" FROM "row_log" WHERE "execution_id" = ${this.p(1)} AND "source" = ${this.p(2)}`, [executionId, source])) as {
+      row_key: string | null;
+      status: RowStatus;
+    }[];
+    return new Map(rows.filter((r) => r.row_key !== null).map((r) => [r.row_key!, r.status]));
+  }
+
+  async rowCounts(executionId: string): Promise<{ written: number; failed: number }> {
+    const rows = (await this.ds.query(`SELECT "status", COUNT(*) AS n FROM "row_log" WHERE "execution_id" = ${this.p(1)} GROUP BY "status"`, [executionId])) as {
+      status: string;
+      n: string | number;
+    }[];
+    const of = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+    return { written: of('success'), failed: of('failed') };
+  }
+
+  async rowLogs(id: string, q: { status?: string; sku?: string; offset: number; limit: number }): Promise<Page<RowLogDto>> {
+    const args: unknown[] = [id];
+    let clause = `WHERE "execution_id" = ${this.p(1)}`;
+    if (q.status) {
+      args.push(q.status);
+      clause += ` AND "status" = ${this.p(args.length)}`;
+    }
+    if (q.sku) {
+      // Case-insensitive substring on both databases (Postgres LIKE is case-sensitive, SQLite's is not).
+      args.push(`%${q.sku.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      clause += ` AND LOWER("sku") LIKE ${this.p(args.length)} ESCAPE '\\'`;
+    }
+    const [{ n }] = (await this.ds.query(`SELECT COUNT(*) AS n FROM "row_log" ${clause}`, args)) as { n: string | number }[];
+    const rows = (await this.ds.query(`SELECT * FROM "row_log" ${clause} ORDER BY "id" LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`, args)) as {
+      id: string | number;
+      execution_id: string;
+      sku: string | null;
+      status: RowLogDto['status'];
+      message: string;
+      step: string | null;
+      created_at: string | number;
+    }[];
+    return {
+      items: rows.map((r) => ({
+        id: Number(r.id),
+        executionId: r.execution_id,
+        sku: r.sku,
+        status: r.status,
+        message: r.message,
+        step: r.step,
+        createdAt: new Date(Number(r.created_at)).toISOString(),
+      })),
+      total: Number(n),
+      offset: q.offset,
+      limit: q.limit,
+    };
+  }
+}
