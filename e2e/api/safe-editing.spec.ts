@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutionDto, FlowDocument, FlowDto, ProcessorTestResultDto, QueueListingDto } from '@sluice/contracts';
+import type { ExecutionDto, FlowDocument, FlowDto, Page, ProcessorTestResultDto, QueueListingDto, RowLogDto } from '@sluice/contracts';
 import { startErpSim, type ErpSimHandle } from '@sluice/erp-sim';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { startApi, testDatabase, type StartedApi } from '../support/start-api.js';
@@ -121,6 +121,10 @@ describe('safe editing of a running flow', () => {
     expect(Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1]).toMatch(/^Token \*+$/);
     expect(JSON.stringify(dry)).not.toContain('integrator-pass');
     expect(request.rows![0]).toHaveProperty('stock_list', '1');
+    // The rows it would log are shown with their SKUs, and none is logged in the execution.
+    expect(dry.rows!.length).toBeGreaterThan(0);
+    expect(dry.rows!.every((r) => typeof r.sku === 'string' && r.sku !== '' && r.status === 'success')).toBe(true);
+    expect((await json<Page<RowLogDto>>(await api.request(`/api/executions/${executionId}/rows`))).total).toBe(0);
     // The FlowFile is still queued: a dry run consumes nothing.
     const still = await json<QueueListingDto>(await api.request(`/api/flows/${flow.id}/connections/mapping-to-write/queue`));
     expect(still.flowFiles.map((f) => f.uuid)).toContain(uuid);
