@@ -1,3 +1,4 @@
+import { copyRegExp, LinearRegexUnsupported, linearJavaRegex } from './linear-regex.js';
 import { regexHazard, UnsafeRegexError } from './regex-safety.js';
 
 /**
@@ -357,8 +358,9 @@ const cache = new Map<string, JavaRegex>();
 const refused = new Map<string, string>();
 
 /**
- * Compiles (and caches) a Java regex; throws Error with a readable message when invalid, and UnsafeRegexError
- * when it could backtrack exponentially (see regex-safety.ts). Every user regex is compiled here.
+ * Compiles (and caches) a Java regex; throws Error with a readable message when invalid. A pattern that could
+ * backtrack exponentially (see regex-safety.ts) runs on the linear-time engine (linear-regex.ts), or is refused
+ * (UnsafeRegexError) when it needs what that engine lacks. Every user regex is compiled here.
  */
 export function compileJavaRegex(src: string): JavaRegex {
   const hit = cache.get(src);
@@ -374,10 +376,20 @@ export function compileJavaRegex(src: string): JavaRegex {
   }
   const hazard = regexHazard(src, t.flags.includes('i'));
   if (hazard) {
-    const message = `regular expression '${src}' is refused: ${hazard}; rewrite it so that each repeated part can match a given text in only one way`;
-    if (refused.size > 500) refused.clear();
-    refused.set(src, message);
-    throw new UnsafeRegexError(message);
+    // Exponential on the backtracking engine: the linear one runs it, unless it uses what RE2 cannot run.
+    let linear: JavaRegex;
+    try {
+      linear = linearJavaRegex(src, t);
+    } catch (e) {
+      if (!(e instanceof LinearRegexUnsupported)) throw e;
+      const message = `regular expression '${src}' is refused: ${hazard}, and it uses ${e.message}, which the linear-time engine cannot run; rewrite it so that each repeated part can match a given text in only one way`;
+      if (refused.size > 500) refused.clear();
+      refused.set(src, message);
+      throw new UnsafeRegexError(message);
+    }
+    if (cache.size > 2000) cache.clear();
+    cache.set(src, linear);
+    return linear;
   }
   const n = translateJavaRegex(src, true);
   // without surrogates or line terminators in the input, native `$`/`.` and the non-unicode engine match like Java
@@ -449,7 +461,7 @@ export function javaSplit(text: string, regex: string): string[] {
   else {
     const rx = compileJavaRegex(regex);
     parts = [];
-    const g = new RegExp(rx.global.source, rx.global.flags);
+    const g = copyRegExp(rx.global);
     let last = 0;
     let m: RegExpExecArray | null;
     while ((m = g.exec(text)) !== null) {

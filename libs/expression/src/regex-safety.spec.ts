@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression, ExpressionError } from './index.js';
 import { compileJavaRegex } from './java-regex.js';
+import { LinearRegExp } from './linear-regex.js';
 import { regexHazard, UnsafeRegexError } from './regex-safety.js';
 
 /** Patterns known to backtrack exponentially (the classic ReDoS corpus, in Java syntax). */
@@ -95,23 +96,24 @@ const SAFE = [
 
 describe('regexHazard', () => {
   for (const p of UNSAFE) {
-    it(`refuses ${p}`, () => {
+    it(`finds ${p} hazardous, so it runs on the linear-time engine or, with a back reference, is refused`, () => {
       expect(regexHazard(p, p.startsWith('(?i)'))).toMatch(/exponential time/);
-      expect(() => compileJavaRegex(p)).toThrow(UnsafeRegexError);
+      if (p.includes('\\1')) expect(() => compileJavaRegex(p)).toThrow(UnsafeRegexError);
+      else expect(compileJavaRegex(p).re).toBeInstanceOf(LinearRegExp);
     });
   }
   for (const p of SAFE) {
     it(`accepts ${p}`, () => {
       expect(regexHazard(p)).toBeNull();
-      expect(() => compileJavaRegex(p)).not.toThrow();
+      expect(compileJavaRegex(p).re).not.toBeInstanceOf(LinearRegExp);
     });
   }
 
-  it('names the part to rewrite and the pattern', () => {
-    expect(() => compileJavaRegex('^x(\\w+\\s?)*$')).toThrow(
-      "regular expression '^x(\\w+\\s?)*$' is refused: '(\\w+\\s?)*' repeats a part whose own repetition can take the same characters",
+  it('names the part to rewrite, the construct the linear engine lacks and the pattern', () => {
+    expect(() => compileJavaRegex('^x(\\w+\\s?)*\\1$')).toThrow(
+      "regular expression '^x(\\w+\\s?)*\\1$' is refused: '(\\w+\\s?)*' repeats a part whose own repetition can take the same characters",
     );
-    expect(() => compileJavaRegex('(a|a)+$')).toThrow("'(a|a)' is repeated and two of its alternatives can begin with the same character");
+    expect(() => compileJavaRegex('(a|a)+(?=b)')).toThrow("'(a|a)' is repeated and two of its alternatives can begin with the same character");
   });
 
   it('translates \\R as Java does, without giving back the \\n of a \\r\\n (so repeating it cannot backtrack)', () => {
@@ -134,23 +136,23 @@ describe('regular expressions in Expression Language', () => {
     throw new Error('no error');
   };
 
-  it('refuses a literal pattern that could backtrack exponentially when the expression is compiled', () => {
+  it('refuses a literal hazardous pattern the linear engine cannot run when the expression is compiled', () => {
     for (const expression of [
-      "${literal('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'):matches('(a|a)+$')}",
-      "${x:find('(a+)+b')}",
-      "${x:replaceAll('(\\\\w+\\\\s?)*$', '')}",
-      "${x:replaceFirst('(.|\\\\s)*', '')}",
-      "${x:replaceByPattern('(a|ab)*:y')}",
-      "${anyMatchingAttribute('(a+)+'):isEmpty()}",
+      "${literal('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'):matches('(a|a)+\\\\1$')}",
+      "${x:find('(a+)+(?=b)')}",
+      "${x:replaceAll('(\\\\w+\\\\s?)*(?!x)$', '')}",
+      "${x:replaceFirst('(.|\\\\s)*\\\\1', '')}",
+      "${x:replaceByPattern('(a|ab)*(?=c):y')}",
+      "${anyMatchingAttribute('(a+)+\\\\1'):isEmpty()}",
     ]) {
       const e = failure(() => compileExpression(expression));
       expect(e.phase, expression).toBe('compile');
-      expect(e.message, expression).toMatch(/regular expression '.+' is refused: .+exponential time/);
+      expect(e.message, expression).toMatch(/regular expression '.+' is refused: .+exponential time, and it uses a (back reference|lookahead)/);
     }
   });
 
-  it('fails the evaluation of a pattern built from attributes, and runs the same pattern when it is safe', () => {
-    const attributes = { text: 'a'.repeat(30) + '!', bad: '(a|a)+$', good: '(a)+$', list: 'x,y' };
+  it('fails the evaluation of such a pattern built from attributes, and runs the same pattern without the back reference', () => {
+    const attributes = { text: 'a'.repeat(30) + '!', bad: '(a|a)+\\1$', good: '(a|a)+$', list: 'x,y' };
     for (const expression of [
       '${text:matches(${bad})}',
       '${text:find(${bad})}',
@@ -162,7 +164,7 @@ describe('regular expressions in Expression Language', () => {
     ]) {
       const e = failure(() => evaluate(expression, attributes));
       expect(e.phase, expression).toBe('evaluate');
-      expect(e.message, expression).toContain("regular expression '(a|a)+$' is refused");
+      expect(e.message, expression).toContain("regular expression '(a|a)+\\1$' is refused");
     }
     expect(evaluate('${text:find(${good})}', attributes)).toBe('false');
     expect(evaluate("${text:replaceAll(${good}, 'b')}", { ...attributes, text: 'caa' })).toBe('cb');
