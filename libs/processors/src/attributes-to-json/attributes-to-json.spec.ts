@@ -42,7 +42,8 @@ describe('AttributesToJSON properties', () => {
     r.enqueue('', ATTRS);
     await r.run();
     expect(r.flowFilesFor('success')[0]!.getAttribute('JSONAttributes')).toBe('{"sku":"A-1","stock.qty":"5"}');
-    expect(new TestRunner(AttributesToJSON).setProperty('Attributes Regular Expression', '(a+)+').validate()).toEqual([
+    expect(new TestRunner(AttributesToJSON).setProperty('Attributes Regular Expression', '(a+)+').validate()).toEqual([]);
+    expect(new TestRunner(AttributesToJSON).setProperty('Attributes Regular Expression', '(a+)+\\1').validate()).toEqual([
       expect.objectContaining({ property: 'Attributes Regular Expression', message: expect.stringContaining('exponential') }),
     ]);
     expect(new TestRunner(AttributesToJSON).setProperty('Attributes Regular Expression', '[').validate()[0]!.property).toBe('Attributes Regular Expression');

@@ -47,10 +47,22 @@ describe('ExtractText properties', () => {
     expect(issues({ 'Enable Named Groups': 'true', kv: '(?<key>\\w+)=(\\d+)' })[0]!.message).toContain('Named group count does not match total group count');
   });
 
-  it('refuses more than 40 groups, invalid and exponential patterns', () => {
+  it('refuses more than 40 groups, invalid patterns and exponential ones the linear engine cannot run', () => {
     expect(issues({ a: '(a)'.repeat(41) })[0]!.message).toMatch(/at most 40/);
     expect(issues({ a: '(a' })[0]!.property).toBe('a');
-    expect(issues({ a: '((ab)*)+' })[0]!.message).toMatch(/exponential/);
+    expect(issues({ a: '((ab)*)+\\2' })[0]!.message).toMatch(/exponential time, and it uses a back reference \(\\2\)/);
+  });
+
+  it("runs a pattern that could backtrack exponentially on the linear engine, with Java's groups and flags", async () => {
+    const words = await extract({ words: '^(\\w+\\s?)+$', rep: '(a|ab)*c' }, 'abababc wordy\n');
+    expect(words.flowFilesFor('matched')[0]!.attributes).toMatchObject({ 'words.0': 'abababc wordy\n', words: 'wordy\n', 'rep.0': 'abababc', rep: 'ab' });
+    const stuck = await extract({ words: '^(\\w+\\s?)+$' }, 'a'.repeat(5000) + '!');
+    stuck.assertAllTransferred('unmatched', 1);
+    const lines = await extract({ 'Enable DOTALL Mode': 'true', all: '^(.*a)+$' }, 'ba\nca');
+    lines.flowFilesFor('matched')[0]!.assertAttributeEquals('all', 'ba\nca');
+    (await extract({ all: '^(.*a)+$' }, 'ba\nca')).assertAllTransferred('unmatched', 1);
+    const ci = await extract({ 'Enable Case-insensitive Matching': 'true', 'Enable Multiline Mode': 'true', last: '^(a|A)+$' }, 'x\naAa\ny');
+    ci.flowFilesFor('matched')[0]!.assertAttributeEquals('last.0', 'aAa');
   });
 
   it('migrates the NiFi 1.x names of the repeating and named group properties', () => {

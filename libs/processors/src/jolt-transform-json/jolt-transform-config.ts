@@ -59,7 +59,7 @@ export class ConfigError extends Error {
 
 export const hasExpression = (text: string | undefined): boolean => text !== undefined && (text.includes('${') || text.includes('#{'));
 
-/** Jolt's `split` takes a Java pattern (String.split); unsafe ones are refused like every user regex. */
+/** Jolt's `split` takes a Java pattern (String.split), compiled like every user regex (hazardous ones run on the linear engine). */
 const OPTIONS: CompileOptions = {
   javaDoubles: true,
   regex: {

@@ -62,8 +62,9 @@ describe('LogAttribute', () => {
     };
     expect(validate({ 'Attributes to Log Regular Expression': 'erp\\..*', 'Attributes to Ignore Regular Expression': 'uuid|tmp\\.\\w+' })).toEqual([]);
     expect(validate({ 'Attributes to Log Regular Expression': '[a' })).toEqual([expect.objectContaining({ property: 'Attributes to Log Regular Expression', code: 'invalid' })]);
-    const unsafe = validate({ 'Attributes to Ignore Regular Expression': '(.|\\s)*' });
+    expect(validate({ 'Attributes to Ignore Regular Expression': '(.|\\s)*' })).toEqual([]);
+    const unsafe = validate({ 'Attributes to Ignore Regular Expression': '(.|\\s)*\\1' });
     expect(unsafe).toEqual([expect.objectContaining({ property: 'Attributes to Ignore Regular Expression', code: 'invalid' })]);
-    expect(unsafe[0]!.message).toMatch(/regular expression '\(\.\|\\s\)\*' is refused: .*exponential time/);
+    expect(unsafe[0]!.message).toMatch(/regular expression '\(\.\|\\s\)\*\\1' is refused: .*exponential time, and it uses a back reference/);
   });
 });

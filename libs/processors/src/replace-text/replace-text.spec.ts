@@ -88,15 +88,25 @@ describe('ReplaceText properties', () => {
       return r.validate();
     };
     expect(v({ 'Search Value': '(?<!\\),*' })[0]!.property).toBe('Search Value');
-    expect(v({ 'Search Value': '(\\w+\\s?)+$' })[0]!.message).toMatch(/exponential/);
+    expect(v({ 'Search Value': '(\\w+\\s?)+$' })).toEqual([]);
+    expect(v({ 'Search Value': '(\\w+\\s?)+\\1$' })[0]!.message).toMatch(/exponential time, and it uses a back reference/);
     expect(v({ 'Replacement Strategy': 'Literal Replace', 'Search Value': '' })[0]!.property).toBe('Search Value');
     expect(v({ 'Replacement Strategy': 'Append', 'Search Value': '' })).toEqual([]);
   });
 
-  it('refuses at run time an exponential regex built by Expression Language', async () => {
-    const r = await run({ 'Search Value': '(${x}+)+', 'Replacement Value': 'y' }, 'aaa', { x: 'a' });
+  it('refuses at run time an exponential regex built by Expression Language that the linear engine cannot run', async () => {
+    const r = await run({ 'Search Value': '(${x}+)+\\1', 'Replacement Value': 'y' }, 'aaa', { x: 'a' });
     r.assertAllTransferred('failure', 1);
-    expect(r.logs('warn')[0]!.message).toMatch(/exponential/);
+    expect(r.logs('warn')[0]!.message).toMatch(/exponential time, and it uses a back reference/);
+  });
+
+  it("replaces with a pattern that could backtrack exponentially on the linear engine, as Java's replaceAll does", async () => {
+    expect(await text({ 'Search Value': '(${x}+)+', 'Replacement Value': '<$1>' }, 'aaa b aa', { x: 'a' })).toBe('<aaa> b <aa>');
+    const entire = { 'Evaluation Mode': 'Entire text', 'Search Value': '(\\w+\\s?)+$', 'Replacement Value': '[$1]' };
+    expect(await text(entire, 'hello big world\n')).toBe('[world\n]');
+    expect(await text(entire, 'a'.repeat(5000) + '!')).toBe('a'.repeat(5000) + '!');
+    expect(await text({ 'Search Value': '(?<w>a|ab)*c', 'Replacement Value': '$1' }, 'ababc\nxc\n')).toBe('ab\nx\n');
+    expect(await text({ 'Search Value': '(a|a)+$', 'Replacement Value': 'Z' }, 'baa\naa\n')).toBe('bZ\nZ\n');
   });
 
   it('renames the 1.x Regular Expression property to Search Value', () => {

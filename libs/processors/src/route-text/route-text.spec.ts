@@ -54,8 +54,24 @@ describe('RouteText relationships and properties', () => {
       for (const [k, val] of Object.entries(config)) r.setProperty(k, val);
       return r.validate().map((i) => i.property);
     };
-    expect(v({ 'Matching Strategy': 'Contains Regular Expression', a: '(a*)*b' })).toEqual(['a']);
+    expect(v({ 'Matching Strategy': 'Contains Regular Expression', a: '(a*)*b\\1' })).toEqual(['a']);
+    expect(v({ 'Matching Strategy': 'Contains Regular Expression', a: '(a*)*b' })).toEqual([]);
     expect(v({ 'Matching Strategy': 'Contains', a: 'x', 'Grouping Regular Expression': '.*' })).toEqual(['Grouping Regular Expression']);
     expect(v({ 'Matching Strategy': 'Satisfies Expression', a: 'true' })).toEqual(['a']);
+  });
+
+  it('routes lines on a pattern that could backtrack exponentially, on the linear engine', async () => {
+    const stuck = 'a'.repeat(5000) + '!';
+    const r = await route({ 'Matching Strategy': 'Matches Regular Expression', words: '(\\w+\\s?)+', bang: '(a|a)+!' }, `hello big world\n${stuck}\nx y!\n`);
+    expect(texts(r, 'words')).toEqual(['hello big world\n']);
+    expect(texts(r, 'bang')).toEqual([`${stuck}\n`]);
+    const grouped = await route(
+      { 'Matching Strategy': 'Contains Regular Expression', 'Routing Strategy': 'Route to \'matched\' if lines matches any condition', any: '(a|ab)*c', 'Grouping Regular Expression': '(\\w+\\s?)+:.*' },
+      'k1 x: abc\nk1 x: c\nk2: ac\n',
+    );
+    expect(grouped.flowFilesFor('matched').map((f) => [f.getAttribute('RouteText.Group'), f.contentText()])).toEqual([
+      ['x', 'k1 x: abc\nk1 x: c\n'],
+      ['k2', 'k2: ac\n'],
+    ]);
   });
 });

@@ -1,9 +1,10 @@
-import { compileJavaRegex, type JavaRegex } from '@sluice/expression';
+import { compileJavaRegex, copyRegExp, type JavaRegex } from '@sluice/expression';
 
 /**
- * Java regular expressions typed by users, compiled by the expression library, which refuses the patterns that can
- * backtrack exponentially (its UnsafeRegexError: a match on the server's one JavaScript thread cannot be
- * interrupted). Input sizes are bounded by each processor's buffer size as in NiFi.
+ * Java regular expressions typed by users, compiled by the expression library: a pattern that could backtrack
+ * exponentially runs on its linear-time engine (a match on the server's one JavaScript thread cannot be
+ * interrupted), and one that engine cannot run is refused (UnsafeRegexError). Input sizes are bounded by each
+ * processor's buffer size as in NiFi.
  */
 export { UnsafeRegexError } from '@sluice/expression';
 
@@ -44,7 +45,7 @@ export function matchWhole(rx: JavaRegex, text: string): RegExpExecArray | null 
 
 /** Every match in order, as Java's repeated Matcher.find (an empty match advances by one character). */
 export function* findAll(rx: JavaRegex, text: string): Generator<RegExpExecArray> {
-  const g = new RegExp(rx.global.source, rx.global.flags);
+  const g = copyRegExp(rx.global);
   let m: RegExpExecArray | null;
   while ((m = g.exec(text)) !== null) {
     if (m[0].length === 0) g.lastIndex = m.index + 1;

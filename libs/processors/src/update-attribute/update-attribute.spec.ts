@@ -24,10 +24,12 @@ describe('UpdateAttribute plan', () => {
     expect(() => compileDeleteRegex('temp(')).toThrow(/Delete Attributes Expression: 'temp\(' is not a valid regular expression/);
   });
 
-  it('reads the deletion regex as Java does and refuses one that could backtrack exponentially', () => {
+  it('reads the deletion regex as Java does, runs an exponential one on the linear engine and refuses one it cannot run', () => {
     expect(compileDeleteRegex('\\Qtemp.\\E.*').test('temp.a')).toBe(true);
     expect(compileDeleteRegex('\\Qtemp.\\E.*').test('tempxa')).toBe(false);
-    expect(() => compileDeleteRegex('(temp\\w*)+')).toThrow("Delete Attributes Expression: regular expression '(temp\\w*)+' is refused");
+    expect(compileDeleteRegex('(temp\\w*)+').test('temp1temp2')).toBe(true);
+    expect(compileDeleteRegex('(temp\\w*)+').test('temp.1')).toBe(false);
+    expect(() => compileDeleteRegex('(temp\\w*)+\\1')).toThrow("Delete Attributes Expression: regular expression '(temp\\w*)+\\1' is refused");
   });
 });
 
