@@ -1,4 +1,4 @@
-import { type Matcher, RE2JS } from 're2js';
+import { type Matcher, MatcherInput, type MatcherInputBase, RE2JS } from 're2js';
 import type { JavaRegex } from './java-regex.js';
 
 /**
@@ -365,37 +365,64 @@ function emit(node: Node, at: Place, out: Emitted): string {
   }
 }
 
+/** RE2's own entry point below Matcher: one pass that reports every group (Matcher makes a second pass for them). */
+interface GroupMatch {
+  matchMachineInput(input: MatcherInputBase, start: number, end: number, anchor: number, groups: number): [boolean, number[] | null];
+}
+
 /** A compiled RE2 program and how its groups map to the Java pattern's. */
 class LinearProgram {
-  private matcher: Matcher | null = null;
   private input: string | null = null;
+  private source: MatcherInputBase | null = null;
+  private matcher: Matcher | null = null;
+  /** The input has no match at all (RE2's DFA says so without tracking groups, much faster than a search for them). */
+  private none = false;
+  private readonly slots: number;
 
   constructor(
     readonly re2: RE2JS,
     private readonly map: Emitted,
     readonly groupNames: readonly string[],
     private readonly nameIndex: readonly number[],
-  ) {}
+  ) {
+    this.slots = 1 + groupCount(map);
+  }
+
+  /** RE2's [start, end) of the match and of each group (-1: took no part), for the leftmost match at `from` or later. */
+  private offsets(input: string, from: number): number[] | null {
+    if (this.input !== input) {
+      this.input = input;
+      this.source = MatcherInput.utf16(input);
+      this.matcher = null;
+      this.none = !this.re2.test(input);
+    }
+    if (this.none) return null;
+    if (!this.map.lookbehind) {
+      const [found, offsets] = (this.re2.re2() as unknown as GroupMatch).matchMachineInput(this.source!, from, input.length, 0, this.slots);
+      return found ? offsets : null;
+    }
+    // Lookbehinds keep state between searches of one input, which Matcher manages.
+    const m = (this.matcher ??= this.re2.matcher(this.source!));
+    if (!m.find(from)) return null;
+    const offsets: number[] = [];
+    for (let g = 0; g < this.slots; g++) offsets.push(m.start(g), m.end(g));
+    return offsets;
+  }
 
   /** The leftmost match starting at `from` or later, as RegExp.exec answers it (null: none). */
   find(input: string, from: number): RegExpExecArray | null {
-    if (this.input !== input || !this.matcher) {
-      this.matcher = this.re2.matcher(input);
-      this.input = input;
-    }
-    const m = this.matcher;
-    if (!m.find(from)) return null;
-    let end = m.end(0);
+    const at = this.offsets(input, from);
+    if (!at) return null;
+    const start = at[0]!;
+    let end = at[1]!;
     for (const g of this.map.markers) {
-      const s = m.start(g);
-      if (s >= 0 && m.end(g) === end) end = s;
+      if (at[2 * g]! >= 0 && at[2 * g + 1] === end) end = at[2 * g]!;
     }
-    const start = m.start(0);
     const out: (string | undefined)[] = [input.slice(start, end)];
     for (let j = 1; j < this.map.groups.length; j++) {
       const g = this.map.groups[j]!;
-      const s = m.start(g);
-      out.push(s < 0 ? undefined : input.slice(Math.min(s, end), Math.min(m.end(g), end)));
+      const s = at[2 * g]!;
+      out.push(s < 0 ? undefined : input.slice(Math.min(s, end), Math.min(at[2 * g + 1]!, end)));
     }
     const arr = out as unknown as RegExpExecArray;
     arr.index = start;

@@ -19,9 +19,14 @@ export interface AbuseCase {
   readonly announce?: number;
   readonly status: number;
   readonly message?: RegExp;
+  /** What the body of a successful answer must contain. */
+  readonly result?: Record<string, unknown>;
 }
 
 const validDoc = { name: 'corpus flow' };
+/** Inputs on which a backtracking engine would need about 2^5000 steps to give up. */
+const ALMOST = `${'a'.repeat(5000)}!`;
+const WORDS = 'hello world '.repeat(400);
 const deep = (levels: number): unknown => {
   let v: unknown = 'leaf';
   for (let i = 0; i < levels; i++) v = { n: v };
@@ -145,9 +150,18 @@ const shapes: AbuseCase[] = [
   // test panes
   { name: 'expression not a string', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: 42 }, status: 400, message: /expression/ },
   { name: 'attributes not strings', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: '${a}', attributes: { a: 1 } }, status: 400, message: /attributes/ },
-  { name: 'ReDoS in matches', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'):matches('(a|a)+$')}" }, status: 400, message: /regular expression '\(a\|a\)\+\$' is refused: .*exponential time/ },
-  { name: 'ReDoS in replaceAll', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'):replaceAll('(x+x+)+y', '')}" }, status: 400, message: /is refused: .*exponential time/ },
-  { name: 'ReDoS built from an attribute', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: '${a:find(${p})}', attributes: { a: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', p: '(a|a)+$' } }, status: 400, message: /is refused: .*exponential time/ },
+  // ReDoS: patterns that backtrack exponentially run on the linear-time engine and answer at once, well inside the pane's deadline
+  { name: 'ReDoS in matches', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: `\${literal('${ALMOST}'):matches('(a|a)+$')}` }, status: 200, result: { result: 'false' } },
+  { name: 'ReDoS in find', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: `\${literal('${WORDS}!'):find('^(\\\\w+\\\\s?)*$')}` }, status: 200, result: { result: 'false' } },
+  { name: 'ReDoS in replaceAll', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: `\${literal('${'x'.repeat(5000)}'):replaceAll('(x+x+)+y', '')}` }, status: 200, result: { result: 'x'.repeat(5000) } },
+  { name: 'ReDoS in replaceAll with groups', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('ab abc ababc'):replaceAll('(a|ab)*c', '[$1]')}" }, status: 200, result: { result: 'ab [ab] [ab]' } },
+  { name: 'ReDoS built from an attribute', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: '${a:find(${p})}', attributes: { a: ALMOST, p: '(a|a)+$' } }, status: 200, result: { result: 'false' } },
+  { name: 'ReDoS in a mapping split', method: 'POST', path: '/api/test/mapping', as: 'viewer', json: { spec: [{ operation: 'modify-overwrite-beta', spec: { x: "=split('(\\s|,)+', @(1,x))" } }], input: JSON.stringify({ x: `${ALMOST}, b` }) }, status: 200, result: { output: { x: [ALMOST, 'b'] } } },
+  // ...unless they need what that engine lacks: back references, lookahead
+  { name: 'ReDoS with a back reference', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: `\${literal('${ALMOST}'):matches('(a|a)+\\\\1$')}` }, status: 400, message: /regular expression '\(a\|a\)\+\\1\$' is refused: .*exponential time, and it uses a back reference \(\\1\)/ },
+  { name: 'ReDoS with a lookahead', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('xxxx'):replaceAll('(x+x+)+(?=y)', '')}" }, status: 400, message: /is refused: .*exponential time, and it uses a lookahead/ },
+  { name: 'ReDoS with a back reference built from an attribute', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: '${a:find(${p})}', attributes: { a: ALMOST, p: '(\\w+\\s?)*\\1$' } }, status: 400, message: /is refused: .*and it uses a back reference/ },
+  { name: 'ReDoS with a back reference in a mapping split', method: 'POST', path: '/api/test/mapping', as: 'viewer', json: { spec: [{ operation: 'modify-overwrite-beta', spec: { x: "=split('(a|a)+\\1', @(1,x))" } }], input: '{"x": "a"}' }, status: 400, message: /is refused: .*and it uses a back reference/ },
   { name: 'polynomial regex past the pane deadline', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: `\${literal('${'a'.repeat(300)}'):matches('a*a*a*a*a*a*b')}` }, status: 400, message: /time limit of 2000 ms/ },
   { name: 'string growth by repeat', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('a'):repeat(40000000)}" }, status: 400, message: /exceed the limit of 1048576/ },
   { name: 'string growth by chained repeats', method: 'POST', path: '/api/test/expression', as: 'viewer', json: { expression: "${literal('ab'):repeat(1000):repeat(1000):repeat(1000)}" }, status: 400, message: /exceed the limit/ },

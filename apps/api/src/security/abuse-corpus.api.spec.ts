@@ -102,6 +102,7 @@ describe('bad-input and abuse corpus', () => {
         expect(JSON.stringify(body)).not.toMatch(/\s+at \S+ \(|node_modules/);
         if (c.message) expect(b.message).toMatch(c.message);
       }
+      if (c.result) expect(body).toMatchObject(c.result);
       expect(await snapshot()).toBe(before);
       expect(await healthLatency(api)).toBeLessThan(1000);
     });

@@ -5,6 +5,8 @@ export type Abuse = () => Promise<Response>;
 
 const SLOW_TEXT = 'a'.repeat(300);
 const SLOW_PATTERN = 'a*a*a*a*a*a*b';
+/** For the patterns that backtrack exponentially, which run on the linear-time engine. */
+const ALMOST = `${'a'.repeat(20_000)}!`;
 
 /** Creates a viewer and a flow to test against, and returns the abusive requests (a few of each kind). */
 export async function abusiveRequests(server: ServerProcess): Promise<Abuse[]> {
@@ -25,6 +27,9 @@ export async function abusiveRequests(server: ServerProcess): Promise<Abuse[]> {
   const rows = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ sku: `SKU-${i}`, qty: i % 7, price: i * 1.5 })));
   return [
     post('/api/test/expression', { expression: `\${literal('${SLOW_TEXT}'):matches('${SLOW_PATTERN}')}` }),
+    post('/api/test/expression', { expression: `\${literal('${ALMOST}'):matches('(a|a)+$')}` }),
+    post('/api/test/expression', { expression: `\${literal('${ALMOST}'):replaceAll('(\\\\w+\\\\s?)+$', 'x')}` }),
+    post('/api/test/mapping', { spec: [{ operation: 'modify-overwrite-beta', spec: { x: "=split('(a|a)+$', @(1,x))" } }], input: JSON.stringify({ x: ALMOST }) }),
     post('/api/test/expression', { expression: '${a:equals('.repeat(5_000) + "'x'" + ')}'.repeat(5_000) }),
     post('/api/test/expression', { expression: "${literal('a'):repeat(40000000)}" }),
     post('/api/test/expression', { expression: "${literal('aaaaaaaaaa'):repeat(100000):repeat(100)}" }),
