@@ -27,7 +27,7 @@ const doc: FlowDocument = {
   name: 'orders',
   processors: [
     processor('gen', 'GenerateFlowFile', 'Generate order', { 'Custom Text': '{"order": 1}', 'Data Format': 'Binary' }),
-    processor('route', 'RouteOnContent', 'Route order', { express: '(\\s*"priority"\\s*)+', 'order.id': '(\\w+\\s?)*' }),
+    processor('route', 'RouteOnContent', 'Route order', { express: '(\\s*"priority"\\s*)+\\1', 'order.id': '(\\w+\\s?)*\\1' }),
   ],
   connections: [],
 } as unknown as FlowDocument;
@@ -70,7 +70,7 @@ describe('a refused save, shown beside the fields at fault', () => {
   it('RouteOnContent: an unsafe rule beside its dynamic property, dotted names included', () => {
     renderInspector('route', refusal());
     expect(messages('express')).toEqual([
-      `express: regular expression '(\\s*"priority"\\s*)+' is refused: '(\\s*"priority"\\s*)+' repeats a part whose own repetition can take the same characters (like (a+)+ or (\\w+\\s?)*), so a failing match can take exponential time; rewrite it so that each repeated part can match a given text in only one way`,
+      `express: regular expression '(\\s*"priority"\\s*)+\\1' is refused: '(\\s*"priority"\\s*)+' repeats a part whose own repetition can take the same characters (like (a+)+ or (\\w+\\s?)*), so a failing match can take exponential time, and it uses a back reference (\\1), which the linear-time engine cannot run; rewrite it so that each repeated part can match a given text in only one way`,
     ]);
     expect(messages('order.id').join()).toMatch(/^order\.id: regular expression .* is refused: .* exponential time/);
   });

@@ -38,7 +38,9 @@ describe('forms of the JSON and text processors', () => {
     fireEvent.change(input('Destination'), { target: { value: 'flowfile-content' } });
     expect(field('Pretty Print')).not.toBeNull();
     fireEvent.change(input('Attributes Regular Expression'), { target: { value: '(a+)+' } });
-    expect(alerts('Attributes Regular Expression').join()).toMatch(/exponential/);
+    expect(alerts('Attributes Regular Expression')).toEqual([]);
+    fireEvent.change(input('Attributes Regular Expression'), { target: { value: '(a+)+\\1' } });
+    expect(alerts('Attributes Regular Expression').join()).toMatch(/exponential time, and it uses a back reference/);
   });
 
   it('ReplaceText: switches fields with the strategy and validates the search regex', () => {
