@@ -39,6 +39,12 @@ describe('hazardous patterns on the linear-time engine', () => {
     expect(javaFinds('(a+|(b))+$', 'aa')).toEqual([['aa', 'aa', null]]);
     // Java keeps a group's capture from an earlier turn of the loop (JavaScript would clear it)
     expect(javaFinds('(?:(a)|a|b)+$', 'ab')).toEqual([['ab', 'a']]);
+    // possessive quantifiers and atomic groups at the end of the pattern: nothing after them could take back a character
+    expect(javaFinds('(a++)+', 'aaa b a')).toEqual([
+      ['aaa', 'aaa'],
+      ['a', 'a'],
+    ]);
+    expect(javaFinds('(?>a|ab)+', 'abab')).toEqual([['a'], ['a']]);
     // lazy quantifiers keep their priority
     expect(javaFinds('(a|ab)+?', 'abab')).toEqual([
       ['a', 'a'],
@@ -207,6 +213,8 @@ describe('hazardous patterns the linear engine cannot run', () => {
     expect(refusal('((a+)+$)+')).toContain("'$' (or \\Z) followed by more of the pattern");
     expect(refusal('(?<=(x))(a|a)+')).toContain('a capturing group inside a lookbehind');
     expect(refusal('(a|a){1001}')).toContain('a repetition count over 1000 ({1001})');
+    expect(refusal('(a++)+b')).toContain("uses 'a++', possessive or atomic, with more of the pattern after it");
+    expect(refusal('(?>a|ab)+c')).toContain("uses '(?>a|ab)+', possessive or atomic, with more of the pattern after it");
   });
 
   it('keeps refusing the same pattern from its cache', () => {

@@ -1,5 +1,6 @@
 import { type Matcher, MatcherInput, type MatcherInputBase, RE2JS } from 're2js';
 import type { JavaRegex } from './java-regex.js';
+import { possessiveThatMatters } from './regex-possessive.js';
 
 /**
  * The linear-time engine for the Java patterns that could backtrack exponentially (regex-safety.ts): RE2 (re2js, a
@@ -510,6 +511,8 @@ export function copyRegExp(re: RegExp): RegExp {
  * naming the construct RE2 cannot run.
  */
 export function linearJavaRegex(src: string, t: { source: string; flags: string; groupCount: number; groupNames: string[] }): JavaRegex {
+  const possessive = possessiveThatMatters(src);
+  if (possessive) throw new LinearRegexUnsupported(`${possessive}, possessive or atomic, with more of the pattern after it (both engines would give back what it took)`);
   const tree = new TranslationReader(t.source).read();
   const compile = (full: boolean): LinearProgram => {
     const out: Emitted = { groups: [0], markers: [], lookbehind: false };
