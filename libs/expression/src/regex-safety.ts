@@ -4,8 +4,9 @@ import { JavaPatternReader, type Node } from './regex-reader.js';
 /**
  * User regular expressions run on a backtracking engine (JavaScript's) that cannot be interrupted, on the server's
  * one thread. A pattern whose repeated part can match the same text in more than one way backtracks exponentially
- * on an input that almost matches: `(a+)+`, `(\w+\s?)*`, `(a|a)+`, `(.|\s)*`, `(a|ab)*`. Such patterns are refused
- * when they are compiled, with a message naming the part to rewrite.
+ * on an input that almost matches: `(a+)+`, `(\w+\s?)*`, `(a|a)+`, `(.|\s)*`, `(a|ab)*`. Such patterns run on the
+ * linear-time engine instead (linear-regex.ts), or are refused when they need what it lacks, with a message naming
+ * the part to rewrite.
  *
  * The analysis works on the Java pattern: for every repetition that can run more than LOOP_LIMIT times (counting
  * the repetitions around it), it refuses
