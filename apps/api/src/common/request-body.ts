@@ -1,6 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import express from 'express';
-import { BadInputError, PayloadTooLargeError } from './errors.js';
+import { PayloadTooLargeError } from './errors.js';
+import { assertDepth, MAX_BODY_DEPTH } from './json-depth.js';
 
 export const BODY_LIMIT = 'sluice:body-limit';
 
@@ -24,9 +25,6 @@ export type BodyLimitValue = number | 'outbound';
 
 /** The largest body this route reads. */
 export const BodyLimit = (limit: BodyLimitValue) => SetMetadata(BODY_LIMIT, limit);
-
-/** JSON nested deeper than this is refused before any code walks it recursively. */
-export const MAX_BODY_DEPTH = 64;
 
 const parsers = new Map<number, express.RequestHandler[]>();
 
@@ -53,19 +51,6 @@ export async function readBody(req: express.Request, res: express.Response, limi
     await new Promise<void>((resolve, reject) => parse(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
   }
   if (req.body !== undefined && typeof req.body === 'object') assertDepth(req.body, MAX_BODY_DEPTH);
-}
-
-/** Refuses JSON nested deeper than `max`, walking it without recursion. */
-export function assertDepth(value: unknown, max: number, field = '(body)'): void {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > max) {
-      throw new BadInputError(`${field === '(body)' ? 'the request body' : field} nests deeper than the limit of ${max} levels`, [{ field, message: `nested deeper than ${max} levels` }]);
-    }
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-  }
 }
 
 /** A human size for messages: 16 KB, 1 MB. */
