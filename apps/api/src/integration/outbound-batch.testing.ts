@@ -6,12 +6,16 @@ export function stockRow(i: number): { stock_list: string; unit_type: string; pr
   return { stock_list: '1', unit_type: 'qty', product_sku: `SKU-${String((i % 999_999) + 1).padStart(6, '0')}`, stock: (i * 7) % 90 };
 }
 
-/** A JSON array of stock rows of about `bytes` bytes, and how many rows it holds. */
-export function stockBatch(bytes: number, offset = 0): { body: string; rows: number } {
+/**
+ * A JSON array of stock rows of about `bytes` bytes, and how many rows it holds. `note` adds an ERP field of that
+ * many characters the writer does not send on (fewer, larger rows: the same bytes to parse, fewer to write).
+ */
+export function stockBatch(bytes: number, offset = 0, note = 0): { body: string; rows: number } {
   const parts: string[] = [];
   let size = 2;
+  const extra = note > 0 ? { note: 'n'.repeat(note) } : {};
   for (let i = 0; size < bytes; i++) {
-    const row = JSON.stringify(stockRow(offset + i));
+    const row = JSON.stringify({ ...stockRow(offset + i), ...extra });
     parts.push(row);
     size += row.length + 1;
   }
