@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Role } from '@sluice/contracts';
 import type { Request, Response } from 'express';
 import { BadInputError, ForbiddenError, UnauthorizedError } from '../common/errors.js';
-import { BODY_LIMIT, BODY_LIMITS, type BodyLimitValue, readBody } from '../common/request-body.js';
+import { BODY_LIMIT, BODY_LIMITS, type BodyLimitValue, RAW_BODY, readBody, readRawBody } from '../common/request-body.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service.js';
 import { AuthService } from './auth.service.js';
@@ -41,7 +41,8 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenError(`this action needs the '${required}' role; you are '${req.user.role}'`);
     }
     const limit = this.reflector.getAllAndOverride<BodyLimitValue>(BODY_LIMIT, targets) ?? BODY_LIMITS.default;
-    await readBody(req, res, limit === 'outbound' ? this.config.maxBody : limit);
+    const read = this.reflector.getAllAndOverride<boolean>(RAW_BODY, targets) ? readRawBody : readBody;
+    await read(req, res, limit === 'outbound' ? this.config.maxBody : limit);
     return true;
   }
 

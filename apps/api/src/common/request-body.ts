@@ -1,6 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import express from 'express';
-import { BadInputError, PayloadTooLargeError } from './errors.js';
+import { DomainError, PayloadTooLargeError } from './errors.js';
+import { assertDepth, MAX_BODY_DEPTH } from './json-depth.js';
 
 export const BODY_LIMIT = 'sluice:body-limit';
 
@@ -25,17 +26,31 @@ export type BodyLimitValue = number | 'outbound';
 /** The largest body this route reads. */
 export const BodyLimit = (limit: BodyLimitValue) => SetMetadata(BODY_LIMIT, limit);
 
-/** JSON nested deeper than this is refused before any code walks it recursively. */
-export const MAX_BODY_DEPTH = 64;
+/** The route takes the body as bytes (a RawBody) and parses it itself, off the event loop; the limit still holds. */
+export const RAW_BODY = 'sluice:raw-body';
+export const RawBody = () => SetMetadata(RAW_BODY, true);
+
+/** A body as it came off the wire (inflated), unparsed: JSON, or text for text/* types. */
+export interface RawBody {
+  readonly bytes: Uint8Array;
+  /** The Content-Type's charset, or utf-8. */
+  readonly charset: string;
+  /** A text/* body: the value is that one string, not JSON. */
+  readonly text: boolean;
+}
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const TEXT_TYPES = ['text/*', 'application/csv'];
 
 const parsers = new Map<number, express.RequestHandler[]>();
+const rawReaders = new Map<number, express.RequestHandler>();
 
 function parsersFor(limit: number): express.RequestHandler[] {
   let p = parsers.get(limit);
   if (!p) {
     p = [
-      express.json({ limit, type: ['application/json', 'application/*+json'] }),
-      express.text({ limit, type: ['text/*', 'application/csv'] }),
+      express.json({ limit, type: JSON_TYPES }),
+      express.text({ limit, type: TEXT_TYPES }),
     ];
     parsers.set(limit, p);
   }
@@ -44,28 +59,46 @@ function parsersFor(limit: number): express.RequestHandler[] {
 
 /** Reads and parses the body (JSON or text) up to `limit` bytes; a no-op for requests without one. */
 export async function readBody(req: express.Request, res: express.Response, limit: number): Promise<void> {
-  // body-parser drains an oversized body before it reports it; an announced size over the limit is refused at once.
+  refuseAnnounced(req, limit);
+  for (const parse of parsersFor(limit)) await use(parse, req, res);
+  if (req.body !== undefined && typeof req.body === 'object') assertDepth(req.body, MAX_BODY_DEPTH);
+}
+
+/**
+ * Reads a JSON or text body up to `limit` bytes without parsing it: `req.body` becomes a RawBody, or stays undefined
+ * without a body (or with another type). Charsets are refused as the parsers would refuse them.
+ */
+export async function readRawBody(req: express.Request, res: express.Response, limit: number): Promise<void> {
+  refuseAnnounced(req, limit);
+  const text = Boolean(req.is(TEXT_TYPES));
+  if (!text && !req.is(JSON_TYPES)) return;
+  const charset = (/;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(req.headers['content-type'] ?? '')?.[1] ?? 'utf-8').toLowerCase();
+  if (text ? !decodable(charset) : !charset.startsWith('utf-') || !decodable(charset)) throw new DomainError(`unsupported charset "${charset.toUpperCase()}"`, 415);
+  let reader = rawReaders.get(limit);
+  if (!reader) rawReaders.set(limit, (reader = express.raw({ limit, type: [...JSON_TYPES, ...TEXT_TYPES] })));
+  await use(reader, req, res);
+  req.body = Buffer.isBuffer(req.body) ? ({ bytes: req.body, charset, text } satisfies RawBody) : undefined;
+}
+
+function decodable(charset: string): boolean {
+  try {
+    new TextDecoder(charset);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** body-parser drains an oversized body before it reports it; an announced size over the limit is refused at once. */
+function refuseAnnounced(req: express.Request, limit: number): void {
   const announced = Number(req.headers['content-length']);
   if (Number.isFinite(announced) && announced > limit) {
     throw new PayloadTooLargeError(`request body of ${announced} bytes exceeds this route's limit of ${limit} bytes (${formatBytes(limit)})`);
   }
-  for (const parse of parsersFor(limit)) {
-    await new Promise<void>((resolve, reject) => parse(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
-  }
-  if (req.body !== undefined && typeof req.body === 'object') assertDepth(req.body, MAX_BODY_DEPTH);
 }
 
-/** Refuses JSON nested deeper than `max`, walking it without recursion. */
-export function assertDepth(value: unknown, max: number, field = '(body)'): void {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > max) {
-      throw new BadInputError(`${field === '(body)' ? 'the request body' : field} nests deeper than the limit of ${max} levels`, [{ field, message: `nested deeper than ${max} levels` }]);
-    }
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-  }
+function use(handler: express.RequestHandler, req: express.Request, res: express.Response): Promise<void> {
+  return new Promise<void>((resolve, reject) => void handler(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
 }
 
 /** A human size for messages: 16 KB, 1 MB. */

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Param, Post, Query, Req } from '@n
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { AcceptsFlowApiKey, MinRole } from '../auth/roles.js';
-import { BodyLimit } from '../common/request-body.js';
+import { BodyLimit, RawBody } from '../common/request-body.js';
 import { IntegrationService } from './integration.service.js';
 
 @ApiTags('integrator')
@@ -32,11 +32,12 @@ export class IntegrationController {
   @MinRole('editor')
   @AcceptsFlowApiKey('flowId')
   @BodyLimit('outbound')
+  @RawBody()
   @ApiOperation({ summary: "Outbound Request URL: post a batch of rows (the seed's payload) with one of the flow's API keys (X-API-Key); 202 once it is durable, 429 past the flow's concurrency limit" })
   @ApiSecurity('flow-api-key')
   @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any unique value per batch (a UUID): a repeat within 24 h returns the same executionId and creates nothing' })
-  outbound(@Param('flowId') flowId: string, @Body() body: unknown, @Req() req: AuthedRequest, @Headers('idempotency-key') idempotencyKey?: string) {
+  outbound(@Param('flowId') flowId: string, @Body() body: RawBody | undefined, @Req() req: AuthedRequest, @Headers('idempotency-key') idempotencyKey?: string) {
     return this.integration.outbound(flowId, body, req.user.username, idempotencyKey);
   }
 }

@@ -1,21 +1,25 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ExecutionTrigger, FlowDocument, IntegrationSettings } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
 import { CronSchedule } from '@sluice/flow-core';
-import { formatInZone, getProcessor, toImageItem, toStockRow, WriteOmnitronImages } from '@sluice/processors';
+import { formatInZone, getProcessor, WriteOmnitronImages } from '@sluice/processors';
 import { DateTime } from 'luxon';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClusterMembership } from '../cluster/cluster-membership.js';
 import { WorkQueue } from '../cluster/work-queue.js';
 import { BadInputError, ConflictError, DomainError, NotFoundError, TooManyRequestsError } from '../common/errors.js';
+import type { RawBody } from '../common/request-body.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EngineService } from '../engine/engine.service.js';
 import { SqlStateManager } from '../engine/sql-state.manager.js';
 import { EXECUTION_ATTRIBUTE, ExecutionsService, type FinishedExecution } from '../executions/executions.service.js';
 import { inChainCycle } from '../flows/chain-cycle.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { FetchMissingService } from './fetch-missing.service.js';
+import { type DecodedBatch, noBatch, type RowRule } from './outbound-batch.js';
+import { OutboundBatchReader } from './outbound-batch.reader.js';
 
 /** Where a flow's own state (last successful run) lives in processor_state. */
 const FLOW_STATE_ID = '__flow';
@@ -35,8 +39,8 @@ export interface RunRequest {
   triggeredBy?: string | null;
   /** Trigger keys as given (`sku`, `modified_date__gt`, custom ones). */
   query?: Record<string, string>;
-  /** Outbound: the posted batch. */
-  content?: string;
+  /** Outbound: the posted batch (its JSON text). */
+  content?: string | Uint8Array;
   rows?: number;
   idempotencyKey?: string;
   requestHash?: string;
@@ -56,6 +60,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
   private readonly jobs = new Map<string, string[]>();
   /** Outbound requests being admitted, by flow and Idempotency-Key, so a concurrent repeat waits for the first. */
   private readonly admitting = new Map<string, { hash: string; result: Promise<{ executionId: string }> }>();
+  private readonly batches: OutboundBatchReader;
 
   constructor(
     private readonly ds: DataSource,
@@ -66,7 +71,9 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     private readonly fetchMissing: FetchMissingService,
     private readonly membership: ClusterMembership,
     private readonly queue: WorkQueue,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.batches = new OutboundBatchReader(config.maxBody);
     this.executions.onFinished((e) => void this.finished(e));
     // Schedules and fetch missing fire once per cluster: on the leader, and on the next one when it goes.
     this.membership.onLeadership(() => void this.syncAll().catch((err: unknown) => this.log.error(`schedules: ${String(err)}`)));
@@ -81,8 +88,9 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     for (const f of await this.flows.findAll()) await this.sync(f.id);
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     for (const flowId of [...this.jobs.keys()]) this.clearJobs(flowId);
+    await this.batches.close();
   }
 
   /** Manual trigger: `?sku=a,b` or `?modified_date__gt=…&custom=…`, checked against the flow's trigger settings. */
@@ -105,16 +113,18 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
    * Outbound: a posted batch becomes one execution; 429 past the flow's concurrency limit. With an Idempotency-Key,
    * a repeat of the same request within 24 hours answers with the first one's execution and creates nothing.
    */
-  async outbound(flowId: string, body: unknown, user: string, idempotencyKey?: string): Promise<{ executionId: string }> {
+  async outbound(flowId: string, body: RawBody | undefined, user: string, idempotencyKey?: string): Promise<{ executionId: string }> {
     const entity = await this.flows.findById(flowId);
+    // Malformed JSON is refused first, whatever the flow, as when the body was parsed before the route ran.
+    const batch = body ? await this.batches.read(body, entity ? rowRule(entity.doc) : null) : noBatch();
     if (!entity) throw new NotFoundError('flow', flowId);
     const doc = entity.doc;
     if (doc.integration?.direction !== 'outbound') throw new BadInputError(`flow '${doc.name}' is not an outbound flow`, [{ field: 'flowId', message: 'not an outbound flow' }]);
-    if (idempotencyKey === undefined) return this.admitOutbound(flowId, doc, entity.state, body, user);
+    if (idempotencyKey === undefined) return this.admitOutbound(flowId, doc, entity.state, batch, user);
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new BadInputError('the Idempotency-Key header must be 1 to 255 visible ASCII characters (a UUID, say)', [{ field: 'Idempotency-Key', message: 'not a valid key' }]);
     }
-    const hash = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+    const hash = batch.hash;
     const slot = `${flowId}\u0000${idempotencyKey}`;
     const inFlight = this.admitting.get(slot);
     if (inFlight) {
@@ -128,7 +138,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       sameRequest(existing.requestHash, hash);
       return { executionId: existing.id };
     }
-    const result = this.admitOutbound(flowId, doc, entity.state, body, user, { idempotencyKey, requestHash: hash, keyWindowStart: since });
+    const result = this.admitOutbound(flowId, doc, entity.state, batch, user, { idempotencyKey, requestHash: hash, keyWindowStart: since });
     this.admitting.set(slot, { hash, result });
     try {
       return await result;
@@ -141,17 +151,14 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     flowId: string,
     doc: FlowDocument,
     state: string,
-    body: unknown,
+    batch: DecodedBatch,
     user: string,
     idempotency: { idempotencyKey?: string; requestHash?: string; keyWindowStart?: number } = {},
   ): Promise<{ executionId: string }> {
-    if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
-      throw new BadInputError('the request body must be a JSON array of rows', [{ field: '(body)', message: 'a non-empty JSON body is required' }]);
-    }
-    const rows = Array.isArray(body) ? body : [body];
-    if (!doc.processors.some((p) => getProcessor(p.type)?.descriptor.userTransform)) checkRows(doc, rows);
+    if (batch.empty) throw new BadInputError('the request body must be a JSON array of rows', [{ field: '(body)', message: 'a non-empty JSON body is required' }]);
+    if (batch.rowError) throw new BadInputError(batch.rowError.message, batch.rowError.errors);
     if (state !== 'running') throw new ConflictError(`flow '${doc.name}' is stopped; start it before sending data`);
-    return this.run(flowId, doc, { trigger: 'outbound', triggeredBy: user, content: JSON.stringify(body), rows: rows.length, ...idempotency });
+    return this.run(flowId, doc, { trigger: 'outbound', triggeredBy: user, content: batch.content, rows: batch.rows, ...idempotency });
   }
 
   /** Starts one execution of the flow. Resolves when its FlowFile is durable in the entry processor's queue. */
@@ -205,7 +212,8 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       };
       if (this.queue.enabled) {
         // A cluster queues the execution with its job in the admission's transaction; whichever node has room runs it.
-        const input = { entryId: entry, attributes, content: req.content ?? '' };
+        const content = req.content ?? '';
+        const input = { entryId: entry, attributes, content: typeof content === 'string' ? content : new TextDecoder().decode(content) };
         await this.executions.admit(flowId, req.trigger, { ...options, input, admission: { limit: max, refuse, job: (m) => this.queue.sendIn(m, executionId) } });
         return { executionId };
       }
@@ -379,24 +387,14 @@ export function entryProcessor(doc: FlowDocument): string {
 }
 
 /**
- * Without a script or mapping step, rows go to Omnitron as posted: refuse the ones the flow's writer would fail,
- * by the writer's own rules (`sku` for `product_sku`, `base_code` under a {base_code} template), naming them. A
- * missing stock list is left to the writer, which may take it from its Stock List ID.
+ * Without a script or mapping step, rows go to Omnitron as posted: they are checked by the flow's writer's rules
+ * (`sku` for `product_sku`, `base_code` under a {base_code} template) before the batch is accepted.
  */
-function checkRows(doc: FlowDocument, rows: unknown[]): void {
+function rowRule(doc: FlowDocument): RowRule | null {
+  if (doc.processors.some((p) => getProcessor(p.type)?.descriptor.userTransform)) return null;
   const kind = doc.integration?.kind;
-  if (kind !== 'stock' && kind !== 'image') return;
+  if (kind === 'stock') return { kind };
+  if (kind !== 'image') return null;
   const images = doc.processors.find((p) => p.type === WriteOmnitronImages.descriptor.type);
-  const template = images?.properties['Filename Template'] === '{base_code}' ? '{base_code}' : '{sku}';
-  const errors: { field: string; message: string }[] = [];
-  rows.forEach((row, i) => {
-    if (errors.length >= 50) return;
-    const mapped = kind === 'stock' ? toStockRow(row, { stockList: 'set by the writer', unitType: 'qty', batchId: '' }) : toImageItem(row, template);
-    if (!('error' in mapped)) return;
-    const field = /^(?:missing )?([a-z_]+)/.exec(mapped.error)?.[1];
-    errors.push({ field: field && field !== 'row' && field !== 'item' ? `[${i}].${field}` : `[${i}]`, message: mapped.error });
-  });
-  if (errors.length) {
-    throw new BadInputError(`${errors.length}${errors.length >= 50 ? '+' : ''} row(s) cannot be written: ${errors.slice(0, 5).map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
-  }
+  return { kind, template: images?.properties['Filename Template'] === '{base_code}' ? '{base_code}' : '{sku}' };
 }

@@ -8,6 +8,20 @@ export interface EventLoopFigures {
   /** Longest block and stall in the last 30 s, in ms. */
   readonly recentBlockMs: number;
   readonly recentStallMs: number;
+  /** Cumulative count of windows per block bucket bound (seconds), in bound order. */
+  readonly blockBuckets: ReadonlyMap<number, number>;
+}
+
+/**
+ * The worst block between two readings, as the bucket bound it falls under (ms): the smallest bound no new window
+ * passed. Infinity when a window passed the largest bound.
+ */
+export function worstBlockBetween(before: EventLoopFigures, after: EventLoopFigures): number {
+  const windows = after.windows - before.windows;
+  for (const [bound, count] of after.blockBuckets) {
+    if (count - (before.blockBuckets.get(bound) ?? 0) === windows) return bound * 1000;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 export async function eventLoopFigures(url: string, token: string): Promise<EventLoopFigures> {
@@ -24,7 +38,10 @@ export async function eventLoopFigures(url: string, token: string): Promise<Even
     if (!m) throw new Error(`no bucket le=${seconds} in ${histogram}`);
     return value(`${histogram}_count`) - Number(m[1]);
   };
+  const blockBuckets = new Map<number, number>();
+  for (const m of text.matchAll(/^sluice_event_loop_block_seconds_bucket\{le="([0-9.e+-]+)"\} (\d+)$/gm)) blockBuckets.set(Number(m[1]), Number(m[2]));
   return {
+    blockBuckets,
     windows: value('sluice_event_loop_block_seconds_count'),
     blocksOver: over('sluice_event_loop_block_seconds'),
     stallsOver: over('sluice_event_loop_stall_seconds'),

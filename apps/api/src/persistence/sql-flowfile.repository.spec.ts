@@ -73,4 +73,32 @@ describe('SqlFlowFileRepository', () => {
     await repo.commit({ flowId: 'f', upserts: [], deletes: ['y'], contents: [], released: ['shared'] });
     expect(await claims()).toEqual([]);
   });
+
+  it('stores a large content in pieces, reads it back whole, and frees the pieces with the claim', async () => {
+    const bytes = new Uint8Array(5 * 1024 * 1024 + 17).map((_, i) => (i * 31) % 251);
+    await repo.commit({ flowId: 'f', upserts: [{ connectionId: 'c', flowFile: { ...ff('big', 'big-claim'), size: bytes.length } }], deletes: [], contents: [{ claim: 'big-claim', bytes }] });
+    const pieces = (await ds.query(`SELECT "seq", length("data") AS "n" FROM "content_chunk" WHERE "claim" = 'big-claim' ORDER BY "seq"`)) as { seq: number; n: number }[];
+    expect(pieces.map((p) => Number(p.n))).toEqual([1048576, 1048576, 1048576, 1048576, 1048576, 17]);
+    const [own] = (await ds.query(`SELECT length("data") AS "n" FROM "content_claim" WHERE "claim" = 'big-claim'`)) as { n: number }[];
+    expect(Number(own!.n)).toBe(0);
+    const back = await new SqlFlowFileRepository(ds, cipher(box)).read('big-claim');
+    expect(back.length).toBe(bytes.length);
+    expect(Buffer.compare(Buffer.from(back), Buffer.from(bytes))).toBe(0);
+    await repo.commit({ flowId: 'f', upserts: [], deletes: ['big'], contents: [], released: ['big-claim'] });
+    expect(await claims()).toEqual([]);
+    // The pieces go after the commit, one statement each.
+    await repo.drain();
+    expect(await ds.query(`SELECT "claim" FROM "content_chunk"`)).toEqual([]);
+  });
+
+  it('leaves the pieces of a commit that failed to the garbage collection', async () => {
+    const failing = new SqlFlowFileRepository(ds, cipher(box));
+    failing.participate({ inCommit: () => Promise.reject(new Error('refused')) });
+    const bytes = new Uint8Array(3 * 1024 * 1024);
+    await expect(failing.commit({ flowId: 'f', upserts: [{ connectionId: 'c', flowFile: { ...ff('l', 'lost'), size: bytes.length } }], deletes: [], contents: [{ claim: 'lost', bytes }] })).rejects.toThrow('refused');
+    expect(await claims()).toEqual([]);
+    expect(((await ds.query(`SELECT COUNT(*) AS "n" FROM "content_chunk"`)) as { n: number }[])[0]!.n).toBe(3);
+    await failing.sweep();
+    expect(await ds.query(`SELECT "claim" FROM "content_chunk"`)).toEqual([]);
+  });
 });

@@ -4,6 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 interface Pending {
   tx: RepositoryTransaction;
+  /** Claims of the transaction stored as pieces already, with their number of pieces. */
+  chunked: ReadonlyMap<string, number>;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -21,6 +23,12 @@ interface FlowFileRow {
 }
 
 const ROWS_PER_STATEMENT = 200;
+/** Contents this large or larger are stored as pieces of CHUNK_BYTES (content_chunk), one statement per piece. */
+const CHUNK_BYTES = 1024 * 1024;
+const CHUNKED_FROM = 2 * CHUNK_BYTES;
+
+/** Lets the event loop turn between the statements of a large content (SQLite runs each one on it). */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Seals credential attributes (the Login step's tokens) on their way to disk and opens them on the way back. */
 export interface AttributeCipher {
@@ -49,6 +57,9 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   private seq = 0;
   private readonly pg: boolean;
   private readonly participants: CommitParticipant[] = [];
+  /** Claims whose pieces are stored but whose commit has not finished: not garbage yet. */
+  private readonly staging = new Set<string>();
+  private readonly writingChunks = new Set<Promise<unknown>>();
 
   /**
    * `owner`: in cluster mode the node this process is. It loads, drops and writes only the FlowFiles it owns, so a
@@ -112,18 +123,46 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   async read(claim: string): Promise<Uint8Array> {
     const rows = (await this.ds.query(`SELECT "data" FROM "content_claim" WHERE "claim" = ${this.p(1)}`, [claim])) as { data: Uint8Array }[];
     if (rows.length === 0) throw new Error(`content claim ${claim} not found`);
-    const data = rows[0]!.data;
-    return data instanceof Uint8Array ? data : new Uint8Array(data as ArrayBufferLike);
+    const data = bytesOf(rows[0]!.data);
+    if (data.byteLength > 0) return data;
+    const pieces = (await this.ds.query(`SELECT "seq", length("data") AS "n" FROM "content_chunk" WHERE "claim" = ${this.p(1)} ORDER BY "seq"`, [claim])) as { seq: number; n: string | number }[];
+    if (pieces.length === 0) return data;
+    const out = new Uint8Array(pieces.reduce((sum, c) => sum + Number(c.n), 0));
+    let at = 0;
+    for (const { seq } of pieces) {
+      await turn();
+      const [piece] = (await this.ds.query(`SELECT "data" FROM "content_chunk" WHERE "claim" = ${this.p(1)} AND "seq" = ${this.p(2)}`, [claim, seq])) as { data: Uint8Array }[];
+      const bytes = bytesOf(piece!.data);
+      out.set(bytes, at);
+      at += bytes.byteLength;
+    }
+    return out;
   }
 
-  commit(tx: RepositoryTransaction): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ tx, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        this.flushing = this.flushing.then(() => this.flush());
+  async commit(tx: RepositoryTransaction): Promise<void> {
+    // Large contents are stored a piece at a time before the transaction joins a group commit, which then checks
+    // that they are all there; other commits go on meanwhile. A failed commit leaves them to the garbage collection.
+    let chunked = new Map<string, number>();
+    if (tx.contents.some((c) => c.bytes.byteLength >= CHUNKED_FROM)) {
+      const writing = this.writeChunks(tx);
+      this.writingChunks.add(writing);
+      try {
+        chunked = await writing;
+      } finally {
+        this.writingChunks.delete(writing);
       }
-    });
+    }
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.pending.push({ tx, chunked, resolve, reject });
+        if (!this.scheduled) {
+          this.scheduled = true;
+          this.flushing = this.flushing.then(() => this.flush());
+        }
+      });
+    } finally {
+      for (const claim of chunked.keys()) this.staging.delete(claim);
+    }
   }
 
   async dropQueue(flowId: string, connectionId: string): Promise<number> {
@@ -154,6 +193,7 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
 
   /** Resolves once every commit handed in so far is durable. */
   async drain(): Promise<void> {
+    while (this.writingChunks.size) await Promise.allSettled([...this.writingChunks]);
     while (this.scheduled || this.pending.length) await this.flushing;
     await this.flushing;
   }
@@ -174,10 +214,11 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
     this.pending = [];
     this.scheduled = false;
     if (batch.length === 0) return;
+    let released = false;
     try {
       const durable: (() => void)[] = [];
       await this.ds.transaction(async (m) => {
-        await this.apply(m, batch);
+        released = await this.apply(m, batch);
         const txs = batch.map((p) => p.tx);
         for (const participant of this.participants) {
           const then = await participant.inCommit(m, txs);
@@ -189,9 +230,50 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
     } catch (e) {
       for (const p of batch) p.reject(e);
     }
+    if (released) await this.dropOrphanChunks().catch(() => undefined);
   }
 
-  private async apply(m: EntityManager, batch: Pending[]): Promise<void> {
+  /** Stores the pieces of the transaction's large contents; returns each such claim's number of pieces. */
+  private async writeChunks(tx: RepositoryTransaction): Promise<Map<string, number>> {
+    const chunked = new Map<string, number>();
+    try {
+      for (const { claim, bytes } of tx.contents) {
+        if (bytes.byteLength < CHUNKED_FROM || chunked.has(claim)) continue;
+        this.staging.add(claim);
+        let seq = 0;
+        for (let at = 0; at < bytes.byteLength; at += CHUNK_BYTES, seq++) {
+          const piece = bytes.subarray(at, Math.min(at + CHUNK_BYTES, bytes.byteLength));
+          await this.ds.query(`INSERT INTO "content_chunk" ("claim","seq","data") VALUES (${this.p(1)},${this.p(2)},${this.p(3)}) ON CONFLICT ("claim","seq") DO NOTHING`, [
+            claim,
+            seq,
+            Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength),
+          ]);
+          await turn();
+        }
+        chunked.set(claim, seq);
+      }
+    } catch (e) {
+      for (const { claim } of tx.contents) this.staging.delete(claim);
+      throw e;
+    }
+    return chunked;
+  }
+
+  /** Removes the pieces of contents no claim holds any more, one statement per piece. */
+  private async dropOrphanChunks(): Promise<void> {
+    const orphans = (await this.ds.query(
+      `SELECT "claim", "seq" FROM "content_chunk" k WHERE NOT EXISTS (SELECT 1 FROM "content_claim" c WHERE c."claim" = k."claim")`,
+    )) as { claim: string; seq: number }[];
+    for (const { claim, seq } of orphans) {
+      if (this.staging.has(claim)) continue;
+      await this.ds.query(`DELETE FROM "content_chunk" WHERE "claim" = ${this.p(1)} AND "seq" = ${this.p(2)}`, [claim, seq]);
+      await turn();
+    }
+  }
+
+  /** Applies the batch in the open transaction; true when it released content. */
+  private async apply(m: EntityManager, batch: Pending[]): Promise<boolean> {
+    const chunked = new Map(batch.flatMap((p) => [...p.chunked]));
     // Net effect per uuid across the batch: the last upsert wins; a later delete cancels it.
     const upserts = new Map<string, { q: QueuedFlowFile; flowId: string }>();
     const deletes = new Set<string>();
@@ -215,10 +297,15 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
       const chunk = contentRows.slice(i, i + ROWS_PER_STATEMENT);
       const params: unknown[] = [];
       const values = chunk.map(([claim, bytes]) => {
-        params.push(claim, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        // A chunked content's own row is empty: its data is in content_chunk.
+        params.push(claim, chunked.has(claim) ? Buffer.alloc(0) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         return `(${this.p(params.length - 1)},${this.p(params.length)})`;
       });
       await m.query(`INSERT INTO "content_claim" ("claim","data") VALUES ${values.join(',')} ON CONFLICT ("claim") DO NOTHING`, params);
+    }
+    for (const [claim, pieces] of chunked) {
+      const [row] = (await m.query(`SELECT COUNT(*) AS "n" FROM "content_chunk" WHERE "claim" = ${this.p(1)}`, [claim])) as { n: string | number }[];
+      if (Number(row?.n ?? 0) !== pieces) throw new Error(`content ${claim} lost pieces before its commit (${String(row?.n)} of ${pieces} stored)`);
     }
     const rows = [...upserts.values()];
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
@@ -254,6 +341,7 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
         chunk,
       );
     }
+    return free.length > 0;
   }
 
   /** Content no FlowFile references any more. Runs between flushes, so no session is half-written. */
@@ -261,6 +349,7 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
     await this.ds.query(
       `DELETE FROM "content_claim" WHERE NOT EXISTS (SELECT 1 FROM "flowfile" f WHERE f."content_claim" = "content_claim"."claim")`,
     );
+    await this.dropOrphanChunks();
   }
 
   /** Restricts a FlowFile query to this node's own rows in cluster mode (parameter n is the owner). */
@@ -275,4 +364,8 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   private p(n: number): string {
     return this.pg ? `$${n}` : '?';
   }
+}
+
+function bytesOf(data: unknown): Uint8Array {
+  return data instanceof Uint8Array ? data : new Uint8Array(data as ArrayBufferLike);
 }

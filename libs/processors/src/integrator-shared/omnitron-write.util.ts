@@ -2,6 +2,7 @@ import { propertyHandle, type DryRunResponse, type FlowFile, type HttpRequest, t
 import { DRY_RUN_TOKEN } from './dry-run.util.js';
 import { exchangeDetails, type HttpExchange } from './http-exchange.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
+import { parseJsonInSlices } from './json-slices.util.js';
 import { omnitronRecipeFor, OmnitronClient } from './omnitron-client.js';
 import { retryPolicy } from './retry-properties.js';
 
@@ -57,11 +58,15 @@ export function omnitronRowMessage(error: string): string {
   return /not found/i.test(error) && !/omnitron/i.test(error) ? `${error} in Omnitron` : error;
 }
 
-/** The FlowFile content as an array of rows; a single object counts as one row. */
-export function parseRowArray(text: string): unknown[] {
+/**
+ * The FlowFile content as an array of rows; a single object counts as one row. A large batch is parsed a slice at
+ * a time, so it does not hold the event loop.
+ */
+export async function readRowArray(session: ProcessSession, flowFile: FlowFile): Promise<unknown[]> {
+  const bytes = await session.read(flowFile);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = await parseJsonInSlices(bytes);
   } catch (e) {
     throw new IntegratorStepError(`content is not JSON: ${(e as Error).message}`);
   }

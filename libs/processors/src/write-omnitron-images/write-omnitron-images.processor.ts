@@ -2,8 +2,9 @@ import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS,
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { keyedRowLog, type RowLog, type RowStatus } from '../integrator-shared/integrator-services.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
+import { eachInSlices } from '../integrator-shared/json-slices.util.js';
 import type { OmnitronClient } from '../integrator-shared/omnitron-client.js';
-import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray, recordExchanges, runPooled } from '../integrator-shared/omnitron-write.util.js';
+import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, readRowArray, recordExchanges, runPooled } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -98,11 +99,11 @@ export const WriteOmnitronImages = defineProcessor({
     const waiting: { item: ImageItem; index: number }[] = [];
     const imageCounts = new Map<number, number>();
     try {
-      const input = parseRowArray(await session.readText(flowFile));
+      const input = await readRowArray(session, flowFile);
       const client = omnitronClientFor(ctx, flowFile.attributes, flowFile, recordExchanges(session, () => flowFile));
       const items: { item: ImageItem; index: number }[] = [];
       const invalid: RowLog[] = [];
-      input.forEach((raw, index) => {
+      await eachInSlices(input, (raw, index) => {
         const item = toImageItem(raw, template);
         if ('images' in item) imageCounts.set(index, item.images.length);
         if (outcomes.has(String(index))) return;

@@ -2,7 +2,8 @@ import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS 
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { keyedRowLog, type RowLog } from '../integrator-shared/integrator-services.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
-import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, parseRowArray, recordExchanges } from '../integrator-shared/omnitron-write.util.js';
+import { eachInSlices } from '../integrator-shared/json-slices.util.js';
+import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, readRowArray, recordExchanges } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -103,16 +104,18 @@ export const WriteOmnitronStock = defineProcessor({
     let requestError: string | null = null;
     /** A failure that may pass: the rows without an outcome wait for the next try. */
     let transient: string | null = null;
-    let remaining: { row: StockUpsertRow; key: string }[] = [];
+    const remaining: { row: StockUpsertRow; key: string }[] = [];
+    /** Rows of `remaining` before this one have an outcome. */
+    let sent = 0;
     try {
-      const input = parseRowArray(await session.readText(flowFile));
+      const input = await readRowArray(session, flowFile);
       const client = omnitronClientFor(ctx, attrs, flowFile, recordExchanges(session, () => flowFile!));
       const stockList = ctx.get(PROPS['Stock List ID'], flowFile) || undefined;
       const unitType = ctx.get(PROPS['Unit Type']) || 'qty';
       const batchSize = Math.max(1, ctx.get(PROPS['Batch Size']));
 
       const rejected: RowLog[] = [];
-      input.forEach((raw, i) => {
+      await eachInSlices(input, (raw, i) => {
         const key = String(i);
         if (outcomes.has(key)) return;
         const mapped = toStockRow(raw, { stockList, unitType, batchId });
@@ -121,8 +124,8 @@ export const WriteOmnitronStock = defineProcessor({
       });
       await record(rejected);
 
-      while (remaining.length > 0) {
-        const chunk = remaining.slice(0, batchSize);
+      while (sent < remaining.length) {
+        const chunk = remaining.slice(sent, sent + batchSize);
         const logs: RowLog[] = [];
         try {
           const response = await client.send('POST', PATH, chunk.map((c) => c.row));
@@ -153,7 +156,7 @@ export const WriteOmnitronStock = defineProcessor({
         if (transient !== null) break;
         // Logged before the next chunk goes out: after a crash only this chunk can be sent twice.
         await record(logs);
-        remaining = remaining.slice(chunk.length);
+        sent += chunk.length;
       }
     } catch (e) {
       if (!(e instanceof IntegratorStepError)) throw e;
@@ -167,7 +170,7 @@ export const WriteOmnitronStock = defineProcessor({
         return;
       }
       requestError = transient;
-      await record(remaining.map(({ row, key }) => ({ sku: row.product_sku, status: 'failed', message: transient!, step: STEP, key })));
+      await record(remaining.slice(sent).map(({ row, key }) => ({ sku: row.product_sku, status: 'failed', message: transient!, step: STEP, key })));
     }
     let written = 0;
     let failed = 0;
