@@ -154,7 +154,7 @@ export const CompressContent = defineProcessor({
     let out: Uint8Array;
     try {
       out = mode === COMPRESS
-        ? await codec.compress(format, data, ctx.property(PROPS[LEVEL]).asInteger() ?? 1)
+        ? await codec.compress(format, data, Number(ctx.get(PROPS[LEVEL])))
         : await codec.decompress(format, data, ctx.get(PROPS[MAX_DECOMPRESSED]));
     } catch (e) {
       if (!(e instanceof CompressionError)) throw e;
@@ -165,7 +165,7 @@ export const CompressContent = defineProcessor({
     flowFile = session.write(flowFile, out);
     const { ext, mime } = FORMATS[format]!;
     const filename = flowFile.attributes[CoreAttributes.FILENAME] ?? '';
-    const rename = ctx.property(PROPS[UPDATE_FILENAME]).asBoolean() ?? false;
+    const rename = ctx.get(PROPS[UPDATE_FILENAME]) === 'true';
     if (mode === DECOMPRESS) {
       flowFile = session.removeAttribute(flowFile, CoreAttributes.MIME_TYPE);
       if (rename && filename.toLowerCase().endsWith(ext)) flowFile = session.putAttribute(flowFile, CoreAttributes.FILENAME, filename.slice(0, -ext.length));

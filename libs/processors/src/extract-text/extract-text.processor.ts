@@ -125,7 +125,7 @@ export const ExtractText = defineProcessor({
     let flowFile = session.get();
     if (!flowFile) return;
     const s = ctx.cache('extract-text', () => {
-      const on = (name: string) => ctx.property(name).asBoolean() ?? false;
+      const on = (name: string) => ctx.get(PROPS[name]) === 'true';
       const patterns: Compiled[] = Object.entries(ctx.dynamicProperties()).map(([name, pattern]) => ({
         name, rx: compileUserRegex(patternSource(pattern, on)), names: namedGroups(pattern),
       }));

@@ -188,9 +188,10 @@ export const RouteText = defineProcessor({
     const routing = ctx.get(PROPS[ROUTE_STRATEGY]);
     const strategy = ctx.get(PROPS[MATCH_STRATEGY]) ?? SATISFIES;
     const trim = ctx.get(PROPS[TRIM]);
-    const ignoreCase = ctx.property(PROPS[IGNORE_CASE]).asBoolean() ?? false;
+    const ignoreCase = ctx.get(PROPS[IGNORE_CASE]) === 'true';
     const charset = charsetOf(ctx.get(PROPS[CHARACTER_SET])) ?? 'UTF-8';
-    const grouping = ctx.property(PROPS[GROUPING_REGEX]).isSet() ? ctx.cache('route-text:grouping', () => compileUserRegex(ctx.get(PROPS[GROUPING_REGEX])!)) : null;
+    const groupingText = ctx.get(PROPS[GROUPING_REGEX]);
+    const grouping = groupingText ? ctx.cache('route-text:grouping', () => compileUserRegex(groupingText)) : null;
     const conditions = Object.entries(ctx.dynamicProperties()).map(([name, raw]) => {
       if (strategy === SATISFIES) return { name, value: raw };
       const value = ctx.evaluateExpression(raw, original);
