@@ -79,8 +79,8 @@ function settings(ctx: ProcessContext): Settings {
     return {
       criteria,
       periodMs: periodSeconds * 1000,
-      dataRate: criteria === DATA ? parseDataSize(maxRate ?? '') : criteria === DATA_OR_COUNT ? parseDataSize(ctx.property(PROPS[P.maxDataRate]).raw ?? '') : null,
-      countRate: criteria === COUNT || criteria === ATTRIBUTE ? Number(maxRate) : criteria === DATA_OR_COUNT ? Number(ctx.property(PROPS[P.maxCountRate]).raw) : null,
+      dataRate: criteria === DATA ? parseDataSize(maxRate ?? '') : criteria === DATA_OR_COUNT ? (ctx.get(PROPS[P.maxDataRate]) ?? null) : null,
+      countRate: criteria === COUNT || criteria === ATTRIBUTE ? Number(maxRate) : criteria === DATA_OR_COUNT ? (ctx.get(PROPS[P.maxCountRate]) ?? NaN) : null,
       attribute: criteria === ATTRIBUTE ? ctx.get(PROPS[P.attribute]) : undefined,
       grouping: ctx.get(PROPS[P.grouping]) || undefined,
     };

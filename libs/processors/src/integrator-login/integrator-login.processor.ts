@@ -1,4 +1,4 @@
-import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type ProcessContext } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type ProcessContext, type PropertyHandle } from '@sluice/flow-api';
 import {
   ERP_AUTH_TYPES,
   erpCacheKey,
@@ -18,6 +18,9 @@ const LOGIN = 'Login';
 const ERP = 'ERP Login';
 const erpTypes = (...types: ErpAuthType[]) => [{ property: 'ERP Auth Type', values: types }];
 const TOKEN_LOGINS: ErpAuthType[] = ['jwt', 'oauth2-client-credentials', 'oauth2-password'];
+
+/** The ERP credential's header, also when the property is left blank. */
+const AUTH_HEADER = 'Authorization';
 
 const PROPS = propertyHandles([
   {
@@ -68,7 +71,7 @@ const PROPS = propertyHandles([
   { name: 'ERP OAuth Scope', displayName: 'Scope', description: 'OAuth2 scope, if the ERP wants one.', type: 'string', dependsOn: erpTypes('oauth2-client-credentials', 'oauth2-password'), group: ERP },
   { name: 'ERP Token', displayName: 'ERP Token', description: 'The fixed token or header value.', type: 'string', required: true, sensitive: true, editor: 'password', dependsOn: erpTypes('permanent-token', 'custom-header'), group: ERP },
   {
-    name: 'ERP Auth Header Name', displayName: 'Auth Header Name', description: 'Header that carries the ERP credential on later requests.', type: 'string', default: 'Authorization',
+    name: 'ERP Auth Header Name', displayName: 'Auth Header Name', description: 'Header that carries the ERP credential on later requests.', type: 'string', default: AUTH_HEADER,
     dependsOn: erpTypes('jwt', 'oauth2-client-credentials', 'oauth2-password', 'permanent-token', 'custom-header'), group: ERP,
   },
   {
@@ -189,30 +192,24 @@ function erpRecipe(ctx: ProcessContext): ErpLoginRecipe | null {
   const type = ctx.get(PROPS['ERP Auth Type']) as ErpAuthType;
   if (!ERP_AUTH_TYPES.includes(type)) throw new IntegratorStepError(`unknown ERP auth type '${type}'`);
   if (type === 'none') return null;
-  const str = (name: string) => {
-    const v = ctx.property(name).asString();
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const el = (name: string) => {
-    const v = ctx.property(name).evaluate().asString();
-    return v === undefined || v === '' ? undefined : v;
-  };
+  // A blank value counts as unset; Expression Language is evaluated where the property takes it.
+  const str = (handle: PropertyHandle<string, boolean>) => ctx.get(handle) || undefined;
   return {
     type,
-    url: el('ERP Login URL'),
-    method: str('ERP Login Method'),
+    url: str(PROPS['ERP Login URL']),
+    method: str(PROPS['ERP Login Method']),
     headers: ctx.property(PROPS['ERP Login Headers']).isSet() ? ctx.get(PROPS['ERP Login Headers']) : undefined,
-    body: el('ERP Login Body'),
-    tokenPath: str('ERP Token JSON Path'),
-    expiresInPath: str('ERP Token Expiry JSON Path'),
+    body: str(PROPS['ERP Login Body']),
+    tokenPath: str(PROPS['ERP Token JSON Path']),
+    expiresInPath: str(PROPS['ERP Token Expiry JSON Path']),
     ttlMs: ctx.get(PROPS['ERP Token TTL']),
-    username: el('ERP Username'),
-    password: str('ERP Password'),
-    clientId: str('ERP Client ID'),
-    clientSecret: str('ERP Client Secret'),
-    scope: str('ERP OAuth Scope'),
-    token: str('ERP Token'),
-    headerName: str('ERP Auth Header Name') ?? 'Authorization',
+    username: str(PROPS['ERP Username']),
+    password: str(PROPS['ERP Password']),
+    clientId: str(PROPS['ERP Client ID']),
+    clientSecret: str(PROPS['ERP Client Secret']),
+    scope: str(PROPS['ERP OAuth Scope']),
+    token: str(PROPS['ERP Token']),
+    headerName: str(PROPS['ERP Auth Header Name']) ?? AUTH_HEADER,
     // An explicit empty prefix must stay empty, so read the raw value here.
     headerPrefix: ctx.get(PROPS['ERP Auth Header Prefix']),
   };
