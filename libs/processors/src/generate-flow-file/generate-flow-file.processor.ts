@@ -164,8 +164,8 @@ export const GenerateFlowFile = defineProcessor({
     }
     const attributes: Record<string, string> = {};
     for (const [name, text] of Object.entries(ctx.dynamicProperties())) attributes[name] = ctx.evaluateExpression(text);
-    const mime = ctx.property(PROPS[MIME_TYPE]);
-    if (mime.isSet()) attributes[CoreAttributes.MIME_TYPE] = mime.asString()!;
+    const mime = ctx.get(PROPS[MIME_TYPE]);
+    if (mime) attributes[CoreAttributes.MIME_TYPE] = mime;
     const count = ctx.get(PROPS[BATCH_SIZE]);
     const hasAttributes = Object.keys(attributes).length > 0;
     for (let i = 0; i < count; i++) {
