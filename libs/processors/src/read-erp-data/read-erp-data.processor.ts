@@ -14,6 +14,8 @@ const paging = (...styles: string[]) => [{ property: 'Pagination', values: style
 
 /** The time zone of last.request, also when the property is left blank. */
 const ZONE = 'UTC';
+/** The parameter a next-page token is sent in, also when the property is left blank. */
+const NEXT_TOKEN = 'cursor';
 
 const PROPS = propertyHandles([
   {
@@ -67,7 +69,7 @@ const PROPS = propertyHandles([
   { name: 'Next Field Path', displayName: 'Next Field Path', description: 'JSON path of the next page in each reply; null or empty ends the read.', type: 'string', default: '$.next', required: true, dependsOn: paging('next'), group: PAGING },
   {
     name: 'Next Token Parameter', displayName: 'Next Token Parameter', description: 'When the next field is a token rather than a URL, the parameter it is sent in.',
-    type: 'string', default: 'cursor', dependsOn: paging('next'), group: PAGING,
+    type: 'string', default: NEXT_TOKEN, dependsOn: paging('next'), group: PAGING,
   },
   { name: 'Stop On Short Page', displayName: 'Stop On Short Page', description: 'Stop when a page has fewer rows than the page size (an empty page always stops).', type: 'boolean', default: 'true', dependsOn: paging('offset', 'seek'), group: PAGING },
   { name: 'Max Pages', displayName: 'Max Pages', description: 'Safety limit on pages per run; reaching it stops the read and sets erp.max.pages.reached.', type: 'integer', default: '1000', validators: [{ kind: 'range', min: 1 }], group: PAGING },
@@ -274,7 +276,7 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
         const text = String(value);
         if (/^https?:\/\//i.test(text)) next = { url: text, params: {} };
         else if (text.startsWith('/')) next = { url: new URL(text, page.url).toString(), params: {} };
-        else next = { url: page.url, params: { ...page.params, [ctx.get(PROPS['Next Token Parameter']) || 'cursor']: text } };
+        else next = { url: page.url, params: { ...page.params, [ctx.get(PROPS['Next Token Parameter']) || NEXT_TOKEN]: text } };
       }
     }
     if (!next) break;
