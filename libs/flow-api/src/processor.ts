@@ -94,7 +94,10 @@ export interface ProcessorDefinition {
   readonly descriptor: ProcessorDescriptor;
   /** Renames or drops property keys older versions stored (NiFi's migrateProperties); see migration.ts. */
   migrateProperties?(config: PropertyConfiguration): void;
-  /** Cross-property checks; run only after every single-property check passed. Server side only. */
+  /**
+   * Cross-property checks; run only after every single-property check passed, on the values after parameter
+   * substitution with each unset property's default in force (`crossPropertyConfig`). Server side only.
+   */
   validate?(config: PropertyValues): ValidationResult[];
   /**
    * Dry runs: the answer to give a request the processor made, in place of the other system's, so the processor

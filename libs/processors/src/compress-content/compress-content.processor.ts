@@ -114,8 +114,8 @@ export const CompressContent = defineProcessor({
   },
 
   validate(config: PropertyValues): ValidationResult[] {
-    const format = config[FORMAT] ?? FROM_MIME;
-    const mode = config[MODE] ?? COMPRESS;
+    const format = config[FORMAT]!;
+    const mode = config[MODE];
     if (format === 'snappy-hadoop' && mode === DECOMPRESS) {
       return [{ property: FORMAT, message: '<Compression Format> set to <snappy-hadoop> and <MODE> set to <decompress> is not permitted: data compressed with Snappy Hadoop cannot be decompressed by this processor', code: 'invalid' }];
     }

@@ -176,7 +176,7 @@ export const ControlRate = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const criteria = config[P.criteria] ?? DATA;
+    const criteria = config[P.criteria];
     const dataSize = (name: string, label: string) => {
       const v = config[name];
       if (v === undefined || parseDataSize(v) === null) out.push({ property: name, message: `${label} '${v ?? ''}' is not a data size (such as '1 MB')`, code: v === undefined ? 'required' : 'invalid' });
@@ -195,7 +195,7 @@ export const ControlRate = defineProcessor({
       }
       positive(P.maxRate, P.maxRate);
     }
-    const period = parseDuration(config[P.duration] ?? '1 min');
+    const period = parseDuration(config[P.duration]!);
     if (period !== null && period < 1000) out.push({ property: P.duration, message: `${P.duration} must be at least 1 sec`, code: 'invalid' });
     return out;
   },

@@ -101,7 +101,7 @@ export const ExtractText = defineProcessor({
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
     const on = (name: string) => (config[name] ?? handleList(PROPS).find((p) => p.name === name)?.default) === 'true';
-    const charset = checkCharset(config[CHARACTER_SET] ?? 'UTF-8');
+    const charset = checkCharset(config[CHARACTER_SET]!);
     if (charset) out.push({ property: CHARACTER_SET, message: `${CHARACTER_SET}: ${charset}`, code: 'invalid' });
     for (const [name, why] of Object.entries(UNSUPPORTED_FLAGS)) {
       if (on(name)) out.push({ property: name, message: `${name} is not supported: ${why}; set it to false`, code: 'invalid' });

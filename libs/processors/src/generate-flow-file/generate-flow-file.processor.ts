@@ -138,8 +138,8 @@ export const GenerateFlowFile = defineProcessor({
   validate(config: PropertyValues): ValidationResult[] {
     const custom = config[CUSTOM_TEXT];
     if (custom === undefined || custom === '') return [];
-    const unique = (config[UNIQUE] ?? 'false') === 'true';
-    const text = (config[DATA_FORMAT] ?? TEXT) === TEXT;
+    const unique = config[UNIQUE] === 'true';
+    const text = config[DATA_FORMAT] === TEXT;
     if (unique || !text) {
       return [{ property: CUSTOM_TEXT, message: 'Custom Text: if Custom Text is set, then Data Format must be Text and Unique FlowFiles must be false', code: 'invalid' }];
     }

@@ -30,12 +30,12 @@ const PROPS = propertyHandles([
 function validate(config: PropertyValues): ValidationResult[] {
   const out: ValidationResult[] = [];
   for (const [file, type] of [[P.keystore, P.keystoreType], [P.truststore, P.truststoreType]] as const) {
-    const t = config[type] ?? 'PKCS12';
+    const t = config[type]!;
     if (config[file] && JAVA_ONLY.includes(t)) {
       out.push({ property: type, message: `${type} ${t} is not supported: Node.js cannot read ${t} keystores; convert it to PKCS12 (keytool -importkeystore -deststoretype PKCS12) or PEM`, code: 'invalid' });
     }
   }
-  if (config[P.keystore] && (config[P.keystoreType] ?? 'PKCS12') === 'PKCS12' && !config[P.keystorePassword]) {
+  if (config[P.keystore] && config[P.keystoreType] === 'PKCS12' && !config[P.keystorePassword]) {
     out.push({ property: P.keystorePassword, message: `${P.keystorePassword} is required for a PKCS12 keystore`, code: 'required' });
   }
   if (!config[P.keystore] && !config[P.truststore]) out.push({ property: null, message: `Set ${P.keystore}, ${P.truststore} or both`, code: 'required' });

@@ -125,7 +125,7 @@ export const IntegratorLogin = defineProcessor({
   },
 
   validate(config) {
-    const type = config['ERP Auth Type'] ?? 'none';
+    const type = config['ERP Auth Type'];
     const has = (name: string) => (config[name] ?? '') !== '';
     if (type === 'jwt' && !has('ERP Login Body') && !has('ERP Username')) {
       return [{ property: 'ERP Login Body', message: 'A JWT login needs a login body or an ERP username', code: 'required' }];

@@ -162,7 +162,7 @@ export const InvokeHTTP = defineProcessor({
       if (problem) out.push({ property: P.headerPattern, message: problem, code: 'invalid' });
     }
     const hasForm = Object.keys(config).some((k) => formPartName(k) !== null && config[k] !== undefined);
-    const bodyEnabled = (config[P.bodyEnabled] ?? 'true') === 'true';
+    const bodyEnabled = config[P.bodyEnabled] === 'true';
     if (hasForm && bodyEnabled && !config[P.formName]) {
       out.push({ property: P.formName, message: `[${P.formName}] is required when Form Data properties are configured and [${P.bodyEnabled}] is enabled`, code: 'invalid' });
     }

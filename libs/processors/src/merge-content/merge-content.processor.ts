@@ -128,12 +128,12 @@ export const MergeContent = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const format = config[P.format] ?? CONCAT;
+    const format = config[P.format];
     if (format === 'Avro') out.push({ property: P.format, message: `${P.format} 'Avro' is not supported: Sluice has no Avro reader or writer; merge Avro data with MergeRecord`, code: 'invalid' });
     if (format === CONCAT && config[P.delimiter] === 'Filename') {
       out.push({ property: P.delimiter, message: `${P.delimiter} 'Filename' is not supported: Sluice does not read files on the server; use '${TEXT}'`, code: 'invalid' });
     }
-    if ((config[P.strategy] ?? BIN_PACK) === BIN_PACK) {
+    if (config[P.strategy] === BIN_PACK) {
       const num = (name: string, fallback: number) => (config[name] === undefined || config[name] === '' ? fallback : Number(config[name]));
       if (num(P.minEntries, 1) > num(P.maxEntries, 1000)) out.push({ property: P.minEntries, message: 'Min Entries must be less than or equal to Max Entries', code: 'invalid' });
     }

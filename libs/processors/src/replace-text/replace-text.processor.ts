@@ -315,10 +315,10 @@ export const ReplaceText = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const charset = checkCharset(config[CHARACTER_SET] ?? 'UTF-8');
+    const charset = checkCharset(config[CHARACTER_SET]!);
     if (charset) out.push({ property: CHARACTER_SET, message: `${CHARACTER_SET}: ${charset}`, code: 'invalid' });
-    const strategy = config[STRATEGY] ?? REGEX;
-    const search = config[SEARCH_VALUE] ?? DEFAULT_REGEX;
+    const strategy = config[STRATEGY]!;
+    const search = config[SEARCH_VALUE]!;
     if (strategy === LITERAL && search === '') out.push({ property: SEARCH_VALUE, message: `${SEARCH_VALUE} cannot be empty for ${LITERAL}`, code: 'invalid' });
     if (strategy === REGEX && !hasExpression(search)) {
       const problem = checkUserRegex(search);

@@ -159,7 +159,7 @@ export const RouteText = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const charset = checkCharset(config[CHARACTER_SET] ?? 'UTF-8');
+    const charset = checkCharset(config[CHARACTER_SET]!);
     if (charset) out.push({ property: CHARACTER_SET, message: `${CHARACTER_SET}: ${charset}`, code: 'invalid' });
     const grouping = config[GROUPING_REGEX];
     if (grouping !== undefined && grouping !== '') {
