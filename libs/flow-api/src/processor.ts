@@ -102,7 +102,7 @@ export interface ProcessorDefinition {
   /**
    * Dry runs: the answer to give a request the processor made, in place of the other system's, so the processor
    * goes on and shows every request it would send (a login answered with a token, a read with an empty page).
-   * Absent, or returning undefined: `200 {}`.
+   * `config` has every unset property's default in force. Absent, or returning undefined: `200 {}`.
    */
   dryRunResponse?(request: HttpRequest, config: PropertyValues): DryRunResponse | undefined;
   onScheduled?(context: ProcessContext): void | Promise<void>;

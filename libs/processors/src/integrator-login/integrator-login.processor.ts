@@ -6,6 +6,7 @@ import {
   omnitronCacheKey,
   omnitronToken,
   rememberRecipe,
+  TOKEN_PATH,
   type ErpAuthType,
   type ErpLoginRecipe,
   type OmnitronRecipe,
@@ -58,7 +59,7 @@ const PROPS = propertyHandles([
     name: 'ERP Login Body', displayName: 'ERP Login Body', description: 'Body of the JWT login, usually JSON with the credentials. Defaults to {"username", "password"} from the fields below.',
     type: 'code', editor: 'json', sensitive: true, expressionScope: 'environment', dependsOn: erpTypes('jwt'), group: ERP,
   },
-  { name: 'ERP Token JSON Path', displayName: 'Token JSON Path', description: 'Where the token is in the login reply.', type: 'string', default: '$.access_token', dependsOn: erpTypes(...TOKEN_LOGINS), group: ERP },
+  { name: 'ERP Token JSON Path', displayName: 'Token JSON Path', description: 'Where the token is in the login reply.', type: 'string', default: TOKEN_PATH, dependsOn: erpTypes(...TOKEN_LOGINS), group: ERP },
   {
     name: 'ERP Token Expiry JSON Path', displayName: 'Expiry JSON Path', description: 'Where the lifetime in seconds is in the login reply; empty to use the lifetime below.',
     type: 'string', default: '$.expires_in', dependsOn: erpTypes(...TOKEN_LOGINS), group: ERP,
@@ -119,8 +120,8 @@ export const IntegratorLogin = defineProcessor({
   // Omnitron's login answers {"key"}; an ERP's where its token paths say, so the step goes on to the next login.
   dryRunResponse(request, config) {
     if (/\/api\/v1\/auth\/login\/?$/.test(new URL(request.url).pathname)) return { status: 200, body: { key: DRY_RUN_TOKEN } };
-    const token = documentAt(config['ERP Token JSON Path'] || '$.access_token', DRY_RUN_TOKEN);
-    const expiry = config['ERP Token Expiry JSON Path'] ?? '$.expires_in';
+    const token = documentAt(config['ERP Token JSON Path'] || TOKEN_PATH, DRY_RUN_TOKEN);
+    const expiry = config['ERP Token Expiry JSON Path'];
     return { status: 200, body: expiry ? mergeDocuments(token, documentAt(expiry, 3600)) : token };
   },
 
