@@ -186,7 +186,7 @@ export const RouteText = defineProcessor({
     const original = session.get();
     if (!original) return;
     const routing = ctx.get(PROPS[ROUTE_STRATEGY]);
-    const strategy = ctx.get(PROPS[MATCH_STRATEGY]) ?? SATISFIES;
+    const strategy = ctx.get(PROPS[MATCH_STRATEGY]);
     const trim = ctx.get(PROPS[TRIM]);
     const ignoreCase = ctx.get(PROPS[IGNORE_CASE]) === 'true';
     const charset = charsetOf(ctx.get(PROPS[CHARACTER_SET])) ?? 'UTF-8';
