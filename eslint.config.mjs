@@ -1,5 +1,6 @@
 // Lint enforces the layers described in ARCHITECTURE.md: which project may import which (by Nx tags), and that
-// the libraries do no I/O. `npm test` runs it first (`nx run-many -t lint`).
+// the libraries do no I/O. `npm test` (e2e/tools/run-tests.mjs) runs it over the whole tree before any test and
+// fails the run when it finds anything.
 import nx from '@nx/eslint-plugin';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tsParser from '@typescript-eslint/parser';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression } from './index.js';
-import { compileJavaRegex, javaSplit, translateJavaRegex, translateReplacement } from './java-regex.js';
+import { compileJavaRegex, javaSplit, translateReplacement } from './java-regex.js';
+import { translateJavaRegex } from './java-regex-syntax.js';
 import { linearJavaRegex, LinearRegExp } from './linear-regex.js';
 import { UnsafeRegexError } from './regex-safety.js';
 

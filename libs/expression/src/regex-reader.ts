@@ -9,7 +9,7 @@ export type Node =
   | { readonly k: 'look'; readonly body: Node }
   | { readonly k: 'repeat'; readonly body: Node; readonly min: number; readonly max: number; readonly text: string };
 
-/** Reads a Java pattern into the structure the analysis needs (java-regex.ts translates the same syntax). */
+/** Reads a Java pattern into the structure the analysis needs (java-regex-syntax.ts translates the same syntax). */
 export class JavaPatternReader {
   private i = 0;
   private groups = 0;

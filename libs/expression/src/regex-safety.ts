@@ -1,4 +1,4 @@
-import { translateJavaRegex } from './java-regex.js';
+import { translateJavaRegex } from './java-regex-syntax.js';
 import { JavaPatternReader, type Node } from './regex-reader.js';
 
 /**

@@ -34,7 +34,7 @@ export interface ControllerServiceContext {
 
 export interface ControllerServiceDefinition<T = unknown> {
   readonly descriptor: ControllerServiceDescriptor;
-  /** Cross-property checks, run only after every single-property check passed. */
+  /** Cross-property checks, run only after every single-property check passed, on `crossPropertyConfig`'s values. */
   validate?(config: PropertyValues): ValidationResult[];
   /** NiFi's @OnEnabled: builds the instance processors use. Throwing keeps the service from being enabled. */
   enable(context: ControllerServiceContext): T;

@@ -94,12 +94,15 @@ export interface ProcessorDefinition {
   readonly descriptor: ProcessorDescriptor;
   /** Renames or drops property keys older versions stored (NiFi's migrateProperties); see migration.ts. */
   migrateProperties?(config: PropertyConfiguration): void;
-  /** Cross-property checks; run only after every single-property check passed. Server side only. */
+  /**
+   * Cross-property checks; run only after every single-property check passed, on the values after parameter
+   * substitution with each unset property's default in force (`crossPropertyConfig`). Server side only.
+   */
   validate?(config: PropertyValues): ValidationResult[];
   /**
    * Dry runs: the answer to give a request the processor made, in place of the other system's, so the processor
    * goes on and shows every request it would send (a login answered with a token, a read with an empty page).
-   * Absent, or returning undefined: `200 {}`.
+   * `config` has every unset property's default in force. Absent, or returning undefined: `200 {}`.
    */
   dryRunResponse?(request: HttpRequest, config: PropertyValues): DryRunResponse | undefined;
   onScheduled?(context: ProcessContext): void | Promise<void>;

@@ -105,7 +105,16 @@ describe('validateConfig', () => {
     let seen: unknown;
     const def = defineProcessor({ descriptor, validate: (c) => ((seen = c), []), onTrigger: () => undefined });
     validateProcessor(def, { Count: '#{n}', rule: 'x ##{y}' }, { parameters: { n: '2' } });
-    expect(seen).toEqual({ Count: '2', rule: 'x #{y}' });
+    expect(seen).toEqual({ Mode: 'a', Count: '2', rule: 'x #{y}' });
+  });
+
+  it('gives cross-property checks the default of every property left unset, and the value of one that is set', () => {
+    let seen: unknown;
+    const def = defineProcessor({ descriptor, validate: (c) => ((seen = c), []), onTrigger: () => undefined });
+    validateProcessor(def, { Mode: undefined, Count: '3' });
+    expect(seen).toEqual({ Mode: 'a', Count: '3' });
+    validateProcessor(def, { Mode: 'b', 'Only B': 'x' });
+    expect(seen).toEqual({ Mode: 'b', 'Only B': 'x' });
   });
 
   it('runs cross-property validation only after single-property checks pass', () => {

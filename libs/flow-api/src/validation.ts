@@ -56,7 +56,7 @@ function missingParameters(property: string, label: string, missing: readonly st
   return { property, message: `${label}: references parameter${missing.length > 1 ? 's' : ''} ${names}, which the flow does not define`, code: 'required' };
 }
 
-/** The configuration with parameter references replaced, as cross-property checks see it. */
+/** The configuration with parameter references replaced. */
 export function effectiveConfig(config: PropertyValues, parameters?: Readonly<Record<string, string>>): Record<string, string | undefined> {
   if (!parameters) return { ...config };
   const out: Record<string, string | undefined> = {};
@@ -113,18 +113,28 @@ export function validateConfig(descriptor: ConfigurableDescriptor, config: Prope
   return results;
 }
 
+/**
+ * What a cross-property `validate` sees: parameters substituted and every unset property's default in force, so a
+ * property with a default is never undefined there either (as `ProcessContext.get` reads it).
+ */
+export function crossPropertyConfig(descriptor: ConfigurableDescriptor, config: PropertyValues, parameters?: Readonly<Record<string, string>>): Record<string, string | undefined> {
+  const merged: Record<string, string | undefined> = defaultValues(descriptor);
+  for (const [k, v] of Object.entries(config)) if (v !== undefined) merged[k] = v;
+  return effectiveConfig(merged, parameters);
+}
+
 /** Single-property checks plus the definition's cross-property `validate`, run only when those pass. */
 export function validateProcessor(definition: ProcessorDefinition, config: PropertyValues, options: ValidateOptions = {}): ValidationResult[] {
   const results = validateConfig(definition.descriptor, config, options);
   if (results.length > 0 || !definition.validate) return results;
-  return definition.validate(effectiveConfig(config, options.parameters));
+  return definition.validate(crossPropertyConfig(definition.descriptor, config, options.parameters));
 }
 
 /** A controller service's configuration: single-property checks, then its own cross-property `validate`. */
 export function validateControllerService(definition: ControllerServiceDefinition, config: PropertyValues, options: ValidateOptions = {}): ValidationResult[] {
   const results = validateConfig(definition.descriptor, config, options);
   if (results.length > 0 || !definition.validate) return results;
-  return definition.validate(effectiveConfig(config, options.parameters));
+  return definition.validate(crossPropertyConfig(definition.descriptor, config, options.parameters));
 }
 
 /**

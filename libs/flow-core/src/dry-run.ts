@@ -5,6 +5,7 @@
  * and the host's extra services take part as their keys say (`ServiceKey.dryRun`).
  */
 import {
+  crossPropertyConfig,
   fromUtf8,
   utf8,
   type DryRunResponse,
@@ -59,7 +60,9 @@ export interface DryRun {
 
 /** Services for one dry run of `definition` configured with `config`, reading through to `base` and writing nowhere. */
 export function dryRunServices(base: ProcessorServices, definition: ProcessorDefinition, config: PropertyValues): DryRun {
-  const http = new RecordingHttpClient((request) => definition.dryRunResponse?.(request, config));
+  // The processor answers for its configuration as it runs with it: defaults in force.
+  const values = crossPropertyConfig(definition.descriptor, config);
+  const http = new RecordingHttpClient((request) => definition.dryRunResponse?.(request, values));
   const services: ProcessorServices = {
     ...base,
     http,

@@ -1,5 +1,5 @@
 import {
-  effectiveConfig,
+  crossPropertyConfig,
   parseDataSize,
   parseDuration,
   relationshipsFor,
@@ -124,7 +124,7 @@ export function processorIssues(
   const config = validateConfig(definition.descriptor, p.properties, { checkExpression, checkCron, parameters, controllerServices });
   for (const r of config) issues.push(issue(r.message, { property: r.property, line: r.line, column: r.column, code: r.code ?? 'invalid' }));
   if (config.length === 0 && definition.validate) {
-    for (const r of definition.validate(effectiveConfig(p.properties, parameters))) {
+    for (const r of definition.validate(crossPropertyConfig(definition.descriptor, p.properties, parameters))) {
       issues.push(issue(r.message, { property: r.property, line: r.line, column: r.column, code: r.code ?? 'invalid', crossProperty: true }));
     }
   }

@@ -99,6 +99,20 @@ describe('dry runs', () => {
     expect(() => requireService(dry.services, AUDIT)).toThrow('this host does not provide the audit log');
   });
 
+  it('answers from the configuration with every unset default in force', async () => {
+    const Login = specProcessor(
+      { type: 'Login', properties: [{ name: 'Token Path', displayName: 'Token Path', description: 'd', type: 'string', default: 'token' }] },
+      { dryRunResponse: (_request, config) => ({ status: 200, body: { path: config['Token Path'] ?? null } }), onTrigger: () => undefined },
+    );
+    const answer = async (config: Record<string, string>) => {
+      const dry = dryRunServices(testServices(new TestClock()), Login, config);
+      await dry.services.http.request({ method: 'POST', url: 'http://remote/login' });
+      return dry.http.requests[0]!.answer;
+    };
+    expect(await answer({})).toEqual({ status: 200, body: { path: 'token' } });
+    expect(await answer({ 'Token Path': 'data.key' })).toEqual({ status: 200, body: { path: 'data.key' } });
+  });
+
   it('keeps a bounded number of requests and counts the rest', async () => {
     const dry = dryRunServices(testServices(new TestClock()), Writer, {});
     for (let i = 0; i < MAX_RECORDED_REQUESTS + 5; i++) await dry.services.http.request({ method: 'get', url: `http://remote/${i}` });

@@ -14,7 +14,8 @@ import type { ModifyMode, FreeRhs } from './modify.js';
 import { isIndexKey } from './order.js';
 import { isJavaDouble } from './json.js';
 import type { CompiledOperation } from './shift.js';
-import { generateFusedShift, type RowFusion } from './shift-codegen.js';
+import { generateFusedShift } from './shift-codegen.js';
+import type { RowFusion } from './shift-emitter.js';
 
 /** One key of a row-local step: its new value from its current one (`undefined` = absent). */
 export interface RowKeyOp {

@@ -14,9 +14,6 @@ import { SECRET_MASK } from '@sluice/contracts';
 import { KeyValueEditor } from './KeyValueEditor.js';
 import { useCodeEditor, type CodeLanguage } from './code-editor-slot.js';
 
-/** The server's mask for a stored secret (sent back unchanged: keep it); the contracts' constant, under the form's old name. */
-export { SECRET_MASK as SENSITIVE_MASK };
-
 export interface PropertyFormProps {
   descriptor: ProcessorDescriptor | ControllerServiceDescriptor;
   values: Readonly<Record<string, string>>;

@@ -172,10 +172,10 @@ export const AttributesToJSON = defineProcessor({
         list: parseList(ctx.get(PROPS[ATTRIBUTES_LIST])),
         pattern: regex.isSet() ? compileUserRegex(regex.evaluate().raw ?? '') : null,
         toContent: ctx.get(PROPS[DESTINATION]) === TO_CONTENT,
-        includeCore: ctx.property(PROPS[INCLUDE_CORE]).asBoolean() ?? true,
-        nullForMissing: ctx.property(PROPS[NULL_VALUE]).asBoolean() ?? false,
+        includeCore: ctx.get(PROPS[INCLUDE_CORE]) === 'true',
+        nullForMissing: ctx.get(PROPS[NULL_VALUE]) === 'true',
         nested: ctx.get(PROPS[JSON_HANDLING]) === NESTED,
-        pretty: ctx.property(PROPS[PRETTY_PRINT]).asBoolean() ?? false,
+        pretty: ctx.get(PROPS[PRETTY_PRINT]) === 'true',
       };
     });
     const selected = selectAttributes(original, settings.list, settings.pattern, settings.nullForMissing, settings.includeCore);

@@ -114,8 +114,8 @@ export const CompressContent = defineProcessor({
   },
 
   validate(config: PropertyValues): ValidationResult[] {
-    const format = config[FORMAT] ?? FROM_MIME;
-    const mode = config[MODE] ?? COMPRESS;
+    const format = config[FORMAT]!;
+    const mode = config[MODE];
     if (format === 'snappy-hadoop' && mode === DECOMPRESS) {
       return [{ property: FORMAT, message: '<Compression Format> set to <snappy-hadoop> and <MODE> set to <decompress> is not permitted: data compressed with Snappy Hadoop cannot be decompressed by this processor', code: 'invalid' }];
     }
@@ -154,7 +154,7 @@ export const CompressContent = defineProcessor({
     let out: Uint8Array;
     try {
       out = mode === COMPRESS
-        ? await codec.compress(format, data, ctx.property(PROPS[LEVEL]).asInteger() ?? 1)
+        ? await codec.compress(format, data, Number(ctx.get(PROPS[LEVEL])))
         : await codec.decompress(format, data, ctx.get(PROPS[MAX_DECOMPRESSED]));
     } catch (e) {
       if (!(e instanceof CompressionError)) throw e;
@@ -165,7 +165,7 @@ export const CompressContent = defineProcessor({
     flowFile = session.write(flowFile, out);
     const { ext, mime } = FORMATS[format]!;
     const filename = flowFile.attributes[CoreAttributes.FILENAME] ?? '';
-    const rename = ctx.property(PROPS[UPDATE_FILENAME]).asBoolean() ?? false;
+    const rename = ctx.get(PROPS[UPDATE_FILENAME]) === 'true';
     if (mode === DECOMPRESS) {
       flowFile = session.removeAttribute(flowFile, CoreAttributes.MIME_TYPE);
       if (rename && filename.toLowerCase().endsWith(ext)) flowFile = session.putAttribute(flowFile, CoreAttributes.FILENAME, filename.slice(0, -ext.length));

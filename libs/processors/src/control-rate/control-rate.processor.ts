@@ -79,8 +79,8 @@ function settings(ctx: ProcessContext): Settings {
     return {
       criteria,
       periodMs: periodSeconds * 1000,
-      dataRate: criteria === DATA ? parseDataSize(maxRate ?? '') : criteria === DATA_OR_COUNT ? parseDataSize(ctx.property(PROPS[P.maxDataRate]).raw ?? '') : null,
-      countRate: criteria === COUNT || criteria === ATTRIBUTE ? Number(maxRate) : criteria === DATA_OR_COUNT ? Number(ctx.property(PROPS[P.maxCountRate]).raw) : null,
+      dataRate: criteria === DATA ? parseDataSize(maxRate ?? '') : criteria === DATA_OR_COUNT ? (ctx.get(PROPS[P.maxDataRate]) ?? null) : null,
+      countRate: criteria === COUNT || criteria === ATTRIBUTE ? Number(maxRate) : criteria === DATA_OR_COUNT ? (ctx.get(PROPS[P.maxCountRate]) ?? NaN) : null,
       attribute: criteria === ATTRIBUTE ? ctx.get(PROPS[P.attribute]) : undefined,
       grouping: ctx.get(PROPS[P.grouping]) || undefined,
     };
@@ -176,7 +176,7 @@ export const ControlRate = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const criteria = config[P.criteria] ?? DATA;
+    const criteria = config[P.criteria];
     const dataSize = (name: string, label: string) => {
       const v = config[name];
       if (v === undefined || parseDataSize(v) === null) out.push({ property: name, message: `${label} '${v ?? ''}' is not a data size (such as '1 MB')`, code: v === undefined ? 'required' : 'invalid' });
@@ -195,7 +195,7 @@ export const ControlRate = defineProcessor({
       }
       positive(P.maxRate, P.maxRate);
     }
-    const period = parseDuration(config[P.duration] ?? '1 min');
+    const period = parseDuration(config[P.duration]!);
     if (period !== null && period < 1000) out.push({ property: P.duration, message: `${P.duration} must be at least 1 sec`, code: 'invalid' });
     return out;
   },

@@ -1,4 +1,4 @@
-import { defineProcessor, REL_FAILURE, type FlowFile } from '@sluice/flow-api';
+import { defineProcessor, handleList, propertyHandles, REL_FAILURE, type FlowFile } from '@sluice/flow-api';
 import { MAP_CACHE_CLIENT_API, MapCacheUnavailableError, mapCacheClient } from '../map-cache/map-cache-client.service.js';
 
 const P = {
@@ -30,6 +30,26 @@ function parseCached(text: string): CachedValue {
   return { description: text, entryTimeMs: Number.MAX_SAFE_INTEGER };
 }
 
+const PROPS = propertyHandles([
+  {
+    name: P.identifier, displayName: P.identifier, type: 'string', required: true, default: '${hash.value}', expressionScope: 'flowfile', editor: 'el',
+    description: 'The value that identifies duplicates, evaluated against each FlowFile; it is this value that is cached. A blank value fails the FlowFile.',
+  },
+  {
+    name: P.description, displayName: P.description, type: 'string', default: '', expressionScope: 'flowfile', editor: 'el',
+    description: `Stored with the identifier when it is first cached; a duplicate gets it in its "${ORIGINAL_DESCRIPTION}" attribute.`,
+  },
+  { name: P.ageOff, displayName: P.ageOff, type: 'duration', description: 'How long a cached identifier counts; after that the next FlowFile with it is not a duplicate (and is cached anew). Unset: for ever.' },
+  {
+    name: P.service, displayName: P.service, type: 'string', required: true, identifiesControllerService: MAP_CACHE_CLIENT_API,
+    description: 'The map cache client service that keeps the identifiers (MapCacheClientService or DistributedMapCacheClientService).',
+  },
+  {
+    name: P.cacheIdentifier, displayName: P.cacheIdentifier, type: 'enum', default: 'true', allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
+    description: 'true: check for a duplicate and cache the identifier; false: only check, leaving it to another processor to cache identifiers.',
+  },
+]);
+
 export const DetectDuplicate = defineProcessor({
   descriptor: {
     type: 'DetectDuplicate',
@@ -41,25 +61,7 @@ export const DetectDuplicate = defineProcessor({
       'so it survives restarts and is shared by cluster nodes.',
     category: 'routing',
     tags: ['hash', 'dupe', 'duplicate', 'dedupe', 'deduplicate'],
-    properties: [
-      {
-        name: P.identifier, displayName: P.identifier, type: 'string', required: true, default: '${hash.value}', expressionScope: 'flowfile', editor: 'el',
-        description: 'The value that identifies duplicates, evaluated against each FlowFile; it is this value that is cached. A blank value fails the FlowFile.',
-      },
-      {
-        name: P.description, displayName: P.description, type: 'string', default: '', expressionScope: 'flowfile', editor: 'el',
-        description: `Stored with the identifier when it is first cached; a duplicate gets it in its "${ORIGINAL_DESCRIPTION}" attribute.`,
-      },
-      { name: P.ageOff, displayName: P.ageOff, type: 'duration', description: 'How long a cached identifier counts; after that the next FlowFile with it is not a duplicate (and is cached anew). Unset: for ever.' },
-      {
-        name: P.service, displayName: P.service, type: 'string', required: true, identifiesControllerService: MAP_CACHE_CLIENT_API,
-        description: 'The map cache client service that keeps the identifiers (MapCacheClientService or DistributedMapCacheClientService).',
-      },
-      {
-        name: P.cacheIdentifier, displayName: P.cacheIdentifier, type: 'enum', default: 'true', allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
-        description: 'true: check for a duplicate and cache the identifier; false: only check, leaving it to another processor to cache identifiers.',
-      },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: DUPLICATE, description: 'FlowFiles whose identifier was found in the cache.' },
       { name: NON_DUPLICATE, description: 'FlowFiles whose identifier was not found in the cache.' },
@@ -73,18 +75,18 @@ export const DetectDuplicate = defineProcessor({
     const batch = session.getBatch(BATCH);
     if (!batch.length) return;
     const cache = mapCacheClient(ctx, P.service, MAP_CACHE_CLIENT_API);
-    const ageOff = ctx.property(P.ageOff).asDuration();
-    const store = ctx.property(P.cacheIdentifier).raw !== 'false';
+    const ageOff = ctx.get(PROPS[P.ageOff]);
+    const store = ctx.get(PROPS[P.cacheIdentifier]) === 'true';
     for (const original of batch) {
       let ff: FlowFile = original;
-      const key = ctx.property(P.identifier).evaluate(ff).raw ?? '';
+      const key = ctx.get(PROPS[P.identifier], ff);
       if (!key.trim()) {
         ctx.log.error(`FlowFile ${ff.uuid} has no attribute for given Cache Entry Identifier`);
         session.transfer(session.penalize(ff), REL_FAILURE);
         continue;
       }
       const now = ctx.services.clock.now();
-      const value: CachedValue = { description: ctx.property(P.description).evaluate(ff).raw ?? '', entryTimeMs: now, uuid: ff.uuid };
+      const value: CachedValue = { description: ctx.get(PROPS[P.description], ff), entryTimeMs: now, uuid: ff.uuid };
       const text = JSON.stringify(value);
       const expiresAt = ageOff === undefined ? null : now + ageOff;
       try {

@@ -175,7 +175,7 @@ export const EvaluateJsonPath = defineProcessor({
       const r = jaywayPath(value);
       if ('error' in r) out.push({ property: name, message: `${name}: specified expression was not valid: ${r.error}`, code: 'invalid' });
     }
-    if ((config[DESTINATION] ?? TO_CONTENT) === TO_CONTENT && paths.length !== 1) {
+    if (config[DESTINATION] === TO_CONTENT && paths.length !== 1) {
       out.push({
         property: null,
         message: `Exactly one JsonPath must be set if using destination of ${TO_CONTENT} (found ${paths.length}); add one property whose value is a JsonPath`,

@@ -171,6 +171,5 @@ describe('ExecuteScript', () => {
     expect(d.properties[2]).toMatchObject({ type: 'code', editor: 'python' });
     expect(d.inputRequirement).toBe('allowed');
     expect(d.dynamicProperties?.expressionScope).toBe('flowfile');
-    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  newFlowFile,
   REL_FAILURE,
   REL_SUCCESS,
   type FlowFile,
@@ -248,8 +249,9 @@ function scriptProperties(ctx: ProcessContext, names: readonly string[]): Record
   return out;
 }
 
+/** A FlowFile that carries only the attributes a script evaluates an expression against. */
 function attributesOnly(attributes: Readonly<Record<string, string>>): FlowFile {
-  return { uuid: attributes['uuid'] ?? '', attributes, contentClaim: null, size: 0, lineageStartDate: 0, entryDate: 0, parentUuids: [], penaltyExpiration: 0 };
+  return { ...newFlowFile(attributes['uuid'] ?? '', 0), attributes };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -101,7 +101,7 @@ export const ExtractText = defineProcessor({
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
     const on = (name: string) => (config[name] ?? handleList(PROPS).find((p) => p.name === name)?.default) === 'true';
-    const charset = checkCharset(config[CHARACTER_SET] ?? 'UTF-8');
+    const charset = checkCharset(config[CHARACTER_SET]!);
     if (charset) out.push({ property: CHARACTER_SET, message: `${CHARACTER_SET}: ${charset}`, code: 'invalid' });
     for (const [name, why] of Object.entries(UNSUPPORTED_FLAGS)) {
       if (on(name)) out.push({ property: name, message: `${name} is not supported: ${why}; set it to false`, code: 'invalid' });
@@ -125,7 +125,7 @@ export const ExtractText = defineProcessor({
     let flowFile = session.get();
     if (!flowFile) return;
     const s = ctx.cache('extract-text', () => {
-      const on = (name: string) => ctx.property(name).asBoolean() ?? false;
+      const on = (name: string) => ctx.get(PROPS[name]) === 'true';
       const patterns: Compiled[] = Object.entries(ctx.dynamicProperties()).map(([name, pattern]) => ({
         name, rx: compileUserRegex(patternSource(pattern, on)), names: namedGroups(pattern),
       }));

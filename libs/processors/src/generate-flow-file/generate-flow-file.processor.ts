@@ -138,8 +138,8 @@ export const GenerateFlowFile = defineProcessor({
   validate(config: PropertyValues): ValidationResult[] {
     const custom = config[CUSTOM_TEXT];
     if (custom === undefined || custom === '') return [];
-    const unique = (config[UNIQUE] ?? 'false') === 'true';
-    const text = (config[DATA_FORMAT] ?? TEXT) === TEXT;
+    const unique = config[UNIQUE] === 'true';
+    const text = config[DATA_FORMAT] === TEXT;
     if (unique || !text) {
       return [{ property: CUSTOM_TEXT, message: 'Custom Text: if Custom Text is set, then Data Format must be Text and Unique FlowFiles must be false', code: 'invalid' }];
     }
@@ -164,8 +164,8 @@ export const GenerateFlowFile = defineProcessor({
     }
     const attributes: Record<string, string> = {};
     for (const [name, text] of Object.entries(ctx.dynamicProperties())) attributes[name] = ctx.evaluateExpression(text);
-    const mime = ctx.property(PROPS[MIME_TYPE]);
-    if (mime.isSet()) attributes[CoreAttributes.MIME_TYPE] = mime.asString()!;
+    const mime = ctx.get(PROPS[MIME_TYPE]);
+    if (mime) attributes[CoreAttributes.MIME_TYPE] = mime;
     const count = ctx.get(PROPS[BATCH_SIZE]);
     const hasAttributes = Object.keys(attributes).length > 0;
     for (let i = 0; i < count; i++) {

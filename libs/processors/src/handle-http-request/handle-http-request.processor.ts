@@ -1,4 +1,4 @@
-import { defineProcessor, type FlowFile, type HttpExchange, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyDescriptor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { defineProcessor, describeProperty, handleList, propertyHandles, type FlowFile, type HttpExchange, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { compileUserRegex } from '../text-shared/user-regex.util.js';
 import { HTTP_CONTEXT_MAP_API, type HttpContextMap } from '../http-shared/http-context-map.service.js';
 import { bind, inboxOf, listenerTls, portProperty, SSL_CONTEXT_API, textResponse } from '../http-shared/http-listener.util.js';
@@ -15,13 +15,12 @@ export { P as HANDLE_HTTP_REQUEST_PROPERTIES };
 export const HTTP_CONTEXT_ID = 'http.context.identifier';
 
 const BATCH = 50;
-type Extra = Partial<PropertyDescriptor>;
-const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Extra = {}): PropertyDescriptor =>
-  ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
-const TRUE_FALSE = [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }];
-const allow = (name: string, method: string, def: 'true' | 'false') => prop(name, `Allow HTTP ${method} requests.`, 'enum', { required: true, default: def, allowableValues: TRUE_FALSE });
+const prop = describeProperty;
+const TRUE_FALSE = [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }] as const;
+const allow = <const N extends string>(name: N, method: string, def: 'true' | 'false') =>
+  prop(name, `Allow HTTP ${method} requests.`, 'enum', { required: true, default: def, allowableValues: TRUE_FALSE });
 
-const properties: PropertyDescriptor[] = [
+const PROPS = propertyHandles([
   prop(P.port, 'Port to listen on.', 'string', { required: true, default: '80', expressionScope: 'environment' }),
   prop(P.hostname, "Interface to listen on; Sluice's own HOST (127.0.0.1 unless set) when empty.", 'string'),
   prop(P.ssl, 'Serves HTTPS with the key and certificate of this SSL Context Service.', 'string', { identifiesControllerService: SSL_CONTEXT_API }),
@@ -46,7 +45,7 @@ const properties: PropertyDescriptor[] = [
   prop(P.multipartMax, 'NiFi splits multipart/form-data into one FlowFile per part; Sluice keeps the whole body as one FlowFile, so this is accepted and unused.', 'dataSize', { required: true, default: '1 MB' }),
   prop(P.multipartBuffer, 'Accepted and unused (see Multipart Request Max Size).', 'dataSize', { required: true, default: '512 KB' }),
   prop(P.bodyMax, 'Sluice: largest request body accepted; a larger one is answered 413 and never reaches the flow.', 'dataSize', { required: true, default: '10 MB' }),
-];
+]);
 
 function validate(config: PropertyValues): ValidationResult[] {
   const out: ValidationResult[] = [];
@@ -69,12 +68,13 @@ interface Settings {
 function settingsOf(context: ProcessContext): Settings {
   return context.cache('handle-http-request.settings', () => {
     const methods = new Set<string>();
-    const flag = (name: string, method: string) => context.property(name).asString() === 'true' && methods.add(method);
-    flag(P.get, 'GET'); flag(P.post, 'POST'); flag(P.put, 'PUT'); flag(P.del, 'DELETE'); flag(P.head, 'HEAD'); flag(P.options, 'OPTIONS');
-    for (const m of (context.property(P.methods).asString() ?? '').split(',')) if (m.trim()) methods.add(m.trim().toUpperCase());
-    const paths = context.property(P.paths).asString();
-    const params = new Set((context.property(P.params).asString() ?? '').split(',').map((x) => x.trim()).filter(Boolean));
-    return { methods, pathRx: paths ? compileUserRegex(`^(?:${paths})$`).re : null, params, charset: context.property(P.charset).asString() ?? 'UTF-8' };
+    const flag = (allowed: 'true' | 'false', method: string) => allowed === 'true' && methods.add(method);
+    flag(context.get(PROPS[P.get]), 'GET'); flag(context.get(PROPS[P.post]), 'POST'); flag(context.get(PROPS[P.put]), 'PUT');
+    flag(context.get(PROPS[P.del]), 'DELETE'); flag(context.get(PROPS[P.head]), 'HEAD'); flag(context.get(PROPS[P.options]), 'OPTIONS');
+    for (const m of (context.get(PROPS[P.methods]) ?? '').split(',')) if (m.trim()) methods.add(m.trim().toUpperCase());
+    const paths = context.get(PROPS[P.paths]);
+    const params = new Set((context.get(PROPS[P.params]) ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+    return { methods, pathRx: paths ? compileUserRegex(`^(?:${paths})$`).re : null, params, charset: context.get(PROPS[P.charset]) };
   });
 }
 
@@ -167,7 +167,7 @@ export const HandleHttpRequest = defineProcessor({
       'methods are answered 405, paths outside Allowed Paths 404, and 503 when the queue or the context map is full.',
     category: 'source',
     tags: ['http', 'https', 'request', 'listen', 'ingress', 'web service'],
-    properties,
+    properties: handleList(PROPS),
     relationships: [{ name: 'success', description: 'All content that is received is routed to the success relationship.' }],
     inputRequirement: 'forbidden',
     defaultSchedule: { strategy: 'timer', period: '0 sec' },
@@ -202,9 +202,9 @@ export const HandleHttpRequest = defineProcessor({
     const s = settingsOf(context);
     // Checked now so a missing or disabled map stops the start, not the first request.
     context.controllerService<HttpContextMap>(P.contextMap, HTTP_CONTEXT_MAP_API);
-    const inbox = inboxOf(context, context.property(P.queueSize).asInteger() ?? 50);
+    const inbox = inboxOf(context, context.get(PROPS[P.queueSize]));
     const port = portProperty(context, P.port)!;
-    const auth = context.property(P.clientAuth).asString();
+    const auth = context.get(PROPS[P.clientAuth]);
     const tls = listenerTls(context, P.ssl, auth === 'Need Authentication' ? 'need' : auth === 'Want Authentication' ? 'want' : 'none');
     const onRequest = (x: HttpExchange): void => {
       if (!s.methods.has(x.request.method)) {
@@ -226,9 +226,9 @@ export const HandleHttpRequest = defineProcessor({
     };
     const listener = await bind(context, P.port, {
       port,
-      host: context.property(P.hostname).asString() || undefined,
-      maxBodyBytes: context.property(P.bodyMax).asDataSize() ?? 10 * 1024 * 1024,
-      maxHeaderBytes: context.property(P.headerMax).asDataSize(),
+      host: context.get(PROPS[P.hostname]) || undefined,
+      maxBodyBytes: context.get(PROPS[P.bodyMax]),
+      maxHeaderBytes: context.get(PROPS[P.headerMax]),
       tls,
     }, onRequest);
     inbox.opened([listener]);

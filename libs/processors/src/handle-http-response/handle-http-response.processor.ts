@@ -1,4 +1,4 @@
-import { defineProcessor, type PropertyConfiguration } from '@sluice/flow-api';
+import { defineProcessor, handleList, propertyHandles, type PropertyConfiguration } from '@sluice/flow-api';
 import { compileUserRegex } from '../text-shared/user-regex.util.js';
 import { HTTP_CONTEXT_MAP_API, type HttpContextMap } from '../http-shared/http-context-map.service.js';
 import { HTTP_CONTEXT_ID } from '../handle-http-request/handle-http-request.processor.js';
@@ -9,6 +9,15 @@ export { P as HANDLE_HTTP_RESPONSE_PROPERTIES };
 /** Header values are sent as given; a line break in one would end the header (response splitting), so it fails instead. */
 const BAD_HEADER_VALUE = /[\r\n\0]/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const PROPS = propertyHandles([
+  {
+    name: P.status, displayName: P.status, type: 'string', required: true, expressionScope: 'flowfile',
+    description: 'The status code of the answer (a whole number, such as 200 or ${invokehttp.status.code}).',
+  },
+  { name: P.contextMap, displayName: P.contextMap, type: 'string', required: true, identifiesControllerService: HTTP_CONTEXT_MAP_API, description: 'The HTTP Context Map the HandleHttpRequest uses.' },
+  { name: P.headerRegex, displayName: P.headerRegex, type: 'string', validators: [{ kind: 'validRegex' }], description: 'Regular expression: attributes whose whole name matches are sent as response headers.' },
+]);
 
 export const HandleHttpResponse = defineProcessor({
   descriptor: {
@@ -21,14 +30,7 @@ export const HandleHttpResponse = defineProcessor({
       'is no longer waiting (answered, expired with 503, or received before a restart) goes to failure.',
     category: 'http',
     tags: ['http', 'https', 'response', 'egress', 'web service'],
-    properties: [
-      {
-        name: P.status, displayName: P.status, type: 'string', required: true, expressionScope: 'flowfile',
-        description: 'The status code of the answer (a whole number, such as 200 or ${invokehttp.status.code}).',
-      },
-      { name: P.contextMap, displayName: P.contextMap, type: 'string', required: true, identifiesControllerService: HTTP_CONTEXT_MAP_API, description: 'The HTTP Context Map the HandleHttpRequest uses.' },
-      { name: P.headerRegex, displayName: P.headerRegex, type: 'string', validators: [{ kind: 'validRegex' }], description: 'Regular expression: attributes whose whole name matches are sent as response headers.' },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: 'success', description: 'FlowFiles whose answer was sent.' },
       { name: 'failure', description: 'FlowFiles whose request could not be answered: no http.context.identifier, a status that is not a number, a request no longer waiting, a header that cannot be sent.' },
@@ -52,7 +54,7 @@ export const HandleHttpResponse = defineProcessor({
       session.transfer(ff, 'failure');
       return;
     }
-    const statusText = context.property(P.status).evaluate(ff).asString() ?? '';
+    const statusText = context.get(PROPS[P.status], ff);
     if (!/^\d+$/.test(statusText) || Number(statusText) < 100 || Number(statusText) > 999) {
       context.log.error(`Failed to respond to HTTP request for ${ff.uuid} because status code was '${statusText}', which is not a valid number`);
       session.transfer(ff, 'failure');
@@ -71,7 +73,7 @@ export const HandleHttpResponse = defineProcessor({
       if (value.trim() !== '') headers[name] = value;
     }
     const rx = context.cache('headerRegex', () => {
-      const src = context.property(P.headerRegex).asString();
+      const src = context.get(PROPS[P.headerRegex]);
       return src ? compileUserRegex(`^(?:${src})$`).re : null;
     });
     if (rx) {

@@ -1,4 +1,4 @@
-import { defineControllerService, type Clock, type HttpExchange } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineControllerService, type Clock, type HttpExchange } from '@sluice/flow-api';
 
 /** The service API HandleHttpRequest and HandleHttpResponse share (NiFi's HttpContextMap). */
 export const HTTP_CONTEXT_MAP_API = 'HttpContextMap';
@@ -18,6 +18,26 @@ export interface HttpContextMap {
 const MAX_OUTSTANDING = 'Maximum Outstanding Requests';
 const REQUEST_EXPIRATION = 'Request Expiration';
 
+const PROPS = propertyHandles([
+  {
+    name: MAX_OUTSTANDING,
+    displayName: MAX_OUTSTANDING,
+    description: 'Most requests waiting for an answer at once; one more is answered 503.',
+    type: 'integer',
+    required: true,
+    default: '5000',
+    validators: [{ kind: 'range', min: 1 }],
+  },
+  {
+    name: REQUEST_EXPIRATION,
+    displayName: REQUEST_EXPIRATION,
+    description: 'How long a request may wait for its answer before it is answered 503 Service Unavailable.',
+    type: 'duration',
+    required: true,
+    default: '1 min',
+  },
+]);
+
 export const StandardHttpContextMap = defineControllerService<HttpContextMap>({
   descriptor: {
     type: 'StandardHttpContextMap',
@@ -29,29 +49,11 @@ export const StandardHttpContextMap = defineControllerService<HttpContextMap>({
       'new requests are refused with 503. Requests live in memory only: a restart answers none of them, as in NiFi.',
     implements: [HTTP_CONTEXT_MAP_API],
     tags: ['http', 'request', 'response'],
-    properties: [
-      {
-        name: MAX_OUTSTANDING,
-        displayName: MAX_OUTSTANDING,
-        description: 'Most requests waiting for an answer at once; one more is answered 503.',
-        type: 'integer',
-        required: true,
-        default: '5000',
-        validators: [{ kind: 'range', min: 1 }],
-      },
-      {
-        name: REQUEST_EXPIRATION,
-        displayName: REQUEST_EXPIRATION,
-        description: 'How long a request may wait for its answer before it is answered 503 Service Unavailable.',
-        type: 'duration',
-        required: true,
-        default: '1 min',
-      },
-    ],
+    properties: handleList(PROPS),
   },
   enable(ctx) {
-    const max = ctx.property(MAX_OUTSTANDING).asInteger() ?? 5000;
-    const expiration = ctx.property(REQUEST_EXPIRATION).asDuration() ?? 60_000;
+    const max = ctx.get(PROPS[MAX_OUTSTANDING]);
+    const expiration = ctx.get(PROPS[REQUEST_EXPIRATION]);
     const waiting = new Map<string, { exchange: HttpExchange; timer: unknown; clock: Clock }>();
     return {
       register(identifier, exchange, clock) {

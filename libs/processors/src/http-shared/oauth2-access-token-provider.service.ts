@@ -1,5 +1,5 @@
 import { basicAuthorization } from '../invoke-http/invoke-http-request.util.js';
-import { defineControllerService, fromUtf8, HttpTransportError, type Clock, type HttpClient, type PropertyDescriptor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineControllerService, describeProperty, fromUtf8, HttpTransportError, type Clock, type HttpClient, type PropertyHandle, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 
 /** The service API InvokeHTTP's `Request OAuth2 Access Token Provider` names (NiFi's OAuth2AccessTokenProvider). */
 export const OAUTH2_PROVIDER_API = 'OAuth2AccessTokenProvider';
@@ -30,9 +30,7 @@ const GRANTS = [
   { value: 'client_credentials', displayName: 'Client Credentials', description: 'Client Credentials Grant: Client ID and Client Secret.' },
   { value: 'refresh_token', displayName: 'Refresh Token', description: 'Starts from a Refresh Token and refreshes with it.' },
 ];
-type Extra = Partial<PropertyDescriptor>;
-const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Extra = {}): PropertyDescriptor =>
-  ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
+const prop = describeProperty;
 
 const TOKEN_TIMEOUT_MS = 15_000;
 const MAX_TOKEN_RESPONSE = 64 * 1024;
@@ -45,6 +43,33 @@ interface AccessDetails {
   fetchedAt: number;
 }
 
+const PROPS = propertyHandles([
+  prop(P.url, 'The token endpoint, such as https://auth.example.com/oauth/token.', 'string', { required: true, expressionScope: 'environment', validators: [{ kind: 'url' }] }),
+  prop(P.clientAuth, 'How the client ID and secret are sent.', 'enum', {
+    required: true, default: 'REQUEST_BODY',
+    allowableValues: [
+      { value: 'REQUEST_BODY', displayName: 'REQUEST_BODY', description: 'As client_id and client_secret form fields.' },
+      { value: 'BASIC_AUTHENTICATION', displayName: 'BASIC_AUTHENTICATION', description: 'As HTTP Basic authentication (RFC 6749 2.3.1).' },
+    ],
+  }),
+  prop(P.grant, 'The OAuth2 grant.', 'enum', { required: true, default: 'password', allowableValues: GRANTS }),
+  prop(P.username, 'Resource owner user name.', 'string', { required: true, expressionScope: 'environment', dependsOn: [{ property: P.grant, values: ['password'] }] }),
+  prop(P.password, 'Resource owner password.', 'string', { required: true, sensitive: true, editor: 'password', dependsOn: [{ property: P.grant, values: ['password'] }] }),
+  prop(P.refreshToken, 'The refresh token to start from.', 'string', { required: true, sensitive: true, editor: 'password', dependsOn: [{ property: P.grant, values: ['refresh_token'] }] }),
+  prop(P.clientId, 'Client ID.', 'string', { expressionScope: 'environment' }),
+  prop(P.clientSecret, 'Client secret.', 'string', { required: true, sensitive: true, editor: 'password', dependsOn: [{ property: P.clientId }] }),
+  prop(P.scope, 'Space-delimited, case-sensitive scopes of the access request.', 'string'),
+  prop(P.resource, 'Resource URI for the access token (RFC 8707).', 'string'),
+  prop(P.audience, 'Audience for the access token.', 'string'),
+  prop(P.window, 'How long before its expiry a token is refreshed.', 'duration', { required: true, default: '0 s' }),
+  prop(P.defaultExpiration, 'How long a token lasts when the server does not say (no expires_in).', 'duration', { required: true, default: '1 hour' }),
+  prop(P.ssl, "TLS for the token endpoint; Sluice's token requests use the server's trusted CAs, so setting it is refused.", 'string', { identifiesControllerService: 'SSLContextProvider' }),
+  prop(P.protocols, 'Sluice speaks HTTP/1.1 to the token endpoint whatever is chosen.', 'enum', {
+    required: true, default: 'H2_HTTP_1_1', dependsOn: [{ property: P.ssl }],
+    allowableValues: ['HTTP_1_1', 'H2_HTTP_1_1', 'H2'].map((v) => ({ value: v, displayName: v })),
+  }),
+]);
+
 export const StandardOauth2AccessTokenProvider = defineControllerService<OAuth2AccessTokenProvider>({
   descriptor: {
     type: 'StandardOauth2AccessTokenProvider',
@@ -56,32 +81,7 @@ export const StandardOauth2AccessTokenProvider = defineControllerService<OAuth2A
       'token when the server gave one, otherwise by a new grant).',
     implements: [OAUTH2_PROVIDER_API],
     tags: ['oauth2', 'provider', 'authorization', 'access token', 'http'],
-    properties: [
-      prop(P.url, 'The token endpoint, such as https://auth.example.com/oauth/token.', 'string', { required: true, expressionScope: 'environment', validators: [{ kind: 'url' }] }),
-      prop(P.clientAuth, 'How the client ID and secret are sent.', 'enum', {
-        required: true, default: 'REQUEST_BODY',
-        allowableValues: [
-          { value: 'REQUEST_BODY', displayName: 'REQUEST_BODY', description: 'As client_id and client_secret form fields.' },
-          { value: 'BASIC_AUTHENTICATION', displayName: 'BASIC_AUTHENTICATION', description: 'As HTTP Basic authentication (RFC 6749 2.3.1).' },
-        ],
-      }),
-      prop(P.grant, 'The OAuth2 grant.', 'enum', { required: true, default: 'password', allowableValues: GRANTS }),
-      prop(P.username, 'Resource owner user name.', 'string', { required: true, expressionScope: 'environment', dependsOn: [{ property: P.grant, values: ['password'] }] }),
-      prop(P.password, 'Resource owner password.', 'string', { required: true, sensitive: true, editor: 'password', dependsOn: [{ property: P.grant, values: ['password'] }] }),
-      prop(P.refreshToken, 'The refresh token to start from.', 'string', { required: true, sensitive: true, editor: 'password', dependsOn: [{ property: P.grant, values: ['refresh_token'] }] }),
-      prop(P.clientId, 'Client ID.', 'string', { expressionScope: 'environment' }),
-      prop(P.clientSecret, 'Client secret.', 'string', { required: true, sensitive: true, editor: 'password', dependsOn: [{ property: P.clientId }] }),
-      prop(P.scope, 'Space-delimited, case-sensitive scopes of the access request.', 'string'),
-      prop(P.resource, 'Resource URI for the access token (RFC 8707).', 'string'),
-      prop(P.audience, 'Audience for the access token.', 'string'),
-      prop(P.window, 'How long before its expiry a token is refreshed.', 'duration', { required: true, default: '0 s' }),
-      prop(P.defaultExpiration, 'How long a token lasts when the server does not say (no expires_in).', 'duration', { required: true, default: '1 hour' }),
-      prop(P.ssl, "TLS for the token endpoint; Sluice's token requests use the server's trusted CAs, so setting it is refused.", 'string', { identifiesControllerService: 'SSLContextProvider' }),
-      prop(P.protocols, 'Sluice speaks HTTP/1.1 to the token endpoint whatever is chosen.', 'enum', {
-        required: true, default: 'H2_HTTP_1_1', dependsOn: [{ property: P.ssl }],
-        allowableValues: ['HTTP_1_1', 'H2_HTTP_1_1', 'H2'].map((v) => ({ value: v, displayName: v })),
-      }),
-    ],
+    properties: handleList(PROPS),
   },
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
@@ -90,20 +90,20 @@ export const StandardOauth2AccessTokenProvider = defineControllerService<OAuth2A
     return out;
   },
   enable(ctx) {
-    const text = (name: string) => ctx.property(name).evaluate().asString()?.trim() || null;
-    const url = text(P.url)!;
-    const grant = ctx.property(P.grant).asString() ?? 'password';
-    const basic = ctx.property(P.clientAuth).asString() === 'BASIC_AUTHENTICATION';
-    const clientId = text(P.clientId);
-    const clientSecret = ctx.property(P.clientSecret).asString() ?? '';
-    const windowSec = (ctx.property(P.window).asDuration() ?? 0) / 1000;
-    const defaultExpirationSec = (ctx.property(P.defaultExpiration).asDuration() ?? 3_600_000) / 1000;
+    const text = (handle: PropertyHandle<string, boolean>) => ctx.get(handle)?.trim() || null;
+    const url = text(PROPS[P.url])!;
+    const grant = ctx.get(PROPS[P.grant]);
+    const basic = ctx.get(PROPS[P.clientAuth]) === 'BASIC_AUTHENTICATION';
+    const clientId = text(PROPS[P.clientId]);
+    const clientSecret = ctx.get(PROPS[P.clientSecret]) ?? '';
+    const windowSec = ctx.get(PROPS[P.window]) / 1000;
+    const defaultExpirationSec = ctx.get(PROPS[P.defaultExpiration]) / 1000;
     const extra: [string, string][] = [];
-    for (const [field, name] of [['scope', P.scope], ['resource', P.resource], ['audience', P.audience]] as const) {
-      const v = ctx.property(name).asString();
+    for (const [field, handle] of [['scope', PROPS[P.scope]], ['resource', PROPS[P.resource]], ['audience', PROPS[P.audience]]] as const) {
+      const v = ctx.get(handle);
       if (v) extra.push([field, v]);
     }
-    let details: AccessDetails | null = grant === 'refresh_token' ? { accessToken: null, refreshToken: ctx.property(P.refreshToken).asString() ?? null, expiresIn: -1, fetchedAt: 0 } : null;
+    let details: AccessDetails | null = grant === 'refresh_token' ? { accessToken: null, refreshToken: ctx.get(PROPS[P.refreshToken]) ?? null, expiresIn: -1, fetchedAt: 0 } : null;
     // Callers that need a token at the same moment share one request to the server.
     let inFlight: Promise<AccessDetails> | null = null;
 
@@ -143,7 +143,7 @@ export const StandardOauth2AccessTokenProvider = defineControllerService<OAuth2A
     }
 
     const acquire = (http: HttpClient, clock: Clock) =>
-      request(http, clock, grant === 'password' ? [['grant_type', 'password'], ['username', text(P.username) ?? ''], ['password', ctx.property(P.password).asString() ?? '']] : [['grant_type', 'client_credentials']]);
+      request(http, clock, grant === 'password' ? [['grant_type', 'password'], ['username', text(PROPS[P.username]) ?? ''], ['password', ctx.get(PROPS[P.password]) ?? '']] : [['grant_type', 'client_credentials']]);
 
     async function refreshed(http: HttpClient, clock: Clock): Promise<AccessDetails> {
       const refreshToken = details?.refreshToken;

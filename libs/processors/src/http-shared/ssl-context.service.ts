@@ -1,4 +1,4 @@
-import { defineControllerService, type ControllerServiceContext, type PropertyDescriptor, type PropertyValues, type TlsStore, type ValidationResult } from '@sluice/flow-api';
+import { defineControllerService, describeProperty, handleList, propertyHandles, type ControllerServiceContext, type PropertyHandle, type PropertyValues, type TlsStore, type ValidationResult } from '@sluice/flow-api';
 import { SSL_CONTEXT_API, type SslContextProvider } from './http-listener.util.js';
 
 const P = {
@@ -14,32 +14,28 @@ const STORE_TYPES = [
   { value: 'JKS', displayName: 'JKS', description: 'Refused: Node.js cannot read Java KeyStores.' },
   { value: 'BCFKS', displayName: 'BCFKS', description: 'Refused: Node.js cannot read Bouncy Castle keystores.' },
 ];
-type Extra = Partial<PropertyDescriptor>;
-const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Extra = {}): PropertyDescriptor =>
-  ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
+const prop = describeProperty;
 
-function properties(protocols: string[]): PropertyDescriptor[] {
-  return [
-    prop(P.keystore, 'Path on the Sluice server of the keystore: the private key and certificate presented to the other side.', 'string'),
-    prop(P.keystorePassword, 'Password of the keystore.', 'string', { sensitive: true, editor: 'password', dependsOn: [{ property: P.keystore }] }),
-    prop(P.keyPassword, 'Password of the private key, when it differs from the keystore password.', 'string', { sensitive: true, editor: 'password', dependsOn: [{ property: P.keystore }] }),
-    prop(P.keystoreType, 'Format of the keystore.', 'enum', { required: true, default: 'PKCS12', allowableValues: STORE_TYPES, dependsOn: [{ property: P.keystore }] }),
-    prop(P.truststore, "Path on the Sluice server of the truststore: the CA certificates trusted for the other side's certificate (the system's CAs when empty).", 'string'),
-    prop(P.truststorePassword, 'Password of the truststore (PKCS12).', 'string', { sensitive: true, editor: 'password', dependsOn: [{ property: P.truststore }] }),
-    prop(P.truststoreType, 'Format of the truststore.', 'enum', { required: true, default: 'PKCS12', allowableValues: STORE_TYPES, dependsOn: [{ property: P.truststore }] }),
-    prop(P.protocol, 'Lowest TLS version accepted (TLS: TLSv1.2 and above).', 'enum', { required: true, default: 'TLS', allowableValues: protocols.map((v) => ({ value: v, displayName: v })) }),
-  ];
-}
+const PROPS = propertyHandles([
+  prop(P.keystore, 'Path on the Sluice server of the keystore: the private key and certificate presented to the other side.', 'string'),
+  prop(P.keystorePassword, 'Password of the keystore.', 'string', { sensitive: true, editor: 'password', dependsOn: [{ property: P.keystore }] }),
+  prop(P.keyPassword, 'Password of the private key, when it differs from the keystore password.', 'string', { sensitive: true, editor: 'password', dependsOn: [{ property: P.keystore }] }),
+  prop(P.keystoreType, 'Format of the keystore.', 'enum', { required: true, default: 'PKCS12', allowableValues: STORE_TYPES, dependsOn: [{ property: P.keystore }] }),
+  prop(P.truststore, "Path on the Sluice server of the truststore: the CA certificates trusted for the other side's certificate (the system's CAs when empty).", 'string'),
+  prop(P.truststorePassword, 'Password of the truststore (PKCS12).', 'string', { sensitive: true, editor: 'password', dependsOn: [{ property: P.truststore }] }),
+  prop(P.truststoreType, 'Format of the truststore.', 'enum', { required: true, default: 'PKCS12', allowableValues: STORE_TYPES, dependsOn: [{ property: P.truststore }] }),
+  prop(P.protocol, 'Lowest TLS version accepted (TLS: TLSv1.2 and above).', 'enum', { required: true, default: 'TLS', allowableValues: ['TLS', 'TLSv1.2', 'TLSv1.3'].map((v) => ({ value: v, displayName: v })) }),
+]);
 
 function validate(config: PropertyValues): ValidationResult[] {
   const out: ValidationResult[] = [];
   for (const [file, type] of [[P.keystore, P.keystoreType], [P.truststore, P.truststoreType]] as const) {
-    const t = config[type] ?? 'PKCS12';
+    const t = config[type]!;
     if (config[file] && JAVA_ONLY.includes(t)) {
       out.push({ property: type, message: `${type} ${t} is not supported: Node.js cannot read ${t} keystores; convert it to PKCS12 (keytool -importkeystore -deststoretype PKCS12) or PEM`, code: 'invalid' });
     }
   }
-  if (config[P.keystore] && (config[P.keystoreType] ?? 'PKCS12') === 'PKCS12' && !config[P.keystorePassword]) {
+  if (config[P.keystore] && config[P.keystoreType] === 'PKCS12' && !config[P.keystorePassword]) {
     out.push({ property: P.keystorePassword, message: `${P.keystorePassword} is required for a PKCS12 keystore`, code: 'required' });
   }
   if (!config[P.keystore] && !config[P.truststore]) out.push({ property: null, message: `Set ${P.keystore}, ${P.truststore} or both`, code: 'required' });
@@ -47,15 +43,16 @@ function validate(config: PropertyValues): ValidationResult[] {
 }
 
 function enable(ctx: ControllerServiceContext): SslContextProvider {
-  const store = (file: string, type: string, password: string): TlsStore | undefined => {
-    const path = ctx.property(file).asString()?.trim();
+  type Text = PropertyHandle<string, boolean>;
+  const store = (file: Text, type: PropertyHandle<string, true>, password: Text): TlsStore | undefined => {
+    const path = ctx.get(file)?.trim();
     if (!path) return undefined;
-    return { path, type: (ctx.property(type).asString() ?? 'PKCS12') as TlsStore['type'], password: ctx.property(password).asString() || undefined };
+    return { path, type: ctx.get(type) as TlsStore['type'], password: ctx.get(password) || undefined };
   };
-  const keyStore = store(P.keystore, P.keystoreType, P.keystorePassword);
-  const trustStore = store(P.truststore, P.truststoreType, P.truststorePassword);
-  const keyPassword = ctx.property(P.keyPassword).asString() || undefined;
-  const protocol = ctx.property(P.protocol).asString();
+  const keyStore = store(PROPS[P.keystore], PROPS[P.keystoreType], PROPS[P.keystorePassword]);
+  const trustStore = store(PROPS[P.truststore], PROPS[P.truststoreType], PROPS[P.truststorePassword]);
+  const keyPassword = ctx.get(PROPS[P.keyPassword]) || undefined;
+  const protocol = ctx.get(PROPS[P.protocol]);
   const minVersion = protocol === 'TLSv1.3' ? ('TLSv1.3' as const) : ('TLSv1.2' as const);
   return {
     hasTrustStore: trustStore !== undefined,
@@ -83,7 +80,7 @@ export const StandardSSLContextService = defineControllerService<SslContextProvi
       'certificates against its truststore; InvokeHTTP trusts its truststore and presents its keystore. PKCS12 and PEM files; ' +
       'JKS and BCFKS are refused (Node.js cannot read them). Files are read when a processor using it starts.',
     ...common,
-    properties: properties(['TLS', 'TLSv1.2', 'TLSv1.3']),
+    properties: handleList(PROPS),
   },
   validate,
   enable,
@@ -96,7 +93,7 @@ export const StandardRestrictedSSLContextService = defineControllerService<SslCo
     displayName: 'Standard Restricted SSL Context Service',
     description: 'The Standard SSL Context Service limited to the TLS versions NiFi considers secure (TLSv1.2 and TLSv1.3).',
     ...common,
-    properties: properties(['TLS', 'TLSv1.2', 'TLSv1.3']),
+    properties: handleList(PROPS),
   },
   validate,
   enable,

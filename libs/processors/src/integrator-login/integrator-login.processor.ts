@@ -1,4 +1,4 @@
-import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type ProcessContext } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type ProcessContext, type PropertyHandle } from '@sluice/flow-api';
 import {
   ERP_AUTH_TYPES,
   erpCacheKey,
@@ -6,6 +6,7 @@ import {
   omnitronCacheKey,
   omnitronToken,
   rememberRecipe,
+  TOKEN_PATH,
   type ErpAuthType,
   type ErpLoginRecipe,
   type OmnitronRecipe,
@@ -18,6 +19,9 @@ const LOGIN = 'Login';
 const ERP = 'ERP Login';
 const erpTypes = (...types: ErpAuthType[]) => [{ property: 'ERP Auth Type', values: types }];
 const TOKEN_LOGINS: ErpAuthType[] = ['jwt', 'oauth2-client-credentials', 'oauth2-password'];
+
+/** The ERP credential's header, also when the property is left blank. */
+const AUTH_HEADER = 'Authorization';
 
 const PROPS = propertyHandles([
   {
@@ -55,7 +59,7 @@ const PROPS = propertyHandles([
     name: 'ERP Login Body', displayName: 'ERP Login Body', description: 'Body of the JWT login, usually JSON with the credentials. Defaults to {"username", "password"} from the fields below.',
     type: 'code', editor: 'json', sensitive: true, expressionScope: 'environment', dependsOn: erpTypes('jwt'), group: ERP,
   },
-  { name: 'ERP Token JSON Path', displayName: 'Token JSON Path', description: 'Where the token is in the login reply.', type: 'string', default: '$.access_token', dependsOn: erpTypes(...TOKEN_LOGINS), group: ERP },
+  { name: 'ERP Token JSON Path', displayName: 'Token JSON Path', description: 'Where the token is in the login reply.', type: 'string', default: TOKEN_PATH, dependsOn: erpTypes(...TOKEN_LOGINS), group: ERP },
   {
     name: 'ERP Token Expiry JSON Path', displayName: 'Expiry JSON Path', description: 'Where the lifetime in seconds is in the login reply; empty to use the lifetime below.',
     type: 'string', default: '$.expires_in', dependsOn: erpTypes(...TOKEN_LOGINS), group: ERP,
@@ -68,7 +72,7 @@ const PROPS = propertyHandles([
   { name: 'ERP OAuth Scope', displayName: 'Scope', description: 'OAuth2 scope, if the ERP wants one.', type: 'string', dependsOn: erpTypes('oauth2-client-credentials', 'oauth2-password'), group: ERP },
   { name: 'ERP Token', displayName: 'ERP Token', description: 'The fixed token or header value.', type: 'string', required: true, sensitive: true, editor: 'password', dependsOn: erpTypes('permanent-token', 'custom-header'), group: ERP },
   {
-    name: 'ERP Auth Header Name', displayName: 'Auth Header Name', description: 'Header that carries the ERP credential on later requests.', type: 'string', default: 'Authorization',
+    name: 'ERP Auth Header Name', displayName: 'Auth Header Name', description: 'Header that carries the ERP credential on later requests.', type: 'string', default: AUTH_HEADER,
     dependsOn: erpTypes('jwt', 'oauth2-client-credentials', 'oauth2-password', 'permanent-token', 'custom-header'), group: ERP,
   },
   {
@@ -116,13 +120,13 @@ export const IntegratorLogin = defineProcessor({
   // Omnitron's login answers {"key"}; an ERP's where its token paths say, so the step goes on to the next login.
   dryRunResponse(request, config) {
     if (/\/api\/v1\/auth\/login\/?$/.test(new URL(request.url).pathname)) return { status: 200, body: { key: DRY_RUN_TOKEN } };
-    const token = documentAt(config['ERP Token JSON Path'] || '$.access_token', DRY_RUN_TOKEN);
-    const expiry = config['ERP Token Expiry JSON Path'] ?? '$.expires_in';
+    const token = documentAt(config['ERP Token JSON Path'] || TOKEN_PATH, DRY_RUN_TOKEN);
+    const expiry = config['ERP Token Expiry JSON Path'];
     return { status: 200, body: expiry ? mergeDocuments(token, documentAt(expiry, 3600)) : token };
   },
 
   validate(config) {
-    const type = config['ERP Auth Type'] ?? 'none';
+    const type = config['ERP Auth Type'];
     const has = (name: string) => (config[name] ?? '') !== '';
     if (type === 'jwt' && !has('ERP Login Body') && !has('ERP Username')) {
       return [{ property: 'ERP Login Body', message: 'A JWT login needs a login body or an ERP username', code: 'required' }];
@@ -189,30 +193,24 @@ function erpRecipe(ctx: ProcessContext): ErpLoginRecipe | null {
   const type = ctx.get(PROPS['ERP Auth Type']) as ErpAuthType;
   if (!ERP_AUTH_TYPES.includes(type)) throw new IntegratorStepError(`unknown ERP auth type '${type}'`);
   if (type === 'none') return null;
-  const str = (name: string) => {
-    const v = ctx.property(name).asString();
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const el = (name: string) => {
-    const v = ctx.property(name).evaluate().asString();
-    return v === undefined || v === '' ? undefined : v;
-  };
+  // A blank value counts as unset; Expression Language is evaluated where the property takes it.
+  const str = (handle: PropertyHandle<string, boolean>) => ctx.get(handle) || undefined;
   return {
     type,
-    url: el('ERP Login URL'),
-    method: str('ERP Login Method'),
+    url: str(PROPS['ERP Login URL']),
+    method: str(PROPS['ERP Login Method']),
     headers: ctx.property(PROPS['ERP Login Headers']).isSet() ? ctx.get(PROPS['ERP Login Headers']) : undefined,
-    body: el('ERP Login Body'),
-    tokenPath: str('ERP Token JSON Path'),
-    expiresInPath: str('ERP Token Expiry JSON Path'),
+    body: str(PROPS['ERP Login Body']),
+    tokenPath: str(PROPS['ERP Token JSON Path']),
+    expiresInPath: str(PROPS['ERP Token Expiry JSON Path']),
     ttlMs: ctx.get(PROPS['ERP Token TTL']),
-    username: el('ERP Username'),
-    password: str('ERP Password'),
-    clientId: str('ERP Client ID'),
-    clientSecret: str('ERP Client Secret'),
-    scope: str('ERP OAuth Scope'),
-    token: str('ERP Token'),
-    headerName: str('ERP Auth Header Name') ?? 'Authorization',
+    username: str(PROPS['ERP Username']),
+    password: str(PROPS['ERP Password']),
+    clientId: str(PROPS['ERP Client ID']),
+    clientSecret: str(PROPS['ERP Client Secret']),
+    scope: str(PROPS['ERP OAuth Scope']),
+    token: str(PROPS['ERP Token']),
+    headerName: str(PROPS['ERP Auth Header Name']) ?? AUTH_HEADER,
     // An explicit empty prefix must stay empty, so read the raw value here.
     headerPrefix: ctx.get(PROPS['ERP Auth Header Prefix']),
   };

@@ -4,6 +4,9 @@ import { base64Utf8, errorReason, joinUrl, responseJson, sendWithRetry, type Ret
 import { IntegratorStepError } from './integrator-errors.js';
 import { tokenCache } from './integrator-services.js';
 
+/** Where an ERP login reply holds its token, unless the recipe says otherwise. */
+export const TOKEN_PATH = '$.access_token';
+
 export const ERP_AUTH_TYPES = ['none', 'jwt', 'basic', 'oauth2-client-credentials', 'oauth2-password', 'permanent-token', 'custom-header'] as const;
 export type ErpAuthType = (typeof ERP_AUTH_TYPES)[number];
 
@@ -150,7 +153,7 @@ export async function erpCredential(services: ProcessorServices, recipe: ErpLogi
     throw new IntegratorStepError(`ERP login failed (${response.status}): ${errorReason(response)}`, response.status);
   }
   const json = responseJson(response, url);
-  const tokenPath = recipe.tokenPath || '$.access_token';
+  const tokenPath = recipe.tokenPath || TOKEN_PATH;
   const token = readJsonPath(json, tokenPath);
   if (typeof token !== 'string' || token === '') throw new IntegratorStepError(`ERP login reply has no token at ${tokenPath}`, response.status);
   const expiresIn = recipe.expiresInPath ? Number(readJsonPath(json, recipe.expiresInPath)) : Number.NaN;

@@ -2,7 +2,7 @@ import {
   describeProperty, handleList, propertyHandles,
   CoreAttributes, defineProcessor, fromUtf8, HttpTransportError,
   type FlowFile, type HttpResponse, type ProcessContext, type ProcessSession, type PropertyConfiguration,
-  type PropertyValues, type ValidationResult,
+  type PropertyHandle, type PropertyValues, type ValidationResult,
 } from '@sluice/flow-api';
 import { ExpressionError } from '@sluice/expression';
 import { OAUTH2_PROVIDER_API, type OAuth2AccessTokenProvider } from '../http-shared/oauth2-access-token-provider.service.js';
@@ -162,7 +162,7 @@ export const InvokeHTTP = defineProcessor({
       if (problem) out.push({ property: P.headerPattern, message: problem, code: 'invalid' });
     }
     const hasForm = Object.keys(config).some((k) => formPartName(k) !== null && config[k] !== undefined);
-    const bodyEnabled = (config[P.bodyEnabled] ?? 'true') === 'true';
+    const bodyEnabled = config[P.bodyEnabled] === 'true';
     if (hasForm && bodyEnabled && !config[P.formName]) {
       out.push({ property: P.formName, message: `[${P.formName}] is required when Form Data properties are configured and [${P.bodyEnabled}] is enabled`, code: 'invalid' });
     }
@@ -193,7 +193,7 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
   const txId = ctx.services.randomUuid();
   let response: FlowFile | null = null;
   try {
-    const url = evaluated(ctx, P.url, request).trim();
+    const url = evaluated(ctx, PROPS[P.url], request).trim();
     const built = await buildRequest(ctx, session, request, url);
     // SEND is recorded with the answer, so provenance shows what was sent next to what came back.
     const sent = (x: { response?: HttpResponse; error?: string }) => {
@@ -209,7 +209,7 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
         readTimeoutMs: ctx.get(PROPS[P.readTimeout]),
         followRedirects: isTrue(ctx.get(PROPS[P.redirects])),
         maxResponseBytes: ctx.get(PROPS[P.maxResponse]),
-        tls: ctx.property(P.ssl).isSet() ? ctx.controllerService<SslContextProvider>(P.ssl, SSL_CONTEXT_API).clientTls() : undefined,
+        tls: ctx.get(PROPS[P.ssl]) ? ctx.controllerService<SslContextProvider>(P.ssl, SSL_CONTEXT_API).clientTls() : undefined,
       });
     } catch (e) {
       if (e instanceof HttpTransportError) {
@@ -261,7 +261,7 @@ async function invoke(ctx: ProcessContext, session: ProcessSession, requestIn: F
       request = session.putAllAttributes(request, headerAttributes(answer.headers, prefix));
     }
     // The token may have been revoked before its expiry: with ON_UNAUTHORIZED_RESPONSE the next request gets a fresh one.
-    if (status === 401 && ctx.property(P.oauth2).isSet() && ctx.property(P.oauth2Refresh).raw === 'ON_UNAUTHORIZED_RESPONSE') {
+    if (status === 401 && ctx.get(PROPS[P.oauth2]) && ctx.get(PROPS[P.oauth2Refresh]) === 'ON_UNAUTHORIZED_RESPONSE') {
       await ctx.controllerService<OAuth2AccessTokenProvider>(P.oauth2, OAUTH2_PROVIDER_API).refresh(ctx.services.http, ctx.services.clock).catch((e: Error) => ctx.log.warn(`OAuth2 token refresh after 401 failed: ${e.message}`));
     }
     route(ctx, session, request, response, status, generationRequired);
@@ -301,8 +301,8 @@ function route(ctx: ProcessContext, session: ProcessSession, requestIn: FlowFile
   }
 }
 
-function evaluated(ctx: ProcessContext, name: string, flowFile: FlowFile | null): string {
-  return ctx.property(name).evaluate(flowFile).asString() ?? '';
+function evaluated(ctx: ProcessContext, handle: PropertyHandle<string, boolean>, flowFile: FlowFile | null): string {
+  return ctx.get(handle, flowFile) ?? '';
 }
 
 async function buildRequest(ctx: ProcessContext, session: ProcessSession, request: FlowFile | null, url: string) {
@@ -313,11 +313,11 @@ async function buildRequest(ctx: ProcessContext, session: ProcessSession, reques
     throw new RequestError(`'${url}' is not a valid URL`, 'url');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new RequestError(`'${url}' must use http or https`, 'url');
-  const method = evaluated(ctx, P.method, request).trim();
+  const method = evaluated(ctx, PROPS[P.method], request).trim();
   const headers: Record<string, string> = {};
   const user = (ctx.get(PROPS[P.username]) ?? '').trim();
   if (user !== '') headers['authorization'] = basicAuthorization(user, (ctx.get(PROPS[P.password]) ?? '').trim());
-  if (ctx.property(P.oauth2).isSet()) {
+  if (ctx.get(PROPS[P.oauth2])) {
     const provider = ctx.controllerService<OAuth2AccessTokenProvider>(P.oauth2, OAUTH2_PROVIDER_API);
     try {
       headers['authorization'] = `Bearer ${await provider.accessToken(ctx.services.http, ctx.services.clock)}`;
@@ -328,7 +328,7 @@ async function buildRequest(ctx: ProcessContext, session: ProcessSession, reques
   let body: Uint8Array | undefined;
   if (BODY_METHODS.includes(method)) {
     const gzip = ctx.get(PROPS[P.contentEncoding]) === 'GZIP';
-    const typed = evaluated(ctx, P.contentType, request).trim();
+    const typed = evaluated(ctx, PROPS[P.contentType], request).trim();
     const contentType = typed === '' ? 'application/octet-stream' : typed;
     const bodyEnabled = ctx.get(PROPS[P.bodyEnabled]) !== 'false';
     const content = request && bodyEnabled ? await session.read(request) : new Uint8Array(0);
@@ -337,7 +337,7 @@ async function buildRequest(ctx: ProcessContext, session: ProcessSession, reques
       const part = formPartName(name);
       if (part !== null) fields.push([part, ctx.evaluateExpression(value, request)]);
     }
-    const formName = evaluated(ctx, P.formName, request);
+    const formName = evaluated(ctx, PROPS[P.formName], request);
     if (fields.length || formName !== '') {
       const filename = ctx.get(PROPS[P.formFilename]) !== 'false' ? (request?.attributes[CoreAttributes.FILENAME] ?? null) : null;
       const multipart = multipartBody(fields, bodyEnabled ? { name: formName, filename, contentType, content } : null, `sluice-${ctx.services.randomUuid()}`);
@@ -356,7 +356,7 @@ async function buildRequest(ctx: ProcessContext, session: ProcessSession, reques
       headers['content-encoding'] = 'gzip';
     }
   }
-  const agent = evaluated(ctx, P.userAgent, request).trim();
+  const agent = evaluated(ctx, PROPS[P.userAgent], request).trim();
   if (agent !== '') headers['user-agent'] = agent;
   if (isTrue(ctx.get(PROPS[P.dateHeader]))) headers['date'] = new Date(ctx.services.clock.now()).toUTCString();
   for (const [name, value] of Object.entries(ctx.dynamicProperties())) {

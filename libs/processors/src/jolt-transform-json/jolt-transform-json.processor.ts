@@ -252,7 +252,7 @@ export const JoltTransformJSON = defineProcessor({
   migrateProperties: migrateJoltProperties,
 
   validate(config: PropertyValues): ValidationResult[] {
-    const strategy = config[TRANSFORM] ?? CHAIN;
+    const strategy = config[TRANSFORM]!;
     const out: ValidationResult[] = [];
     if (strategy === CUSTOM) {
       out.push({ property: TRANSFORM, message: `Jolt Transform: ${NOT_SUPPORTED_CUSTOM}`, code: 'invalid' });

@@ -1,4 +1,4 @@
-import { defineProcessor, type HttpExchange, type ProcessContext, type PropertyDescriptor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { defineProcessor, describeProperty, handleList, propertyHandles, type HttpExchange, type ProcessContext, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { compileUserRegex } from '../text-shared/user-regex.util.js';
 import { bind, inboxOf, listenerTls, portProperty, SSL_CONTEXT_API, textResponse } from '../http-shared/http-listener.util.js';
 
@@ -16,12 +16,10 @@ export { P as LISTEN_HTTP_PROPERTIES };
 const BATCH = 100;
 const ACCEPT = 'application/flowfile-v3,application/flowfile-v2;q=0.8,application/flowfile;q=0.6,*/*;q=0.8';
 
-type Extra = Partial<PropertyDescriptor>;
-const prop = (name: string, description: string, type: PropertyDescriptor['type'], extra: Extra = {}): PropertyDescriptor =>
-  ({ name, displayName: name, description, type, ...extra }) as PropertyDescriptor;
+const prop = describeProperty;
 const SSL = [{ property: P.ssl }];
 
-const properties: PropertyDescriptor[] = [
+const PROPS = propertyHandles([
   prop(P.basePath, 'Path the service answers on, without leading or trailing slash: http://{host}:{port}/{Base Path}.', 'string', {
     required: true, default: 'contentListener', expressionScope: 'environment',
     validators: [{ kind: 'regex', pattern: '^([^/]+.*[^/]+|[^/]+|)$', message: 'must not start or end with /' }],
@@ -49,7 +47,7 @@ const properties: PropertyDescriptor[] = [
   prop(P.reader, 'Record processing of requests is not offered by Sluice yet; setting it is refused.', 'string', { identifiesControllerService: 'RecordReaderFactory' }),
   prop(P.writer, 'See Record Reader.', 'string', { identifiesControllerService: 'RecordSetWriterFactory', dependsOn: [{ property: P.reader }] }),
   prop(P.bodyMax, 'Sluice: largest request body accepted; a larger one is answered 413 and never stored.', 'dataSize', { required: true, default: '10 MB' }),
-];
+]);
 
 function validate(config: PropertyValues): ValidationResult[] {
   const out: ValidationResult[] = [];
@@ -78,13 +76,13 @@ interface Settings {
 
 function settingsOf(context: ProcessContext): Settings {
   return context.cache('listen-http.settings', () => {
-    const headerRegex = context.property(P.headerRegex).asString();
+    const headerRegex = context.get(PROPS[P.headerRegex]);
     return {
-      basePath: `/${context.property(P.basePath).evaluate().asString() ?? ''}`.replace(/\/$/, '') || '/',
+      basePath: `/${context.get(PROPS[P.basePath])}`.replace(/\/$/, '') || '/',
       headerRx: headerRegex ? compileUserRegex(`^(?:${headerRegex})$`).re : null,
-      subjectRx: compileUserRegex(`^(?:${context.property(P.subjectDn).asString() ?? '.*'})$`).re,
-      issuerRx: compileUserRegex(`^(?:${context.property(P.issuerDn).asString() ?? '.*'})$`).re,
-      returnCode: context.property(P.returnCode).asInteger() ?? 200,
+      subjectRx: compileUserRegex(`^(?:${context.get(PROPS[P.subjectDn])})$`).re,
+      issuerRx: compileUserRegex(`^(?:${context.get(PROPS[P.issuerDn])})$`).re,
+      returnCode: context.get(PROPS[P.returnCode]),
     };
   });
 }
@@ -139,7 +137,7 @@ export const ListenHTTP = defineProcessor({
       'GET /{Base Path}/healthcheck answers "OK". When the flow cannot keep up, callers get 503.',
     category: 'source',
     tags: ['ingest', 'http', 'https', 'rest', 'listen'],
-    properties,
+    properties: handleList(PROPS),
     relationships: [{ name: 'success', description: 'Relationship for successfully received FlowFiles.' }],
     inputRequirement: 'forbidden',
     defaultSchedule: { strategy: 'timer', period: '0 sec' },
@@ -155,13 +153,13 @@ export const ListenHTTP = defineProcessor({
   validate,
   async onScheduled(context) {
     const s = settingsOf(context);
-    const inbox = inboxOf(context, context.property(P.threads).asInteger() ?? 200);
+    const inbox = inboxOf(context, context.get(PROPS[P.threads]));
     const port = portProperty(context, P.port)!;
     const healthPort = portProperty(context, P.healthPort);
-    const clientAuth = (context.property(P.clientAuth).asString() ?? 'AUTO') as 'AUTO' | 'WANT' | 'REQUIRED' | 'NONE';
+    const clientAuth = context.get(PROPS[P.clientAuth]) as 'AUTO' | 'WANT' | 'REQUIRED' | 'NONE';
     const tls = listenerTls(context, P.ssl, clientAuth === 'AUTO' ? 'AUTO' : clientAuth === 'WANT' ? 'want' : clientAuth === 'REQUIRED' ? 'need' : 'none');
-    const maxBodyBytes = context.property(P.bodyMax).asDataSize() ?? 10 * 1024 * 1024;
-    const maxHeaderBytes = context.property(P.headerMax).asDataSize();
+    const maxBodyBytes = context.get(PROPS[P.bodyMax]);
+    const maxHeaderBytes = context.get(PROPS[P.headerMax]);
     const onRequest = (x: HttpExchange): void => {
       if (!screen(x, s, false)) return;
       if (!inbox.offer(x)) {

@@ -1,4 +1,5 @@
 import {
+  handleList, propertyHandles,
   defineControllerService,
   type ControllerServiceDefinition,
   type MapCacheEntry,
@@ -26,6 +27,21 @@ export type MapCacheClient = {
   readonly [K in keyof MapCacheStore]: MapCacheStore[K] extends (cache: string, ...rest: infer A) => infer R ? (...rest: A) => R : never;
 };
 
+const PROPS = propertyHandles([
+  {
+    name: HOST,
+    displayName: HOST,
+    description:
+      'With Server Port, names the cache: clients with the same hostname and port share their entries, within the flow. ' +
+      'Sluice keeps the cache in its database, so no server is contacted; NiFi configurations keep working unchanged.',
+    type: 'string',
+    required: true,
+    default: 'localhost',
+  },
+  { name: PORT, displayName: PORT, description: 'With Server Hostname, names the cache.', type: 'integer', required: true, default: '4557', validators: [{ kind: 'range', min: 0, max: 65535 }] },
+  { name: TIMEOUT, displayName: TIMEOUT, description: 'How long one cache call may take before the processor treats the cache as unreachable.', type: 'duration', required: true, default: '30 secs' },
+]);
+
 function clientService(type: string, description: string): ControllerServiceDefinition<MapCacheClientConfig> {
   return defineControllerService<MapCacheClientConfig>({
     descriptor: {
@@ -35,29 +51,16 @@ function clientService(type: string, description: string): ControllerServiceDefi
       description,
       implements: [MAP_CACHE_CLIENT_API, ATOMIC_MAP_CACHE_CLIENT_API],
       tags: ['distributed', 'cache', 'state', 'map', 'cluster'],
-      properties: [
-        {
-          name: HOST,
-          displayName: HOST,
-          description:
-            'With Server Port, names the cache: clients with the same hostname and port share their entries, within the flow. ' +
-            'Sluice keeps the cache in its database, so no server is contacted; NiFi configurations keep working unchanged.',
-          type: 'string',
-          required: true,
-          default: 'localhost',
-        },
-        { name: PORT, displayName: PORT, description: 'With Server Hostname, names the cache.', type: 'integer', required: true, default: '4557', validators: [{ kind: 'range', min: 0, max: 65535 }] },
-        { name: TIMEOUT, displayName: TIMEOUT, description: 'How long one cache call may take before the processor treats the cache as unreachable.', type: 'duration', required: true, default: '30 secs' },
-      ],
+      properties: handleList(PROPS),
     },
     validate(config): ValidationResult[] {
-      const host = config[HOST] ?? 'localhost';
-      if (!host.trim()) return [{ property: HOST, message: `${HOST} must not be blank`, code: 'required' }];
+      // Unset, the default is in force; only a value made blank is refused.
+      if (config[HOST]?.trim() === '') return [{ property: HOST, message: `${HOST} must not be blank`, code: 'required' }];
       return [];
     },
     enable(ctx) {
-      const host = (ctx.property(HOST).asString() ?? 'localhost').trim().toLowerCase();
-      return { cacheName: `${host}:${ctx.property(PORT).asInteger() ?? 4557}`, timeoutMs: ctx.property(TIMEOUT).asDuration() ?? 30_000 };
+      const host = ctx.get(PROPS[HOST]).trim().toLowerCase();
+      return { cacheName: `${host}:${ctx.get(PROPS[PORT])}`, timeoutMs: ctx.get(PROPS[TIMEOUT]) };
     },
   });
 }

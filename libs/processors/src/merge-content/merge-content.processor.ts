@@ -1,7 +1,7 @@
 import {
   describeProperty, handleList, propertyHandles,
   CoreAttributes, defineProcessor, FragmentAttributes, REL_FAILURE, REL_ORIGINAL, utf8,
-  type FlowFile, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyValues,
+  type FlowFile, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyHandle, type PropertyValues,
   type ValidationResult,
 } from '@sluice/flow-api';
 import { defragmentError, mergedAttributes, packBins, type Bin, type BinSettings, type InsertionLocation } from './merge-bins.util.js';
@@ -128,12 +128,12 @@ export const MergeContent = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const format = config[P.format] ?? CONCAT;
+    const format = config[P.format];
     if (format === 'Avro') out.push({ property: P.format, message: `${P.format} 'Avro' is not supported: Sluice has no Avro reader or writer; merge Avro data with MergeRecord`, code: 'invalid' });
     if (format === CONCAT && config[P.delimiter] === 'Filename') {
       out.push({ property: P.delimiter, message: `${P.delimiter} 'Filename' is not supported: Sluice does not read files on the server; use '${TEXT}'`, code: 'invalid' });
     }
-    if ((config[P.strategy] ?? BIN_PACK) === BIN_PACK) {
+    if (config[P.strategy] === BIN_PACK) {
       const num = (name: string, fallback: number) => (config[name] === undefined || config[name] === '' ? fallback : Number(config[name]));
       if (num(P.minEntries, 1) > num(P.maxEntries, 1000)) out.push({ property: P.minEntries, message: 'Min Entries must be less than or equal to Max Entries', code: 'invalid' });
     }
@@ -201,7 +201,7 @@ async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, 
     members = [...members].sort((a, b) => Number(a.attributes[FragmentAttributes.INDEX]) - Number(b.attributes[FragmentAttributes.INDEX]));
   }
   const first = members[0]!;
-  const format = ctx.property(P.format).raw ?? CONCAT;
+  const format = ctx.get(PROPS[P.format]);
   let content: Uint8Array;
   let mime: string | undefined;
   let extension = '';
@@ -211,12 +211,12 @@ async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, 
   } else {
     const contents = await Promise.all(members.map((ff) => session.read(ff)));
     const entries: Entry[] = members.map((ff, i) => ({ flowFile: ff, content: contents[i]! }));
-    const keepPath = ctx.property(P.keepPath).raw === 'true';
+    const keepPath = ctx.get(PROPS[P.keepPath]) === 'true';
     if (format === 'ZIP') {
-      ({ content, refused } = zipArchive(entries, keepPath, ctx.property(P.compression).asInteger() ?? 1, now));
+      ({ content, refused } = zipArchive(entries, keepPath, Number(ctx.get(PROPS[P.compression])), now));
       [mime, extension] = ['application/zip', '.zip'];
     } else if (format === 'TAR') {
-      content = await tarArchive(entries, keepPath, (ff) => ctx.property(P.tarModified).evaluate(ff).asString(), now);
+      content = await tarArchive(entries, keepPath, (ff) => ctx.get(PROPS[P.tarModified], ff), now);
       [mime, extension] = ['application/tar', '.tar'];
     } else if (format === FLOWFILE_TAR_V1) {
       content = await flowFileTar(entries, now);
@@ -251,11 +251,14 @@ async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, 
 /** Binary Concatenation: header, contents with the demarcator between them, footer (text evaluated against the first FlowFile). */
 async function concatenate(ctx: ProcessContext, session: ProcessSession, members: readonly FlowFile[]): Promise<{ content: Uint8Array; mime: string | undefined }> {
   const first = members[0]!;
-  const text = ctx.property(P.delimiter).raw === TEXT;
-  const delimiter = (name: string) => (text && ctx.property(name).isSet() ? utf8(ctx.property(name).evaluate(first).asString() ?? '') : null);
-  const header = delimiter(P.header);
-  const demarcator = delimiter(P.demarcator);
-  const footer = delimiter(P.footer);
+  const text = ctx.get(PROPS[P.delimiter]) === TEXT;
+  const delimiter = (handle: PropertyHandle<string, boolean>) => {
+    const value = text ? ctx.get(handle, first) : undefined;
+    return value ? utf8(value) : null;
+  };
+  const header = delimiter(PROPS[P.header]);
+  const demarcator = delimiter(PROPS[P.demarcator]);
+  const footer = delimiter(PROPS[P.footer]);
   // One await for the whole bin rather than one per FlowFile: most reads are answered from memory.
   const contents = await Promise.all(members.map((ff) => session.read(ff)));
   const parts: Uint8Array[] = [];

@@ -121,9 +121,9 @@ export const MergeRecord = defineProcessor({
   },
 
   validate(config) {
-    const min = Number(config[P.minRecords] ?? '1');
-    const max = Number(config[P.maxRecords] ?? '1000');
-    return (config[P.strategy] ?? BIN_PACK) === BIN_PACK && min > max
+    const min = Number(config[P.minRecords]);
+    const max = Number(config[P.maxRecords]);
+    return config[P.strategy] === BIN_PACK && min > max
       ? [{ property: P.maxRecords, message: `${P.maxRecords} (${max}) must not be less than ${P.minRecords} (${min})`, code: 'invalid' as const }]
       : [];
   },

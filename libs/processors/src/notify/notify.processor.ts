@@ -1,4 +1,4 @@
-import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyConfiguration } from '@sluice/flow-api';
+import { defineProcessor, handleList, propertyHandles, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyConfiguration } from '@sluice/flow-api';
 import { ATOMIC_MAP_CACHE_CLIENT_API, mapCacheClient } from '../map-cache/map-cache-client.service.js';
 import { DEFAULT_COUNTER, notifySignal } from '../map-cache/signal.util.js';
 
@@ -17,6 +17,15 @@ interface Buffer {
   readonly flowFiles: FlowFile[];
 }
 
+const PROPS = propertyHandles([
+  { name: P.signalId, displayName: P.signalId, type: 'string', required: true, expressionScope: 'flowfile', editor: 'el', description: 'The key of the release signal in the cache, evaluated against each FlowFile. A blank value fails the FlowFile.' },
+  { name: P.counter, displayName: P.counter, type: 'string', required: true, default: DEFAULT_COUNTER, expressionScope: 'flowfile', description: "The counter to add to (a blank value: 'default'), so Wait can count kinds of events apart." },
+  { name: P.delta, displayName: P.delta, type: 'string', required: true, default: '1', expressionScope: 'flowfile', description: 'How much the counter grows; 0 resets it (to close a gate a Wait with Releasable FlowFile Count 0 holds open). Not a whole number: failure.' },
+  { name: P.buffer, displayName: P.buffer, type: 'integer', required: true, default: '1', validators: [{ kind: 'range', min: 1 }], description: 'How many FlowFiles are taken per trigger, their signals added up per identifier before the cache is written.' },
+  { name: P.service, displayName: P.service, type: 'string', required: true, identifiesControllerService: ATOMIC_MAP_CACHE_CLIENT_API, description: 'The map cache client service the corresponding Wait reads signals from.' },
+  { name: P.regex, displayName: P.regex, type: 'string', validators: [{ kind: 'validRegex' }], description: 'Attributes whose names match (the whole name) are cached with the signal and copied to FlowFiles Wait releases; never uuid. Unset: none.' },
+]);
+
 export const Notify = defineProcessor({
   descriptor: {
     type: 'Notify',
@@ -28,14 +37,7 @@ export const Notify = defineProcessor({
       'attributes Attribute Cache Regular Expression picks.',
     category: 'routing',
     tags: ['map', 'cache', 'notify', 'distributed', 'signal', 'release'],
-    properties: [
-      { name: P.signalId, displayName: P.signalId, type: 'string', required: true, expressionScope: 'flowfile', editor: 'el', description: 'The key of the release signal in the cache, evaluated against each FlowFile. A blank value fails the FlowFile.' },
-      { name: P.counter, displayName: P.counter, type: 'string', required: true, default: DEFAULT_COUNTER, expressionScope: 'flowfile', description: "The counter to add to (a blank value: 'default'), so Wait can count kinds of events apart." },
-      { name: P.delta, displayName: P.delta, type: 'string', required: true, default: '1', expressionScope: 'flowfile', description: 'How much the counter grows; 0 resets it (to close a gate a Wait with Releasable FlowFile Count 0 holds open). Not a whole number: failure.' },
-      { name: P.buffer, displayName: P.buffer, type: 'integer', required: true, default: '1', validators: [{ kind: 'range', min: 1 }], description: 'How many FlowFiles are taken per trigger, their signals added up per identifier before the cache is written.' },
-      { name: P.service, displayName: P.service, type: 'string', required: true, identifiesControllerService: ATOMIC_MAP_CACHE_CLIENT_API, description: 'The map cache client service the corresponding Wait reads signals from.' },
-      { name: P.regex, displayName: P.regex, type: 'string', validators: [{ kind: 'validRegex' }], description: 'Attributes whose names match (the whole name) are cached with the signal and copied to FlowFiles Wait releases; never uuid. Unset: none.' },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles whose signal was written to the cache.' },
       { name: REL_FAILURE.name, description: 'FlowFiles with a blank signal identifier or a delta that is not a whole number.' },
@@ -53,20 +55,20 @@ export const Notify = defineProcessor({
   },
 
   async onTrigger(ctx, session) {
-    const bufferCount = ctx.property(P.buffer).asInteger() ?? 1;
-    const regexText = ctx.property(P.regex).raw;
+    const bufferCount = ctx.get(PROPS[P.buffer]);
+    const regexText = ctx.get(PROPS[P.regex]);
     const regex = regexText ? ctx.cache(`notify-regex:${regexText}`, () => new RegExp(`^(?:${regexText})$`, 'u')) : null;
     const buffers = new Map<string, Buffer>();
     const failed = (ff: FlowFile) => session.transfer(session.putAttribute(ff, NOTIFIED, 'false'), REL_FAILURE);
     for (const ff of session.getBatch(bufferCount)) {
-      const id = ctx.property(P.signalId).evaluate(ff).raw ?? '';
+      const id = ctx.get(PROPS[P.signalId], ff);
       if (!id.trim()) {
         ctx.log.error(`FlowFile ${ff.uuid} has no attribute for given Release Signal Identifier`);
         failed(ff);
         continue;
       }
-      const counter = ctx.property(P.counter).evaluate(ff).raw || DEFAULT_COUNTER;
-      const deltaText = ctx.property(P.delta).evaluate(ff).raw ?? '1';
+      const counter = ctx.get(PROPS[P.counter], ff) || DEFAULT_COUNTER;
+      const deltaText = ctx.get(PROPS[P.delta], ff);
       const delta = JAVA_INT.test(deltaText) ? Number(deltaText) : NaN;
       if (!Number.isSafeInteger(delta) || Math.abs(delta) > 2_147_483_647) {
         ctx.log.error(`Failed to calculate delta for FlowFile ${ff.uuid}: '${deltaText}' is not a whole number`);

@@ -1,4 +1,4 @@
-import { CoreAttributes, defineProcessor, REL_FAILURE, REL_ORIGINAL, SqlQueryError, type FlowFile, type PropertyConfiguration } from '@sluice/flow-api';
+import { CoreAttributes, defineProcessor, handleList, propertyHandles, REL_FAILURE, REL_ORIGINAL, SqlQueryError, type FlowFile, type PropertyConfiguration } from '@sluice/flow-api';
 import { inferFields, inferValueType, RecordFormatError, type Row } from '../record-services/record-schema.util.js';
 import { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory } from '../record-services/record-service-api.js';
 import { migrateRecordProperties, RECORD_READER, RECORD_WRITER, recordReaderProperty, recordWriterProperty } from '../record-services/record-processor.util.js';
@@ -31,6 +31,16 @@ function recordValue(v: unknown): unknown {
   return v;
 }
 
+const PROPS = propertyHandles([
+  recordReaderProperty,
+  recordWriterProperty,
+  {
+    name: INCLUDE_ZERO, displayName: INCLUDE_ZERO, type: 'enum', required: true, default: 'true', allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
+    description: 'Whether a query whose result has no rows still sends a FlowFile to its relationship.',
+  },
+  { name: PRECISION, displayName: PRECISION, type: 'integer', required: true, default: '10', expressionScope: 'flowfile', description: "NiFi's precision for DECIMAL results. Kept for NiFi configurations; SQLite has no DECIMAL type, so results are integers or doubles and this has no effect." },
+  { name: SCALE, displayName: SCALE, type: 'integer', required: true, default: '0', expressionScope: 'flowfile', description: "NiFi's scale for DECIMAL results. Kept for NiFi configurations; without a DECIMAL type in SQLite it has no effect." },
+]);
 
 export const QueryRecord = defineProcessor({
   descriptor: {
@@ -43,16 +53,7 @@ export const QueryRecord = defineProcessor({
       "(sql.js), not NiFi's Calcite: see the README for where the two differ.",
     category: 'transform',
     tags: ['sql', 'query', 'calcite', 'sqlite', 'select', 'filter', 'record', 'route', 'transform', 'csv', 'json', 'xml'],
-    properties: [
-      recordReaderProperty,
-      recordWriterProperty,
-      {
-        name: INCLUDE_ZERO, displayName: INCLUDE_ZERO, type: 'enum', required: true, default: 'true', allowableValues: [{ value: 'true', displayName: 'true' }, { value: 'false', displayName: 'false' }],
-        description: 'Whether a query whose result has no rows still sends a FlowFile to its relationship.',
-      },
-      { name: PRECISION, displayName: PRECISION, type: 'integer', required: true, default: '10', expressionScope: 'flowfile', description: "NiFi's precision for DECIMAL results. Kept for NiFi configurations; SQLite has no DECIMAL type, so results are integers or doubles and this has no effect." },
-      { name: SCALE, displayName: SCALE, type: 'integer', required: true, default: '0', expressionScope: 'flowfile', description: "NiFi's scale for DECIMAL results. Kept for NiFi configurations; without a DECIMAL type in SQLite it has no effect." },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_ORIGINAL.name, description: 'The original FlowFile, once every query ran.' },
       { name: REL_FAILURE.name, description: 'The original FlowFile when its records could not be read, a query failed (a column the records lack, a function SQLite does not have) or went past a limit; no query result is sent then.' },
@@ -108,7 +109,7 @@ export const QueryRecord = defineProcessor({
       if (!(e instanceof SqlQueryError)) throw e;
       return fail(original, `${named[e.index]?.[0] ?? 'query'}: ${e.message}`);
     }
-    const includeZero = ctx.property(INCLUDE_ZERO).raw !== 'false';
+    const includeZero = ctx.get(PROPS[INCLUDE_ZERO]) === 'true';
     const outputs: { rel: string; rows: Row[]; bytes: Uint8Array }[] = [];
     for (let i = 0; i < named.length; i++) {
       const result = results[i]!;

@@ -1,5 +1,5 @@
 import { readJsonPath } from '@sluice/expression';
-import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyDescriptor } from '@sluice/flow-api';
 import { formatInZone, parseInstant } from '../integrator-shared/erp-date.util.js';
 import { errorReason, responseJson, sendWithRetry, truncate, withQuery, type RetryPolicy } from '../integrator-shared/http-call.util.js';
 import { erpCredential, recallRecipe, type ErpLoginRecipe } from '../integrator-shared/integrator-auth.util.js';
@@ -11,6 +11,11 @@ import { retriesTransientFailures, retryLater, retryLaterProperties, retryPolicy
 const READ = 'Read Data From ERP';
 const PAGING = 'Pagination';
 const paging = (...styles: string[]) => [{ property: 'Pagination', values: styles }];
+
+/** The time zone of last.request, also when the property is left blank. */
+const ZONE = 'UTC';
+/** The parameter a next-page token is sent in, also when the property is left blank. */
+const NEXT_TOKEN = 'cursor';
 
 const PROPS = propertyHandles([
   {
@@ -40,7 +45,7 @@ const PROPS = propertyHandles([
   { name: 'Stock List ID', displayName: 'Stock List ID', description: 'Stock list value sent with the Stock List Key.', type: 'string', expressionScope: 'flowfile', dependsOn: [{ property: 'Stock List Key' }], group: READ },
   {
     name: 'Timezone', displayName: 'Timezone Settings', description: "Time zone in which last.request is written for the Modified Date Key, as yyyy-MM-dd'T'HH:mm:ss.SSSSSS.",
-    type: 'string', default: 'UTC', validators: [{ kind: 'timeZone' }], group: READ,
+    type: 'string', default: ZONE, validators: [{ kind: 'timeZone' }], group: READ,
   },
   {
     name: 'Results Path', displayName: 'Results JSON Path', description: 'Where the rows are in each reply. Empty: the reply itself when it is an array, else its "results" array.',
@@ -64,7 +69,7 @@ const PROPS = propertyHandles([
   { name: 'Next Field Path', displayName: 'Next Field Path', description: 'JSON path of the next page in each reply; null or empty ends the read.', type: 'string', default: '$.next', required: true, dependsOn: paging('next'), group: PAGING },
   {
     name: 'Next Token Parameter', displayName: 'Next Token Parameter', description: 'When the next field is a token rather than a URL, the parameter it is sent in.',
-    type: 'string', default: 'cursor', dependsOn: paging('next'), group: PAGING,
+    type: 'string', default: NEXT_TOKEN, dependsOn: paging('next'), group: PAGING,
   },
   { name: 'Stop On Short Page', displayName: 'Stop On Short Page', description: 'Stop when a page has fewer rows than the page size (an empty page always stops).', type: 'boolean', default: 'true', dependsOn: paging('offset', 'seek'), group: PAGING },
   { name: 'Max Pages', displayName: 'Max Pages', description: 'Safety limit on pages per run; reaching it stops the read and sets erp.max.pages.reached.', type: 'integer', default: '1000', validators: [{ kind: 'range', min: 1 }], group: PAGING },
@@ -171,15 +176,16 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
 
   // A refreshed ERP token replaces the attribute in every expression (the seed's URL embeds token.erp).
   const refreshed: Record<string, string> = {};
-  const evaluate = (name: string) => {
+  const evaluate = (handle: PropertyDescriptor) => {
     try {
-      return ctx.property(name).evaluate(flowFile, refreshed).asString() ?? '';
+      return ctx.property(handle).evaluate(flowFile, refreshed).asString() ?? '';
     } catch (e) {
-      throw new IntegratorStepError(`${name}: ${(e as Error).message}`);
+      throw new IntegratorStepError(`${handle.name}: ${(e as Error).message}`);
     }
   };
-  const dict = (name: string): Record<string, string> => {
-    const text = evaluate(name);
+  const dict = (handle: PropertyDescriptor): Record<string, string> => {
+    const name = handle.name;
+    const text = evaluate(handle);
     if (text.trim() === '') return {};
     let parsed: unknown;
     try {
@@ -192,14 +198,14 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
   };
 
   const headers = (): Record<string, string> => {
-    const h: Record<string, string> = { accept: 'application/json', ...dict('Extra Headers') };
+    const h: Record<string, string> = { accept: 'application/json', ...dict(PROPS['Extra Headers']) };
     const name = refreshed['erp.auth.header.name'] ?? attrs['erp.auth.header.name'];
     const value = refreshed['erp.auth.header.value'] ?? attrs['erp.auth.header.value'];
     if (name && value) h[name] = value;
     if (method === 'POST') h['content-type'] = 'application/json';
     return h;
   };
-  const baseParams = (): Record<string, string> => ({ ...dict('Extra Params'), ...triggerParams(ctx, attrs, evaluate) });
+  const baseParams = (): Record<string, string> => ({ ...dict(PROPS['Extra Params']), ...triggerParams(ctx, attrs, evaluate) });
 
   let recipe: ErpLoginRecipe | null | undefined;
   const relogin = async () => {
@@ -214,7 +220,7 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
   };
 
   const rows: unknown[] = [];
-  let page: Page = { url: evaluate('Endpoint URL'), params: baseParams() };
+  let page: Page = { url: evaluate(PROPS['Endpoint URL']), params: baseParams() };
   let endpoint = page.url;
   const firstUrl = endpoint;
   let offset = ctx.get(PROPS['Offset Start']);
@@ -235,7 +241,7 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
       reloggedIn = true;
       // The endpoint URL may embed the token (the seed's dynamic URL does): evaluate it again.
       if (page.url === endpoint) {
-        endpoint = evaluate('Endpoint URL');
+        endpoint = evaluate(PROPS['Endpoint URL']);
         page = { ...page, url: endpoint };
       }
       response = await send(ctx, policy, method, page.url, paramsFor(page), headers());
@@ -270,7 +276,7 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
         const text = String(value);
         if (/^https?:\/\//i.test(text)) next = { url: text, params: {} };
         else if (text.startsWith('/')) next = { url: new URL(text, page.url).toString(), params: {} };
-        else next = { url: page.url, params: { ...page.params, [ctx.get(PROPS['Next Token Parameter']) || 'cursor']: text } };
+        else next = { url: page.url, params: { ...page.params, [ctx.get(PROPS['Next Token Parameter']) || NEXT_TOKEN]: text } };
       }
     }
     if (!next) break;
@@ -292,7 +298,7 @@ async function readAll(ctx: ProcessContext, flowFile: FlowFile) {
   return { rows, attributes };
 }
 
-function triggerParams(ctx: ProcessContext, attrs: Readonly<Record<string, string>>, evaluate: (name: string) => string): Record<string, string> {
+function triggerParams(ctx: ProcessContext, attrs: Readonly<Record<string, string>>, evaluate: (handle: PropertyDescriptor) => string): Record<string, string> {
   const out: Record<string, string> = {};
   const query = (key: string) => {
     const v = attrs[`http.query.param.${key}`];
@@ -308,12 +314,12 @@ function triggerParams(ctx: ProcessContext, attrs: Readonly<Record<string, strin
     else if (sku === undefined && attrs['last.request']) {
       const instant = parseInstant(attrs['last.request']);
       if (!instant) throw new IntegratorStepError(`last.request '${attrs['last.request']}' is not a date`);
-      out[dateKey] = formatInZone(instant, ctx.get(PROPS['Timezone']) || 'UTC');
+      out[dateKey] = formatInZone(instant, ctx.get(PROPS['Timezone']) || ZONE);
     }
   }
   const listKey = ctx.get(PROPS['Stock List Key']);
   if (listKey) {
-    const list = query(listKey) ?? evaluate('Stock List ID');
+    const list = query(listKey) ?? evaluate(PROPS['Stock List ID']);
     if (list) out[listKey] = list;
   }
   return out;

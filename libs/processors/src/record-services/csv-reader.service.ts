@@ -1,4 +1,4 @@
-import { defineControllerService } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineControllerService } from '@sluice/flow-api';
 import Papa from 'papaparse';
 import { csvDialect, csvFormatProperties } from './csv-format.util.js';
 import { coerceRow, inferFields, inferTextType, RecordFormatError, type RecordSchema, type Row } from './record-schema.util.js';
@@ -8,6 +8,27 @@ const HEADER_DERIVED = 'csv-header-derived';
 const FIRST_LINE_HEADER = 'Treat First Line as Header';
 const IGNORE_HEADER = 'Ignore CSV Header Column Names';
 const COMMENT_MARKER = 'Comment Marker';
+
+const PROPS = propertyHandles([
+  ...readerSchemaProperties([{ value: HEADER_DERIVED, displayName: 'Use String Fields From Header', description: 'Every header column is a string field.' }]),
+  ...csvFormatProperties(),
+  {
+    name: FIRST_LINE_HEADER,
+    displayName: 'Treat First Line as Header',
+    description: 'Whether the first line names the columns. Infer Schema and Use String Fields From Header always read it as the header.',
+    type: 'boolean',
+    required: true,
+    default: 'false',
+  },
+  {
+    name: IGNORE_HEADER,
+    displayName: 'Ignore CSV Header Column Names',
+    description: "With a header line and a Schema Text: whether columns map to the schema's fields by position rather than by the header's names.",
+    type: 'boolean',
+    default: 'false',
+  },
+  { name: COMMENT_MARKER, displayName: 'Comment Marker', description: 'Lines that start with this character are skipped.', type: 'string' },
+]);
 
 export const CSVReader = defineControllerService<RecordReaderFactory>({
   descriptor: {
@@ -19,35 +40,16 @@ export const CSVReader = defineControllerService<RecordReaderFactory>({
       '(numbers and booleans; a number with a leading zero stays text).',
     implements: [RECORD_READER_API],
     tags: ['csv', 'comma', 'separated', 'values', 'record', 'reader', 'delimited', 'parse'],
-    properties: [
-      ...readerSchemaProperties([{ value: HEADER_DERIVED, displayName: 'Use String Fields From Header', description: 'Every header column is a string field.' }]),
-      ...csvFormatProperties(),
-      {
-        name: FIRST_LINE_HEADER,
-        displayName: 'Treat First Line as Header',
-        description: 'Whether the first line names the columns. Infer Schema and Use String Fields From Header always read it as the header.',
-        type: 'boolean',
-        required: true,
-        default: 'false',
-      },
-      {
-        name: IGNORE_HEADER,
-        displayName: 'Ignore CSV Header Column Names',
-        description: "With a header line and a Schema Text: whether columns map to the schema's fields by position rather than by the header's names.",
-        type: 'boolean',
-        default: 'false',
-      },
-      { name: COMMENT_MARKER, displayName: 'Comment Marker', description: 'Lines that start with this character are skipped.', type: 'string' },
-    ],
+    properties: handleList(PROPS),
   },
   validate: validateSchemaText,
   enable(ctx) {
     const dialect = csvDialect(ctx);
-    const strategy = ctx.property(SCHEMA_ACCESS_STRATEGY).asString();
+    const strategy = ctx.get(PROPS[SCHEMA_ACCESS_STRATEGY]);
     const headerDerived = strategy === HEADER_DERIVED;
-    const useHeader = headerDerived || strategy !== 'schema-text-property' || (ctx.property(FIRST_LINE_HEADER).asBoolean() ?? false);
-    const ignoreHeaderNames = ctx.property(IGNORE_HEADER).asBoolean() ?? false;
-    const comments = ctx.property(COMMENT_MARKER).asString() || false;
+    const useHeader = headerDerived || strategy !== 'schema-text-property' || ctx.get(PROPS[FIRST_LINE_HEADER]);
+    const ignoreHeaderNames = ctx.get(PROPS[IGNORE_HEADER]);
+    const comments = ctx.get(PROPS[COMMENT_MARKER]) || false;
     const schemas = new Map<string, RecordSchema>();
     return {
       read(content, attributes) {

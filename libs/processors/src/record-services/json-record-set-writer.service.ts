@@ -1,4 +1,4 @@
-import { defineControllerService } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineControllerService } from '@sluice/flow-api';
 import { coerceRow, type RecordSchema, type Row } from './record-schema.util.js';
 import { encodeText, explicitSchema, RECORD_WRITER_API, validateSchemaText, writerSchemaProperties, type RecordSetWriterFactory } from './record-service-api.js';
 
@@ -17,6 +17,36 @@ function dropNulls(v: unknown, missingOnly: boolean, present: ReadonlySet<string
   return out;
 }
 
+const PROPS = propertyHandles([
+  ...writerSchemaProperties(),
+  { name: PRETTY, displayName: 'Pretty Print JSON', description: 'Whether the JSON is indented for people to read.', type: 'boolean', required: true, default: 'false' },
+  {
+    name: SUPPRESS,
+    displayName: 'Suppress Null Values',
+    description: 'Whether fields whose value is null are written.',
+    type: 'enum',
+    required: true,
+    default: 'never-suppress',
+    allowableValues: [
+      { value: 'never-suppress', displayName: 'Never Suppress', description: 'Null fields are written as null.' },
+      { value: 'always-suppress', displayName: 'Always Suppress', description: 'Null fields are left out.' },
+      { value: 'suppress-missing', displayName: 'Suppress Missing Values', description: 'Fields the schema has but the record lacks are left out; explicit nulls stay.' },
+    ],
+  },
+  {
+    name: GROUPING,
+    displayName: 'Output Grouping',
+    description: 'An array of records, or one record per line (JSON Lines).',
+    type: 'enum',
+    required: true,
+    default: 'output-array',
+    allowableValues: [
+      { value: 'output-array', displayName: 'Array', description: 'A JSON array of records.' },
+      { value: 'output-oneline', displayName: 'One Line Per Object', description: 'Each record on its own line; never pretty-printed.' },
+    ],
+  },
+]);
+
 export const JsonRecordSetWriter = defineControllerService<RecordSetWriterFactory>({
   descriptor: {
     type: 'JsonRecordSetWriter',
@@ -25,41 +55,13 @@ export const JsonRecordSetWriter = defineControllerService<RecordSetWriterFactor
     description: 'Writes records as a JSON array of objects, or one JSON object per line.',
     implements: [RECORD_WRITER_API],
     tags: ['json', 'record', 'writer', 'serializer', 'recordset'],
-    properties: [
-      ...writerSchemaProperties(),
-      { name: PRETTY, displayName: 'Pretty Print JSON', description: 'Whether the JSON is indented for people to read.', type: 'boolean', required: true, default: 'false' },
-      {
-        name: SUPPRESS,
-        displayName: 'Suppress Null Values',
-        description: 'Whether fields whose value is null are written.',
-        type: 'enum',
-        required: true,
-        default: 'never-suppress',
-        allowableValues: [
-          { value: 'never-suppress', displayName: 'Never Suppress', description: 'Null fields are written as null.' },
-          { value: 'always-suppress', displayName: 'Always Suppress', description: 'Null fields are left out.' },
-          { value: 'suppress-missing', displayName: 'Suppress Missing Values', description: 'Fields the schema has but the record lacks are left out; explicit nulls stay.' },
-        ],
-      },
-      {
-        name: GROUPING,
-        displayName: 'Output Grouping',
-        description: 'An array of records, or one record per line (JSON Lines).',
-        type: 'enum',
-        required: true,
-        default: 'output-array',
-        allowableValues: [
-          { value: 'output-array', displayName: 'Array', description: 'A JSON array of records.' },
-          { value: 'output-oneline', displayName: 'One Line Per Object', description: 'Each record on its own line; never pretty-printed.' },
-        ],
-      },
-    ],
+    properties: handleList(PROPS),
   },
   validate: validateSchemaText,
   enable(ctx) {
-    const pretty = ctx.property(PRETTY).asBoolean() ?? false;
-    const suppress = ctx.property(SUPPRESS).asString() ?? 'never-suppress';
-    const oneLine = ctx.property(GROUPING).asString() === 'output-oneline';
+    const pretty = ctx.get(PROPS[PRETTY]);
+    const suppress = ctx.get(PROPS[SUPPRESS]);
+    const oneLine = ctx.get(PROPS[GROUPING]) === 'output-oneline';
     const schemas = new Map<string, RecordSchema>();
     return {
       mimeType: 'application/json',

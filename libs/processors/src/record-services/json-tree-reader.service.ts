@@ -1,4 +1,4 @@
-import { defineControllerService } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineControllerService } from '@sluice/flow-api';
 import { coerceRow, inferFields, inferValueType, RecordFormatError, type RecordSchema, type Row } from './record-schema.util.js';
 import { decodeText, explicitSchema, readerSchemaProperties, RECORD_READER_API, validateSchemaText, type RecordReaderFactory } from './record-service-api.js';
 
@@ -20,6 +20,30 @@ function findField(v: unknown, name: string): unknown {
   return undefined;
 }
 
+const PROPS = propertyHandles([
+  ...readerSchemaProperties(),
+  {
+    name: STARTING_FIELD_STRATEGY,
+    displayName: 'Starting Field Strategy',
+    description: 'Where in the JSON the records start.',
+    type: 'enum',
+    required: true,
+    default: 'ROOT_NODE',
+    allowableValues: [
+      { value: 'ROOT_NODE', displayName: 'Root Node', description: 'The root: an array of records or one record.' },
+      { value: 'NESTED_FIELD', displayName: 'Nested Field', description: 'The first field named by Starting Field Name, at any depth.' },
+    ],
+  },
+  {
+    name: STARTING_FIELD_NAME,
+    displayName: 'Starting Field Name',
+    description: 'The field whose value (an array or an object) holds the records.',
+    type: 'string',
+    required: true,
+    dependsOn: [{ property: STARTING_FIELD_STRATEGY, values: ['NESTED_FIELD'] }],
+  },
+]);
+
 export const JsonTreeReader = defineControllerService<RecordReaderFactory>({
   descriptor: {
     type: 'JsonTreeReader',
@@ -28,33 +52,11 @@ export const JsonTreeReader = defineControllerService<RecordReaderFactory>({
     description: 'Reads JSON content as records: an array of objects is one record per element, a single object is one record.',
     implements: [RECORD_READER_API],
     tags: ['json', 'record', 'reader', 'parser'],
-    properties: [
-      ...readerSchemaProperties(),
-      {
-        name: STARTING_FIELD_STRATEGY,
-        displayName: 'Starting Field Strategy',
-        description: 'Where in the JSON the records start.',
-        type: 'enum',
-        required: true,
-        default: 'ROOT_NODE',
-        allowableValues: [
-          { value: 'ROOT_NODE', displayName: 'Root Node', description: 'The root: an array of records or one record.' },
-          { value: 'NESTED_FIELD', displayName: 'Nested Field', description: 'The first field named by Starting Field Name, at any depth.' },
-        ],
-      },
-      {
-        name: STARTING_FIELD_NAME,
-        displayName: 'Starting Field Name',
-        description: 'The field whose value (an array or an object) holds the records.',
-        type: 'string',
-        required: true,
-        dependsOn: [{ property: STARTING_FIELD_STRATEGY, values: ['NESTED_FIELD'] }],
-      },
-    ],
+    properties: handleList(PROPS),
   },
   validate: validateSchemaText,
   enable(ctx) {
-    const nested = ctx.property(STARTING_FIELD_STRATEGY).asString() === 'NESTED_FIELD' ? (ctx.property(STARTING_FIELD_NAME).asString() ?? '') : null;
+    const nested = ctx.get(PROPS[STARTING_FIELD_STRATEGY]) === 'NESTED_FIELD' ? (ctx.get(PROPS[STARTING_FIELD_NAME]) ?? '') : null;
     const schemas = new Map<string, RecordSchema>();
     return {
       read(content, attributes) {

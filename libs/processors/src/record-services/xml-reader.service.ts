@@ -1,4 +1,4 @@
-import { defineControllerService } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineControllerService } from '@sluice/flow-api';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { coerceRow, inferFields, inferTextType, widen, RecordFormatError, type DataType, type RecordSchema, type Row } from './record-schema.util.js';
 import { decodeText, explicitSchema, readerSchemaProperties, RECORD_READER_API, validateSchemaText, type RecordReaderFactory } from './record-service-api.js';
@@ -7,6 +7,8 @@ const AS_ARRAY = 'Expect Records as Array';
 const ATTRIBUTE_PREFIX = 'Attribute Prefix';
 const CONTENT_FIELD = 'Field Name for Content';
 const PARSE_ATTRIBUTES = 'Parse XML Attributes';
+/** The content field, also when the property is left blank. */
+const CONTENT_FIELD_DEFAULT = 'value';
 
 /** Types of XML values: text is inferred like CSV, elements become records, repeated elements arrays. */
 function xmlType(v: unknown): DataType {
@@ -20,6 +22,28 @@ function xmlType(v: unknown): DataType {
   return { kind: 'record', fields: inferFields([v as Row], xmlType) };
 }
 
+const PROPS = propertyHandles([
+  ...readerSchemaProperties(),
+  {
+    name: AS_ARRAY,
+    displayName: 'Expect Records as Array',
+    description: "Whether the root element encloses several records ('true'), or is the record ('false'). Expression Language sees the FlowFile attributes.",
+    type: 'string',
+    required: true,
+    default: 'false',
+    expressionScope: 'flowfile',
+  },
+  { name: PARSE_ATTRIBUTES, displayName: 'Parse XML Attributes', description: 'Whether attributes of elements become fields.', type: 'boolean', required: true, default: 'true' },
+  { name: ATTRIBUTE_PREFIX, displayName: 'Attribute Prefix', description: 'Put before attribute names to tell them from child elements of the same name.', type: 'string', dependsOn: [{ property: PARSE_ATTRIBUTES, values: ['true'] }] },
+  {
+    name: CONTENT_FIELD,
+    displayName: 'Field Name for Content',
+    description: 'The field that holds the text of an element that also has attributes or children.',
+    type: 'string',
+    default: CONTENT_FIELD_DEFAULT,
+  },
+]);
+
 export const XMLReader = defineControllerService<RecordReaderFactory>({
   descriptor: {
     type: 'XMLReader',
@@ -30,34 +54,14 @@ export const XMLReader = defineControllerService<RecordReaderFactory>({
       'Child elements are fields, repeated elements arrays, nested elements records.',
     implements: [RECORD_READER_API],
     tags: ['xml', 'record', 'reader', 'parser'],
-    properties: [
-      ...readerSchemaProperties(),
-      {
-        name: AS_ARRAY,
-        displayName: 'Expect Records as Array',
-        description: "Whether the root element encloses several records ('true'), or is the record ('false'). Expression Language sees the FlowFile attributes.",
-        type: 'string',
-        required: true,
-        default: 'false',
-        expressionScope: 'flowfile',
-      },
-      { name: PARSE_ATTRIBUTES, displayName: 'Parse XML Attributes', description: 'Whether attributes of elements become fields.', type: 'boolean', required: true, default: 'true' },
-      { name: ATTRIBUTE_PREFIX, displayName: 'Attribute Prefix', description: 'Put before attribute names to tell them from child elements of the same name.', type: 'string', dependsOn: [{ property: PARSE_ATTRIBUTES, values: ['true'] }] },
-      {
-        name: CONTENT_FIELD,
-        displayName: 'Field Name for Content',
-        description: 'The field that holds the text of an element that also has attributes or children.',
-        type: 'string',
-        default: 'value',
-      },
-    ],
+    properties: handleList(PROPS),
   },
   validate: validateSchemaText,
   enable(ctx) {
     const parser = new XMLParser({
-      ignoreAttributes: !(ctx.property(PARSE_ATTRIBUTES).asBoolean() ?? true),
-      attributeNamePrefix: ctx.property(ATTRIBUTE_PREFIX).asString() ?? '',
-      textNodeName: ctx.property(CONTENT_FIELD).asString() || 'value',
+      ignoreAttributes: !ctx.get(PROPS[PARSE_ATTRIBUTES]),
+      attributeNamePrefix: ctx.get(PROPS[ATTRIBUTE_PREFIX]) ?? '',
+      textNodeName: ctx.get(PROPS[CONTENT_FIELD]) || CONTENT_FIELD_DEFAULT,
       parseTagValue: false,
       parseAttributeValue: false,
       ignoreDeclaration: true,

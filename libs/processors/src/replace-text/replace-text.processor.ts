@@ -1,9 +1,10 @@
 import { ExpressionError, type JavaRegex } from '@sluice/expression';
-import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyHandle, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { charsetOf, checkCharset, decodeText, encodeText, type CharsetName } from '../text-shared/charset.util.js';
 import {
   escapeBackReferenceValue, escapeLiteralBackReferences, expandJavaReplacement, normalizeReplacement, substituteVariables,
 } from '../text-shared/java-replacement.util.js';
+import { configuredText } from '../text-shared/property-text.util.js';
 import { evaluateDecorated, hasExpression, splitLines } from '../text-shared/text-lines.util.js';
 import { checkUserRegex, compileUserRegex, findAll, quoteJavaRegex, UnsafeRegexError } from '../text-shared/user-regex.util.js';
 
@@ -58,7 +59,7 @@ function settings(ctx: ProcessContext): Settings {
   return ctx.cache('replace-text', () => {
     const entireText = ctx.get(PROPS[EVALUATION_MODE]) === ENTIRE_TEXT;
     return {
-      executor: executorFor(ctx.get(PROPS[STRATEGY]), ctx.property(PROPS[SEARCH_VALUE]).raw ?? DEFAULT_REGEX, ctx.property(PROPS[REPLACEMENT_VALUE]).raw ?? '$1', entireText),
+      executor: executorFor(ctx.get(PROPS[STRATEGY]), configuredText(ctx, PROPS[SEARCH_VALUE]), configuredText(ctx, PROPS[REPLACEMENT_VALUE]), entireText),
       entireText,
       lineMode: ctx.get(PROPS[LINE_MODE]),
       charset: charsetOf(ctx.get(PROPS[CHARACTER_SET])) ?? 'UTF-8',
@@ -126,7 +127,7 @@ function replaceLiteral(text: string, search: string, replacement: string): stri
 }
 
 function searchRegex(ctx: ProcessContext, flowFile: FlowFile): JavaRegex {
-  const raw = ctx.property(PROPS[SEARCH_VALUE]).raw ?? DEFAULT_REGEX;
+  const raw = configuredText(ctx, PROPS[SEARCH_VALUE]);
   // What expressions return is quoted: an attribute holding `H.*o` matches that text, not a pattern.
   const source = hasExpression(raw) ? evaluateDecorated(ctx, raw, flowFile, quoteJavaRegex) : raw;
   try {
@@ -139,7 +140,7 @@ function searchRegex(ctx: ProcessContext, flowFile: FlowFile): JavaRegex {
 
 /** Regex Replace over one text; null when nothing matched (NiFi then leaves an entire text untouched). */
 function regexReplace(ctx: ProcessContext, flowFile: FlowFile, rx: JavaRegex, text: string): string | null {
-  const raw = ctx.property(PROPS[REPLACEMENT_VALUE]).raw ?? '$1';
+  const raw = configuredText(ctx, PROPS[REPLACEMENT_VALUE]);
   const perMatch = hasExpression(raw);
   const fixed = perMatch ? '' : normalizeReplacement(escapeLiteralBackReferences(raw, rx.groupCount));
   let out = '';
@@ -160,25 +161,25 @@ function regexReplace(ctx: ProcessContext, flowFile: FlowFile, rx: JavaRegex, te
 }
 
 function replace(ctx: ProcessContext, flowFile: FlowFile, s: Settings, text: string): string | null {
-  const value = (name: string) => ctx.property(name).evaluate(flowFile).raw ?? '';
+  const value = (handle: PropertyHandle<string, boolean>) => ctx.get(handle, flowFile) ?? '';
   switch (s.executor) {
     case PREPEND: {
-      const v = value(REPLACEMENT_VALUE);
+      const v = value(PROPS[REPLACEMENT_VALUE]);
       return s.entireText ? v + text : eachLine(text, s, (line) => v + line);
     }
     case APPEND:
     case SURROUND: {
-      const before = s.executor === SURROUND ? value(PREPEND_TEXT) : '';
-      const after = value(s.executor === SURROUND ? APPEND_TEXT : REPLACEMENT_VALUE);
+      const before = s.executor === SURROUND ? value(PROPS[PREPEND_TEXT]) : '';
+      const after = value(s.executor === SURROUND ? PROPS[APPEND_TEXT] : PROPS[REPLACEMENT_VALUE]);
       return s.entireText ? before + text + after : eachLine(text, s, (line) => before + appendToLine(line, after));
     }
     case ALWAYS: {
-      const v = value(REPLACEMENT_VALUE);
+      const v = value(PROPS[REPLACEMENT_VALUE]);
       return s.entireText ? v : eachLine(text, s, (line) => v + trailingTerminator(line));
     }
     case LITERAL: {
-      const search = value(SEARCH_VALUE);
-      const v = value(REPLACEMENT_VALUE);
+      const search = value(PROPS[SEARCH_VALUE]);
+      const v = value(PROPS[REPLACEMENT_VALUE]);
       return s.entireText ? replaceLiteral(text, search, v) : eachLine(text, s, (line) => (search === '' ? line : replaceLiteral(line, search, v)));
     }
     case SUBSTITUTE:
@@ -314,10 +315,10 @@ export const ReplaceText = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const charset = checkCharset(config[CHARACTER_SET] ?? 'UTF-8');
+    const charset = checkCharset(config[CHARACTER_SET]!);
     if (charset) out.push({ property: CHARACTER_SET, message: `${CHARACTER_SET}: ${charset}`, code: 'invalid' });
-    const strategy = config[STRATEGY] ?? REGEX;
-    const search = config[SEARCH_VALUE] ?? DEFAULT_REGEX;
+    const strategy = config[STRATEGY]!;
+    const search = config[SEARCH_VALUE]!;
     if (strategy === LITERAL && search === '') out.push({ property: SEARCH_VALUE, message: `${SEARCH_VALUE} cannot be empty for ${LITERAL}`, code: 'invalid' });
     if (strategy === REGEX && !hasExpression(search)) {
       const problem = checkUserRegex(search);

@@ -67,7 +67,7 @@ export const RouteOnContent = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const charset = checkCharset(config[CHARACTER_SET] ?? 'UTF-8');
+    const charset = checkCharset(config[CHARACTER_SET]!);
     if (charset) out.push({ property: CHARACTER_SET, message: `${CHARACTER_SET}: ${charset}`, code: 'invalid' });
     for (const name of Object.keys(config).filter((k) => !STATIC.has(k) && config[k] !== undefined)) {
       if (name === UNMATCHED) {

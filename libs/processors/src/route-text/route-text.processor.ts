@@ -159,7 +159,7 @@ export const RouteText = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const out: ValidationResult[] = [];
-    const charset = checkCharset(config[CHARACTER_SET] ?? 'UTF-8');
+    const charset = checkCharset(config[CHARACTER_SET]!);
     if (charset) out.push({ property: CHARACTER_SET, message: `${CHARACTER_SET}: ${charset}`, code: 'invalid' });
     const grouping = config[GROUPING_REGEX];
     if (grouping !== undefined && grouping !== '') {
@@ -186,11 +186,12 @@ export const RouteText = defineProcessor({
     const original = session.get();
     if (!original) return;
     const routing = ctx.get(PROPS[ROUTE_STRATEGY]);
-    const strategy = ctx.get(PROPS[MATCH_STRATEGY]) ?? SATISFIES;
+    const strategy = ctx.get(PROPS[MATCH_STRATEGY]);
     const trim = ctx.get(PROPS[TRIM]);
-    const ignoreCase = ctx.property(PROPS[IGNORE_CASE]).asBoolean() ?? false;
+    const ignoreCase = ctx.get(PROPS[IGNORE_CASE]) === 'true';
     const charset = charsetOf(ctx.get(PROPS[CHARACTER_SET])) ?? 'UTF-8';
-    const grouping = ctx.property(PROPS[GROUPING_REGEX]).isSet() ? ctx.cache('route-text:grouping', () => compileUserRegex(ctx.get(PROPS[GROUPING_REGEX])!)) : null;
+    const groupingText = ctx.get(PROPS[GROUPING_REGEX]);
+    const grouping = groupingText ? ctx.cache('route-text:grouping', () => compileUserRegex(groupingText)) : null;
     const conditions = Object.entries(ctx.dynamicProperties()).map(([name, raw]) => {
       if (strategy === SATISFIES) return { name, value: raw };
       const value = ctx.evaluateExpression(raw, original);

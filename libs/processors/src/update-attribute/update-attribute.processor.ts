@@ -154,7 +154,7 @@ export const UpdateAttribute = defineProcessor({
         }
       }
     }
-    if ((config[STORE_STATE] ?? DO_NOT_STORE_STATE) === STORE_STATE_LOCALLY && config[STATE_INITIAL_VALUE] === undefined) {
+    if (config[STORE_STATE] === STORE_STATE_LOCALLY && config[STATE_INITIAL_VALUE] === undefined) {
       results.push({ property: STATE_INITIAL_VALUE, message: `${STATE_INITIAL_VALUE}: the initial state value must be set when the processor stores state (it may be empty)`, code: 'required' });
     }
     for (const name of Object.keys(config)) {

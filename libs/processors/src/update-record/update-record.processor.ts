@@ -204,7 +204,7 @@ export const UpdateRecord = defineProcessor({
 
   validate(config: PropertyValues): ValidationResult[] {
     const results: ValidationResult[] = [];
-    const strategy = config[REPLACEMENT_STRATEGY] ?? RECORD_EXPRESSION;
+    const strategy = config[REPLACEMENT_STRATEGY];
     for (const service of [RECORD_READER, RECORD_WRITER]) {
       if (config[service] !== undefined && config[service] !== '') results.push({ property: service, message: `${service}: ${NO_SERVICES}`, code: 'invalid' });
     }

@@ -1,4 +1,4 @@
-import { defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyConfiguration } from '@sluice/flow-api';
+import { defineProcessor, handleList, propertyHandles, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyConfiguration } from '@sluice/flow-api';
 import { ATOMIC_MAP_CACHE_CLIENT_API, mapCacheClient } from '../map-cache/map-cache-client.service.js';
 import { completeSignal, counterValue, getSignal, releaseCandidates, replaceSignal, totalCount, type Signal } from '../map-cache/signal.util.js';
 
@@ -33,6 +33,39 @@ function copySignalAttributes(attributes: Readonly<Record<string, string>>, sign
   return out;
 }
 
+const PROPS = propertyHandles([
+  { name: P.signalId, displayName: P.signalId, type: 'string', required: true, expressionScope: 'flowfile', editor: 'el', description: 'The key of the release signal in the cache, evaluated against each FlowFile. A blank value fails the FlowFile.' },
+  {
+    name: P.target, displayName: P.target, type: 'string', required: true, default: '1', expressionScope: 'flowfile',
+    validators: [{ kind: 'regex', pattern: NON_NEGATIVE.source, message: 'must be a whole number, 0 or more' }],
+    description: "How many signals release FlowFiles; the count is then lowered by this much. Checks Signal Counter Name's counter, or the total of all counters when that is unset.",
+  },
+  { name: P.counter, displayName: P.counter, type: 'string', expressionScope: 'flowfile', description: 'The counter of the signal to check; unset: the total of all its counters.' },
+  { name: P.buffer, displayName: P.buffer, type: 'integer', required: true, default: '1', validators: [{ kind: 'range', min: 1 }], description: 'How many queued FlowFiles with the same signal identifier are checked in one trigger.' },
+  {
+    name: P.releasable, displayName: P.releasable, type: 'string', required: true, default: '1', expressionScope: 'flowfile',
+    validators: [{ kind: 'regex', pattern: NON_NEGATIVE.source, message: 'must be a whole number, 0 or more' }],
+    description: 'How many FlowFiles each reached Target Signal Count releases. 0: every FlowFile passes while the count is at or above the target (an open gate; a Notify delta of 0 closes it).',
+  },
+  { name: P.expiration, displayName: P.expiration, type: 'duration', required: true, default: '10 min', description: "How long a FlowFile may wait (from its wait.start.timestamp) before it goes to 'expired'." },
+  { name: P.service, displayName: P.service, type: 'string', required: true, identifiesControllerService: ATOMIC_MAP_CACHE_CLIENT_API, description: 'The map cache client service the corresponding Notify writes signals to.' },
+  {
+    name: P.copyMode, displayName: P.copyMode, type: 'enum', required: true, default: 'keeporiginal', description: "How the signal's cached attributes are copied onto released FlowFiles.",
+    allowableValues: [
+      { value: 'replace', displayName: 'Replace if present', description: 'Cached attributes replace the FlowFile\'s.' },
+      { value: 'keeporiginal', displayName: 'Keep original', description: 'Only attributes the FlowFile lacks are copied.' },
+    ],
+  },
+  {
+    name: P.waitMode, displayName: P.waitMode, type: 'enum', required: true, default: 'wait', description: 'Where a FlowFile still waiting goes.',
+    allowableValues: [
+      { value: 'wait', displayName: 'Transfer to wait relationship', description: "To 'wait' (loop it back to this processor, first in first out)." },
+      { value: 'keep', displayName: 'Keep in the upstream connection', description: 'Back to its queue, so back pressure holds up the source.' },
+    ],
+  },
+  { name: P.penalty, displayName: P.penalty, type: 'duration', description: 'When a trigger releases nothing for a signal identifier, its FlowFiles are not checked again for this long, so other identifiers get their turn.' },
+]);
+
 export const Wait = defineProcessor({
   descriptor: {
     type: 'Wait',
@@ -44,38 +77,7 @@ export const Wait = defineProcessor({
       "Expiration Duration to 'expired'. One signal identifier is handled per trigger.",
     category: 'routing',
     tags: ['map', 'cache', 'wait', 'hold', 'distributed', 'signal', 'release'],
-    properties: [
-      { name: P.signalId, displayName: P.signalId, type: 'string', required: true, expressionScope: 'flowfile', editor: 'el', description: 'The key of the release signal in the cache, evaluated against each FlowFile. A blank value fails the FlowFile.' },
-      {
-        name: P.target, displayName: P.target, type: 'string', required: true, default: '1', expressionScope: 'flowfile',
-        validators: [{ kind: 'regex', pattern: NON_NEGATIVE.source, message: 'must be a whole number, 0 or more' }],
-        description: "How many signals release FlowFiles; the count is then lowered by this much. Checks Signal Counter Name's counter, or the total of all counters when that is unset.",
-      },
-      { name: P.counter, displayName: P.counter, type: 'string', expressionScope: 'flowfile', description: 'The counter of the signal to check; unset: the total of all its counters.' },
-      { name: P.buffer, displayName: P.buffer, type: 'integer', required: true, default: '1', validators: [{ kind: 'range', min: 1 }], description: 'How many queued FlowFiles with the same signal identifier are checked in one trigger.' },
-      {
-        name: P.releasable, displayName: P.releasable, type: 'string', required: true, default: '1', expressionScope: 'flowfile',
-        validators: [{ kind: 'regex', pattern: NON_NEGATIVE.source, message: 'must be a whole number, 0 or more' }],
-        description: 'How many FlowFiles each reached Target Signal Count releases. 0: every FlowFile passes while the count is at or above the target (an open gate; a Notify delta of 0 closes it).',
-      },
-      { name: P.expiration, displayName: P.expiration, type: 'duration', required: true, default: '10 min', description: "How long a FlowFile may wait (from its wait.start.timestamp) before it goes to 'expired'." },
-      { name: P.service, displayName: P.service, type: 'string', required: true, identifiesControllerService: ATOMIC_MAP_CACHE_CLIENT_API, description: 'The map cache client service the corresponding Notify writes signals to.' },
-      {
-        name: P.copyMode, displayName: P.copyMode, type: 'enum', required: true, default: 'keeporiginal', description: "How the signal's cached attributes are copied onto released FlowFiles.",
-        allowableValues: [
-          { value: 'replace', displayName: 'Replace if present', description: 'Cached attributes replace the FlowFile\'s.' },
-          { value: 'keeporiginal', displayName: 'Keep original', description: 'Only attributes the FlowFile lacks are copied.' },
-        ],
-      },
-      {
-        name: P.waitMode, displayName: P.waitMode, type: 'enum', required: true, default: 'wait', description: 'Where a FlowFile still waiting goes.',
-        allowableValues: [
-          { value: 'wait', displayName: 'Transfer to wait relationship', description: "To 'wait' (loop it back to this processor, first in first out)." },
-          { value: 'keep', displayName: 'Keep in the upstream connection', description: 'Back to its queue, so back pressure holds up the source.' },
-        ],
-      },
-      { name: P.penalty, displayName: P.penalty, type: 'duration', description: 'When a trigger releases nothing for a signal identifier, its FlowFiles are not checked again for this long, so other identifiers get their turn.' },
-    ],
+    properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles released by their signal.' },
       { name: WAIT, description: 'FlowFiles whose signal has not reached the target yet (Wait Mode: Transfer to wait relationship).' },
@@ -106,7 +108,7 @@ export const Wait = defineProcessor({
   },
 
   async onTrigger(ctx, session) {
-    const bufferCount = ctx.property(P.buffer).asInteger() ?? 1;
+    const bufferCount = ctx.get(PROPS[P.buffer]);
     const held = penalties(ctx);
     const clock = ctx.services.clock;
     for (const [id, until] of held) if (until < clock.now()) held.delete(id);
@@ -115,7 +117,7 @@ export const Wait = defineProcessor({
     let buffered = 0;
     const blank = new Set<string>();
     const taken = session.getFiltered((f) => {
-      const id = ctx.property(P.signalId).evaluate(f).raw ?? '';
+      const id = ctx.get(PROPS[P.signalId], f);
       if (!id.trim()) {
         blank.add(f.uuid);
         return 'ACCEPT_AND_CONTINUE';
@@ -150,7 +152,7 @@ export const Wait = defineProcessor({
     let targetCount = 1;
     let releasable = 1;
     const candidates: FlowFile[] = [];
-    const expirationMs = ctx.property(P.expiration).asDuration() ?? 600_000;
+    const expirationMs = ctx.get(PROPS[P.expiration]);
     for (let ff of flowFiles) {
       let start = ff.attributes[WAIT_START];
       if (start === undefined) {
@@ -172,9 +174,9 @@ export const Wait = defineProcessor({
       }
       if (!candidates.length) {
         // The first candidate fixes the counter and counts for the whole batch, as NiFi does.
-        counter = ctx.property(P.counter).evaluate(ff).raw || undefined;
-        const t = (ctx.property(P.target).evaluate(ff).raw ?? '').trim();
-        const r = (ctx.property(P.releasable).evaluate(ff).raw ?? '').trim();
+        counter = ctx.get(PROPS[P.counter], ff) || undefined;
+        const t = ctx.get(PROPS[P.target], ff).trim();
+        const r = ctx.get(PROPS[P.releasable], ff).trim();
         if (!/^[+-]?\d+$/.test(t) || !/^[+-]?\d+$/.test(r)) {
           ctx.log.error(`Failed to parse ${!/^[+-]?\d+$/.test(t) ? 'Target Signal Count' : 'Releasable FlowFile Count'} when processing ${ff.uuid}`);
           fail(ff);
@@ -201,8 +203,8 @@ export const Wait = defineProcessor({
       }
     }
 
-    const replace = ctx.property(P.copyMode).raw === 'replace';
-    const keep = ctx.property(P.waitMode).raw === 'keep';
+    const replace = ctx.get(PROPS[P.copyMode]) === 'replace';
+    const keep = ctx.get(PROPS[P.waitMode]) === 'keep';
     for (const [rel, list] of routed) {
       for (let ff of list) {
         if (rel === REL_SUCCESS.name || rel === EXPIRED) ff = session.removeAttribute(ff, WAIT_START);
@@ -213,7 +215,7 @@ export const Wait = defineProcessor({
     }
 
     const releasedNone = !routed.get(REL_SUCCESS.name)?.length;
-    const penalty = ctx.property(P.penalty).asDuration();
+    const penalty = ctx.get(PROPS[P.penalty]);
     if (penalty !== undefined && releasedNone && target !== undefined) held.set(target, clock.now() + penalty);
     // Nothing left the wait: let the scheduler pause rather than spin on the same FlowFiles.
     if (releasedNone && !routed.get(EXPIRED)?.length && !routed.get(REL_FAILURE.name)?.length) ctx.yield();

@@ -9,6 +9,8 @@ import { retriesTransientFailures, retryLater, retryLaterProperties, retryProper
 const WRITE = 'Write Data to Omnitron';
 const STEP = 'Write Data to Omnitron';
 const PATH = '/api/i1/product_stock/bulk_upsert/';
+/** unit_type for rows without one, also when the property is left blank. */
+const UNIT_TYPE = 'qty';
 
 /** One row as Omnitron's bulk upsert takes it, keys in the documented order. */
 export interface StockUpsertRow {
@@ -54,7 +56,7 @@ function rowOutcomes(body: unknown, count: number): { ok: boolean; error?: strin
 const PROPS = propertyHandles([
   ...omnitronProperties(WRITE),
   { name: 'Stock List ID', displayName: 'Omnitron Stock List ID', description: 'Stock list for rows that carry no stock_list.', type: 'string', expressionScope: 'flowfile', group: WRITE },
-  { name: 'Unit Type', displayName: 'Unit Type', description: 'unit_type for rows that carry none.', type: 'string', default: 'qty', group: WRITE },
+  { name: 'Unit Type', displayName: 'Unit Type', description: 'unit_type for rows that carry none.', type: 'string', default: UNIT_TYPE, group: WRITE },
   { name: 'Batch Size', displayName: 'Batch Size', description: 'Rows per bulk upsert request.', type: 'integer', default: '1000', validators: [{ kind: 'range', min: 1, max: 10000 }], group: WRITE },
   ...retryProperties(WRITE),
   ...retryLaterProperties(WRITE),
@@ -111,7 +113,7 @@ export const WriteOmnitronStock = defineProcessor({
       const input = await readRowArray(session, flowFile);
       const client = omnitronClientFor(ctx, attrs, flowFile, recordExchanges(session, () => flowFile!));
       const stockList = ctx.get(PROPS['Stock List ID'], flowFile) || undefined;
-      const unitType = ctx.get(PROPS['Unit Type']) || 'qty';
+      const unitType = ctx.get(PROPS['Unit Type']) || UNIT_TYPE;
       const batchSize = Math.max(1, ctx.get(PROPS['Batch Size']));
 
       const rejected: RowLog[] = [];
