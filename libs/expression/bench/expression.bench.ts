@@ -2,6 +2,7 @@
 // Run: npx tsx --conditions=sluice-source bench/expression.bench.ts
 import { readFileSync } from 'node:fs';
 import { compileExpression, type EvaluationEnvironment } from '../src/index.js';
+import { compareRates, keepResults } from './rates.js';
 
 const SEED_URL = readFileSync(new URL('../fixtures/seed-dynamic-url.el', import.meta.url), 'utf8');
 
@@ -51,31 +52,6 @@ const branches: { name: string; expr: string; attributes: Record<string, string>
   { name: 'toUpper', expr: '${sku:toUpper()}', attributes: { sku: 'ab-123-xyz' }, hand: (a) => a['sku']!.toUpperCase(), nifi: 27e6 },
 ];
 
-let sink = 0;
-/** Evaluations per second over one timed round. */
-function round(fn: () => string, ms: number): number {
-  let n = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (let i = 0; i < 5000; i++) sink += fn().length;
-    n += 5000;
-    now = performance.now();
-  }
-  return (n / (now - start)) * 1000;
-}
-
-/** Best rate of each side over interleaved rounds, so load from other processes hits both alike. */
-function compare(el: () => string, hand: () => string): [number, number] {
-  for (let i = 0; i < 20000; i++) sink += el().length + hand().length;
-  let bestEl = 0;
-  let bestHand = 0;
-  for (let r = 0; r < 8; r++) {
-    bestEl = Math.max(bestEl, round(el, 100));
-    bestHand = Math.max(bestHand, round(hand, 100));
-  }
-  return [bestEl, bestHand];
-}
 
 const fmt = (x: number) => `${(x / 1e6).toFixed(2)} M/s`;
 const rows: string[][] = [['case', 'Sluice EL', 'hand-written TS', 'ratio', 'NiFi (reference)', 'vs NiFi']];
@@ -86,11 +62,11 @@ for (const b of branches) {
   const expected = b.hand(b.attributes);
   const got = compiled.evaluate(env);
   if (got !== expected) throw new Error(`${b.name}: EL gave ${got}, hand-written gave ${expected}`);
-  const [el, hand] = compare(() => compiled.evaluate(env), () => b.hand(b.attributes));
+  const [el, hand] = compareRates(() => compiled.evaluate(env), () => b.hand(b.attributes), { batch: 5000, warmup: 20000, rounds: 8, roundMs: 100 });
   rows.push([b.name, fmt(el), fmt(hand), (el / hand).toFixed(2), fmt(b.nifi), (el / b.nifi).toFixed(2)]);
   ratios.push(`ratio ${b.name}: ${(el / hand).toFixed(2)}`);
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
 for (const r of ratios) console.log(r);
-if (sink === 42) console.log('');
+keepResults();
