@@ -12,6 +12,24 @@ export type SchedulingStrategy = 'timer' | 'cron' | 'event';
 export interface AttributeDoc {
   readonly name: string;
   readonly description: string;
+  /** A written attribute that holds why the FlowFile went to a failure relationship (see `Relationship.failure`). */
+  readonly error?: true;
+}
+
+/**
+ * What a step is to a host that works with whole flows, beyond routing FlowFiles:
+ * - `login`: logs in to another system and hands later steps the token it got; a host that must reach the same
+ *   system outside a run uses this step's exposed `target.*` properties.
+ * - `row-writer`: writes the rows of its input to another system, one outcome per row; it implements `checkRow`,
+ *   so rows can be refused by its own rules before they enter a flow.
+ * - `script`: runs user code, which the host compiles and checks before the step may start.
+ */
+export type ProcessorRole = 'login' | 'row-writer' | 'script';
+
+/** Why a row would be refused: the field at fault (null for the row as a whole) and the reason. */
+export interface RowProblem {
+  readonly field: string | null;
+  readonly message: string;
 }
 
 /** Everything about a processor type that the web, docs and scheduler need. JSON-serializable. */
@@ -57,6 +75,8 @@ export interface ProcessorDescriptor {
    * checked ahead of a run against the rules of the steps after it.
    */
   readonly userTransform?: boolean;
+  /** What the step is to a host beyond its routes (`ProcessorRole`); absent: none of them. */
+  readonly roles?: readonly ProcessorRole[];
 }
 
 /**
@@ -105,6 +125,12 @@ export interface ProcessorDefinition {
    * `config` has every unset property's default in force. Absent, or returning undefined: `200 {}`.
    */
   dryRunResponse?(request: HttpRequest, config: PropertyValues): DryRunResponse | undefined;
+  /**
+   * A `row-writer`'s own rule for one row of its input: why it would refuse the row, or null when it would write
+   * it. `config` has every unset property's default in force; values that depend on a FlowFile are not known yet,
+   * so a rule that needs one leaves the row to the write.
+   */
+  checkRow?(row: unknown, config: PropertyValues): RowProblem | null;
   onScheduled?(context: ProcessContext): void | Promise<void>;
   onStopped?(context: ProcessContext): void | Promise<void>;
   onTrigger(context: ProcessContext, session: ProcessSession): void | Promise<void>;
@@ -135,6 +161,15 @@ export function defineProcessor<T extends ProcessorDefinition>(definition: T): T
     }
     rels.add(r.name);
   }
+  const exposed = new Set<string>();
+  for (const p of d.properties) {
+    if (p.exposedAs === undefined) continue;
+    if (exposed.has(p.exposedAs)) throw new DescriptorError(`${d.type}: two properties exposed as '${p.exposedAs}'`);
+    exposed.add(p.exposedAs);
+  }
+  if (hasRole(d, 'row-writer') !== (definition.checkRow !== undefined)) {
+    throw new DescriptorError(`${d.type}: a row-writer implements checkRow, and only a row-writer does`);
+  }
   return Object.freeze(definition);
 }
 
@@ -155,6 +190,25 @@ export function relationshipsFor(descriptor: ProcessorDescriptor, config: Proper
     }
   }
   return out;
+}
+
+export function hasRole(descriptor: Pick<ProcessorDescriptor, 'roles'>, role: ProcessorRole): boolean {
+  return descriptor.roles?.includes(role) ?? false;
+}
+
+/** Names of the relationships whose FlowFiles did not get through the step. */
+export function failureRelationships(descriptor: Pick<ProcessorDescriptor, 'relationships'>): Set<string> {
+  return new Set(descriptor.relationships.filter((r) => r.failure).map((r) => r.name));
+}
+
+/** The written attributes that say why a FlowFile failed, in the order the descriptor lists them. */
+export function errorAttributes(descriptor: Pick<ProcessorDescriptor, 'writesAttributes'>): string[] {
+  return (descriptor.writesAttributes ?? []).filter((a) => a.error).map((a) => a.name);
+}
+
+/** The property a host reads by meaning (`PropertyDescriptor.exposedAs`), or undefined when there is none. */
+export function exposedProperty(descriptor: Pick<ProcessorDescriptor, 'properties'>, meaning: string): PropertyDescriptor | undefined {
+  return descriptor.properties.find((p) => p.exposedAs === meaning);
 }
 
 /** Whether the processor, so configured, reaches systems outside Sluice. */

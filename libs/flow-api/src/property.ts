@@ -62,6 +62,11 @@ export interface PropertyDescriptor {
    * identifiesControllerService), such as `RecordReaderFactory`; the form offers the flow's matching services.
    */
   readonly identifiesControllerService?: string;
+  /**
+   * A name under which a host may read this value without knowing the processor's property names, such as
+   * `target.url` for the address of the system a login step reaches. Unique within a processor.
+   */
+  readonly exposedAs?: string;
 }
 
 /** Stored configuration: every property value is a string, as in NiFi. Absent means unset. */

@@ -6,6 +6,11 @@ export interface Relationship {
   readonly autoTerminateDefault?: boolean;
   /** The relationship exists only when this condition on the config holds. */
   readonly when?: PropertyCondition;
+  /**
+   * FlowFiles routed here did not get through the step: a host that follows runs counts such a route as a failure
+   * of the run (NiFi has no such flag; its failure routes are known by convention only).
+   */
+  readonly failure?: true;
 }
 
 export interface PropertyCondition {
@@ -15,5 +20,5 @@ export interface PropertyCondition {
 }
 
 export const REL_SUCCESS: Relationship = { name: 'success', description: 'FlowFiles processed successfully.' };
-export const REL_FAILURE: Relationship = { name: 'failure', description: 'FlowFiles that could not be processed.' };
+export const REL_FAILURE: Relationship = { name: 'failure', description: 'FlowFiles that could not be processed.', failure: true };
 export const REL_ORIGINAL: Relationship = { name: 'original', description: 'The original FlowFile, after it was processed.' };

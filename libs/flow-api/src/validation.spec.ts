@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineProcessor, DescriptorError, relationshipsFor, type ProcessorDescriptor } from './processor.js';
+import { defineProcessor, DescriptorError, errorAttributes, exposedProperty, failureRelationships, hasRole, relationshipsFor, type ProcessorDescriptor } from './processor.js';
+import { REL_FAILURE } from './relationship.js';
 import { parseDataSize, parseDuration } from './property.js';
 import { validateConfig, validateProcessor } from './validation.js';
 
@@ -137,6 +138,37 @@ describe('defineProcessor', () => {
     expect(() =>
       defineProcessor({ descriptor: { ...descriptor, relationships: [descriptor.relationships[0]!, descriptor.relationships[0]!] }, onTrigger: () => undefined }),
     ).toThrow(/duplicate relationship/);
+  });
+
+  it('keeps a row-writer and its row rule together, and each exposed meaning on one property', () => {
+    const checkRow = () => null;
+    expect(() => defineProcessor({ descriptor: { ...descriptor, roles: ['row-writer'] }, onTrigger: () => undefined })).toThrow(/row-writer implements checkRow/);
+    expect(() => defineProcessor({ descriptor, checkRow, onTrigger: () => undefined })).toThrow(/only a row-writer/);
+    expect(() => defineProcessor({ descriptor: { ...descriptor, roles: ['row-writer'] }, checkRow, onTrigger: () => undefined })).not.toThrow();
+    const [mode, count] = descriptor.properties;
+    const twice = [{ ...mode!, exposedAs: 'target.url' }, { ...count!, exposedAs: 'target.url' }];
+    expect(() => defineProcessor({ descriptor: { ...descriptor, properties: twice }, onTrigger: () => undefined })).toThrow(/two properties exposed as 'target.url'/);
+  });
+});
+
+describe('outcome semantics', () => {
+  const outcomes: ProcessorDescriptor = {
+    ...descriptor,
+    roles: ['login'],
+    properties: [{ ...descriptor.properties[3]!, exposedAs: 'target.url' }],
+    relationships: [{ name: 'done', description: '' }, REL_FAILURE, { name: 'gave up', description: '', failure: true }],
+    writesAttributes: [{ name: 'took', description: '' }, { name: 'why', description: '', error: true }, { name: 'detail', description: '', error: true }],
+  };
+
+  it('reads failure routes, reason attributes, roles and exposed properties from the descriptor alone', () => {
+    expect([...failureRelationships(outcomes)]).toEqual(['failure', 'gave up']);
+    expect(errorAttributes(outcomes)).toEqual(['why', 'detail']);
+    expect(hasRole(outcomes, 'login')).toBe(true);
+    expect(hasRole(outcomes, 'script')).toBe(false);
+    expect(hasRole(descriptor, 'login')).toBe(false);
+    expect(exposedProperty(outcomes, 'target.url')?.name).toBe('URL');
+    expect(exposedProperty(outcomes, 'target.list')).toBeUndefined();
+    expect(failureRelationships(descriptor).size).toBe(0);
   });
 });
 

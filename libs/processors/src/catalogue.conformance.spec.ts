@@ -1,7 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultValues, defineProcessor, relationshipsFor, type ProcessorDefinition, type PropertyDescriptor } from '@sluice/flow-api';
+import {
+  defaultValues, defineProcessor, errorAttributes, exposedProperty, failureRelationships, hasRole, relationshipsFor,
+  type ProcessorDefinition, type ProcessorRole, type PropertyDescriptor,
+} from '@sluice/flow-api';
 import { TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { getProcessor, PROCESSOR_CATEGORIES, processorCatalogue, processorDescriptors } from './registry.js';
@@ -109,6 +112,8 @@ const WIDGETS_BY_TYPE: Record<PropertyDescriptor['type'], readonly (PropertyDesc
   code: ['python', 'javascript', 'json', 'jolt', 'textarea', 'el'],
 };
 
+const ROLES: readonly ProcessorRole[] = ['login', 'row-writer', 'script'];
+
 const blank = (s: string | undefined) => s === undefined || s.trim() === '';
 
 describe('the processor catalogue', () => {
@@ -183,6 +188,29 @@ describe('the processor catalogue', () => {
       const reads = propertyReads(dir!);
       expect(reads.length, 'property reads found in its sources').toBeGreaterThan(d.properties.length > 0 ? 0 : -1);
       for (const r of reads) expect(declared.has(r.name), `${r.file} reads '${r.name}'`).toBe(true);
+    });
+
+    it('declares what its outcomes mean: failure routes, the attributes that say why, its roles', () => {
+      const failures = failureRelationships(d);
+      // NiFi's convention, now a flag: a route called failure is one.
+      for (const r of d.relationships) if (r.name.toLowerCase() === 'failure') expect(r.failure, `relationship ${r.name}`).toBe(true);
+      const errors = errorAttributes(d);
+      if (errors.length > 0) expect(failures.size, 'error attributes without a failure relationship').toBeGreaterThan(0);
+      for (const a of d.writesAttributes ?? []) {
+        if (/([._]error(\.message)?|\.exception\.message)$/.test(a.name)) expect(a.error, `attribute ${a.name} names a reason`).toBe(true);
+      }
+      expect(new Set(d.roles ?? []).size, 'roles listed once').toBe((d.roles ?? []).length);
+      for (const role of d.roles ?? []) expect(ROLES, 'role').toContain(role);
+      for (const p of d.properties) if (p.exposedAs !== undefined) expect(p.exposedAs, `${p.name}: exposedAs`).toMatch(/^[a-z]+(\.[a-z]+)+$/);
+      if (hasRole(d, 'login')) {
+        for (const meaning of ['target.url', 'target.username', 'target.password']) expect(exposedProperty(d, meaning), meaning).toBeDefined();
+      }
+      if (hasRole(d, 'row-writer')) {
+        expect(d.sideEffects?.writes, 'a row-writer writes to another system').toBe(true);
+        const defaults = defaultValues(d);
+        expect(processor.checkRow!('not a row', defaults), 'refuses a row that is not an object').toMatchObject({ field: null });
+      }
+      if (hasRole(d, 'script')) expect(d.userTransform, 'a script step reshapes content by user logic').toBe(true);
     });
 
     it('loads into the TestRunner with its relationships known', () => {

@@ -139,7 +139,7 @@ export const AttributesToJSON = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'Successfully converted attributes to JSON' },
-      { name: REL_FAILURE.name, description: 'Failed to convert attributes to JSON (a Nested value that looks like JSON but is not)' },
+      { ...REL_FAILURE, description: 'Failed to convert attributes to JSON (a Nested value that looks like JSON but is not)' },
     ],
     inputRequirement: 'required',
     writesAttributes: [

@@ -103,7 +103,7 @@ export const CompressContent = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles compressed or decompressed (or passed on when mime.type names no compression).' },
-      { name: REL_FAILURE.name, description: 'FlowFiles that could not be compressed or decompressed, or have no mime.type to go by.' },
+      { ...REL_FAILURE, description: 'FlowFiles that could not be compressed or decompressed, or have no mime.type to go by.' },
     ],
     inputRequirement: 'required',
     readsAttributes: [{ name: CoreAttributes.MIME_TYPE, description: "The format, with 'use mime.type attribute'." }],

@@ -167,7 +167,7 @@ export const ControlRate = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles within the rate.' },
-      { name: REL_FAILURE.name, description: "FlowFiles without a valid Rate Controlled Attribute ('attribute value')." },
+      { ...REL_FAILURE, description: "FlowFiles without a valid Rate Controlled Attribute ('attribute value')." },
       { name: RATE_EXCEEDED, description: 'FlowFiles over the rate.', when: { property: P.exceeded, values: [ROUTE] } },
     ],
     inputRequirement: 'required',

@@ -31,13 +31,13 @@ export const ConvertRecord = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles whose records were converted.' },
-      { name: REL_FAILURE.name, description: 'FlowFiles that could not be read or written, unchanged; record.error.message says why.' },
+      { ...REL_FAILURE, description: 'FlowFiles that could not be read or written, unchanged; record.error.message says why.' },
     ],
     inputRequirement: 'required',
     writesAttributes: [
       { name: 'record.count', description: 'Records in the FlowFile.' },
       { name: CoreAttributes.MIME_TYPE, description: "The Record Writer's MIME type." },
-      { name: RECORD_ERROR, description: 'Why the FlowFile went to failure.' },
+      { name: RECORD_ERROR, error: true, description: 'Why the FlowFile went to failure.' },
     ],
     defaultRunDuration: '25 ms',
   },

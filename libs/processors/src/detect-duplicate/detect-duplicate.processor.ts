@@ -65,7 +65,7 @@ export const DetectDuplicate = defineProcessor({
     relationships: [
       { name: DUPLICATE, description: 'FlowFiles whose identifier was found in the cache.' },
       { name: NON_DUPLICATE, description: 'FlowFiles whose identifier was not found in the cache.' },
-      { name: REL_FAILURE.name, description: 'FlowFiles with a blank identifier, or when the cache could not be reached (penalized).' },
+      { ...REL_FAILURE, description: 'FlowFiles with a blank identifier, or when the cache could not be reached (penalized).' },
     ],
     inputRequirement: 'required',
     writesAttributes: [{ name: ORIGINAL_DESCRIPTION, description: 'On duplicates: the FlowFile Description stored by the first FlowFile with the identifier.' }],

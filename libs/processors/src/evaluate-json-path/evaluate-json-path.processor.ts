@@ -157,7 +157,7 @@ export const EvaluateJsonPath = defineProcessor({
     relationships: [
       { name: 'matched', description: 'The JsonPaths were evaluated and the FlowFile updated (for attributes: always, even when a path was not found).' },
       { name: 'unmatched', description: 'For flowfile-content: the path led nowhere; the content is unchanged.' },
-      { name: REL_FAILURE.name, description: 'The content is not JSON, or a scalar was asked for and the path selected an array or object.' },
+      { ...REL_FAILURE, description: 'The content is not JSON, or a scalar was asked for and the path selected an array or object.' },
     ],
     dynamicProperties: {
       description: 'The name is the attribute to set (flowfile-attribute) and the value a JsonPath expression such as $.order.id.',

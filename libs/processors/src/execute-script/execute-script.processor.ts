@@ -113,6 +113,7 @@ export const ExecuteScript = defineProcessor({
       `sandboxed, with a timeout and a memory limit. An error the script does not catch sends its FlowFiles to failure with the traceback in '${SCRIPT_ERROR_ATTRIBUTE}'.`,
     category: 'script',
     userTransform: true,
+    roles: ['script'],
     tags: ['script', 'python', 'jython', 'javascript', 'execute', 'transform'],
     properties: handleList(PROPS),
     dynamicProperties: {
@@ -123,12 +124,12 @@ export const ExecuteScript = defineProcessor({
     },
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles the script transferred to REL_SUCCESS.' },
-      { name: REL_FAILURE.name, description: `FlowFiles the script transferred to REL_FAILURE, or whose execution failed (${SCRIPT_ERROR_ATTRIBUTE} says why).` },
+      { ...REL_FAILURE, description: `FlowFiles the script transferred to REL_FAILURE, or whose execution failed (${SCRIPT_ERROR_ATTRIBUTE} says why).` },
     ],
     inputRequirement: 'allowed',
     sideEffects: { systems: ['the services the script calls'], writes: true, when: { property: ALLOW_HTTP, values: ['true'] } },
     writesAttributes: [
-      { name: SCRIPT_ERROR_ATTRIBUTE, description: 'The traceback (or timeout / memory message) when the execution failed.' },
+      { name: SCRIPT_ERROR_ATTRIBUTE, error: true, description: 'The traceback (or timeout / memory message) when the execution failed.' },
       { name: '(any)', description: 'Whatever attributes the script sets.' },
     ],
   },

@@ -43,13 +43,13 @@ export const FilterRecord = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The remaining records, as a JSON array (or the object, or nothing, for a single-object input).' },
-      { name: REL_FAILURE.name, description: 'Content that is not JSON records, or an expression that failed; record.error says why.' },
+      { ...REL_FAILURE, description: 'Content that is not JSON records, or an expression that failed; record.error says why.' },
     ],
     inputRequirement: 'required',
     writesAttributes: [
       { name: 'record.count', description: 'Records remaining.' },
       { name: 'record.filtered.count', description: 'Records dropped.' },
-      { name: 'record.error', description: 'Why the FlowFile went to failure.' },
+      { name: 'record.error', error: true, description: 'Why the FlowFile went to failure.' },
       { name: CoreAttributes.MIME_TYPE, description: 'application/json on success.' },
     ],
   },

@@ -33,7 +33,7 @@ export const HandleHttpResponse = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: 'success', description: 'FlowFiles whose answer was sent.' },
-      { name: 'failure', description: 'FlowFiles whose request could not be answered: no http.context.identifier, a status that is not a number, a request no longer waiting, a header that cannot be sent.' },
+      { name: 'failure', failure: true, description: 'FlowFiles whose request could not be answered: no http.context.identifier, a status that is not a number, a request no longer waiting, a header that cannot be sent.' },
     ],
     dynamicProperties: { description: 'A response header named after the property; its value from Expression Language (an empty value sends no header).', expressionScope: 'flowfile' },
     inputRequirement: 'required',

@@ -26,10 +26,10 @@ const AUTH_HEADER = 'Authorization';
 const PROPS = propertyHandles([
   {
     name: 'Omnitron Domain URL', displayName: 'Domain URL', description: "Omnitron's domain URL, e.g. https://demo.omnitron.akinon.net/.",
-    type: 'string', required: true, expressionScope: 'environment', validators: [{ kind: 'url' }], group: LOGIN, placeholder: 'https://demo.omnitron.akinon.net/',
+    type: 'string', required: true, expressionScope: 'environment', validators: [{ kind: 'url' }], group: LOGIN, placeholder: 'https://demo.omnitron.akinon.net/', exposedAs: 'target.url',
   },
-  { name: 'Omnitron Username', displayName: 'Omnitron Username', description: 'The Integrator user in Omnitron.', type: 'string', required: true, expressionScope: 'environment', group: LOGIN },
-  { name: 'Omnitron Password', displayName: 'Omnitron Password', description: 'Password of the Integrator user.', type: 'string', required: true, sensitive: true, editor: 'password', group: LOGIN },
+  { name: 'Omnitron Username', displayName: 'Omnitron Username', description: 'The Integrator user in Omnitron.', type: 'string', required: true, expressionScope: 'environment', group: LOGIN, exposedAs: 'target.username' },
+  { name: 'Omnitron Password', displayName: 'Omnitron Password', description: 'Password of the Integrator user.', type: 'string', required: true, sensitive: true, editor: 'password', group: LOGIN, exposedAs: 'target.password' },
   {
     name: 'Omnitron Token TTL', displayName: 'Omnitron Token Lifetime', description: 'How long a cached Omnitron token is reused before logging in again (a 401 always forces a new login).',
     type: 'duration', default: '12 hours', group: LOGIN,
@@ -95,11 +95,12 @@ export const IntegratorLogin = defineProcessor({
     displayName: 'Login',
     description: 'Logs in to Omnitron and, if configured, to the ERP; passes the tokens on as attributes. A failed login goes to failure with the reason.',
     category: 'integrator',
+    roles: ['login'],
     tags: ['integrator', 'omnitron', 'erp', 'login', 'auth', 'token'],
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The FlowFile with token.omnitron (and token.erp) attributes.' },
-      { name: REL_FAILURE.name, description: 'A login was refused (or failed for a transient reason with Transient Failures set to failure, or on a scheduled start); login.error holds the reason.' },
+      { ...REL_FAILURE, description: 'A login was refused (or failed for a transient reason with Transient Failures set to failure, or on a scheduled start); login.error holds the reason.' },
     ],
     inputRequirement: 'allowed',
     sideEffects: { systems: ['Omnitron', 'the ERP'], writes: false },
@@ -111,7 +112,7 @@ export const IntegratorLogin = defineProcessor({
       { name: 'erp.auth.header.name', description: 'Header to send the ERP credential in.' },
       { name: 'erp.auth.header.value', description: 'Value of that header.' },
       { name: 'erp.auth.key', description: 'Token-cache key under which later steps find the ERP login to renew the token on a 401.' },
-      { name: 'login.error', description: 'Why the login failed, or why it waits to try again.' },
+      { name: 'login.error', error: true, description: 'Why the login failed, or why it waits to try again.' },
       { name: 'login.retry.count', description: 'Tries so far that ended in a transient failure (Omnitron or the ERP unreachable, 5xx).' },
     ],
     defaultSchedule: { strategy: 'timer', period: '5 mins' },

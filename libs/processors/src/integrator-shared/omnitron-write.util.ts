@@ -1,4 +1,4 @@
-import { propertyHandle, type DryRunResponse, type FlowFile, type HttpRequest, type ProcessContext, type ProcessSession, type PropertyDescriptor } from '@sluice/flow-api';
+import { propertyHandle, type DryRunResponse, type FlowFile, type HttpRequest, type ProcessContext, type ProcessSession, type PropertyDescriptor, type RowProblem } from '@sluice/flow-api';
 import { DRY_RUN_TOKEN } from './dry-run.util.js';
 import { exchangeDetails, type HttpExchange } from './http-exchange.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
@@ -56,6 +56,12 @@ export function omnitronDryRunResponse(request: HttpRequest): DryRunResponse {
 /** The Integrator's row-log wording for an Omnitron rejection. */
 export function omnitronRowMessage(error: string): string {
   return /not found/i.test(error) && !/omnitron/i.test(error) ? `${error} in Omnitron` : error;
+}
+
+/** A writer's reason for refusing a row, with the field it names first (`missing product_sku`, `images[0] has no url`). */
+export function rowProblem(error: string): RowProblem {
+  const field = /^(?:missing )?([a-z_]+)/.exec(error)?.[1];
+  return { field: field && field !== 'row' && field !== 'item' ? field : null, message: error };
 }
 
 /**

@@ -117,9 +117,9 @@ export const InvokeHTTP = defineProcessor({
     relationships: [
       { name: REL.original, description: 'Request FlowFiles answered with a status 200-299.' },
       { name: REL.response, description: 'Response FlowFiles for a 200-299 answer; with Response Generation Required, for every answer.' },
-      { name: REL.retry, description: 'Request FlowFiles answered with a status 500-599 (penalized).' },
-      { name: REL.noRetry, description: 'Request FlowFiles answered with any other status (1xx, 3xx, 4xx).' },
-      { name: REL.failure, description: 'Request FlowFiles whose request failed: connection errors, timeouts, a bad URL, a response over the size limit.' },
+      { name: REL.retry, failure: true, description: 'Request FlowFiles answered with a status 500-599 (penalized).' },
+      { name: REL.noRetry, failure: true, description: 'Request FlowFiles answered with any other status (1xx, 3xx, 4xx).' },
+      { name: REL.failure, failure: true, description: 'Request FlowFiles whose request failed: connection errors, timeouts, a bad URL, a response over the size limit.' },
     ],
     dynamicProperties: {
       description: "A request header named after the property, its value from Expression Language; 'post:form:<name>' properties are form parts instead.",
@@ -137,7 +137,7 @@ export const InvokeHTTP = defineProcessor({
       { name: RESPONSE_URL, description: 'The URL finally answered, after redirects.' },
       { name: TRANSACTION_ID, description: 'A UUID per request.' },
       { name: EXCEPTION_CLASS, description: 'On Failure, the Java exception class NiFi would name (java.net.SocketTimeoutException, java.net.ConnectException, …).' },
-      { name: EXCEPTION_MESSAGE, description: 'On Failure, what went wrong.' },
+      { name: EXCEPTION_MESSAGE, error: true, description: 'On Failure, what went wrong.' },
     ],
   },
 

@@ -239,12 +239,12 @@ export const JoltTransformJSON = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The FlowFile with successfully transformed content or updated attribute.' },
-      { name: REL_FAILURE.name, description: 'The original FlowFile when the transform fails (input that is not JSON, a transform error); jolt.error says why.' },
+      { ...REL_FAILURE, description: 'The original FlowFile when the transform fails (input that is not JSON, a transform error); jolt.error says why.' },
     ],
     inputRequirement: 'required',
     writesAttributes: [
       { name: CoreAttributes.MIME_TYPE, description: 'application/json, or application/jsonl for JSON Lines (not for an attribute source).' },
-      { name: 'jolt.error', description: 'Why the FlowFile went to failure.' },
+      { name: 'jolt.error', error: true, description: 'Why the FlowFile went to failure.' },
       { name: 'jolt.warnings', description: 'How many input paths and spec paths the chain did not use (Report Unused Paths).' },
     ],
   },

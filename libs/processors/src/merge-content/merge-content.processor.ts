@@ -99,7 +99,7 @@ export const MergeContent = defineProcessor({
     relationships: [
       { name: 'merged', description: 'The FlowFile containing the merged content.' },
       { name: REL_ORIGINAL.name, description: 'The FlowFiles that were merged, each with merge.uuid naming their bundle.' },
-      { name: REL_FAILURE.name, description: 'FlowFiles that could not be merged (fragments that were incomplete or inconsistent).' },
+      { ...REL_FAILURE, description: 'FlowFiles that could not be merged (fragments that were incomplete or inconsistent).' },
     ],
     inputRequirement: 'required',
     triggerSerially: true,

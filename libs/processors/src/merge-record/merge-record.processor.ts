@@ -87,7 +87,7 @@ export const MergeRecord = defineProcessor({
     relationships: [
       { name: REL_MERGED, description: 'The FlowFile holding the merged records.' },
       { name: REL_ORIGINAL.name, description: 'The FlowFiles that were merged.' },
-      { name: REL_FAILURE.name, description: 'FlowFiles that could not be read or merged (fragments that never completed), with record.error.message.' },
+      { ...REL_FAILURE, description: 'FlowFiles that could not be read or merged (fragments that never completed), with record.error.message.' },
     ],
     inputRequirement: 'required',
     triggerSerially: true,
@@ -103,7 +103,7 @@ export const MergeRecord = defineProcessor({
       { name: 'merge.bin.age', description: 'The age of the bin in milliseconds when it was merged.' },
       { name: 'merge.uuid', description: 'On the originals: the uuid of the merged FlowFile.' },
       { name: 'merge.completion.reason', description: 'Why the bin was merged (full, minimum thresholds met, Max Bin Age, too many bins, every fragment arrived).' },
-      { name: RECORD_ERROR, description: 'Why a FlowFile went to failure.' },
+      { name: RECORD_ERROR, error: true, description: 'Why a FlowFile went to failure.' },
     ],
   },
 

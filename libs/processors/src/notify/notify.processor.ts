@@ -40,7 +40,7 @@ export const Notify = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles whose signal was written to the cache.' },
-      { name: REL_FAILURE.name, description: 'FlowFiles with a blank signal identifier or a delta that is not a whole number.' },
+      { ...REL_FAILURE, description: 'FlowFiles with a blank signal identifier or a delta that is not a whole number.' },
     ],
     inputRequirement: 'required',
     writesAttributes: [{ name: NOTIFIED, description: 'true when the signal was written, false on failure.' }],

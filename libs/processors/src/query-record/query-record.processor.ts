@@ -56,7 +56,7 @@ export const QueryRecord = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_ORIGINAL.name, description: 'The original FlowFile, once every query ran.' },
-      { name: REL_FAILURE.name, description: 'The original FlowFile when its records could not be read, a query failed (a column the records lack, a function SQLite does not have) or went past a limit; no query result is sent then.' },
+      { ...REL_FAILURE, description: 'The original FlowFile when its records could not be read, a query failed (a column the records lack, a function SQLite does not have) or went past a limit; no query result is sent then.' },
     ],
     dynamicProperties: { description: `A SQL query over the table ${TABLE} (Expression Language against the FlowFile), such as SELECT * FROM ${TABLE} WHERE stock > 0.`, expressionScope: 'flowfile' },
     dynamicRelationships: { description: 'The result of the query of the same name.' },

@@ -104,7 +104,7 @@ export const ReadErpData = defineProcessor({
     relationships: [
       { name: REL_SUCCESS.name, description: 'One FlowFile per run with every row read, as a JSON array.' },
       {
-        name: REL_FAILURE.name,
+        ...REL_FAILURE,
         description: 'The read failed for good (a 4xx other than 429, a reply without rows, a bad setting), or for a transient reason with Transient Failures set to failure; erp.error holds the reason.',
       },
     ],
@@ -122,7 +122,7 @@ export const ReadErpData = defineProcessor({
       { name: 'erp.pages.read', description: 'Pages requested.' },
       { name: 'erp.request.url', description: 'URL of the first request.' },
       { name: 'erp.max.pages.reached', description: 'Set to true when Max Pages stopped the read.' },
-      { name: 'erp.error', description: 'Why the read failed (or, while it waits to try again, why the last try failed).' },
+      { name: 'erp.error', error: true, description: 'Why the read failed (or, while it waits to try again, why the last try failed).' },
       { name: 'erp.retry.count', description: 'Tries so far that ended in a transient failure (ERP unreachable, timed out, 429 or 5xx).' },
       { name: 'erp.http.status', description: 'HTTP status of a failed request.' },
     ],

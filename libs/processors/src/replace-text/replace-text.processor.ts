@@ -304,7 +304,7 @@ export const ReplaceText = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles processed, whether text was replaced or not.' },
-      { name: REL_FAILURE.name, description: 'FlowFiles that could not be updated: larger than the buffer, or an expression that failed.' },
+      { ...REL_FAILURE, description: 'FlowFiles that could not be updated: larger than the buffer, or an expression that failed.' },
     ],
     inputRequirement: 'required',
   },

@@ -49,8 +49,8 @@ export const RetryFlowFile = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: RETRY, description: 'FlowFiles still within Maximum Retries: route back to the step to retry.' },
-      { name: EXCEEDED, description: 'FlowFiles beyond Maximum Retries.' },
-      { name: FAILURE, description: 'A non-numeric count with Fail on Nonnumerical Overwrite, a FlowFile counted by another RetryFlowFile, or a Maximum Retries that is not a number.', autoTerminateDefault: true },
+      { name: EXCEEDED, failure: true, description: 'FlowFiles beyond Maximum Retries.' },
+      { name: FAILURE, failure: true, description: 'A non-numeric count with Fail on Nonnumerical Overwrite, a FlowFile counted by another RetryFlowFile, or a Maximum Retries that is not a number.', autoTerminateDefault: true },
     ],
     dynamicProperties: { description: "An attribute added to FlowFiles sent to 'retries_exceeded' (a value evaluating blank is not added).", expressionScope: 'flowfile' },
     inputRequirement: 'required',

@@ -96,7 +96,7 @@ export const RouteRecord = defineProcessor({
     relationships: [
       { name: REL_UNMATCHED, description: 'Records that match no rule, as one JSON array.' },
       { name: REL_ORIGINAL.name, description: 'The incoming FlowFile, once it was split.', autoTerminateDefault: true },
-      { name: REL_FAILURE.name, description: 'Content that is not JSON records, or a rule that failed; record.error says why.' },
+      { ...REL_FAILURE, description: 'Content that is not JSON records, or a rule that failed; record.error says why.' },
     ],
     dynamicProperties: {
       description: 'The property name is a relationship; the value is a record expression over row returning true or false.',
@@ -107,7 +107,7 @@ export const RouteRecord = defineProcessor({
     writesAttributes: [
       { name: 'record.count', description: 'Records in the FlowFile.' },
       { name: ROUTE_ATTRIBUTE, description: 'The relationship the records were routed to.' },
-      { name: 'record.error', description: 'Why the FlowFile went to failure.' },
+      { name: 'record.error', error: true, description: 'Why the FlowFile went to failure.' },
       { name: CoreAttributes.MIME_TYPE, description: 'application/json.' },
     ],
   },

@@ -128,7 +128,7 @@ export const SplitJson = defineProcessor({
     relationships: [
       { name: 'split', description: 'One FlowFile per element of the selected array.' },
       { name: 'original', description: 'The incoming FlowFile, once split.' },
-      { name: REL_FAILURE.name, description: `Content that is not JSON, or a path that selects no array; '${ERROR_ATTRIBUTE}' says why.` },
+      { ...REL_FAILURE, description: `Content that is not JSON, or a path that selects no array; '${ERROR_ATTRIBUTE}' says why.` },
     ],
     inputRequirement: 'required',
     writesAttributes: [
@@ -136,7 +136,7 @@ export const SplitJson = defineProcessor({
       { name: FragmentAttributes.INDEX, description: 'The position of the split, from 0.' },
       { name: FragmentAttributes.COUNT, description: 'How many splits the FlowFile gave (also on the original).' },
       { name: FragmentAttributes.SEGMENT_ORIGINAL_FILENAME, description: 'The filename of the incoming FlowFile.' },
-      { name: ERROR_ATTRIBUTE, description: 'Why a FlowFile went to failure.' },
+      { name: ERROR_ATTRIBUTE, error: true, description: 'Why a FlowFile went to failure.' },
     ],
   },
 

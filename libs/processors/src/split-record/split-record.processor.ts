@@ -33,7 +33,7 @@ export const SplitRecord = defineProcessor({
     relationships: [
       { name: REL_SPLITS, description: 'The splits, each with at most Records Per Split records.' },
       { name: REL_ORIGINAL.name, description: 'The incoming FlowFile, once it was split.' },
-      { name: REL_FAILURE.name, description: 'FlowFiles that could not be read or split, unchanged; record.error.message says why.' },
+      { ...REL_FAILURE, description: 'FlowFiles that could not be read or split, unchanged; record.error.message says why.' },
     ],
     inputRequirement: 'required',
     writesAttributes: [
@@ -43,7 +43,7 @@ export const SplitRecord = defineProcessor({
       { name: 'fragment.index', description: 'The position of the split, from 0.' },
       { name: 'fragment.count', description: 'How many splits the FlowFile gave.' },
       { name: 'segment.original.filename', description: 'The filename of the FlowFile that was split.' },
-      { name: RECORD_ERROR, description: 'Why the FlowFile went to failure.' },
+      { name: RECORD_ERROR, error: true, description: 'Why the FlowFile went to failure.' },
     ],
   },
 

@@ -184,7 +184,7 @@ export const SplitText = defineProcessor({
     relationships: [
       { name: REL_ORIGINAL.name, description: 'The original FlowFile, once split into 1 or more files (with fragment.identifier and fragment.count).' },
       { name: 'splits', description: 'The split files.' },
-      { name: REL_FAILURE.name, description: 'The original file, when it cannot be split (fewer lines than the header needs, a header over the fragment size).' },
+      { ...REL_FAILURE, description: 'The original file, when it cannot be split (fewer lines than the header needs, a header over the fragment size).' },
     ],
     inputRequirement: 'required',
     writesAttributes: [

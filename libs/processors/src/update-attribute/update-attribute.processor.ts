@@ -122,6 +122,7 @@ export const UpdateAttribute = defineProcessor({
       { name: REL_SUCCESS.name, description: 'All FlowFiles, with their attributes updated.' },
       {
         name: REL_SET_STATE_FAIL,
+        failure: true,
         description: 'A FlowFile whose attributes were updated but whose values could not be stored in the state (another task changed it first).',
         when: { property: STORE_STATE, values: [STORE_STATE_LOCALLY] },
       },

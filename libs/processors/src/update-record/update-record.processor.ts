@@ -186,7 +186,7 @@ export const UpdateRecord = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The updated records.' },
-      { name: REL_FAILURE.name, description: 'Content that is not JSON records, or an update that failed; record.error says why.' },
+      { ...REL_FAILURE, description: 'Content that is not JSON records, or an update that failed; record.error says why.' },
     ],
     dynamicProperties: {
       description: 'The property name is a record path (/field); the value computes the field, as the Replacement Value Strategy says.',
@@ -195,7 +195,7 @@ export const UpdateRecord = defineProcessor({
     inputRequirement: 'required',
     writesAttributes: [
       { name: 'record.count', description: 'Records updated.' },
-      { name: 'record.error', description: 'Why the FlowFile went to failure.' },
+      { name: 'record.error', error: true, description: 'Why the FlowFile went to failure.' },
       { name: CoreAttributes.MIME_TYPE, description: 'application/json on success.' },
     ],
   },

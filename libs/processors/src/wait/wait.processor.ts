@@ -82,7 +82,7 @@ export const Wait = defineProcessor({
       { name: REL_SUCCESS.name, description: 'FlowFiles released by their signal.' },
       { name: WAIT, description: 'FlowFiles whose signal has not reached the target yet (Wait Mode: Transfer to wait relationship).' },
       { name: EXPIRED, description: 'FlowFiles that waited longer than Expiration Duration.' },
-      { name: REL_FAILURE.name, description: 'A blank signal identifier, an invalid wait.start.timestamp or a count that is not a number (penalized).' },
+      { ...REL_FAILURE, description: 'A blank signal identifier, an invalid wait.start.timestamp or a count that is not a number (penalized).' },
     ],
     inputRequirement: 'required',
     triggerSerially: true,

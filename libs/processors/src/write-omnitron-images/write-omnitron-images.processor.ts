@@ -4,7 +4,7 @@ import { keyedRowLog, type RowLog, type RowStatus } from '../integrator-shared/i
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import { eachInSlices } from '../integrator-shared/json-slices.util.js';
 import type { OmnitronClient } from '../integrator-shared/omnitron-client.js';
-import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, readRowArray, recordExchanges, runPooled } from '../integrator-shared/omnitron-write.util.js';
+import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, readRowArray, recordExchanges, rowProblem, runPooled } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -65,11 +65,12 @@ export const WriteOmnitronImages = defineProcessor({
       'Filename Template {sku}: each item names one product by product_sku. {base_code}: each item names a base code (base_code, else product_sku); ' +
       'the images go to every Omnitron product with that base code.',
     category: 'integrator',
+    roles: ['row-writer'],
     tags: ['integrator', 'omnitron', 'image', 'outbound'],
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The input, with rows.written and rows.failed, once every product has an outcome.' },
-      { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, login or transport failure); omnitron.error says why.' },
+      { ...REL_FAILURE, description: 'Nothing could be written (bad content, login or transport failure); omnitron.error says why.' },
     ],
     inputRequirement: 'required',
     sideEffects: { systems: ['Omnitron'], writes: true },
@@ -81,12 +82,17 @@ export const WriteOmnitronImages = defineProcessor({
       { name: 'rows.written', description: 'Products whose images Omnitron accepted.' },
       { name: 'rows.failed', description: 'Products (or items) not written.' },
       { name: 'images.written', description: 'Images accepted over all products.' },
-      { name: 'omnitron.error', description: 'Why the write failed as a whole, or why it waits to try again.' },
+      { name: 'omnitron.error', error: true, description: 'Why the write failed as a whole, or why it waits to try again.' },
       { name: 'omnitron.retry.count', description: 'Tries so far that ended in a transient failure.' },
     ],
   },
 
   dryRunResponse: omnitronDryRunResponse,
+
+  checkRow(row, config) {
+    const item = toImageItem(row, config['Filename Template'] === '{base_code}' ? '{base_code}' : '{sku}');
+    return 'error' in item ? rowProblem(item.error) : null;
+  },
 
   async onTrigger(ctx, session) {
     const flowFile = session.get();

@@ -3,7 +3,7 @@ import { errorReason, responseJson } from '../integrator-shared/http-call.util.j
 import { keyedRowLog, type RowLog } from '../integrator-shared/integrator-services.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
 import { eachInSlices } from '../integrator-shared/json-slices.util.js';
-import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, readRowArray, recordExchanges } from '../integrator-shared/omnitron-write.util.js';
+import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, readRowArray, recordExchanges, rowProblem } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -55,7 +55,7 @@ function rowOutcomes(body: unknown, count: number): { ok: boolean; error?: strin
 
 const PROPS = propertyHandles([
   ...omnitronProperties(WRITE),
-  { name: 'Stock List ID', displayName: 'Omnitron Stock List ID', description: 'Stock list for rows that carry no stock_list.', type: 'string', expressionScope: 'flowfile', group: WRITE },
+  { name: 'Stock List ID', displayName: 'Omnitron Stock List ID', description: 'Stock list for rows that carry no stock_list.', type: 'string', expressionScope: 'flowfile', group: WRITE, exposedAs: 'target.list' },
   { name: 'Unit Type', displayName: 'Unit Type', description: 'unit_type for rows that carry none.', type: 'string', default: UNIT_TYPE, group: WRITE },
   { name: 'Batch Size', displayName: 'Batch Size', description: 'Rows per bulk upsert request.', type: 'integer', default: '1000', validators: [{ kind: 'range', min: 1, max: 10000 }], group: WRITE },
   ...retryProperties(WRITE),
@@ -71,11 +71,12 @@ export const WriteOmnitronStock = defineProcessor({
       `Splits a JSON array of stock rows, maps them to {stock_list, unit_type, product_sku, stock, batch_id} and writes them in chunks to Omnitron's ${PATH}, logging every row. ` +
       'Each chunk is logged before the next one is sent, so a FlowFile that comes back (a retry, a restart) sends only the rows that have no outcome yet.',
     category: 'integrator',
+    roles: ['row-writer'],
     tags: ['integrator', 'omnitron', 'stock', 'bulk', 'outbound'],
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'The input, with rows.written and rows.failed, once every row has an outcome.' },
-      { name: REL_FAILURE.name, description: 'Nothing could be written (bad content, rejected login, or Omnitron refused every request); omnitron.error says why.' },
+      { ...REL_FAILURE, description: 'Nothing could be written (bad content, rejected login, or Omnitron refused every request); omnitron.error says why.' },
     ],
     inputRequirement: 'required',
     sideEffects: { systems: ['Omnitron'], writes: true },
@@ -88,12 +89,18 @@ export const WriteOmnitronStock = defineProcessor({
       { name: 'rows.written', description: 'Rows Omnitron accepted.' },
       { name: 'rows.failed', description: 'Rows not written (invalid or rejected).' },
       { name: 'batch.id', description: 'The batch_id sent with every row.' },
-      { name: 'omnitron.error', description: 'Why the write failed as a whole, or why it waits to try again.' },
+      { name: 'omnitron.error', error: true, description: 'Why the write failed as a whole, or why it waits to try again.' },
       { name: 'omnitron.retry.count', description: 'Tries so far that ended in a transient failure.' },
     ],
   },
 
   dryRunResponse: omnitronDryRunResponse,
+
+  checkRow(row, config) {
+    // The Stock List ID may depend on the FlowFile: a row without stock_list is left to the write.
+    const mapped = toStockRow(row, { stockList: 'known at the write', unitType: config['Unit Type'] || UNIT_TYPE, batchId: '' });
+    return 'error' in mapped ? rowProblem(mapped.error) : null;
+  },
 
   async onTrigger(ctx, session) {
     let flowFile = session.get();
