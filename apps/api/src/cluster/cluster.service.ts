@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import type { FlowDocument } from '@sluice/contracts';
 import type { FlowEntity } from '../persistence/entities.js';
 import { EngineService } from '../engine/engine.service.js';
-import { ExecutionsService } from '../executions/executions.service.js';
+import { executionSteps, ExecutionsService } from '../executions/executions.service.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { IntegrationService } from '../integration/integration.service.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
@@ -145,7 +145,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
       await this.ensure(flowId);
       const f = await this.flows.findById(flowId);
       const doc = f ? (JSON.parse(f.document) as FlowDocument) : undefined;
-      return { stepNames: new Map(doc?.processors.map((p) => [p.id, p.name])), inbound: doc?.integration?.direction === 'inbound' };
+      return { ...executionSteps(doc?.processors ?? []), inbound: doc?.integration?.direction === 'inbound' };
     });
     if (!claimed) return;
     const { flowId, input } = claimed;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { effectiveParameters, type AppliedChangeDto, type FlowDocument } from '@sluice/contracts';
-import { effectiveConfig, fromUtf8, provide, serviceExtensions, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
+import { effectiveConfig, fromUtf8, hasRole, provide, serviceExtensions, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
 import {
   dryRunServices,
   FlowEngine,
@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClusterMembership } from '../cluster/cluster-membership.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
-import { EXECUTION_ATTRIBUTE, ExecutionsService, type SeenAt } from '../executions/executions.service.js';
+import { EXECUTION_ATTRIBUTE, executionSteps, ExecutionsService, type ExecutionSteps, type SeenAt } from '../executions/executions.service.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import type { FlowEntity } from '../persistence/entities.js';
 import type { ScriptChecks } from '../scripting/script-checks.js';
@@ -144,13 +144,13 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
    * the executions a takeover adopted (their flows' engines were reloaded with the adopted FlowFiles first).
    */
   async recoverExecutions(only?: ReadonlySet<string>): Promise<void> {
-    const flows = new Map<string, { stepNames: Map<string, string>; inbound: boolean; queuedBy: Map<string, string> }>();
+    const flows = new Map<string, ExecutionSteps & { inbound: boolean; queuedBy: Map<string, string> }>();
     for (const flow of await this.flows.findAll()) {
       const doc = flow.doc;
       // The processor that put a FlowFile in a connection: its source, or for an ingress the processor it feeds.
       const queuedBy = new Map(doc.connections.map((c) => [c.id, c.sourceId]));
       for (const p of runnable(doc)) queuedBy.set(ingressConnectionId(p.id), p.id);
-      flows.set(flow.id, { stepNames: new Map(runnable(doc).map((p) => [p.id, p.name])), inbound: doc.integration?.direction === 'inbound', queuedBy });
+      flows.set(flow.id, { ...executionSteps([...doc.processors, ...(doc.ports ?? [])]), inbound: doc.integration?.direction === 'inbound', queuedBy });
     }
     const queued = new Map<string, Map<string, SeenAt | null>>();
     for (const [flowId, engine] of this.engines) {
@@ -273,7 +273,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Kept-running processors whose script does not compile: they must not start. */
   private async blocked(doc: FlowDocument, kept: Set<string>): Promise<Set<string>> {
-    const scripts = doc.processors.filter((p) => kept.has(p.id) && p.type === 'ExecuteScript');
+    const scripts = doc.processors.filter((p) => kept.has(p.id) && hasRole(getProcessor(p.type)?.descriptor ?? {}, 'script'));
     if (scripts.length === 0) return new Set();
     const issues = await this.scriptChecks.issues({ ...doc, processors: scripts });
     return new Set(issues.map((i) => i.processorId!));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
 import { openTestDataSource } from '../testing/test-database.js';
-import { EXECUTION_ATTRIBUTE, ExecutionsService, type FinishedExecution, type SeenAt } from './executions.service.js';
+import { EXECUTION_ATTRIBUTE, executionSteps, ExecutionsService, type FinishedExecution, type SeenAt } from './executions.service.js';
 
 /**
  * What an execution knows of its data is stored in the FlowFile commits themselves: a process killed right after a
@@ -25,12 +25,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const NAMES = new Map([
-  ['login', 'Login'],
-  ['read', 'Read ERP'],
-  ['write', 'Write Stock'],
+const STEPS = executionSteps([
+  { id: 'login', name: 'Login', type: 'IntegratorLogin' },
+  { id: 'read', name: 'Read ERP', type: 'ReadErpData' },
+  { id: 'write', name: 'Write Stock', type: 'WriteOmnitronStock' },
 ]);
-const flowOf = () => ({ stepNames: NAMES, inbound: false });
+const flowOf = () => ({ ...STEPS, inbound: false });
 
 /** One server process: its executions and FlowFile repository on a connection that a kill cuts at once. */
 function server() {
@@ -109,7 +109,7 @@ const steps = async (s: ExecutionsService, id: string) =>
 describe('execution records are as durable as the FlowFile commits', () => {
   it('keeps the step a FlowFile left the flow at when the server is killed right after that commit', async () => {
     const a = server();
-    const id = await a.executions.begin('f', 'outbound', { read: 2, stepNames: NAMES });
+    const id = await a.executions.begin('f', 'outbound', { read: 2, ...STEPS });
     const t0 = await startOf(a.executions, id);
     const x = flowFile(id, 120);
     await a.commit(ingress(x, t0));
@@ -136,7 +136,7 @@ describe('execution records are as durable as the FlowFile commits', () => {
 
   it('keeps a failure routed to an auto-terminated relationship, so the recovered status is not success', async () => {
     const a = server();
-    const id = await a.executions.begin('f', 'outbound', { read: 1, stepNames: NAMES });
+    const id = await a.executions.begin('f', 'outbound', { read: 1, ...STEPS });
     const x = flowFile(id, 50, { 'omnitron.error': 'Omnitron answered 400: unknown stock list' });
     await a.commit(ingress(x, 2_000));
     await a.commit(route(x, 'login', 'c-login-write', 2_005));
@@ -157,7 +157,7 @@ describe('execution records are as durable as the FlowFile commits', () => {
 
   it('keeps the read totals a step reported for the session it committed', async () => {
     const a = server();
-    const id = await a.executions.begin('f', 'schedule', { stepNames: NAMES });
+    const id = await a.executions.begin('f', 'schedule', { ...STEPS });
     const x = flowFile(id, 10);
     await a.commit(ingress(x, 3_000));
     await a.commit(route(x, 'login', 'c-login-read', 3_001));
@@ -184,8 +184,8 @@ describe('execution records are as durable as the FlowFile commits', () => {
 
   it('stores nothing of a commit that rolled back, and tells an execution that never got its data from one that did', async () => {
     const a = server();
-    const never = await a.executions.begin('f', 'outbound', { read: 1, stepNames: NAMES });
-    const ran = await a.executions.begin('f', 'outbound', { read: 1, stepNames: NAMES });
+    const never = await a.executions.begin('f', 'outbound', { read: 1, ...STEPS });
+    const ran = await a.executions.begin('f', 'outbound', { read: 1, ...STEPS });
     const refused = flowFile(never, 5);
     let fail = true;
     a.repository.participate({

@@ -1,6 +1,8 @@
+import { REL_SUCCESS, type ProcessorDescriptor } from '@sluice/flow-api';
 import type { ProvenanceEvent } from '@sluice/flow-core';
+import { getProcessor } from '@sluice/processors';
 import { describe, expect, it } from 'vitest';
-import { ERROR_ATTRIBUTES, EXECUTION_ATTRIBUTE, ExecutionTracker, executionStatus } from './execution-tracker.js';
+import { ERROR_ATTRIBUTES, EXECUTION_ATTRIBUTE, executionSteps, ExecutionTracker, executionStatus } from './execution-tracker.js';
 
 const event = (eventType: ProvenanceEvent['eventType'], uuid: string, processorId: string, extra: Partial<ProvenanceEvent> = {}): ProvenanceEvent => ({
   eventType,
@@ -60,7 +62,7 @@ describe('ExecutionTracker', () => {
 
   it('counts stored rows and notes the first failure with its reason', () => {
     const t = new ExecutionTracker();
-    const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'outbound', startedAt: 0, read: 3, stepNames: new Map([['write', 'Write Stock']]) });
+    const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'outbound', startedAt: 0, read: 3, ...executionSteps([{ id: 'write', name: 'Write Stock', type: 'WriteOmnitronStock' }]) });
     t.rowsStored('e1', 2, 1);
     t.observe([event('ATTRIBUTES_MODIFIED', 'a', 'write', { relationship: 'failure', attributes: { 'omnitron.error': 'Omnitron answered 400: bad request' } })]);
     expect(t.counts(e)).toEqual({ read: 3, written: 2, failed: 1 });
@@ -70,19 +72,48 @@ describe('ExecutionTracker', () => {
   });
 
   it("reports the reason from the error attribute each processor's descriptor documents", () => {
-    expect(ERROR_ATTRIBUTES).toEqual(expect.arrayContaining(['log.error.script_error', 'login.error', 'erp.error', 'omnitron.error', 'jolt.error', 'record.error', 'split.error', 'invokehttp.java.exception.message']));
+    expect(ERROR_ATTRIBUTES).toEqual(expect.arrayContaining(['log.error.script_error', 'login.error', 'erp.error', 'omnitron.error', 'jolt.error', 'record.error', 'record.error.message', 'split.error', 'invokehttp.java.exception.message']));
     expect(ERROR_ATTRIBUTES).not.toContain('script.error');
     const reasons = [
-      ['record.error', 'rule failed: row.stock is not a number'],
-      ['split.error', "JsonPath '$.rows' matched nothing"],
-      ['invokehttp.java.exception.message', 'connect ECONNREFUSED 127.0.0.1:9'],
+      ['RouteRecord', 'failure', 'record.error', 'rule failed: row.stock is not a number'],
+      ['ConvertRecord', 'failure', 'record.error.message', 'not CSV'],
+      ['SplitJson', 'failure', 'split.error', "JsonPath '$.rows' matched nothing"],
+      ['InvokeHTTP', 'Failure', 'invokehttp.java.exception.message', 'connect ECONNREFUSED 127.0.0.1:9'],
     ] as const;
-    for (const [attribute, reason] of reasons) {
+    for (const [type, relationship, attribute, reason] of reasons) {
       const t = new ExecutionTracker();
-      const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'manual', startedAt: 0, stepNames: new Map([['step', 'Step']]) });
-      t.observe([event('ATTRIBUTES_MODIFIED', 'a', 'step', { relationship: 'failure', attributes: { [attribute]: reason } })]);
+      const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'manual', startedAt: 0, ...executionSteps([{ id: 'step', name: 'Step', type }]) });
+      t.observe([event('ATTRIBUTES_MODIFIED', 'a', 'step', { relationship, attributes: { [attribute]: reason } })]);
       expect(e.error).toBe(`Step: ${reason}`);
     }
+  });
+
+  it("takes failure routes and reasons from the step's descriptor, whatever they are called", () => {
+    // A processor this catalogue does not have, registered for this spec only.
+    const audit: Pick<ProcessorDescriptor, 'relationships' | 'writesAttributes'> = {
+      relationships: [REL_SUCCESS, { name: 'rejected', description: 'Refused by the audit.', failure: true }, { name: 'failure', description: 'Not a failure here: a route named so.' }],
+      writesAttributes: [{ name: 'audit.verdict', description: 'Why it was refused.', error: true }],
+    };
+    const describe = (type: string) => (type === 'Audit' ? audit : getProcessor(type)?.descriptor);
+    const run = (relationship: string, attributes: Record<string, string> = {}) => {
+      const t = new ExecutionTracker(describe);
+      const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'manual', startedAt: 0, ...executionSteps([{ id: 'audit', name: 'Audit', type: 'Audit' }, { id: 'call', name: 'Call', type: 'InvokeHTTP' }]) });
+      t.observe([event('ATTRIBUTES_MODIFIED', 'a', relationship === 'Retry' ? 'call' : 'audit', { relationship, attributes })]);
+      return e;
+    };
+    expect(run('rejected', { 'audit.verdict': 'no invoice number' })).toMatchObject({ routedFailure: true, error: 'Audit: no invoice number' });
+    expect(run('rejected')).toMatchObject({ routedFailure: true, error: 'Audit: routed to rejected' });
+    expect(run('failure')).toMatchObject({ routedFailure: false, error: null });
+    expect(run('success')).toMatchObject({ routedFailure: false, error: null });
+    // InvokeHTTP declares its Retry route a failure.
+    expect(run('Retry')).toMatchObject({ routedFailure: true, error: 'Call: routed to Retry' });
+  });
+
+  it('knows no failure of a step whose type it was not told, or that no processor has', () => {
+    const t = new ExecutionTracker();
+    const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'manual', startedAt: 0, ...executionSteps([{ id: 'x', name: 'X', type: 'NoSuchProcessor' }]) });
+    t.observe([event('ATTRIBUTES_MODIFIED', 'a', 'x', { relationship: 'failure' }), event('ATTRIBUTES_MODIFIED', 'b', 'port', { relationship: 'failure' })]);
+    expect(e.routedFailure).toBe(false);
   });
 
   it('restores an execution from what a restart knows and goes on from there', () => {
@@ -109,7 +140,7 @@ describe('ExecutionTracker', () => {
 
   it('plans what a batch changes without touching the execution, and observing the batch applies exactly that', () => {
     const t = new ExecutionTracker();
-    const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'outbound', startedAt: 0, stepNames: new Map([['write', 'Write']]) });
+    const e = t.begin({ id: 'e1', flowId: 'f', trigger: 'outbound', startedAt: 0, ...executionSteps([{ id: 'write', name: 'Write', type: 'WriteOmnitronImages' }]) });
     t.observe([event('CREATE', 'a', 'login', { size: 7 }), event('ROUTE', 'a', 'login', { size: 8, timestamp: 1_010 })]);
     const batch = [event('DROP', 'a', 'write', { relationship: 'failure', timestamp: 1_050, attributes: { 'omnitron.error': 'rejected' } })];
     const plan = t.plan(batch);

@@ -1,19 +1,37 @@
 import type { ExecutionStatus, ExecutionStepDto, ExecutionTrigger } from '@sluice/contracts';
 import type { ProvenanceEvent } from '@sluice/flow-core';
-import { processorDescriptors } from '@sluice/processors';
+import { errorAttributes, failureRelationships, type ProcessorDescriptor } from '@sluice/flow-api';
+import { getProcessor, processorDescriptors } from '@sluice/processors';
 
 /** The attribute that ties every FlowFile of one run to its execution. */
 export const EXECUTION_ATTRIBUTE = 'execution.id';
-/** Relationships that mean the step failed for that FlowFile. */
-const FAILURE_RELATIONSHIP = /^(failure|retry|no retry)$/i;
 /**
- * Attributes in which processors write why a FlowFile failed, as their descriptors document them (`writesAttributes`
- * named `….error`, `…_error`, or NiFi's `….exception.message` as InvokeHTTP writes it), so a new processor's reason
- * shows without a change here.
+ * Every attribute a processor of the catalogue declares as a failure reason: a FlowFile may carry the reason an
+ * earlier step wrote into the failure route of a later one (a retry loop that gave up).
  */
-export const ERROR_ATTRIBUTES: readonly string[] = [
-  ...new Set(processorDescriptors().flatMap((d) => (d.writesAttributes ?? []).map((a) => a.name).filter((name) => /([._]error|\.exception\.message)$/.test(name)))),
-];
+export const ERROR_ATTRIBUTES: readonly string[] = [...new Set(processorDescriptors().flatMap(errorAttributes))];
+
+/** The descriptor of a processor type, where the tracker learns which routes are failures and what says why. */
+export type DescribeProcessor = (type: string) => Pick<ProcessorDescriptor, 'relationships' | 'writesAttributes'> | undefined;
+
+/** A flow's steps as an execution names and reads them: display names and processor types by id. */
+export interface ExecutionSteps {
+  stepNames: Map<string, string>;
+  stepTypes: Map<string, string>;
+}
+
+/** Ports (steps without a processor type) have names only. */
+export function executionSteps(steps: readonly { readonly id: string; readonly name: string; readonly type?: string }[]): ExecutionSteps {
+  const stepTypes = new Map<string, string>();
+  for (const s of steps) if (s.type !== undefined) stepTypes.set(s.id, s.type);
+  return { stepNames: new Map(steps.map((s) => [s.id, s.name])), stepTypes };
+}
+
+interface Outcomes {
+  readonly failures: ReadonlySet<string>;
+  /** Its own reason attributes first, then any other processor's. */
+  readonly reasons: readonly string[];
+}
 
 export interface StepAggregate {
   processorId: string;
@@ -50,6 +68,7 @@ export interface TrackedExecution {
   readonly emptyMeansEmpty: boolean;
   readonly steps: Map<string, StepAggregate>;
   readonly stepNames: Map<string, string>;
+  readonly stepTypes: Map<string, string>;
   dirty: boolean;
   /** Bumped by every read report; the commit that stores the read totals notes the version it stored. */
   readVersion: number;
@@ -83,6 +102,8 @@ export interface ExecutionStart {
   startedAt: number;
   read?: number;
   stepNames?: Map<string, string>;
+  /** The processor type of each step: its descriptor says which routes are failures. */
+  stepTypes?: Map<string, string>;
   emptyMeansEmpty?: boolean;
 }
 
@@ -122,6 +143,9 @@ export function executionStatus(e: { routedFailure: boolean; emptyMeansEmpty: bo
  */
 export class ExecutionTracker {
   private readonly active = new Map<string, TrackedExecution>();
+  private readonly outcomes = new Map<string, Outcomes>();
+
+  constructor(private readonly describe: DescribeProcessor = (type) => getProcessor(type)?.descriptor) {}
 
   begin(start: ExecutionStart): TrackedExecution {
     const exec = this.create(start);
@@ -209,8 +233,9 @@ export class ExecutionTracker {
       let c = changes.get(exec.id);
       if (!c) changes.set(exec.id, (c = { exec, steps: new Map(), lastSeen: new Map(), counted: new Set(), error: null, failed: false }));
       const step = this.step(c, e);
-      if (e.relationship && FAILURE_RELATIONSHIP.test(e.relationship)) {
-        const reason = ERROR_ATTRIBUTES.map((a) => e.attributes[a]).find((v) => v) ?? `routed to ${e.relationship}`;
+      const outcomes = e.relationship ? this.outcomesOf(exec.stepTypes.get(e.processorId)) : undefined;
+      if (outcomes?.failures.has(e.relationship!)) {
+        const reason = outcomes.reasons.map((a) => e.attributes[a]).find((v) => v) ?? `routed to ${e.relationship}`;
         c.failed = true;
         if (exec.error === null) c.error ??= `${exec.stepNames.get(e.processorId) ?? e.processorId}: ${reason}`;
         step.error ??= reason;
@@ -262,6 +287,19 @@ export class ExecutionTracker {
     }));
   }
 
+  /** What the step's descriptor says its routes mean; a type the catalogue does not know has no failure route. */
+  private outcomesOf(type: string | undefined): Outcomes | undefined {
+    if (type === undefined) return undefined;
+    let o = this.outcomes.get(type);
+    if (!o) {
+      const d = this.describe(type);
+      const own = d ? errorAttributes(d) : [];
+      o = { failures: d ? failureRelationships(d) : new Set(), reasons: [...new Set([...own, ...ERROR_ATTRIBUTES])] };
+      this.outcomes.set(type, o);
+    }
+    return o;
+  }
+
   private create(s: ExecutionStart): TrackedExecution {
     return {
       id: s.id,
@@ -281,6 +319,7 @@ export class ExecutionTracker {
       emptyMeansEmpty: s.emptyMeansEmpty ?? false,
       steps: new Map(),
       stepNames: s.stepNames ?? new Map(),
+      stepTypes: s.stepTypes ?? new Map(),
       dirty: false,
       readVersion: 0,
       savedReadVersion: 0,

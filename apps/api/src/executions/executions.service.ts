@@ -6,7 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors.js';
 import { redactText } from '../secrets/redaction.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
-import { ExecutionTracker, executionStatus, type SeenAt, type StepAggregate, type TrackedExecution } from './execution-tracker.js';
+import { ExecutionTracker, executionStatus, type ExecutionSteps, type SeenAt, type StepAggregate, type TrackedExecution } from './execution-tracker.js';
 import { executionStepLog, type DurableExecutionLog } from './execution-step-log.js';
 import {
   ExecutionsRepository,
@@ -24,7 +24,7 @@ import { QueuedExecutions } from './queued-executions.js';
 import { RowLogRepository } from './row-log.repository.js';
 import { RowLogWriter } from './row-log.writer.js';
 
-export { EXECUTION_ATTRIBUTE, type SeenAt } from './execution-tracker.js';
+export { EXECUTION_ATTRIBUTE, executionSteps, type ExecutionSteps, type SeenAt } from './execution-tracker.js';
 export type { ExecutionInput, ExecutionQuery } from './executions.repository.js';
 
 const EMIT_MS = 250;
@@ -49,6 +49,7 @@ export interface BeginOptions {
   params?: Record<string, string>;
   read?: number;
   stepNames?: Map<string, string>;
+  stepTypes?: Map<string, string>;
   emptyMeansEmpty?: boolean;
   /** Outbound: the request's Idempotency-Key and a hash of its body; an older use of the key before `keyWindowStart` is forgotten. */
   idempotencyKey?: string;
@@ -123,7 +124,7 @@ export class ExecutionsService implements OnApplicationShutdown {
     const id = options.id ?? randomUUID();
     const startedAt = Date.now();
     await this.repository.insert(this.newRow(id, flowId, trigger, startedAt, options, this.node), options.keyWindowStart, options.admission);
-    const exec = this.tracker.begin({ id, flowId, trigger, triggeredBy: options.triggeredBy, startedAt, read: options.read, stepNames: options.stepNames, emptyMeansEmpty: options.emptyMeansEmpty });
+    const exec = this.tracker.begin({ id, flowId, trigger, triggeredBy: options.triggeredBy, startedAt, read: options.read, stepNames: options.stepNames, stepTypes: options.stepTypes, emptyMeansEmpty: options.emptyMeansEmpty });
     this.emit(exec, 'start');
     return id;
   }
@@ -147,7 +148,7 @@ export class ExecutionsService implements OnApplicationShutdown {
    * Cluster mode: makes a queued execution this node's and follows it from now on; returns what its FlowFile is
    * made of, or undefined when it is not (or no longer) queued.
    */
-  async claim(id: string, flowOf: (flowId: string) => Promise<{ stepNames: Map<string, string>; inbound: boolean }>): Promise<{ flowId: string; input: ExecutionInput } | undefined> {
+  async claim(id: string, flowOf: (flowId: string) => Promise<Partial<ExecutionSteps> & { inbound: boolean }>): Promise<{ flowId: string; input: ExecutionInput } | undefined> {
     if (this.node === null) throw new Error('only a cluster node claims queued executions');
     const hit = await this.queued.claim(id, this.node);
     if (!hit) return undefined;
@@ -161,6 +162,7 @@ export class ExecutionsService implements OnApplicationShutdown {
       startedAt: Number(r.started_at),
       read: Number(r.rows_read),
       stepNames: flow.stepNames,
+      stepTypes: flow.stepTypes,
       emptyMeansEmpty: flow.inbound,
     });
     this.emit(exec, 'start');
@@ -237,7 +239,7 @@ export class ExecutionsService implements OnApplicationShutdown {
    */
   async recover(
     queued: Map<string, Map<string, SeenAt | null>>,
-    flowOf: (flowId: string) => { stepNames: Map<string, string>; inbound: boolean },
+    flowOf: (flowId: string) => Partial<ExecutionSteps> & { inbound: boolean },
     only?: ReadonlySet<string>,
   ): Promise<void> {
     await this.writer.replayJournal();
@@ -257,6 +259,7 @@ export class ExecutionsService implements OnApplicationShutdown {
         startedAt: Number(r.started_at),
         read: Number(r.rows_read) - Object.values(readParts).reduce((n, v) => n + (Number(v) || 0), 0),
         stepNames: flowOf(r.flow_id).stepNames,
+        stepTypes: flowOf(r.flow_id).stepTypes,
         emptyMeansEmpty: flowOf(r.flow_id).inbound,
         live: live ?? new Map(),
         readParts,

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FlowDocument, IntegrationSettings } from '@sluice/contracts';
+import type { FlowDocument, IntegrationSettings, ProcessorConfig } from '@sluice/contracts';
 import { evaluateExpression } from '@sluice/expression';
-import { HttpTransportError, type HttpClient } from '@sluice/flow-api';
-import { IntegratorLogin, WriteOmnitronStock } from '@sluice/processors';
+import { exposedProperty, hasRole, HttpTransportError, type HttpClient, type ProcessorRole } from '@sluice/flow-api';
+import { getProcessor } from '@sluice/processors';
 import { BadInputError, UpstreamError } from '../common/errors.js';
 import { HTTP_CLIENT } from '../engine/engine.service.js';
 
@@ -50,13 +50,14 @@ export class FetchMissingService {
   }
 
   private access(doc: FlowDocument): OmnitronAccess {
-    const login = doc.processors.find((p) => p.type === IntegratorLogin.descriptor.type);
+    const login = stepWith(doc, 'login');
     if (!login) {
-      throw new BadInputError(`flow '${doc.name}' has no IntegratorLogin step, so fetch missing cannot reach Omnitron`, [
-        { field: 'processors', message: 'an IntegratorLogin processor is required for fetch missing' },
+      throw new BadInputError(`flow '${doc.name}' has no login step, so fetch missing cannot reach Omnitron`, [
+        { field: 'processors', message: 'a login processor (such as IntegratorLogin) is required for fetch missing' },
       ]);
     }
-    const value = (name: string, expression = true): string => {
+    const value = (meaning: string, expression = true): string => {
+      const name = exposedName(login, meaning);
       const raw = login.properties[name] ?? '';
       // Like the engine: values without expression support only get #{parameter} references replaced.
       if (!expression) return raw.replace(/#\{([^}]+)\}/g, (whole, p: string) => doc.parameters[p.trim()] ?? whole);
@@ -66,19 +67,21 @@ export class FetchMissingService {
         throw new BadInputError(`${login.name}: '${name}' cannot be evaluated: ${(e as Error).message}`, [{ field: `processors.${login.id}.properties.${name}`, message: (e as Error).message }]);
       }
     };
-    const domain = value('Omnitron Domain URL').replace(/\/+$/, '');
+    const domain = value('target.url').replace(/\/+$/, '');
     if (!/^https?:\/\//.test(domain)) {
-      throw new BadInputError(`${login.name}: 'Omnitron Domain URL' must be an http(s) URL`, [{ field: `processors.${login.id}.properties.Omnitron Domain URL`, message: 'not an http(s) URL' }]);
+      const url = exposedName(login, 'target.url');
+      throw new BadInputError(`${login.name}: '${url}' must be an http(s) URL`, [{ field: `processors.${login.id}.properties.${url}`, message: 'not an http(s) URL' }]);
     }
-    return { domain, username: value('Omnitron Username'), password: value('Omnitron Password', false) };
+    return { domain, username: value('target.username'), password: value('target.password', false) };
   }
 
   private stockListId(doc: FlowDocument): string {
-    const writer = doc.processors.find((p) => p.type === WriteOmnitronStock.descriptor.type);
-    const id = writer?.properties['Stock List ID']?.trim();
+    const writer = stepWith(doc, 'row-writer');
+    const name = writer && exposedName(writer, 'target.list');
+    const id = name ? writer.properties[name]?.trim() : undefined;
     if (!id) {
       throw new BadInputError(`flow '${doc.name}' has no Omnitron stock list ID, which fetch missing needs to find SKUs without stock`, [
-        { field: 'processors.WriteOmnitronStock.properties.Stock List ID', message: 'required for fetch missing' },
+        { field: `processors.${writer?.id ?? '(writer)'}.properties.${name ?? 'Stock List ID'}`, message: 'required for fetch missing' },
       ]);
     }
     return evaluateExpression(id, { attributes: {}, parameters: doc.parameters });
@@ -115,6 +118,19 @@ export class FetchMissingService {
       throw e;
     }
   }
+}
+
+/** The flow's first step whose descriptor declares the role. */
+function stepWith(doc: FlowDocument, role: ProcessorRole): ProcessorConfig | undefined {
+  return doc.processors.find((p) => {
+    const d = getProcessor(p.type)?.descriptor;
+    return d !== undefined && hasRole(d, role);
+  });
+}
+
+/** The name of the step's property a host reads by this meaning; '' when its descriptor exposes none. */
+function exposedName(step: ProcessorConfig, meaning: string): string {
+  return exposedProperty(getProcessor(step.type)!.descriptor, meaning)?.name ?? '';
 }
 
 function parse(bytes: Uint8Array): Record<string, unknown> | null {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ExecutionTrigger, FlowDocument, IntegrationSettings } from '@sluice/contracts';
-import { parseDuration } from '@sluice/flow-api';
+import { crossPropertyConfig, hasRole, parseDuration } from '@sluice/flow-api';
 import { CronSchedule } from '@sluice/flow-core';
-import { formatInZone, getProcessor, WriteOmnitronImages } from '@sluice/processors';
+import { formatInZone, getProcessor } from '@sluice/processors';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -14,7 +14,7 @@ import type { RawBody } from '../common/request-body.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EngineService } from '../engine/engine.service.js';
 import { SqlStateManager } from '../engine/sql-state.manager.js';
-import { EXECUTION_ATTRIBUTE, ExecutionsService, type FinishedExecution } from '../executions/executions.service.js';
+import { EXECUTION_ATTRIBUTE, executionSteps, ExecutionsService, type FinishedExecution } from '../executions/executions.service.js';
 import { inChainCycle } from '../flows/chain-cycle.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { FetchMissingService } from './fetch-missing.service.js';
@@ -204,7 +204,7 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
         triggeredBy: req.triggeredBy,
         params,
         read: req.rows,
-        stepNames: new Map(doc.processors.map((p) => [p.id, p.name])),
+        ...executionSteps(doc.processors),
         emptyMeansEmpty: settings?.direction === 'inbound',
         idempotencyKey: req.idempotencyKey,
         requestHash: req.requestHash,
@@ -387,14 +387,14 @@ export function entryProcessor(doc: FlowDocument): string {
 }
 
 /**
- * Without a script or mapping step, rows go to Omnitron as posted: they are checked by the flow's writer's rules
- * (`sku` for `product_sku`, `base_code` under a {base_code} template) before the batch is accepted.
+ * Without a script or mapping step, rows reach the flow's row writer as posted: they are checked by the writer's own
+ * rule, under its configuration, before the batch is accepted. With no writer, or several, there is no one rule.
  */
-function rowRule(doc: FlowDocument): RowRule | null {
-  if (doc.processors.some((p) => getProcessor(p.type)?.descriptor.userTransform)) return null;
-  const kind = doc.integration?.kind;
-  if (kind === 'stock') return { kind };
-  if (kind !== 'image') return null;
-  const images = doc.processors.find((p) => p.type === WriteOmnitronImages.descriptor.type);
-  return { kind, template: images?.properties['Filename Template'] === '{base_code}' ? '{base_code}' : '{sku}' };
+export function rowRule(doc: FlowDocument): RowRule | null {
+  const definitions = doc.processors.map((p) => ({ p, definition: getProcessor(p.type) }));
+  if (definitions.some(({ definition }) => definition?.descriptor.userTransform)) return null;
+  const writers = definitions.filter(({ definition }) => definition && hasRole(definition.descriptor, 'row-writer'));
+  if (writers.length !== 1) return null;
+  const { p, definition } = writers[0]!;
+  return { type: p.type, config: crossPropertyConfig(definition!.descriptor, p.properties, doc.parameters) };
 }

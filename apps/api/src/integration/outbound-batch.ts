@@ -1,13 +1,17 @@
 import type { FieldError } from '@sluice/contracts';
-import { toImageItem, toStockRow } from '@sluice/processors';
+import type { PropertyValues } from '@sluice/flow-api';
+import { getProcessor } from '@sluice/processors';
 import { createHash } from 'node:crypto';
 import { BadInputError } from '../common/errors.js';
 import { assertDepth, MAX_BODY_DEPTH } from '../common/json-depth.js';
 // Types only: the worker that runs this module does not load the HTTP layer.
 import type { RawBody } from '../common/request-body.js';
 
-/** The flow writer's rules the rows are checked by: stock rows, or image rows under a Filename Template. */
-export type RowRule = { readonly kind: 'stock' } | { readonly kind: 'image'; readonly template: '{sku}' | '{base_code}' };
+/** The flow's row writer, whose own `checkRow` the rows are checked by, and its configuration (defaults in force). */
+export interface RowRule {
+  readonly type: string;
+  readonly config: PropertyValues;
+}
 
 export interface DecodedBatch {
   /** The batch as the FlowFile's content: its JSON text in UTF-8. */
@@ -68,19 +72,14 @@ function parseStrict(text: string): unknown {
   }
 }
 
-/**
- * Without a script or mapping step, rows go to Omnitron as posted: refuse the ones the flow's writer would fail,
- * by the writer's own rules (`sku` for `product_sku`, `base_code` under a {base_code} template), naming them. A
- * missing stock list is left to the writer, which may take it from its Stock List ID.
- */
+/** Refuses the rows the flow's writer would fail, by the writer's own rule, naming them. */
 function checkRows(rule: RowRule, rows: unknown[]): DecodedBatch['rowError'] {
+  const checkRow = getProcessor(rule.type)?.checkRow;
+  if (!checkRow) return null;
   const errors: FieldError[] = [];
   for (let i = 0; i < rows.length && errors.length < 50; i++) {
-    const row = rows[i];
-    const mapped = rule.kind === 'stock' ? toStockRow(row, { stockList: 'set by the writer', unitType: 'qty', batchId: '' }) : toImageItem(row, rule.template);
-    if (!('error' in mapped)) continue;
-    const field = /^(?:missing )?([a-z_]+)/.exec(mapped.error)?.[1];
-    errors.push({ field: field && field !== 'row' && field !== 'item' ? `[${i}].${field}` : `[${i}]`, message: mapped.error });
+    const problem = checkRow(rows[i], rule.config);
+    if (problem) errors.push({ field: problem.field ? `[${i}].${problem.field}` : `[${i}]`, message: problem.message });
   }
   if (errors.length === 0) return null;
   return { message: `${errors.length}${errors.length >= 50 ? '+' : ''} row(s) cannot be written: ${errors.slice(0, 5).map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors };
