@@ -19,22 +19,30 @@ export interface FlowFile {
 }
 
 /**
- * A FlowFile entering the flow with no parents (ingress, a test input): `filename` is its uuid and `path` is `./`
- * unless the attributes say otherwise; `uuid` is always its own.
+ * A new FlowFile. One entering the flow with no parents (ingress, a test input, a session's `create()`): `filename`
+ * is its uuid and `path` is `./` unless the attributes say otherwise. One made from parents has exactly the
+ * attributes given (what it inherits) and the lineage start given. `uuid` is always its own.
  */
 export function newFlowFile(
   uuid: string,
   now: number,
-  init: { readonly attributes?: Readonly<Record<string, string>>; readonly contentClaim?: string | null; readonly size?: number } = {},
+  init: {
+    readonly attributes?: Readonly<Record<string, string>>;
+    readonly contentClaim?: string | null;
+    readonly size?: number;
+    readonly parentUuids?: readonly string[];
+    readonly lineageStartDate?: number;
+  } = {},
 ): FlowFile {
+  const parentUuids = [...(init.parentUuids ?? [])];
   return {
     uuid,
-    attributes: { filename: uuid, path: './', ...init.attributes, uuid },
+    attributes: parentUuids.length === 0 ? { filename: uuid, path: './', ...init.attributes, uuid } : { ...init.attributes, uuid },
     contentClaim: init.contentClaim ?? null,
     size: init.size ?? 0,
-    lineageStartDate: now,
+    lineageStartDate: init.lineageStartDate ?? now,
     entryDate: now,
-    parentUuids: [],
+    parentUuids,
     penaltyExpiration: 0,
   };
 }

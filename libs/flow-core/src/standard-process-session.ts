@@ -1,4 +1,4 @@
-import { fromUtf8, utf8, type FlowFile, type FlowFileFilterResult, type ProcessSession, type Relationship } from '@sluice/flow-api';
+import { fromUtf8, newFlowFile, utf8, type FlowFile, type FlowFileFilterResult, type ProcessSession, type Relationship } from '@sluice/flow-api';
 import type { ConnectionQueue } from './connection-queue.js';
 import type { ProvenanceEvent } from './ports.js';
 import { provenanceEvent } from './provenance-event.js';
@@ -104,30 +104,17 @@ export class StandardProcessSession implements ProcessSession {
     for (const p of list) this.check(p);
     const uuid = this.host.newId();
     const now = this.now();
-    let attributes: Record<string, string>;
-    let lineageStartDate = now;
-    if (list.length === 0) {
-      attributes = { uuid, filename: uuid, path: './' };
-    } else if (list.length === 1) {
-      attributes = { ...list[0]!.attributes, uuid };
-      lineageStartDate = list[0]!.lineageStartDate;
-    } else {
-      attributes = {};
+    // A join keeps the attributes its parents agree on.
+    const attributes: Record<string, string> = {};
+    if (list.length > 0) {
       const [first, ...rest] = list;
       for (const [k, v] of Object.entries(first!.attributes)) if (rest.every((p) => p.attributes[k] === v)) attributes[k] = v;
-      attributes['uuid'] = uuid;
-      lineageStartDate = Math.min(...list.map((p) => p.lineageStartDate));
     }
-    const ff: FlowFile = {
-      uuid,
+    const ff = newFlowFile(uuid, now, {
       attributes,
-      contentClaim: null,
-      size: 0,
-      lineageStartDate,
-      entryDate: now,
       parentUuids: list.map((p) => p.uuid),
-      penaltyExpiration: 0,
-    };
+      lineageStartDate: list.length === 0 ? now : Math.min(...list.map((p) => p.lineageStartDate)),
+    });
     this.records.set(uuid, { original: null, source: null, current: ff, target: null, origin: list.length ? 'fork' : 'root' });
     if (list.length === 1) {
       const children = this.forks.get(list[0]!.uuid);

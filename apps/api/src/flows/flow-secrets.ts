@@ -3,8 +3,6 @@ import { getControllerService, getProcessor } from '@sluice/processors';
 import { MASK, maskAttributes, redactText } from '../secrets/redaction.js';
 import { SecretBox } from '../secrets/secret-box.js';
 
-export { MASK };
-
 /** Names of a processor type's sensitive properties. */
 export function sensitiveProperties(type: string): Set<string> {
   return new Set((getProcessor(type)?.descriptor.properties ?? []).filter((p) => p.sensitive).map((p) => p.name));

@@ -17,8 +17,6 @@ import { isNifiFlowDefinition, NifiFlowDefinitionSchema } from './nifi/nifi-defi
 import { exportNifiFlow, nonNifiComponents } from './nifi/nifi-export.js';
 import { importNifiFlow } from './nifi/nifi-import.js';
 
-export { MASK } from './flow-secrets.js';
-
 @Injectable()
 export class FlowsService {
   constructor(
