@@ -5,8 +5,6 @@ import {
   utf8,
   validateProcessor,
   type ControllerServiceDefinition,
-  type ControllerServiceLookup,
-  type ControllerServiceSummary,
   type FlowFile,
   type LogLevel,
   type ProcessorDefinition,
@@ -19,9 +17,6 @@ import { checkExpression } from '@sluice/expression';
 import {
   checkCron,
   ConnectionQueue,
-  enableControllerServices,
-  summarizeControllerServices,
-  type GraphControllerService,
   StandardProcessContext,
   StandardProcessSession,
   type ProvenanceEvent,
@@ -30,6 +25,7 @@ import {
 } from '@sluice/flow-core';
 import { createTestServices } from './fake-services.js';
 import { ManualClock } from './manual-clock.js';
+import { TestControllerServices } from './test-controller-services.js';
 import { AssertionFailure, MockFlowFile } from './mock-flow-file.js';
 
 export interface TestRunnerOptions {
@@ -73,10 +69,7 @@ export class TestRunner {
   private readonly logLines: { level: LogLevel; message: string }[] = [];
   private readonly counterValues = new Map<string, number>();
   private context: StandardProcessContext | null = null;
-  private readonly serviceConfigs: GraphControllerService[] = [];
-  private readonly serviceTypes = new Map<string, ControllerServiceDefinition>();
-  private serviceState: { summaries: Map<string, ControllerServiceSummary>; lookup: ControllerServiceLookup } | null = null;
-  private readonly shared = new Map<string, TestRunner>();
+  private readonly controllerServices: TestControllerServices;
   private scheduled = false;
   private yieldCount = 0;
   private wakeCount = 0;
@@ -92,6 +85,7 @@ export class TestRunner {
     this.flowId = options.flowId ?? 'test-flow';
     this.input = new ConnectionQueue('input', null, this.processorId, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     this.parameters = { ...(options.parameters ?? {}) };
+    this.controllerServices = new TestControllerServices(this.parameters, (level, message) => this.logLines.push({ level, message }));
   }
 
   // ---- configuration ----
@@ -117,7 +111,7 @@ export class TestRunner {
   /** Defines a flow parameter, read by `#{name}` (nifi-mock's `setParameterContextValue`). */
   setParameter(name: string, value: string): this {
     this.parameters[name] = value;
-    this.serviceState = null;
+    this.controllerServices.changed();
     this.context = null;
     return this;
   }
@@ -159,12 +153,7 @@ export class TestRunner {
    * `enabled` is false). Its configuration is validated as a flow's is; an invalid one stays disabled.
    */
   addControllerService(id: string, definition: ControllerServiceDefinition, properties: Record<string, string> = {}, enabled = true): this {
-    const i = this.serviceConfigs.findIndex((s) => s.id === id);
-    const config = { id, type: definition.descriptor.type, name: id, properties: { ...properties }, enabled };
-    if (i >= 0) this.serviceConfigs[i] = config;
-    else this.serviceConfigs.push(config);
-    this.serviceTypes.set(definition.descriptor.type, definition);
-    this.serviceState = null;
+    this.controllerServices.add(id, definition, properties, enabled);
     this.context = null;
     return this;
   }
@@ -174,16 +163,14 @@ export class TestRunner {
    * (HandleHttpRequest and HandleHttpResponse share one HTTP context map).
    */
   shareControllerService(id: string, from: TestRunner): this {
-    const config = from.serviceConfigs.find((c) => c.id === id);
-    if (!config) throw new AssertionFailure(`the other runner has no controller service '${id}'`);
-    this.addControllerService(id, from.serviceTypes.get(config.type)!, config.properties, config.enabled);
-    this.shared.set(id, from);
+    this.controllerServices.share(id, from.controllerServices);
+    this.context = null;
     return this;
   }
 
   /** The enabled instance of a service added with addControllerService (nifi-mock's getControllerService). */
   controllerService<T>(id: string): T {
-    const found = this.services_().lookup.get(id);
+    const found = this.controllerServices.enabled().lookup.get(id);
     if (!found) throw new AssertionFailure(`controller service '${id}' is not added or not enabled`);
     return found.instance as T;
   }
@@ -197,26 +184,9 @@ export class TestRunner {
   }
 
   private setServiceEnabled(id: string, enabled: boolean): this {
-    const s = this.serviceConfigs.find((c) => c.id === id);
-    if (!s) throw new AssertionFailure(`no controller service '${id}' was added`);
-    s.enabled = enabled;
-    this.serviceState = null;
+    this.controllerServices.setEnabled(id, enabled);
     this.context = null;
     return this;
-  }
-
-  private services_(): { summaries: Map<string, ControllerServiceSummary>; lookup: ControllerServiceLookup } {
-    if (this.serviceState) return this.serviceState;
-    const registry = (type: string) => this.serviceTypes.get(type);
-    const { summaries } = summarizeControllerServices(this.serviceConfigs, registry, this.parameters);
-    const { lookup, failures } = enableControllerServices(this.serviceConfigs, registry, summaries, this.parameters, (_s, level, message) => {
-      this.logLines.push({ level, message });
-    });
-    for (const f of failures) this.logLines.push({ level: 'error', message: f.message });
-    const own = lookup;
-    const shared: ControllerServiceLookup = { get: (id) => (this.shared.has(id) ? this.shared.get(id)!.services_().lookup.get(id) : own.get(id)) };
-    this.serviceState = { summaries, lookup: this.shared.size ? shared : own };
-    return this.serviceState;
   }
 
   setAutoTerminated(relationship: string, terminated = true): this {
@@ -226,7 +196,7 @@ export class TestRunner {
   }
 
   validate(): ValidationResult[] {
-    return validateProcessor(this.definition, this.properties, { checkExpression, checkCron, parameters: this.parameters, controllerServices: this.services_().summaries });
+    return validateProcessor(this.definition, this.properties, { checkExpression, checkCron, parameters: this.parameters, controllerServices: this.controllerServices.enabled().summaries });
   }
 
   assertValid(): void {
@@ -410,7 +380,7 @@ export class TestRunner {
       },
       logEnabled: (level) => this.enabledLevels?.has(level) ?? true,
       timeZone: this.options.timeZone,
-      controllerServices: this.services_().lookup,
+      controllerServices: this.controllerServices.enabled().lookup,
     });
     return this.context;
   }
