@@ -1,12 +1,29 @@
 import { type Matcher, MatcherInput, type MatcherInputBase, RE2JS } from 're2js';
 import type { JavaRegex } from './java-regex.js';
 import { emit, type Emitted, groupCount, LinearRegexUnsupported, TranslationReader } from './linear-regex-translation.js';
+import { EXPRESSION_LIMITS } from './limits.js';
 import { possessiveThatMatters } from './regex-possessive.js';
+import { UnsafeRegexError } from './regex-safety.js';
 
 export { LinearRegexUnsupported } from './linear-regex-translation.js';
 
 // The linear engine's compiled programs and the RegExp face the rest of the library uses; how a pattern becomes an
 // RE2 program (and what RE2 cannot run) is linear-regex-translation.ts.
+
+/**
+ * The input is longer than a pattern on the linear engine may be run over (EXPRESSION_LIMITS.maxLinearRegexInput):
+ * a refusal like the pattern's own, so whoever routes an unsafe pattern to failure routes this one too.
+ */
+export class RegexInputLimitError extends UnsafeRegexError {
+  constructor(javaSource: string, length: number) {
+    super(
+      `regular expression '${javaSource}' could backtrack exponentially, so it runs on the linear-time engine, which takes at most ` +
+        `${EXPRESSION_LIMITS.maxLinearRegexInput} characters of input (this one has ${length}); rewrite it so that each repeated part can match a ` +
+        'given text in only one way, or split the content into smaller pieces first',
+    );
+    this.name = 'RegexInputLimitError';
+  }
+}
 
 /** RE2's own entry point below Matcher: one pass that reports every group (Matcher makes a second pass for them). */
 interface GroupMatch {
@@ -24,6 +41,8 @@ class LinearProgram {
 
   constructor(
     readonly re2: RE2JS,
+    /** The user's Java pattern, for messages. */
+    readonly javaSource: string,
     private readonly map: Emitted,
     readonly groupNames: readonly string[],
     private readonly nameIndex: readonly number[],
@@ -109,6 +128,7 @@ export class LinearRegExp extends RegExp {
   override exec(input: string): RegExpExecArray | null {
     const s = String(input);
     const p = programs.get(this)!;
+    checkLength(p, s.length);
     const stateful = this.global || this.sticky;
     const from = stateful ? Math.min(Math.max(Math.trunc(Number(this.lastIndex)) || 0, 0), Number.MAX_SAFE_INTEGER) : 0;
     if (from > s.length) {
@@ -135,12 +155,28 @@ export class LinearRegExp extends RegExp {
 
   override test(input: string): boolean {
     if (this.global || this.sticky) return this.exec(input) !== null;
-    return programs.get(this)!.re2.test(String(input));
+    const s = String(input);
+    const p = programs.get(this)!;
+    checkLength(p, s.length);
+    return p.re2.test(s);
   }
 
   override toString(): string {
     return `/${this.source}/${this.flags}`;
   }
+}
+
+function checkLength(p: LinearProgram, length: number): void {
+  if (length > EXPRESSION_LIMITS.maxLinearRegexInput) throw new RegexInputLimitError(p.javaSource, length);
+}
+
+/**
+ * Throws RegexInputLimitError when `re` runs on the linear engine and `length` characters are more than it may be
+ * run over: for callers that run it over many pieces of one input (line by line), where each piece alone is short.
+ */
+export function checkLinearInput(re: RegExp, length: number): void {
+  const p = re instanceof LinearRegExp ? programs.get(re) : undefined;
+  if (p) checkLength(p, length);
 }
 
 /** A fresh copy of a user regex with its own lastIndex, on the same engine. */
@@ -168,7 +204,7 @@ export function linearJavaRegex(src: string, t: { source: string; flags: string;
     }
     const names = [...t.groupNames];
     const index = names.map((name) => re2.namedGroups()[name]!).map((g) => out.groups.indexOf(g));
-    return new LinearProgram(re2, out, names, index);
+    return new LinearProgram(re2, src, out, names, index);
   };
   const find = compile(false);
   const full = compile(true);
