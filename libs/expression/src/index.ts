@@ -11,7 +11,7 @@ export type { CompiledRecordExpression } from './record-expression.js';
 export { isDefiniteJsonPath } from './functions/encode.functions.js';
 export { compileJavaRegex, translateReplacement, javaSplit } from './java-regex.js';
 export { regexHazard, UnsafeRegexError } from './regex-safety.js';
-export { copyRegExp, LinearRegExp } from './linear-regex.js';
+export { checkLinearInput, copyRegExp, LinearRegExp, RegexInputLimitError } from './linear-regex.js';
 export type { JavaRegex } from './java-regex.js';
 export { queryJsonPath, readJsonPath, jsonPathSteps, checkJsonPath } from './functions/encode.functions.js';
 export { expressionSegments } from './expression.js';

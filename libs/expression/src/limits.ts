@@ -9,4 +9,10 @@ export const EXPRESSION_LIMITS = {
   maxNodes: 20_000,
   /** Characters a function may produce (repeat, padLeft, replace, append, …). */
   maxResultLength: 1024 * 1024,
+  /**
+   * Characters of input a pattern on the linear-time regex engine (the patterns that could backtrack
+   * exponentially) is run over: that engine runs at 1 to 20 MB/s on the server's one JavaScript thread, so this
+   * keeps one run under about 50 ms. Other patterns have no such limit.
+   */
+  maxLinearRegexInput: 32 * 1024,
 } as const;

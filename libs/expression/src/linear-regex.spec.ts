@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compileExpression } from './index.js';
 import { compileJavaRegex, javaSplit, translateReplacement } from './java-regex.js';
 import { translateJavaRegex } from './java-regex-syntax.js';
-import { linearJavaRegex, LinearRegExp } from './linear-regex.js';
+import { EXPRESSION_LIMITS } from './limits.js';
+import { checkLinearInput, linearJavaRegex, LinearRegExp, RegexInputLimitError } from './linear-regex.js';
 import { UnsafeRegexError } from './regex-safety.js';
 
 /** Java's Matcher.find loop: every match with its groups (null for a group that took no part), as Java prints them. */
@@ -226,5 +227,50 @@ describe('hazardous patterns the linear engine cannot run', () => {
   it('still runs back references and lookaround in patterns that cannot backtrack exponentially', () => {
     expect(javaFinds('(\\w)\\1', 'abbc')).toEqual([['bb', 'b']]);
     expect(javaFinds('\\w+(?=!)', 'hi! yo')).toEqual([['hi']]);
+  });
+});
+
+describe('the input a pattern on the linear engine is run over', () => {
+  const limit = EXPRESSION_LIMITS.maxLinearRegexInput;
+  const over = 'a'.repeat(limit) + '!';
+
+  it('runs every operation on inputs up to the limit, with the answers it gives on short ones', () => {
+    const rx = compileJavaRegex('(a|a)+$');
+    const atLimit = 'a'.repeat(limit - 1) + '!';
+    expect(rx.re.test(atLimit)).toBe(false);
+    expect(rx.full.test('a'.repeat(limit))).toBe(true);
+    expect('b' + 'a'.repeat(limit - 1)).toHaveLength(limit);
+    expect(('b' + 'a'.repeat(limit - 1)).replace(rx.global, 'x')).toBe('bx');
+  });
+
+  it('refuses a longer input in every operation, naming the pattern, the limit and the length', () => {
+    const rx = compileJavaRegex('(a|a)+$');
+    const expected = `regular expression '(a|a)+$' could backtrack exponentially, so it runs on the linear-time engine, which takes at most ${limit} characters of input (this one has ${limit + 1}); rewrite it so that each repeated part can match a given text in only one way, or split the content into smaller pieces first`;
+    for (const run of [() => rx.re.test(over), () => rx.re.exec(over), () => rx.full.test(over), () => over.replace(rx.global, 'x'), () => [...over.matchAll(rx.global)], () => javaSplit(over, '(a|a)+$')]) {
+      let error: unknown;
+      try {
+        run();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RegexInputLimitError);
+      expect(error).toBeInstanceOf(UnsafeRegexError);
+      expect((error as Error).message).toBe(expected);
+    }
+  });
+
+  it('bounds the whole of an input run piece by piece, and leaves other patterns unbounded', () => {
+    const rx = compileJavaRegex('(\\w+\\s?)+');
+    expect(() => checkLinearInput(rx.re, limit)).not.toThrow();
+    expect(() => checkLinearInput(rx.re, limit + 1)).toThrow(RegexInputLimitError);
+    const plain = compileJavaRegex('(\\w+\\s)+');
+    expect(() => checkLinearInput(plain.re, 10 * limit)).not.toThrow();
+    expect(plain.full.test('word '.repeat(limit))).toBe(true);
+  });
+
+  it('fails an evaluation of Expression Language with the same message', () => {
+    const matches = compileExpression("${a:matches('(a|a)+$')}");
+    expect(matches.evaluate({ attributes: { a: 'a'.repeat(100) } })).toBe('true');
+    expect(() => matches.evaluate({ attributes: { a: over } })).toThrow(/runs on the linear-time engine, which takes at most 32768 characters of input \(this one has 32769\)/);
   });
 });

@@ -1,5 +1,6 @@
 import type { HttpClient, ScriptRequest, ScriptResult, ScriptRunner } from '@sluice/flow-api';
 import { JsRuntime } from './js-runtime.js';
+import { NicedJsRuntime } from './js-worker.js';
 import { canIsolateNetwork, PythonProcess, type SnapshotStore } from './python-process.js';
 import { fetchHttpClient, httpHandler, type ScriptHttpHandler } from './script-http.js';
 import type { ScriptSyntaxProblem } from './script-syntax.js';
@@ -17,7 +18,10 @@ export interface ScriptPoolOptions {
   http?: HttpClient;
   /** Requests that may wait per language before run() refuses with ScriptPoolBusyError. Default: unbounded. */
   maxQueue?: number;
-  /** Nice value of the Python children (Linux/Unix): above 0 they yield the CPU to the API. Default 0. */
+  /**
+   * Nice value of the Python children and of the JavaScript isolates' thread (Linux/Unix): above 0 they yield the
+   * CPU to the API and to other pools. Default 0 (JavaScript then runs on the API's own isolate threads).
+   */
   niceness?: number;
 }
 
@@ -48,7 +52,7 @@ export class ScriptPool implements ScriptRunner {
   private readonly python: PythonProcess[];
   private readonly snapshots: SnapshotStore = { snapshot: null };
   private readonly queue: Task[] = [];
-  private readonly js: JsRuntime;
+  private readonly js: JsRuntime | NicedJsRuntime;
   private readonly jsQueue: Task[] = [];
   private readonly jsLimit: number;
   private jsActive = 0;
@@ -66,7 +70,7 @@ export class ScriptPool implements ScriptRunner {
     this.maxQueue = positive(options.maxQueue, 'maxQueue') ?? Infinity;
     this.http = httpHandler(options.http ?? fetchHttpClient);
     this.jsLimit = Math.floor(positive(options.jsIsolates, 'jsIsolates') ?? 2);
-    this.js = new JsRuntime(this.http);
+    this.js = options.niceness ? new NicedJsRuntime(options.niceness) : new JsRuntime(this.http);
     // The probe spawns a process synchronously: at construction (boot), never on a request's first Python run.
     canIsolateNetwork();
     this.python = Array.from(

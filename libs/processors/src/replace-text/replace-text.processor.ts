@@ -6,7 +6,7 @@ import {
 } from '../text-shared/java-replacement.util.js';
 import { configuredText } from '../text-shared/property-text.util.js';
 import { evaluateDecorated, hasExpression, splitLines } from '../text-shared/text-lines.util.js';
-import { checkUserRegex, compileUserRegex, findAll, quoteJavaRegex, UnsafeRegexError } from '../text-shared/user-regex.util.js';
+import { boundLinearInput, checkUserRegex, compileUserRegex, findAll, quoteJavaRegex, UnsafeRegexError } from '../text-shared/user-regex.util.js';
 
 export const STRATEGY = 'Replacement Strategy';
 export const SEARCH_VALUE = 'Search Value';
@@ -186,6 +186,8 @@ function replace(ctx: ProcessContext, flowFile: FlowFile, s: Settings, text: str
       return s.entireText ? substituteVariables(text, flowFile.attributes) : eachLine(text, s, (line) => substituteVariables(line, flowFile.attributes));
     case REGEX: {
       const rx = searchRegex(ctx, flowFile);
+      // Line by line, each line is short, but together they are the whole text.
+      if (!s.entireText) boundLinearInput(rx, text.length);
       return s.entireText ? regexReplace(ctx, flowFile, rx, text) : eachLine(text, s, (line) => regexReplace(ctx, flowFile, rx, line) ?? line);
     }
   }
@@ -342,7 +344,7 @@ export const ReplaceText = defineProcessor({
       result = replace(ctx, flowFile, s, decodeText(await session.read(flowFile), s.charset));
     } catch (e) {
       // Deep recursion in the regex engine surfaces as a RangeError, as Java's StackOverflowError does.
-      if (!(e instanceof RouteToFailure || e instanceof ExpressionError || e instanceof RangeError)) throw e;
+      if (!(e instanceof RouteToFailure || e instanceof ExpressionError || e instanceof RangeError || e instanceof UnsafeRegexError)) throw e;
       ctx.log.warn(`Transferred ${flowFile.uuid} to 'failure': ${e.message}`);
       session.transfer(flowFile, REL_FAILURE);
       return;

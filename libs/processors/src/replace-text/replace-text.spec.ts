@@ -114,3 +114,28 @@ describe('ReplaceText properties', () => {
     expect(r.migrateProperties().changes).toEqual(["renamed 'Regular Expression' to 'Search Value'"]);
   });
 });
+
+describe('ReplaceText with a pattern on the linear-time engine', () => {
+  // (\w+\s?)+ could backtrack exponentially, so it runs on the linear engine, which takes at most 32768 characters.
+  const config = { 'Search Value': '(\\w+\\s?)+', 'Replacement Value': '<$1>' };
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}\n`).join('');
+
+  it('replaces as on any pattern within the limit, line by line and on the entire text', async () => {
+    expect(await text(config, 'ab cd\nef!\n')).toBe('<cd\n><ef>!\n');
+    expect(await text({ ...config, 'Evaluation Mode': 'Entire text' }, 'ab cd\nef!')).toBe('<ef>!');
+    const within = lines(3000);
+    expect(within.length).toBeLessThanOrEqual(32768);
+    expect(await text(config, within)).toBe(within.replace(/line (\d+\n)/g, '<$1>'));
+    expect(await text({ ...config, 'Evaluation Mode': 'Entire text' }, within)).toBe('<2999\n>');
+  });
+
+  it('sends a longer text to failure naming the limit, whether run line by line or whole', async () => {
+    const over = lines(4000);
+    for (const mode of ['Line-by-Line', 'Entire text']) {
+      const r = await run({ ...config, 'Evaluation Mode': mode }, over);
+      r.assertAllTransferred('failure', 1);
+      r.flowFilesFor('failure')[0]!.assertContentEquals(over);
+      expect(r.logs('warn').map((l) => l.message).join('\n')).toContain(`runs on the linear-time engine, which takes at most 32768 characters of input (this one has ${over.length})`);
+    }
+  });
+});

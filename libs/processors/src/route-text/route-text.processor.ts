@@ -2,7 +2,7 @@ import { compileExpression, type JavaRegex } from '@sluice/expression';
 import { handleList, propertyHandles, defineProcessor, REL_ORIGINAL, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { charsetOf, checkCharset, decodeText, encodeText } from '../text-shared/charset.util.js';
 import { hasExpression, splitLines } from '../text-shared/text-lines.util.js';
-import { checkUserRegex, compileUserRegex, findFirst, matchWhole } from '../text-shared/user-regex.util.js';
+import { boundLinearInput, checkUserRegex, compileUserRegex, findFirst, matchWhole } from '../text-shared/user-regex.util.js';
 
 export const ROUTE_STRATEGY = 'Routing Strategy';
 export const MATCH_STRATEGY = 'Matching Strategy';
@@ -210,7 +210,10 @@ export const RouteText = defineProcessor({
       if (g) g.text += line;
       else groups.set(key, { values, text: line });
     };
-    const lines = splitLines(decodeText(await session.read(original), charset));
+    const text = decodeText(await session.read(original), charset);
+    // Each line is short, but together they are the whole text.
+    for (const rx of [grouping, ...conditions.map((c) => c.value)]) if (rx !== null && typeof rx !== 'string') boundLinearInput(rx, text.length);
+    const lines = splitLines(text);
     lines.forEach((line, i) => {
       const matched = matchText(line, trim);
       const extra = { line, lineNo: String(i + 1) };

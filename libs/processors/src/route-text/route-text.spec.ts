@@ -75,3 +75,19 @@ describe('RouteText relationships and properties', () => {
     ]);
   });
 });
+
+describe('RouteText with a pattern on the linear-time engine', () => {
+  it('routes within the limit, and keeps a longer text queued with an error naming the limit', async () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}\n`).join('');
+    const r = new TestRunner(RouteText);
+    r.setProperty('Matching Strategy', 'Matches Regular Expression');
+    r.setProperty('word', '(\\w+\\s?)+');
+    r.enqueue(lines(3000));
+    await r.run();
+    expect(r.flowFilesFor('word')[0]!.contentText()).toBe(lines(3000));
+    r.clearTransferState();
+    r.enqueue(lines(4000));
+    await expect(r.run()).rejects.toThrow(/runs on the linear-time engine, which takes at most 32768 characters of input \(this one has 38890\)/);
+    expect(r.queueSize()).toBe(1);
+  });
+});

@@ -1,10 +1,11 @@
-import { compileJavaRegex, copyRegExp, type JavaRegex } from '@sluice/expression';
+import { checkLinearInput, compileJavaRegex, copyRegExp, type JavaRegex } from '@sluice/expression';
 
 /**
  * Java regular expressions typed by users, compiled by the expression library: a pattern that could backtrack
  * exponentially runs on its linear-time engine (a match on the server's one JavaScript thread cannot be
  * interrupted), and one that engine cannot run is refused (UnsafeRegexError). Input sizes are bounded by each
- * processor's buffer size as in NiFi.
+ * processor's buffer size as in NiFi, and a pattern on the linear engine by that engine's own limit
+ * (RegexInputLimitError, an UnsafeRegexError).
  */
 export { UnsafeRegexError } from '@sluice/expression';
 
@@ -30,6 +31,15 @@ export function checkUserRegex(src: string, minGroups = 0, maxGroups = Number.MA
   if (rx.groupCount < minGroups) return `regular expression '${src}' must have at least ${minGroups} capturing group${minGroups === 1 ? '' : 's'}`;
   if (rx.groupCount > maxGroups) return `regular expression '${src}' has ${rx.groupCount} capturing groups; at most ${maxGroups} are allowed`;
   return null;
+}
+
+/**
+ * Refuses (RegexInputLimitError) a text of `length` characters that a pattern on the linear engine would be run over
+ * piece by piece (line by line): each piece is within that engine's limit, but the run holds the server's thread
+ * for the whole text.
+ */
+export function boundLinearInput(rx: JavaRegex, length: number): void {
+  checkLinearInput(rx.re, length);
 }
 
 /** Java's Matcher.find from the start: the first match, or null. */
