@@ -42,6 +42,8 @@ export function checkpointOffTheLoop(ds: DataSource): void {
   const destroy = ds.destroy.bind(ds);
   ds.destroy = async () => {
     worker.off('exit', restore);
+    // Held while it closes its connection, or an idle process would exit before the data source is destroyed.
+    worker.ref();
     worker.postMessage('stop');
     await new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
