@@ -1,9 +1,26 @@
 import type { RowStatus } from '@sluice/processors';
-import type { RowEntry, RowLogRepository } from './row-log.repository.js';
+import { countStatus, type RowEntry, type RowLogRepository } from './row-log.repository.js';
 
 const FLUSH_MS = 250;
 /** Buffered row logs are written on a timer, off the write path; only a buffer this large is flushed at once. */
 const BUFFER_MAX = 25_000;
+/**
+ * A flush is stored in transactions of about this many milliseconds, with the event loop free between them: on
+ * SQLite every statement runs on the loop, and one transaction of a large buffer held it for hundreds of ms.
+ */
+const SLICE_BUDGET_MS = 25;
+const SLICE_ROWS_START = 400;
+const SLICE_ROWS_MAX = 5000;
+
+/** A write that stopped part-way: `remaining` are the lines no committed transaction holds. */
+class PartialWrite extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly remaining: readonly RowEntry[],
+  ) {
+    super(String(reason));
+  }
+}
 
 export interface RowLogWriterOptions {
   /** Rows the database actually stored (a retry's duplicates are not), per execution. */
@@ -26,6 +43,8 @@ export class RowLogWriter {
   private readonly journaling = new Set<Promise<unknown>>();
   private timer: unknown = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Lines per transaction, adapted to what the last one took against the budget. */
+  private sliceRows = SLICE_ROWS_START;
 
   constructor(
     private readonly repository: RowLogRepository,
@@ -82,9 +101,10 @@ export class RowLogWriter {
       this.chain = this.chain
         .then(() => this.write(pending))
         .catch((e: unknown) => {
-          this.options.error(`row logs not written: ${String(e)}`);
-          // Journaled lines are durable already: keep them for the next flush (or the next start).
-          const kept = pending.filter((p) => p.journal !== undefined);
+          this.options.error(`row logs not written: ${String(e instanceof PartialWrite ? e.reason : e)}`);
+          // Journaled lines are durable already: keep them for the next flush (or the next start). Lines an earlier
+          // transaction of this flush committed are not kept: unkeyed ones would be logged twice.
+          const kept = (e instanceof PartialWrite ? e.remaining : pending).filter((p) => p.journal !== undefined);
           if (kept.length) this.add(kept);
         });
     }
@@ -116,23 +136,61 @@ export class RowLogWriter {
 
   private async write(entries: readonly RowEntry[]): Promise<void> {
     this.writing.add(entries);
-    let stored: Awaited<ReturnType<RowLogRepository['insertRows']>>;
     try {
-      stored = await this.repository.insertRows(entries);
+      const lastLine = new Map<number, number>();
+      entries.forEach((e, i) => e.journal !== undefined && lastLine.set(e.journal, i));
+      for (let from = 0; from < entries.length; ) {
+        const to = sliceEnd(entries, from, this.sliceRows);
+        const emptied = [...lastLine].filter(([, last]) => last >= from && last < to).map(([journal]) => journal);
+        const started = performance.now();
+        let stored: Awaited<ReturnType<RowLogRepository['insertRows']>>;
+        try {
+          stored = await this.repository.insertRows(entries.slice(from, to), emptied);
+        } catch (e) {
+          throw new PartialWrite(e, entries.slice(from));
+        }
+        this.adapt(to - from, performance.now() - started);
+        this.report(stored);
+        from = to;
+        // Let requests and timers run before the next transaction.
+        if (from < entries.length) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     } finally {
       this.writing.delete(entries);
     }
+  }
+
+  private adapt(rows: number, ms: number): void {
+    const fit = ms > 0 ? Math.floor((rows * SLICE_BUDGET_MS) / ms) : SLICE_ROWS_MAX;
+    // At most double per step: one fast transaction (a warm cache) says little about the next.
+    this.sliceRows = Math.max(1, Math.min(SLICE_ROWS_MAX, fit, this.sliceRows * 2));
+  }
+
+  private report(stored: readonly { executionId: string; status: RowStatus }[]): void {
     const per = new Map<string, { written: number; failed: number }>();
     for (const s of stored) {
       let c = per.get(s.executionId);
       if (!c) per.set(s.executionId, (c = { written: 0, failed: 0 }));
-      count(c, s.status);
+      countStatus(c, s.status);
     }
     for (const [id, c] of per) this.options.stored(id, c.written, c.failed);
   }
 }
 
-function count(c: { written: number; failed: number }, status: RowStatus): void {
-  if (status === 'success') c.written++;
-  else if (status === 'failed') c.failed++;
+/**
+ * Where a transaction of about `rows` lines starting at `from` ends. A journal row is deleted with its last lines;
+ * its earlier lines may go in earlier transactions only when keyed, as a replay of the journal after a crash skips
+ * keyed lines already stored but would store unkeyed ones twice.
+ */
+function sliceEnd(entries: readonly RowEntry[], from: number, rows: number): number {
+  let to = Math.min(entries.length, from + Math.max(1, rows));
+  while (to < entries.length && !safeCut(entries, from, to)) to++;
+  return to;
+}
+
+function safeCut(entries: readonly RowEntry[], from: number, to: number): boolean {
+  const journal = entries[to]!.journal;
+  if (journal === undefined || entries[to - 1]!.journal !== journal) return true;
+  for (let i = to - 1; i >= from && entries[i]!.journal === journal; i--) if (entries[i]!.row.key === undefined) return false;
+  return true;
 }

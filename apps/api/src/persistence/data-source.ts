@@ -2,6 +2,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { checkpointOffTheLoop } from './wal-checkpointer.js';
 
 /** SQLite through better-sqlite3 by default (TypeORM 1 has no node-sqlite3 driver); Postgres by configuration. */
 export function dataSourceOptions(config: Pick<AppConfig, 'database'>, extraEntities: DataSourceOptions['entities'] = []): DataSourceOptions {
@@ -38,7 +39,7 @@ export async function openDataSource(config: Pick<AppConfig, 'database'>): Promi
  * SQLite has one connection, shared by TypeORM's single query runner: two transactions begun concurrently (a group
  * commit of FlowFiles, an execution finishing) would both issue BEGIN, or one would run as a savepoint inside the
  * other. Top-level transactions therefore wait for each other here. Writes outside a transaction are single statements
- * and need no turn. Postgres pools connections and is left alone.
+ * and need no turn. Postgres pools connections and is left alone. Its checkpoints move to a thread of their own.
  */
 export function serializeTransactions(ds: DataSource): DataSource {
   if (ds.options.type !== 'better-sqlite3') return ds;
@@ -92,6 +93,7 @@ export function serializeTransactions(ds: DataSource): DataSource {
       done();
     }
   });
+  checkpointOffTheLoop(ds);
   return ds;
 }
 

@@ -1,0 +1,79 @@
+import type { Page, RowLogDto } from '@sluice/contracts';
+import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishedExecution, postBatch, startStockOutbound, stockBatch } from '../integration/outbound-batch.testing.js';
+import { eventLoopFigures } from '../metrics/event-loop.testing.js';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+
+/** The limit no write burst may hold the event loop for. */
+const LIMIT_S = 0.1;
+const ROWS = 120_000;
+
+/**
+ * A large outbound batch is processed (written to the simulated Omnitron, every row logged) while ordinary requests
+ * keep coming: the row log, journal and FlowFile writes of each chunk must not hold the server's event loop over
+ * 100 ms (its own measurement, GET /api/metrics), and every row must be logged exactly once.
+ */
+describe('processing a large batch does not block the event loop', () => {
+  let server: ServerProcess;
+  let omnitron: OmnitronSimHandle;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sluice-rowlog-loop-'));
+    omnitron = await startOmnitronSim({ generatedProducts: 1000, requestLogLimit: 10 });
+    server = await startServerProcess(dataDir);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await omnitron?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('logs 120,000 rows exactly once, next to ordinary traffic, without a block over 100 ms while they are written', { timeout: 300_000 }, async () => {
+    const flow = await startStockOutbound(server, omnitron.url, 'large batch rows');
+    // Warm-up: the first run compiles the route's and the steps' code.
+    const warm = await postBatch(server, flow.id, stockBatch(200_000).body);
+    expect(warm.status).toBe(202);
+    await finishedExecution(server, ((await warm.json()) as { executionId: string }).executionId, 60_000);
+    // The warm-up's last 500 ms window closes before the measurement starts.
+    await new Promise((r) => setTimeout(r, 700));
+
+    const batch = stockBatch(ROWS * 80);
+    expect(batch.rows).toBeGreaterThanOrEqual(ROWS);
+    const posted = await postBatch(server, flow.id, batch.body);
+    expect(posted.status).toBe(202);
+    const id = ((await posted.json()) as { executionId: string }).executionId;
+    const before = await eventLoopFigures(server.url, server.token);
+
+    // Figures are read again once nine rows in ten are in the row log: the batch's chunks are then still being
+    // written and logged, and the execution's own end (its last FlowFile's commit, its final counts) is not measured.
+    const logged = async () => ((await (await server.request(`/api/executions/${id}/rows?limit=1`)).json()) as Page<RowLogDto>).total;
+    let mid: Awaited<ReturnType<typeof eventLoopFigures>> | null = null;
+    const ordinary: number[] = [];
+    const until = Date.now() + 240_000;
+    while (mid === null && Date.now() < until) {
+      for (const path of ['/api/health', '/api/flows', `/api/executions/${id}`]) ordinary.push((await server.request(path)).status);
+      if ((await logged()) >= batch.rows * 0.9) mid = await eventLoopFigures(server.url, server.token);
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(mid, 'nine rows in ten logged in time').not.toBeNull();
+    expect(ordinary.length).toBeGreaterThan(0);
+    expect(ordinary.every((s) => s === 200)).toBe(true);
+    expect(mid!.windows - before.windows).toBeGreaterThan(2);
+    expect(mid!.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `longest block in the last 30 s: ${mid!.recentBlockMs.toFixed(0)} ms`).toBe(0);
+
+    const done = await finishedExecution(server, id, 240_000);
+    expect(done.counts.read).toBe(batch.rows);
+    expect(done.counts.written + done.counts.failed).toBe(batch.rows);
+    // Every row of the batch is in the row log once: as many lines as rows, and each SKU as often as it was sent.
+    expect(await logged()).toBe(batch.rows);
+    const sample = ['SKU-000001', 'SKU-054321', `SKU-${String(batch.rows).padStart(6, '0')}`];
+    for (const sku of sample) {
+      const page = (await (await server.request(`/api/executions/${id}/rows?limit=5&sku=${sku}`)).json()) as Page<RowLogDto>;
+      expect(page.total, sku).toBe(1);
+    }
+  });
+});
