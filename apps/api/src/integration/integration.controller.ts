@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { IntegrationService } from './integration.service.js';
 
 // Which keys a flow accepts, and how a date-time reads, depend on the flow: the service checks those.
-const TriggerQuerySchema = z.record(z.string(), z.string({ error: 'a single non-empty value is required' }).trim().min(1, 'a single non-empty value is required'));
+const TriggerQuerySchema = z.record(z.string(), z.string({ error: 'a single non-empty value is required' }).refine((v) => v.trim() !== '', 'a single non-empty value is required'));
 
 @ApiTags('integrator')
 @ApiBearerAuth()
