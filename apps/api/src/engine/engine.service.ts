@@ -30,11 +30,10 @@ import { SqlMapCacheStore } from './sql-map-cache.store.js';
 import { SQLJS_ENGINE } from './sqljs-query.engine.js';
 import { changedProcessors, sameGraph, toGraph } from './flow-graph.js';
 import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
+import { HTTP_CLIENT } from './undici-http.client.js';
+import { HTTP_SERVER } from './node-http.server.js';
+import { SCRIPT_CHECKS, SCRIPT_RUNNER } from '../scripting/scripting.module.js';
 
-export const HTTP_CLIENT = Symbol('HTTP_CLIENT');
-export const HTTP_SERVER = Symbol('HTTP_SERVER');
-export const SCRIPT_RUNNER = Symbol('SCRIPT_RUNNER');
-export const SCRIPT_CHECKS = Symbol('SCRIPT_CHECKS');
 export const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
   setTimeout: (cb, ms) => setTimeout(cb, ms),

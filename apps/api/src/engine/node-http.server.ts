@@ -17,6 +17,9 @@ const CLOSE_GRACE_MS = 2_000;
  * what still waits 503 and frees the port. Without a host, listeners bind the server's own HOST (127.0.0.1 unless
  * set), so a flow does not open a port to the network unless someone asked for it.
  */
+/** Names the inbound HttpServerPort the listening processors bind through. */
+export const HTTP_SERVER = Symbol('HTTP_SERVER');
+
 export class NodeHttpServer implements HttpServerPort {
   private readonly open = new Set<Server>();
 

@@ -3,6 +3,9 @@ import { tlsError, tlsOptions } from './tls-material.js';
 import { Agent, errors, interceptors, request, type Dispatcher } from 'undici';
 
 /** Largest response body any processor may read, whatever it asks for: a huge answer must not fill the server's memory. */
+/** Names the outbound HttpClient port that processors, scripts and test panes share. */
+export const HTTP_CLIENT = Symbol('HTTP_CLIENT');
+
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 const MAX_REDIRECTS = 10;
 const DEFAULT_TIMEOUT_MS = 30_000;

@@ -1,12 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FlowDocumentSchema, type FlowDocument, type FlowDto, type FlowImportDto, type FlowSummaryDto } from '@sluice/contracts';
-import { BadInputError } from '../common/errors.js';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
+import { parseInput } from '../common/zod.js';
 import { ExecutionsService } from '../executions/executions.service.js';
 import { FlowsService } from './flows.service.js';
+
+const ExportQuerySchema = z.object({ format: z.enum(['sluice', 'nifi'], { error: "must be 'sluice' or 'nifi'" }).default('sluice') });
 
 const flowDocumentJsonSchema = z.toJSONSchema(FlowDocumentSchema, { io: 'input', unrepresentable: 'any' }) as object;
 
@@ -75,9 +77,8 @@ export class FlowsController {
 
   @Get(':id/export')
   @ApiOperation({ summary: 'The flow document as JSON, secrets left out; `format=nifi` gives a NiFi flow definition (409 listing the components NiFi does not have)' })
-  export(@Param('id') id: string, @Query('format') format: string | undefined): Promise<FlowDocument | Record<string, unknown>> {
-    if (format === undefined || format === 'sluice') return this.flows.export(id);
-    if (format === 'nifi') return this.flows.exportNifi(id);
-    throw new BadInputError(`format '${format}' is not an export format: use 'sluice' (the default) or 'nifi'`, [{ field: 'format', message: "must be 'sluice' or 'nifi'" }]);
+  export(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<FlowDocument | Record<string, unknown>> {
+    const { format } = parseInput(ExportQuerySchema, query, 'query');
+    return format === 'nifi' ? this.flows.exportNifi(id) : this.flows.export(id);
   }
 }

@@ -4,7 +4,7 @@ import { evaluateExpression } from '@sluice/expression';
 import { exposedProperty, hasRole, HttpTransportError, type HttpClient, type ProcessorRole } from '@sluice/flow-api';
 import { getProcessor } from '@sluice/processors';
 import { BadInputError, UpstreamError } from '../common/errors.js';
-import { HTTP_CLIENT } from '../engine/engine.service.js';
+import { HTTP_CLIENT } from '../engine/undici-http.client.js';
 
 const PAGE_SIZE = 500;
 /** A runaway `next` chain must not pin the scheduler. */

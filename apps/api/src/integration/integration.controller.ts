@@ -3,7 +3,12 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiSecurity, ApiTags }
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { AcceptsFlowApiKey, MinRole } from '../auth/roles.js';
 import { BodyLimit, RawBody } from '../common/request-body.js';
+import { parseInput } from '../common/zod.js';
+import { z } from 'zod';
 import { IntegrationService } from './integration.service.js';
+
+// Which keys a flow accepts, and how a date-time reads, depend on the flow: the service checks those.
+const TriggerQuerySchema = z.record(z.string(), z.string({ error: 'a single non-empty value is required' }).refine((v) => v.trim() !== '', 'a single non-empty value is required'));
 
 @ApiTags('integrator')
 @ApiBearerAuth()
@@ -16,7 +21,7 @@ export class IntegrationController {
   @MinRole('editor')
   @ApiOperation({ summary: 'Run an inbound flow now, e.g. ?sku=1234,1235 or ?modified_date__gt=2024-12-31T13:30:59.000001 (plus custom trigger keys)' })
   trigger(@Param('id') id: string, @Query() query: Record<string, unknown>, @Req() req: AuthedRequest) {
-    return this.integration.trigger(id, query, req.user.username);
+    return this.integration.trigger(id, parseInput(TriggerQuerySchema, query, 'query'), req.user.username);
   }
 
   @Post('flows/:id/fetch-missing')

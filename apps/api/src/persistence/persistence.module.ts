@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ClusterMembership } from '../cluster/cluster-membership.js';
 import { WorkQueue } from '../cluster/work-queue.js';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
@@ -14,7 +14,7 @@ import { SqlFlowFileRepository } from './sql-flowfile.repository.js';
 @Global()
 @Module({})
 export class PersistenceModule {
-  static forRoot(config: AppConfig, secrets = new SecretRegistry()): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     return {
       module: PersistenceModule,
       imports: [
@@ -25,9 +25,6 @@ export class PersistenceModule {
         }),
       ],
       providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: SecretBox, useValue: new SecretBox(config.secretKey) },
-        { provide: SecretRegistry, useValue: secrets },
         {
           provide: SqlFlowFileRepository,
           inject: [DataSource, SecretBox, SecretRegistry],
@@ -41,7 +38,7 @@ export class PersistenceModule {
         { provide: ClusterMembership, inject: [DataSource], useFactory: (ds: DataSource) => new ClusterMembership(config, ds) },
         { provide: WorkQueue, useValue: new WorkQueue(config) },
       ],
-      exports: [ClusterMembership, WorkQueue, APP_CONFIG, SecretBox, SecretRegistry, SqlFlowFileRepository, FlowsRepository],
+      exports: [ClusterMembership, WorkQueue, SqlFlowFileRepository, FlowsRepository],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { HttpClient } from '@sluice/flow-api';
-import { HTTP_CLIENT } from '../engine/engine.service.js';
+import { HTTP_CLIENT } from '../engine/undici-http.client.js';
 import { ScriptPool } from '../scripting/index.js';
 import { PANE_NICENESS, PaneSandbox } from './pane-sandbox.js';
 
