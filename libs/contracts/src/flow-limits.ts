@@ -5,9 +5,9 @@
 export const FLOW_LIMITS = {
   processors: 5000,
   connections: 10_000,
-  ports: 1000,
+  controllerServices: 1000,
   processGroups: 1000,
-  controllerServices: 500,
+  ports: 2000,
 } as const;
 
 export type FlowLimit = keyof typeof FLOW_LIMITS;
