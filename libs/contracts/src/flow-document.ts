@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FLOW_LIMITS } from './flow-limits.js';
 
 /** Names are shown and logged: no control characters (a NUL or an escape sequence in a log line is a trap). */
 const visibleName = (max: number) =>
@@ -157,16 +158,16 @@ export const FlowDocumentSchema = z.object({
   parameters: z.record(z.string(), z.string()).default({}),
   /** Parameters whose values are secrets (NiFi's sensitive parameters): stored sealed, never shown, exported empty. */
   sensitiveParameters: z.array(z.string().min(1).max(200)).max(1000).default([]),
-  processors: z.array(ProcessorConfigSchema).max(5000).default([]),
-  connections: z.array(ConnectionConfigSchema).max(10_000).default([]),
-  controllerServices: z.array(ControllerServiceConfigSchema).max(1000).default([]),
+  processors: z.array(ProcessorConfigSchema).max(FLOW_LIMITS.processors).default([]),
+  connections: z.array(ConnectionConfigSchema).max(FLOW_LIMITS.connections).default([]),
+  controllerServices: z.array(ControllerServiceConfigSchema).max(FLOW_LIMITS.controllerServices).default([]),
   /**
    * Nested process groups; a document without any is one root group (nothing changes for it). A connection's
    * source and target are processor or port ids (unique across processors, ports and groups), and it lives in one
    * group: it joins components of that group, or crosses one boundary through a port (see `connectionGroup`).
    */
-  processGroups: z.array(ProcessGroupConfigSchema).max(1000).default([]),
-  ports: z.array(PortConfigSchema).max(2000).default([]),
+  processGroups: z.array(ProcessGroupConfigSchema).max(FLOW_LIMITS.processGroups).default([]),
+  ports: z.array(PortConfigSchema).max(FLOW_LIMITS.ports).default([]),
   integration: IntegrationSettingsSchema.optional(),
 });
 export type FlowDocument = z.infer<typeof FlowDocumentSchema>;

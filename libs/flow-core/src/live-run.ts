@@ -32,7 +32,7 @@ export async function runLiveOnNode(
   });
   const host: SessionHost = {
     flowId: node.flowId,
-    processorId: node.id,
+    id: node.id,
     clock: node.clock,
     penaltyMs: node.penaltyMs,
     incoming: [pinned],

@@ -86,9 +86,6 @@ export class ProcessorNode implements SessionHost {
   get flowId(): string {
     return this.engine.flowId;
   }
-  get processorId(): string {
-    return this.config.id;
-  }
   get clock(): Clock {
     return this.engine.clock;
   }

@@ -17,7 +17,8 @@ export type Destinations = readonly ConnectionQueue[] | 'drop' | null;
 /** What a session needs from whoever runs it: the engine, the TestRunner, or a test run. */
 export interface SessionHost {
   readonly flowId: string;
-  readonly processorId: string;
+  /** The processor the session runs for. */
+  readonly id: string;
   readonly clock: Clock;
   readonly penaltyMs: number;
   /** The queues the session takes from, polled round-robin. */
@@ -195,5 +196,5 @@ function event(
   transitUri?: string,
   childUuids: string[] = [],
 ): ProvenanceEvent {
-  return provenanceEvent(host.flowId, host.processorId, eventType, ff, host.clock.now(), { relationship, details, transitUri, childUuids });
+  return provenanceEvent(host.flowId, host.id, eventType, ff, host.clock.now(), { relationship, details, transitUri, childUuids });
 }

@@ -13,7 +13,7 @@ function plainHost(overrides: Partial<SessionHost> & { out?: ConnectionQueue; in
   let n = 0;
   return {
     flowId: 'f',
-    processorId: 'p',
+    id: 'p',
     clock,
     penaltyMs: 500,
     incoming: [input],

@@ -97,7 +97,7 @@ function plainHost(input: ConnectionQueue): SessionHost & { commits: SessionOutc
   let n = 0;
   return {
     flowId: 'f',
-    processorId: 'p',
+    id: 'p',
     clock: new TestClock(1000),
     penaltyMs: 500,
     incoming: [input],

@@ -224,7 +224,7 @@ export class StandardProcessSession implements ProcessSession {
 
   provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string): void {
     this.check(flowFile);
-    this.extraEvents.push(provenanceEvent(this.host.flowId, this.host.processorId, eventType, flowFile, this.now(), { details: details ?? null, transitUri }));
+    this.extraEvents.push(provenanceEvent(this.host.flowId, this.host.id, eventType, flowFile, this.now(), { details: details ?? null, transitUri }));
   }
 
   adjustCounter(name: string, delta: number): void {

@@ -32,7 +32,7 @@ export function sandboxHost(input: ConnectionQueue, options: SandboxHostOptions)
   const captured = new Map<string, ConnectionQueue>();
   return {
     flowId: options.flowId,
-    processorId: options.processorId,
+    id: options.processorId,
     clock: options.clock,
     penaltyMs: options.penaltyMs,
     incoming: [input],

@@ -389,7 +389,7 @@ export class TestRunner {
     const relationships = this.relationshipNames();
     return {
       flowId: this.flowId,
-      processorId: this.processorId,
+      id: this.processorId,
       clock: this.clock,
       penaltyMs: this.options.penaltyDuration ?? 30_000,
       incoming: [this.input],

@@ -61,8 +61,15 @@ function parsersFor(limit: number): express.RequestHandler[] {
 export async function readBody(req: express.Request, res: express.Response, limit: number): Promise<void> {
   refuseAnnounced(req, limit);
   for (const parse of parsersFor(limit)) await use(parse, req, res);
-  if (req.body !== undefined && typeof req.body === 'object') assertDepth(req.body, MAX_BODY_DEPTH);
+  if (req.body === undefined || typeof req.body !== 'object') return;
+  // Parsing a large body and walking it are each a long synchronous step; between them other requests get their
+  // turn, so two large bodies arriving together do not hold the loop for the sum of both.
+  if (Number(req.headers['content-length'] ?? 0) > YIELD_AFTER_BYTES) await new Promise<void>((resolve) => setImmediate(resolve));
+  assertDepth(req.body, MAX_BODY_DEPTH);
 }
+
+/** Bodies above this parse in a few milliseconds or more: worth handing the loop back before the depth walk. */
+const YIELD_AFTER_BYTES = 256 * 1024;
 
 /**
  * Reads a JSON or text body up to `limit` bytes without parsing it: `req.body` becomes a RawBody, or stays undefined

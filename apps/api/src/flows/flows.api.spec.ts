@@ -81,6 +81,21 @@ describe('flows over REST and socket.io', () => {
     expect(after).toBe(before);
   });
 
+  it('refuses a create or update over FLOW_LIMITS with a 400 naming the limit, and stores nothing', async () => {
+    const created = (await (await api.request('/api/flows', { method: 'POST', json: referenceFlow('limits') })).json()) as { id: string; version: number };
+    const log = referenceFlow().processors[2]!;
+    const huge = { ...referenceFlow('huge'), processors: Array.from({ length: 5001 }, (_, i) => ({ ...log, id: `p${i}`, name: `Log ${i}` })), connections: [] };
+    for (const [path, method, json] of [['/api/flows', 'POST', huge], [`/api/flows/${created.id}`, 'PUT', { version: created.version, document: huge }]] as const) {
+      const res = await api.request(path, { method, json });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { message: string; errors: { field: string }[] };
+      expect(body.message).toContain('a flow has at most 5000 processors (FLOW_LIMITS.processors); this one has 5001');
+      expect(body.errors.map((e) => e.field)).toEqual(['processors']);
+    }
+    const stored = (await (await api.request(`/api/flows/${created.id}`)).json()) as { name: string; document: { processors: unknown[] } };
+    expect([stored.name, stored.document.processors.length]).toEqual(['limits', 3]);
+  });
+
   it('saves a draft with problems, lists each once per processor and property, and refuses to start it', async () => {
     const draft = referenceFlow('draft');
     draft.processors[0]!.properties['Batch Size'] = 'many';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowImportDto, type FlowSummaryDto, type ProcessorValidationDto } from '@sluice/contracts';
+import { flowLimitErrors, type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowImportDto, type FlowSummaryDto, type ProcessorValidationDto } from '@sluice/contracts';
 import { randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { BadInputError, ConflictError, DomainError, NotFoundError } from '../common/errors.js';
@@ -42,7 +42,7 @@ export class FlowsService {
   }
 
   async create(input: unknown, user: string): Promise<FlowDto> {
-    const doc = this.check(unmaskDocument(this.migrate(parseInput(FlowDocumentSchema, input, 'flow document')), null));
+    const doc = this.check(unmaskDocument(this.migrate(parseInput(FlowDocumentSchema, withinLimits(input), 'flow document')), null));
     await this.checkChain(null, doc);
     const now = Date.now();
     const entity: FlowEntity = {
@@ -73,7 +73,7 @@ export class FlowsService {
     const entity = await this.entity(id);
     if (entity.version !== version) throw this.conflict(entity);
     const previous = entity.doc;
-    const doc = this.check(unmaskDocument(this.migrate(parseInput(FlowDocumentSchema, input, 'flow document')), previous));
+    const doc = this.check(unmaskDocument(this.migrate(parseInput(FlowDocumentSchema, withinLimits(input), 'flow document')), previous));
     await this.checkChain(id, doc);
     this.guardQueuedConnections(id, previous, doc);
     const next: FlowEntity = { ...entity, name: doc.name, description: doc.description, document: JSON.stringify(doc), version: version + 1, updatedAt: Date.now(), updatedBy: user };
@@ -246,4 +246,11 @@ export class FlowsService {
     const doc = JSON.parse(f.document) as FlowDocument;
     return { ...this.summary(f, doc), document: maskDocument(doc), validation: await this.validation(doc) };
   }
+}
+
+/** A document over FLOW_LIMITS is refused before its components are parsed. */
+function withinLimits(input: unknown): unknown {
+  const over = flowLimitErrors(input);
+  if (over.length) throw new BadInputError(`flow document too large: ${over.map((e) => e.message).join('; ')}`, over);
+  return input;
 }
