@@ -1,12 +1,12 @@
-import { newFlowFile, parseDataSize, utf8, type Clock, type ControllerServiceLookup, type FlowFile, type LogLevel, type ProcessorServices } from '@sluice/flow-api';
-import { ConnectionQueue, DEFAULT_DATA_SIZE_THRESHOLD, DEFAULT_OBJECT_THRESHOLD } from './connection-queue.js';
+import { newFlowFile, utf8, type Clock, type ControllerServiceLookup, type FlowFile, type LogLevel, type ProcessorServices } from '@sluice/flow-api';
+import type { ConnectionQueue } from './connection-queue.js';
 import { ContentCache } from './content-cache.js';
-import { enableControllerServices, summarizeControllerServices } from './controller-services.js';
-import { ingressConnectionId, validateGraph, type GraphConnection, type GraphIssue } from './flow-graph.js';
-import { withPorts } from './group-port.js';
+import type { GraphIssue } from './flow-graph.js';
 import { FlowEngineError, type EngineStatus, type FlowEngineOptions, type IngressItem, type LiveRunResult, type QueueListing, type TestProcessorInput, type TestProcessorResult } from './flow-engine-types.js';
+import { wireFlow } from './flow-wiring.js';
 import { runLiveOnNode } from './live-run.js';
-import { ProcessorNode, type NodeEngine } from './processor-node.js';
+import { errorMessage, startNode, stopNode, type LifecycleHost } from './node-lifecycle.js';
+import type { NodeEngine, ProcessorNode } from './processor-node.js';
 import { provenanceEvent } from './provenance-event.js';
 import { Scheduler } from './scheduler.js';
 import { StandardProcessSession, type SessionOutcome } from './standard-process-session.js';
@@ -22,10 +22,11 @@ export class FlowEngine implements NodeEngine {
   readonly clock: Clock;
   readonly timeZone: string;
   readonly parameters: Readonly<Record<string, string>>;
-  private readonly nodes = new Map<string, ProcessorNode>();
-  private readonly queues = new Map<string, ConnectionQueue>();
+  private readonly nodes: ReadonlyMap<string, ProcessorNode>;
+  private readonly queues: ReadonlyMap<string, ConnectionQueue>;
   private readonly contentCache = new ContentCache();
   private readonly scheduler: Scheduler;
+  private readonly lifecycleHost: LifecycleHost;
   private runningTasks = 0;
   private idleWaiters: (() => void)[] = [];
   private isClosed = false;
@@ -38,36 +39,13 @@ export class FlowEngine implements NodeEngine {
     this.timeZone = options.timeZone ?? 'UTC';
     this.parameters = options.graph.parameters;
     this.scheduler = new Scheduler({ clock: this.clock, isClosed: () => this.isClosed, runTask: (node) => void this.runTask(node) });
-    const graph = options.graph;
-    const registry = withPorts(options.registry);
-    const issues = validateGraph(graph, registry, options.serviceRegistry);
-    const serviceRegistry = options.serviceRegistry ?? (() => undefined);
-    const { summaries } = summarizeControllerServices(graph.controllerServices ?? [], serviceRegistry, graph.parameters);
-    const enabled = enableControllerServices(graph.controllerServices ?? [], serviceRegistry, summaries, graph.parameters, (service, level, message) => {
-      if (level === 'warn' || level === 'error') this.bulletin(null, level, `${service.name}: ${message}`);
-    });
-    this.controllerServices = enabled.lookup;
-    for (const f of enabled.failures) this.bulletin(null, 'error', f.message);
-    for (const p of graph.processors) {
-      const node = new ProcessorNode(this, p, registry(p.type));
-      node.issues = issues.filter((i) => i.processorId === p.id);
-      // A service that validated but could not be enabled keeps the processors that name it from starting.
-      for (const d of registry(p.type)?.descriptor.properties ?? []) {
-        const failed = d.identifiesControllerService ? enabled.failures.find((f) => f.serviceId === p.properties[d.name]) : undefined;
-        if (failed) node.issues.push({ processorId: p.id, property: d.name, message: `${d.displayName}: ${failed.message}`, code: 'invalid' });
-      }
-      this.nodes.set(p.id, node);
-    }
-    for (const c of graph.connections) this.connect(c);
+    this.lifecycleHost = { scheduler: this.scheduler, bulletin: (id, level, message) => this.bulletin(id, level, message), stateChanged: (node) => this.stateChanged(node) };
+    const wired = wireFlow(this, options, (level, message) => this.bulletin(null, level, message));
+    this.controllerServices = wired.controllerServices;
+    this.nodes = wired.nodes;
+    this.queues = wired.queues;
     for (const node of this.nodes.values()) {
-      const def = node.definition;
-      if (!def) continue;
-      if (def.descriptor.inputRequirement !== 'forbidden') {
-        const ingress = new ConnectionQueue(ingressConnectionId(node.id), null, node.id);
-        node.ingress = ingress;
-        node.incoming.push(ingress);
-        this.queues.set(ingress.id, ingress);
-      }
+      if (!node.definition) continue;
       node.services = options.services(node.id);
       node.context = node.newContext(
         node.services,
@@ -76,31 +54,6 @@ export class FlowEngine implements NodeEngine {
         (level) => this.logEnabled(level),
         () => this.scheduler.wake(node),
       );
-    }
-  }
-
-  private connect(c: GraphConnection): void {
-    const source = this.nodes.get(c.sourceId);
-    const target = this.nodes.get(c.targetId);
-    const queue = new ConnectionQueue(
-      c.id,
-      c.sourceId,
-      c.targetId,
-      c.backPressureObjectThreshold >= 1 ? c.backPressureObjectThreshold : DEFAULT_OBJECT_THRESHOLD,
-      parseDataSize(c.backPressureDataSizeThreshold) ?? DEFAULT_DATA_SIZE_THRESHOLD,
-    );
-    this.queues.set(c.id, queue);
-    if (target) {
-      target.incoming.push(queue);
-      target.graphIncoming++;
-    }
-    if (source) {
-      source.outgoingAll.push(queue);
-      for (const r of c.relationships) {
-        const list = source.outgoing.get(r);
-        if (list) list.push(queue);
-        else source.outgoing.set(r, [queue]);
-      }
     }
   }
 
@@ -169,25 +122,7 @@ export class FlowEngine implements NodeEngine {
         this.bulletin(node.id, 'warn', `${node.config.name} is invalid and was not started: ${reasons}`);
         continue;
       }
-      node.lifecycle = 'starting';
-      this.scheduler.started(node);
-      this.stateChanged(node);
-      const ctx = node.context;
-      const def = node.definition;
-      node.scheduling = (async () => {
-        try {
-          await def.onScheduled?.(ctx);
-        } catch (e) {
-          if (node.lifecycle === 'starting') node.lifecycle = 'stopped';
-          this.bulletin(node.id, 'error', `${node.config.name} could not be scheduled: ${errorMessage(e)}`);
-          this.stateChanged(node);
-          return errorMessage(e);
-        }
-        if (node.lifecycle !== 'starting') return null;
-        node.lifecycle = 'running';
-        this.scheduler.kick(node);
-        return null;
-      })();
+      node.scheduling = startNode(node, this.lifecycleHost);
     }
   }
 
@@ -213,21 +148,7 @@ export class FlowEngine implements NodeEngine {
         // A second stop (or close) waits for the one in progress, so no task outlives it.
         if (node.lifecycle === 'stopping') return node.stopped;
         if (!node.scheduled) return undefined;
-        node.lifecycle = 'stopping';
-        this.scheduler.cancel(node);
-        node.stopped = (async () => {
-          if (node.activeTasks > 0) await new Promise<void>((resolve) => node.idleWaiters.push(resolve));
-          try {
-            if (node.context) await node.definition?.onStopped?.(node.context);
-          } catch (e) {
-            this.bulletin(node.id, 'error', `${node.config.name}: stopping failed: ${errorMessage(e)}`);
-          }
-          node.lifecycle = 'stopped';
-          this.stateChanged(node);
-        })().finally(() => {
-          node.stopped = null;
-        });
-        return node.stopped;
+        return stopNode(node, this.lifecycleHost);
       }),
     );
   }
@@ -482,8 +403,4 @@ export class FlowEngine implements NodeEngine {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
