@@ -1,17 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { effectiveParameters, type AppliedChangeDto, type FlowDocument } from '@sluice/contracts';
-import { effectiveConfig, fromUtf8, hasRole, provide, serviceExtensions, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
-import {
-  dryRunServices,
-  FlowEngine,
-  ingressConnectionId,
-  type DryRun,
-  type ProcessorLogSink,
-  type ProvenanceEvent,
-  type TestProcessorResult,
-} from '@sluice/flow-core';
-import { EXECUTION_LOG, getControllerService, getProcessor, TOKEN_CACHE } from '@sluice/processors';
-import { randomUUID } from 'node:crypto';
+import { effectiveConfig, fromUtf8, type HttpClient, type HttpServerPort, type ScriptRunner } from '@sluice/flow-api';
+import { dryRunServices, FlowEngine, ingressConnectionId, type DryRun, type TestProcessorResult } from '@sluice/flow-core';
+import { getProcessor } from '@sluice/processors';
 import { DataSource } from 'typeorm';
 import { ClusterMembership } from '../cluster/cluster-membership.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
@@ -23,23 +14,15 @@ import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js
 import { ProvenanceService } from '../provenance/provenance.service.js';
 import { DurableTokenCache } from './durable-token.cache.js';
 import { EngineEventsHub } from './engine-events.hub.js';
-import { redactEvents } from '../secrets/event-redaction.js';
+import { EngineWiring } from './engine-wiring.js';
+import { blockedScripts, keptRunning, runnable, sameSet, waitingProcessors } from './kept-running.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
-import { SqlStateManager } from './sql-state.manager.js';
-import { SqlMapCacheStore } from './sql-map-cache.store.js';
-import { SQLJS_ENGINE } from './sqljs-query.engine.js';
 import { changedProcessors, sameGraph, toGraph } from './flow-graph.js';
-import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 import { HTTP_CLIENT } from './undici-http.client.js';
 import { HTTP_SERVER } from './node-http.server.js';
 import { SCRIPT_CHECKS, SCRIPT_RUNNER } from '../scripting/scripting.module.js';
 
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  setTimeout: (cb, ms) => setTimeout(cb, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
+export { SYSTEM_CLOCK } from './engine-wiring.js';
 export { toGraph } from './flow-graph.js';
 
 export interface TestInput {
@@ -49,13 +32,6 @@ export interface TestInput {
 }
 
 /** The sole owner of the flow engines: one FlowEngine per flow, built from its saved document. */
-/** Processors' messages (LogAttribute's among them) in the server log, under the flow and processor name. */
-const NEST_LEVEL = { debug: 'debug', info: 'log', warn: 'warn', error: 'error' } as const;
-const PROCESSOR_LOG: ProcessorLogSink = {
-  write: (p, level, message) => new Logger(`${p.name} (${p.flowId.slice(0, 8)}/${p.id})`)[NEST_LEVEL[level]](message),
-  enabled: (level) => Logger.isLevelEnabled(NEST_LEVEL[level]),
-};
-
 @Injectable()
 export class EngineService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Engine');
@@ -68,40 +44,25 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   /** Processors set to run on the primary node only, per flow: in a cluster only the leader schedules them. */
   private readonly primaryOnly = new Map<string, Set<string>>();
 
+  private readonly wiring: EngineWiring;
+
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
     private readonly flows: FlowsRepository,
     private readonly repository: SqlFlowFileRepository,
     private readonly provenance: ProvenanceService,
-    private readonly hub: EngineEventsHub,
-    @Inject(HTTP_CLIENT) private readonly http: HttpClient,
+    hub: EngineEventsHub,
+    @Inject(HTTP_CLIENT) http: HttpClient,
     @Inject(SCRIPT_RUNNER) private readonly scripts: ScriptRunner,
     private readonly executions: ExecutionsService,
     private readonly tokens: DurableTokenCache,
-    private readonly secrets: SecretRegistry,
+    secrets: SecretRegistry,
     @Inject(SCRIPT_CHECKS) private readonly scriptChecks: ScriptChecks,
-    @Inject(HTTP_SERVER) private readonly httpServer: HttpServerPort,
+    @Inject(HTTP_SERVER) httpServer: HttpServerPort,
     private readonly membership: ClusterMembership,
   ) {
     membership.onLeadership((leader) => void this.primaryNodeChanged(leader));
-    // Executions store what a commit makes true in its own transaction; the provenance sink reuses that redaction.
-    repository.participate({
-      inCommit: (m, txs) => {
-        const events: ProvenanceEvent[] = [];
-        for (const tx of txs) if (tx.provenance?.length) for (const e of this.redacted(tx.provenance)) events.push(e);
-        return this.executions.inCommit(m, events);
-      },
-    });
-    // Contents the committed events name are kept for provenance from memory once durable, off the commit.
-    repository.participate({ inCommit: async (_m, txs) => () => this.provenance.keepContents(txs) });
-  }
-
-  /** Provenance with secrets masked, once per committed batch of events (the commit and the sink see the same array). */
-  private readonly redactions = new WeakMap<readonly ProvenanceEvent[], ProvenanceEvent[]>();
-  private redacted(events: readonly ProvenanceEvent[]): ProvenanceEvent[] {
-    let safe = this.redactions.get(events);
-    if (!safe) this.redactions.set(events, (safe = redactEvents(events, this.secrets)));
-    return safe;
+    this.wiring = new EngineWiring({ ds, repository, provenance, hub, http, scripts, executions, tokens, secrets, httpServer });
   }
 
   /**
@@ -193,30 +154,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       await previous.close();
       this.engines.delete(flowId);
     }
-    const engine = new FlowEngine({
-      flowId,
-      graph: toGraph(doc),
-      registry: getProcessor,
-      serviceRegistry: getControllerService,
-      repository: this.repository,
-      content: this.repository,
-      provenance: {
-        record: (events) => {
-          const safe = this.redacted(events);
-          this.provenance.record(safe);
-          this.executions.observe(safe);
-        },
-      },
-      clock: SYSTEM_CLOCK,
-      log: PROCESSOR_LOG,
-      events: {
-        processorStateChanged: (e) => this.hub.emit('processor.state-changed', e),
-        queueChanged: (e) => this.hub.emit('connection.queue-changed', e),
-        bulletin: (e) => this.hub.emit('processor.bulletin', { ...e, message: this.secrets.redact(e.message), timestamp: new Date(e.timestamp).toISOString() }),
-        processorStats: (e) => this.hub.emit('processor.stats-updated', { flowId: e.flowId, processorId: e.processorId, in: e.flowFilesIn, out: e.flowFilesOut, tasks: e.tasks }),
-      },
-      services: (processorId: string) => this.services(flowId, processorId),
-    });
+    const engine = new FlowEngine(this.wiring.engineOptions(flowId, toGraph(doc)));
     await engine.initialize();
     this.engines.set(flowId, engine);
     this.primaryOnly.set(flowId, new Set(doc.processors.filter((p) => p.scheduling?.executionNode === 'PRIMARY').map((p) => p.id)));
@@ -240,9 +178,9 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const kept = this.keptRunning(flowId, next);
     const before = toGraph(previous);
     const after = toGraph(next);
-    const blockedBefore = await this.blocked(previous, kept);
-    const blocked = await this.blocked(next, kept);
-    if (engine && sameGraph(before, after) && sameSet(blockedBefore, blocked)) return { restarted: [], waiting: this.waiting(engine, kept, blocked) };
+    const blockedBefore = await blockedScripts(this.scriptChecks, previous, kept);
+    const blocked = await blockedScripts(this.scriptChecks, next, kept);
+    if (engine && sameGraph(before, after) && sameSet(blockedBefore, blocked)) return { restarted: [], waiting: waitingProcessors(engine, kept, blocked) };
     const wasRunning = new Set(engine?.status().processors.filter((p) => p.state === 'running').map((p) => p.id) ?? []);
     const changed = changedProcessors(before, after);
     for (const id of blocked) if (!blockedBefore.has(id)) changed.add(id);
@@ -250,7 +188,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const started = new Set(this.startAll(flowId, kept, blocked));
     return {
       restarted: [...wasRunning].filter((id) => changed.has(id) && started.has(id)),
-      waiting: this.waiting(this.engine(flowId), kept, blocked),
+      waiting: waitingProcessors(this.engine(flowId), kept, blocked),
     };
   }
 
@@ -262,20 +200,6 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       if (this.lanes.get(flowId) === lane) this.lanes.delete(flowId);
     });
     return run;
-  }
-
-  /** Processors kept running whose configuration cannot run, by the engine's checks or the script checks. */
-  private waiting(engine: FlowEngine, kept: Set<string>, blocked: Set<string>): string[] {
-    const invalid = new Set(engine.status().processors.filter((p) => !p.valid).map((p) => p.id));
-    return [...kept].filter((id) => invalid.has(id) || blocked.has(id));
-  }
-
-  /** Kept-running processors whose script does not compile: they must not start. */
-  private async blocked(doc: FlowDocument, kept: Set<string>): Promise<Set<string>> {
-    const scripts = doc.processors.filter((p) => kept.has(p.id) && hasRole(getProcessor(p.type)?.descriptor ?? {}, 'script'));
-    if (scripts.length === 0) return new Set();
-    const issues = await this.scriptChecks.issues({ ...doc, processors: scripts });
-    return new Set(issues.map((i) => i.processorId!));
   }
 
   private startAll(flowId: string, kept: Set<string>, blocked: Set<string>): string[] {
@@ -310,7 +234,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
 
   private async startKept(flowId: string, doc: FlowDocument): Promise<string[]> {
     const kept = this.keptRunning(flowId, doc);
-    return this.startAll(flowId, kept, await this.blocked(doc, kept));
+    return this.startAll(flowId, kept, await blockedScripts(this.scriptChecks, doc, kept));
   }
 
   /** The processors the user keeps running that the document still has. */
@@ -329,22 +253,6 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     await this.flows.setRunState(flowId, [...ids], state);
   }
 
-  /** What a processor of the flow may reach outside itself. */
-  private services(flowId: string, processorId: string): ProcessorServices {
-    return {
-      clock: SYSTEM_CLOCK,
-      http: this.http,
-      scripts: this.scripts,
-      state: new SqlStateManager(this.ds, flowId, processorId),
-      extensions: serviceExtensions(provide(EXECUTION_LOG, this.executions.stepLog(processorId)), provide(TOKEN_CACHE, this.tokens)),
-      compression: ZLIB_COMPRESSION,
-      httpServer: this.httpServer,
-      mapCache: new SqlMapCacheStore(this.ds, flowId),
-      sql: SQLJS_ENGINE,
-      randomUuid: randomUUID,
-    };
-  }
-
   /**
    * A dry run of a processor that reaches other systems: it runs on the flow's settings, cached logins and state,
    * but its requests are recorded and answered as its dryRunResponse says, and nothing it would store is stored.
@@ -353,7 +261,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const p = doc.processors.find((x) => x.id === processorId);
     const definition = p && getProcessor(p.type);
     if (!p || !definition) throw new NotFoundError('processor', processorId);
-    const dry = dryRunServices(this.services(flowId, processorId), definition, effectiveConfig(p.properties, effectiveParameters(doc, p.groupId)));
+    const dry = dryRunServices(this.wiring.services(flowId, processorId), definition, effectiveConfig(p.properties, effectiveParameters(doc, p.groupId)));
     return { ...(await this.engine(flowId).testProcessor(processorId, input, { services: dry.services })), dry };
   }
 
@@ -391,7 +299,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       const engine = this.engine(flowId);
       const kept = this.keptRunning(flowId, doc);
       for (const p of engine.status().processors) if (p.state === 'running' && !kept.has(p.id)) await engine.stop(p.id);
-      this.startAll(flowId, kept, await this.blocked(doc, kept));
+      this.startAll(flowId, kept, await blockedScripts(this.scriptChecks, doc, kept));
     });
   }
 
@@ -469,26 +377,4 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const claim = hit.flowFile.contentClaim;
     return claim ? fromUtf8(await this.repository.read(claim)) : '';
   }
-}
-
-/** What a stored flow keeps running: its list, or for flows saved before there was one, everything while it runs. */
-function keptRunning(flow: FlowEntity, doc: FlowDocument): Set<string> {
-  if (flow.runningProcessors) {
-    try {
-      return new Set(JSON.parse(flow.runningProcessors) as string[]);
-    } catch {
-      // An unreadable list: nothing runs until the user starts it.
-      return new Set();
-    }
-  }
-  return flow.state === 'running' ? new Set(runnable(doc).map((p) => p.id)) : new Set();
-}
-
-/** What the engine runs: processors, and process groups' ports (which run as pass-through nodes). */
-function runnable(doc: FlowDocument): { id: string; name: string }[] {
-  return [...doc.processors, ...(doc.ports ?? [])];
-}
-
-function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  return a.size === b.size && [...a].every((x) => b.has(x));
 }
