@@ -45,6 +45,7 @@ const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...proc
 let passed = 0;
 let failed = 0;
 const missing = [];
+const failures = [];
 for (const dir of reportDirs) {
   const file = reportOf(dir);
   if (!existsSync(file)) {
@@ -53,11 +54,19 @@ for (const dir of reportDirs) {
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed += report.numPassedTests;
+  // Nx's output interleaves every project's; the failed tests are named again at the end, where a reader looks.
+  for (const suite of report.testResults ?? []) {
+    const where = suite.name.startsWith(root) ? suite.name.slice(root.length) : suite.name;
+    const failedTests = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests) failures.push(`${where}: ${t.fullName}\n    ${(t.failureMessages?.[0] ?? '').split('\n')[0]}`);
+    if (!failedTests.length && suite.status === 'failed') failures.push(`${where}: ${(suite.message ?? 'the file failed to run').split('\n')[0]}`);
+  }
   failed += report.numFailedTests + (report.numTotalTestSuites > 0 && report.success === false && report.numFailedTests === 0 ? 1 : 0);
 }
 if (missing.length) {
   console.log(`projects without a test report (did not run or crashed): ${missing.join(', ')}`);
   failed += missing.length;
 }
+if (failures.length) console.log(`failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(run.status === 0 && failed === 0 ? 0 : 1);
