@@ -32,6 +32,7 @@ describe('setLongTimeout', () => {
     clearLongTimeout(handle);
     vi.advanceTimersByTime(60 * DAY);
     expect(fired).not.toHaveBeenCalled();
+    expect(() => clearLongTimeout(undefined)).not.toThrow();
   });
 
   it('gives Node no delay it would overflow', async () => {

@@ -23,7 +23,9 @@ export function setLongTimeout(callback: () => void, ms: number): LongTimeout {
   return handle;
 }
 
-export function clearLongTimeout(handle: LongTimeout): void {
+/** Like clearTimeout, it takes a missing handle too. */
+export function clearLongTimeout(handle: LongTimeout | null | undefined): void {
+  if (!handle) return;
   if (handle.timer) clearTimeout(handle.timer);
   handle.timer = null;
 }

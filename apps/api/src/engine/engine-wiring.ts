@@ -21,7 +21,7 @@ import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 export const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
   setTimeout: (cb, ms) => setLongTimeout(cb, ms),
-  clearTimeout: (h) => clearLongTimeout(h as LongTimeout),
+  clearTimeout: (h) => clearLongTimeout(h as LongTimeout | undefined),
 };
 
 /**
