@@ -252,6 +252,7 @@ export function createHarness(options: {
   flowId?: string;
   services?: ProcessorServices;
   serviceRegistry?: FlowEngineOptions['serviceRegistry'];
+  timeSlice?: FlowEngineOptions['timeSlice'];
 }): Harness {
   const clock = options.clock ?? new TestClock();
   const repos = createInMemoryRepositories(options.store ?? new InMemoryStore());
@@ -264,6 +265,7 @@ export function createHarness(options: {
     graph: { connections: [], parameters: {}, ...options.graph },
     registry: (type) => byType.get(type),
     serviceRegistry: options.serviceRegistry,
+    timeSlice: options.timeSlice,
     repository,
     content: repos.content,
     provenance,

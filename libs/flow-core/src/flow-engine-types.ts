@@ -1,6 +1,7 @@
 import type { Clock, FlowFile, LogLevel, ProcessorDefinition, ProcessorServices } from '@sluice/flow-api';
 import type { FlowGraph } from './flow-graph.js';
 import type { ControllerServiceRegistry } from './controller-services.js';
+import type { TimeSlice } from './time-slice.js';
 import type { ContentRepository, EngineEventSink, FlowFileRepository, ProcessorRunState, ProvenanceSink } from './ports.js';
 
 export interface FlowEngineOptions {
@@ -14,6 +15,11 @@ export interface FlowEngineOptions {
   provenance: ProvenanceSink;
   events: EngineEventSink;
   clock: Clock;
+  /**
+   * How long the engine's work may hold the event loop before it lets I/O in; a host running several engines passes
+   * them one, on a monotonic source. Absent, the engine keeps its own on its clock.
+   */
+  timeSlice?: TimeSlice;
   /** Per-processor services (state is per processor); the engine calls it once per processor instance. */
   services: (processorId: string) => ProcessorServices;
   /** Time zone for expression dates; UTC when absent. */

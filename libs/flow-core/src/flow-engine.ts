@@ -11,6 +11,7 @@ import { provenanceEvent } from './provenance-event.js';
 import { Scheduler } from './scheduler.js';
 import { StandardProcessSession, type SessionOutcome } from './standard-process-session.js';
 import { testNode } from './test-sandbox.js';
+import { TimeSlice } from './time-slice.js';
 
 /** Caps one batched session, so a commit never grows without bound. */
 const MAX_TRIGGERS_PER_SESSION = 1000;
@@ -26,6 +27,7 @@ export class FlowEngine implements NodeEngine {
   private readonly queues: ReadonlyMap<string, ConnectionQueue>;
   private readonly contentCache = new ContentCache();
   private readonly scheduler: Scheduler;
+  private readonly slice: TimeSlice;
   private readonly lifecycleHost: LifecycleHost;
   private runningTasks = 0;
   private idleWaiters: (() => void)[] = [];
@@ -38,7 +40,8 @@ export class FlowEngine implements NodeEngine {
     this.clock = options.clock;
     this.timeZone = options.timeZone ?? 'UTC';
     this.parameters = options.graph.parameters;
-    this.scheduler = new Scheduler({ clock: this.clock, isClosed: () => this.isClosed, runTask: (node) => void this.runTask(node) });
+    this.slice = options.timeSlice ?? TimeSlice.onClock(this.clock);
+    this.scheduler = new Scheduler({ clock: this.clock, slice: this.slice, isClosed: () => this.isClosed, runTask: (node) => void this.runTask(node) });
     this.lifecycleHost = { scheduler: this.scheduler, bulletin: (id, level, message) => this.bulletin(id, level, message), stateChanged: (node) => this.stateChanged(node) };
     const wired = wireFlow(this, options, (level, message) => this.bulletin(null, level, message));
     this.controllerServices = wired.controllerServices;
@@ -353,8 +356,11 @@ export class FlowEngine implements NodeEngine {
       await def.onTrigger(ctx, session);
       if (node.runDurationMs > 0 && !session.isEmpty) {
         // NiFi's run duration: more triggers in this session while there is work, then one commit for all.
+        // Synchronous triggers chain as microtasks, so the session lets the loop turn whenever the slice is spent.
         const until = this.clock.now() + node.runDurationMs;
-        for (let n = 1; n < MAX_TRIGGERS_PER_SESSION && (manual || node.scheduled) && !this.isClosed; n++) {
+        for (let n = 1; n < MAX_TRIGGERS_PER_SESSION; n++) {
+          if (!this.slice.tryChain()) await this.slice.yield();
+          if ((!manual && !node.scheduled) || this.isClosed) break;
           const now = this.clock.now();
           if (now >= until || !node.hasWork(now) || node.outgoingFull()) break;
           await def.onTrigger(ctx, session);

@@ -11,3 +11,4 @@ export * from './flow-engine.js';
 export * from './run-once.js';
 export * from './dry-run.js';
 export * from './group-port.js';
+export * from './time-slice.js';

@@ -1,10 +1,13 @@
 import type { Clock } from '@sluice/flow-api';
 import type { ConnectionQueue } from './connection-queue.js';
 import type { ProcessorNode } from './processor-node.js';
+import type { TimeSlice } from './time-slice.js';
 
 /** What the scheduler drives: a task per trigger, on the engine's clock, until the engine closes. */
 export interface SchedulerHost {
   readonly clock: Clock;
+  /** The engine's share of a turn of the event loop: work chains through microtasks while it lasts. */
+  readonly slice: TimeSlice;
   isClosed(): boolean;
   /** Starts one task of the processor (it calls `taskEnded` when done). */
   runTask(node: ProcessorNode): void;
@@ -26,8 +29,8 @@ interface Slot {
   lastRunIdle: boolean;
 }
 
-/** Work-driven runs chain through microtasks; after this many the scheduler lets other I/O in through the clock. */
-const MICROTASK_BUDGET = 256;
+/** The longest delay a timer holds (Node's and browsers' limit); a later time is reached by re-arming on the way. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Decides when each running processor is triggered: as soon as work is queued (event-driven and processors with
@@ -37,7 +40,6 @@ export class Scheduler {
   private readonly slots = new Map<ProcessorNode, Slot>();
   private readyList: ProcessorNode[] = [];
   private drainScheduled = false;
-  private microtaskBudget = MICROTASK_BUDGET;
 
   constructor(private readonly host: SchedulerHost) {}
 
@@ -78,7 +80,7 @@ export class Scheduler {
     if (node.hasWork(now)) this.kick(node);
     else if (node.isSource && node.config.scheduling.strategy !== 'event') {
       const at = Math.max(s.nextRunAt, s.yieldUntil);
-      // A source that produced something and is due again chains through microtasks (the drain budget still
+      // A source that produced something and is due again chains through microtasks (the time slice still
       // lets I/O in); one that found nothing waits for a clock turn, so an idle 0 sec source does not spin.
       if (at <= now && !s.lastRunIdle) this.kick(node);
       else this.armTimer(node, at);
@@ -117,14 +119,9 @@ export class Scheduler {
   private scheduleDrain(): void {
     if (this.drainScheduled) return;
     this.drainScheduled = true;
-    if (this.microtaskBudget-- > 0) {
-      queueMicrotask(() => this.drain());
-    } else {
-      this.host.clock.setTimeout(() => {
-        this.microtaskBudget = MICROTASK_BUDGET;
-        this.drain();
-      }, 0);
-    }
+    // Drains chain through microtasks, where no I/O gets in, only while the slice lasts; then the loop turns.
+    if (this.host.slice.tryChain()) queueMicrotask(() => this.drain());
+    else this.host.slice.nextTurn(() => this.drain());
   }
 
   private drain(): void {
@@ -180,9 +177,12 @@ export class Scheduler {
       this.host.clock.clearTimeout(s.timer);
     }
     s.timerAt = at;
+    // A longer delay would overflow to 1 ms and fire again and again; a capped timer that fires early re-arms.
     s.timer = this.host.clock.setTimeout(() => {
       s.timer = null;
-      this.kick(node);
-    }, Math.max(0, at - this.host.clock.now()));
+      this.host.slice.turned();
+      if (this.host.clock.now() < at) this.armTimer(node, at);
+      else this.kick(node);
+    }, Math.min(Math.max(0, at - this.host.clock.now()), MAX_TIMER_MS));
   }
 }

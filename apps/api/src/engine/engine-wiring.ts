@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { provide, serviceExtensions, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
-import type { FlowEngineOptions, FlowGraph, ProcessorLogSink, ProvenanceEvent } from '@sluice/flow-core';
+import { TimeSlice, type FlowEngineOptions, type FlowGraph, type ProcessorLogSink, type ProvenanceEvent } from '@sluice/flow-core';
 import { EXECUTION_LOG, getControllerService, getProcessor, TOKEN_CACHE } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { clearLongTimeout, setLongTimeout, type LongTimeout } from '../common/long-timeout.js';
 import type { ExecutionsService } from '../executions/executions.service.js';
 import type { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
@@ -16,11 +17,18 @@ import { SqlStateManager } from './sql-state.manager.js';
 import { SQLJS_ENGINE } from './sqljs-query.engine.js';
 import { ZLIB_COMPRESSION } from './zlib-compression.codec.js';
 
+/** Wall-clock time; timers of any length (a monthly cron, a long expiration) fire when due. */
 export const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
-  setTimeout: (cb, ms) => setTimeout(cb, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  setTimeout: (cb, ms) => setLongTimeout(cb, ms),
+  clearTimeout: (h) => clearLongTimeout(h as LongTimeout | undefined),
 };
+
+/**
+ * One slice of the event loop for every engine of the server, so busy flows together stay within its budget per
+ * turn; setImmediate lets pending I/O in without a timer's minimum delay.
+ */
+const ENGINE_SLICE = new TimeSlice({ now: () => performance.now(), nextTurn: (cb) => void setImmediate(cb), markTurn: (cb) => void setImmediate(cb) });
 
 /** Processors' messages (LogAttribute's among them) in the server log, under the flow and processor name. */
 const NEST_LEVEL = { debug: 'debug', info: 'log', warn: 'warn', error: 'error' } as const;
@@ -89,6 +97,7 @@ export class EngineWiring {
         },
       },
       clock: SYSTEM_CLOCK,
+      timeSlice: ENGINE_SLICE,
       log: PROCESSOR_LOG,
       events: {
         processorStateChanged: (e) => hub.emit('processor.state-changed', e),

@@ -20,6 +20,7 @@ import { FlowsRepository } from '../flows/flows.repository.js';
 import { FetchMissingService } from './fetch-missing.service.js';
 import { type DecodedBatch, noBatch, type RowRule } from './outbound-batch.js';
 import { OutboundBatchReader } from './outbound-batch.reader.js';
+import { armAt, armEvery } from './schedule-timers.js';
 
 /** Where a flow's own state (last successful run) lives in processor_state. */
 const FLOW_STATE_ID = '__flow';
@@ -248,20 +249,21 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
       const ms = parseDuration(s.schedule.value);
       if (ms !== null && ms >= 1000) {
         const name = `flow:${flowId}:schedule`;
-        this.scheduler.addInterval(name, setInterval(tick('schedule', () => this.scheduled(flowId)), ms));
+        armEvery(this.scheduler, name, ms, tick('schedule', () => this.scheduled(flowId)));
         names.push(name);
       }
     } else if (s.direction === 'inbound' && s.schedule.type === 'cron') {
       // The same cron semantics as processor schedules (and the save-time check): Unix fields, or Quartz with seconds.
       const name = `flow:${flowId}:schedule`;
-      this.armCron(name, new CronSchedule(s.schedule.value, s.timeZone), tick('schedule', () => this.scheduled(flowId)));
+      const schedule = new CronSchedule(s.schedule.value, s.timeZone);
+      armAt(this.scheduler, name, schedule.next(Date.now()), () => schedule.next(Date.now()), tick('schedule', () => this.scheduled(flowId)));
       names.push(name);
     }
     if (s.direction === 'inbound' && s.fetchMissing.enabled) {
       const ms = parseDuration(s.fetchMissing.interval);
       if (ms !== null && ms >= 60_000) {
         const name = `flow:${flowId}:fetch-missing`;
-        this.scheduler.addInterval(name, setInterval(tick('fetch-missing', () => this.runFetchMissing(flowId)), ms));
+        armEvery(this.scheduler, name, ms, tick('fetch-missing', () => this.runFetchMissing(flowId)));
         names.push(name);
       }
     }
@@ -339,20 +341,6 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     return new SqlStateManager(this.ds, flowId, FLOW_STATE_ID);
   }
 
-  /** Fires `run` at each fire time of the schedule, one timeout at a time, until the job is cleared. */
-  private armCron(name: string, schedule: CronSchedule, run: () => void): void {
-    const next = schedule.next(Date.now());
-    if (next === null) return;
-    // Timers hold at most ~24.8 days; a later fire time re-arms on the way.
-    const handle = setTimeout(() => {
-      if (!this.scheduler.doesExist('timeout', name)) return;
-      this.scheduler.deleteTimeout(name);
-      if (Date.now() >= next) run();
-      this.armCron(name, schedule, run);
-    }, Math.min(Math.max(0, next - Date.now()), MAX_TIMER_MS));
-    this.scheduler.addTimeout(name, handle);
-  }
-
   private clearJobs(flowId: string): void {
     for (const name of this.jobs.get(flowId) ?? []) {
       if (this.scheduler.doesExist('timeout', name)) this.scheduler.deleteTimeout(name);
@@ -361,8 +349,6 @@ export class IntegrationService implements OnApplicationBootstrap, OnApplication
     this.jobs.delete(flowId);
   }
 }
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A repeated Idempotency-Key must come with the same body as its first request. */
 function sameRequest(first: string | null, hash: string): void {

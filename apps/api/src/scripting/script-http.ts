@@ -1,4 +1,5 @@
 import type { HttpClient, HttpRequest } from '@sluice/flow-api';
+import { MAX_TIMER_MS } from '../common/long-timeout.js';
 
 /**
  * Answers a script's HTTP call. Request and reply travel as JSON text with bodies as latin-1 strings (one char per
@@ -25,7 +26,8 @@ export const fetchHttpClient: HttpClient = {
       method: request.method,
       headers: request.headers,
       body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : Buffer.from(request.body),
-      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      // Past MAX_TIMER_MS the signal's timer overflows and aborts after 1 ms.
+      signal: AbortSignal.timeout(Math.min(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMER_MS)),
     });
     const body = new Uint8Array(await response.arrayBuffer());
     const headers: Record<string, string> = {};

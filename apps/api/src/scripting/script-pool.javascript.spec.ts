@@ -140,6 +140,13 @@ session.transfer(session.get(), REL_SUCCESS);`;
     expect(JSON.parse(decode(next.outputs[0]!.content))).toEqual({ a: 1 });
   });
 
+  it('runs a script with a timeout of 30 days to its end, not stopped by an overflowed timer', async () => {
+    const script = 'const until = Date.now() + 50; while (Date.now() < until) {} session.transfer(session.get(), REL_SUCCESS);';
+    const result = await pool.run(js(script, [{ attributes: {}, content: encode('x') }], { timeoutMs: 30 * 86_400_000 }));
+    expect(result.error).toBeUndefined();
+    expect(result.taken).toEqual([0]);
+  });
+
   it('stops a memory bomb at the memory limit and serves the next request', async () => {
     const result = await pool.run(js('const keep = [];\nwhile (true) keep.push(new Array(1e6).fill(1.5));', [], { memoryLimitMb: 64 }));
     expect(result.error?.kind).toBe('memory');

@@ -4,6 +4,10 @@ import { NicedJsRuntime } from './js-worker.js';
 import { canIsolateNetwork, PythonProcess, type SnapshotStore } from './python-process.js';
 import { fetchHttpClient, httpHandler, type ScriptHttpHandler } from './script-http.js';
 import type { ScriptSyntaxProblem } from './script-syntax.js';
+import { MAX_TIMER_MS } from '../common/long-timeout.js';
+
+/** The runtimes' deadline timers add a grace of seconds to a run's timeout and hold at most MAX_TIMER_MS. */
+const MAX_SCRIPT_TIMEOUT_MS = MAX_TIMER_MS - 60_000;
 
 export interface ScriptPoolOptions {
   /** Python child processes (one interpreter each, ~200 MB RSS). Default 1. */
@@ -160,7 +164,8 @@ export class ScriptPool implements ScriptRunner {
     if (!Array.isArray(request.inputs)) throw new TypeError('inputs must be an array of FlowFile inputs');
     return {
       ...request,
-      timeoutMs: request.timeoutMs > 0 ? request.timeoutMs : this.defaultTimeoutMs,
+      // A longer timeout (weeks) would overflow those timers and stop the script after 1 ms.
+      timeoutMs: Math.min(request.timeoutMs > 0 ? request.timeoutMs : this.defaultTimeoutMs, MAX_SCRIPT_TIMEOUT_MS),
       memoryLimitMb: request.memoryLimitMb > 0 ? request.memoryLimitMb : this.defaultMemoryMb,
     };
   }

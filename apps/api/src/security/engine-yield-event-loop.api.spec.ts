@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventLoopFigures, worstBlockBetween } from '../metrics/event-loop.testing.js';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { waitFor } from './security-support.testing.js';
+
+/** The limit no flow may hold the event loop for. */
+const LIMIT_S = 0.1;
+/** Just under the linear engine's input limit (EXPRESSION_LIMITS.maxLinearRegexInput, 32,768). */
+const ATTRIBUTE_CHARS = 32_000;
+const ONCE = { strategy: 'timer', period: '1 hour', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
+const EVERY = { strategy: 'timer', period: '0 sec', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
+const BATCHED = 300;
+const ONE_SESSION = 200;
+
+/**
+ * A routing rule with a hazardous pattern runs on the linear-time engine, a few ms per FlowFile whose attribute is
+ * just under its input limit. Hundreds of them queued at once, taken one per trigger (RouteOnAttribute's 25 ms run
+ * duration, and one with a 2 s run duration: one session for all 200), must not hold the server's event loop over
+ * 100 ms (its own measurement, GET /api/metrics) while ordinary requests come in, and every FlowFile is routed.
+ */
+describe('the engine hands the event loop back between slow triggers', () => {
+  let server: ServerProcess;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sluice-engine-yield-'));
+    server = await startServerProcess(dataDir);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('routes hundreds of FlowFiles through a hazardous pattern without a block over 100 ms', { timeout: 180_000 }, async () => {
+    const generator = (id: string, count: number) => ({
+      id,
+      type: 'GenerateFlowFile',
+      name: id,
+      properties: { 'Batch Size': String(count), 'File Size': '0B', big: `\${literal('a'):repeat(${ATTRIBUTE_CHARS})}` },
+      scheduling: ONCE,
+    });
+    const route = (id: string, runDuration?: string) => ({
+      id,
+      type: 'RouteOnAttribute',
+      name: id,
+      // (a|a)+ could backtrack exponentially: it goes to the linear engine.
+      properties: { 'Routing Strategy': 'Route to Property name', hit: "${big:matches('(a|a)+$')}" },
+      scheduling: runDuration ? { ...EVERY, runDuration } : EVERY,
+      autoTerminated: ['unmatched'],
+    });
+    const created = await server.request('/api/flows', {
+      method: 'POST',
+      json: {
+        name: 'hazardous routing',
+        processors: [
+          generator('gen-batched', BATCHED),
+          generator('gen-session', ONE_SESSION),
+          route('route-batched'),
+          route('route-session', '2 sec'),
+          { id: 'done', type: 'LogAttribute', name: 'Done', properties: {}, autoTerminated: ['success'] },
+        ],
+        connections: [
+          { id: 'in-batched', sourceId: 'gen-batched', relationships: ['success'], targetId: 'route-batched' },
+          { id: 'in-session', sourceId: 'gen-session', relationships: ['success'], targetId: 'route-session' },
+          { id: 'hit-batched', sourceId: 'route-batched', relationships: ['hit'], targetId: 'done' },
+          { id: 'hit-session', sourceId: 'route-session', relationships: ['hit'], targetId: 'done' },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    const flow = (await created.json()) as { id: string };
+    const count = async (id: string) => ((await (await server.request(`/api/flows/${flow.id}/connections/${id}/queue?limit=1`)).json()) as { count: number }).count;
+    const start = (id: string) => server.request(`/api/flows/${flow.id}/processors/${id}/start`, { method: 'POST' });
+    expect((await start('gen-batched')).status).toBe(200);
+    expect((await start('gen-session')).status).toBe(200);
+    await waitFor(async () => (await count('in-batched')) === BATCHED && (await count('in-session')) === ONE_SESSION, 60_000);
+    // The generators' windows close before the measurement starts.
+    await new Promise((r) => setTimeout(r, 700));
+
+    const before = await eventLoopFigures(server.url, server.token);
+    let running = true;
+    const statuses: number[] = [];
+    const traffic = (async () => {
+      while (running) statuses.push((await server.request('/api/health')).status);
+    })();
+    try {
+      expect((await start('route-batched')).status).toBe(200);
+      expect((await start('route-session')).status).toBe(200);
+      await waitFor(async () => (await count('hit-batched')) === BATCHED && (await count('hit-session')) === ONE_SESSION, 120_000);
+      // The last 500 ms window closes.
+      await new Promise((r) => setTimeout(r, 1200));
+    } finally {
+      running = false;
+      await traffic;
+    }
+    const after = await eventLoopFigures(server.url, server.token);
+    expect(await count('in-batched')).toBe(0);
+    expect(await count('in-session')).toBe(0);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(after.windows - before.windows).toBeGreaterThan(2);
+    expect(after.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `worst window up to ${worstBlockBetween(before, after)} ms`).toBe(0);
+    await server.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
+  });
+});
