@@ -71,6 +71,12 @@ export interface ProcessContext {
    * allows, ending a yield. Safe to call from anywhere, any number of times.
    */
   wake(): void;
+  /**
+   * Whether the engine's share of this turn of the event loop is spent. A processor that takes several FlowFiles in
+   * one trigger asks before each one after the first and stops taking when it is: the rest stay queued, in order,
+   * for its next trigger. Always false where the host does not share the loop out by time.
+   */
+  sliceSpent(): boolean;
   readonly log: ComponentLog;
   readonly services: ProcessorServices;
 }

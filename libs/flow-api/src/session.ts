@@ -60,3 +60,17 @@ export interface ProcessSession {
   /** Drops every change made in this session; taken FlowFiles return to their queues. */
   rollback(penalize?: boolean): void;
 }
+
+/**
+ * Takes up to `max` FlowFiles one at a time, each only once the processor is done with the one before, while the
+ * engine's time slice lasts (`ProcessContext.sliceSpent`); the first always, so every trigger makes progress. What
+ * is not taken stays queued, in order, for the next trigger.
+ */
+export function* takeWhileSliceLasts(ctx: { sliceSpent(): boolean }, session: ProcessSession, max: number): Generator<FlowFile, void, undefined> {
+  for (let n = 0; n < max; n++) {
+    if (n > 0 && ctx.sliceSpent()) return;
+    const ff = session.get();
+    if (!ff) return;
+    yield ff;
+  }
+}

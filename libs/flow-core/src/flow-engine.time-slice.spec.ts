@@ -1,3 +1,4 @@
+import { takeWhileSliceLasts } from '@sluice/flow-api';
 import { describe, expect, it } from 'vitest';
 import { createHarness, graphConnection, graphProcessor, HoldingRepository, settle, specProcessor, TestClock } from './engine-harness.testing.js';
 import { InMemoryStore } from './in-memory-repository.js';
@@ -111,6 +112,45 @@ describe('FlowEngine time slices', () => {
     expect(f.repository.transactions.length - before).toBe(1);
     expect(f.h.engine.queue('out', 100).count).toBe(40);
     await f.h.engine.close();
+  });
+
+  it('gives a processor that takes a batch per trigger the slice, so it stops taking and the rest follow in order', async () => {
+    const m = manualSlice();
+    const perTrigger: number[] = [];
+    const sunk: string[] = [];
+    const Batch = specProcessor(
+      { type: 'Batch', inputRequirement: 'required' },
+      {
+        onTrigger(ctx, session) {
+          let n = 0;
+          for (const ff of takeWhileSliceLasts(ctx, session, 100)) {
+            n++;
+            m.spend(TASK_MS);
+            session.transfer(ff, 'success');
+          }
+          if (n) perTrigger.push(n);
+        },
+      },
+    );
+    const Sink = specProcessor({ type: 'Sink', inputRequirement: 'required' }, { onTrigger: (_ctx, session) => session.getBatch(1000).forEach((ff) => (sunk.push(ff.attributes['filename']!), session.remove(ff))) });
+    const h = createHarness({
+      graph: { processors: [graphProcessor('batch', 'Batch'), graphProcessor('sink', 'Sink', { autoTerminated: ['success'] })], connections: [graphConnection('out', 'batch', 'sink')] },
+      definitions: [Batch, Sink],
+      timeSlice: m.slice,
+    });
+    const names = Array.from({ length: 60 }, (_, i) => `f${i}`);
+    await h.engine.enqueue('batch', names.map((filename) => ({ attributes: { filename }, content: '' })));
+    h.engine.start();
+    await settle();
+    for (let turns = 0; m.waiting(); turns++) {
+      expect(turns).toBeLessThan(100);
+      await m.turn();
+    }
+    // A trigger takes FlowFiles while the slice lasts: the one that found it spent is left for the next trigger.
+    expect(Math.max(...perTrigger)).toBeLessThanOrEqual(SLICE_BUDGET_MS / TASK_MS + 1);
+    expect(perTrigger.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(sunk).toEqual(names);
+    await h.engine.close();
   });
 
   it('ends a batch that waits for a turn when the processor stops, committing what it did', async () => {

@@ -56,6 +56,7 @@ export class FlowEngine implements NodeEngine {
         () => this.scheduler.yielded(node),
         (level) => this.logEnabled(level),
         () => this.scheduler.wake(node),
+        () => this.slice.spent(),
       );
     }
   }

@@ -162,6 +162,7 @@ export class ProcessorNode implements SessionHost {
     onYield: () => void,
     logEnabled: (level: LogLevel) => boolean,
     onWake?: () => void,
+    sliceSpent?: () => boolean,
   ): StandardProcessContext {
     return new StandardProcessContext({
       flowId: this.flowId,
@@ -175,6 +176,7 @@ export class ProcessorNode implements SessionHost {
       hasIncomingConnection: this.graphIncoming > 0,
       onYield,
       onWake,
+      sliceSpent,
       onLog: (level, message, details) => onLog(level, details === undefined ? message : `${message}: ${describe(details)}`),
       logEnabled,
       timeZone: this.engine.timeZone,

@@ -36,6 +36,8 @@ export interface ContextOptions {
   onYield(): void;
   /** Trigger again soon (see ProcessContext.wake); nothing happens when absent. */
   onWake?(): void;
+  /** See ProcessContext.sliceSpent; never spent when absent. */
+  sliceSpent?(): boolean;
   onLog(level: LogLevel, message: string, details?: unknown): void;
   /** Whether `level` is written anywhere; every level is when absent. */
   logEnabled?(level: LogLevel): boolean;
@@ -272,5 +274,9 @@ export class StandardProcessContext implements ProcessContext {
 
   wake(): void {
     this.options.onWake?.();
+  }
+
+  sliceSpent(): boolean {
+    return this.options.sliceSpent?.() ?? false;
   }
 }

@@ -85,3 +85,22 @@ export class ManualClock implements Clock {
     this.current = time;
   }
 }
+
+/**
+ * A ManualClock that moves `stepMs` forward each time it is read, as if the work between two reads took that long:
+ * for specs on how work is shared out by time, without timers firing on the way.
+ */
+export class SteppingClock extends ManualClock {
+  constructor(
+    private readonly stepMs: number,
+    start?: number,
+  ) {
+    super(start);
+  }
+
+  override now(): number {
+    const t = super.now();
+    this.set(t + this.stepMs);
+    return t;
+  }
+}

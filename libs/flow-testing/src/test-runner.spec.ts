@@ -345,3 +345,34 @@ describe('TestRunner assertions', () => {
     expect(mock.isPenalized(5)).toBe(false);
   });
 });
+
+describe('TestRunner time slice', () => {
+  /** Records, per trigger, what ctx.sliceSpent() answered before and after the spec moved the clock by 10 ms. */
+  const answers: [boolean, boolean][] = [];
+  let clock: ManualClock;
+  const Probe = defineProcessor({
+    descriptor: { type: 'Probe', version: 1, displayName: 'Probe', description: 'Asks for the slice.', category: 'transform', tags: [], properties: [], relationships: [REL_SUCCESS], inputRequirement: 'required' },
+    onTrigger(ctx) {
+      const before = ctx.sliceSpent();
+      clock.set(clock.now() + 10);
+      answers.push([before, ctx.sliceSpent()]);
+    },
+  });
+
+  it('timeSliceMs: spent once that much of the runner clock passed in a trigger; each trigger begins a fresh slice', async () => {
+    answers.length = 0;
+    clock = new ManualClock();
+    await new TestRunner(Probe, { clock, timeSliceMs: 10 }).run(2);
+    expect(answers).toEqual([
+      [false, true],
+      [false, true],
+    ]);
+  });
+
+  it('without timeSliceMs the slice is never spent', async () => {
+    answers.length = 0;
+    clock = new ManualClock();
+    await new TestRunner(Probe, { clock }).run(1);
+    expect(answers).toEqual([[false, false]]);
+  });
+});

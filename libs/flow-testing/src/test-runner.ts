@@ -19,6 +19,7 @@ import {
   ConnectionQueue,
   StandardProcessContext,
   StandardProcessSession,
+  TimeSlice,
   type ProvenanceEvent,
   type SessionHost,
   type SessionOutcome,
@@ -39,6 +40,11 @@ export interface TestRunnerOptions {
   processorId?: string;
   flowId?: string;
   timeZone?: string;
+  /**
+   * Shares the event loop out by time as the engine does, on the runner's clock: each trigger begins a fresh slice
+   * of this many ms and `ctx.sliceSpent()` tells once it has passed. Unset: the slice is never spent.
+   */
+  timeSliceMs?: number;
 }
 
 export interface RunOptions {
@@ -69,6 +75,7 @@ export class TestRunner {
   private readonly logLines: { level: LogLevel; message: string }[] = [];
   private readonly counterValues = new Map<string, number>();
   private context: StandardProcessContext | null = null;
+  private readonly slice: TimeSlice | null;
   private readonly controllerServices: TestControllerServices;
   private scheduled = false;
   private yieldCount = 0;
@@ -86,6 +93,11 @@ export class TestRunner {
     this.input = new ConnectionQueue('input', null, this.processorId, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     this.parameters = { ...(options.parameters ?? {}) };
     this.controllerServices = new TestControllerServices(this.parameters, (level, message) => this.logLines.push({ level, message }));
+    const clock = this.clock;
+    this.slice =
+      options.timeSliceMs === undefined
+        ? null
+        : new TimeSlice({ now: () => clock.now(), nextTurn: (cb) => void clock.setTimeout(cb, 0), budgetMs: options.timeSliceMs });
   }
 
   // ---- configuration ----
@@ -250,6 +262,8 @@ export class TestRunner {
     try {
       for (let i = 0; i < iterations; i++) {
         const session = new StandardProcessSession(this.host(ctx));
+        // Every trigger runs on a turn of its own.
+        this.slice?.turned();
         try {
           await this.definition.onTrigger(ctx, session);
         } catch (e) {
@@ -374,6 +388,7 @@ export class TestRunner {
       onWake: () => {
         this.wakeCount++;
       },
+      sliceSpent: () => this.slice?.spent() ?? false,
       onLog: (level, message, details) => {
         if (this.enabledLevels && !this.enabledLevels.has(level)) return;
         this.logLines.push({ level, message: details === undefined ? message : `${message}: ${details instanceof Error ? details.message : JSON.stringify(details)}` });

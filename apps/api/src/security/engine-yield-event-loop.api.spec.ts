@@ -14,6 +14,10 @@ const ONCE = { strategy: 'timer', period: '1 hour', concurrentTasks: 1, penaltyD
 const EVERY = { strategy: 'timer', period: '0 sec', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
 const BATCHED = 300;
 const ONE_SESSION = 200;
+/** FlowFiles through each of DetectDuplicate (100 per trigger) and Notify (a Signal Buffer Count of 100). */
+const CACHED = 300;
+/** (a|a)+ could backtrack exponentially: it goes to the linear engine, a few ms per attribute just under its limit. */
+const HAZARD = "${big:matches('(a|a)+$')}";
 
 /**
  * A routing rule with a hazardous pattern runs on the linear-time engine, a few ms per FlowFile whose attribute is
@@ -45,8 +49,7 @@ describe('the engine hands the event loop back between slow triggers', () => {
       id,
       type: 'RouteOnAttribute',
       name: id,
-      // (a|a)+ could backtrack exponentially: it goes to the linear engine.
-      properties: { 'Routing Strategy': 'Route to Property name', hit: "${big:matches('(a|a)+$')}" },
+      properties: { 'Routing Strategy': 'Route to Property name', hit: HAZARD },
       scheduling: runDuration ? { ...EVERY, runDuration } : EVERY,
       autoTerminated: ['unmatched'],
     });
@@ -98,6 +101,73 @@ describe('the engine hands the event loop back between slow triggers', () => {
     const after = await eventLoopFigures(server.url, server.token);
     expect(await count('in-batched')).toBe(0);
     expect(await count('in-session')).toBe(0);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(after.windows - before.windows).toBeGreaterThan(2);
+    expect(after.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `worst window up to ${worstBlockBetween(before, after)} ms`).toBe(0);
+    await server.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
+  });
+  it('DetectDuplicate and Notify stop taking their batch once the slice is spent: no block over 100 ms', { timeout: 180_000 }, async () => {
+    const generator = (id: string) => ({
+      id,
+      type: 'GenerateFlowFile',
+      name: id,
+      properties: { 'Batch Size': String(CACHED), 'File Size': '0B', big: `\${literal('a'):repeat(${ATTRIBUTE_CHARS})}` },
+      scheduling: ONCE,
+    });
+    const created = await server.request('/api/flows', {
+      method: 'POST',
+      json: {
+        name: 'hazardous batches',
+        controllerServices: [{ id: 'cache', type: 'MapCacheClientService', name: 'Cache', properties: {}, enabled: true }],
+        processors: [
+          generator('gen-dedupe'),
+          generator('gen-notify'),
+          {
+            id: 'dedupe', type: 'DetectDuplicate', name: 'Dedupe', scheduling: EVERY, autoTerminated: ['duplicate', 'failure'],
+            properties: { 'Distributed Cache Service': 'cache', 'Cache Entry Identifier': '${uuid}', 'FlowFile Description': HAZARD },
+          },
+          {
+            id: 'notify', type: 'Notify', name: 'Notify', scheduling: EVERY, autoTerminated: ['failure'],
+            properties: { 'Distributed Cache Service': 'cache', 'Release Signal Identifier': HAZARD, 'Signal Buffer Count': '100' },
+          },
+          { id: 'done', type: 'LogAttribute', name: 'Done', properties: {}, autoTerminated: ['success'] },
+        ],
+        connections: [
+          { id: 'in-dedupe', sourceId: 'gen-dedupe', relationships: ['success'], targetId: 'dedupe' },
+          { id: 'in-notify', sourceId: 'gen-notify', relationships: ['success'], targetId: 'notify' },
+          { id: 'unique', sourceId: 'dedupe', relationships: ['non-duplicate'], targetId: 'done' },
+          { id: 'notified', sourceId: 'notify', relationships: ['success'], targetId: 'done' },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    const flow = (await created.json()) as { id: string };
+    const count = async (id: string) => ((await (await server.request(`/api/flows/${flow.id}/connections/${id}/queue?limit=1`)).json()) as { count: number }).count;
+    const start = (id: string) => server.request(`/api/flows/${flow.id}/processors/${id}/start`, { method: 'POST' });
+    expect((await start('gen-dedupe')).status).toBe(200);
+    expect((await start('gen-notify')).status).toBe(200);
+    await waitFor(async () => (await count('in-dedupe')) === CACHED && (await count('in-notify')) === CACHED, 60_000);
+    await new Promise((r) => setTimeout(r, 700));
+
+    const before = await eventLoopFigures(server.url, server.token);
+    let running = true;
+    const statuses: number[] = [];
+    const traffic = (async () => {
+      while (running) statuses.push((await server.request('/api/health')).status);
+    })();
+    try {
+      expect((await start('dedupe')).status).toBe(200);
+      expect((await start('notify')).status).toBe(200);
+      await waitFor(async () => (await count('unique')) === CACHED && (await count('notified')) === CACHED, 120_000);
+      await new Promise((r) => setTimeout(r, 1200));
+    } finally {
+      running = false;
+      await traffic;
+    }
+    const after = await eventLoopFigures(server.url, server.token);
+    expect(await count('in-dedupe')).toBe(0);
+    expect(await count('in-notify')).toBe(0);
     expect(statuses.length).toBeGreaterThan(10);
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(after.windows - before.windows).toBeGreaterThan(2);

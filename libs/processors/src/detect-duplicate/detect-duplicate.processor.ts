@@ -1,4 +1,4 @@
-import { defineProcessor, handleList, propertyHandles, REL_FAILURE, type FlowFile } from '@sluice/flow-api';
+import { defineProcessor, handleList, propertyHandles, REL_FAILURE, takeWhileSliceLasts, type FlowFile } from '@sluice/flow-api';
 import { MAP_CACHE_CLIENT_API, MapCacheUnavailableError, mapCacheClient } from '../map-cache/map-cache-client.service.js';
 
 const P = {
@@ -10,7 +10,7 @@ export { P as DETECT_DUPLICATE_PROPERTIES };
 const DUPLICATE = 'duplicate';
 const NON_DUPLICATE = 'non-duplicate';
 export const ORIGINAL_DESCRIPTION = 'original.flowfile.description';
-/** FlowFiles handled per trigger; NiFi takes one, the outcome is the same. */
+/** FlowFiles handled per trigger at most, fewer once the engine's time slice is spent; NiFi takes one, the outcome is the same. */
 const BATCH = 100;
 
 /** What the cache keeps per identifier: NiFi's description and entry time, and the FlowFile that put it there. */
@@ -72,13 +72,14 @@ export const DetectDuplicate = defineProcessor({
   },
 
   async onTrigger(ctx, session) {
-    const batch = session.getBatch(BATCH);
-    if (!batch.length) return;
+    const taken = takeWhileSliceLasts(ctx, session, BATCH);
+    const first = taken.next();
+    if (first.done) return;
     const cache = mapCacheClient(ctx, P.service, MAP_CACHE_CLIENT_API);
     const ageOff = ctx.get(PROPS[P.ageOff]);
     const store = ctx.get(PROPS[P.cacheIdentifier]) === 'true';
-    for (const original of batch) {
-      let ff: FlowFile = original;
+    for (let step: IteratorResult<FlowFile, void> = first; !step.done; step = taken.next()) {
+      let ff: FlowFile = step.value;
       const key = ctx.get(PROPS[P.identifier], ff);
       if (!key.trim()) {
         ctx.log.error(`FlowFile ${ff.uuid} has no attribute for given Cache Entry Identifier`);

@@ -1,4 +1,4 @@
-import { MemoryMapCacheStore, TestRunner } from '@sluice/flow-testing';
+import { MemoryMapCacheStore, SteppingClock, TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { DistributedMapCacheClientService, MapCacheClientService } from '../map-cache/map-cache-client.service.js';
 import { DetectDuplicate } from './detect-duplicate.processor.js';
@@ -123,5 +123,39 @@ describe('DetectDuplicate properties', () => {
     await store.getAndPutIfAbsent('localhost:4557', 'A', JSON.stringify({ description: '', entryTimeMs: 0, uuid: ff.uuid }));
     await r.run();
     r.assertAllTransferred('non-duplicate', 1);
+  });
+});
+
+describe('DetectDuplicate and the engine time slice', () => {
+  // Each read of the time costs 1 ms, so a 6 ms slice lasts a few FlowFiles of the batch of 100.
+  const timed = (timeSliceMs?: number) => {
+    const r = new TestRunner(DetectDuplicate, { clock: new SteppingClock(1), timeSliceMs });
+    r.addControllerService('cache', MapCacheClientService);
+    r.setProperties({ 'Distributed Cache Service': 'cache', 'Cache Entry Identifier': '${sku}' });
+    for (let i = 0; i < 40; i++) r.enqueue(String(i), { sku: `S-${i % 25}` });
+    return r;
+  };
+
+  it('stops taking FlowFiles once the slice is spent; later triggers take the rest in order, with the same outcome', async () => {
+    const r = timed(6);
+    await r.run();
+    const first = r.flowFilesFor('non-duplicate').length + r.flowFilesFor('duplicate').length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(40);
+    expect(r.queueSize()).toBe(40 - first);
+    let triggers = 1;
+    while (r.queueSize() > 0 && triggers < 40) {
+      await r.run();
+      triggers++;
+    }
+    r.assertQueueEmpty();
+    expect(triggers).toBeGreaterThan(2);
+    const untimed = timed();
+    await untimed.run();
+    untimed.assertQueueEmpty();
+    const contents = (runner: TestRunner, rel: string) => runner.flowFilesFor(rel).map((f) => f.contentText());
+    expect(contents(r, 'non-duplicate')).toEqual(contents(untimed, 'non-duplicate'));
+    expect(contents(r, 'duplicate')).toEqual(contents(untimed, 'duplicate'));
+    expect(contents(r, 'duplicate')).toEqual(Array.from({ length: 15 }, (_, i) => String(25 + i)));
   });
 });

@@ -1,13 +1,13 @@
-import { MemoryMapCacheStore, TestRunner, type MockFlowFile } from '@sluice/flow-testing';
+import { MemoryMapCacheStore, TestRunner, type MockFlowFile, type TestRunnerOptions } from '@sluice/flow-testing';
 import type { FlowFile } from '@sluice/flow-api';
 import { Notify } from '../notify/notify.processor.js';
 import { Wait } from '../wait/wait.processor.js';
 import { MapCacheClientService } from './map-cache-client.service.js';
 
-/** A Wait and a Notify on one shared cache, as a flow wires them. */
-export function waitNotifyPair(wait: Record<string, string> = {}, notify: Record<string, string> = {}) {
+/** A Wait and a Notify on one shared cache, as a flow wires them; `options` are the Wait runner's (its clock is shared). */
+export function waitNotifyPair(wait: Record<string, string> = {}, notify: Record<string, string> = {}, options: Pick<TestRunnerOptions, 'clock' | 'timeSliceMs'> = {}) {
   const store = new MemoryMapCacheStore();
-  const w = new TestRunner(Wait, { services: { mapCache: store } }).addControllerService('cache', MapCacheClientService);
+  const w = new TestRunner(Wait, { ...options, services: { mapCache: store } }).addControllerService('cache', MapCacheClientService);
   w.setProperties({ 'Distributed Cache Service': 'cache', 'Release Signal Identifier': '${batch}', ...wait });
   const n = new TestRunner(Notify, { services: { mapCache: store }, clock: w.clock, processorId: 'Notify-1' }).addControllerService('cache', MapCacheClientService);
   n.setProperties({ 'Distributed Cache Service': 'cache', 'Release Signal Identifier': '${batch}', ...notify });

@@ -1,4 +1,4 @@
-import { defineProcessor, handleList, propertyHandles, REL_FAILURE, REL_SUCCESS, type FlowFile, type PropertyConfiguration } from '@sluice/flow-api';
+import { defineProcessor, handleList, propertyHandles, REL_FAILURE, REL_SUCCESS, takeWhileSliceLasts, type FlowFile, type PropertyConfiguration } from '@sluice/flow-api';
 import { ATOMIC_MAP_CACHE_CLIENT_API, mapCacheClient } from '../map-cache/map-cache-client.service.js';
 import { DEFAULT_COUNTER, notifySignal } from '../map-cache/signal.util.js';
 
@@ -21,7 +21,7 @@ const PROPS = propertyHandles([
   { name: P.signalId, displayName: P.signalId, type: 'string', required: true, expressionScope: 'flowfile', editor: 'el', description: 'The key of the release signal in the cache, evaluated against each FlowFile. A blank value fails the FlowFile.' },
   { name: P.counter, displayName: P.counter, type: 'string', required: true, default: DEFAULT_COUNTER, expressionScope: 'flowfile', description: "The counter to add to (a blank value: 'default'), so Wait can count kinds of events apart." },
   { name: P.delta, displayName: P.delta, type: 'string', required: true, default: '1', expressionScope: 'flowfile', description: 'How much the counter grows; 0 resets it (to close a gate a Wait with Releasable FlowFile Count 0 holds open). Not a whole number: failure.' },
-  { name: P.buffer, displayName: P.buffer, type: 'integer', required: true, default: '1', validators: [{ kind: 'range', min: 1 }], description: 'How many FlowFiles are taken per trigger, their signals added up per identifier before the cache is written.' },
+  { name: P.buffer, displayName: P.buffer, type: 'integer', required: true, default: '1', validators: [{ kind: 'range', min: 1 }], description: 'How many FlowFiles are taken per trigger at most, their signals added up per identifier before the cache is written.' },
   { name: P.service, displayName: P.service, type: 'string', required: true, identifiesControllerService: ATOMIC_MAP_CACHE_CLIENT_API, description: 'The map cache client service the corresponding Wait reads signals from.' },
   { name: P.regex, displayName: P.regex, type: 'string', validators: [{ kind: 'validRegex' }], description: 'Attributes whose names match (the whole name) are cached with the signal and copied to FlowFiles Wait releases; never uuid. Unset: none.' },
 ]);
@@ -60,7 +60,8 @@ export const Notify = defineProcessor({
     const regex = regexText ? ctx.cache(`notify-regex:${regexText}`, () => new RegExp(`^(?:${regexText})$`, 'u')) : null;
     const buffers = new Map<string, Buffer>();
     const failed = (ff: FlowFile) => session.transfer(session.putAttribute(ff, NOTIFIED, 'false'), REL_FAILURE);
-    for (const ff of session.getBatch(bufferCount)) {
+    // Signal Buffer Count is an upper bound: once the time slice is spent, the rest is signalled on the next trigger.
+    for (const ff of takeWhileSliceLasts(ctx, session, bufferCount)) {
       const id = ctx.get(PROPS[P.signalId], ff);
       if (!id.trim()) {
         ctx.log.error(`FlowFile ${ff.uuid} has no attribute for given Release Signal Identifier`);

@@ -1,5 +1,8 @@
+import { MemoryMapCacheStore, SteppingClock, TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
-import { signalEntry, waitNotifyPair } from '../map-cache/wait-notify.testing.js';
+import { MapCacheClientService } from '../map-cache/map-cache-client.service.js';
+import { signalEntry, texts, waitNotifyPair } from '../map-cache/wait-notify.testing.js';
+import { Notify } from './notify.processor.js';
 
 describe('Notify relationships', () => {
   it('success: the signal is written, notified=true', async () => {
@@ -71,5 +74,38 @@ describe('Notify properties', () => {
     n.setProperty('signal-counter-delta', '5').setProperty('attribute-cache-regex', 'a.*');
     n.migrateProperties();
     expect(n.configuredProperties).toMatchObject({ 'Signal Counter Delta': '5', 'Attribute Cache Regular Expression': 'a.*' });
+  });
+});
+
+describe('Notify and the engine time slice', () => {
+  it('Signal Buffer Count is an upper bound: a trigger stops taking once the slice is spent, the rest are signalled next, in order', async () => {
+    const store = new MemoryMapCacheStore();
+    // Each read of the time costs 1 ms, so a 6 ms slice lasts a few FlowFiles of the buffer of 30.
+    const n = new TestRunner(Notify, { services: { mapCache: store }, clock: new SteppingClock(1), timeSliceMs: 6 }).addControllerService('cache', MapCacheClientService);
+    n.setProperties({ 'Distributed Cache Service': 'cache', 'Release Signal Identifier': '${batch}', 'Signal Buffer Count': '30' });
+    for (let i = 0; i < 30; i++) n.enqueue(String(i), { batch: 'b1' });
+    await n.run();
+    const first = n.flowFilesFor('success').length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(30);
+    expect(n.queueSize()).toBe(30 - first);
+    expect((await signalEntry(store, 'b1'))!.counts).toEqual({ default: first });
+    let triggers = 1;
+    while (n.queueSize() > 0 && triggers < 30) {
+      await n.run();
+      triggers++;
+    }
+    n.assertQueueEmpty();
+    expect(triggers).toBeGreaterThan(2);
+    expect(texts(n.flowFilesFor('success'))).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
+    expect((await signalEntry(store, 'b1'))!.counts).toEqual({ default: 30 });
+  });
+
+  it('takes the whole buffer in one trigger while the slice lasts', async () => {
+    const n = new TestRunner(Notify, { services: { mapCache: new MemoryMapCacheStore() }, clock: new SteppingClock(1), timeSliceMs: 10_000 }).addControllerService('cache', MapCacheClientService);
+    n.setProperties({ 'Distributed Cache Service': 'cache', 'Release Signal Identifier': '${batch}', 'Signal Buffer Count': '30' });
+    for (let i = 0; i < 30; i++) n.enqueue(String(i), { batch: 'b1' });
+    await n.run();
+    n.assertAllTransferred('success', 30);
   });
 });

@@ -41,7 +41,7 @@ const PROPS = propertyHandles([
     description: "How many signals release FlowFiles; the count is then lowered by this much. Checks Signal Counter Name's counter, or the total of all counters when that is unset.",
   },
   { name: P.counter, displayName: P.counter, type: 'string', expressionScope: 'flowfile', description: 'The counter of the signal to check; unset: the total of all its counters.' },
-  { name: P.buffer, displayName: P.buffer, type: 'integer', required: true, default: '1', validators: [{ kind: 'range', min: 1 }], description: 'How many queued FlowFiles with the same signal identifier are checked in one trigger.' },
+  { name: P.buffer, displayName: P.buffer, type: 'integer', required: true, default: '1', validators: [{ kind: 'range', min: 1 }], description: 'How many queued FlowFiles with the same signal identifier are checked in one trigger at most.' },
   {
     name: P.releasable, displayName: P.releasable, type: 'string', required: true, default: '1', expressionScope: 'flowfile',
     validators: [{ kind: 'regex', pattern: NON_NEGATIVE.source, message: 'must be a whole number, 0 or more' }],
@@ -117,6 +117,8 @@ export const Wait = defineProcessor({
     let buffered = 0;
     const blank = new Set<string>();
     const taken = session.getFiltered((f) => {
+      // Wait Buffer Count is an upper bound: once the time slice is spent, the rest is looked at on the next trigger.
+      if ((buffered > 0 || blank.size > 0) && ctx.sliceSpent()) return 'REJECT_AND_TERMINATE';
       const id = ctx.get(PROPS[P.signalId], f);
       if (!id.trim()) {
         blank.add(f.uuid);

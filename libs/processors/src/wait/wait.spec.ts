@@ -1,3 +1,4 @@
+import { SteppingClock } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { loopBack, signal, signalEntry, texts, waitNotifyPair } from '../map-cache/wait-notify.testing.js';
 
@@ -139,5 +140,29 @@ describe('Wait properties', () => {
     w.removeProperty('Release Signal Identifier').setProperty('release-signal-id', '${x}').setProperty('wait-mode', 'keep');
     w.migrateProperties();
     expect(w.configuredProperties).toMatchObject({ 'Release Signal Identifier': '${x}', 'Wait Mode': 'keep' });
+  });
+});
+
+describe('Wait and the engine time slice', () => {
+  it('Wait Buffer Count is an upper bound: a trigger stops taking once the slice is spent, the rest are released next, in order', async () => {
+    // Each read of the time costs 1 ms, so a 6 ms slice lasts a few FlowFiles of the buffer of 30.
+    const { wait: w, notify: n } = waitNotifyPair({ 'Wait Buffer Count': '30', 'Releasable FlowFile Count': '0' }, {}, { clock: new SteppingClock(1), timeSliceMs: 6 });
+    for (let i = 0; i < 30; i++) w.enqueue(String(i), { batch: 'b1' });
+    await signal(n, { batch: 'b1' });
+    await w.run();
+    const first = w.flowFilesFor('success').length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(30);
+    expect(w.flowFilesFor('wait')).toEqual([]);
+    expect(w.queueSize()).toBe(30 - first);
+    let triggers = 1;
+    while (w.queueSize() > 0 && triggers < 30) {
+      await w.run();
+      triggers++;
+    }
+    w.assertQueueEmpty();
+    expect(triggers).toBeGreaterThan(2);
+    w.assertAllTransferred('success', 30);
+    expect(texts(w.flowFilesFor('success'))).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
   });
 });
