@@ -7,12 +7,13 @@ export function toGraph(doc: FlowDocument): FlowGraph {
   // A flow without groups keeps the graph it always had (saved run state and change detection compare graphs).
   const scoped = groups.length > 0;
   const scopedServices = scoped && (doc.controllerServices ?? []).some((s) => s.groupId !== undefined);
-  const inGroup = (groupId: string | undefined) =>
-    scoped && groupId !== undefined ? { parameters: effectiveParameters(doc, groupId) } : {};
-  const visible = (groupId: string | undefined) => {
-    const path = new Set(groupPath(doc, groupId ?? ROOT_GROUP));
+  // Worked out once per group, not once per processor: thousands of processors share a few groups.
+  const parametersOf = perGroup((groupId) => effectiveParameters(doc, groupId));
+  const inGroup = (groupId: string | undefined) => (scoped && groupId !== undefined ? { parameters: parametersOf(groupId) } : {});
+  const visible = perGroup((groupId) => {
+    const path = new Set(groupPath(doc, groupId));
     return (doc.controllerServices ?? []).filter((s) => path.has(s.groupId ?? ROOT_GROUP)).map((s) => s.id);
-  };
+  });
   const ports: GraphProcessor[] = (doc.ports ?? []).map((p) => ({
     id: p.id,
     type: PORT_TYPE,
@@ -44,6 +45,15 @@ export function toGraph(doc: FlowDocument): FlowGraph {
     })),
     parameters: doc.parameters,
     controllerServices: (doc.controllerServices ?? []).map((s) => ({ id: s.id, type: s.type, name: s.name, properties: s.properties, enabled: s.enabled, ...inGroup(s.groupId) })),
+  };
+}
+
+function perGroup<T>(compute: (groupId: string) => T): (groupId: string | undefined) => T {
+  const known = new Map<string, T>();
+  return (groupId = ROOT_GROUP) => {
+    let value = known.get(groupId);
+    if (value === undefined) known.set(groupId, (value = compute(groupId)));
+    return value;
   };
 }
 
