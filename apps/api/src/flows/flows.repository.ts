@@ -116,6 +116,9 @@ export class FlowsRepository implements OnModuleInit {
   }
 
   private async opened(stored: FlowEntity): Promise<StoredFlow> {
+    // The query answers without a turn of the loop (the SQLite driver is synchronous): parsing a large document
+    // must not join whatever work its caller's neighbours do in the same turn.
+    await yieldToLoop();
     const { flow: f, doc: parsed } = loaded(stored);
     await yieldToLoop();
     const doc = openDocument(parsed ?? (JSON.parse(f.document) as FlowDocument), this.box, (s) => this.secrets.add(s), (e) => this.log.error(`flow '${f.name}' (${f.id}): ${e.message}`));
