@@ -47,8 +47,8 @@ function healthPoller(server: ServerProcess) {
 /**
  * Saving a flow at FLOW_LIMITS (5000 processors, 10,000 connections) parses, checks, stores and builds its engine;
  * none of it may hold the server's event loop over 100 ms (its own measurement, GET /api/metrics), for a create,
- * an update, and a start and stop of the whole flow. Health checks keep being answered while each request runs,
- * and the flow reads back as it was saved.
+ * an update, a start and stop of the whole flow, and the refusal of a broken document of that size. Health checks
+ * keep being answered while each request runs, and the flow reads back as it was saved.
  */
 describe('saving a flow at FLOW_LIMITS does not block the event loop', () => {
   let server: ServerProcess;
@@ -92,6 +92,10 @@ describe('saving a flow at FLOW_LIMITS does not block the event loop', () => {
     const updated = await health.around(async () => json<FlowDto>(await update(created.value.id, created.value.version, next), 200));
     const started = await health.around(async () => json<{ state: string }>(await server.request(`/api/flows/${created.value.id}/start`, { method: 'POST' }), 200));
     const stopped = await health.around(async () => json<{ state: string }>(await server.request(`/api/flows/${created.value.id}/stop`, { method: 'POST' }), 200));
+    // A broken document of that size is refused as clearly as a small one: 400 naming the connection and its field.
+    const last = doc.connections!.length - 1;
+    const broken = { ...doc, connections: doc.connections!.map((c, i) => (i === last ? { ...c, targetId: 'ghost' } : c)) };
+    const refused = await health.around(async () => json<{ message: string; errors: { field: string; message: string }[] }>(await create(broken), 400));
     // The last 500 ms window closes before the figures are read.
     await new Promise((r) => setTimeout(r, 1_200));
     const after = await eventLoopFigures(server.url, server.token);
@@ -101,10 +105,13 @@ describe('saving a flow at FLOW_LIMITS does not block the event loop', () => {
     expect(updated.value.version).toBe(created.value.version + 1);
     expect(started.value.state).toBe('running');
     expect(stopped.value.state).toBe('stopped');
+    const ghost = `Connection '${doc.connections![last]!.id}' ends at processor 'ghost', which is not in the flow`;
+    expect(refused.value.message).toContain(ghost);
+    expect(refused.value.errors).toEqual([{ field: `connections.${last}.targetId`, message: ghost }]);
     expect(after.windows - before.windows).toBeGreaterThan(4);
     expect(after.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `longest block in the last 30 s: ${after.recentBlockMs.toFixed(0)} ms`).toBe(0);
     // /api/health was answered while each of the large requests was being served, and always with 200.
-    for (const [what, r] of Object.entries({ create: created, update: updated, start: started, stop: stopped })) {
+    for (const [what, r] of Object.entries({ create: created, update: updated, start: started, stop: stopped, refusal: refused })) {
       expect(r.answered, `health answers while the ${what} ran`).toBeGreaterThan(0);
     }
     expect(health.statuses.every((s) => s === 200)).toBe(true);
