@@ -158,6 +158,8 @@ export function unmaskDocument(doc: FlowDocument, previous: FlowDocument | null)
     parameters: unmask(doc.parameters, oldParams),
     ...(doc.processGroups ? { processGroups: doc.processGroups.map((g) => ({ ...g, parameters: unmask(g.parameters ?? {}, oldGroups.get(g.id) ?? {}) })) } : {}),
     processors: doc.processors.map((p) => {
+      // Most processors hold no mask: they are kept as they are, not copied.
+      if (!Object.values(p.properties).includes(MASK)) return p;
       const before = old.get(p.id);
       const props = { ...p.properties };
       for (const [k, v] of Object.entries(props)) {
