@@ -45,19 +45,44 @@ export function groupPath(doc: Layout, groupId: string): string[] {
   return [ROOT_GROUP, ...path];
 }
 
+/** The ids of a document's components, looked up once per check instead of a scan per connection end. */
+interface LayoutIndex {
+  readonly processors: ReadonlyMap<string, { name: string; groupId?: string }>;
+  readonly ports: ReadonlyMap<string, { name: string; groupId?: string; kind: 'input' | 'output' }>;
+  readonly groups: ReadonlyMap<string, { name: string; parentGroupId?: string }>;
+}
+
+/** The first component of each id wins, as a scan finds it. */
+function firstById<T extends { id: string }>(list: readonly T[] | undefined): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const x of list ?? []) if (!out.has(x.id)) out.set(x.id, x);
+  return out;
+}
+
+function indexLayout(doc: Layout): LayoutIndex {
+  return { processors: firstById(doc.processors), ports: firstById(doc.ports), groups: firstById(doc.processGroups) };
+}
+
+function parentIn(index: LayoutIndex, groupId: string): string | undefined {
+  if (groupId === ROOT_GROUP) return undefined;
+  const g = index.groups.get(groupId);
+  return g ? (g.parentGroupId ?? ROOT_GROUP) : undefined;
+}
+
 /**
  * Where a connection end is seen from. A processor is seen from its group. An input port is the door in: it is
  * fed from its group's parent and feeds its own group. An output port is the door out: it is fed from inside its
  * group and feeds the parent.
  */
-function side(doc: Layout, id: string, end: 'source' | 'target'): string | undefined {
-  const port = doc.ports?.find((x) => x.id === id);
+function side(index: LayoutIndex, id: string, end: 'source' | 'target'): string | undefined {
+  const port = index.ports.get(id);
   if (!port) {
-    return doc.processors?.some((x) => x.id === id) ? groupOf(doc, id) : undefined;
+    const p = index.processors.get(id);
+    return p ? (p.groupId ?? ROOT_GROUP) : undefined;
   }
   const own = port.groupId ?? ROOT_GROUP;
   const outer = end === (port.kind === 'input' ? 'target' : 'source');
-  return outer ? parentGroup(doc, own) : own;
+  return outer ? parentIn(index, own) : own;
 }
 
 /**
@@ -65,8 +90,12 @@ function side(doc: Layout, id: string, end: 'source' | 'target'): string | undef
  * NiFi's rule that a connection crosses a group boundary only through a port.
  */
 export function connectionGroup(doc: Layout, c: { sourceId: string; targetId: string }): string | undefined {
-  const from = side(doc, c.sourceId, 'source');
-  const to = side(doc, c.targetId, 'target');
+  return connectionGroupIn(indexLayout(doc), c);
+}
+
+function connectionGroupIn(index: LayoutIndex, c: { sourceId: string; targetId: string }): string | undefined {
+  const from = side(index, c.sourceId, 'source');
+  const to = side(index, c.targetId, 'target');
   return from !== undefined && from === to ? from : undefined;
 }
 
@@ -110,6 +139,7 @@ export interface GroupProblem {
  */
 export function groupProblems(doc: Pick<FlowDocument, 'processors' | 'ports' | 'processGroups' | 'connections' | 'controllerServices'>): GroupProblem[] {
   const out: GroupProblem[] = [];
+  const index = indexLayout(doc);
   const groups = new Map(doc.processGroups.map((g) => [g.id, g]));
   const label = (id: string) => {
     const g = groups.get(id);
@@ -128,7 +158,7 @@ export function groupProblems(doc: Pick<FlowDocument, 'processors' | 'ports' | '
   doc.processGroups.forEach((g, i) => {
     if (g.parentGroupId === undefined) return;
     if (!groups.has(g.parentGroupId)) out.push({ field: `processGroups.${i}.parentGroupId`, message: `Process group '${g.name}' sits in ${label(g.parentGroupId)}, which is not in the flow` });
-    else if (inCycle(doc, g.id)) out.push({ field: `processGroups.${i}.parentGroupId`, message: `Process group '${g.name}' is inside itself (its parent groups form a cycle)` });
+    else if (inCycle(index, g.id)) out.push({ field: `processGroups.${i}.parentGroupId`, message: `Process group '${g.name}' is inside itself (its parent groups form a cycle)` });
   });
   const inGroup = (groupId: string | undefined, field: string, what: string) => {
     if (groupId !== undefined && !groups.has(groupId)) out.push({ field, message: `${what} sits in ${label(groupId)}, which is not in the flow` });
@@ -148,8 +178,8 @@ export function groupProblems(doc: Pick<FlowDocument, 'processors' | 'ports' | '
   doc.connections.forEach((c, i) => {
     const known = (id: string) => seen.has(id) && !groups.has(id);
     if (!known(c.sourceId) || !known(c.targetId)) return; // the graph check names a missing end
-    if (connectionGroup(doc, c) === undefined) {
-      out.push({ field: `connections.${i}.targetId`, message: `Connection '${c.name || c.id}' joins ${describe(doc, c.sourceId)} and ${describe(doc, c.targetId)}, which are not in one group: a connection enters a process group through an input port and leaves it through an output port` });
+    if (connectionGroupIn(index, c) === undefined) {
+      out.push({ field: `connections.${i}.targetId`, message: `Connection '${c.name || c.id}' joins ${describe(index, c.sourceId)} and ${describe(index, c.targetId)}, which are not in one group: a connection enters a process group through an input port and leaves it through an output port` });
     }
     if (ports.has(c.sourceId) && (c.relationships.length !== 1 || c.relationships[0] !== PORT_RELATIONSHIP)) {
       out.push({ field: `connections.${i}.relationships`, message: `Connection '${c.name || c.id}' starts at port '${ports.get(c.sourceId)!.name}', which has one relationship, '${PORT_RELATIONSHIP}'` });
@@ -158,24 +188,24 @@ export function groupProblems(doc: Pick<FlowDocument, 'processors' | 'ports' | '
   return out;
 }
 
-function inCycle(doc: Layout, groupId: string): boolean {
+function inCycle(index: LayoutIndex, groupId: string): boolean {
   const seen = new Set<string>();
   let at: string | undefined = groupId;
   while (at !== undefined && at !== ROOT_GROUP) {
     if (seen.has(at)) return true;
     seen.add(at);
-    at = parentGroup(doc, at);
+    at = parentIn(index, at);
   }
   return false;
 }
 
-function describe(doc: Layout, id: string): string {
-  const p = doc.processors?.find((x) => x.id === id);
-  if (p) return `processor '${p.name}'${p.groupId ? ` (in ${groupName(doc, p.groupId)})` : ''}`;
-  const port = doc.ports?.find((x) => x.id === id);
-  return port ? `${port.kind} port '${port.name}'${port.groupId ? ` of ${groupName(doc, port.groupId)}` : ''}` : `'${id}'`;
+function describe(index: LayoutIndex, id: string): string {
+  const p = index.processors.get(id);
+  if (p) return `processor '${p.name}'${p.groupId ? ` (in ${groupName(index, p.groupId)})` : ''}`;
+  const port = index.ports.get(id);
+  return port ? `${port.kind} port '${port.name}'${port.groupId ? ` of ${groupName(index, port.groupId)}` : ''}` : `'${id}'`;
 }
 
-function groupName(doc: Layout, id: string): string {
-  return `'${doc.processGroups?.find((g) => g.id === id)?.name ?? id}'`;
+function groupName(index: LayoutIndex, id: string): string {
+  return `'${index.groups.get(id)?.name ?? id}'`;
 }

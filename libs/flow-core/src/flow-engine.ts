@@ -3,7 +3,8 @@ import type { ConnectionQueue } from './connection-queue.js';
 import { ContentCache } from './content-cache.js';
 import type { GraphIssue } from './flow-graph.js';
 import { FlowEngineError, type EngineStatus, type FlowEngineOptions, type IngressItem, type LiveRunResult, type QueueListing, type TestProcessorInput, type TestProcessorResult } from './flow-engine-types.js';
-import { wireFlow } from './flow-wiring.js';
+import { wireFlowSteps, type WiredFlow } from './flow-wiring.js';
+import { runSteps } from './flow-graph.js';
 import { runLiveOnNode } from './live-run.js';
 import { errorMessage, startNode, stopNode, type LifecycleHost } from './node-lifecycle.js';
 import type { NodeEngine, ProcessorNode } from './processor-node.js';
@@ -16,6 +17,10 @@ import { TimeSlice } from './time-slice.js';
 /** Caps one batched session, so a commit never grows without bound. */
 const MAX_TRIGGERS_PER_SESSION = 1000;
 const newId = (): string => globalThis.crypto.randomUUID();
+/** Passed by FlowEngine.build only: the nodes are wired after construction, a step at a time. */
+const WIRED_LATER = Symbol('wired later');
+/** How many nodes get their contexts between two steps of FlowEngine.build. */
+const CONTEXTS_PER_STEP = 100;
 
 /** Runs one flow: queues, sessions and scheduling, reaching the outside only through the given ports. */
 export class FlowEngine implements NodeEngine {
@@ -23,8 +28,8 @@ export class FlowEngine implements NodeEngine {
   readonly clock: Clock;
   readonly timeZone: string;
   readonly parameters: Readonly<Record<string, string>>;
-  private readonly nodes: ReadonlyMap<string, ProcessorNode>;
-  private readonly queues: ReadonlyMap<string, ConnectionQueue>;
+  private nodes: ReadonlyMap<string, ProcessorNode> = new Map();
+  private queues: ReadonlyMap<string, ConnectionQueue> = new Map();
   private readonly contentCache = new ContentCache();
   private readonly scheduler: Scheduler;
   private readonly slice: TimeSlice;
@@ -33,9 +38,12 @@ export class FlowEngine implements NodeEngine {
   private idleWaiters: (() => void)[] = [];
   private isClosed = false;
   private initialized = false;
-  readonly controllerServices: ControllerServiceLookup;
+  controllerServices: ControllerServiceLookup = { get: () => undefined };
 
-  constructor(readonly options: FlowEngineOptions) {
+  constructor(
+    readonly options: FlowEngineOptions,
+    wiring?: typeof WIRED_LATER,
+  ) {
     this.flowId = options.flowId;
     this.clock = options.clock;
     this.timeZone = options.timeZone ?? 'UTC';
@@ -43,13 +51,29 @@ export class FlowEngine implements NodeEngine {
     this.slice = options.timeSlice ?? TimeSlice.onClock(this.clock);
     this.scheduler = new Scheduler({ clock: this.clock, slice: this.slice, isClosed: () => this.isClosed, runTask: (node) => void this.runTask(node) });
     this.lifecycleHost = { scheduler: this.scheduler, bulletin: (id, level, message) => this.bulletin(id, level, message), stateChanged: (node) => this.stateChanged(node) };
-    const wired = wireFlow(this, options, (level, message) => this.bulletin(null, level, message));
+    if (wiring !== WIRED_LATER) runSteps(this.wire());
+  }
+
+  /**
+   * Builds an engine a step at a time: the generator yields between slices of the wiring and returns the engine
+   * once it is whole. It holds no FlowFile and runs nothing until then, so a host may drop it half-built.
+   */
+  static *build(options: FlowEngineOptions): Generator<void, FlowEngine> {
+    const engine = new FlowEngine(options, WIRED_LATER);
+    yield* engine.wire();
+    return engine;
+  }
+
+  private *wire(): Generator<void, void> {
+    const wired: WiredFlow = yield* wireFlowSteps(this, this.options, (level, message) => this.bulletin(null, level, message));
+    // Contexts read the services as they are created.
     this.controllerServices = wired.controllerServices;
     this.nodes = wired.nodes;
     this.queues = wired.queues;
-    for (const node of this.nodes.values()) {
+    let n = 0;
+    for (const node of wired.nodes.values()) {
       if (!node.definition) continue;
-      node.services = options.services(node.id);
+      node.services = this.options.services(node.id);
       node.context = node.newContext(
         node.services,
         (level, message) => this.logged(node, level, message),
@@ -58,6 +82,7 @@ export class FlowEngine implements NodeEngine {
         () => this.scheduler.wake(node),
         () => this.slice.spent(),
       );
+      if (++n % CONTEXTS_PER_STEP === 0) yield;
     }
   }
 

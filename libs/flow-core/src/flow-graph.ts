@@ -90,18 +90,34 @@ export function ingressConnectionId(processorId: string): string {
 
 /** The wiring of one processor in a list of connections. */
 export function wiringOf(processorId: string, connections: readonly Pick<GraphConnection, 'id' | 'sourceId' | 'targetId' | 'relationships'>[]): ProcessorWiring {
-  const outgoing = new Map<string, string[]>();
-  let hasIncoming = false;
+  return wiringIndex(connections)(processorId);
+}
+
+const NO_OUTGOING: ReadonlyMap<string, readonly string[]> = new Map();
+
+/**
+ * The wiring of every processor of a list of connections, indexed in one pass: a graph check that scanned the
+ * connections once per processor would grow with their product (50 million steps at the flow limits).
+ */
+export function wiringIndex(connections: readonly Pick<GraphConnection, 'id' | 'sourceId' | 'targetId' | 'relationships'>[]): (processorId: string) => ProcessorWiring {
+  const outgoing = new Map<string, Map<string, string[]>>();
+  const incoming = new Set<string>();
+  const listed = new Set<string>();
   for (const c of connections) {
-    if (c.targetId === processorId) hasIncoming = true;
-    if (c.sourceId !== processorId) continue;
+    incoming.add(c.targetId);
+    let bySource = outgoing.get(c.sourceId);
+    if (!bySource) outgoing.set(c.sourceId, (bySource = new Map()));
     for (const r of c.relationships) {
-      const list = outgoing.get(r);
-      if (!list) outgoing.set(r, [c.id]);
-      else if (!list.includes(c.id)) list.push(c.id);
+      // A connection id listed twice (a duplicate id, a relationship named twice) is carried once.
+      const key = `${c.sourceId}\u0000${r}\u0000${c.id}`;
+      if (listed.has(key)) continue;
+      listed.add(key);
+      const list = bySource.get(r);
+      if (!list) bySource.set(r, [c.id]);
+      else list.push(c.id);
     }
   }
-  return { outgoing, hasIncoming };
+  return (processorId) => ({ outgoing: outgoing.get(processorId) ?? NO_OUTGOING, hasIncoming: incoming.has(processorId) });
 }
 
 /**
@@ -163,6 +179,17 @@ export function connectionIssues(c: GraphConnection): GraphIssue[] {
  * relationships neither connected nor auto-terminated.
  */
 export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry, serviceRegistry: ControllerServiceRegistry = () => undefined): GraphIssue[] {
+  return runSteps(graphIssueSteps(graph, registry, serviceRegistry));
+}
+
+/** How many connections are checked between two steps of graphIssueSteps. */
+const CONNECTIONS_PER_STEP = 100;
+
+/**
+ * validateGraph one step at a time: the generator yields after each processor (and every hundred connections) and
+ * returns the problems, so a host can hand its thread back between steps while a large flow is checked.
+ */
+export function* graphIssueSteps(graph: FlowGraph, registry: ProcessorRegistry, serviceRegistry: ControllerServiceRegistry = () => undefined): Generator<void, GraphIssue[]> {
   const issues: GraphIssue[] = [];
   const services = summarizeControllerServices(graph.controllerServices ?? [], serviceRegistry, graph.parameters ?? {});
   for (const i of services.issues) issues.push({ processorId: null, serviceId: i.serviceId, property: i.property, message: i.message, code: i.code ?? 'invalid' });
@@ -172,6 +199,7 @@ export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry, ser
     ids.add(p.id);
   }
   const connectionIds = new Set<string>();
+  let n = 0;
   for (const c of graph.connections) {
     const structure = (message: string): GraphIssue => ({ processorId: null, connectionId: c.id, property: null, message, code: 'structure' });
     if (connectionIds.has(c.id)) issues.push(structure(`Another connection has the id '${c.id}'`));
@@ -179,22 +207,41 @@ export function validateGraph(graph: FlowGraph, registry: ProcessorRegistry, ser
     if (!ids.has(c.sourceId)) issues.push(structure(`Connection '${c.id}' starts at processor '${c.sourceId}', which is not in the flow`));
     if (!ids.has(c.targetId)) issues.push(structure(`Connection '${c.id}' ends at processor '${c.targetId}', which is not in the flow`));
     issues.push(...connectionIssues(c));
+    if (++n % CONNECTIONS_PER_STEP === 0) yield;
   }
   const parameters = graph.parameters ?? {};
   const types = withPorts(registry);
+  const wiring = wiringIndex(graph.connections);
+  const scopes = new Map<string, Map<string, ControllerServiceSummary>>();
+  yield;
   for (const p of graph.processors) {
-    const wiring = wiringOf(p.id, graph.connections);
-    if (p.type === PORT_TYPE) issues.push(...portIssues(p, wiring));
-    else issues.push(...processorIssues(p, types(p.type), wiring, p.parameters ?? parameters, inScope(services.summaries, p.services)));
+    if (p.type === PORT_TYPE) issues.push(...portIssues(p, wiring(p.id)));
+    else issues.push(...processorIssues(p, types(p.type), wiring(p.id), p.parameters ?? parameters, inScope(services.summaries, p.services, scopes)));
+    yield;
   }
   return unique(issues);
 }
 
-function inScope(all: Map<string, ControllerServiceSummary>, ids: readonly string[] | undefined): Map<string, ControllerServiceSummary> {
+/** Runs a step generator to its end at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+function inScope(all: Map<string, ControllerServiceSummary>, ids: readonly string[] | undefined, memo: Map<string, Map<string, ControllerServiceSummary>>): Map<string, ControllerServiceSummary> {
   if (!ids) return all;
+  // Processors of one group see the same services: one map per scope, not one per processor.
+  const key = ids.join('\u0000');
+  const known = memo.get(key);
+  if (known) return known;
+  const visible = new Set(ids);
   // Kept, so the reference is named for what it is rather than missing.
   const outside = 'it belongs to a process group this processor is not inside';
-  return new Map([...all].map(([id, s]) => [id, ids.includes(id) ? s : { ...s, invalid: outside }]));
+  const scoped = new Map([...all].map(([id, s]) => [id, visible.has(id) ? s : { ...s, invalid: outside }]));
+  memo.set(key, scoped);
+  return scoped;
 }
 
 /** A port has nothing to configure: it only needs somewhere to send what it receives. */

@@ -17,13 +17,17 @@ import { EngineEventsHub } from './engine-events.hub.js';
 import { EngineWiring } from './engine-wiring.js';
 import { blockedScripts, keptRunning, runnable, sameSet, waitingProcessors } from './kept-running.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
-import { changedProcessors, sameGraph, toGraph } from './flow-graph.js';
+import { changedProcessorSteps, sameGraph, toGraph } from './flow-graph.js';
+import { inSlices, yieldToLoop } from '../common/slices.js';
 import { HTTP_CLIENT } from './undici-http.client.js';
 import { HTTP_SERVER } from './node-http.server.js';
 import { SCRIPT_CHECKS, SCRIPT_RUNNER } from '../scripting/scripting.module.js';
 
 export { SYSTEM_CLOCK } from './engine-wiring.js';
 export { toGraph } from './flow-graph.js';
+
+/** Processors started between two turns of the event loop. */
+const STARTS_PER_SLICE = 250;
 
 export interface TestInput {
   flowFileUuid?: string;
@@ -147,15 +151,23 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     return this.engines.has(flowId);
   }
 
-  /** Builds (or rebuilds after an edit) the flow's engine, every processor stopped; queued FlowFiles come back from the repository. */
+  /**
+   * Builds (or rebuilds after an edit) the flow's engine, every processor stopped; queued FlowFiles come back from
+   * the repository. The new engine is built in slices while the old one keeps running, so a large flow never holds
+   * the event loop and a build that fails leaves the old engine as it was; the old one is closed (its sessions
+   * ended) before the new one reads the queues, and the new one replaces it only once it holds them.
+   */
   async load(flowId: string, doc: FlowDocument): Promise<FlowEngine> {
+    const engine = await inSlices(FlowEngine.build(this.wiring.engineOptions(flowId, toGraph(doc))));
     const previous = this.engines.get(flowId);
-    if (previous) {
-      await previous.close();
-      this.engines.delete(flowId);
+    try {
+      if (previous) await previous.close();
+      await engine.initialize();
+    } catch (e) {
+      if (previous) this.engines.delete(flowId);
+      await engine.close();
+      throw e;
     }
-    const engine = new FlowEngine(this.wiring.engineOptions(flowId, toGraph(doc)));
-    await engine.initialize();
     this.engines.set(flowId, engine);
     this.primaryOnly.set(flowId, new Set(doc.processors.filter((p) => p.scheduling?.executionNode === 'PRIMARY').map((p) => p.id)));
     if (!this.running.has(flowId)) this.running.set(flowId, new Set());
@@ -180,12 +192,14 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const after = toGraph(next);
     const blockedBefore = await blockedScripts(this.scriptChecks, previous, kept);
     const blocked = await blockedScripts(this.scriptChecks, next, kept);
+    await yieldToLoop();
     if (engine && sameGraph(before, after) && sameSet(blockedBefore, blocked)) return { restarted: [], waiting: waitingProcessors(engine, kept, blocked) };
     const wasRunning = new Set(engine?.status().processors.filter((p) => p.state === 'running').map((p) => p.id) ?? []);
-    const changed = changedProcessors(before, after);
+    await yieldToLoop();
+    const changed = await inSlices(changedProcessorSteps(before, after));
     for (const id of blocked) if (!blockedBefore.has(id)) changed.add(id);
     await this.load(flowId, next);
-    const started = new Set(this.startAll(flowId, kept, blocked));
+    const started = new Set(await this.startAll(flowId, kept, blocked));
     return {
       restarted: [...wasRunning].filter((id) => changed.has(id) && started.has(id)),
       waiting: waitingProcessors(this.engine(flowId), kept, blocked),
@@ -202,12 +216,21 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     return run;
   }
 
-  private startAll(flowId: string, kept: Set<string>, blocked: Set<string>): string[] {
+  private async startAll(flowId: string, kept: Set<string>, blocked: Set<string>): Promise<string[]> {
     const engine = this.engine(flowId);
     const valid = new Set(engine.status().processors.filter((p) => p.valid).map((p) => p.id));
     const ids = [...kept].filter((id) => valid.has(id) && !blocked.has(id) && this.runsHere(flowId, id));
-    for (const id of ids) engine.start(id);
+    await this.startInSlices(flowId, engine, ids);
     return ids;
+  }
+
+  /** Each start is announced to every socket: thousands of processors start a slice at a time, the loop turning between. */
+  private async startInSlices(flowId: string, engine: FlowEngine, ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i++) {
+      if (this.engines.get(flowId) !== engine) return;
+      engine.start(ids[i]);
+      if ((i + 1) % STARTS_PER_SLICE === 0) await yieldToLoop();
+    }
   }
 
   /** A primary-node-only processor runs on the leader (always, outside a cluster); the others everywhere. */
@@ -299,7 +322,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       const engine = this.engine(flowId);
       const kept = this.keptRunning(flowId, doc);
       for (const p of engine.status().processors) if (p.state === 'running' && !kept.has(p.id)) await engine.stop(p.id);
-      this.startAll(flowId, kept, await blockedScripts(this.scriptChecks, doc, kept));
+      await this.startAll(flowId, kept, await blockedScripts(this.scriptChecks, doc, kept));
     });
   }
 
@@ -309,8 +332,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       const engine = this.engine(flowId);
       const ids = new Set(engine.status().processors.map((p) => p.id));
       await this.remember(flowId, ids, 'running');
-      if (this.membership.isLeader() || !this.primaryOnly.get(flowId)?.size) engine.start();
-      else for (const id of ids) if (this.runsHere(flowId, id)) engine.start(id);
+      await this.startInSlices(flowId, engine, [...ids].filter((id) => this.runsHere(flowId, id)));
       this.changed(flowId);
       await this.refuseFailedStarts(flowId, engine, ids);
     });

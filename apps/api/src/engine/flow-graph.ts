@@ -6,12 +6,14 @@ export function toGraph(doc: FlowDocument): FlowGraph {
   const groups = doc.processGroups ?? [];
   // A flow without groups keeps the graph it always had (saved run state and change detection compare graphs).
   const scoped = groups.length > 0;
-  const inGroup = (groupId: string | undefined) =>
-    scoped && groupId !== undefined ? { parameters: effectiveParameters(doc, groupId) } : {};
-  const visible = (groupId: string | undefined) => {
-    const path = new Set(groupPath(doc, groupId ?? ROOT_GROUP));
+  const scopedServices = scoped && (doc.controllerServices ?? []).some((s) => s.groupId !== undefined);
+  // Worked out once per group, not once per processor: thousands of processors share a few groups.
+  const parametersOf = perGroup((groupId) => effectiveParameters(doc, groupId));
+  const inGroup = (groupId: string | undefined) => (scoped && groupId !== undefined ? { parameters: parametersOf(groupId) } : {});
+  const visible = perGroup((groupId) => {
+    const path = new Set(groupPath(doc, groupId));
     return (doc.controllerServices ?? []).filter((s) => path.has(s.groupId ?? ROOT_GROUP)).map((s) => s.id);
-  };
+  });
   const ports: GraphProcessor[] = (doc.ports ?? []).map((p) => ({
     id: p.id,
     type: PORT_TYPE,
@@ -30,7 +32,7 @@ export function toGraph(doc: FlowDocument): FlowGraph {
         scheduling: p.scheduling,
         autoTerminated: p.autoTerminated,
         ...inGroup(p.groupId),
-        ...(scoped && doc.controllerServices.some((s) => s.groupId !== undefined) ? { services: visible(p.groupId) } : {}),
+        ...(scopedServices ? { services: visible(p.groupId) } : {}),
       }))
       .concat(ports),
     connections: doc.connections.map((c) => ({
@@ -46,15 +48,28 @@ export function toGraph(doc: FlowDocument): FlowGraph {
   };
 }
 
+function perGroup<T>(compute: (groupId: string) => T): (groupId: string | undefined) => T {
+  const known = new Map<string, T>();
+  return (groupId = ROOT_GROUP) => {
+    let value = known.get(groupId);
+    if (value === undefined) known.set(groupId, (value = compute(groupId)));
+    return value;
+  };
+}
+
 export function sameGraph(a: FlowGraph, b: FlowGraph): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** How many processors are compared between two steps. */
+const COMPARED_PER_STEP = 100;
+
 /**
  * Processors whose configuration differs between two graphs: their own settings, a connection to or from them, or
- * a parameter they reference. New processors count as changed.
+ * a parameter they reference. New processors count as changed. A step at a time (see flow-core's
+ * graphIssueSteps): the generator yields between slices of the comparison and returns the changed processors.
  */
-export function changedProcessors(before: FlowGraph, after: FlowGraph): Set<string> {
+export function* changedProcessorSteps(before: FlowGraph, after: FlowGraph): Generator<void, Set<string>> {
   const changed = new Set<string>();
   const old = new Map(before.processors.map((p) => [p.id, p]));
   const parametersChanged = JSON.stringify(before.parameters) !== JSON.stringify(after.parameters);
@@ -65,14 +80,25 @@ export function changedProcessors(before: FlowGraph, after: FlowGraph): Set<stri
   const newServices = services(after);
   const changedServices = new Set([...oldServices.keys(), ...newServices.keys()].filter((id) => oldServices.get(id) !== newServices.get(id)));
   const namesChangedService = (p: GraphProcessor) => changedServices.size > 0 && Object.values(p.properties).some((v) => changedServices.has(v));
+  let n = 0;
+  const step = () => ++n % COMPARED_PER_STEP === 0;
   for (const p of after.processors) {
     const prev = old.get(p.id);
     if (!prev || JSON.stringify(prev) !== JSON.stringify(p) || (parametersChanged && references(p)) || namesChangedService(p)) changed.add(p.id);
+    if (step()) yield;
   }
   const key = (c: FlowGraph['connections'][number]) => JSON.stringify(c);
-  const oldConnections = new Set(before.connections.map(key));
-  const newConnections = new Set(after.connections.map(key));
-  for (const c of before.connections) if (!newConnections.has(key(c))) changed.add(c.sourceId).add(c.targetId);
-  for (const c of after.connections) if (!oldConnections.has(key(c))) changed.add(c.sourceId).add(c.targetId);
+  const oldKeys = before.connections.map(key);
+  yield;
+  const newKeys = after.connections.map(key);
+  yield;
+  const oldConnections = new Set(oldKeys);
+  const newConnections = new Set(newKeys);
+  before.connections.forEach((c, i) => {
+    if (!newConnections.has(oldKeys[i]!)) changed.add(c.sourceId).add(c.targetId);
+  });
+  after.connections.forEach((c, i) => {
+    if (!oldConnections.has(newKeys[i]!)) changed.add(c.sourceId).add(c.targetId);
+  });
   return changed;
 }

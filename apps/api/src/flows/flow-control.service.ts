@@ -34,14 +34,13 @@ export class FlowControl {
   }
 
   async stop(id: string) {
-    await this.flows.get(id);
+    await this.flows.state(id);
     await this.engines.stop(id);
     return this.status(id);
   }
 
   async status(id: string) {
-    const flow = await this.flows.get(id);
-    return { state: flow.state, ...this.engines.engine(id).status() };
+    return { state: await this.flows.state(id), ...this.engines.engine(id).status() };
   }
 
   async startProcessor(id: string, pid: string) {

@@ -3,14 +3,22 @@ import { getControllerService, getProcessor } from '@sluice/processors';
 import { MASK, maskAttributes, redactText } from '../secrets/redaction.js';
 import { SecretBox } from '../secrets/secret-box.js';
 
+/** Descriptors do not change while the server runs: each type's names are worked out once (flows repeat types). */
+const processorSecrets = new Map<string, ReadonlySet<string>>();
+const serviceSecrets = new Map<string, ReadonlySet<string>>();
+
 /** Names of a processor type's sensitive properties. */
-export function sensitiveProperties(type: string): Set<string> {
-  return new Set((getProcessor(type)?.descriptor.properties ?? []).filter((p) => p.sensitive).map((p) => p.name));
+export function sensitiveProperties(type: string): ReadonlySet<string> {
+  let names = processorSecrets.get(type);
+  if (!names) processorSecrets.set(type, (names = new Set((getProcessor(type)?.descriptor.properties ?? []).filter((p) => p.sensitive).map((p) => p.name))));
+  return names;
 }
 
 /** Names of a controller service type's sensitive properties (an OAuth2 client secret, a keystore password). */
-export function sensitiveServiceProperties(type: string): Set<string> {
-  return new Set((getControllerService(type)?.descriptor.properties ?? []).filter((p) => p.sensitive).map((p) => p.name));
+export function sensitiveServiceProperties(type: string): ReadonlySet<string> {
+  let names = serviceSecrets.get(type);
+  if (!names) serviceSecrets.set(type, (names = new Set((getControllerService(type)?.descriptor.properties ?? []).filter((p) => p.sensitive).map((p) => p.name))));
+  return names;
 }
 
 /** `#{name}` and `#{'name'}` references in a value (a `##{` is an escaped, literal one). */
@@ -39,6 +47,7 @@ export function sensitiveParameters(
   const out = new Set([...(doc.sensitiveParameters ?? []), ...(doc.processGroups ?? []).flatMap((g) => g.sensitiveParameters ?? [])]);
   for (const p of doc.processors) {
     const secret = sensitiveProperties(p.type);
+    if (secret.size === 0) continue;
     for (const [k, v] of Object.entries(p.properties)) if (secret.has(k)) for (const name of parameterReferences(v)) out.add(name);
   }
   for (const s of doc.controllerServices ?? []) {
@@ -79,6 +88,7 @@ function mapSecrets(doc: FlowDocument, fn: (value: string) => string): FlowDocum
     ...(doc.processGroups ? { processGroups: doc.processGroups.map((g) => ({ ...g, parameters: seal(g.parameters ?? {}) })) } : {}),
     processors: doc.processors.map((p) => {
       const secret = sensitiveProperties(p.type);
+      if (secret.size === 0) return p;
       // A value that only names a parameter (`#{erp.password}`) holds no secret and stays readable, as in NiFi.
       return { ...p, properties: Object.fromEntries(Object.entries(p.properties).map(([k, v]) => [k, secret.has(k) && v && !ONLY_REFERENCE.test(v) ? fn(v) : v])) };
     }),
@@ -148,6 +158,8 @@ export function unmaskDocument(doc: FlowDocument, previous: FlowDocument | null)
     parameters: unmask(doc.parameters, oldParams),
     ...(doc.processGroups ? { processGroups: doc.processGroups.map((g) => ({ ...g, parameters: unmask(g.parameters ?? {}, oldGroups.get(g.id) ?? {}) })) } : {}),
     processors: doc.processors.map((p) => {
+      // Most processors hold no mask: they are kept as they are, not copied.
+      if (!Object.values(p.properties).includes(MASK)) return p;
       const before = old.get(p.id);
       const props = { ...p.properties };
       for (const [k, v] of Object.entries(props)) {

@@ -1,8 +1,9 @@
 import { groupProblems, type FieldError, type FlowDocument, type ProcessorValidationDto } from '@sluice/contracts';
 import { parseDuration } from '@sluice/flow-api';
-import { CronSchedule, unique, validateGraph, type GraphIssue } from '@sluice/flow-core';
+import { CronSchedule, graphIssueSteps, runSteps, unique, type GraphIssue } from '@sluice/flow-core';
 import { getControllerService, getProcessor } from '@sluice/processors';
 import { IANAZone } from 'luxon';
+import { inSlices } from '../common/slices.js';
 import { toGraph } from '../engine/flow-graph.js';
 
 export interface FlowValidation {
@@ -17,11 +18,24 @@ export interface FlowValidation {
  * the Configuration card's settings. Script syntax is checked apart (it needs the script runtimes).
  */
 export function validateFlow(doc: FlowDocument): FlowValidation {
+  return runSteps(validationSteps(doc));
+}
+
+/** validateFlow on the event loop in short slices, for documents of any size up to FLOW_LIMITS. */
+export function validateFlowInSlices(doc: FlowDocument): Promise<FlowValidation> {
+  return inSlices(validationSteps(doc));
+}
+
+function* validationSteps(doc: FlowDocument): Generator<void, FlowValidation> {
   const structure: FieldError[] = [];
   const issues: ProcessorValidationDto[] = [];
   for (const p of groupProblems({ ...doc, processGroups: doc.processGroups ?? [], ports: doc.ports ?? [], controllerServices: doc.controllerServices ?? [] })) structure.push({ field: p.field, message: p.message });
-  for (const g of validateGraph(toGraph(doc), getProcessor, getControllerService)) {
-    if (g.code === 'structure') structure.push({ field: structureField(doc, g), message: g.message, ...(g.processorId ? { processorId: g.processorId } : {}) });
+  yield;
+  const graph = toGraph(doc);
+  yield;
+  const at = positions(doc);
+  for (const g of yield* graphIssueSteps(graph, getProcessor, getControllerService)) {
+    if (g.code === 'structure') structure.push({ field: structureField(at, g), message: g.message, ...(g.processorId ? { processorId: g.processorId } : {}) });
     else issues.push(toDto(g));
   }
   if (doc.integration) issues.push(...integrationIssues(doc));
@@ -57,15 +71,39 @@ function componentName(doc: FlowDocument, id: string): string {
   return port ? `${port.kind === 'input' ? 'Input' : 'Output'} port '${port.name}'` : id;
 }
 
-function structureField(doc: FlowDocument, g: GraphIssue): string {
+/** Where each component sits in the document's lists (the first of an id, or the last service), for field paths. */
+interface Positions {
+  readonly connections: ReadonlyMap<string, number>;
+  readonly services: ReadonlyMap<string, number>;
+  readonly ports: ReadonlyMap<string, number>;
+  readonly processors: ReadonlyMap<string, number>;
+}
+
+function positions(doc: FlowDocument): Positions {
+  const first = (list: readonly { id: string }[]) => {
+    const out = new Map<string, number>();
+    list.forEach((x, i) => {
+      if (!out.has(x.id)) out.set(x.id, i);
+    });
+    return out;
+  };
+  return {
+    connections: first(doc.connections),
+    services: new Map((doc.controllerServices ?? []).map((s, i) => [s.id, i])),
+    ports: first(doc.ports ?? []),
+    processors: first(doc.processors),
+  };
+}
+
+function structureField(at: Positions, g: GraphIssue): string {
   if (g.connectionId) {
-    const i = doc.connections.findIndex((c) => c.id === g.connectionId);
+    const i = at.connections.get(g.connectionId) ?? -1;
     return /starts at/.test(g.message) ? `connections.${i}.sourceId` : /ends at/.test(g.message) ? `connections.${i}.targetId` : `connections.${i}.id`;
   }
-  if (g.serviceId) return `controllerServices.${(doc.controllerServices ?? []).map((s) => s.id).lastIndexOf(g.serviceId)}.id`;
-  const port = (doc.ports ?? []).findIndex((p) => p.id === g.processorId);
-  if (port >= 0 && !doc.processors.some((p) => p.id === g.processorId)) return `ports.${port}.id`;
-  return `processors.${doc.processors.findIndex((p) => p.id === g.processorId)}.id`;
+  if (g.serviceId) return `controllerServices.${at.services.get(g.serviceId) ?? -1}.id`;
+  const port = g.processorId === null ? undefined : at.ports.get(g.processorId);
+  if (port !== undefined && !at.processors.has(g.processorId!)) return `ports.${port}.id`;
+  return `processors.${g.processorId === null ? -1 : (at.processors.get(g.processorId) ?? -1)}.id`;
 }
 
 /** The Configuration card: a schedule that cannot run, a time zone that does not exist. */

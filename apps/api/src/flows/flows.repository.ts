@@ -2,24 +2,31 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { FlowDocument } from '@sluice/contracts';
 import { DataSource, type Repository } from 'typeorm';
 import { FlowEntity } from '../persistence/entities.js';
+import { yieldToLoop } from '../common/slices.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { migrateFlowDocument } from './flow-migration.js';
 import { hasPlainSecrets, openDocument, sealDocument } from './flow-secrets.js';
 
-/** A stored flow as it loads: documents saved under older property names read back under today's. */
-function loaded(flow: FlowEntity): FlowEntity {
+/**
+ * A stored flow as it loads: documents saved under older property names read back under today's. `doc` is the
+ * parsed document, null when the text is not one.
+ */
+function loaded(flow: FlowEntity): { flow: FlowEntity; doc: FlowDocument | null } {
   let parsed: FlowDocument;
   try {
     parsed = JSON.parse(flow.document) as FlowDocument;
-    if (!Array.isArray(parsed?.processors)) return flow;
+    if (!Array.isArray(parsed?.processors)) return { flow, doc: null };
   } catch {
     // Whoever reads it reports the unreadable flow; one must not keep the others from loading.
-    return flow;
+    return { flow, doc: null };
   }
   const { doc, changed } = migrateFlowDocument(parsed);
-  return changed ? { ...flow, document: JSON.stringify(doc) } : flow;
+  return { flow: changed ? { ...flow, document: JSON.stringify(doc) } : flow, doc };
 }
+
+/** A flow's row without its document. */
+export type FlowRow = Omit<FlowEntity, 'document'>;
 
 /** A stored flow with its document parsed (migrated to today's property names, secrets opened). */
 export interface StoredFlow extends FlowEntity {
@@ -46,13 +53,15 @@ export class FlowsRepository implements OnModuleInit {
   /** Documents saved before secrets were sealed get their sensitive values sealed now. */
   async onModuleInit(): Promise<void> {
     for (const f of await this.repo.find()) {
-      const doc = JSON.parse(loaded(f).document) as FlowDocument;
+      const doc = JSON.parse(loaded(f).flow.document) as FlowDocument;
       if (hasPlainSecrets(doc)) await this.repo.update({ id: f.id }, { document: JSON.stringify(sealDocument(doc, this.box)) });
     }
   }
 
   async findAll(): Promise<StoredFlow[]> {
-    return (await this.repo.find({ order: { name: 'ASC' } })).map((f) => this.opened(f));
+    const out: StoredFlow[] = [];
+    for (const f of await this.repo.find({ order: { name: 'ASC' } })) out.push(await this.opened(f));
+    return out;
   }
 
   async findById(id: string): Promise<StoredFlow | null> {
@@ -60,17 +69,19 @@ export class FlowsRepository implements OnModuleInit {
     return f && this.opened(f);
   }
 
-  async insert(flow: FlowEntity): Promise<FlowEntity> {
-    await this.repo.save(this.repo.create({ ...flow, document: this.sealed(flow.document) }));
-    return flow;
+  /** Stores a new flow; `doc` is sealed and serialized once, here. */
+  async insert(flow: FlowRow, doc: FlowDocument): Promise<void> {
+    const document = await this.sealed(doc);
+    await this.repo.insert({ ...flow, document });
   }
 
   /** Optimistic concurrency: writes only when the stored version is still `expectedVersion`. */
-  async updateIfVersion(flow: FlowEntity, expectedVersion: number): Promise<boolean> {
+  async updateIfVersion(flow: FlowRow, doc: FlowDocument, expectedVersion: number): Promise<boolean> {
+    const document = await this.sealed(doc);
     const res = await this.repo
       .createQueryBuilder()
       .update(FlowEntity)
-      .set({ name: flow.name, description: flow.description, document: this.sealed(flow.document), version: flow.version, updatedAt: flow.updatedAt, updatedBy: flow.updatedBy })
+      .set({ name: flow.name, description: flow.description, document, version: flow.version, updatedAt: flow.updatedAt, updatedBy: flow.updatedBy })
       .where('id = :id AND version = :v', { id: flow.id, v: expectedVersion })
       .execute();
     return (res.affected ?? 0) > 0;
@@ -89,14 +100,31 @@ export class FlowsRepository implements OnModuleInit {
     await this.repo.delete({ id });
   }
 
-  private sealed(document: string): string {
-    return JSON.stringify(sealDocument(JSON.parse(document) as FlowDocument, this.box));
+  /** The run state alone, without reading the document; null when there is no such flow. */
+  async stateOf(id: string): Promise<FlowEntity['state'] | null> {
+    const f = await this.repo.findOne({ where: { id }, select: { id: true, state: true } });
+    return f?.state ?? null;
   }
 
-  private opened(stored: FlowEntity): StoredFlow {
-    const f = loaded(stored);
-    const doc = openDocument(JSON.parse(f.document) as FlowDocument, this.box, (s) => this.secrets.add(s), (e) => this.log.error(`flow '${f.name}' (${f.id}): ${e.message}`));
-    // `document` stays for callers that still parse it; `doc` is the same document, parsed once here.
-    return { ...f, document: JSON.stringify(doc), doc };
+  /** A large document's sealing and its text are each a long step: the event loop turns between them. */
+  private async sealed(doc: FlowDocument): Promise<string> {
+    const sealed = sealDocument(doc, this.box);
+    await yieldToLoop();
+    const text = JSON.stringify(sealed);
+    await yieldToLoop();
+    return text;
+  }
+
+  private async opened(stored: FlowEntity): Promise<StoredFlow> {
+    // The query answers without a turn of the loop (the SQLite driver is synchronous): parsing a large document
+    // must not join whatever work its caller's neighbours do in the same turn.
+    await yieldToLoop();
+    const { flow: f, doc: parsed } = loaded(stored);
+    await yieldToLoop();
+    const doc = openDocument(parsed ?? (JSON.parse(f.document) as FlowDocument), this.box, (s) => this.secrets.add(s), (e) => this.log.error(`flow '${f.name}' (${f.id}): ${e.message}`));
+    // `doc` is the document parsed once here; `document`, its text with secrets opened, is written only for the
+    // callers that still read it (a large flow's text costs tens of milliseconds).
+    let text: string | undefined;
+    return Object.defineProperty({ ...f, doc }, 'document', { enumerable: true, get: () => (text ??= JSON.stringify(doc)) }) as StoredFlow;
   }
 }

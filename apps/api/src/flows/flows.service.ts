@@ -9,11 +9,11 @@ import { SCRIPT_CHECKS } from '../scripting/scripting.module.js';
 import type { ScriptChecks } from '../scripting/script-checks.js';
 import { queryIssues } from '../engine/query-checks.js';
 import { BulletinsService } from '../bulletins/bulletins.service.js';
-import type { FlowEntity } from '../persistence/entities.js';
 import { migrateFlowDocument } from './flow-migration.js';
 import { maskDocument, maskPinned, sensitiveReferenceErrors, stripDocument, unmaskDocument } from './flow-secrets.js';
-import { describeIssue, validateFlow } from './flow-validator.js';
-import { FlowsRepository, type StoredFlow } from './flows.repository.js';
+import { yieldToLoop } from '../common/slices.js';
+import { describeIssue, validateFlowInSlices, type FlowValidation } from './flow-validator.js';
+import { FlowsRepository, type FlowRow, type StoredFlow } from './flows.repository.js';
 import { isNifiFlowDefinition, NifiFlowDefinitionSchema } from './nifi/nifi-definition.js';
 import { exportNifiFlow, nonNifiComponents } from './nifi/nifi-export.js';
 import { importNifiFlow } from './nifi/nifi-import.js';
@@ -33,7 +33,15 @@ export class FlowsService {
   }
 
   async get(id: string): Promise<FlowDto> {
-    return this.toDto(await this.entity(id));
+    const f = await this.entity(id);
+    return this.toDto(f, f.doc);
+  }
+
+  /** The flow's run state; 404 when there is no such flow. Reads no document. */
+  async state(id: string): Promise<'running' | 'stopped'> {
+    const state = await this.repo.stateOf(id);
+    if (state === null) throw new NotFoundError('flow', id);
+    return state;
   }
 
   /** The stored document with secrets; never leaves the server. */
@@ -42,23 +50,13 @@ export class FlowsService {
   }
 
   async create(input: unknown, user: string): Promise<FlowDto> {
-    const doc = this.check(unmaskDocument(this.migrate(parseInput(FlowDocumentSchema, withinLimits(input), 'flow document')), null));
+    const { doc, validation } = await this.checked(input, null);
     await this.checkChain(null, doc);
     const now = Date.now();
-    const entity: FlowEntity = {
-      id: randomUUID(),
-      name: doc.name,
-      description: doc.description,
-      version: 1,
-      document: JSON.stringify(doc),
-      state: 'stopped',
-      createdAt: now,
-      updatedAt: now,
-      updatedBy: user,
-    };
-    await this.repo.insert(entity);
-    await this.engines.load(entity.id, doc);
-    return this.toDto(entity);
+    const row: FlowRow = { id: randomUUID(), name: doc.name, description: doc.description, version: 1, state: 'stopped', createdAt: now, updatedAt: now, updatedBy: user };
+    await this.repo.insert(row, doc);
+    await this.engines.load(row.id, doc);
+    return this.toDto(row, doc, validation);
   }
 
   /**
@@ -73,13 +71,23 @@ export class FlowsService {
     const entity = await this.entity(id);
     if (entity.version !== version) throw this.conflict(entity);
     const previous = entity.doc;
-    const doc = this.check(unmaskDocument(this.migrate(parseInput(FlowDocumentSchema, withinLimits(input), 'flow document')), previous));
+    const { doc, validation } = await this.checked(input, previous);
     await this.checkChain(id, doc);
     this.guardQueuedConnections(id, previous, doc);
-    const next: FlowEntity = { ...entity, name: doc.name, description: doc.description, document: JSON.stringify(doc), version: version + 1, updatedAt: Date.now(), updatedBy: user };
-    if (!(await this.repo.updateIfVersion(next, version))) throw this.conflict((await this.repo.findById(id)) ?? entity);
+    const next: FlowRow = {
+      id,
+      name: doc.name,
+      description: doc.description,
+      version: version + 1,
+      state: entity.state,
+      runningProcessors: entity.runningProcessors,
+      createdAt: entity.createdAt,
+      updatedAt: Date.now(),
+      updatedBy: user,
+    };
+    if (!(await this.repo.updateIfVersion(next, doc, version))) throw this.conflict((await this.repo.findById(id)) ?? entity);
     const applied = await this.engines.apply(id, previous, doc);
-    return { ...(await this.toDto(next)), applied };
+    return { ...(await this.toDto(next, doc, validation)), applied };
   }
 
   /**
@@ -132,9 +140,10 @@ export class FlowsService {
     return exportNifiFlow(doc, id);
   }
 
-  /** Every problem of the stored flow (script syntax included), once each. */
-  async validation(doc: FlowDocument): Promise<ProcessorValidationDto[]> {
-    return [...validateFlow(doc).issues, ...(await this.scripts.issues(doc)), ...(await queryIssues(doc))];
+  /** Every problem of the stored flow (script syntax included), once each; `known`: its graph check, done already. */
+  async validation(doc: FlowDocument, known?: FlowValidation): Promise<ProcessorValidationDto[]> {
+    const graph = known ?? (await validateFlowInSlices(doc));
+    return [...graph.issues, ...(await this.scripts.issues(doc)), ...(await queryIssues(doc))];
   }
 
   /** Start is refused, with every reason, while the flow has problems: what runs is what is saved. */
@@ -160,11 +169,21 @@ export class FlowsService {
     );
   }
 
-  /** A document that is itself broken, or that would show a secret, is not stored. */
-  private check(doc: FlowDocument): FlowDocument {
-    const refused = [...validateFlow(doc).structure, ...sensitiveReferenceErrors(doc)];
+  /**
+   * The posted document parsed, migrated, its masked secrets filled from `previous`, and checked: one that is itself
+   * broken, or that would show a secret, is not stored. Each stage hands the event loop back before the next, and
+   * the graph check runs in slices, so a document near FLOW_LIMITS never holds the loop for long.
+   */
+  private async checked(input: unknown, previous: FlowDocument | null): Promise<{ doc: FlowDocument; validation: FlowValidation }> {
+    const parsed = parseInput(FlowDocumentSchema, withinLimits(input), 'flow document');
+    await yieldToLoop();
+    const doc = unmaskDocument(this.migrate(parsed), previous);
+    await yieldToLoop();
+    const validation = await validateFlowInSlices(doc);
+    const refused = [...validation.structure, ...sensitiveReferenceErrors(doc)];
     if (refused.length) throw new BadInputError(`invalid flow document: ${refused.map((e) => e.message).join('; ')}`, refused);
-    return maskPinned(doc);
+    await yieldToLoop();
+    return { doc: maskPinned(doc), validation };
   }
 
   /** NiFi refuses to delete a connection or processor that holds FlowFiles: the designer asks to empty it first. */
@@ -219,7 +238,7 @@ export class FlowsService {
     }
   }
 
-  private conflict(current: FlowEntity): ConflictError {
+  private conflict(current: FlowRow): ConflictError {
     return new ConflictError(`the flow was changed by ${current.updatedBy ?? 'someone else'} (now version ${current.version}); reload it and apply your change again`);
   }
 
@@ -229,7 +248,7 @@ export class FlowsService {
     return e;
   }
 
-  private summary(f: FlowEntity, doc: FlowDocument): FlowSummaryDto {
+  private summary(f: FlowRow, doc: FlowDocument): FlowSummaryDto {
     return {
       id: f.id,
       name: f.name,
@@ -242,9 +261,13 @@ export class FlowsService {
     };
   }
 
-  private async toDto(f: FlowEntity): Promise<FlowDto> {
-    const doc = JSON.parse(f.document) as FlowDocument;
-    return { ...this.summary(f, doc), document: maskDocument(doc), validation: await this.validation(doc) };
+  private async toDto(f: FlowRow, doc: FlowDocument, known?: FlowValidation): Promise<FlowDto> {
+    const validation = await this.validation(doc, known);
+    await yieldToLoop();
+    const document = maskDocument(doc);
+    // The answer's JSON text is written after this turn: masking and writing a large document are two steps.
+    await yieldToLoop();
+    return { ...this.summary(f, doc), document, validation };
   }
 }
 

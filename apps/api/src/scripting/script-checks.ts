@@ -28,7 +28,8 @@ export class ScriptChecks {
   }
 
   async issues(doc: FlowDocument): Promise<ProcessorValidationDto[]> {
-    const checks = doc.processors.flatMap((p) => scriptsOf(p.type, p.properties, effectiveParameters(doc, p.groupId)).map((s) => ({ processorId: p.id, ...s })));
+    // Only the few processors with a script property pay for their parameters.
+    const checks = doc.processors.flatMap((p) => (scriptEditors(p.type).length === 0 ? [] : scriptsOf(p.type, p.properties, effectiveParameters(doc, p.groupId)).map((s) => ({ processorId: p.id, ...s }))));
     const results = await Promise.all(checks.map(async (c) => ({ c, problem: await this.verdict(c.language, c.script) })));
     return results.flatMap(({ c, problem }) =>
       problem
@@ -80,6 +81,14 @@ export class ScriptChecks {
       clearTimeout(timer);
     }
   }
+}
+
+/** A type's properties edited as Python or JavaScript; descriptors do not change while the server runs. */
+const editors = new Map<string, readonly string[]>();
+function scriptEditors(type: string): readonly string[] {
+  let names = editors.get(type);
+  if (!names) editors.set(type, (names = (getProcessor(type)?.descriptor.properties ?? []).filter((p) => p.editor === 'python' || p.editor === 'javascript').map((p) => p.name)));
+  return names;
 }
 
 /** The scripts a processor holds: properties edited as Python or JavaScript, in the language its engine names. */
