@@ -6,7 +6,7 @@
  * RSS, with the server's RSS at the end against its RSS early on as the ratio (flat memory is about 1).
  * SOAK_SECONDS (default 30; 300 for the five-minute run), SOAK_RETENTION (default 1 min), SOAK_KILL_EVERY seconds
  * (default 20), SOAK_ROWS_PER_SEC (default 7000; 0 = as fast as it goes).
- * Run after building apps/api: NODE_OPTIONS=--no-node-snapshot npx tsx --conditions=sluice-source bench/soak.bench.ts
+ * Run after building apps/api: sh bench/run.sh bench/soak.bench.ts
  */
 import type { ExecutionDto, FlowDto } from '@sluice/contracts';
 import { startErpSim } from '@sluice/erp-sim';
