@@ -11,7 +11,8 @@ if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
 fi
 
 dir=$(mktemp -d /tmp/sluice-pg.XXXXXX)
-port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+# write, not console.log: under FORCE_COLOR (set by nx) console.log colours a number.
+port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})")
 as_owner=()
 if [ "$(id -u)" -eq 0 ]; then
   chown postgres "$dir"
@@ -25,7 +26,8 @@ trap stop EXIT
 
 "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off" start >/dev/null \
+  || { cat "$dir/server.log" >&2; exit 1; }
 echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 
 SLUICE_TEST_DB_URL="postgres://postgres@127.0.0.1:$port/postgres" "$@"

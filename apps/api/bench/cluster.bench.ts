@@ -4,7 +4,7 @@
  * execution to whichever node has room), and the clock stops when the last execution finished. Both runs use a fresh
  * database on the same throwaway PostgreSQL server, which this benchmark starts itself (e2e/tools/with-postgres.sh)
  * when SLUICE_TEST_DB_URL is not set, and skips (saying so) when the PostgreSQL server binaries are not installed.
- * Run after building apps/api: NODE_OPTIONS=--no-node-snapshot npx tsx --conditions=sluice-source bench/cluster.bench.ts
+ * Run after building apps/api: sh bench/run.sh bench/cluster.bench.ts
  */
 import type { ExecutionDto, FlowDto } from '@sluice/contracts';
 import { startOmnitronSim } from '@sluice/omnitron-sim';
@@ -28,7 +28,7 @@ if (!process.env['SLUICE_TEST_DB_URL'] && !(existsSync(PG_ROOT) && readdirSync(P
 if (!process.env['SLUICE_TEST_DB_URL']) {
   const tool = fileURLToPath(new URL('../../../e2e/tools/with-postgres.sh', import.meta.url));
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync('bash', [tool, 'npx', 'tsx', '--conditions=sluice-source', self], { stdio: 'inherit', env: process.env });
+  const r = spawnSync('bash', [tool, process.execPath, ...process.execArgv, self], { stdio: 'inherit', env: process.env });
   process.exit(r.status ?? 1);
 }
 const base = process.env['SLUICE_TEST_DB_URL']!;

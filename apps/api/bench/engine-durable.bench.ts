@@ -2,7 +2,7 @@
  * Engine throughput through the foundation's reference chain, GenerateFlowFile → UpdateAttribute → LogAttribute,
  * on the durable SQLite repositories against the same flow on the in-memory ones, so the ratio is the cost of
  * durability. LogAttribute logs at debug level into a sink that drops the text.
- * Run: npx tsx --conditions=sluice-source bench/engine-durable.bench.ts
+ * Run: sh bench/run.sh bench/engine-durable.bench.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

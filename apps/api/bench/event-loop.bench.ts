@@ -3,7 +3,7 @@
  * time — slow regexes, deep nesting, string growth, bodies at the test panes' limit, endless scripts, processor
  * tests, failed logins — against the same server under benign traffic (health, flow reads, small pane runs) in the
  * same run. The goal is that abuse does not hold the loop longer than ordinary use; no request may hold it 100 ms.
- * Run after building apps/api: NODE_OPTIONS=--no-node-snapshot npx tsx --conditions=sluice-source bench/event-loop.bench.ts
+ * Run after building apps/api: sh bench/run.sh bench/event-loop.bench.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@
  * (TestRunner), against a plain undici loop making the same GETs in the same run; and MergeContent rows/s
  * (5000-row JSON bundles with header, demarcator and footer) against hand-written concatenation of the same rows.
  * Both loops are sequential, so the ratios are the processors' own cost per request and per row.
- * Run: NODE_OPTIONS=--no-node-snapshot npx tsx --conditions=sluice-source bench/flow-control.bench.ts
+ * Run: sh bench/run.sh bench/flow-control.bench.ts
  */
 import { startErpSim } from '@sluice/erp-sim';
 import { TestRunner } from '@sluice/flow-testing';

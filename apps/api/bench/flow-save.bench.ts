@@ -3,7 +3,7 @@
  * own measurement, GET /api/metrics, as the bucket bound of the worst 500 ms window) for 500 processors / 1000
  * connections and 5000 / 10,000 (FLOW_LIMITS), against a three-step flow's save in the same run. No save may hold
  * the loop 100 ms. The built server runs as a child process, as the API specs start it.
- * Run after building apps/api: NODE_OPTIONS=--no-node-snapshot npx tsx --conditions=sluice-source bench/flow-save.bench.ts
+ * Run after building apps/api: sh bench/run.sh bench/flow-save.bench.ts
  */
 import type { FlowDocumentInput } from '@sluice/contracts';
 import { mkdtempSync, rmSync } from 'node:fs';

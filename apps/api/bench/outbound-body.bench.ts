@@ -3,7 +3,7 @@
  * batches of stock rows (BENCH_OUTBOUND_MB to change them), the worst event-loop block while the batch is admitted
  * (POST to 202; the simulated Omnitron holds the Login step meanwhile, so nothing else runs) and while the flow then
  * writes its rows, plus the admission times. Then the ratio of one 40 MB batch's admission to ten 4 MB ones'.
- * Run after building apps/api: NODE_OPTIONS=--no-node-snapshot npx tsx --conditions=sluice-source bench/outbound-body.bench.ts
+ * Run after building apps/api: sh bench/run.sh bench/outbound-body.bench.ts
  */
 import { startOmnitronSim } from '@sluice/omnitron-sim';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -3,7 +3,7 @@
  * acknowledged, with a Jolt mapping step renaming the ERP's fields, against a minimal hand-written Node
  * pipeline making the same HTTP calls (login, 1000-row bulk upserts) with the same renaming. Then 5
  * concurrent batches: rows/s and the peak RSS of this process (server, simulator and bench together).
- * Run after building apps/api: NODE_OPTIONS=--no-node-snapshot npx tsx --conditions=sluice-source bench/outbound.bench.ts
+ * Run after building apps/api: sh bench/run.sh bench/outbound.bench.ts
  */
 import type { ExecutionDto, FlowDto } from '@sluice/contracts';
 import { startOmnitronSim } from '@sluice/omnitron-sim';

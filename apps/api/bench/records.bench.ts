@@ -2,7 +2,7 @@
  * ConvertRecord rows/s, CSV to JSON through the CSVReader and JsonRecordSetWriter services on the real session
  * (TestRunner), against hand-written code doing the same in the same run: papaparse with a header, numbers read
  * from the columns the data shows are numeric, JSON.stringify. Both are given the same 5000-row CSV FlowFiles.
- * Run: NODE_OPTIONS=--no-node-snapshot npx tsx --conditions=sluice-source bench/records.bench.ts
+ * Run: sh bench/run.sh bench/records.bench.ts
  */
 import Papa from 'papaparse';
 import { TestRunner } from '@sluice/flow-testing';

@@ -2,7 +2,7 @@
  * Row log throughput on SQLite: chunks of 1000 keyed lines journaled and expanded into row_log by the writer, in
  * transactions kept short so the event loop stays free, against the same lines stored in one transaction per flush
  * (the baseline, measured in the same run). Also the longest single transaction of each.
- * Run: npx tsx --conditions=sluice-source bench/row-log.bench.ts
+ * Run: sh bench/run.sh bench/row-log.bench.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
  * Script step benchmark: the Stock Flow seed script with a transform that turns `stock` into an int, over 5000 rows,
  * in Python (Pyodide child) and JavaScript (isolated-vm), against the same transform done directly in Node.
- * Also measures the Python runtime's cold start. Run from the repo root: npx tsx apps/api/bench/script.bench.ts
+ * Also measures the Python runtime's cold start. Run: sh bench/run.sh bench/script.bench.ts
  */
 import { readFileSync } from 'node:fs';
 import type { ScriptRequest } from '@sluice/flow-api';

@@ -6,10 +6,8 @@ import { MinRole, ROLE_RANK } from '../auth/roles.js';
 import { BadInputError, ServiceBusyError } from '../common/errors.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
-import { DataSource } from 'typeorm';
-import { SqlStateManager } from '../engine/sql-state.manager.js';
 import { ScriptPoolBusyError } from '../scripting/index.js';
-import { runScriptPane, ScriptPaneSchema, type ScriptPaneRequest } from './script-pane.js';
+import { runScriptPane, ScriptPaneSchema } from './script-pane.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { MappingSchema, runMappingPane, type MappingPaneResult, type MappingRun } from './mapping-pane.js';
 import { PaneBusyError, PaneError, PaneLimitError } from './pane-sandbox.js';
@@ -34,7 +32,6 @@ export class TestPanesController {
   constructor(
     private readonly runtime: TestPaneRuntime,
     private readonly secrets: SecretRegistry,
-    private readonly ds: DataSource,
   ) {}
 
   @Post('expression')
@@ -72,7 +69,7 @@ export class TestPanesController {
       throw new BadInputError(`timeoutMs: at most ${limits.timeoutMs} ms in the test pane for the '${http.user.role}' role`, [{ field: 'timeoutMs', message: `at most ${limits.timeoutMs}` }]);
     }
     try {
-      const outcome = await runScriptPane(req, this.runtime.scripts, await this.storedState(req), limits);
+      const outcome = await runScriptPane(req, this.runtime.scripts, await this.runtime.storedState(req.flowId, req.processorId), limits);
       const redact = (s: string) => this.secrets.redact(s);
       return {
         ...outcome,
@@ -85,13 +82,6 @@ export class TestPanesController {
       if (e instanceof ScriptPoolBusyError) throw new ServiceBusyError(e.message);
       throw e;
     }
-  }
-
-  /** The step's state as the flow stored it: the dry run starts from it. */
-  private async storedState(req: ScriptPaneRequest): Promise<{ local: Record<string, string>; cluster: Record<string, string> }> {
-    if (!req.flowId || !req.processorId) return { local: {}, cluster: {} };
-    const state = new SqlStateManager(this.ds, req.flowId, req.processorId);
-    return { local: await state.get('local'), cluster: await state.get('cluster') };
   }
 
   private async sandboxed<T>(kind: 'expression' | 'mapping', payload: unknown, timeoutMs: number): Promise<T> {
