@@ -8,7 +8,7 @@ import { clearLongTimeout, setLongTimeout, type LongTimeout } from '../common/lo
 import type { ExecutionsService } from '../executions/executions.service.js';
 import type { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
-import { redactEvents } from '../secrets/event-redaction.js';
+import { redactEvents, redactEventsSliced } from '../secrets/event-redaction.js';
 import type { SecretRegistry } from '../secrets/secret-registry.js';
 import type { DurableTokenCache } from './durable-token.cache.js';
 import type { EngineEventsHub } from './engine-events.hub.js';
@@ -63,6 +63,10 @@ export class EngineWiring {
     const { repository, executions, provenance } = adapters;
     // Executions store what a commit makes true in its own transaction; the provenance sink reuses that redaction.
     repository.participate({
+      // The redaction of a large session's events runs in slices before its group commit, which then finds it done.
+      beforeCommit: async (tx) => {
+        if (tx.provenance?.length && !this.redactions.has(tx.provenance)) this.redactions.set(tx.provenance, await redactEventsSliced(tx.provenance, this.adapters.secrets));
+      },
       inCommit: (m, txs) => {
         const events: ProvenanceEvent[] = [];
         for (const tx of txs) if (tx.provenance?.length) for (const e of this.redacted(tx.provenance)) events.push(e);

@@ -1,11 +1,11 @@
-import type { Page, RowLogDto } from '@sluice/contracts';
+import type { ExecutionDto, Page, RowLogDto } from '@sluice/contracts';
 import { startOmnitronSim, type OmnitronSimHandle } from '@sluice/omnitron-sim';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishedExecution, postBatch, startStockOutbound, stockBatch } from '../integration/outbound-batch.testing.js';
-import { eventLoopFigures } from '../metrics/event-loop.testing.js';
+import { eventLoopFigures, worstBlockBetween } from '../metrics/event-loop.testing.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 
 /** The limit no write burst may hold the event loop for. */
@@ -14,8 +14,10 @@ const ROWS = 120_000;
 
 /**
  * A large outbound batch is processed (written to the simulated Omnitron, every row logged) while ordinary requests
- * keep coming: the row log, journal and FlowFile writes of each chunk must not hold the server's event loop over
- * 100 ms (its own measurement, GET /api/metrics), and every row must be logged exactly once.
+ * keep coming: from its admission to its end (the row log, journal and FlowFile writes of each chunk, the writer's last
+ * commit with the provenance of every request it sent, the execution's final counts) nothing may hold the server's
+ * event loop over 100 ms (its own measurement, GET /api/metrics), on either database, and every row must be logged
+ * exactly once.
  */
 describe('processing a large batch does not block the event loop', () => {
   let server: ServerProcess;
@@ -32,7 +34,7 @@ describe('processing a large batch does not block the event loop', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('logs 120,000 rows exactly once, next to ordinary traffic, without a block over 100 ms while they are written', { timeout: 300_000 }, async () => {
+  it('logs 120,000 rows exactly once, next to ordinary traffic, without a block over 100 ms until the execution ends', { timeout: 300_000 }, async () => {
     const flow = await startStockOutbound(server, omnitron.url, 'large batch rows');
     // Warm-up: the first run compiles the route's and the steps' code.
     const warm = await postBatch(server, flow.id, stockBatch(200_000).body);
@@ -48,28 +50,31 @@ describe('processing a large batch does not block the event loop', () => {
     const id = ((await posted.json()) as { executionId: string }).executionId;
     const before = await eventLoopFigures(server.url, server.token);
 
-    // Figures are read again once nine rows in ten are in the row log: the batch's chunks are then still being
-    // written and logged, and the execution's own end (its last FlowFile's commit, its final counts) is not measured.
+    // Ordinary requests keep coming until the execution is finished: the chunks' writes and the execution's own
+    // end (its last FlowFile's commit, the final flush of the row log, its final counts) are all measured.
     const logged = async () => ((await (await server.request(`/api/executions/${id}/rows?limit=1`)).json()) as Page<RowLogDto>).total;
-    let mid: Awaited<ReturnType<typeof eventLoopFigures>> | null = null;
     const ordinary: number[] = [];
+    let state = '';
     const until = Date.now() + 240_000;
-    while (mid === null && Date.now() < until) {
-      for (const path of ['/api/health', '/api/flows', `/api/executions/${id}`]) ordinary.push((await server.request(path)).status);
-      if ((await logged()) >= batch.rows * 0.9) mid = await eventLoopFigures(server.url, server.token);
-      else await new Promise((r) => setTimeout(r, 20));
+    while (state !== 'finished' && Date.now() < until) {
+      for (const path of ['/api/health', '/api/flows']) ordinary.push((await server.request(path)).status);
+      const res = await server.request(`/api/executions/${id}`);
+      ordinary.push(res.status);
+      state = ((await res.json()) as ExecutionDto).state;
+      if (state !== 'finished') await new Promise((r) => setTimeout(r, 20));
     }
-    expect(mid, 'nine rows in ten logged in time').not.toBeNull();
+    expect(state, 'the execution finished in time').toBe('finished');
+    // The window holding the end closes before the figures are read.
+    await new Promise((r) => setTimeout(r, 700));
+    const after = await eventLoopFigures(server.url, server.token);
     expect(ordinary.length).toBeGreaterThan(0);
     expect(ordinary.every((s) => s === 200)).toBe(true);
-    expect(mid!.windows - before.windows).toBeGreaterThan(2);
-    // On PostgreSQL one block of about 190 ms still happens while the batch is processed, outside the row-log writes;
-    // until it is found, the 100 ms budget is asserted on the embedded SQLite default and the rest on both.
-    if (process.env['SLUICE_TEST_DB'] !== 'postgres') {
-      expect(mid!.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `longest block in the last 30 s: ${mid!.recentBlockMs.toFixed(0)} ms`).toBe(0);
-    }
+    expect(after.windows - before.windows).toBeGreaterThan(2);
+    const worst = worstBlockBetween(before, after);
+    console.log(`worst event-loop block from the batch's admission to its end: under ${worst} ms`);
+    expect(after.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `worst block under ${worst} ms; longest in the last 30 s: ${after.recentBlockMs.toFixed(0)} ms`).toBe(0);
 
-    const done = await finishedExecution(server, id, 240_000);
+    const done = await finishedExecution(server, id, 10_000);
     expect(done.counts.read).toBe(batch.rows);
     expect(done.counts.written + done.counts.failed).toBe(batch.rows);
     // Every row of the batch is in the row log once: as many lines as rows, and each SKU as often as it was sent.

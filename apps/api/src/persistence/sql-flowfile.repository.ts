@@ -39,6 +39,11 @@ export interface AttributeCipher {
 /** Records that must be exactly as durable as the FlowFiles they describe (an execution's steps). */
 export interface CommitParticipant {
   /**
+   * Work on one transaction before it joins a group commit, outside any database transaction (it may let the event
+   * loop turn); a rejection fails that commit alone.
+   */
+  beforeCommit?(transaction: RepositoryTransaction): Promise<void>;
+  /**
    * Writes, in the group commit's transaction after the FlowFile changes, what these transactions imply; a
    * rejection rolls the whole group back. The function it returns runs once the transaction is durable.
    */
@@ -140,6 +145,7 @@ export class SqlFlowFileRepository implements FlowFileRepository, ContentReposit
   }
 
   async commit(tx: RepositoryTransaction): Promise<void> {
+    for (const participant of this.participants) if (participant.beforeCommit) await participant.beforeCommit(tx);
     // Large contents are stored a piece at a time before the transaction joins a group commit, which then checks
     // that they are all there; other commits go on meanwhile. A failed commit leaves them to the garbage collection.
     let chunked = new Map<string, number>();

@@ -28,6 +28,11 @@ export interface Row {
 
 const FLUSH_MS = 200;
 const ROWS_PER_STATEMENT = 100;
+/**
+ * Text (details and attributes) one statement stores at most, bar a single larger event: SQLite runs a statement on
+ * the event loop, and a large batch's writer commits one event per request it sent with the request in `details`.
+ */
+const TEXT_PER_STATEMENT = 512 * 1024;
 /** Most events a lineage answer carries; a wide split stops there (and says so). */
 export const LINEAGE_MAX_EVENTS = 2000;
 /** Largest content slice one request returns. */
@@ -88,25 +93,34 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
   }
 
   private async write(batch: ProvenanceEvent[], contents: KeptContent[]): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      if (contents.length) await writeContents(m, contents, (n) => this.p(n));
-      for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-        const chunk = batch.slice(i, i + ROWS_PER_STATEMENT);
-        const params: unknown[] = [];
-        const values = chunk.map((e) => {
-          const start = params.length;
-          params.push(
-            e.flowId, e.flowFileUuid, e.eventType, e.processorId, e.relationship, JSON.stringify(e.parentUuids), JSON.stringify(e.childUuids), e.transitUri ?? null,
-            e.details, redactAttributes(e.attributes), e.size, e.timestamp, e.attributes['execution.id'] ?? null, e.contentClaim ?? null,
-          );
-          return `(${Array.from({ length: 14 }, (_, k) => this.p(start + k + 1)).join(',')})`;
-        });
-        await m.query(
+    if (contents.length) await this.ds.transaction((m) => writeContents(m, contents, (n) => this.p(n)));
+    for (let from = 0; from < batch.length; ) {
+      const params: unknown[] = [];
+      const values: string[] = [];
+      let text = 0;
+      let to = from;
+      for (; to < batch.length && to - from < ROWS_PER_STATEMENT && (to === from || text < TEXT_PER_STATEMENT); to++) {
+        const e = batch[to]!;
+        const start = params.length;
+        const attributes = redactAttributes(e.attributes);
+        text += attributes.length + (e.details?.length ?? 0);
+        params.push(
+          e.flowId, e.flowFileUuid, e.eventType, e.processorId, e.relationship, JSON.stringify(e.parentUuids), JSON.stringify(e.childUuids), e.transitUri ?? null,
+          e.details, attributes, e.size, e.timestamp, e.attributes['execution.id'] ?? null, e.contentClaim ?? null,
+        );
+        values.push(`(${Array.from({ length: 14 }, (_, k) => this.p(start + k + 1)).join(',')})`);
+      }
+      // Lets requests run between statements; each is its own transaction, as SQLite's one connection would take
+      // any other statement run meanwhile into an open one.
+      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.ds.transaction((m) =>
+        m.query(
           `INSERT INTO "provenance_event" ("flow_id","flowfile_uuid","event_type","processor_id","relationship","parents","children","transit_uri","details","attributes","size","timestamp","execution_id","content_claim") VALUES ${values.join(',')}`,
           params,
-        );
-      }
-    });
+        ),
+      );
+      from = to;
+    }
     const perFlow = new Map<string, number>();
     for (const e of batch) perFlow.set(e.flowId, (perFlow.get(e.flowId) ?? 0) + 1);
     for (const [flowId, count] of perFlow) this.hub.emit('provenance.recorded', { flowId, count });

@@ -11,18 +11,41 @@ const ERROR_TEXT = /error|exception|message/i;
  */
 export function redactEvents(events: readonly ProvenanceEvent[], secrets: SecretRegistry): ProvenanceEvent[] {
   for (const e of events) secrets.addAttributes(e.attributes);
-  return events.map((e) => {
-    let attributes = maskAttributes(e.attributes);
-    for (const k in attributes) {
-      const v = attributes[k]!;
-      if (v && ERROR_TEXT.test(k)) {
-        const safe = secrets.redact(v);
-        if (safe !== v) attributes = { ...attributes, [k]: safe };
-      }
+  return events.map((e) => redactEvent(e, secrets));
+}
+
+/** Time redactEventsSliced may hold the event loop before it lets it turn. */
+const SLICE_MS = 10;
+
+/**
+ * The same as redactEvents, with the event loop let turn every SLICE_MS: a session that sent a large batch in many
+ * requests commits one event per request with its exchange in `details`, megabytes of text for the patterns.
+ */
+export async function redactEventsSliced(events: readonly ProvenanceEvent[], secrets: SecretRegistry): Promise<ProvenanceEvent[]> {
+  for (const e of events) secrets.addAttributes(e.attributes);
+  const out: ProvenanceEvent[] = [];
+  let sliceStart = performance.now();
+  for (const e of events) {
+    out.push(redactEvent(e, secrets));
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
     }
-    const transitUri = typeof e.transitUri === 'string' ? secrets.redact(e.transitUri) : e.transitUri;
-    const details = typeof e.details === 'string' ? secrets.redact(e.details) : e.details;
-    if (attributes === e.attributes && transitUri === e.transitUri && details === e.details) return e;
-    return { ...e, attributes, details, ...(transitUri === undefined ? {} : { transitUri }) };
-  });
+  }
+  return out;
+}
+
+function redactEvent(e: ProvenanceEvent, secrets: SecretRegistry): ProvenanceEvent {
+  let attributes = maskAttributes(e.attributes);
+  for (const k in attributes) {
+    const v = attributes[k]!;
+    if (v && ERROR_TEXT.test(k)) {
+      const safe = secrets.redact(v);
+      if (safe !== v) attributes = { ...attributes, [k]: safe };
+    }
+  }
+  const transitUri = typeof e.transitUri === 'string' ? secrets.redact(e.transitUri) : e.transitUri;
+  const details = typeof e.details === 'string' ? secrets.redact(e.details) : e.details;
+  if (attributes === e.attributes && transitUri === e.transitUri && details === e.details) return e;
+  return { ...e, attributes, details, ...(transitUri === undefined ? {} : { transitUri }) };
 }
