@@ -32,12 +32,13 @@ export class OmnitronClient {
   }
 
   async send(method: string, path: string, body?: unknown): Promise<HttpResponse> {
-    const observe = this.options.observe;
-    if (!observe) return this.exchange(method, path, body);
-    const url = joinUrl(this.options.domain, path);
+    // Serialized once: the text sent (and re-sent after a fresh login) is the one provenance records.
     const text = body === undefined ? undefined : JSON.stringify(body);
+    const observe = this.options.observe;
+    if (!observe) return this.exchange(method, path, text);
+    const url = joinUrl(this.options.domain, path);
     try {
-      const response = await this.exchange(method, path, body);
+      const response = await this.exchange(method, path, text);
       observe({ method, url, body: text, response });
       return response;
     } catch (e) {
@@ -46,22 +47,22 @@ export class OmnitronClient {
     }
   }
 
-  private async exchange(method: string, path: string, body?: unknown): Promise<HttpResponse> {
+  private async exchange(method: string, path: string, text: string | undefined): Promise<HttpResponse> {
     const url = joinUrl(this.options.domain, path);
     const used = await this.currentToken();
-    const response = await this.call(method, url, used, body);
+    const response = await this.call(method, url, used, text);
     if (response.status !== 401) return response;
     if (!this.options.recipe) throw new IntegratorStepError('Omnitron answered 401 and no Omnitron credentials are configured to log in again', 401);
     const fresh = await this.renew(used);
-    const retried = await this.call(method, url, fresh, body);
+    const retried = await this.call(method, url, fresh, text);
     if (retried.status === 401) throw new IntegratorStepError('Omnitron answered 401 again right after a fresh login', 401, true);
     return retried;
   }
 
-  private call(method: string, url: string, token: string, body: unknown): Promise<HttpResponse> {
+  private call(method: string, url: string, token: string, text: string | undefined): Promise<HttpResponse> {
     const headers: Record<string, string> = { authorization: `Token ${token}`, accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return sendWithRetry(this.services, { method, url, headers, body: body === undefined ? undefined : JSON.stringify(body) }, this.options.policy);
+    if (text !== undefined) headers['content-type'] = 'application/json';
+    return sendWithRetry(this.services, { method, url, headers, body: text }, this.options.policy);
   }
 
   private async currentToken(): Promise<string> {
