@@ -16,6 +16,18 @@ const ROWS_PER_STATEMENT = 400;
 const ROW_COLUMNS = 8;
 /** Index entries one counting statement reads. */
 const COUNT_PAGE = 5000;
+/** Lines one statement of a SQLite search reads (a few ms). */
+const SEARCH_RANGE = 5000;
+
+interface StoredLine {
+  id: string | number;
+  execution_id: string;
+  sku: string | null;
+  status: RowLogDto['status'];
+  message: string;
+  step: string | null;
+  created_at: string | number;
+}
 
 /** The queries of the row log level: row_log and the journal that holds recorded chunks until they are in it. */
 export class RowLogRepository extends SqlRepository {
@@ -114,28 +126,37 @@ export class RowLogRepository extends SqlRepository {
     }
   }
 
+  /**
+   * A page of the execution's lines in id order, with the total that match. PostgreSQL answers in two statements
+   * off the event loop. SQLite runs on it, and one statement over a large execution's lines held it for over 100 ms,
+   * so it reads ranges of at most SEARCH_RANGE lines by the (execution, id) index with a turn of the loop between
+   * them; the lines logged once the search began (ids past its first id bound) are left out, as a single statement
+   * would not have seen them either.
+   */
   async rowLogs(id: string, q: { status?: string; sku?: string; offset: number; limit: number }): Promise<Page<RowLogDto>> {
     const args: unknown[] = [id];
-    let clause = `WHERE "execution_id" = ${this.p(1)}`;
+    let filter = '';
     if (q.status) {
       args.push(q.status);
-      clause += ` AND "status" = ${this.p(args.length)}`;
+      filter += ` AND "status" = ${this.p(args.length)}`;
     }
     if (q.sku) {
       // Case-insensitive substring on both databases (Postgres LIKE is case-sensitive, SQLite's is not).
       args.push(`%${q.sku.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      clause += ` AND LOWER("sku") LIKE ${this.p(args.length)} ESCAPE '\\'`;
+      filter += ` AND LOWER("sku") LIKE ${this.p(args.length)} ESCAPE '\\'`;
     }
-    const [{ n }] = (await this.ds.query(`SELECT COUNT(*) AS n FROM "row_log" ${clause}`, args)) as { n: string | number }[];
-    const rows = (await this.ds.query(`SELECT * FROM "row_log" ${clause} ORDER BY "id" LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`, args)) as {
-      id: string | number;
-      execution_id: string;
-      sku: string | null;
-      status: RowLogDto['status'];
-      message: string;
-      step: string | null;
-      created_at: string | number;
-    }[];
+    const offset = Math.trunc(q.offset);
+    const limit = Math.trunc(q.limit);
+    let total: number;
+    let rows: StoredLine[];
+    if (this.pg) {
+      const clause = `WHERE "execution_id" = $1${filter}`;
+      const [{ n }] = (await this.ds.query(`SELECT COUNT(*) AS n FROM "row_log" ${clause}`, args)) as { n: string | number }[];
+      total = Number(n);
+      rows = (await this.ds.query(`SELECT * FROM "row_log" ${clause} ORDER BY "id" LIMIT ${limit} OFFSET ${offset}`, args)) as StoredLine[];
+    } else {
+      ({ total, rows } = await this.searchInRanges(args, filter, offset, limit));
+    }
     return {
       items: rows.map((r) => ({
         id: Number(r.id),
@@ -146,10 +167,34 @@ export class RowLogRepository extends SqlRepository {
         step: r.step,
         createdAt: new Date(Number(r.created_at)).toISOString(),
       })),
-      total: Number(n),
+      total,
       offset: q.offset,
       limit: q.limit,
     };
+  }
+
+  /** SQLite's search: `filter` holds the status and SKU conditions, `args` the execution's id and then their values. */
+  private async searchInRanges(args: unknown[], filter: string, offset: number, limit: number): Promise<{ total: number; rows: StoredLine[] }> {
+    const [id, ...values] = args;
+    const from = `FROM "row_log" INDEXED BY "ix_row_execution_id" WHERE "execution_id" = ? AND "id" > ? AND "id" <= ?`;
+    const [{ top }] = (await this.ds.query(`SELECT MAX("id") AS top FROM "row_log" INDEXED BY "ix_row_execution_id" WHERE "execution_id" = ?`, [id])) as { top: number | null }[];
+    const rows: StoredLine[] = [];
+    let total = 0;
+    if (top === null) return { total, rows };
+    for (let last = 0; ; ) {
+      const [end] = (await this.ds.query(`SELECT "id" ${from} ORDER BY "id" LIMIT 1 OFFSET ${SEARCH_RANGE - 1}`, [id, last, top])) as { id: number }[];
+      const bound = end ? Number(end.id) : Number(top);
+      const within = [id, last, bound, ...values];
+      const [{ n }] = (await this.ds.query(`SELECT COUNT(*) AS n ${from}${filter}`, within)) as { n: number }[];
+      if (rows.length < limit && total + Number(n) > offset) {
+        const skip = Math.max(0, offset - total);
+        rows.push(...((await this.ds.query(`SELECT * ${from}${filter} ORDER BY "id" LIMIT ${limit - rows.length} OFFSET ${skip}`, within)) as StoredLine[]));
+      }
+      total += Number(n);
+      if (bound >= Number(top)) return { total, rows };
+      last = bound;
+      await yieldToLoop();
+    }
   }
 }
 
