@@ -198,11 +198,19 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     await yieldToLoop();
     const changed = await inSlices(changedProcessorSteps(before, after));
     for (const id of blocked) if (!blockedBefore.has(id)) changed.add(id);
-    await this.load(flowId, next);
+    const rebuilt = await this.load(flowId, next);
     const started = new Set(await this.startAll(flowId, kept, blocked));
+    // The document is stored: a processor that cannot start is reported in the answer and left stopped, as a failed start.
+    const failed = await rebuilt.schedulingFailures([...started]);
+    for (const f of failed) {
+      started.delete(f.processorId);
+      kept.delete(f.processorId);
+    }
+    if (failed.length) await this.remember(flowId, kept, kept.size ? undefined : 'stopped');
     return {
       restarted: [...wasRunning].filter((id) => changed.has(id) && started.has(id)),
-      waiting: waitingProcessors(this.engine(flowId), kept, blocked),
+      waiting: waitingProcessors(rebuilt, kept, blocked),
+      ...(failed.length ? { failed: failed.map((f) => ({ processorId: f.processorId, message: `${f.name} could not start: ${f.message}` })) } : {}),
     };
   }
 

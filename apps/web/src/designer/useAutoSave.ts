@@ -44,7 +44,7 @@ export function useAutoSave(flow: FlowDto, editor: FlowEditor, canEdit: boolean)
         version.current = res.version;
         setShownVersion(res.version);
         setSaved(savedValidation(sent, res.validation));
-        setApplied(res.applied && (res.applied.restarted.length || res.applied.waiting.length) ? res.applied : null);
+        setApplied(res.applied && (res.applied.restarted.length || res.applied.waiting.length || res.applied.failed?.length) ? res.applied : null);
         setSaveError(null);
         lastRefusal.current = null;
         setSaveState(seq.current === sentSeq && !pending.current ? 'saved' : 'dirty');
