@@ -13,7 +13,7 @@ const SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 try {
   const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  if (tid > 0) require('node:os').setPriority(tid, workerData.niceness);
+  if (tid > 0) { const os = require('node:os'); os.setPriority(tid, Math.min(19, os.getPriority(tid) + workerData.niceness)); }
 } catch {}
 (async () => {
   const { JsRuntime } = await import(workerData.runtimeUrl);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -128,7 +128,8 @@ export class PythonProcess {
     this.child = child;
     if (this.options.niceness && child.pid !== undefined) {
       try {
-        setPriority(child.pid, this.options.niceness);
+        // Relative to the API's own priority, so a server started niced keeps its workers below it.
+        setPriority(child.pid, Math.min(19, getPriority() + this.options.niceness));
       } catch {
         // Not permitted here: the child keeps the API's priority.
       }

@@ -9,7 +9,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 // it does not delay the server's answers. Linux: setpriority of this thread's id.
 try {
   const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  if (tid > 0) require('node:os').setPriority(tid, workerData.niceness);
+  if (tid > 0) { const os = require('node:os'); os.setPriority(tid, Math.min(19, os.getPriority(tid) + workerData.niceness)); }
 } catch {}
 const MAX_DEPTH = workerData.maxDepth;
 
