@@ -291,7 +291,9 @@ describe('cluster mode: three nodes on one Postgres', () => {
     }, 30_000);
     const n2 = await total();
     await until('ticks on the new leader', async () => (await total()) >= n2 + 3, 30_000);
-    // The new leader adopted the old one's queued ticks and makes the new ones; no other node makes any.
+    // The new leader adopts the old one's queued ticks (its takeover pass may come after its first ticks) and makes
+    // the new ones; no other node makes any.
+    await until('the old leader\'s ticks adopted', async () => ((await owners()).length === 1 ? true : undefined), 30_000);
     expect((await owners()).map((r) => r.owner_node)).toEqual([next]);
     const n3 = await total();
     const t3 = Date.now();
