@@ -1,6 +1,9 @@
 import type { ScriptContext, ScriptProvenance } from './script-context.js';
 import type { ServiceExtensions } from './service-key.js';
 
+/** The longest delay a timer holds (Node's and browsers' limit); a later time is reached by re-arming on the way. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A time source the engine and processors share, so tests can drive time by hand. */
 export interface Clock {
   now(): number;

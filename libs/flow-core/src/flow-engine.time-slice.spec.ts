@@ -2,7 +2,7 @@ import { takeWhileSliceLasts } from '@sluice/flow-api';
 import { describe, expect, it } from 'vitest';
 import { createHarness, graphConnection, graphProcessor, HoldingRepository, settle, specProcessor, TestClock } from './engine-harness.testing.js';
 import { InMemoryStore } from './in-memory-repository.js';
-import { MAX_TIMER_MS } from './scheduler.js';
+import { MAX_TIMER_MS } from '@sluice/flow-api';
 import { SLICE_BUDGET_MS, TimeSlice } from './time-slice.js';
 
 /** A slice on a time the spec moves, whose turns of the event loop the spec grants one at a time. */

@@ -1,4 +1,4 @@
-import type { Clock } from '@sluice/flow-api';
+import { MAX_TIMER_MS, type Clock } from '@sluice/flow-api';
 import type { ConnectionQueue } from './connection-queue.js';
 import type { ProcessorNode } from './processor-node.js';
 import type { TimeSlice } from './time-slice.js';
@@ -29,8 +29,6 @@ interface Slot {
   lastRunIdle: boolean;
 }
 
-/** The longest delay a timer holds (Node's and browsers' limit); a later time is reached by re-arming on the way. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Decides when each running processor is triggered: as soon as work is queued (event-driven and processors with

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clearLongTimeout, MAX_TIMER_MS, setLongTimeout } from './long-timeout.js';
+import { MAX_TIMER_MS } from '@sluice/flow-api';
+import { clearLongTimeout, setLongTimeout } from './long-timeout.js';
 
 const DAY = 86_400_000;
 

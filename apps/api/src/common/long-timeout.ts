@@ -1,12 +1,14 @@
-/** The longest delay Node's timers hold; a longer one overflows to 1 ms (TimeoutOverflowWarning) and fires at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+import { MAX_TIMER_MS } from '@sluice/flow-api';
 
 /** A timeout of any length: a handle for clearLongTimeout. */
 export interface LongTimeout {
   timer: NodeJS.Timeout | null;
 }
 
-/** Calls `callback` after `ms`, in steps of at most MAX_TIMER_MS, so a delay of weeks fires when it is due. */
+/**
+ * Calls `callback` after `ms`, in steps of at most MAX_TIMER_MS, so a delay of weeks fires when it is due (Node
+ * overflows a longer one to 1 ms and fires it at once).
+ */
 export function setLongTimeout(callback: () => void, ms: number): LongTimeout {
   const handle: LongTimeout = { timer: null };
   const arm = (rest: number) => {

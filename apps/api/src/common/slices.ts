@@ -1,7 +1,8 @@
+import { SLICE_BUDGET_MS } from '@sluice/flow-core';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-/** Longest slice of work a large request runs before it hands the event loop back. */
-export const SLICE_MS = 15;
+/** Longest slice of work a large request runs before it hands the event loop back: the engine's budget. */
+export const SLICE_MS = SLICE_BUDGET_MS;
 
 /** Hands the event loop back: timers, I/O and other requests run before the caller goes on. */
 export function yieldToLoop(): Promise<void> {

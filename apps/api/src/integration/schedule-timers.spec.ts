@@ -1,7 +1,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { MAX_TIMER_MS } from '@sluice/flow-api';
 import { CronSchedule } from '@sluice/flow-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_TIMER_MS } from '../common/long-timeout.js';
 import { armAt, armEvery } from './schedule-timers.js';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import type { SchedulerRegistry } from '@nestjs/schedule';
-import { MAX_TIMER_MS } from '../common/long-timeout.js';
+import { MAX_TIMER_MS } from '@sluice/flow-api';
 
 /**
  * Fires `run` at `at` and then at each time `following` gives after it, one timeout at a time registered under

@@ -1,5 +1,4 @@
-import type { HttpClient, HttpRequest } from '@sluice/flow-api';
-import { MAX_TIMER_MS } from '../common/long-timeout.js';
+import { MAX_TIMER_MS, type HttpClient, type HttpRequest } from '@sluice/flow-api';
 
 /**
  * Answers a script's HTTP call. Request and reply travel as JSON text with bodies as latin-1 strings (one char per

@@ -1,10 +1,9 @@
-import type { HttpClient, ScriptRequest, ScriptResult, ScriptRunner } from '@sluice/flow-api';
+import { MAX_TIMER_MS, type HttpClient, type ScriptRequest, type ScriptResult, type ScriptRunner } from '@sluice/flow-api';
 import { JsRuntime } from './js-runtime.js';
 import { NicedJsRuntime } from './js-worker.js';
 import { canIsolateNetwork, PythonProcess, type SnapshotStore } from './python-process.js';
 import { fetchHttpClient, httpHandler, type ScriptHttpHandler } from './script-http.js';
 import type { ScriptSyntaxProblem } from './script-syntax.js';
-import { MAX_TIMER_MS } from '../common/long-timeout.js';
 
 /** The runtimes' deadline timers add a grace of seconds to a run's timeout and hold at most MAX_TIMER_MS. */
 const MAX_SCRIPT_TIMEOUT_MS = MAX_TIMER_MS - 60_000;

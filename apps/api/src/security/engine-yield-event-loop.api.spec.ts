@@ -20,6 +20,54 @@ const CACHED = 300;
 const HAZARD = "${big:matches('(a|a)+$')}";
 
 /**
+ * Creates the flow, starts `sources` and waits until each input queue holds its count, then starts `workers` while
+ * health checks come in and waits until each output queue holds its count; asserts every input was taken, every
+ * health check answered, and no 500 ms window of the server's own measurement had a block over 100 ms.
+ */
+async function measureWhileWorked(
+  server: ServerProcess,
+  document: unknown,
+  stage: { sources: string[]; inputs: Record<string, number>; workers: string[]; outputs: Record<string, number> },
+): Promise<void> {
+  const created = await server.request('/api/flows', { method: 'POST', json: document });
+  expect(created.status).toBe(201);
+  const flow = (await created.json()) as { id: string };
+  const count = async (id: string) => ((await (await server.request(`/api/flows/${flow.id}/connections/${id}/queue?limit=1`)).json()) as { count: number }).count;
+  const start = (id: string) => server.request(`/api/flows/${flow.id}/processors/${id}/start`, { method: 'POST' });
+  const holding = async (queues: Record<string, number>) => {
+    for (const [id, n] of Object.entries(queues)) if ((await count(id)) !== n) return false;
+    return true;
+  };
+  for (const id of stage.sources) expect((await start(id)).status).toBe(200);
+  await waitFor(() => holding(stage.inputs), 60_000);
+  // The sources' windows close before the measurement starts.
+  await new Promise((r) => setTimeout(r, 700));
+
+  const before = await eventLoopFigures(server.url, server.token);
+  let running = true;
+  const statuses: number[] = [];
+  const traffic = (async () => {
+    while (running) statuses.push((await server.request('/api/health')).status);
+  })();
+  try {
+    for (const id of stage.workers) expect((await start(id)).status).toBe(200);
+    await waitFor(() => holding(stage.outputs), 120_000);
+    // The last 500 ms window closes.
+    await new Promise((r) => setTimeout(r, 1200));
+  } finally {
+    running = false;
+    await traffic;
+  }
+  const after = await eventLoopFigures(server.url, server.token);
+  for (const id of Object.keys(stage.inputs)) expect(await count(id)).toBe(0);
+  expect(statuses.length).toBeGreaterThan(10);
+  expect(statuses.every((s) => s === 200)).toBe(true);
+  expect(after.windows - before.windows).toBeGreaterThan(2);
+  expect(after.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `worst window up to ${worstBlockBetween(before, after)} ms`).toBe(0);
+  await server.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
+}
+
+/**
  * A routing rule with a hazardous pattern runs on the linear-time engine, a few ms per FlowFile whose attribute is
  * just under its input limit. Hundreds of them queued at once, taken one per trigger (RouteOnAttribute's 25 ms run
  * duration, and one with a 2 s run duration: one session for all 200), must not hold the server's event loop over
@@ -53,59 +101,27 @@ describe('the engine hands the event loop back between slow triggers', () => {
       scheduling: runDuration ? { ...EVERY, runDuration } : EVERY,
       autoTerminated: ['unmatched'],
     });
-    const created = await server.request('/api/flows', {
-      method: 'POST',
-      json: {
-        name: 'hazardous routing',
-        processors: [
-          generator('gen-batched', BATCHED),
-          generator('gen-session', ONE_SESSION),
-          route('route-batched'),
-          route('route-session', '2 sec'),
-          { id: 'done', type: 'LogAttribute', name: 'Done', properties: {}, autoTerminated: ['success'] },
-        ],
-        connections: [
-          { id: 'in-batched', sourceId: 'gen-batched', relationships: ['success'], targetId: 'route-batched' },
-          { id: 'in-session', sourceId: 'gen-session', relationships: ['success'], targetId: 'route-session' },
-          { id: 'hit-batched', sourceId: 'route-batched', relationships: ['hit'], targetId: 'done' },
-          { id: 'hit-session', sourceId: 'route-session', relationships: ['hit'], targetId: 'done' },
-        ],
-      },
+    await measureWhileWorked(server, {
+      name: 'hazardous routing',
+      processors: [
+        generator('gen-batched', BATCHED),
+        generator('gen-session', ONE_SESSION),
+        route('route-batched'),
+        route('route-session', '2 sec'),
+        { id: 'done', type: 'LogAttribute', name: 'Done', properties: {}, autoTerminated: ['success'] },
+      ],
+      connections: [
+        { id: 'in-batched', sourceId: 'gen-batched', relationships: ['success'], targetId: 'route-batched' },
+        { id: 'in-session', sourceId: 'gen-session', relationships: ['success'], targetId: 'route-session' },
+        { id: 'hit-batched', sourceId: 'route-batched', relationships: ['hit'], targetId: 'done' },
+        { id: 'hit-session', sourceId: 'route-session', relationships: ['hit'], targetId: 'done' },
+      ],
+    }, {
+      sources: ['gen-batched', 'gen-session'],
+      inputs: { 'in-batched': BATCHED, 'in-session': ONE_SESSION },
+      workers: ['route-batched', 'route-session'],
+      outputs: { 'hit-batched': BATCHED, 'hit-session': ONE_SESSION },
     });
-    expect(created.status).toBe(201);
-    const flow = (await created.json()) as { id: string };
-    const count = async (id: string) => ((await (await server.request(`/api/flows/${flow.id}/connections/${id}/queue?limit=1`)).json()) as { count: number }).count;
-    const start = (id: string) => server.request(`/api/flows/${flow.id}/processors/${id}/start`, { method: 'POST' });
-    expect((await start('gen-batched')).status).toBe(200);
-    expect((await start('gen-session')).status).toBe(200);
-    await waitFor(async () => (await count('in-batched')) === BATCHED && (await count('in-session')) === ONE_SESSION, 60_000);
-    // The generators' windows close before the measurement starts.
-    await new Promise((r) => setTimeout(r, 700));
-
-    const before = await eventLoopFigures(server.url, server.token);
-    let running = true;
-    const statuses: number[] = [];
-    const traffic = (async () => {
-      while (running) statuses.push((await server.request('/api/health')).status);
-    })();
-    try {
-      expect((await start('route-batched')).status).toBe(200);
-      expect((await start('route-session')).status).toBe(200);
-      await waitFor(async () => (await count('hit-batched')) === BATCHED && (await count('hit-session')) === ONE_SESSION, 120_000);
-      // The last 500 ms window closes.
-      await new Promise((r) => setTimeout(r, 1200));
-    } finally {
-      running = false;
-      await traffic;
-    }
-    const after = await eventLoopFigures(server.url, server.token);
-    expect(await count('in-batched')).toBe(0);
-    expect(await count('in-session')).toBe(0);
-    expect(statuses.length).toBeGreaterThan(10);
-    expect(statuses.every((s) => s === 200)).toBe(true);
-    expect(after.windows - before.windows).toBeGreaterThan(2);
-    expect(after.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `worst window up to ${worstBlockBetween(before, after)} ms`).toBe(0);
-    await server.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
   });
   it('DetectDuplicate and Notify stop taking their batch once the slice is spent: no block over 100 ms', { timeout: 180_000 }, async () => {
     const generator = (id: string) => ({
@@ -115,63 +131,33 @@ describe('the engine hands the event loop back between slow triggers', () => {
       properties: { 'Batch Size': String(CACHED), 'File Size': '0B', big: `\${literal('a'):repeat(${ATTRIBUTE_CHARS})}` },
       scheduling: ONCE,
     });
-    const created = await server.request('/api/flows', {
-      method: 'POST',
-      json: {
-        name: 'hazardous batches',
-        controllerServices: [{ id: 'cache', type: 'MapCacheClientService', name: 'Cache', properties: {}, enabled: true }],
-        processors: [
-          generator('gen-dedupe'),
-          generator('gen-notify'),
-          {
-            id: 'dedupe', type: 'DetectDuplicate', name: 'Dedupe', scheduling: EVERY, autoTerminated: ['duplicate', 'failure'],
-            properties: { 'Distributed Cache Service': 'cache', 'Cache Entry Identifier': '${uuid}', 'FlowFile Description': HAZARD },
-          },
-          {
-            id: 'notify', type: 'Notify', name: 'Notify', scheduling: EVERY, autoTerminated: ['failure'],
-            properties: { 'Distributed Cache Service': 'cache', 'Release Signal Identifier': HAZARD, 'Signal Buffer Count': '100' },
-          },
-          { id: 'done', type: 'LogAttribute', name: 'Done', properties: {}, autoTerminated: ['success'] },
-        ],
-        connections: [
-          { id: 'in-dedupe', sourceId: 'gen-dedupe', relationships: ['success'], targetId: 'dedupe' },
-          { id: 'in-notify', sourceId: 'gen-notify', relationships: ['success'], targetId: 'notify' },
-          { id: 'unique', sourceId: 'dedupe', relationships: ['non-duplicate'], targetId: 'done' },
-          { id: 'notified', sourceId: 'notify', relationships: ['success'], targetId: 'done' },
-        ],
-      },
+    await measureWhileWorked(server, {
+      name: 'hazardous batches',
+      controllerServices: [{ id: 'cache', type: 'MapCacheClientService', name: 'Cache', properties: {}, enabled: true }],
+      processors: [
+        generator('gen-dedupe'),
+        generator('gen-notify'),
+        {
+          id: 'dedupe', type: 'DetectDuplicate', name: 'Dedupe', scheduling: EVERY, autoTerminated: ['duplicate', 'failure'],
+          properties: { 'Distributed Cache Service': 'cache', 'Cache Entry Identifier': '${uuid}', 'FlowFile Description': HAZARD },
+        },
+        {
+          id: 'notify', type: 'Notify', name: 'Notify', scheduling: EVERY, autoTerminated: ['failure'],
+          properties: { 'Distributed Cache Service': 'cache', 'Release Signal Identifier': HAZARD, 'Signal Buffer Count': '100' },
+        },
+        { id: 'done', type: 'LogAttribute', name: 'Done', properties: {}, autoTerminated: ['success'] },
+      ],
+      connections: [
+        { id: 'in-dedupe', sourceId: 'gen-dedupe', relationships: ['success'], targetId: 'dedupe' },
+        { id: 'in-notify', sourceId: 'gen-notify', relationships: ['success'], targetId: 'notify' },
+        { id: 'unique', sourceId: 'dedupe', relationships: ['non-duplicate'], targetId: 'done' },
+        { id: 'notified', sourceId: 'notify', relationships: ['success'], targetId: 'done' },
+      ],
+    }, {
+      sources: ['gen-dedupe', 'gen-notify'],
+      inputs: { 'in-dedupe': CACHED, 'in-notify': CACHED },
+      workers: ['dedupe', 'notify'],
+      outputs: { unique: CACHED, notified: CACHED },
     });
-    expect(created.status).toBe(201);
-    const flow = (await created.json()) as { id: string };
-    const count = async (id: string) => ((await (await server.request(`/api/flows/${flow.id}/connections/${id}/queue?limit=1`)).json()) as { count: number }).count;
-    const start = (id: string) => server.request(`/api/flows/${flow.id}/processors/${id}/start`, { method: 'POST' });
-    expect((await start('gen-dedupe')).status).toBe(200);
-    expect((await start('gen-notify')).status).toBe(200);
-    await waitFor(async () => (await count('in-dedupe')) === CACHED && (await count('in-notify')) === CACHED, 60_000);
-    await new Promise((r) => setTimeout(r, 700));
-
-    const before = await eventLoopFigures(server.url, server.token);
-    let running = true;
-    const statuses: number[] = [];
-    const traffic = (async () => {
-      while (running) statuses.push((await server.request('/api/health')).status);
-    })();
-    try {
-      expect((await start('dedupe')).status).toBe(200);
-      expect((await start('notify')).status).toBe(200);
-      await waitFor(async () => (await count('unique')) === CACHED && (await count('notified')) === CACHED, 120_000);
-      await new Promise((r) => setTimeout(r, 1200));
-    } finally {
-      running = false;
-      await traffic;
-    }
-    const after = await eventLoopFigures(server.url, server.token);
-    expect(await count('in-dedupe')).toBe(0);
-    expect(await count('in-notify')).toBe(0);
-    expect(statuses.length).toBeGreaterThan(10);
-    expect(statuses.every((s) => s === 200)).toBe(true);
-    expect(after.windows - before.windows).toBeGreaterThan(2);
-    expect(after.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `worst window up to ${worstBlockBetween(before, after)} ms`).toBe(0);
-    await server.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
   });
 });
