@@ -2,6 +2,7 @@ import { SetMetadata } from '@nestjs/common';
 import express from 'express';
 import { DomainError, PayloadTooLargeError } from './errors.js';
 import { assertDepth, MAX_BODY_DEPTH } from './json-depth.js';
+import { yieldToLoop } from './slices.js';
 
 export const BODY_LIMIT = 'sluice:body-limit';
 
@@ -64,7 +65,7 @@ export async function readBody(req: express.Request, res: express.Response, limi
   if (req.body === undefined || typeof req.body !== 'object') return;
   // Parsing a large body and walking it are each a long synchronous step; between them other requests get their
   // turn, so two large bodies arriving together do not hold the loop for the sum of both.
-  if (Number(req.headers['content-length'] ?? 0) > YIELD_AFTER_BYTES) await new Promise<void>((resolve) => setImmediate(resolve));
+  if (Number(req.headers['content-length'] ?? 0) > YIELD_AFTER_BYTES) await yieldToLoop();
   assertDepth(req.body, MAX_BODY_DEPTH);
 }
 

@@ -1,5 +1,6 @@
 import type { RowStatus } from '@sluice/processors';
 import { countStatus, type RowEntry, type RowLogRepository } from './row-log.repository.js';
+import { yieldToLoop } from '../common/slices.js';
 
 const FLUSH_MS = 250;
 /** Buffered row logs are written on a timer, off the write path; only a buffer this large is flushed at once. */
@@ -153,7 +154,7 @@ export class RowLogWriter {
         this.report(stored);
         from = to;
         // Let requests and timers run before the next transaction.
-        if (from < entries.length) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (from < entries.length) await yieldToLoop();
       }
     } finally {
       this.writing.delete(entries);

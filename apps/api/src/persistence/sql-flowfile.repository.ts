@@ -1,6 +1,7 @@
 import type { FlowFile } from '@sluice/flow-api';
 import type { ContentRepository, FlowFileRepository, QueuedFlowFile, RepositoryTransaction } from '@sluice/flow-core';
 import type { DataSource, EntityManager } from 'typeorm';
+import { yieldToLoop } from '../common/slices.js';
 
 interface Pending {
   tx: RepositoryTransaction;
@@ -28,7 +29,7 @@ const CHUNK_BYTES = 1024 * 1024;
 const CHUNKED_FROM = 2 * CHUNK_BYTES;
 
 /** Lets the event loop turn between the statements of a large content (SQLite runs each one on it). */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const turn = yieldToLoop;
 
 /** Seals credential attributes (the Login step's tokens) on their way to disk and opens them on the way back. */
 export interface AttributeCipher {

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { ProvenanceContentDto, ProvenanceEventDto } from '@sluice/contracts';
 import type { ProvenanceEvent, ProvenanceSink, RepositoryTransaction } from '@sluice/flow-core';
 import { DataSource } from 'typeorm';
+import { yieldToLoop } from '../common/slices.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
 import { redactAttributes } from '../persistence/sensitive-attributes.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
@@ -112,7 +113,7 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
       }
       // Lets requests run between statements; each is its own transaction, as SQLite's one connection would take
       // any other statement run meanwhile into an open one.
-      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (from > 0) await yieldToLoop();
       await this.ds.transaction((m) =>
         m.query(
           `INSERT INTO "provenance_event" ("flow_id","flowfile_uuid","event_type","processor_id","relationship","parents","children","transit_uri","details","attributes","size","timestamp","execution_id","content_claim") VALUES ${values.join(',')}`,

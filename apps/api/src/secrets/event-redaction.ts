@@ -1,6 +1,7 @@
 import type { ProvenanceEvent } from '@sluice/flow-core';
 import { maskAttributes } from './redaction.js';
 import type { SecretRegistry } from './secret-registry.js';
+import { yieldToLoop } from '../common/slices.js';
 
 /** Attributes that carry error text (login.error, erp.error, log.error.script_error, …) may quote a URL with a token. */
 const ERROR_TEXT = /error|exception|message/i;
@@ -28,7 +29,7 @@ export async function redactEventsSliced(events: readonly ProvenanceEvent[], sec
   for (const e of events) {
     out.push(redactEvent(e, secrets));
     if (performance.now() - sliceStart >= SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToLoop();
       sliceStart = performance.now();
     }
   }
