@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ProvenanceContentDto, ProvenanceEventDto } from '@sluice/contracts';
 import type { ProvenanceEvent, ProvenanceSink, RepositoryTransaction } from '@sluice/flow-core';
 import { DataSource } from 'typeorm';
@@ -28,6 +28,14 @@ export interface Row {
 }
 
 const FLUSH_MS = 200;
+/** First and longest wait before a flush that failed (the database is down or full) is tried again. */
+const RETRY_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+/**
+ * Events held for a database that keeps failing: past this the oldest are dropped (and counted in the log), so an
+ * outage cannot exhaust memory. FlowFiles and their queues do not depend on it; only their history would be shorter.
+ */
+export const PROVENANCE_PENDING_MAX = 200_000;
 const ROWS_PER_STATEMENT = 100;
 /**
  * Text (details and attributes) one statement stores at most, bar a single larger event: SQLite runs a statement on
@@ -48,7 +56,12 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
   private contents: KeptContent[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** Wait before the next try while the database fails; 0 when the last flush stored everything. */
+  private backoff = 0;
+  private dropped = 0;
+  private closed = false;
   private readonly pg: boolean;
+  private readonly log = new Logger('Provenance');
 
   constructor(
     private readonly ds: DataSource,
@@ -73,8 +86,8 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
   }
 
   private schedule(): void {
-    if (this.buffer.length >= 5000 || this.contents.length >= 200) void this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
+    if (this.backoff === 0 && (this.buffer.length >= 5000 || this.contents.length >= 200)) void this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.backoff || FLUSH_MS);
   }
 
   async flush(): Promise<void> {
@@ -85,16 +98,65 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
     this.buffer = [];
     this.contents = [];
     if (batch.length === 0 && contents.length === 0) return this.writing;
-    this.writing = this.writing.then(() => this.write(batch, contents)).catch(() => undefined);
+    this.writing = this.writing.then(() => this.write(batch, contents)).then(
+      () => {
+        this.backoff = 0;
+      },
+      (e: unknown) => this.failed(e),
+    );
     return this.writing;
+  }
+
+  /** Keeps what a failed flush did not store for the next try, after a growing wait. */
+  private failed(e: unknown): void {
+    this.backoff = Math.min(this.backoff ? this.backoff * 2 : RETRY_MS, RETRY_MAX_MS);
+    const over = this.buffer.length - PROVENANCE_PENDING_MAX;
+    if (over > 0) {
+      this.buffer.splice(0, over);
+      this.dropped += over;
+    }
+    this.log.warn(
+      `storing provenance failed (${(e as Error).message}); ${this.buffer.length} events wait, next try in ${this.backoff} ms` +
+        (this.dropped ? `; ${this.dropped} oldest events dropped so far` : ''),
+    );
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = this.closed ? null : setTimeout(() => void this.flush(), this.backoff);
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.flush();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
+  /**
+   * Stores the batch statement by statement, each its own transaction; when one fails, it and the rest go back to
+   * the front of the buffer (ahead of events recorded meanwhile, so order holds) and none is stored twice.
+   */
   private async write(batch: ProvenanceEvent[], contents: KeptContent[]): Promise<void> {
-    if (contents.length) await this.ds.transaction((m) => writeContents(m, contents, (n) => this.p(n)));
+    const done = { events: 0 };
+    try {
+      if (contents.length) await this.ds.transaction((m) => writeContents(m, contents, (n) => this.p(n)));
+      contents = [];
+      await this.writeEvents(batch, done);
+    } catch (e) {
+      this.contents = contents.concat(this.contents);
+      this.buffer = batch.slice(done.events).concat(this.buffer);
+      this.announce(batch.slice(0, done.events));
+      throw e;
+    }
+    this.announce(batch);
+  }
+
+  private announce(stored: readonly ProvenanceEvent[]): void {
+    const perFlow = new Map<string, number>();
+    for (const e of stored) perFlow.set(e.flowId, (perFlow.get(e.flowId) ?? 0) + 1);
+    for (const [flowId, count] of perFlow) this.hub.emit('provenance.recorded', { flowId, count });
+  }
+
+  /** Stores the events in order; `done.events` counts those stored so far. */
+  private async writeEvents(batch: ProvenanceEvent[], done: { events: number }): Promise<void> {
     for (let from = 0; from < batch.length; ) {
       const params: unknown[] = [];
       const values: string[] = [];
@@ -121,10 +183,8 @@ export class ProvenanceService implements ProvenanceSink, OnModuleDestroy {
         ),
       );
       from = to;
+      done.events = to;
     }
-    const perFlow = new Map<string, number>();
-    for (const e of batch) perFlow.set(e.flowId, (perFlow.get(e.flowId) ?? 0) + 1);
-    for (const [flowId, count] of perFlow) this.hub.emit('provenance.recorded', { flowId, count });
   }
 
   async query(flowId: string, opts: { flowFileUuid?: string; eventType?: string; limit?: number; beforeId?: number; executionId?: string; processorId?: string }): Promise<ProvenanceEventDto[]> {
