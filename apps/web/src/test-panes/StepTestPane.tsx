@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { QueuedFlowFileDto } from '@sluice/contracts';
 import { hasSideEffects, type ProcessorDescriptor } from '@sluice/flow-api';
 import { api, errorText, type ProcessorTestResult } from '../api/client.js';
@@ -48,6 +48,8 @@ export function StepTestPane({
 }) {
   const [queued, setQueued] = useState<(QueuedFlowFileDto & { connectionId: string })[]>([]);
   const [pick, setPick] = useState<string>('');
+  /** The user chose the input: a queue list that arrives later must not switch it back to the default. */
+  const chosen = useRef(false);
   // What was typed stays across tab switches and reloads.
   const [typed, setTyped] = useRemembered<{ content: string; attributes: Record<string, string> }>(`${flowId}.${processorId}.step`, { content: '', attributes: {} });
   const { content, attributes } = typed;
@@ -71,7 +73,9 @@ export function StepTestPane({
         const all = lists.flat();
         setQueued(all);
         // The newest queued FlowFile is the most likely thing to test; a consumed one is gone from the list.
-        setPick((p) => (p && (all.some((f) => f.uuid === p) || (p === PINNED && hasPin)) ? p : hasPin ? PINNED : (all[all.length - 1]?.uuid ?? '')));
+        setPick((p) =>
+          (chosen.current && p === '') || (p && (all.some((f) => f.uuid === p) || (p === PINNED && hasPin))) ? p : hasPin ? PINNED : (all[all.length - 1]?.uuid ?? ''),
+        );
       })
       .catch(() => undefined);
     return () => {
@@ -105,7 +109,14 @@ export function StepTestPane({
       <h3>Input</h3>
       <label className="field">
         <span>FlowFile</span>
-        <select value={pick} onChange={(e) => setPick(e.target.value)} aria-label="Test input FlowFile">
+        <select
+          value={pick}
+          onChange={(e) => {
+            chosen.current = true;
+            setPick(e.target.value);
+          }}
+          aria-label="Test input FlowFile"
+        >
           {pinned && <option value={PINNED}>Pinned input</option>}
           <option value="">Pasted input (below)</option>
           {queued.map((f) => (
