@@ -4,6 +4,24 @@ import type { Relationship } from './relationship.js';
 /** What a FlowFile filter answers for each queued FlowFile (NiFi's FlowFileFilterResult). */
 export type FlowFileFilterResult = 'ACCEPT_AND_CONTINUE' | 'ACCEPT_AND_TERMINATE' | 'REJECT_AND_CONTINUE' | 'REJECT_AND_TERMINATE';
 
+/** Where a processor's last `listNew` ended in its incoming queues: opaque, kept by the processor between triggers. */
+export type QueueCursor = string;
+
+/** What `ProcessSession.listNew` answers. */
+export interface QueueLook {
+  /** Ready FlowFiles queued since the cursor (all queued ones when `complete`), in queue order; none is taken. */
+  readonly flowFiles: FlowFile[];
+  /**
+   * True when the look started over from the whole queue: the cursor was null or stale, or FlowFiles left the queue
+   * other than by `takeListed` (emptied, taken by `get`, a rolled-back session), so what was listed before no longer holds.
+   */
+  readonly complete: boolean;
+  /** Whether FlowFiles beyond `max` are still to be listed. */
+  readonly more: boolean;
+  /** Where to continue next time. */
+  readonly cursor: QueueCursor;
+}
+
 /**
  * The unit of work a processor runs in, with NiFi's rules: every FlowFile taken or created must be
  * transferred or removed before commit; the framework commits when `onTrigger` returns and rolls back
@@ -19,6 +37,17 @@ export interface ProcessSession {
   getFiltered(filter: (flowFile: FlowFile) => FlowFileFilterResult): FlowFile[];
   /** Queued FlowFiles not yet taken (across all incoming connections). */
   queueSize(): number;
+  /**
+   * Lists, without taking them, up to `max` ready FlowFiles that joined the incoming queues since `cursor`, so a
+   * processor that holds FlowFiles in its queue across triggers (bins) looks only at what is new. A penalized one is
+   * listed once its penalty is over. The content of a listed FlowFile can be read in the same session.
+   */
+  listNew(cursor: QueueCursor | null, max: number): QueueLook;
+  /**
+   * Takes exactly these listed FlowFiles from the incoming queues, in queue order; one no longer queued is left out.
+   * The cost grows with how far from the head of the queue they sit, not with the queue's length.
+   */
+  takeListed(flowFiles: readonly FlowFile[]): FlowFile[];
 
   /** A new FlowFile; with parents it inherits their common attributes (minus uuid) and lineage. */
   create(parents?: FlowFile | readonly FlowFile[]): FlowFile;

@@ -3,6 +3,25 @@ import type { FlowFile, FlowFileFilterResult } from '@sluice/flow-api';
 export const DEFAULT_OBJECT_THRESHOLD = 10_000;
 export const DEFAULT_DATA_SIZE_THRESHOLD = 1024 ** 3;
 
+/** Listing epochs are unique in the process, so a cursor from another queue or an earlier engine never matches. */
+let lastListingEpoch = 0;
+
+/** What the queue's consumer has not yet listed (`listNew`); FlowFiles arriving are appended while it exists. */
+interface Listing {
+  readonly epoch: number;
+  unlisted: FlowFile[];
+  next: number;
+  /** Reached while penalized: listed once the penalty is over. */
+  deferred: FlowFile[];
+}
+
+export interface ListedLook {
+  readonly flowFiles: FlowFile[];
+  readonly complete: boolean;
+  readonly more: boolean;
+  readonly epoch: number;
+}
+
 /**
  * A FIFO queue of FlowFiles on a connection. Penalized FlowFiles are skipped until their penalty
  * expires. FlowFiles taken by a session stay counted ("in flight") until the session commits or
@@ -14,6 +33,7 @@ export class ConnectionQueue {
   /** Penalized FlowFiles, in queue order: they sit ahead of `items` once their penalty expires. */
   private penalized: FlowFile[] = [];
   private queuedBytes = 0;
+  private listing: Listing | null = null;
   inFlightCount = 0;
   inFlightBytes = 0;
 
@@ -49,10 +69,12 @@ export class ConnectionQueue {
     if (flowFile.penaltyExpiration > now) this.penalized.push(flowFile);
     else this.items.push(flowFile);
     this.queuedBytes += flowFile.size;
+    this.listing?.unlisted.push(flowFile);
   }
 
   /** Puts FlowFiles back at the head of the queue in their original order (rollback). */
   returnToHead(flowFiles: readonly FlowFile[], now: number): void {
+    this.restartListing();
     const penalized: FlowFile[] = [];
     const ready: FlowFile[] = [];
     for (const ff of flowFiles) {
@@ -80,6 +102,7 @@ export class ConnectionQueue {
 
   /** Takes the next unpenalized FlowFile; it counts as in flight until `acknowledge` or `returnToHead`. */
   poll(now: number): FlowFile | null {
+    if (this.listing) this.restartListing();
     let ff: FlowFile | undefined;
     if (this.penalized.length) {
       const i = this.penalized.findIndex((p) => p.penaltyExpiration <= now);
@@ -105,6 +128,7 @@ export class ConnectionQueue {
    * `..._AND_TERMINATE`; rejected ones keep their place. Reports whether the filter terminated.
    */
   pollMatching(now: number, filter: (flowFile: FlowFile) => FlowFileFilterResult): { taken: FlowFile[]; terminated: boolean } {
+    this.restartListing();
     const taken: FlowFile[] = [];
     let terminated = false;
     const ask = (ff: FlowFile): boolean => {
@@ -143,6 +167,7 @@ export class ConnectionQueue {
 
   /** Takes one queued FlowFile by uuid, penalized or not (a live test run on a chosen FlowFile); it counts as in flight. */
   take(uuid: string): FlowFile | undefined {
+    this.restartListing();
     let ff: FlowFile | undefined;
     const p = this.penalized.findIndex((f) => f.uuid === uuid);
     if (p >= 0) ff = this.penalized.splice(p, 1)[0];
@@ -188,11 +213,90 @@ export class ConnectionQueue {
 
   /** Empties the queue (in-flight FlowFiles are not touched) and returns what was queued. */
   clear(): FlowFile[] {
+    this.restartListing();
     const all = this.list();
     this.items = [];
     this.head = 0;
     this.penalized = [];
     this.queuedBytes = 0;
     return all;
+  }
+
+  /**
+   * Up to `max` ready FlowFiles the consumer has not listed since `epoch`, without taking them. A null or stale epoch
+   * (FlowFiles left the queue other than by `takeListed`) starts over from the whole queue and says so (`complete`).
+   */
+  listNew(epoch: number | null, max: number, now: number): ListedLook {
+    let complete = false;
+    if (!this.listing || this.listing.epoch !== epoch) {
+      this.listing = { epoch: ++lastListingEpoch, unlisted: this.list(), next: 0, deferred: [] };
+      complete = true;
+    }
+    const l = this.listing;
+    const out: FlowFile[] = [];
+    if (l.deferred.length) {
+      const still: FlowFile[] = [];
+      for (const ff of l.deferred) (out.length < max && ff.penaltyExpiration <= now ? out : still).push(ff);
+      l.deferred = still;
+    }
+    while (out.length < max && l.next < l.unlisted.length) {
+      const ff = l.unlisted[l.next++]!;
+      (ff.penaltyExpiration > now ? l.deferred : out).push(ff);
+    }
+    if (l.next === l.unlisted.length) {
+      l.unlisted = [];
+      l.next = 0;
+    } else if (l.next > 1024 && l.next * 2 > l.unlisted.length) {
+      l.unlisted = l.unlisted.slice(l.next);
+      l.next = 0;
+    }
+    return { flowFiles: out, complete, more: l.next < l.unlisted.length, epoch: l.epoch };
+  }
+
+  /**
+   * Takes the wanted FlowFiles (by identity, as listed) that are queued, removing each found one from `wanted`. It
+   * scans from the head only as far as the last one it finds, and closes the gaps in place.
+   */
+  takeListed(wanted: Set<FlowFile>): FlowFile[] {
+    const taken: FlowFile[] = [];
+    if (this.penalized.length) {
+      const kept: FlowFile[] = [];
+      for (const ff of this.penalized) (wanted.delete(ff) ? taken : kept).push(ff);
+      this.penalized = kept;
+    }
+    const kept: FlowFile[] = [];
+    let i = this.head;
+    for (; wanted.size > 0 && i < this.items.length; i++) {
+      const ff = this.items[i]!;
+      (wanted.delete(ff) ? taken : kept).push(ff);
+    }
+    // The kept ones move up against the unscanned rest; the slots they leave before them are freed.
+    const start = i - kept.length;
+    for (let k = this.head; k < start; k++) this.items[k] = undefined as unknown as FlowFile;
+    for (let k = 0; k < kept.length; k++) this.items[start + k] = kept[k]!;
+    this.head = start;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    for (const ff of taken) {
+      this.queuedBytes -= ff.size;
+      this.inFlightCount++;
+      this.inFlightBytes += ff.size;
+    }
+    return taken;
+  }
+
+  /** The epoch of the consumer's listing, or null when its next `listNew` starts over. */
+  listingEpoch(): number | null {
+    return this.listing?.epoch ?? null;
+  }
+
+  /** Ends the consumer's listing, so its next `listNew` starts over from the whole queue. */
+  restartListing(): void {
+    this.listing = null;
   }
 }

@@ -1,4 +1,4 @@
-import { fromUtf8, newFlowFile, utf8, type FlowFile, type FlowFileFilterResult, type ProcessSession, type Relationship } from '@sluice/flow-api';
+import { fromUtf8, newFlowFile, utf8, type FlowFile, type FlowFileFilterResult, type ProcessSession, type QueueCursor, type QueueLook, type Relationship } from '@sluice/flow-api';
 import type { ConnectionQueue } from './connection-queue.js';
 import type { ProvenanceEvent } from './ports.js';
 import { provenanceEvent } from './provenance-event.js';
@@ -30,6 +30,8 @@ export class StandardProcessSession implements ProcessSession {
   private counters = new Map<string, number>();
   private hooks: CommitHook[] = [];
   private nextQueue = 0;
+  /** FlowFiles `listNew` listed in this session, whose content may be read without taking them. */
+  private listed: WeakSet<FlowFile> | null = null;
 
   constructor(private readonly host: SessionHost) {}
 
@@ -89,6 +91,40 @@ export class StandardProcessSession implements ProcessSession {
         out.push(ff);
       }
       if (terminated) break;
+    }
+    return out;
+  }
+
+  listNew(cursor: QueueCursor | null, max: number): QueueLook {
+    const incoming = this.host.incoming;
+    const epochs = cursor === null ? [] : cursor.split(',').map(Number);
+    // One stale queue starts every queue over, so `complete` means the same for the whole look.
+    const fresh = epochs.length === incoming.length && incoming.every((q, i) => q.listingEpoch() === epochs[i]);
+    const now = this.now();
+    const flowFiles: FlowFile[] = [];
+    const next: number[] = [];
+    let more = false;
+    for (const q of incoming) {
+      if (!fresh) q.restartListing();
+      const look = q.listNew(fresh ? epochs[next.length]! : null, max - flowFiles.length, now);
+      for (const ff of look.flowFiles) flowFiles.push(ff);
+      more ||= look.more;
+      next.push(look.epoch);
+    }
+    this.listed ??= new WeakSet();
+    for (const ff of flowFiles) this.listed.add(ff);
+    return { flowFiles, complete: !fresh, more, cursor: next.join(',') };
+  }
+
+  takeListed(flowFiles: readonly FlowFile[]): FlowFile[] {
+    const wanted = new Set(flowFiles);
+    const out: FlowFile[] = [];
+    for (const q of this.host.incoming) {
+      if (wanted.size === 0) break;
+      for (const ff of q.takeListed(wanted)) {
+        this.records.set(ff.uuid, { original: ff, source: q, current: ff, target: null, origin: 'queue' });
+        out.push(ff);
+      }
     }
     return out;
   }
@@ -177,7 +213,7 @@ export class StandardProcessSession implements ProcessSession {
   }
 
   async read(flowFile: FlowFile): Promise<Uint8Array> {
-    this.check(flowFile);
+    if (!this.listed?.has(flowFile) || this.records.has(flowFile.uuid)) this.check(flowFile);
     const claim = flowFile.contentClaim;
     if (claim === null) return EMPTY_BYTES;
     return this.contents.get(claim) ?? this.host.readContent(claim);
@@ -261,6 +297,8 @@ export class StandardProcessSession implements ProcessSession {
       if (!list) back.set(rec.source, (list = []));
       list.push(penalize ? { ...rec.original, penaltyExpiration: now + this.host.penaltyMs } : rec.original);
     }
+    // What the processor made of its listing may be lost with the rollback: its next look starts over.
+    if (this.listed) for (const q of this.host.incoming) q.restartListing();
     for (const [queue, list] of back) {
       let bytes = 0;
       for (const ff of list) bytes += ff.size;
@@ -281,6 +319,7 @@ export class StandardProcessSession implements ProcessSession {
     this.joins = [];
     this.counters = new Map();
     this.hooks = [];
+    this.listed = null;
   }
 
   /** True when the session touched nothing. */
