@@ -76,106 +76,108 @@ function fullReason(bin: Bin): EvictionReason {
   return 'MIN_THRESHOLDS_REACHED';
 }
 
-export interface BinningResult {
-  /** Bins to merge now, in the order they became ready. */
-  readonly ready: Bin[];
-  /** Bins still waiting for more FlowFiles. */
-  readonly waiting: Bin[];
-}
-
 /**
- * Packs queued FlowFiles into bins as NiFi's BinManager does, in queue order, and says which bins are ready.
- * Sluice leaves the FlowFiles in their queue until a bin is merged, so the bins are rebuilt from the queue on every
- * trigger; `firstSeen` (when this processor first binned each FlowFile) keeps each bin's age across triggers, and
- * `relaxed` (nothing new arrived since the last look) lets bins that met their minimums go, as NiFi does once its
- * queue is drained.
+ * NiFi's BinManager: FlowFiles are offered in queue order, each once, as they are first seen; full bins (and bins
+ * evicted to make room) join `ready` at once, `expire` adds the ones past Max Bin Age and, when nothing new arrived
+ * (`relaxed`), the ones that met their minimums, as NiFi does once its queue is drained. The bins live across
+ * triggers, so a trigger costs what arrived plus what it merges; the FlowFiles stay in their queue until merged.
  */
-export function packBins(queued: readonly FlowFile[], s: BinSettings, firstSeen: (ff: FlowFile) => number, now: number, relaxed: boolean): BinningResult {
-  const ready: Bin[] = [];
-  let active: Bin[] = [];
-  // Open bins by group, so placing a FlowFile does not scan (and copy) every open bin.
-  const byGroup = new Map<string | null, Bin[]>();
-  const retire = (bin: Bin) => {
-    ready.push(bin);
-    active = active.filter((b) => b !== bin);
-    const list = byGroup.get(bin.group)!;
-    list.splice(list.indexOf(bin), 1);
-  };
-  const makeRoom = () => {
-    if (active.length < s.maxBins) return;
-    let oldest = active[0]!;
-    for (const b of active) if (b.created < oldest.created) oldest = b;
-    oldest.reason = 'BIN_MANAGER_FULL';
-    retire(oldest);
-  };
-  const retireIfFull = (bin: Bin) => {
-    if (!isFull(bin)) return;
-    bin.reason = fullReason(bin);
-    retire(bin);
-  };
-  const complete = (bin: Bin) => {
-    bin.completed = true;
-    retireIfFull(bin);
-  };
-  for (const ff of queued) {
-    const seen = firstSeen(ff);
+export class BinManager {
+  /** Bins to merge, in the order they became ready. */
+  readonly ready: Bin[] = [];
+  private active: Bin[] = [];
+  // Open bins by group, so placing a FlowFile does not scan every open bin.
+  private readonly byGroup = new Map<string | null, Bin[]>();
+
+  constructor(private readonly s: BinSettings) {}
+
+  /** FlowFiles in bins that are not ready yet. */
+  get waitingFlowFiles(): number {
+    let n = 0;
+    for (const b of this.active) n += b.members.length;
+    return n;
+  }
+
+  add(ff: FlowFile, seen: number): void {
+    const s = this.s;
     if (!s.defragment && ff.size > s.maxBytes) {
       // Too large for any bin: merged on its own, with the reason NiFi leaves unset.
-      const alone = newBin(null, { ...s, minEntries: 0, maxEntries: Number.MAX_SAFE_INTEGER, minBytes: 0, maxBytes: Number.MAX_SAFE_INTEGER }, seen);
-      alone.members.push(ff);
-      alone.size = ff.size;
-      ready.push(alone);
-      continue;
+      this.ready.push(alone(ff, seen, s));
+      return;
     }
     const group = s.groupOf(ff);
-    const bins = byGroup.get(group) ?? [];
+    const bins = this.byGroup.get(group) ?? [];
     const terminates = !s.defragment && (s.terminates?.(ff) ?? false);
     if (terminates && s.insertion === 'Last in Bin') {
       const target = bins.find((b) => offer(b, ff, s));
-      if (target) {
-        complete(target);
-        continue;
-      }
+      if (target) return this.complete(target);
     } else if (terminates) {
       const open = bins.find((b) => !b.completed);
-      if (open) complete(open);
+      if (open) this.complete(open);
     } else {
       const target = bins.find((b) => offer(b, ff, s));
-      if (target) {
-        target.created = Math.min(target.created, seen);
-        retireIfFull(target);
-        continue;
-      }
+      if (target) return this.retireIfFull(target);
     }
-    makeRoom();
+    this.makeRoom();
     const bin = newBin(group, s, seen);
     if (!offer(bin, ff, s)) {
       // Refused by a fresh bin (a defragment fragment without a usable index): NiFi merges it alone, and fails it.
-      bin.members.push(ff);
-      bin.size = ff.size;
-      ready.push(bin);
-      continue;
+      this.ready.push(alone(ff, seen, s));
+      return;
     }
-    active.push(bin);
-    const list = byGroup.get(group);
+    this.active.push(bin);
+    const list = this.byGroup.get(group);
     if (list) list.push(bin);
-    else byGroup.set(group, [bin]);
-    if (terminates && s.insertion !== 'First in New Bin') complete(bin);
-    else retireIfFull(bin);
+    else this.byGroup.set(group, [bin]);
+    if (terminates && s.insertion !== 'First in New Bin') this.complete(bin);
+    else this.retireIfFull(bin);
   }
-  const waiting: Bin[] = [];
-  for (const bin of active) {
-    if (relaxed && isFullEnough(bin)) {
-      bin.reason = fullReason(bin);
-      ready.push(bin);
-    } else if (s.maxBinAgeMs !== null && now - bin.created > s.maxBinAgeMs) {
-      bin.reason = 'TIMEOUT';
-      ready.push(bin);
-    } else {
-      waiting.push(bin);
+
+  expire(now: number, relaxed: boolean): void {
+    for (const bin of [...this.active]) {
+      if (relaxed && isFullEnough(bin)) {
+        bin.reason = fullReason(bin);
+        this.retire(bin);
+      } else if (this.s.maxBinAgeMs !== null && now - bin.created > this.s.maxBinAgeMs) {
+        bin.reason = 'TIMEOUT';
+        this.retire(bin);
+      }
     }
   }
-  return { ready, waiting };
+
+  private retire(bin: Bin): void {
+    this.ready.push(bin);
+    this.active.splice(this.active.indexOf(bin), 1);
+    const list = this.byGroup.get(bin.group)!;
+    list.splice(list.indexOf(bin), 1);
+    if (list.length === 0) this.byGroup.delete(bin.group);
+  }
+
+  private makeRoom(): void {
+    if (this.active.length < this.s.maxBins) return;
+    let oldest = this.active[0]!;
+    for (const b of this.active) if (b.created < oldest.created) oldest = b;
+    oldest.reason = 'BIN_MANAGER_FULL';
+    this.retire(oldest);
+  }
+
+  private retireIfFull(bin: Bin): void {
+    if (!isFull(bin)) return;
+    bin.reason = fullReason(bin);
+    this.retire(bin);
+  }
+
+  private complete(bin: Bin): void {
+    bin.completed = true;
+    this.retireIfFull(bin);
+  }
+}
+
+function alone(ff: FlowFile, seen: number, s: BinSettings): Bin {
+  const bin = newBin(null, { ...s, minEntries: 0, maxEntries: Number.MAX_SAFE_INTEGER, minBytes: 0, maxBytes: Number.MAX_SAFE_INTEGER }, seen);
+  bin.members.push(ff);
+  bin.size = ff.size;
+  return bin;
 }
 
 /** NiFi's checks before defragmenting a bin: an error message, or null when the fragments are complete. */

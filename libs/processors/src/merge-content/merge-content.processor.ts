@@ -1,10 +1,10 @@
 import {
   describeProperty, handleList, propertyHandles,
   CoreAttributes, defineProcessor, FragmentAttributes, REL_FAILURE, REL_ORIGINAL, utf8,
-  type FlowFile, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyHandle, type PropertyValues,
+  type FlowFile, type ProcessContext, type ProcessSession, type PropertyConfiguration, type PropertyHandle, type PropertyValues, type QueueCursor,
   type ValidationResult,
 } from '@sluice/flow-api';
-import { defragmentError, mergedAttributes, packBins, type Bin, type BinSettings, type InsertionLocation } from './merge-bins.util.js';
+import { BinManager, defragmentError, mergedAttributes, type Bin, type BinSettings, type InsertionLocation } from './merge-bins.util.js';
 import { concat, FLOWFILE_STREAM_V2, FLOWFILE_STREAM_V3, FLOWFILE_TAR_V1, flowFileStream, flowFileTar, tarArchive, zipArchive, type Entry } from './merge-formats.util.js';
 
 const P = {
@@ -24,8 +24,8 @@ const KEEP_COMMON = 'Keep Only Common Attributes';
 const KEEP_UNIQUE = 'Keep All Unique Attributes';
 const TEXT = 'Text';
 const NO_DELIMITERS = 'Do Not Use Delimiters';
-/** A trigger scans at most this many queued FlowFiles, so one look at a huge queue stays bounded. */
-export const MAX_SCAN = 100_000;
+/** A trigger bins at most this many newly queued FlowFiles; the rest wait for the next trigger. */
+export const LIST_BATCH = 10_000;
 
 const values = (...v: string[]) => v.map((value) => ({ value, displayName: value }));
 const binPack = [{ property: P.strategy, values: [BIN_PACK] }];
@@ -56,8 +56,9 @@ const PROPS = propertyHandles([
 ]);
 
 interface MergeState {
-  /** When each queued FlowFile was first binned (bin ages), and how many there were at the last look. */
-  readonly firstSeen: Map<string, number>;
+  /** Where the last look at the queue ended; null starts over from the whole queue. */
+  cursor: QueueCursor | null;
+  bins: BinManager | null;
   seq: number;
 }
 
@@ -141,52 +142,44 @@ export const MergeContent = defineProcessor({
   },
 
   onStopped(ctx) {
-    state(ctx).firstSeen.clear();
+    // Bins are rebuilt from the queue on the next start, their age counted from then, as NiFi's are after a restart.
+    const st = state(ctx);
+    st.cursor = null;
+    st.bins = null;
   },
 
   async onTrigger(ctx, session) {
     const st = state(ctx);
     const now = ctx.services.clock.now();
-    const queued: FlowFile[] = [];
-    session.getFiltered((ff) => {
-      queued.push(ff);
-      return queued.length >= MAX_SCAN ? 'REJECT_AND_TERMINATE' : 'REJECT_AND_CONTINUE';
-    });
-    const drained = queued.length < MAX_SCAN;
-    let fresh = 0;
-    const present = new Set<string>();
-    for (const ff of queued) {
-      present.add(ff.uuid);
-      if (!st.firstSeen.has(ff.uuid)) {
-        st.firstSeen.set(ff.uuid, now);
-        fresh++;
-      }
-    }
-    if (drained) for (const uuid of st.firstSeen.keys()) if (!present.has(uuid)) st.firstSeen.delete(uuid);
-    const { ready } = packBins(queued, settings(ctx), (ff) => st.firstSeen.get(ff.uuid) ?? now, now, drained && fresh === 0);
-    if (!ready.length) {
+    // While bins wait to be merged nothing new is binned, so the ready ones never pile up beyond one batch.
+    const look = session.listNew(st.cursor, st.bins?.ready.length ? 0 : LIST_BATCH);
+    if (look.complete || !st.bins) st.bins = new BinManager(settings(ctx));
+    st.cursor = look.cursor;
+    const bins = st.bins;
+    for (const ff of look.flowFiles) bins.add(ff, now);
+    const fresh = look.flowFiles.length > 0 || look.more;
+    bins.expire(now, !fresh);
+    if (!bins.ready.length) {
       // Nothing new and nothing to merge: look again after the yield (NiFi yields likewise).
-      if (fresh === 0) ctx.yield();
+      if (!fresh) ctx.yield();
       return;
     }
-    // The queue hands out the very objects it listed, so identity finds them: cheaper than uuid strings per FlowFile.
-    const wanted = new Set<FlowFile>();
-    for (const bin of ready) for (const ff of bin.members) wanted.add(ff);
-    const taken = new Set(session.getFiltered((ff) => (wanted.has(ff) ? 'ACCEPT_AND_CONTINUE' : 'REJECT_AND_CONTINUE')));
-    for (const bin of ready) {
-      if (!bin.members.every((ff) => taken.has(ff))) {
-        // Another task took some in between (cannot happen while triggered serially): leave the rest for next time.
-        for (const ff of bin.members) if (taken.has(ff)) session.transfer(ff);
-        continue;
+    for (let merged = 0; bins.ready.length && (merged === 0 || !ctx.sliceSpent()); merged++) {
+      const bin = bins.ready.shift()!;
+      const taken = session.takeListed(bin.members);
+      if (taken.length !== bin.members.length) {
+        // Some left the queue while this trigger ran (emptied by hand): the bins no longer hold, rebuild them.
+        for (const ff of taken) session.transfer(ff);
+        st.cursor = null;
+        return;
       }
       await mergeBin(ctx, session, bin, st, now);
-      for (const ff of bin.members) st.firstSeen.delete(ff.uuid);
     }
   },
 });
 
 function state(ctx: ProcessContext): MergeState {
-  return ctx.cache<MergeState>('merge-state', () => ({ firstSeen: new Map(), seq: 0 }));
+  return ctx.cache<MergeState>('merge-state', () => ({ cursor: null, bins: null, seq: 0 }));
 }
 
 async function mergeBin(ctx: ProcessContext, session: ProcessSession, bin: Bin, st: MergeState, now: number): Promise<void> {
