@@ -10,11 +10,12 @@ import {
   type FlowFile,
   type ProcessContext,
   type ProcessSession,
+  type QueueCursor,
 } from '@sluice/flow-api';
 import { RecordFormatError, schemaKey } from '../record-services/record-schema.util.js';
 import { RECORD_READER_API, RECORD_WRITER_API, type RecordReaderFactory, type RecordSetWriterFactory } from '../record-services/record-service-api.js';
 import { migrateRecordProperties, RECORD_ERROR, RECORD_READER, RECORD_WRITER, recordReaderProperty, recordWriterProperty } from '../record-services/record-processor.util.js';
-import { mergedAttributes, packRecordBins, REASON_FRAGMENTS, unionSchema, type BinMember, type RecordBin } from './record-bins.util.js';
+import { mergedAttributes, RecordBins, unionSchema, type KeyedMember, type RecordBin } from './record-bins.util.js';
 
 export const MERGE_RECORD_PROPERTIES = {
   strategy: 'Merge Strategy',
@@ -33,15 +34,16 @@ const DEFRAGMENT = 'Defragment';
 const KEEP_COMMON = 'Keep Only Common Attributes';
 const KEEP_UNIQUE = 'Keep All Unique Attributes';
 const REL_MERGED = 'merged';
-/** One trigger looks at most at this many queued FlowFiles, so a huge queue keeps each look bounded. */
-const MAX_SCAN = 20_000;
+/** A trigger reads and bins at most this many newly queued FlowFiles; the rest wait for the next trigger. */
+export const RECORD_LIST_BATCH = 2_000;
 
 const binPack = [{ property: P.strategy, values: [BIN_PACK] }];
 const prop = describeProperty;
 
 interface MergeState {
-  readonly firstSeen: Map<string, number>;
-  readonly parsed: Map<string, BinMember & { key: string }>;
+  /** Where the last look at the queue ended; null starts over from the whole queue. */
+  cursor: QueueCursor | null;
+  bins: RecordBins | null;
 }
 
 const PROPS = propertyHandles([
@@ -131,103 +133,88 @@ export const MergeRecord = defineProcessor({
   async onTrigger(ctx, session) {
     const reader = ctx.controllerService<RecordReaderFactory>(RECORD_READER, RECORD_READER_API);
     const writer = ctx.controllerService<RecordSetWriterFactory>(RECORD_WRITER, RECORD_WRITER_API);
-    const state = ctx.cache<MergeState>('merge-record', () => ({ firstSeen: new Map(), parsed: new Map() }));
-    let scanned = 0;
-    const queued = session.getFiltered(() => (++scanned >= MAX_SCAN ? 'ACCEPT_AND_TERMINATE' : 'ACCEPT_AND_CONTINUE'));
-    if (queued.length === 0) return;
-    const drained = session.queueSize() === 0;
-    if (drained) {
-      // FlowFiles that left the queue some other way (emptied by hand) are no longer remembered.
-      const present = new Set(queued.map((f) => f.uuid));
-      for (const uuid of state.firstSeen.keys()) if (!present.has(uuid)) forget(state, uuid);
-    }
+    const st = ctx.cache<MergeState>('merge-record', () => ({ cursor: null, bins: null }));
     const now = ctx.services.clock.now();
     const defragment = ctx.get(PROPS[P.strategy]) === DEFRAGMENT;
+    // While bins wait to be merged nothing new is read, so the ready ones never pile up beyond one batch.
+    const pending = (st.bins?.ready.length ?? 0) + (st.bins?.failed.length ?? 0);
+    const look = session.listNew(st.cursor, pending ? 0 : RECORD_LIST_BATCH);
+    if (look.complete || !st.bins) {
+      const limits = {
+        minRecords: ctx.get(PROPS[P.minRecords]),
+        maxRecords: ctx.get(PROPS[P.maxRecords]),
+        minBytes: ctx.get(PROPS[P.minSize]),
+        maxBytes: ctx.get(PROPS[P.maxSize]) ?? null,
+        maxAgeMs: ctx.get(PROPS[P.maxAge]) ?? null,
+        maxBins: ctx.get(PROPS[P.maxBins]),
+      };
+      st.bins = new RecordBins(limits, defragment);
+    }
+    st.cursor = look.cursor;
+    const bins = st.bins;
     const correlation = ctx.get(PROPS[P.correlation]);
-    const members: (BinMember & { key: string; firstSeen: number })[] = [];
-    for (const ff of queued) {
-      const member = await parse(ctx, session, reader, state, ff, defragment, correlation);
-      if (!member) continue;
-      if (!state.firstSeen.has(ff.uuid)) state.firstSeen.set(ff.uuid, now);
-      members.push({ ...member, firstSeen: state.firstSeen.get(ff.uuid)! });
+    let failedReads = 0;
+    for (const ff of look.flowFiles) {
+      const member = await parse(ctx, session, reader, ff, defragment, correlation);
+      if (member) bins.add(member, now);
+      else failedReads++;
     }
-    const maxAgeMs = ctx.get(PROPS[P.maxAge]) ?? null;
-    const ready = defragment
-      ? defragmentBins(members, maxAgeMs, now, ctx.get(PROPS[P.maxBins]), session, state)
-      : packRecordBins(
-          members,
-          {
-            minRecords: ctx.get(PROPS[P.minRecords]),
-            maxRecords: ctx.get(PROPS[P.maxRecords]),
-            minBytes: ctx.get(PROPS[P.minSize]),
-            maxBytes: ctx.get(PROPS[P.maxSize]) ?? null,
-            maxAgeMs,
-            maxBins: ctx.get(PROPS[P.maxBins]),
-          },
-          now,
-          drained,
-        );
-    const merged = new Set<string>();
+    bins.collect(now, !look.more);
     const unique = ctx.get(PROPS[P.attributes]) === KEEP_UNIQUE;
-    for (const bin of ready) {
-      const flowFiles = bin.members.map((m) => m.flowFile);
-      let content: Uint8Array;
-      try {
-        content = writer.write(bin.members.flatMap((m) => m.rows), unionSchema(bin.members), flowFiles[0]!.attributes);
-      } catch (e) {
-        if (!(e instanceof RecordFormatError)) throw e;
-        for (const ff of flowFiles) fail(session, state, ff, e.message);
-        for (const ff of flowFiles) merged.add(ff.uuid);
-        continue;
+    let done = 0;
+    while ((bins.failed.length || bins.ready.length) && (done === 0 || !ctx.sliceSpent())) {
+      const failed = bins.failed.shift();
+      const bin = failed?.bin ?? bins.ready.shift()!;
+      const flowFiles = session.takeListed(bin.members.map((m) => m.flowFile));
+      if (flowFiles.length !== bin.members.length) {
+        // Some left the queue while this trigger ran (emptied by hand): the bins no longer hold, rebuild them.
+        for (const ff of flowFiles) session.transfer(ff);
+        st.cursor = null;
+        return;
       }
-      let out = session.write(session.create(flowFiles), content);
-      out = session.putAllAttributes(out, {
-        ...mergedAttributes(flowFiles, unique),
-        'record.count': String(bin.records),
-        [CoreAttributes.MIME_TYPE]: writer.mimeType,
-        'merge.count': String(flowFiles.length),
-        'merge.bin.age': String(now - bin.created),
-        'merge.completion.reason': bin.reason!,
-      });
-      session.transfer(out, REL_MERGED);
-      for (const ff of flowFiles) {
-        session.transfer(session.putAttribute(ff, 'merge.uuid', out.uuid), REL_ORIGINAL);
-        forget(state, ff.uuid);
-        merged.add(ff.uuid);
-      }
+      if (failed) for (const ff of flowFiles) fail(session, ff, failed.message);
+      else merge(session, writer, bin, flowFiles, unique, now);
+      done++;
     }
-    let waiting = 0;
-    for (const m of members) {
-      if (merged.has(m.flowFile.uuid) || state.parsed.get(m.flowFile.uuid) === undefined) continue;
-      session.transfer(m.flowFile);
-      waiting++;
-    }
-    if (ready.length === 0 && waiting > 0) ctx.yield();
+    if (done === 0 && failedReads === 0 && look.flowFiles.length === 0) ctx.yield();
   },
 });
 
-function forget(state: MergeState, uuid: string): void {
-  state.firstSeen.delete(uuid);
-  state.parsed.delete(uuid);
+function merge(session: ProcessSession, writer: RecordSetWriterFactory, bin: RecordBin, flowFiles: readonly FlowFile[], unique: boolean, now: number): void {
+  let content: Uint8Array;
+  try {
+    content = writer.write(bin.members.flatMap((m) => m.rows), unionSchema(bin.members), flowFiles[0]!.attributes);
+  } catch (e) {
+    if (!(e instanceof RecordFormatError)) throw e;
+    for (const ff of flowFiles) fail(session, ff, e.message);
+    return;
+  }
+  let out = session.write(session.create(flowFiles), content);
+  out = session.putAllAttributes(out, {
+    ...mergedAttributes(flowFiles, unique),
+    'record.count': String(bin.records),
+    [CoreAttributes.MIME_TYPE]: writer.mimeType,
+    'merge.count': String(flowFiles.length),
+    'merge.bin.age': String(now - bin.created),
+    'merge.completion.reason': bin.reason!,
+  });
+  session.transfer(out, REL_MERGED);
+  for (const ff of flowFiles) session.transfer(session.putAttribute(ff, 'merge.uuid', out.uuid), REL_ORIGINAL);
 }
 
-function fail(session: ProcessSession, state: MergeState, ff: FlowFile, message: string): void {
+function fail(session: ProcessSession, ff: FlowFile, message: string): void {
   session.transfer(session.putAttribute(ff, RECORD_ERROR, message), REL_FAILURE);
-  forget(state, ff.uuid);
 }
 
-/** Reads a queued FlowFile once (kept while it waits) and keys it to its bin; an unreadable one goes to failure. */
+/** Reads a newly listed FlowFile and keys it to its bin; an unreadable one is taken and goes to failure. */
 async function parse(
   ctx: ProcessContext,
   session: ProcessSession,
   reader: RecordReaderFactory,
-  state: MergeState,
   ff: FlowFile,
   defragment: boolean,
   correlation: string | undefined,
-): Promise<(BinMember & { key: string }) | null> {
-  const known = state.parsed.get(ff.uuid);
-  if (known) return { ...known, flowFile: ff };
+): Promise<KeyedMember | null> {
   try {
     const { schema, rows } = reader.read(await session.read(ff), ff.attributes);
     let key: string;
@@ -238,53 +225,11 @@ async function parse(
       }
       key = id;
     } else key = `${correlation ? (ff.attributes[correlation] ?? '') : ''}\u0000${schemaKey(schema)}`;
-    const member = { flowFile: ff, rows, schema, key };
-    state.parsed.set(ff.uuid, member);
-    return member;
+    return { flowFile: ff, rows, schema, key };
   } catch (e) {
     if (!(e instanceof RecordFormatError)) throw e;
     ctx.log.warn(`${ff.uuid} cannot be merged: ${e.message}`);
-    fail(session, state, ff, e.message);
+    for (const taken of session.takeListed([ff])) fail(session, taken, e.message);
     return null;
   }
-}
-
-/** Defragment: a bin is complete when every fragment arrived; one that reaches Max Bin Age first goes to failure. */
-function defragmentBins(
-  members: readonly (BinMember & { key: string; firstSeen: number })[],
-  maxAgeMs: number | null,
-  now: number,
-  maxBins: number,
-  session: ProcessSession,
-  state: MergeState,
-): RecordBin[] {
-  const bins = new Map<string, RecordBin>();
-  for (const m of members) {
-    let bin = bins.get(m.key);
-    if (!bin) bins.set(m.key, (bin = { key: m.key, members: [], records: 0, bytes: 0, created: m.firstSeen }));
-    bin.members.push(m);
-    bin.records += m.rows.length;
-    bin.bytes += m.flowFile.size;
-    bin.created = Math.min(bin.created, m.firstSeen);
-  }
-  const ready: RecordBin[] = [];
-  const waiting: RecordBin[] = [];
-  for (const bin of bins.values()) {
-    const count = Number(bin.members[0]!.flowFile.attributes[FragmentAttributes.COUNT]);
-    if (bin.members.length >= count) {
-      bin.members.sort((a, b) => Number(a.flowFile.attributes[FragmentAttributes.INDEX]) - Number(b.flowFile.attributes[FragmentAttributes.INDEX]));
-      bin.reason = REASON_FRAGMENTS;
-      ready.push(bin);
-    } else if (maxAgeMs !== null && now - bin.created >= maxAgeMs) {
-      const message = `only ${bin.members.length} of ${count} fragments of '${bin.key}' arrived before Max Bin Age`;
-      for (const m of bin.members) fail(session, state, m.flowFile, message);
-    } else waiting.push(bin);
-  }
-  waiting.sort((a, b) => a.created - b.created);
-  while (waiting.length > maxBins) {
-    const bin = waiting.shift()!;
-    const message = `fragments of '${bin.key}' were evicted: more than ${maxBins} bins were waiting`;
-    for (const m of bin.members) fail(session, state, m.flowFile, message);
-  }
-  return ready;
 }

@@ -1,4 +1,4 @@
-import type { FlowFile } from '@sluice/flow-api';
+import { FragmentAttributes, type FlowFile } from '@sluice/flow-api';
 import type { RecordSchema, Row } from '../record-services/record-schema.util.js';
 
 export interface BinMember {
@@ -34,42 +34,77 @@ export const REASON_FRAGMENTS = 'Bin has every fragment';
 
 const full = (b: RecordBin, l: BinLimits) => b.records >= l.maxRecords || (l.maxBytes !== null && b.bytes >= l.maxBytes);
 
+export interface KeyedMember extends BinMember {
+  readonly key: string;
+}
+
+/** A bin whose FlowFiles go to failure (Defragment), and why. */
+export interface FailedBin {
+  readonly bin: RecordBin;
+  readonly message: string;
+}
+
 /**
- * Bin-packing over the queued FlowFiles, in queue order: like FlowFiles (same key) fill a bin until it reaches the
- * maximum records or size (soft limits: a FlowFile's records are never split), then a new bin starts. Returns the
- * bins to merge now, each with its reason; the rest stay queued.
+ * MergeRecord's bins, held across triggers and fed each FlowFile once, in queue order. Bin-packing: like FlowFiles
+ * (same key) fill a bin until it reaches the maximum records or size (soft limits: a FlowFile's records are never
+ * split), then a new bin starts. Defragment: one bin per fragment.identifier, complete when every fragment arrived.
+ * `collect` adds the bins that must go now to `ready` (or, for Defragment, `failed`).
  */
-export function packRecordBins(members: readonly (BinMember & { key: string; firstSeen: number })[], limits: BinLimits, now: number, queueDrained: boolean): RecordBin[] {
-  const open = new Map<string, RecordBin>();
-  const all: RecordBin[] = [];
-  for (const m of members) {
-    let bin = open.get(m.key);
-    if (!bin || full(bin, limits)) {
-      bin = { key: m.key, members: [], records: 0, bytes: 0, created: m.firstSeen };
-      open.set(m.key, bin);
-      all.push(bin);
-    }
+export class RecordBins {
+  readonly ready: RecordBin[] = [];
+  readonly failed: FailedBin[] = [];
+  /** Open bins by key, in the order they were created (so the first is the oldest). */
+  private readonly open = new Map<string, RecordBin>();
+
+  constructor(
+    private readonly limits: BinLimits,
+    private readonly defragment: boolean,
+  ) {}
+
+  add(m: KeyedMember, seen: number): void {
+    let bin = this.open.get(m.key);
+    if (!bin) this.open.set(m.key, (bin = { key: m.key, members: [], records: 0, bytes: 0, created: seen }));
     bin.members.push(m);
     bin.records += m.rows.length;
     bin.bytes += m.flowFile.size;
-    bin.created = Math.min(bin.created, m.firstSeen);
+    if (this.defragment ? bin.members.length >= fragmentCount(bin) : full(bin, this.limits)) {
+      if (this.defragment) bin.members.sort((a, b) => Number(a.flowFile.attributes[FragmentAttributes.INDEX]) - Number(b.flowFile.attributes[FragmentAttributes.INDEX]));
+      bin.reason = this.defragment ? REASON_FRAGMENTS : REASON_FULL;
+      this.close(bin);
+    }
   }
-  const ready: RecordBin[] = [];
-  const waiting: RecordBin[] = [];
-  for (const b of all) {
-    if (full(b, limits)) b.reason = REASON_FULL;
-    else if (limits.maxAgeMs !== null && now - b.created >= limits.maxAgeMs) b.reason = REASON_AGE;
-    else if (queueDrained && b.records >= limits.minRecords && b.bytes >= limits.minBytes) b.reason = REASON_MIN;
-    (b.reason ? ready : waiting).push(b);
+
+  /** Bins past Max Bin Age, with `queueDrained` those that met their minimums, and the oldest beyond Maximum Number of Bins. */
+  collect(now: number, queueDrained: boolean): void {
+    const { maxAgeMs, minRecords, minBytes, maxBins } = this.limits;
+    for (const bin of [...this.open.values()]) {
+      if (maxAgeMs !== null && now - bin.created >= maxAgeMs) {
+        if (this.defragment) this.fail(bin, `only ${bin.members.length} of ${fragmentCount(bin)} fragments of '${bin.key}' arrived before Max Bin Age`);
+        else this.close(bin, REASON_AGE);
+      } else if (!this.defragment && queueDrained && bin.records >= minRecords && bin.bytes >= minBytes) this.close(bin, REASON_MIN);
+    }
+    // Too many bins waiting: the oldest go, as NiFi evicts its oldest bin.
+    for (const bin of this.open.values()) {
+      if (this.open.size <= maxBins) break;
+      if (this.defragment) this.fail(bin, `fragments of '${bin.key}' were evicted: more than ${maxBins} bins were waiting`);
+      else this.close(bin, REASON_BINS);
+    }
   }
-  // Too many bins waiting: the oldest are merged, as NiFi evicts its oldest bin.
-  waiting.sort((a, b) => a.created - b.created);
-  while (waiting.length > limits.maxBins) {
-    const b = waiting.shift()!;
-    b.reason = REASON_BINS;
-    ready.push(b);
+
+  private close(bin: RecordBin, reason?: string): void {
+    if (reason) bin.reason = reason;
+    this.open.delete(bin.key);
+    this.ready.push(bin);
   }
-  return ready;
+
+  private fail(bin: RecordBin, message: string): void {
+    this.open.delete(bin.key);
+    this.failed.push({ bin, message });
+  }
+}
+
+function fragmentCount(bin: RecordBin): number {
+  return Number(bin.members[0]!.flowFile.attributes[FragmentAttributes.COUNT]);
 }
 
 /** Attributes of the merged FlowFile: shared ones with the same value, or (`unique`) every one no two FlowFiles disagree on. */
