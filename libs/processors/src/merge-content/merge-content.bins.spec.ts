@@ -1,4 +1,4 @@
-import { TestRunner } from '@sluice/flow-testing';
+import { SteppingClock, TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { LIST_BATCH, MergeContent } from './merge-content.processor.js';
 
@@ -83,5 +83,20 @@ describe('MergeContent bins held across triggers', () => {
     expect(bundles.flatMap((b) => b.contentText().split(',')).map(Number)).toEqual(Array.from({ length: total }, (_, i) => i));
     expect(bundles.at(-1)!.getAttribute('merge.reason')).toBe('MIN_THRESHOLDS_REACHED');
     expect(r.flowFilesFor('original')).toHaveLength(total);
+  });
+
+  it('merges the ready bins while the time slice lasts and the rest, in order, in the next triggers', async () => {
+    // Each read of the time costs 1 ms, so a 3 ms slice lasts a bin or two of the ten ready at once.
+    const r = new TestRunner(MergeContent, { clock: new SteppingClock(1), timeSliceMs: 3 });
+    r.setProperty('Maximum Number of Entries', '2');
+    for (let i = 0; i < 20; i++) r.enqueue(String.fromCharCode(97 + i));
+    await r.run(1, keep);
+    const first = merged(r).length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(10);
+    expect(r.queueSize()).toBe(20 - 2 * first);
+    for (let n = 0; n < 20 && r.queueSize() > 0; n++) await r.run(1, keep);
+    expect(merged(r).map((m) => m.contentText()).join('')).toBe('abcdefghijklmnopqrst');
+    expect(merged(r).every((m) => m.getAttribute('merge.reason') === 'MAX_ENTRIES_THRESHOLD_REACHED')).toBe(true);
   });
 });
