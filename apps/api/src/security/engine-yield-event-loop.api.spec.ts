@@ -16,6 +16,9 @@ const BATCHED = 300;
 const ONE_SESSION = 200;
 /** FlowFiles through each of DetectDuplicate (100 per trigger) and Notify (a Signal Buffer Count of 100). */
 const CACHED = 300;
+/** FlowFiles queued for MergeContent at once, merged in bins of MERGED_BIN. */
+const MERGE_QUEUE = 100_000;
+const MERGED_BIN = 1000;
 /** (a|a)+ could backtrack exponentially: it goes to the linear engine, a few ms per attribute just under its limit. */
 const HAZARD = "${big:matches('(a|a)+$')}";
 
@@ -158,6 +161,32 @@ describe('the engine hands the event loop back between slow triggers', () => {
       inputs: { 'in-dedupe': CACHED, 'in-notify': CACHED },
       workers: ['dedupe', 'notify'],
       outputs: { unique: CACHED, notified: CACHED },
+    });
+  });
+
+  it('MergeContent works through a queue of 100,000 FlowFiles without a block over 100 ms', { timeout: 300_000 }, async () => {
+    await measureWhileWorked(server, {
+      name: 'large merge queue',
+      processors: [
+        {
+          id: 'gen-merge', type: 'GenerateFlowFile', name: 'Generate', scheduling: ONCE,
+          properties: { 'Batch Size': String(MERGE_QUEUE), 'Data Format': 'Text', 'Custom Text': 'row' },
+        },
+        {
+          id: 'merge', type: 'MergeContent', name: 'Merge', scheduling: EVERY, autoTerminated: ['original', 'failure'],
+          properties: { 'Minimum Number of Entries': String(MERGED_BIN), 'Maximum Number of Entries': String(MERGED_BIN), 'Delimiter Strategy': 'Text', Demarcator: ',' },
+        },
+        { id: 'done', type: 'LogAttribute', name: 'Done', properties: {}, autoTerminated: ['success'] },
+      ],
+      connections: [
+        { id: 'to-merge', sourceId: 'gen-merge', relationships: ['success'], targetId: 'merge', backPressureObjectThreshold: MERGE_QUEUE * 2 },
+        { id: 'bundles', sourceId: 'merge', relationships: ['merged'], targetId: 'done' },
+      ],
+    }, {
+      sources: ['gen-merge'],
+      inputs: { 'to-merge': MERGE_QUEUE },
+      workers: ['merge'],
+      outputs: { bundles: MERGE_QUEUE / MERGED_BIN },
     });
   });
 });
