@@ -93,7 +93,8 @@ export const MergeContent = defineProcessor({
     displayName: 'Merge Content',
     description:
       'Merges groups of FlowFiles into one: bins filled by count, size, age and a correlation attribute, or the fragments of a split ' +
-      'FlowFile put back together (Defragment). The FlowFiles stay in their queue until their bundle is committed, so a crash loses none.',
+      'FlowFile put back together (Defragment). The FlowFiles stay in their queue until their bundle is committed, so a crash loses none. ' +
+      `The bins are kept between triggers and each trigger bins only FlowFiles queued since the last (up to ${LIST_BATCH}), so a long queue is worked through over several triggers.`,
     category: 'transform',
     tags: ['merge', 'content', 'correlation', 'concatenation', 'bin', 'defragment'],
     properties: handleList(PROPS),

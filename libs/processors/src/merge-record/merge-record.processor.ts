@@ -82,7 +82,8 @@ export const MergeRecord = defineProcessor({
     description:
       'Merges the records of many FlowFiles into one FlowFile written by the Record Writer. Bin-packing fills bins with like FlowFiles (same schema and, when set, ' +
       'the same Correlation Attribute Name value) up to the maximum records or size; Defragment puts back together the splits of one FlowFile by fragment.identifier. ' +
-      'FlowFiles stay queued until the bin they are in is merged.',
+      'FlowFiles stay queued until the bin they are in is merged. The bins are kept between triggers and each trigger reads only FlowFiles queued since the last ' +
+      `(up to ${RECORD_LIST_BATCH}), so a long queue is worked through over several triggers.`,
     category: 'transform',
     tags: ['merge', 'record', 'content', 'correlation', 'stream', 'event', 'batch'],
     properties: handleList(PROPS),
