@@ -25,7 +25,7 @@ const KEEP_UNIQUE = 'Keep All Unique Attributes';
 const TEXT = 'Text';
 const NO_DELIMITERS = 'Do Not Use Delimiters';
 /** A trigger bins at most this many newly queued FlowFiles; the rest wait for the next trigger. */
-export const LIST_BATCH = 10_000;
+export const LIST_BATCH = 5_000;
 
 const values = (...v: string[]) => v.map((value) => ({ value, displayName: value }));
 const binPack = [{ property: P.strategy, values: [BIN_PACK] }];

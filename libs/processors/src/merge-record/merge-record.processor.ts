@@ -35,7 +35,7 @@ const KEEP_COMMON = 'Keep Only Common Attributes';
 const KEEP_UNIQUE = 'Keep All Unique Attributes';
 const REL_MERGED = 'merged';
 /** A trigger reads and bins at most this many newly queued FlowFiles; the rest wait for the next trigger. */
-export const RECORD_LIST_BATCH = 2_000;
+export const RECORD_LIST_BATCH = 1_000;
 
 const binPack = [{ property: P.strategy, values: [BIN_PACK] }];
 const prop = describeProperty;
