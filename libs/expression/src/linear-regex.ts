@@ -166,8 +166,22 @@ export class LinearRegExp extends RegExp {
   }
 }
 
+/** Set while a run that can be stopped from outside (a worker thread with a deadline) takes input of any length. */
+let unbounded = false;
+
+/** Runs `fn` without the linear engine's input limit: only where a runaway match can be stopped from outside. */
+export function withoutLinearInputLimit<T>(fn: () => T): T {
+  const was = unbounded;
+  unbounded = true;
+  try {
+    return fn();
+  } finally {
+    unbounded = was;
+  }
+}
+
 function checkLength(p: LinearProgram, length: number): void {
-  if (length > EXPRESSION_LIMITS.maxLinearRegexInput) throw new RegexInputLimitError(p.javaSource, length);
+  if (!unbounded && length > EXPRESSION_LIMITS.maxLinearRegexInput) throw new RegexInputLimitError(p.javaSource, length);
 }
 
 /**

@@ -4,6 +4,7 @@ export * from './property.js';
 export * from './property-handle.js';
 export * from './session.js';
 export * from './services.js';
+export * from './regex-engine.js';
 export * from './service-key.js';
 export * from './script-context.js';
 export * from './context.js';

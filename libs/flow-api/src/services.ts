@@ -1,3 +1,4 @@
+import type { RegexEngine } from './regex-engine.js';
 import type { ScriptContext, ScriptProvenance } from './script-context.js';
 import type { ServiceExtensions } from './service-key.js';
 
@@ -248,6 +249,11 @@ export interface ProcessorServices {
   readonly mapCache?: MapCacheStore;
   /** Absent where the host has no SQL engine (QueryRecord then fails saying so). */
   readonly sql?: SqlEngine;
+  /**
+   * Absent where the host cannot run regex work off its thread (a pattern on the linear-time engine is then refused
+   * over input longer than that engine's in-thread limit).
+   */
+  readonly regex?: RegexEngine;
   randomUuid(): string;
 }
 

@@ -1,3 +1,4 @@
+import { runJavaRegexJob } from '@sluice/expression';
 import {
   HttpTransportError,
   utf8,
@@ -8,6 +9,9 @@ import {
   type MapCacheEntry,
   type MapCacheStore,
   type ProcessorServices,
+  type RegexEngine,
+  type RegexJob,
+  type RegexTextResult,
   type ScriptRequest,
   type ScriptResult,
   type ScriptRunner,
@@ -186,10 +190,24 @@ export class MemoryMapCacheStore implements MapCacheStore {
  * Fake services on the given clock; `overrides` replace any of them. Services a host provides by key go in
  * `overrides.extensions` (`serviceExtensions(provide(KEY, fake))`), faked by the package that owns the key.
  */
+/**
+ * The host's regex engine in the test's own process: the same jobs with the same answers, without the worker and
+ * its deadline (a test's runaway match is the test's to stop). `jobs` records what reached it.
+ */
+export class InProcessRegexEngine implements RegexEngine {
+  readonly jobs: RegexJob[] = [];
+
+  async run(job: RegexJob): Promise<readonly RegexTextResult[]> {
+    this.jobs.push(job);
+    return runJavaRegexJob(job, { unbounded: true });
+  }
+}
+
 export function createTestServices(clock: Clock, overrides: Partial<ProcessorServices> = {}): ProcessorServices {
   let n = 0;
   return {
     clock,
+    regex: new InProcessRegexEngine(),
     http: new FakeHttpClient(),
     scripts: new FakeScriptRunner(),
     state: new MemoryStateManager(),

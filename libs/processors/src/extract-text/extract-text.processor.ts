@@ -1,7 +1,7 @@
 import { handleList, propertyHandles, defineProcessor, type PropertyDescriptor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import type { JavaRegex } from '@sluice/expression';
 import { charsetOf, checkCharset, decodeText } from '../text-shared/charset.util.js';
-import { checkUserRegex, compileUserRegex, findAll, quoteJavaRegex } from '../text-shared/user-regex.util.js';
+import { checkUserRegex, compileUserRegex, quoteJavaRegex, runUserRegex } from '../text-shared/user-regex.util.js';
 
 export const CHARACTER_SET = 'Character Set';
 export const MAX_BUFFER_SIZE = 'Maximum Buffer Size';
@@ -146,24 +146,24 @@ export const ExtractText = defineProcessor({
     const results: Record<string, string> = {};
     for (const { name, rx, names } of s.patterns) {
       let j = 0;
-      for (const m of findAll(rx, text)) {
+      const [found] = await runUserRegex(ctx, rx, { operation: 'findAll', texts: [text], ...(s.repeating ? {} : { maxMatches: 1 }) });
+      for (const m of found!.matches) {
         if (s.useNames && rx.groupCount === names.length) {
           for (const group of names) {
-            const value = m.groups?.[group];
+            const value = m.named?.[group];
             if (value) results[`${name}.${group}${j > 0 ? `.${j}` : ''}`] = cut(value);
           }
-          if (s.startGroup === 0 && j === 0) results[name] = m[0];
+          if (s.startGroup === 0 && j === 0) results[name] = m.groups[0]!;
           j++;
         } else {
           for (let i = j === 0 ? s.startGroup : 1; i <= rx.groupCount; i++) {
-            const value = m[i];
+            const value = m.groups[i];
             if (!value) continue;
             results[`${name}.${i + j}`] = cut(value);
             if (i === 1 && j === 0) results[name] = cut(value);
           }
           j += rx.groupCount;
         }
-        if (!s.repeating) break;
       }
     }
     if (Object.keys(results).length === 0) {

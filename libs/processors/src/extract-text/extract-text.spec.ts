@@ -1,4 +1,4 @@
-import { TestRunner } from '@sluice/flow-testing';
+import { type InProcessRegexEngine, TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { ExtractText } from './extract-text.processor.js';
 
@@ -63,6 +63,14 @@ describe('ExtractText properties', () => {
     (await extract({ all: '^(.*a)+$' }, 'ba\nca')).assertAllTransferred('unmatched', 1);
     const ci = await extract({ 'Enable Case-insensitive Matching': 'true', 'Enable Multiline Mode': 'true', last: '^(a|A)+$' }, 'x\naAa\ny');
     ci.flowFilesFor('matched')[0]!.assertAttributeEquals('last.0', 'aAa');
+  });
+
+  it("extracts with a hazardous pattern over more than 32768 characters through the host's regex engine", async () => {
+    const big = `q${'x'.repeat(40_000)}y ${'a'.repeat(40_000)}`;
+    const r = await extract({ 'Enable Repeating Capture Group': 'true', 'Maximum Capture Group Length': '5', xy: '((x+x+)+y)', tail: '(a|a)+$', none: '(x+x+)+z' }, big);
+    expect(r.flowFilesFor('matched')[0]!.attributes).toMatchObject({ xy: 'xxxxx', 'xy.0': 'xxxxx', 'xy.1': 'xxxxx', 'xy.2': 'xxxxx', tail: 'a', 'tail.0': 'aaaaa' });
+    expect(Object.keys(r.flowFilesFor('matched')[0]!.attributes).filter((k) => k.startsWith('none'))).toEqual([]);
+    expect((r.services.regex as InProcessRegexEngine).jobs.map((j) => j.pattern)).toEqual(['((x+x+)+y)', '(a|a)+$', '(x+x+)+z']);
   });
 
   it('migrates the NiFi 1.x names of the repeating and named group properties', () => {

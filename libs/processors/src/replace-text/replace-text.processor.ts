@@ -1,12 +1,12 @@
-import { ExpressionError, type JavaRegex } from '@sluice/expression';
-import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, type FlowFile, type ProcessContext, type PropertyHandle, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
+import { expandJavaReplacement, ExpressionError, type JavaRegex } from '@sluice/expression';
+import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS, RegexJobError, type FlowFile, type ProcessContext, type PropertyHandle, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { charsetOf, checkCharset, decodeText, encodeText, type CharsetName } from '../text-shared/charset.util.js';
 import {
-  escapeBackReferenceValue, escapeLiteralBackReferences, expandJavaReplacement, normalizeReplacement, substituteVariables,
+  escapeBackReferenceValue, escapeLiteralBackReferences, normalizeReplacement, substituteVariables,
 } from '../text-shared/java-replacement.util.js';
 import { configuredText } from '../text-shared/property-text.util.js';
 import { evaluateDecorated, hasExpression, splitLines } from '../text-shared/text-lines.util.js';
-import { boundLinearInput, checkUserRegex, compileUserRegex, findAll, quoteJavaRegex, UnsafeRegexError } from '../text-shared/user-regex.util.js';
+import { checkUserRegex, compileUserRegex, quoteJavaRegex, runUserRegex, UnsafeRegexError } from '../text-shared/user-regex.util.js';
 
 export const STRATEGY = 'Replacement Strategy';
 export const SEARCH_VALUE = 'Search Value';
@@ -94,16 +94,18 @@ export function lineLimit(maxBuffer: number): number {
   return limit;
 }
 
-function eachLine(text: string, s: Settings, replace: (line: string) => string): string {
+/** The lines of the text; a line longer than the line buffer sends the FlowFile to failure. */
+function checkedLines(text: string, s: Settings): string[] {
   const lines = splitLines(text);
   const limit = lineLimit(s.maxBuffer);
-  let out = '';
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.length > limit) throw new RouteToFailure(`line ${i + 1} is longer than the line buffer (${limit} characters for ${MAX_BUFFER_SIZE} ${s.maxBuffer} bytes)`);
-    out += appliesTo(s.lineMode, i, lines.length) ? replace(line) : line;
-  }
-  return out;
+  const long = lines.findIndex((line) => line.length > limit);
+  if (long >= 0) throw new RouteToFailure(`line ${long + 1} is longer than the line buffer (${limit} characters for ${MAX_BUFFER_SIZE} ${s.maxBuffer} bytes)`);
+  return lines;
+}
+
+function eachLine(text: string, s: Settings, replace: (line: string) => string): string {
+  const lines = checkedLines(text, s);
+  return lines.map((line, i) => (appliesTo(s.lineMode, i, lines.length) ? replace(line) : line)).join('');
 }
 
 /** The value inserted before the line's first CR or LF (or at its end). */
@@ -138,29 +140,32 @@ function searchRegex(ctx: ProcessContext, flowFile: FlowFile): JavaRegex {
   }
 }
 
-/** Regex Replace over one text; null when nothing matched (NiFi then leaves an entire text untouched). */
-function regexReplace(ctx: ProcessContext, flowFile: FlowFile, rx: JavaRegex, text: string): string | null {
+/** Regex Replace over texts (the entire text, or the lines it applies to); null for a text where nothing matched. */
+async function regexReplace(ctx: ProcessContext, flowFile: FlowFile, rx: JavaRegex, texts: string[]): Promise<(string | null)[]> {
   const raw = configuredText(ctx, PROPS[REPLACEMENT_VALUE]);
-  const perMatch = hasExpression(raw);
-  const fixed = perMatch ? '' : normalizeReplacement(escapeLiteralBackReferences(raw, rx.groupCount));
-  let out = '';
-  let last = 0;
-  let matched = false;
-  for (const m of findAll(rx, text)) {
-    matched = true;
-    let replacement = fixed;
-    if (perMatch) {
-      const groups: Record<string, string> = {};
-      for (let g = 0; g <= rx.groupCount; g++) groups[`$${g}`] = m[g] ?? '';
-      replacement = normalizeReplacement(escapeLiteralBackReferences(evaluateDecorated(ctx, raw, flowFile, escapeBackReferenceValue, groups), rx.groupCount));
-    }
-    out += text.slice(last, m.index) + expandJavaReplacement(replacement, m, rx);
-    last = m.index + m[0].length;
+  if (!hasExpression(raw)) {
+    const replacement = normalizeReplacement(escapeLiteralBackReferences(raw, rx.groupCount));
+    return (await runUserRegex(ctx, rx, { operation: 'replaceAll', texts, replacement })).map((r) => r.replaced ?? null);
   }
-  return matched ? out + text.slice(last) : null;
+  // The replacement is evaluated per match here, where Expression Language runs; the job only finds the matches.
+  const found = await runUserRegex(ctx, rx, { operation: 'findAll', texts });
+  return found.map(({ matches }, i) => {
+    if (matches.length === 0) return null;
+    const text = texts[i]!;
+    let out = '';
+    let last = 0;
+    for (const m of matches) {
+      const groups: Record<string, string> = {};
+      for (let g = 0; g <= rx.groupCount; g++) groups[`$${g}`] = m.groups[g] ?? '';
+      const replacement = normalizeReplacement(escapeLiteralBackReferences(evaluateDecorated(ctx, raw, flowFile, escapeBackReferenceValue, groups), rx.groupCount));
+      out += text.slice(last, m.index) + expandJavaReplacement(replacement, m, rx);
+      last = m.index + m.groups[0]!.length;
+    }
+    return out + text.slice(last);
+  });
 }
 
-function replace(ctx: ProcessContext, flowFile: FlowFile, s: Settings, text: string): string | null {
+async function replace(ctx: ProcessContext, flowFile: FlowFile, s: Settings, text: string): Promise<string | null> {
   const value = (handle: PropertyHandle<string, boolean>) => ctx.get(handle, flowFile) ?? '';
   switch (s.executor) {
     case PREPEND: {
@@ -186,9 +191,13 @@ function replace(ctx: ProcessContext, flowFile: FlowFile, s: Settings, text: str
       return s.entireText ? substituteVariables(text, flowFile.attributes) : eachLine(text, s, (line) => substituteVariables(line, flowFile.attributes));
     case REGEX: {
       const rx = searchRegex(ctx, flowFile);
-      // Line by line, each line is short, but together they are the whole text.
-      if (!s.entireText) boundLinearInput(rx, text.length);
-      return s.entireText ? regexReplace(ctx, flowFile, rx, text) : eachLine(text, s, (line) => regexReplace(ctx, flowFile, rx, line) ?? line);
+      if (s.entireText) return (await regexReplace(ctx, flowFile, rx, [text]))[0]!;
+      // One job for all the lines it applies to: each line is short, but together they are the whole text.
+      const lines = checkedLines(text, s);
+      const picked = lines.flatMap((_, i) => (appliesTo(s.lineMode, i, lines.length) ? [i] : []));
+      const replaced = await regexReplace(ctx, flowFile, rx, picked.map((i) => lines[i]!));
+      picked.forEach((i, k) => (lines[i] = replaced[k] ?? lines[i]!));
+      return lines.join('');
     }
   }
 }
@@ -341,10 +350,12 @@ export const ReplaceText = defineProcessor({
     }
     let result: string | null;
     try {
-      result = replace(ctx, flowFile, s, decodeText(await session.read(flowFile), s.charset));
+      result = await replace(ctx, flowFile, s, decodeText(await session.read(flowFile), s.charset));
     } catch (e) {
       // Deep recursion in the regex engine surfaces as a RangeError, as Java's StackOverflowError does.
-      if (!(e instanceof RouteToFailure || e instanceof ExpressionError || e instanceof RangeError || e instanceof UnsafeRegexError)) throw e;
+      // A regex job stopped at its deadline fails this FlowFile alone; a busy engine is tried again later.
+      const expected = e instanceof RouteToFailure || e instanceof ExpressionError || e instanceof RangeError || e instanceof UnsafeRegexError;
+      if (!expected && !(e instanceof RegexJobError && e.code === 'deadline')) throw e;
       ctx.log.warn(`Transferred ${flowFile.uuid} to 'failure': ${e.message}`);
       session.transfer(flowFile, REL_FAILURE);
       return;

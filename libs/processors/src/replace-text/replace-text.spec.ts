@@ -1,4 +1,4 @@
-import { TestRunner } from '@sluice/flow-testing';
+import { type InProcessRegexEngine, TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { ReplaceText } from './replace-text.processor.js';
 
@@ -129,10 +129,34 @@ describe('ReplaceText with a pattern on the linear-time engine', () => {
     expect(await text({ ...config, 'Evaluation Mode': 'Entire text' }, within)).toBe('<2999\n>');
   });
 
-  it('sends a longer text to failure naming the limit, whether run line by line or whole', async () => {
+  it("replaces a longer text through the host's regex engine as Java would, line by line and on the entire text", async () => {
+    const over = lines(4000);
+    expect(over.length).toBeGreaterThan(32768);
+    for (const [mode, expected] of [['Line-by-Line', over.replace(/line (\d+\n)/g, '<$1>')], ['Entire text', '<3999\n>']] as const) {
+      const r = await run({ ...config, 'Evaluation Mode': mode }, over);
+      r.assertAllTransferred('success', 1);
+      expect(r.flowFilesFor('success')[0]!.contentText()).toBe(expected);
+      expect((r.services.regex as InProcessRegexEngine).jobs.map((j) => [j.operation, j.texts.length])).toEqual([['replaceAll', mode === 'Line-by-Line' ? 4000 : 1]]);
+    }
+  });
+
+  it('matches hazardous patterns over more than 32768 characters, with replacements per match', async () => {
+    const entire = { 'Evaluation Mode': 'Entire text' };
+    const as = 'a'.repeat(40_000);
+    expect(await text({ ...entire, 'Search Value': '(a|a)+$', 'Replacement Value': 'Z' }, `b${as}`)).toBe('bZ');
+    expect(await text({ ...entire, 'Search Value': '(x+x+)+y', 'Replacement Value': '[$1]' }, `${'x'.repeat(40_000)}y-xxy`)).toBe(`[${'x'.repeat(40_000)}]-[xx]`);
+    expect(await text({ ...entire, 'Search Value': '(x+x+)+y', 'Replacement Value': 'Z' }, 'x'.repeat(40_000))).toBe('x'.repeat(40_000));
+    const perMatch = { ...entire, 'Search Value': '(\\w+\\s?)+', 'Replacement Value': "${'$1':toUpper()}" };
+    expect(await text(perMatch, 'ab1,'.repeat(10_000))).toBe('AB1,'.repeat(10_000));
+  });
+
+  it('sends a longer text to failure naming the limit where the host has no regex engine', async () => {
     const over = lines(4000);
     for (const mode of ['Line-by-Line', 'Entire text']) {
-      const r = await run({ ...config, 'Evaluation Mode': mode }, over);
+      const r = new TestRunner(ReplaceText, { services: { regex: undefined } });
+      for (const [k, v] of Object.entries({ ...config, 'Evaluation Mode': mode })) r.setProperty(k, v);
+      r.enqueue(over);
+      await r.run();
       r.assertAllTransferred('failure', 1);
       r.flowFilesFor('failure')[0]!.assertContentEquals(over);
       expect(r.logs('warn').map((l) => l.message).join('\n')).toContain(`runs on the linear-time engine, which takes at most 32768 characters of input (this one has ${over.length})`);

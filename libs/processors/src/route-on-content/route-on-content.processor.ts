@@ -1,7 +1,7 @@
 import { handleList, propertyHandles, defineProcessor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { charsetOf, checkCharset, decodeText } from '../text-shared/charset.util.js';
 import { evaluateDecorated, hasExpression } from '../text-shared/text-lines.util.js';
-import { checkUserRegex, compileUserRegex, findFirst, matchWhole, quoteJavaRegex } from '../text-shared/user-regex.util.js';
+import { checkUserRegex, compileUserRegex, quoteJavaRegex, runUserRegex } from '../text-shared/user-regex.util.js';
 
 export const MATCH_REQUIREMENT = 'Match Requirement';
 export const CHARACTER_SET = 'Character Set';
@@ -93,7 +93,8 @@ export const RouteOnContent = defineProcessor({
     for (const [name, value] of Object.entries(ctx.dynamicProperties())) {
       // An unsafe or invalid pattern built by Expression Language throws: the FlowFile returns to its queue, as in NiFi.
       const rx = compileUserRegex(evaluateDecorated(ctx, value, flowFile, quoteJavaRegex));
-      if (whole ? matchWhole(rx, text) : findFirst(rx, text)) destinations.push(name);
+      const [found] = await runUserRegex(ctx, rx, { operation: whole ? 'matches' : 'find', texts: [text] });
+      if (found!.matches.length > 0) destinations.push(name);
     }
     if (destinations.length === 0) {
       session.transfer(session.putAttribute(flowFile, ROUTE_ATTRIBUTE, UNMATCHED), UNMATCHED);

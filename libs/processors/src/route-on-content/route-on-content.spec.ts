@@ -1,4 +1,4 @@
-import { TestRunner } from '@sluice/flow-testing';
+import { type InProcessRegexEngine, TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { RouteOnContent } from './route-on-content.processor.js';
 
@@ -63,6 +63,15 @@ describe('RouteOnContent relationships and properties', () => {
     expect(v({ a: '[' })[0]!.property).toBe('a');
     expect(v({ a: '(x+x+)+y' })).toEqual([]);
     expect(v({ a: '(x+x+)+(?=y)' })[0]!.message).toMatch(/exponential time, and it uses a lookahead/);
+  });
+
+  it("routes on hazardous patterns over more than 32768 characters through the host's regex engine", async () => {
+    const big = 'a'.repeat(40_000);
+    const whole = await route({ tail: '(a|a)+', xy: '(x+x+)+y' }, big);
+    expect([whole.flowFilesFor('tail').length, whole.flowFilesFor('xy').length]).toEqual([1, 0]);
+    const part = await route({ 'Match Requirement': 'content must contain match', end: '(a|a)+$', xy: '(x+x+)+y' }, `${big}xxy`);
+    expect([part.flowFilesFor('end').length, part.flowFilesFor('xy').length]).toEqual([0, 1]);
+    expect((part.services.regex as InProcessRegexEngine).jobs.map((j) => j.operation)).toEqual(['find', 'find']);
   });
 
   it('returns the FlowFile to its queue when Expression Language builds an unsafe pattern the linear engine cannot run', async () => {

@@ -2,7 +2,7 @@ import { compileExpression, type JavaRegex } from '@sluice/expression';
 import { handleList, propertyHandles, defineProcessor, REL_ORIGINAL, type FlowFile, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
 import { charsetOf, checkCharset, decodeText, encodeText } from '../text-shared/charset.util.js';
 import { hasExpression, splitLines } from '../text-shared/text-lines.util.js';
-import { boundLinearInput, checkUserRegex, compileUserRegex, findFirst, matchWhole } from '../text-shared/user-regex.util.js';
+import { checkUserRegex, compileUserRegex, runUserRegex } from '../text-shared/user-regex.util.js';
 
 export const ROUTE_STRATEGY = 'Routing Strategy';
 export const MATCH_STRATEGY = 'Matching Strategy';
@@ -50,8 +50,7 @@ function matchText(line: string, trim: boolean): string {
   return line;
 }
 
-function lineMatches(line: string, value: string | JavaRegex, strategy: string, ignoreCase: boolean): boolean {
-  if (typeof value !== 'string') return strategy === MATCHES_REGEX ? matchWhole(value, line) !== null : findFirst(value, line) !== null;
+function lineMatches(line: string, value: string, strategy: string, ignoreCase: boolean): boolean {
   const l = ignoreCase ? line.toLowerCase() : line;
   const v = ignoreCase ? value.toLowerCase() : value;
   switch (strategy) {
@@ -198,33 +197,40 @@ export const RouteText = defineProcessor({
       return { name, value: isRegex(strategy) ? compileUserRegex(ignoreCase ? `(?i)${value}` : value) : value };
     });
 
+    const text = decodeText(await session.read(original), charset);
+    const lines = splitLines(text);
+    const matchTexts = lines.map((line) => matchText(line, trim));
+    // One job per pattern over all the lines: each line is short, but together they are the whole text.
+    const run = (rx: JavaRegex, operation: 'find' | 'matches') => runUserRegex(ctx, rx, { operation, texts: matchTexts });
+    const groupMatches = grouping ? (await run(grouping, 'matches')).map((r) => r.matches[0] ?? null) : null;
+    const regexHits = new Map<string, boolean[]>();
+    for (const { name, value } of conditions) {
+      if (typeof value !== 'string') regexHits.set(name, (await run(value, strategy === MATCHES_REGEX ? 'matches' : 'find')).map((r) => r.matches.length > 0));
+    }
+
     // relationship -> group key -> lines
     const out = new Map<string, Map<string, { values: string[]; text: string }>>();
-    const append = (rel: string, matched: string, line: string) => {
+    const append = (rel: string, i: number, line: string) => {
       let groups = out.get(rel);
       if (!groups) out.set(rel, (groups = new Map()));
-      const m = grouping ? matchWhole(grouping, matched) : null;
-      const values = m ? m.slice(1).map((v) => v ?? 'null') : [];
+      const m = groupMatches?.[i];
+      const values = m ? m.groups.slice(1).map((v) => v ?? 'null') : [];
       const key = JSON.stringify(values);
       const g = groups.get(key);
       if (g) g.text += line;
       else groups.set(key, { values, text: line });
     };
-    const text = decodeText(await session.read(original), charset);
-    // Each line is short, but together they are the whole text.
-    for (const rx of [grouping, ...conditions.map((c) => c.value)]) if (rx !== null && typeof rx !== 'string') boundLinearInput(rx, text.length);
-    const lines = splitLines(text);
     lines.forEach((line, i) => {
-      const matched = matchText(line, trim);
+      const matched = matchTexts[i]!;
       const extra = { line, lineNo: String(i + 1) };
       let hits = 0;
       for (const { name, value } of conditions) {
         const ok = strategy === SATISFIES
           ? isTrue(ctx.evaluateExpression(value as string, original, extra))
-          : lineMatches(matched, value, strategy, ignoreCase);
+          : (regexHits.get(name)?.[i] ?? lineMatches(matched, value as string, strategy, ignoreCase));
         if (ok) hits++;
         if (ok && routing === BY_NAME) {
-          append(name, matched, line);
+          append(name, i, line);
           continue;
         }
         if (ok && routing === ANY_MATCH) break;
@@ -236,7 +242,7 @@ export const RouteText = defineProcessor({
       else if (routing === ALL_MATCH && hits === conditions.length) rel = 'matched';
       else rel = 'unmatched';
       // NiFi writes nothing for a relationship nobody receives.
-      if (rel !== null && ctx.isConnected(rel)) append(rel, matched, line);
+      if (rel !== null && ctx.isConnected(rel)) append(rel, i, line);
     });
 
     for (const [rel, groups] of out) {

@@ -1,4 +1,4 @@
-import { TestRunner } from '@sluice/flow-testing';
+import { type InProcessRegexEngine, TestRunner } from '@sluice/flow-testing';
 import { describe, expect, it } from 'vitest';
 import { RouteText } from './route-text.processor.js';
 
@@ -77,17 +77,38 @@ describe('RouteText relationships and properties', () => {
 });
 
 describe('RouteText with a pattern on the linear-time engine', () => {
-  it('routes within the limit, and keeps a longer text queued with an error naming the limit', async () => {
-    const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}\n`).join('');
-    const r = new TestRunner(RouteText);
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}\n`).join('');
+  const runner = (services = {}) => {
+    const r = new TestRunner(RouteText, { services });
     r.setProperty('Matching Strategy', 'Matches Regular Expression');
     r.setProperty('word', '(\\w+\\s?)+');
-    r.enqueue(lines(3000));
+    r.setProperty('Grouping Regular Expression', '(a|a)+(\\d*)(\\d)');
+    return r;
+  };
+
+  it("routes lines beyond the limit through the host's regex engine, as within it", async () => {
+    for (const n of [3000, 4000]) {
+      const r = runner();
+      r.enqueue(lines(n));
+      await r.run();
+      expect(r.flowFilesFor('word').map((f) => f.contentText())).toEqual([lines(n)]);
+      expect((r.services.regex as InProcessRegexEngine).jobs.length).toBe(n === 3000 ? 0 : 2);
+    }
+    const r = runner();
+    const grouped = `${'a'.repeat(40_000)}1\naa12\nb\n`;
+    r.enqueue(grouped);
     await r.run();
-    expect(r.flowFilesFor('word')[0]!.contentText()).toBe(lines(3000));
-    r.clearTransferState();
+    expect(r.flowFilesFor('word').map((f) => [f.getAttribute('RouteText.Group'), f.contentText()])).toEqual([
+      ['a, , 1', `${'a'.repeat(40_000)}1\n`],
+      ['a, 1, 2', 'aa12\n'],
+      ['', 'b\n'],
+    ]);
+  });
+
+  it('keeps a longer text queued with an error naming the limit where the host has no regex engine', async () => {
+    const r = runner({ regex: undefined });
     r.enqueue(lines(4000));
-    await expect(r.run()).rejects.toThrow(/runs on the linear-time engine, which takes at most 32768 characters of input \(this one has 38890\)/);
+    await expect(r.run()).rejects.toThrow(/runs on the linear-time engine, which takes at most 32768 characters of input \(this one has \d+\)/);
     expect(r.queueSize()).toBe(1);
   });
 });

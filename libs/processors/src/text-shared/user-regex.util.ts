@@ -1,13 +1,14 @@
-import { checkLinearInput, compileJavaRegex, copyRegExp, type JavaRegex } from '@sluice/expression';
+import { compileJavaRegex, EXPRESSION_LIMITS, LinearRegExp, runJavaRegexJob, type JavaRegex } from '@sluice/expression';
+import type { ProcessContext, RegexJob, RegexTextResult } from '@sluice/flow-api';
 
 /**
  * Java regular expressions typed by users, compiled by the expression library: a pattern that could backtrack
  * exponentially runs on its linear-time engine (a match on the server's one JavaScript thread cannot be
  * interrupted), and one that engine cannot run is refused (UnsafeRegexError). Input sizes are bounded by each
- * processor's buffer size as in NiFi, and a pattern on the linear engine by that engine's own limit
- * (RegexInputLimitError, an UnsafeRegexError).
+ * processor's buffer size as in NiFi; a pattern on the linear engine over longer input than that engine's own limit
+ * runs off the server's thread (runUserRegex).
  */
-export { UnsafeRegexError } from '@sluice/expression';
+export { findFirst, matchWhole, UnsafeRegexError } from '@sluice/expression';
 
 /** Java's Pattern.quote: the text as a literal pattern. */
 export function quoteJavaRegex(text: string): string {
@@ -34,31 +35,13 @@ export function checkUserRegex(src: string, minGroups = 0, maxGroups = Number.MA
 }
 
 /**
- * Refuses (RegexInputLimitError) a text of `length` characters that a pattern on the linear engine would be run over
- * piece by piece (line by line): each piece is within that engine's limit, but the run holds the server's thread
- * for the whole text.
+ * Runs a regex job over texts of a FlowFile. A pattern on the linear-time engine over more input in all than that
+ * engine takes in the server's thread goes to the host's regex engine (a worker with a deadline; RegexJobError on
+ * overrun), or is refused (RegexInputLimitError) where the host has none; everything else runs here and now.
  */
-export function boundLinearInput(rx: JavaRegex, length: number): void {
-  checkLinearInput(rx.re, length);
-}
-
-/** Java's Matcher.find from the start: the first match, or null. */
-export function findFirst(rx: JavaRegex, text: string): RegExpExecArray | null {
-  rx.re.lastIndex = 0;
-  return rx.re.exec(text);
-}
-
-/** Java's Matcher.matches: the whole text, or null. */
-export function matchWhole(rx: JavaRegex, text: string): RegExpExecArray | null {
-  return rx.full.exec(text);
-}
-
-/** Every match in order, as Java's repeated Matcher.find (an empty match advances by one character). */
-export function* findAll(rx: JavaRegex, text: string): Generator<RegExpExecArray> {
-  const g = copyRegExp(rx.global);
-  let m: RegExpExecArray | null;
-  while ((m = g.exec(text)) !== null) {
-    if (m[0].length === 0) g.lastIndex = m.index + 1;
-    yield m;
-  }
+export async function runUserRegex(ctx: ProcessContext, rx: JavaRegex, job: Omit<RegexJob, 'pattern'>): Promise<readonly RegexTextResult[]> {
+  const full: RegexJob = { ...job, pattern: rx.source };
+  const engine = ctx.services.regex;
+  if (engine && rx.re instanceof LinearRegExp && job.texts.reduce((n, t) => n + t.length, 0) > EXPRESSION_LIMITS.maxLinearRegexInput) return engine.run(full);
+  return runJavaRegexJob(full, { rx });
 }
