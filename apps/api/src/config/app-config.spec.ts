@@ -23,6 +23,14 @@ describe('SLUICE_RETENTION', () => {
   });
 });
 
+describe('SLUICE_REGEX_TIMEOUT', () => {
+  it('defaults to 10 seconds, takes NiFi-style durations and refuses anything else', () => {
+    expect(load({}).regexTimeoutMs).toBe(10_000);
+    expect(load({ SLUICE_REGEX_TIMEOUT: '500 millis' }).regexTimeoutMs).toBe(500);
+    for (const bad of ['soon', '30', '0 sec']) expect(() => load({ SLUICE_REGEX_TIMEOUT: bad })).toThrow(/SLUICE_REGEX_TIMEOUT must be a duration/);
+  });
+});
+
 describe('SLUICE_CLUSTER', () => {
   const secrets = { SLUICE_JWT_SECRET: 'j'.repeat(32), SLUICE_SECRET_KEY: 'k'.repeat(32) };
   const pg = { SLUICE_DB_TYPE: 'postgres', SLUICE_DB_URL: 'postgres://u@127.0.0.1/db' };

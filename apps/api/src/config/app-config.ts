@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   SLUICE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SLUICE_LOGIN_LOCKOUT: z.string().default('5 min'),
   SLUICE_LOGIN_RATE: z.coerce.number().int().min(1).max(100_000).default(30),
+  SLUICE_REGEX_TIMEOUT: z
+    .string()
+    .default('10 sec')
+    .refine((v) => (parseDuration(v) ?? 0) >= 1, "SLUICE_REGEX_TIMEOUT must be a duration, such as '10 sec' or '500 millis'"),
   SLUICE_RETENTION: z
     .string()
     .default('30 days')
@@ -76,6 +80,8 @@ export interface AppConfig {
    * previous run of this node left behind is taken over like any dead node's.
    */
   readonly cluster: { readonly enabled: false } | { readonly enabled: true; readonly nodeId: string; readonly nodeName: string; readonly concurrency: number };
+  /** How long one regex job may run in a worker before it is stopped and its FlowFile fails (SLUICE_REGEX_TIMEOUT). */
+  readonly regexTimeoutMs: number;
   /** How long finished executions (with their steps and row logs) and provenance are kept, in milliseconds. */
   readonly retentionMs: number;
 }
@@ -127,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: trustProxy(e.SLUICE_TRUST_PROXY),
     allowedOrigins: e.SLUICE_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     login: { maxFailures: e.SLUICE_LOGIN_MAX_FAILURES, lockoutMs: lockout(e.SLUICE_LOGIN_LOCKOUT), perMinute: e.SLUICE_LOGIN_RATE },
+    regexTimeoutMs: parseDuration(e.SLUICE_REGEX_TIMEOUT)!,
     retentionMs: parseDuration(e.SLUICE_RETENTION)!,
     cluster: cluster ? { enabled: true, nodeId: randomUUID(), nodeName: e.SLUICE_NODE_NAME ?? `${hostname()}:${process.pid}`, concurrency: e.SLUICE_NODE_CONCURRENCY } : { enabled: false },
   };

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { provide, serviceExtensions, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type ScriptRunner } from '@sluice/flow-api';
+import { provide, serviceExtensions, type Clock, type HttpClient, type HttpServerPort, type ProcessorServices, type RegexEngine, type ScriptRunner } from '@sluice/flow-api';
 import { TimeSlice, type FlowEngineOptions, type FlowGraph, type ProcessorLogSink, type ProvenanceEvent } from '@sluice/flow-core';
 import { EXECUTION_LOG, getControllerService, getProcessor, TOKEN_CACHE } from '@sluice/processors';
 import { randomUUID } from 'node:crypto';
@@ -49,6 +49,7 @@ export interface EngineAdapters {
   tokens: DurableTokenCache;
   secrets: SecretRegistry;
   httpServer: HttpServerPort;
+  regex: RegexEngine;
 }
 
 /**
@@ -115,7 +116,7 @@ export class EngineWiring {
 
   /** What a processor of the flow may reach outside itself. */
   services(flowId: string, processorId: string): ProcessorServices {
-    const { ds, http, scripts, executions, tokens, httpServer } = this.adapters;
+    const { ds, http, scripts, executions, tokens, httpServer, regex } = this.adapters;
     return {
       clock: SYSTEM_CLOCK,
       http,
@@ -126,6 +127,7 @@ export class EngineWiring {
       httpServer,
       mapCache: new SqlMapCacheStore(ds, flowId),
       sql: SQLJS_ENGINE,
+      regex,
       randomUuid: randomUUID,
     };
   }

@@ -11,12 +11,14 @@ import { EngineService } from './engine.service.js';
 import { HTTP_SERVER, NodeHttpServer } from './node-http.server.js';
 import { OutboundHttpModule } from './outbound-http.module.js';
 import { ControllerServiceTypesController, ProcessorTypesController } from './processor-types.controller.js';
+import { REGEX_ENGINE, RegexWorkers } from './regex-workers.js';
 
 /** The running engines and the adapters they are built with; the flow routes that drive them live in FlowsModule. */
 @Module({
   imports: [EngineEventsModule, OutboundHttpModule, ScriptingModule, ExecutionsModule, ProvenanceModule],
   providers: [
     EngineService,
+    { provide: REGEX_ENGINE, useClass: RegexWorkers },
     { provide: HTTP_SERVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new NodeHttpServer(config.host) },
     { provide: DurableTokenCache, inject: [DataSource, SecretBox], useFactory: (ds: DataSource, box: SecretBox) => new DurableTokenCache(ds, box) },
   ],

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { effectiveParameters, type AppliedChangeDto, type FlowDocument } from '@sluice/contracts';
-import { effectiveConfig, fromUtf8, type HttpClient, type HttpServerPort, type ScriptRunner } from '@sluice/flow-api';
+import { effectiveConfig, fromUtf8, type HttpClient, type HttpServerPort, type RegexEngine, type ScriptRunner } from '@sluice/flow-api';
 import { dryRunServices, FlowEngine, ingressConnectionId, type DryRun, type TestProcessorResult } from '@sluice/flow-core';
 import { getProcessor } from '@sluice/processors';
 import { DataSource } from 'typeorm';
@@ -21,6 +21,7 @@ import { changedProcessorSteps, sameGraph, toGraph } from './flow-graph.js';
 import { inSlices, yieldToLoop } from '../common/slices.js';
 import { HTTP_CLIENT } from './undici-http.client.js';
 import { HTTP_SERVER } from './node-http.server.js';
+import { REGEX_ENGINE } from './regex-workers.js';
 import { SCRIPT_CHECKS, SCRIPT_RUNNER } from '../scripting/scripting.module.js';
 
 export { SYSTEM_CLOCK } from './engine-wiring.js';
@@ -64,9 +65,10 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(SCRIPT_CHECKS) private readonly scriptChecks: ScriptChecks,
     @Inject(HTTP_SERVER) httpServer: HttpServerPort,
     private readonly membership: ClusterMembership,
+    @Inject(REGEX_ENGINE) regex: RegexEngine,
   ) {
     membership.onLeadership((leader) => void this.primaryNodeChanged(leader));
-    this.wiring = new EngineWiring({ ds, repository, provenance, hub, http, scripts, executions, tokens, secrets, httpServer });
+    this.wiring = new EngineWiring({ ds, repository, provenance, hub, http, scripts, executions, tokens, secrets, httpServer, regex });
   }
 
   /**
