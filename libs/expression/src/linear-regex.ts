@@ -53,11 +53,12 @@ class LinearProgram {
   /** RE2's [start, end) of the match and of each group (-1: took no part), for the leftmost match at `from` or later. */
   private offsets(input: string, from: number): number[] | null {
     if (this.input !== input) {
-      this.input = input;
       this.source = MatcherInput.utf16(input);
       this.matcher = null;
       this.none = !this.re2.test(input);
     }
+    // Kept even when only equal: the next searches of this string then compare one reference, not every character.
+    this.input = input;
     if (this.none) return null;
     if (!this.map.lookbehind) {
       const [found, offsets] = (this.re2.re2() as unknown as GroupMatch).matchMachineInput(this.source!, from, input.length, 0, this.slots);
@@ -202,7 +203,7 @@ export function copyRegExp(re: RegExp): RegExp {
  * The Java pattern `src` (translated by translateJavaRegex) on the linear engine; throws LinearRegexUnsupported
  * naming the construct RE2 cannot run.
  */
-export function linearJavaRegex(src: string, t: { source: string; flags: string; groupCount: number; groupNames: string[] }): JavaRegex {
+export function linearJavaRegex(src: string, t: { source: string; flags: string; groupCount: number; groupNames: string[]; groupNumbers: number[] }): JavaRegex {
   const possessive = possessiveThatMatters(src);
   if (possessive) throw new LinearRegexUnsupported(`${possessive}, possessive or atomic, with more of the pattern after it (both engines would give back what it took)`);
   const tree = new TranslationReader(t.source).read();
@@ -227,6 +228,7 @@ export function linearJavaRegex(src: string, t: { source: string; flags: string;
     source: src,
     groupCount: t.groupCount,
     groupNames: t.groupNames,
+    groupNumbers: t.groupNumbers,
     re: new LinearRegExp(find, flags),
     global: new LinearRegExp(find, flags + 'g'),
     full: new LinearRegExp(full, flags),
