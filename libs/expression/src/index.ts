@@ -12,7 +12,7 @@ export { isDefiniteJsonPath } from './functions/encode.functions.js';
 export { compileJavaRegex, translateReplacement, javaSplit } from './java-regex.js';
 export { regexHazard, UnsafeRegexError } from './regex-safety.js';
 export { checkLinearInput, copyRegExp, LinearRegExp, RegexInputLimitError } from './linear-regex.js';
-export { expandJavaReplacement, findAll, findFirst, matchWhole, ReplacementError, runJavaRegexJob } from './java-regex-job.js';
+export { expandJavaReplacement, findAll, findFirst, matchWhole, namedGroup, ReplacementError, runJavaRegexJob } from './java-regex-job.js';
 export type { JavaRegexJob, JavaRegexMatch, JavaRegexTextResult } from './java-regex-job.js';
 export type { JavaRegex } from './java-regex.js';
 export { queryJsonPath, readJsonPath, jsonPathSteps, checkJsonPath } from './functions/encode.functions.js';

@@ -16,7 +16,6 @@ export interface JavaRegexJob {
 export interface JavaRegexMatch {
   readonly index: number;
   readonly groups: readonly (string | undefined)[];
-  readonly named?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface JavaRegexTextResult {
@@ -48,7 +47,13 @@ export function* findAll(rx: JavaRegex, text: string): Generator<RegExpExecArray
   }
 }
 
-const toMatch = (m: RegExpExecArray): JavaRegexMatch => (m.groups ? { index: m.index, groups: [...m], named: { ...m.groups } } : { index: m.index, groups: [...m] });
+const toMatch = (m: RegExpExecArray): JavaRegexMatch => ({ index: m.index, groups: [...m] });
+
+/** The value of a named group in a match (undefined when it took no part or the pattern has no such group). */
+export function namedGroup(rx: JavaRegex, match: JavaRegexMatch, name: string): string | undefined {
+  const at = rx.groupNames.indexOf(name);
+  return at < 0 ? undefined : match.groups[rx.groupNumbers[at]!];
+}
 
 /**
  * Java's Matcher.appendReplacement for one match: `\x` is a literal x, `$n` takes the longest group number that
@@ -75,7 +80,7 @@ export function expandJavaReplacement(replacement: string, match: JavaRegexMatch
       const name = end < 0 ? '' : replacement.slice(i + 1, end);
       if (end < 0 || !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new ReplacementError("named capturing group is missing trailing '}'");
       if (!rx.groupNames.includes(name)) throw new ReplacementError(`No group with name {${name}}`);
-      out += match.named?.[name] ?? '';
+      out += namedGroup(rx, match, name) ?? '';
       i = end;
       continue;
     }

@@ -77,11 +77,12 @@ interface Flags {
  * greedy/non-capturing; inline flags anywhere apply to the whole pattern. Unsupported (error): \G, class
  * intersection `&&`.
  */
-export function translateJavaRegex(src: string, native = false): { source: string; flags: string; groupCount: number; groupNames: string[] } {
+export function translateJavaRegex(src: string, native = false): { source: string; flags: string; groupCount: number; groupNames: string[]; groupNumbers: number[] } {
   const flags: Flags = { i: false, s: false, m: false, x: false };
   let out = '';
   let groups = 0;
   const names: string[] = [];
+  const numbers: number[] = [];
   let i = 0;
   const n = src.length;
 
@@ -288,6 +289,7 @@ export function translateJavaRegex(src: string, native = false): { source: strin
         if (named) {
           groups++;
           names.push(named[1]!);
+          numbers.push(groups);
           out += `(?<${named[1]}>`;
           i += 2 + named[0].length;
         } else if (/^(?:[:=!]|<=|<!)/.test(rest)) {
@@ -336,5 +338,5 @@ export function translateJavaRegex(src: string, native = false): { source: strin
         i++;
     }
   }
-  return { source: out, flags: flags.i ? 'ui' : 'u', groupCount: groups, groupNames: names };
+  return { source: out, flags: flags.i ? 'ui' : 'u', groupCount: groups, groupNames: names, groupNumbers: numbers };
 }

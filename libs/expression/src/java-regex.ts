@@ -7,6 +7,8 @@ export interface JavaRegex {
   readonly source: string;
   readonly groupCount: number;
   readonly groupNames: readonly string[];
+  /** The number of each named group, in the order of groupNames: a named group is also a numbered one. */
+  readonly groupNumbers: readonly number[];
   /** Non-global: test/exec for `find`. */
   readonly re: RegExp;
   /** Global: replaceAll. */
@@ -71,6 +73,7 @@ export function compileJavaRegex(src: string): JavaRegex {
     source: src,
     groupCount: t.groupCount,
     groupNames: t.groupNames,
+    groupNumbers: t.groupNumbers,
     re,
     global: new RegExp(t.source, t.flags + 'g'),
     full: new RegExp(`^(?:${t.source})${END}`, t.flags),

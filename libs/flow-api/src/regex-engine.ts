@@ -16,11 +16,10 @@ export interface RegexJob {
   readonly maxMatches?: number;
 }
 
-/** One match: where it starts, its groups ([0] the whole match; undefined when a group took no part) and its named groups. */
+/** One match: where it starts and its groups by number ([0] the whole match; undefined when a group took no part). */
 export interface RegexMatch {
   readonly index: number;
   readonly groups: readonly (string | undefined)[];
-  readonly named?: Readonly<Record<string, string | undefined>>;
 }
 
 /** What a job answers for one text: its matches (none for replaceAll), and for replaceAll the new text or null when nothing matched. */

@@ -1,7 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { RegexJobError, type RegexEngine, type RegexJob, type RegexTextResult } from '@sluice/flow-api';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { inSlices } from '../common/slices.js';
 import { appModule, WorkerPool } from '../common/worker-pool.js';
+import { decodeResults, type WireResults } from './regex-wire.js';
 
 export const REGEX_ENGINE = Symbol('REGEX_ENGINE');
 
@@ -37,7 +39,7 @@ export class RegexWorkers implements RegexEngine, OnApplicationShutdown {
 
   async run(job: RegexJob): Promise<readonly RegexTextResult[]> {
     try {
-      return await this.pool.run<RegexTextResult[]>('regex', job, this.timeoutMs);
+      return await inSlices(decodeResults(await this.pool.run<WireResults>('regex', job, this.timeoutMs)));
     } catch (e) {
       if (!(e instanceof RegexJobError) || e.code !== 'deadline') throw e;
       const length = job.texts.reduce((n, t) => n + t.length, 0);

@@ -1,5 +1,5 @@
 import { handleList, propertyHandles, defineProcessor, type PropertyDescriptor, type PropertyValues, type ValidationResult } from '@sluice/flow-api';
-import type { JavaRegex } from '@sluice/expression';
+import { namedGroup, type JavaRegex } from '@sluice/expression';
 import { charsetOf, checkCharset, decodeText } from '../text-shared/charset.util.js';
 import { checkUserRegex, compileUserRegex, quoteJavaRegex, runUserRegex } from '../text-shared/user-regex.util.js';
 
@@ -150,7 +150,7 @@ export const ExtractText = defineProcessor({
       for (const m of found!.matches) {
         if (s.useNames && rx.groupCount === names.length) {
           for (const group of names) {
-            const value = m.named?.[group];
+            const value = namedGroup(rx, m, group);
             if (value) results[`${name}.${group}${j > 0 ? `.${j}` : ''}`] = cut(value);
           }
           if (s.startGroup === 0 && j === 0) results[name] = m.groups[0]!;
