@@ -11,8 +11,9 @@ export const EXPRESSION_LIMITS = {
   maxResultLength: 1024 * 1024,
   /**
    * Characters of input a pattern on the linear-time regex engine (the patterns that could backtrack
-   * exponentially) is run over: that engine runs at 1 to 20 MB/s on the server's one JavaScript thread, so this
-   * keeps one run under about 50 ms. Other patterns have no such limit.
+   * exponentially) is run over on the server's one JavaScript thread: that engine runs at 1 to 20 MB/s, so this
+   * keeps one run under about 50 ms. Longer content goes to the host's regex engine (runJavaRegexJob unbounded, in
+   * a thread that can be stopped); Expression Language stays within it. Other patterns have no such limit.
    */
   maxLinearRegexInput: 32 * 1024,
 } as const;

@@ -110,6 +110,11 @@ describe('a hazardous pattern over a large content runs off the event loop', () 
     expect(await flow.content('replaced', large)).toBe('<ab1>,'.repeat(262144));
     expect(await flow.content('replaced', 1 - large)).toBe('<cd>!');
     expect((await flow.queue('extracted')).flowFiles[0]!.attributes).toMatchObject({ words: 'ab1', 'words.0': 'ab1,' });
+    // The step test runs in the test panes' worker, whose own deadline lets it run the job there.
+    const tested = await api.request(`/api/flows/${flow.id}/processors/replace/test`, { method: 'POST', json: { content: 'ab1,'.repeat(10_000) } });
+    expect(tested.status).toBe(200);
+    const test = (await tested.json()) as { outputs: { relationship: string; content: string }[] };
+    expect(test.outputs).toEqual([expect.objectContaining({ relationship: 'success', content: '<ab1>,'.repeat(10_000) })]);
     await api.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
   });
 });

@@ -61,6 +61,8 @@ function depthOf(value) {
           clear: async (scope = 'local') => { state[scope] = {}; },
         },
         compression: ZLIB_COMPRESSION,
+        // This thread has the pane's deadline: a long regex job runs here, as the server's regex workers run it.
+        regex: { run: async (job) => el.runJavaRegexJob(job, { unbounded: true }) },
         randomUuid: randomUUID,
       }),
     });
