@@ -315,7 +315,7 @@ export const ReplaceText = defineProcessor({
     properties: handleList(PROPS),
     relationships: [
       { name: REL_SUCCESS.name, description: 'FlowFiles processed, whether text was replaced or not.' },
-      { ...REL_FAILURE, description: 'FlowFiles that could not be updated: larger than the buffer, or an expression that failed.' },
+      { ...REL_FAILURE, description: 'FlowFiles that could not be updated: larger than the buffer, an expression that failed, or a regular expression stopped at its time limit.' },
     ],
     inputRequirement: 'required',
   },
