@@ -92,8 +92,12 @@ export interface AppliedChangeDto {
   restarted: string[];
   /** Processors the user keeps running whose new configuration is invalid: they stay stopped until it is fixed, then start. */
   waiting: string[];
-  /** Processors the change stopped whose onScheduled then failed (a listener's port in use): no longer kept running, as a failed start. */
-  failed?: { processorId: string; message: string }[];
+  /**
+   * Processors the change stopped whose onScheduled then failed (a listener's port in use): no longer kept running, as
+   * a failed start. Without `processorId` the engine could not be rebuilt at all: the document is stored, the flow goes
+   * on as it ran before, and the next save or restart applies it.
+   */
+  failed?: { processorId?: string; message: string }[];
 }
 
 export interface FlowDto extends FlowSummaryDto {

@@ -15,6 +15,7 @@ import { ProvenanceService } from '../provenance/provenance.service.js';
 import { DurableTokenCache } from './durable-token.cache.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { EngineWiring } from './engine-wiring.js';
+import { EngineRebuildError, notApplied, queuedIn, startingFrom } from './engine-reopen.js';
 import { blockedScripts, keptRunning, runnable, sameSet, waitingProcessors } from './kept-running.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { changedProcessorSteps, sameGraph, toGraph } from './flow-graph.js';
@@ -48,6 +49,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly lanes = new Map<string, Promise<unknown>>();
   /** Processors set to run on the primary node only, per flow: in a cluster only the leader schedules them. */
   private readonly primaryOnly = new Map<string, Set<string>>();
+  /** The document each engine was built from. */
+  private readonly documents = new Map<string, FlowDocument>();
 
   private readonly wiring: EngineWiring;
 
@@ -157,24 +160,52 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
    * Builds (or rebuilds after an edit) the flow's engine, every processor stopped; queued FlowFiles come back from
    * the repository. The new engine is built in slices while the old one keeps running, so a large flow never holds
    * the event loop and a build that fails leaves the old engine as it was; the old one is closed (its sessions
-   * ended) before the new one reads the queues, and the new one replaces it only once it holds them.
+   * ended) before the new one reads the queues, and the new one replaces it only once it holds them. When that read
+   * fails, the old engine's graph is reopened on what it held and its running processors start again: the flow goes
+   * on as before and the error says so (EngineRebuildError).
    */
   async load(flowId: string, doc: FlowDocument): Promise<FlowEngine> {
-    const engine = await inSlices(FlowEngine.build(this.wiring.engineOptions(flowId, toGraph(doc))));
+    let engine: FlowEngine;
+    try {
+      engine = await inSlices(FlowEngine.build(this.wiring.engineOptions(flowId, toGraph(doc))));
+    } catch (e) {
+      throw new EngineRebuildError(e, this.engines.has(flowId));
+    }
     const previous = this.engines.get(flowId);
+    const wasRunning = previous?.status().processors.filter((p) => p.state === 'running').map((p) => p.id) ?? [];
     try {
       if (previous) await previous.close();
       await engine.initialize();
     } catch (e) {
-      if (previous) this.engines.delete(flowId);
       await engine.close();
-      throw e;
+      throw new EngineRebuildError(e, await this.reopen(flowId, previous, wasRunning));
     }
     this.engines.set(flowId, engine);
+    this.documents.set(flowId, doc);
     this.primaryOnly.set(flowId, new Set(doc.processors.filter((p) => p.scheduling?.executionNode === 'PRIMARY').map((p) => p.id)));
     if (!this.running.has(flowId)) this.running.set(flowId, new Set());
     this.changed(flowId);
     return engine;
+  }
+
+  /** The previous engine's graph again, on the queues it held when closed; false when there is none to reopen. */
+  private async reopen(flowId: string, previous: FlowEngine | undefined, running: readonly string[]): Promise<boolean> {
+    const doc = this.documents.get(flowId);
+    try {
+      if (!previous || !doc) return false;
+      const options = this.wiring.engineOptions(flowId, toGraph(doc));
+      const engine = await inSlices(FlowEngine.build({ ...options, repository: startingFrom(options.repository, queuedIn(previous)) }));
+      await engine.initialize();
+      this.engines.set(flowId, engine);
+      await this.startInSlices(flowId, engine, running);
+      return true;
+    } catch (e) {
+      this.log.error(`flow ${flowId}: its previous engine could not be reopened: ${(e as Error).message}`);
+      return false;
+    } finally {
+      if (this.engines.get(flowId) === previous) this.engines.delete(flowId);
+      this.changed(flowId);
+    }
   }
 
   /**
@@ -187,7 +218,9 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     return this.serial(flowId, () => this.applyNow(flowId, previous, next));
   }
 
-  private async applyNow(flowId: string, previous: FlowDocument, next: FlowDocument): Promise<AppliedChangeDto> {
+  private async applyNow(flowId: string, stored: FlowDocument, next: FlowDocument): Promise<AppliedChangeDto> {
+    // The document the engine runs: not the stored previous one when a rebuild failed.
+    const previous = this.documents.get(flowId) ?? stored;
     const engine = this.engines.get(flowId);
     const kept = this.keptRunning(flowId, next);
     const before = toGraph(previous);
@@ -200,7 +233,11 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     await yieldToLoop();
     const changed = await inSlices(changedProcessorSteps(before, after));
     for (const id of blocked) if (!blockedBefore.has(id)) changed.add(id);
-    const rebuilt = await this.load(flowId, next);
+    const rebuilt = await this.load(flowId, next).catch((e: unknown) => {
+      if (e instanceof EngineRebuildError && e.reopened) return e;
+      throw e;
+    });
+    if (rebuilt instanceof EngineRebuildError) return notApplied(flowId, rebuilt, waitingProcessors(this.engine(flowId), kept, blockedBefore));
     const started = new Set(await this.startAll(flowId, kept, blocked));
     // The document is stored: a processor that cannot start is reported in the answer and left stopped, as a failed start.
     const failed = await rebuilt.schedulingFailures([...started]);
@@ -312,6 +349,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const e = this.engines.get(flowId);
     if (e) await e.close();
     this.engines.delete(flowId);
+    this.documents.delete(flowId);
     this.running.delete(flowId);
     this.primaryOnly.delete(flowId);
     await this.repository.dropFlow(flowId);

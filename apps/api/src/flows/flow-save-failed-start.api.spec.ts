@@ -1,6 +1,7 @@
-import type { BulletinDto, FlowDocument, FlowDto, QueueListingDto } from '@sluice/contracts';
+import type { BulletinDto, FlowDocument, FlowDto } from '@sluice/contracts';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flowProbe, until } from '../testing/flow-probe.js';
 import { type StartedApi, startApi } from '../testing/start-api.js';
 
 async function bound(port = 0): Promise<Server> {
@@ -16,12 +17,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface Status {
-  state: string;
-  processors: { id: string; state: string }[];
-  connections: { id: string; count: number }[];
-}
-
 /**
  * A running flow saved with a change whose processor cannot start once the engine is rebuilt: the save is stored and
  * answered 200 naming the cause, the other processors keep running and processing, and nothing queued is lost.
@@ -35,17 +30,8 @@ describe('saving a running flow whose changed listener cannot bind its port', ()
     await api?.close();
   });
 
-  const status = async (id: string) => (await (await api.request(`/api/flows/${id}/status`)).json()) as Status;
-  const queued = async (id: string, cid: string) => ((await (await api.request(`/api/flows/${id}/connections/${cid}/queue?limit=1000`)).json()) as QueueListingDto).flowFiles.map((f) => f.uuid);
-  const until = async (what: string, check: () => Promise<boolean>) => {
-    const end = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-
   it('keeps the rest running with its queues, reports the failed start, and the listener starts once the port is free', async () => {
+    const { status, queued } = flowProbe(api);
     const first = await freePort();
     const document = {
       name: 'failed start on save',

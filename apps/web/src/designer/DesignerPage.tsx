@@ -348,7 +348,8 @@ function Designer({ flow, types, serviceTypes }: { flow: FlowDto; types: Process
               <span>
                 {applied.restarted.length > 0 && `Restarted to apply the change: ${applied.restarted.map(nameOf).join(', ')}. `}
                 {applied.waiting.length > 0 && `Kept stopped until fixed (they start once valid): ${applied.waiting.map(nameOf).join(', ')}. `}
-                {applied.failed?.length ? `Stopped, could not start: ${applied.failed.map((f) => f.message).join('; ')}.` : null}
+                {applied.failed?.some((f) => f.processorId) ? `Stopped, could not start: ${applied.failed.filter((f) => f.processorId).map((f) => f.message).join('; ')}. ` : null}
+                {applied.failed?.some((f) => !f.processorId) ? `Not applied: ${applied.failed.filter((f) => !f.processorId).map((f) => f.message).join('; ')}.` : null}
               </span>
               <button className="btn ghost sm" onClick={dismissApplied}>Dismiss</button>
             </div>
