@@ -51,6 +51,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly primaryOnly = new Map<string, Set<string>>();
   /** The document each engine was built from. */
   private readonly documents = new Map<string, FlowDocument>();
+  /** The newest saved version applied, so a save answered late never replaces a newer one on the engine. */
+  private readonly versions = new Map<string, number>();
 
   private readonly wiring: EngineWiring;
 
@@ -214,11 +216,14 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
    * configuration is invalid waits, stopped, until a save fixes it. A save that changes nothing the engine runs
    * (a description, positions) touches nothing.
    */
-  apply(flowId: string, previous: FlowDocument, next: FlowDocument): Promise<AppliedChangeDto> {
-    return this.serial(flowId, () => this.applyNow(flowId, previous, next));
+  apply(flowId: string, previous: FlowDocument, next: FlowDocument, version: number): Promise<AppliedChangeDto> {
+    return this.serial(flowId, () => this.applyNow(flowId, previous, next, version));
   }
 
-  private async applyNow(flowId: string, stored: FlowDocument, next: FlowDocument): Promise<AppliedChangeDto> {
+  private async applyNow(flowId: string, stored: FlowDocument, next: FlowDocument, version: number): Promise<AppliedChangeDto> {
+    // A save that waited behind a newer one is already superseded: the engine stays on the newer document.
+    if (version < (this.versions.get(flowId) ?? 0)) return { restarted: [], waiting: [] };
+    this.versions.set(flowId, version);
     // The document the engine runs: not the stored previous one when a rebuild failed.
     const previous = this.documents.get(flowId) ?? stored;
     const engine = this.engines.get(flowId);
@@ -350,6 +355,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     if (e) await e.close();
     this.engines.delete(flowId);
     this.documents.delete(flowId);
+    this.versions.delete(flowId);
     this.running.delete(flowId);
     this.primaryOnly.delete(flowId);
     await this.repository.dropFlow(flowId);
@@ -427,9 +433,10 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
-  async runOnce(flowId: string, processorId: string): Promise<void> {
+  /** In the flow's lane: a rebuild must not close the engine under a run whose FlowFiles the new one would not read. */
+  runOnce(flowId: string, processorId: string): Promise<void> {
     this.requireProcessor(flowId, processorId);
-    await this.engine(flowId).runOnce(processorId);
+    return this.serial(flowId, () => this.engine(flowId).runOnce(processorId));
   }
 
   requireProcessor(flowId: string, processorId: string): void {

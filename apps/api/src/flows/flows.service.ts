@@ -86,7 +86,7 @@ export class FlowsService {
       updatedBy: user,
     };
     if (!(await this.repo.updateIfVersion(next, doc, version))) throw this.conflict((await this.repo.findById(id)) ?? entity);
-    const applied = await this.engines.apply(id, previous, doc);
+    const applied = await this.engines.apply(id, previous, doc, next.version);
     return { ...(await this.toDto(next, doc, validation)), applied };
   }
 
