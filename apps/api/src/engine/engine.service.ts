@@ -15,6 +15,7 @@ import { ProvenanceService } from '../provenance/provenance.service.js';
 import { DurableTokenCache } from './durable-token.cache.js';
 import { EngineEventsHub } from './engine-events.hub.js';
 import { EngineWiring } from './engine-wiring.js';
+import { Lanes } from './flow-lanes.js';
 import { EngineRebuildError, notApplied, queuedIn, startingFrom } from './engine-reopen.js';
 import { blockedScripts, keptRunning, runnable, sameSet, waitingProcessors } from './kept-running.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
@@ -46,7 +47,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly running = new Map<string, Set<string>>();
   private readonly changeListeners: ((flowId: string) => void)[] = [];
   /** Run-state changes and rebuilds of one flow happen one after the other: two must never build two engines. */
-  private readonly lanes = new Map<string, Promise<unknown>>();
+  private readonly lanes = new Lanes();
   /** Processors set to run on the primary node only, per flow: in a cluster only the leader schedules them. */
   private readonly primaryOnly = new Map<string, Set<string>>();
   /** The document each engine was built from. */
@@ -159,12 +160,10 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * Builds (or rebuilds after an edit) the flow's engine, every processor stopped; queued FlowFiles come back from
-   * the repository. The new engine is built in slices while the old one keeps running, so a large flow never holds
-   * the event loop and a build that fails leaves the old engine as it was; the old one is closed (its sessions
-   * ended) before the new one reads the queues, and the new one replaces it only once it holds them. When that read
-   * fails, the old engine's graph is reopened on what it held and its running processors start again: the flow goes
-   * on as before and the error says so (EngineRebuildError).
+   * Builds (or rebuilds after an edit) the flow's engine, every processor stopped, its queues read back from the
+   * repository. It is built in slices while the old one runs (a failed build leaves that as it was); the old one is
+   * closed before the new one reads the queues, and when that read fails the old graph is reopened on what it held,
+   * its running processors started again (EngineRebuildError says so).
    */
   async load(flowId: string, doc: FlowDocument): Promise<FlowEngine> {
     let engine: FlowEngine;
@@ -259,13 +258,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private serial<T>(flowId: string, task: () => Promise<T>): Promise<T> {
-    const run = (this.lanes.get(flowId) ?? Promise.resolve()).catch(() => undefined).then(task);
-    const lane = run.catch(() => undefined);
-    this.lanes.set(flowId, lane);
-    void lane.then(() => {
-      if (this.lanes.get(flowId) === lane) this.lanes.delete(flowId);
-    });
-    return run;
+    return this.lanes.run(flowId, task);
   }
 
   private async startAll(flowId: string, kept: Set<string>, blocked: Set<string>): Promise<string[]> {
