@@ -31,6 +31,8 @@ interface StoredLine {
 
 /** The queries of the row log level: row_log and the journal that holds recorded chunks until they are in it. */
 export class RowLogRepository extends SqlRepository {
+  private readonly inserts = new Map<number, string>();
+
   /**
    * Stores row logs in one transaction; a keyed row its FlowFile already logged in the execution is skipped.
    * Returns the rows actually stored, so counts follow the row log exactly. The journal rows deleted with them are
@@ -49,19 +51,38 @@ export class RowLogRepository extends SqlRepository {
       for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
         const chunk = entries.slice(i, i + ROWS_PER_STATEMENT);
         const values: unknown[] = [];
-        const tuples = chunk.map((b, j) => {
-          values.push(b.executionId, b.row.sku, b.row.status, b.row.message, b.row.step ?? null, b.at, b.row.key === undefined ? null : b.source, b.row.key ?? null);
-          return `(${Array.from({ length: ROW_COLUMNS }, (_, k) => this.p(j * ROW_COLUMNS + k + 1)).join(',')})`;
-        });
-        const rows = (await m.query(
-          `INSERT INTO "row_log" ("execution_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}
-           ON CONFLICT ("execution_id","source","row_key") DO NOTHING RETURNING "execution_id","status"`,
-          values,
-        )) as { execution_id: string; status: RowStatus }[];
+        for (const b of chunk) values.push(b.executionId, b.row.sku, b.row.status, b.row.message, b.row.step ?? null, b.at, b.row.key === undefined ? null : b.source, b.row.key ?? null);
+        const insert = this.insertStatement(chunk.length);
+        if (!this.pg) {
+          // RETURNING costs SQLite about a third of the insert; only a chunk that skipped a row needs to know which.
+          await m.query(`SAVEPOINT "row_log_insert"`);
+          const { affected } = await m.queryRunner!.query(insert, values, true);
+          if (affected === chunk.length) {
+            await m.query(`RELEASE "row_log_insert"`);
+            for (const b of chunk) stored.push({ executionId: b.executionId, status: b.row.status });
+            continue;
+          }
+          await m.query(`ROLLBACK TO "row_log_insert"`);
+          await m.query(`RELEASE "row_log_insert"`);
+        }
+        const rows = (await m.query(`${insert} RETURNING "execution_id","status"`, values)) as { execution_id: string; status: RowStatus }[];
         for (const r of rows) stored.push({ executionId: r.execution_id, status: r.status });
       }
       return stored;
     });
+  }
+
+  /** The insert of `rows` lines, built once per size: the same few sizes come back for every transaction. */
+  private insertStatement(rows: number): string {
+    let sql = this.inserts.get(rows);
+    if (sql === undefined) {
+      const tuples = Array.from({ length: rows }, (_, j) => `(${Array.from({ length: ROW_COLUMNS }, (_, k) => this.p(j * ROW_COLUMNS + k + 1)).join(',')})`);
+      sql = `INSERT INTO "row_log" ("execution_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}
+           ON CONFLICT ("execution_id","source","row_key") DO NOTHING`;
+      if (this.inserts.size >= 32) this.inserts.clear();
+      this.inserts.set(rows, sql);
+    }
+    return sql;
   }
 
   /** Stores one chunk's row logs of one FlowFile as a single row: cheap enough to wait for before the next chunk. */
