@@ -22,6 +22,11 @@ describe('redaction', () => {
     expect(secrets.redact('sent Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig')).toBe(`sent Bearer ${MASK}`);
     expect(secrets.redact('{"key": "0a1b2c3d", "password": "x\\"y", "sku": "A"}')).toBe(`{"key": "${MASK}", "password": "${MASK}", "sku": "A"}`);
     expect(secrets.redact('Omnitron Token TTL is 12 hours; sku=ABC')).toBe('Omnitron Token TTL is 12 hours; sku=ABC');
+    // Whatever the case of the member's name, in a large body where nothing else matches.
+    const rows = JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ product_sku: `SKU-${i}`, stock: i })));
+    const body = `${rows.slice(0, -1)},{"User_PASSWD":"a1","Api-Key":"b2","KEY":"c3","SessionToken":"d4"}]`;
+    expect(secrets.redact(body)).toBe(`${rows.slice(0, -1)},{"User_PASSWD":"${MASK}","Api-Key":"${MASK}","KEY":"${MASK}","SessionToken":"${MASK}"}]`);
+    expect(secrets.redact(`${rows} from ftp://ann:s3cret@files.example.com/`)).toBe(`${rows} from ftp://ann:${MASK}@files.example.com/`);
   });
 
   it('knows credential attribute names', () => {
