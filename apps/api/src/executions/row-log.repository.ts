@@ -14,10 +14,21 @@ export interface RowEntry {
 
 const ROWS_PER_STATEMENT = 400;
 const ROW_COLUMNS = 8;
+/** Insert sizes kept built: a flush's statements are full but for the last, so few sizes recur. */
+const STATEMENT_SIZES = 32;
 /** Index entries one counting statement reads. */
 const COUNT_PAGE = 5000;
 /** Lines one statement of a SQLite search reads (a few ms). */
 const SEARCH_RANGE = 5000;
+
+/** What the row log uses of better-sqlite3's connection. */
+interface SqliteStatement {
+  run(params: readonly unknown[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): void;
+}
 
 interface StoredLine {
   id: string | number;
@@ -32,6 +43,7 @@ interface StoredLine {
 /** The queries of the row log level: row_log and the journal that holds recorded chunks until they are in it. */
 export class RowLogRepository extends SqlRepository {
   private readonly inserts = new Map<number, string>();
+  private readonly statements = new WeakMap<SqliteConnection, Map<number, SqliteStatement>>();
 
   /**
    * Stores row logs in one transaction; a keyed row its FlowFile already logged in the execution is skipped.
@@ -50,26 +62,44 @@ export class RowLogRepository extends SqlRepository {
       }
       for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
         const chunk = entries.slice(i, i + ROWS_PER_STATEMENT);
-        const values: unknown[] = [];
-        for (const b of chunk) values.push(b.executionId, b.row.sku, b.row.status, b.row.message, b.row.step ?? null, b.at, b.row.key === undefined ? null : b.source, b.row.key ?? null);
+        const values = rowValues(chunk);
         const insert = this.insertStatement(chunk.length);
         if (!this.pg) {
-          // RETURNING costs SQLite about a third of the insert; only a chunk that skipped a row needs to know which.
-          await m.query(`SAVEPOINT "row_log_insert"`);
-          const { affected } = await m.queryRunner!.query(insert, values, true);
-          if (affected === chunk.length) {
-            await m.query(`RELEASE "row_log_insert"`);
+          // On the driver's connection, inside this transaction: through TypeORM every insert copied and spread its
+          // 3,200 parameters. RETURNING costs SQLite about a third of the insert; only a chunk that skipped a row
+          // needs to know which, so it is rolled back to its savepoint and repeated with RETURNING.
+          const db = this.sqlite();
+          db.exec(`SAVEPOINT "row_log_insert"`);
+          const { changes } = this.prepared(db, chunk.length).run(values);
+          if (changes === chunk.length) {
+            db.exec(`RELEASE "row_log_insert"`);
             for (const b of chunk) stored.push({ executionId: b.executionId, status: b.row.status });
             continue;
           }
-          await m.query(`ROLLBACK TO "row_log_insert"`);
-          await m.query(`RELEASE "row_log_insert"`);
+          db.exec(`ROLLBACK TO "row_log_insert"; RELEASE "row_log_insert"`);
         }
         const rows = (await m.query(`${insert} RETURNING "execution_id","status"`, values)) as { execution_id: string; status: RowStatus }[];
         for (const r of rows) stored.push({ executionId: r.execution_id, status: r.status });
       }
       return stored;
     });
+  }
+
+  private sqlite(): SqliteConnection {
+    return (this.ds.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
+  }
+
+  /** The insert of `rows` lines prepared on `db`, once per size. */
+  private prepared(db: SqliteConnection, rows: number): SqliteStatement {
+    let cache = this.statements.get(db);
+    if (!cache) this.statements.set(db, (cache = new Map()));
+    let statement = cache.get(rows);
+    if (!statement) {
+      if (cache.size >= STATEMENT_SIZES) cache.clear();
+      statement = db.prepare(this.insertStatement(rows));
+      cache.set(rows, statement);
+    }
+    return statement;
   }
 
   /** The insert of `rows` lines, built once per size: the same few sizes come back for every transaction. */
@@ -79,7 +109,7 @@ export class RowLogRepository extends SqlRepository {
       const tuples = Array.from({ length: rows }, (_, j) => `(${Array.from({ length: ROW_COLUMNS }, (_, k) => this.p(j * ROW_COLUMNS + k + 1)).join(',')})`);
       sql = `INSERT INTO "row_log" ("execution_id","sku","status","message","step","created_at","source","row_key") VALUES ${tuples.join(',')}
            ON CONFLICT ("execution_id","source","row_key") DO NOTHING`;
-      if (this.inserts.size >= 32) this.inserts.clear();
+      if (this.inserts.size >= STATEMENT_SIZES) this.inserts.clear();
       this.inserts.set(rows, sql);
     }
     return sql;
@@ -217,6 +247,23 @@ export class RowLogRepository extends SqlRepository {
       await yieldToLoop();
     }
   }
+}
+
+/** The insert's parameters, in an array of its final length (pushing 3,200 grew it a few times over). */
+function rowValues(chunk: readonly RowEntry[]): unknown[] {
+  const values = new Array<unknown>(chunk.length * ROW_COLUMNS);
+  let i = 0;
+  for (const b of chunk) {
+    values[i++] = b.executionId;
+    values[i++] = b.row.sku;
+    values[i++] = b.row.status;
+    values[i++] = b.row.message;
+    values[i++] = b.row.step ?? null;
+    values[i++] = b.at;
+    values[i++] = b.row.key === undefined ? null : b.source;
+    values[i++] = b.row.key ?? null;
+  }
+  return values;
 }
 
 /** Adds a stored row to the counts of its status (skipped rows count as neither). */
