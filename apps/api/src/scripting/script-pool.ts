@@ -39,6 +39,12 @@ export class ScriptPoolBusyError extends Error {
 export const DEFAULT_SCRIPT_TIMEOUT_MS = 300_000;
 export const DEFAULT_SCRIPT_MEMORY_MB = 256;
 
+/**
+ * One memory snapshot for every pool of the process (the flows' and the test panes'): it holds Pyodide after its
+ * imports, before any facade or script, so it is the same for all. Made once, and kept once (about 30 MB).
+ */
+const SNAPSHOTS: SnapshotStore = { snapshot: null };
+
 interface Task {
   readonly request: ScriptRequest;
   readonly resolve: (r: ScriptResult) => void;
@@ -53,7 +59,6 @@ interface Task {
  */
 export class ScriptPool implements ScriptRunner {
   private readonly python: PythonProcess[];
-  private readonly snapshots: SnapshotStore = { snapshot: null };
   private readonly queue: Task[] = [];
   private readonly js: JsRuntime | NicedJsRuntime;
   private readonly jsQueue: Task[] = [];
@@ -78,7 +83,7 @@ export class ScriptPool implements ScriptRunner {
     canIsolateNetwork();
     this.python = Array.from(
       { length: Math.floor(workers) },
-      () => new PythonProcess({ recycleRssMb: 1024, http: this.http, onIdle: () => this.pump(), snapshots: this.snapshots, niceness: options.niceness ?? 0 }),
+      () => new PythonProcess({ recycleRssMb: 1024, http: this.http, onIdle: () => this.pump(), snapshots: SNAPSHOTS, niceness: options.niceness ?? 0 }),
     );
   }
 
