@@ -149,30 +149,32 @@ export class RowLogRepository extends SqlRepository {
    * Counted a page of the execution's index entries at a time, with the event loop free between pages: one COUNT
    * over a large execution's rows held it for over 100 ms on SQLite. Keyed rows are paged by their key, the others
    * by id; SQLite is told the index, as its planner would rather walk the primary key through every execution's rows.
+   * A page is found by its last entry and counted by status in the database, so no page of rows is read out.
    */
   async rowCounts(executionId: string): Promise<{ written: number; failed: number }> {
     const c = { written: 0, failed: 0 };
+    await this.countInPages(executionId, c, ['source', 'row_key'], ` AND "source" IS NOT NULL`);
+    await this.countInPages(executionId, c, ['id'], ` AND "source" IS NULL AND "row_key" IS NULL`);
+    return c;
+  }
+
+  private async countInPages(executionId: string, c: { written: number; failed: number }, keys: readonly string[], filter: string): Promise<void> {
     const hint = this.pg ? '' : ' INDEXED BY "ux_row_key"';
-    const cols = `SELECT "id","source","row_key","status" FROM "row_log"${hint} WHERE "execution_id" = ${this.p(1)}`;
-    type Entry = { id: string | number; source: string; row_key: string; status: RowStatus };
-    let last: Entry | undefined;
-    for (;;) {
-      const page = (await this.ds.query(
-        last
-          ? `${cols} AND ("source","row_key") > (${this.p(2)},${this.p(3)}) ORDER BY "source","row_key" LIMIT ${COUNT_PAGE}`
-          : `${cols} AND "source" IS NOT NULL ORDER BY "source","row_key" LIMIT ${COUNT_PAGE}`,
-        last ? [executionId, last.source, last.row_key] : [executionId],
-      )) as Entry[];
-      for (const r of page) countStatus(c, r.status);
-      if (page.length < COUNT_PAGE) break;
-      last = page[page.length - 1];
-      await yieldToLoop();
-    }
-    for (let after = 0; ; ) {
-      const page = (await this.ds.query(`${cols} AND "source" IS NULL AND "row_key" IS NULL AND "id" > ${this.p(2)} ORDER BY "id" LIMIT ${COUNT_PAGE}`, [executionId, after])) as Entry[];
-      for (const r of page) countStatus(c, r.status);
-      if (page.length < COUNT_PAGE) return c;
-      after = Number(page[page.length - 1]!.id);
+    const cols = keys.map((k) => `"${k}"`).join(',');
+    const after = (from: number) => `(${cols}) > (${keys.map((_, i) => this.p(from + i)).join(',')})`;
+    const upTo = (from: number) => `(${cols}) <= (${keys.map((_, i) => this.p(from + i)).join(',')})`;
+    for (let last: unknown[] | null = null; ; ) {
+      const args: unknown[] = [executionId, ...(last ?? [])];
+      const from = `FROM "row_log"${hint} WHERE "execution_id" = ${this.p(1)}${filter}${last ? ` AND ${after(2)}` : ''}`;
+      const [end] = (await this.ds.query(`SELECT ${cols} ${from} ORDER BY ${cols} LIMIT 1 OFFSET ${COUNT_PAGE - 1}`, args)) as Record<string, unknown>[];
+      const bound = end ? keys.map((k) => end[k]) : null;
+      const counted = (await this.ds.query(
+        `SELECT "status", COUNT(*) AS n ${from}${bound ? ` AND ${upTo(args.length + 1)}` : ''} GROUP BY "status"`,
+        bound ? [...args, ...bound] : args,
+      )) as { status: RowStatus; n: string | number }[];
+      for (const r of counted) countStatus(c, r.status, Number(r.n));
+      if (!bound) return;
+      last = bound;
       await yieldToLoop();
     }
   }
@@ -266,10 +268,10 @@ function rowValues(chunk: readonly RowEntry[]): unknown[] {
   return values;
 }
 
-/** Adds a stored row to the counts of its status (skipped rows count as neither). */
-export function countStatus(c: { written: number; failed: number }, status: RowStatus): void {
-  if (status === 'success') c.written++;
-  else if (status === 'failed') c.failed++;
+/** Adds `n` stored rows of a status to the counts (skipped rows count as neither). */
+export function countStatus(c: { written: number; failed: number }, status: RowStatus, n = 1): void {
+  if (status === 'success') c.written += n;
+  else if (status === 'failed') c.failed += n;
 }
 
 function yieldToLoop(): Promise<void> {
