@@ -62,7 +62,7 @@ export class RowLogWriter {
 
   /**
    * Journals lines durably and queues them for row_log; rejects when they could not be stored. It does not wait
-   * for the expansion of earlier lines, so a step pays one small insert per chunk.
+   * for the expansion of earlier lines, so a step pays one small insert per chunk. The entries become the writer's.
    */
   record(entries: readonly RowEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
@@ -77,8 +77,11 @@ export class RowLogWriter {
       const journaled: RowEntry[] = [];
       for (const g of groups.values()) {
         const journal = await this.repository.journal(g[0]!.executionId, g[0]!.source, g.map((e) => e.row), g[0]!.at);
-        // Spelt out: a spread copy here took three times the memory, and the buffer keeps these until they are stored.
-        for (const e of g) journaled.push({ executionId: e.executionId, source: e.source, row: e.row, at: e.at, journal });
+        // The lines are the writer's from here on: marked rather than copied, as the buffer keeps them until stored.
+        for (const e of g) {
+          e.journal = journal;
+          journaled.push(e);
+        }
       }
       this.add(journaled);
     })();
