@@ -13,25 +13,25 @@ export interface HttpExchange {
   readonly durationMs?: number;
 }
 
-function bounded(text: string | undefined, max: number): string | null {
-  if (text === undefined) return null;
-  return text.length <= max ? text : `${text.slice(0, max)}\n… [cut: ${text.length} characters in all]`;
+/**
+ * The text as a JSON string, cut past `max` characters. The cut's ellipsis is written escaped: a raw one would make
+ * the whole details text two bytes a character (twice the memory, kept until the session commits).
+ */
+function boundedJson(text: string | undefined, max: number): string {
+  if (text === undefined) return 'null';
+  if (text.length <= max) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, max)).slice(0, -1)}\\n\\u2026 [cut: ${text.length} characters in all]"`;
 }
 
 /**
  * A SEND event's details for one request and its answer (`{"http": …}`), so provenance shows what a writer sent and
- * what came back per chunk. Headers are left out: they carry the credentials.
+ * what came back per chunk. Headers are left out: they carry the credentials. Written member by member, in the
+ * order JSON.stringify of the object gives, so that a cut body's ellipsis can go in escaped.
  */
 export function exchangeDetails(x: HttpExchange): string {
-  return JSON.stringify({
-    http: {
-      method: x.method,
-      url: x.url,
-      status: x.response?.status ?? null,
-      request: bounded(x.body, REQUEST_KEPT),
-      response: x.response ? bounded(fromUtf8(x.response.body.subarray(0, RESPONSE_KEPT * 4)), RESPONSE_KEPT) : null,
-      error: x.error ?? null,
-      durationMs: x.durationMs ?? x.response?.durationMs ?? null,
-    },
-  });
+  const request = boundedJson(x.body, REQUEST_KEPT);
+  const response = x.response ? boundedJson(fromUtf8(x.response.body.subarray(0, RESPONSE_KEPT * 4)), RESPONSE_KEPT) : 'null';
+  const status = JSON.stringify(x.response?.status ?? null);
+  const durationMs = JSON.stringify(x.durationMs ?? x.response?.durationMs ?? null);
+  return `{"http":{"method":${JSON.stringify(x.method)},"url":${JSON.stringify(x.url)},"status":${status},"request":${request},"response":${response},"error":${JSON.stringify(x.error ?? null)},"durationMs":${durationMs}}}`;
 }
