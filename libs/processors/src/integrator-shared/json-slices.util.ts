@@ -22,12 +22,33 @@ const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
  * of the whole text gives, and so is any error: text that does not split cleanly is parsed in one go.
  */
 export async function parseJsonInSlices(bytes: Uint8Array): Promise<unknown> {
-  const whole = () => JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  const out: unknown[] = [];
+  const whole = await eachJsonElement(bytes, (slice) => {
+    for (const v of slice) out.push(v);
+  });
+  return whole === null ? out : whole.value;
+}
+
+/**
+ * The streaming form of parseJsonInSlices: a large array's elements reach `each` a slice at a time (in order, the
+ * event loop free between slices), so a caller that keeps only what it needs of each row never holds every row as
+ * an object at once. Returns null when every element went to `each`, else the whole value (an object, or
+ * an array small enough to parse in one go). Throws what JSON.parse throws, possibly after earlier slices reached
+ * `each`: a caller must not act on them before this resolves.
+ */
+export async function eachJsonElement(bytes: Uint8Array, each: (elements: readonly unknown[]) => void): Promise<{ value: unknown } | null> {
+  let delivered = 0;
+  /** Parses it all; any elements the slices did not deliver yet go to `each` too. */
+  const whole = (): { value: unknown } | null => {
+    const value = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    if (delivered === 0) return { value };
+    each((value as unknown[]).slice(delivered));
+    return null;
+  };
   let i = 0;
   while (i < bytes.length && SPACE.has(bytes[i]!)) i++;
   if (bytes.length <= WHOLE_BYTES || bytes[i] !== 0x5b) return whole();
   const decoder = new TextDecoder();
-  const out: unknown[] = [];
   /** Parses the elements between `from` and `to` (no brackets); false when they are not valid JSON. */
   const slice = (from: number, to: number): boolean => {
     let parsed: unknown[];
@@ -37,8 +58,9 @@ export async function parseJsonInSlices(bytes: Uint8Array): Promise<unknown> {
       return false;
     }
     // An empty slice after a comma is a trailing comma, which JSON does not allow.
-    if (parsed.length === 0 && out.length > 0) return false;
-    for (const v of parsed) out.push(v);
+    if (parsed.length === 0 && delivered > 0) return false;
+    each(parsed);
+    delivered += parsed.length;
     return true;
   };
   let depth = 0;
@@ -64,7 +86,7 @@ export async function parseJsonInSlices(bytes: Uint8Array): Promise<unknown> {
   }
   if (i >= bytes.length || bytes[i] !== 0x5d || !slice(start, i)) return whole();
   for (i++; i < bytes.length; i++) if (!SPACE.has(bytes[i]!)) return whole();
-  return out;
+  return null;
 }
 
 /** Calls `each` for every item, with a turn of the event loop after every `per` of them. */

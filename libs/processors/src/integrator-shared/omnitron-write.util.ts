@@ -2,7 +2,7 @@ import { propertyHandle, type DryRunResponse, type FlowFile, type HttpRequest, t
 import { DRY_RUN_TOKEN } from './dry-run.util.js';
 import { exchangeDetails, type HttpExchange } from './http-exchange.util.js';
 import { IntegratorStepError } from './integrator-errors.js';
-import { parseJsonInSlices } from './json-slices.util.js';
+import { eachJsonElement } from './json-slices.util.js';
 import { omnitronRecipeFor, OmnitronClient } from './omnitron-client.js';
 import { retryPolicy } from './retry-properties.js';
 
@@ -69,16 +69,32 @@ export function rowProblem(error: string): RowProblem {
  * a time, so it does not hold the event loop.
  */
 export async function readRowArray(session: ProcessSession, flowFile: FlowFile): Promise<unknown[]> {
+  const rows: unknown[] = [];
+  await eachRow(session, flowFile, (row) => void rows.push(row));
+  return rows;
+}
+
+/**
+ * Hands the FlowFile's rows to `each` in order, a slice at a time for a large batch, so a writer can keep only what
+ * it sends of each row. Content that is not rows throws, possibly after earlier rows reached `each`: a writer acts on
+ * them once this resolves.
+ */
+export async function eachRow(session: ProcessSession, flowFile: FlowFile, each: (row: unknown, index: number) => void): Promise<void> {
   const bytes = await session.read(flowFile);
-  let parsed: unknown;
+  let index = 0;
+  const take = (rows: readonly unknown[]) => {
+    for (const row of rows) each(row, index++);
+  };
+  let whole: { value: unknown } | null;
   try {
-    parsed = await parseJsonInSlices(bytes);
+    whole = await eachJsonElement(bytes, take);
   } catch (e) {
     throw new IntegratorStepError(`content is not JSON: ${(e as Error).message}`);
   }
-  if (Array.isArray(parsed)) return parsed;
-  if (parsed !== null && typeof parsed === 'object') return [parsed];
-  throw new IntegratorStepError('content must be a JSON array of rows');
+  if (whole === null) return;
+  if (Array.isArray(whole.value)) take(whole.value);
+  else if (whole.value !== null && typeof whole.value === 'object') take([whole.value]);
+  else throw new IntegratorStepError('content must be a JSON array of rows');
 }
 
 /** Runs tasks with at most `limit` in flight, in order of start. */

@@ -2,8 +2,7 @@ import { handleList, propertyHandles, defineProcessor, REL_FAILURE, REL_SUCCESS 
 import { errorReason, responseJson } from '../integrator-shared/http-call.util.js';
 import { keyedRowLog, type RowLog } from '../integrator-shared/integrator-services.js';
 import { IntegratorStepError, isTransientStatus } from '../integrator-shared/integrator-errors.js';
-import { eachInSlices } from '../integrator-shared/json-slices.util.js';
-import { omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, readRowArray, recordExchanges, rowProblem } from '../integrator-shared/omnitron-write.util.js';
+import { eachRow, omnitronClientFor, omnitronDryRunResponse, omnitronProperties, omnitronRowMessage, recordExchanges, rowProblem } from '../integrator-shared/omnitron-write.util.js';
 import { retriesTransientFailures, retryLater, retryLaterProperties, retryProperties } from '../integrator-shared/retry-properties.js';
 
 const WRITE = 'Write Data to Omnitron';
@@ -51,6 +50,41 @@ function rowOutcomes(body: unknown, count: number): { ok: boolean; error?: strin
     const failed = o['status'] === 'error' || o['success'] === false || (error !== undefined && o['status'] !== 'success' && o['success'] !== true);
     return failed ? { ok: false, error: typeof error === 'string' ? error : JSON.stringify(error ?? 'rejected') } : { ok: true };
   });
+}
+
+/**
+ * The rows still to send, a column per field (batch_id is the FlowFile's): a large batch held as one object per row
+ * kept the young generation full of survivors while it was read, and the old one full until the last chunk went.
+ */
+class PendingRows {
+  private readonly index: number[] = [];
+  private readonly sku: string[] = [];
+  private readonly stock: number[] = [];
+  private readonly list: string[] = [];
+  private readonly unit: string[] = [];
+
+  constructor(private readonly batchId: string) {}
+
+  get length(): number {
+    return this.index.length;
+  }
+
+  push(index: number, row: StockUpsertRow): void {
+    this.index.push(index);
+    this.sku.push(row.product_sku);
+    this.stock.push(row.stock);
+    this.list.push(row.stock_list);
+    this.unit.push(row.unit_type);
+  }
+
+  /** Rows `from` to `to` (exclusive) as they are sent, each with its key in the row log. */
+  rows(from: number, to: number): { row: StockUpsertRow; key: string }[] {
+    const out: { row: StockUpsertRow; key: string }[] = [];
+    for (let j = from; j < Math.min(to, this.length); j++) {
+      out.push({ row: { stock_list: this.list[j]!, unit_type: this.unit[j]!, product_sku: this.sku[j]!, stock: this.stock[j]!, batch_id: this.batchId }, key: String(this.index[j]) });
+    }
+    return out;
+  }
 }
 
 const PROPS = propertyHandles([
@@ -113,28 +147,26 @@ export const WriteOmnitronStock = defineProcessor({
     let requestError: string | null = null;
     /** A failure that may pass: the rows without an outcome wait for the next try. */
     let transient: string | null = null;
-    const remaining: { row: StockUpsertRow; key: string }[] = [];
+    const remaining = new PendingRows(batchId);
     /** Rows of `remaining` before this one have an outcome. */
     let sent = 0;
     try {
-      const input = await readRowArray(session, flowFile);
-      const client = omnitronClientFor(ctx, attrs, flowFile, recordExchanges(session, () => flowFile!));
       const stockList = ctx.get(PROPS['Stock List ID'], flowFile) || undefined;
       const unitType = ctx.get(PROPS['Unit Type']) || UNIT_TYPE;
       const batchSize = Math.max(1, ctx.get(PROPS['Batch Size']));
 
       const rejected: RowLog[] = [];
-      await eachInSlices(input, (raw, i) => {
-        const key = String(i);
-        if (outcomes.has(key)) return;
+      await eachRow(session, flowFile, (raw, i) => {
+        if (outcomes.has(String(i))) return;
         const mapped = toStockRow(raw, { stockList, unitType, batchId });
-        if ('row' in mapped) remaining.push({ row: mapped.row, key });
-        else rejected.push({ sku: mapped.sku, status: 'failed', message: mapped.error, step: STEP, key });
+        if ('row' in mapped) remaining.push(i, mapped.row);
+        else rejected.push({ sku: mapped.sku, status: 'failed', message: mapped.error, step: STEP, key: String(i) });
       });
+      const client = omnitronClientFor(ctx, attrs, flowFile, recordExchanges(session, () => flowFile!));
       await record(rejected);
 
       while (sent < remaining.length) {
-        const chunk = remaining.slice(sent, sent + batchSize);
+        const chunk = remaining.rows(sent, sent + batchSize);
         const logs: RowLog[] = [];
         try {
           const response = await client.send('POST', PATH, chunk.map((c) => c.row));
@@ -179,7 +211,7 @@ export const WriteOmnitronStock = defineProcessor({
         return;
       }
       requestError = transient;
-      await record(remaining.slice(sent).map(({ row, key }) => ({ sku: row.product_sku, status: 'failed', message: transient!, step: STEP, key })));
+      await record(remaining.rows(sent, remaining.length).map(({ row, key }) => ({ sku: row.product_sku, status: 'failed', message: transient!, step: STEP, key })));
     }
     let written = 0;
     let failed = 0;
