@@ -72,4 +72,40 @@ describe('RowLogWriter', () => {
     expect(stored.reduce((a, b) => a + b, 0)).toBe(3000 - partial);
     expect(transactions).toBeGreaterThan(1);
   });
+
+  it('keeps a step that records faster than the database stores within a window of unstored lines, and stores every line once', async () => {
+    const repository = new RowLogRepository(ds);
+    // A database slower than the step: a transaction takes 2 ms and 1 ms per 100 lines more.
+    const slow = Object.create(repository) as RowLogRepository;
+    slow.insertRows = async (...args) => {
+      await new Promise((r) => setTimeout(r, 2 + args[0].length / 100));
+      return repository.insertRows(...args);
+    };
+    let written = 0;
+    const writer = new RowLogWriter(slow, { stored: (_id, n) => (written += n), error: (m) => expect.fail(m) });
+    let most = 0;
+    for (let from = 0; from < 40_000; from += 1000) {
+      await writer.record(entries('e3', from, from + 1000));
+      most = Math.max(most, writer.pendingKeys('e3', 'ff-source-000001').size);
+    }
+    await writer.flush();
+    expect(most).toBeGreaterThan(1000);
+    // Lines in memory at most: the window, a chunk and a transaction's worth; without a window all 40,000.
+    expect(most).toBeLessThanOrEqual(16_000);
+    expect(written).toBe(40_000);
+    expect((await repository.logged('e3', 'ff-source-000001')).size).toBe(40_000);
+  });
+
+  it('does not hold a step back while the row log cannot be written', async () => {
+    const repository = new RowLogRepository(ds);
+    const broken = Object.create(repository) as RowLogRepository;
+    broken.insertRows = () => Promise.reject(new Error('disk full'));
+    const errors: string[] = [];
+    const writer = new RowLogWriter(broken, { stored: () => undefined, error: (m) => errors.push(m) });
+    for (let from = 0; from < 15_000; from += 1000) await writer.record(entries('e4', from, from + 1000));
+    await writer.flush();
+    expect(errors.length).toBeGreaterThan(0);
+    // Journaled, so kept for a later flush.
+    expect(writer.pendingKeys('e4', 'ff-source-000001').size).toBe(15_000);
+  });
 });

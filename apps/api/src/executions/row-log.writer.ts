@@ -1,10 +1,16 @@
 import type { RowStatus } from '@sluice/processors';
-import { countStatus, type RowEntry, type RowLogRepository } from './row-log.repository.js';
+import { countStatus, type RowEntry, type RowLogRepository, type StoredCount } from './row-log.repository.js';
 import { yieldToLoop } from '../common/slices.js';
 
 const FLUSH_MS = 250;
 /** Buffered row logs are written on a timer, off the write path; only a buffer this large is flushed at once. */
 const BUFFER_MAX = 25_000;
+/**
+ * Recorded lines not yet in row_log beyond which `record` waits for the writer: a step that sends faster than the
+ * database stores (Postgres, a busy disk) otherwise piled up a large batch's lines in memory until its end, where
+ * they outlived young-generation collections and each one's copying paused the loop.
+ */
+const RECORD_WINDOW = 10_000;
 /**
  * A flush is stored in transactions of about this many milliseconds, with the event loop free between them: on
  * SQLite every statement runs on the loop, and one transaction of a large buffer held it for hundreds of ms.
@@ -46,6 +52,12 @@ export class RowLogWriter {
   private chain: Promise<void> = Promise.resolve();
   /** Lines per transaction, adapted to what the last one took against the budget. */
   private sliceRows = SLICE_ROWS_START;
+  /** Lines handed in whose write has not ended (stored, or failed and queued again). */
+  private unstored = 0;
+  /** Records waiting for the writer to catch up; woken at the end of each transaction. */
+  private waiters: (() => void)[] = [];
+  /** The last write failed: records do not wait for a writer that cannot catch up. */
+  private failing = false;
 
   constructor(
     private readonly repository: RowLogRepository,
@@ -56,13 +68,15 @@ export class RowLogWriter {
   add(entries: readonly RowEntry[]): void {
     if (entries.length === 0) return;
     for (const e of entries) this.buffer.push(e);
+    this.unstored += entries.length;
     if (this.buffer.length >= BUFFER_MAX) void this.flush();
     else if (this.timer === null) this.timer = (this.options.setTimer ?? setTimeout)(() => void this.flush(), FLUSH_MS);
   }
 
   /**
-   * Journals lines durably and queues them for row_log; rejects when they could not be stored. It does not wait
-   * for the expansion of earlier lines, so a step pays one small insert per chunk. The entries become the writer's.
+   * Journals lines durably and queues them for row_log; rejects when they could not be stored. It waits for the
+   * expansion of earlier lines only while more than RECORD_WINDOW of them are not stored yet, so a step pays one
+   * small insert per chunk and a large batch holds a bounded number of lines in memory.
    */
   record(entries: readonly RowEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
@@ -74,19 +88,33 @@ export class RowLogWriter {
         if (!g) groups.set(k, (g = []));
         g.push(e);
       }
-      const journaled: RowEntry[] = [];
       for (const g of groups.values()) {
         const journal = await this.repository.journal(g[0]!.executionId, g[0]!.source, g.map((e) => e.row), g[0]!.at);
         // The lines are the writer's from here on: marked rather than copied, as the buffer keeps them until stored.
-        for (const e of g) {
-          e.journal = journal;
-          journaled.push(e);
-        }
+        for (const e of g) e.journal = journal;
       }
-      this.add(journaled);
+      // Queued a journal's lines together, as a cut between transactions relies on.
+      this.add([...groups.values()].flat());
     })();
     this.journaling.add(work);
-    return work.finally(() => this.journaling.delete(work));
+    // Waited outside `work`: a flush waits for the journal writes, and this waits for a flush.
+    return work.finally(() => this.journaling.delete(work)).then(() => this.caughtUp());
+  }
+
+  /** Resolves once at most RECORD_WINDOW lines wait for row_log (or a write failed, so waiting would not help). */
+  private async caughtUp(): Promise<void> {
+    if (this.unstored <= RECORD_WINDOW) return;
+    void this.flush();
+    while (this.unstored > RECORD_WINDOW && !this.failing) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Notes lines whose write ended and wakes the records waiting for room. */
+  private settled(lines: number, failed: boolean): void {
+    this.unstored -= lines;
+    this.failing = failed;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Expands what a crash left in the journal into row_log (before anything runs after a restart). */
@@ -141,6 +169,7 @@ export class RowLogWriter {
 
   private async write(entries: readonly RowEntry[]): Promise<void> {
     this.writing.add(entries);
+    let done = 0;
     try {
       const lastLine = new Map<number, number>();
       entries.forEach((e, i) => e.journal !== undefined && lastLine.set(e.journal, i));
@@ -148,7 +177,7 @@ export class RowLogWriter {
         const to = sliceEnd(entries, from, this.sliceRows);
         const emptied = [...lastLine].filter(([, last]) => last >= from && last < to).map(([journal]) => journal);
         const started = performance.now();
-        let stored: Awaited<ReturnType<RowLogRepository['insertRows']>>;
+        let stored: StoredCount[];
         try {
           stored = await this.repository.insertRows(entries.slice(from, to), emptied);
         } catch (e) {
@@ -156,12 +185,16 @@ export class RowLogWriter {
         }
         this.adapt(to - from, performance.now() - started);
         this.report(stored);
+        this.settled(to - from, false);
+        done += to - from;
         from = to;
         // Let requests and timers run before the next transaction.
         if (from < entries.length) await yieldToLoop();
       }
     } finally {
       this.writing.delete(entries);
+      // Lines of a failed write that are kept come back through `add`.
+      if (done < entries.length) this.settled(entries.length - done, true);
     }
   }
 
@@ -171,12 +204,12 @@ export class RowLogWriter {
     this.sliceRows = Math.max(1, Math.min(SLICE_ROWS_MAX, fit, this.sliceRows * 2));
   }
 
-  private report(stored: readonly { executionId: string; status: RowStatus }[]): void {
+  private report(stored: readonly StoredCount[]): void {
     const per = new Map<string, { written: number; failed: number }>();
     for (const s of stored) {
       let c = per.get(s.executionId);
       if (!c) per.set(s.executionId, (c = { written: 0, failed: 0 }));
-      countStatus(c, s.status);
+      countStatus(c, s.status, s.count);
     }
     for (const [id, c] of per) this.options.stored(id, c.written, c.failed);
   }
