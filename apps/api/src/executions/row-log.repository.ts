@@ -12,6 +12,13 @@ export interface RowEntry {
   journal?: number;
 }
 
+/** Rows of one execution and status that an insert stored. */
+export interface StoredCount {
+  executionId: string;
+  status: RowStatus;
+  count: number;
+}
+
 const ROWS_PER_STATEMENT = 400;
 const ROW_COLUMNS = 8;
 /** Insert sizes kept built: a flush's statements are full but for the last, so few sizes recur. */
@@ -47,14 +54,15 @@ export class RowLogRepository extends SqlRepository {
 
   /**
    * Stores row logs in one transaction; a keyed row its FlowFile already logged in the execution is skipped.
-   * Returns the rows actually stored, so counts follow the row log exactly. The journal rows deleted with them are
-   * `emptied` when given (the journals whose last lines these are), else every journal the lines name.
+   * Returns how many rows were actually stored per execution and status, so counts follow the row log exactly.
+   * The journal rows deleted with them are `emptied` when given (the journals whose last lines these are), else
+   * every journal the lines name.
    */
-  async insertRows(entries: readonly RowEntry[], emptied?: readonly number[]): Promise<{ executionId: string; status: RowStatus }[]> {
+  async insertRows(entries: readonly RowEntry[], emptied?: readonly number[]): Promise<StoredCount[]> {
     if (entries.length === 0) return [];
     const journals = emptied ?? [...new Set(entries.map((e) => e.journal).filter((j): j is number => j !== undefined))];
     return this.ds.transaction(async (m) => {
-      const stored: { executionId: string; status: RowStatus }[] = [];
+      const stored: StoredCount[] = [];
       // The journal rows go in the same transaction as the lines they held.
       for (let i = 0; i < journals.length; i += ROWS_PER_STATEMENT) {
         const chunk = journals.slice(i, i + ROWS_PER_STATEMENT);
@@ -73,13 +81,19 @@ export class RowLogRepository extends SqlRepository {
           const { changes } = this.prepared(db, chunk.length).run(values);
           if (changes === chunk.length) {
             db.exec(`RELEASE "row_log_insert"`);
-            for (const b of chunk) stored.push({ executionId: b.executionId, status: b.row.status });
+            for (const e of chunk) stored.push({ executionId: e.executionId, status: e.row.status, count: 1 });
             continue;
           }
           db.exec(`ROLLBACK TO "row_log_insert"; RELEASE "row_log_insert"`);
         }
-        const rows = (await m.query(`${insert} RETURNING "execution_id","status"`, values)) as { execution_id: string; status: RowStatus }[];
-        for (const r of rows) stored.push({ executionId: r.execution_id, status: r.status });
+        const returning = `${insert} RETURNING "execution_id","status"`;
+        // Postgres counts in the statement: a row per stored line outlived the young generation while the
+        // transaction ran. SQLite takes no INSERT in a WITH.
+        const rows = (await m.query(
+          this.pg ? `WITH stored AS (${returning}) SELECT "execution_id","status",COUNT(*) AS n FROM stored GROUP BY "execution_id","status"` : returning,
+          values,
+        )) as { execution_id: string; status: RowStatus; n?: string | number }[];
+        for (const r of rows) stored.push({ executionId: r.execution_id, status: r.status, count: r.n === undefined ? 1 : Number(r.n) });
       }
       return stored;
     });
@@ -268,10 +282,10 @@ function rowValues(chunk: readonly RowEntry[]): unknown[] {
   return values;
 }
 
-/** Adds `n` stored rows of a status to the counts (skipped rows count as neither). */
-export function countStatus(c: { written: number; failed: number }, status: RowStatus, n = 1): void {
-  if (status === 'success') c.written += n;
-  else if (status === 'failed') c.failed += n;
+/** Adds stored rows (one by default) to the counts of their status (skipped rows count as neither). */
+export function countStatus(c: { written: number; failed: number }, status: RowStatus, rows = 1): void {
+  if (status === 'success') c.written += rows;
+  else if (status === 'failed') c.failed += rows;
 }
 
 function yieldToLoop(): Promise<void> {
