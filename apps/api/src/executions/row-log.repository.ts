@@ -81,7 +81,7 @@ export class RowLogRepository extends SqlRepository {
           const { changes } = this.prepared(db, chunk.length).run(values);
           if (changes === chunk.length) {
             db.exec(`RELEASE "row_log_insert"`);
-            for (const e of chunk) stored.push({ executionId: e.executionId, status: e.row.status, count: 1 });
+            for (const c of countsOf(chunk)) stored.push(c);
             continue;
           }
           db.exec(`ROLLBACK TO "row_log_insert"; RELEASE "row_log_insert"`);
@@ -286,6 +286,18 @@ function rowValues(chunk: readonly RowEntry[]): unknown[] {
     values[i++] = b.row.key ?? null;
   }
   return values;
+}
+
+/** A chunk's lines counted per execution and status, as Postgres's insert answers them: not an object per line. */
+function countsOf(chunk: readonly RowEntry[]): StoredCount[] {
+  const counts = new Map<string, StoredCount>();
+  for (const e of chunk) {
+    const k = `${e.executionId}\u0000${e.row.status}`;
+    const c = counts.get(k);
+    if (c) c.count++;
+    else counts.set(k, { executionId: e.executionId, status: e.row.status, count: 1 });
+  }
+  return [...counts.values()];
 }
 
 /** Adds stored rows (one by default) to the counts of their status (skipped rows count as neither). */
