@@ -1,6 +1,7 @@
 import type { Page, RowLogDto } from '@sluice/contracts';
 import type { RowLog, RowStatus } from '@sluice/processors';
 import { SqlRepository } from '../persistence/sql-repository.js';
+import { decodeJournal, encodeJournal } from './row-journal.codec.js';
 
 export interface RowEntry {
   executionId: string;
@@ -31,11 +32,15 @@ const SEARCH_RANGE = 5000;
 /** What the row log uses of better-sqlite3's connection. */
 interface SqliteStatement {
   run(params: readonly unknown[]): { changes: number };
+  get(params: readonly unknown[]): unknown;
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): void;
+  readonly inTransaction: boolean;
 }
+
+const JOURNAL_INSERT = `INSERT INTO "row_journal" ("execution_id","source","rows","created_at") VALUES (?,?,?,?) RETURNING "id"`;
 
 interface StoredLine {
   id: string | number;
@@ -51,6 +56,7 @@ interface StoredLine {
 export class RowLogRepository extends SqlRepository {
   private readonly inserts = new Map<number, string>();
   private readonly statements = new WeakMap<SqliteConnection, Map<number, SqliteStatement>>();
+  private readonly journalInserts = new WeakMap<SqliteConnection, SqliteStatement>();
 
   /**
    * Stores row logs in one transaction; a keyed row its FlowFile already logged in the execution is skipped.
@@ -131,16 +137,21 @@ export class RowLogRepository extends SqlRepository {
 
   /** Stores one chunk's row logs of one FlowFile as a single row: cheap enough to wait for before the next chunk. */
   async journal(executionId: string, source: string | null, rows: readonly RowLog[], at: number): Promise<number> {
-    const text = JSON.stringify(rows);
-    // Its own transaction: on SQLite's shared connection a lone statement could otherwise land in another one and
-    // be durable only when that commits.
+    const params = [executionId, source, encodeJournal(rows), at];
+    if (!this.pg) {
+      const db = this.sqlite();
+      // With no transaction open on the shared connection the insert commits on its own as it returns (the driver is
+      // synchronous, so none can begin meanwhile): no BEGIN and COMMIT round through the transaction queue.
+      if (!db.inTransaction) {
+        let insert = this.journalInserts.get(db);
+        if (!insert) this.journalInserts.set(db, (insert = db.prepare(JOURNAL_INSERT)));
+        return Number((insert.get(params) as { id: number }).id);
+      }
+    }
+    // Otherwise in a transaction of its own: a lone statement would land in the open one and be durable only when
+    // that commits.
     return this.ds.transaction(async (m) => {
-      const [row] = (await m.query(`INSERT INTO "row_journal" ("execution_id","source","rows","created_at") VALUES (${this.ps(4)}) RETURNING "id"`, [
-        executionId,
-        source,
-        text,
-        at,
-      ])) as { id: string | number }[];
+      const [row] = (await m.query(`INSERT INTO "row_journal" ("execution_id","source","rows","created_at") VALUES (${this.ps(4)}) RETURNING "id"`, params)) as { id: string | number }[];
       return Number(row!.id);
     });
   }
@@ -148,7 +159,7 @@ export class RowLogRepository extends SqlRepository {
   /** Journal rows not yet expanded into row_log (after a crash). */
   async journals(): Promise<RowEntry[]> {
     const rows = (await this.ds.query(`SELECT * FROM "row_journal" ORDER BY "id"`)) as { id: string | number; execution_id: string; source: string | null; rows: string; created_at: string | number }[];
-    return rows.flatMap((r) => (JSON.parse(r.rows) as RowLog[]).map((row) => ({ executionId: r.execution_id, source: r.source, row, at: Number(r.created_at), journal: Number(r.id) })));
+    return rows.flatMap((r) => decodeJournal(r.rows).map((row) => ({ executionId: r.execution_id, source: r.source, row, at: Number(r.created_at), journal: Number(r.id) })));
   }
 
   async logged(executionId: string, source: string): Promise<Map<string, RowStatus>> {

@@ -81,20 +81,14 @@ export class RowLogWriter {
   record(entries: readonly RowEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     const work = (async () => {
-      const groups = new Map<string, RowEntry[]>();
-      for (const e of entries) {
-        const k = `${e.executionId}\u0000${e.source ?? ''}`;
-        let g = groups.get(k);
-        if (!g) groups.set(k, (g = []));
-        g.push(e);
-      }
-      for (const g of groups.values()) {
+      const groups = bySource(entries);
+      for (const g of groups) {
         const journal = await this.repository.journal(g[0]!.executionId, g[0]!.source, g.map((e) => e.row), g[0]!.at);
         // The lines are the writer's from here on: marked rather than copied, as the buffer keeps them until stored.
         for (const e of g) e.journal = journal;
       }
       // Queued a journal's lines together, as a cut between transactions relies on.
-      this.add([...groups.values()].flat());
+      this.add(groups.length === 1 ? groups[0]! : groups.flat());
     })();
     this.journaling.add(work);
     // Waited outside `work`: a flush waits for the journal writes, and this waits for a flush.
@@ -231,4 +225,18 @@ function safeCut(entries: readonly RowEntry[], from: number, to: number): boolea
   if (journal === undefined || entries[to - 1]!.journal !== journal) return true;
   for (let i = to - 1; i >= from && entries[i]!.journal === journal; i--) if (entries[i]!.row.key === undefined) return false;
   return true;
+}
+
+/** Lines by execution and FlowFile, in order; a step's chunk is all of one, which needs no key per line. */
+function bySource(entries: readonly RowEntry[]): (readonly RowEntry[])[] {
+  const first = entries[0]!;
+  if (entries.every((e) => e.executionId === first.executionId && e.source === first.source)) return [entries];
+  const groups = new Map<string, RowEntry[]>();
+  for (const e of entries) {
+    const k = `${e.executionId}\u0000${e.source ?? ''}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(e);
+  }
+  return [...groups.values()];
 }
