@@ -25,7 +25,7 @@ const ROW_COLUMNS = 8;
 /** Insert sizes kept built: a flush's statements are full but for the last, so few sizes recur. */
 const STATEMENT_SIZES = 32;
 /** Index entries one counting statement reads. */
-const COUNT_PAGE = 5000;
+const COUNT_PAGE = 10_000;
 /** Lines one statement of a SQLite search reads (a few ms). */
 const SEARCH_RANGE = 5000;
 
@@ -174,7 +174,7 @@ export class RowLogRepository extends SqlRepository {
    * Counted a page of the execution's index entries at a time, with the event loop free between pages: one COUNT
    * over a large execution's rows held it for over 100 ms on SQLite. Keyed rows are paged by their key, the others
    * by id; SQLite is told the index, as its planner would rather walk the primary key through every execution's rows.
-   * A page is found by its last entry and counted by status in the database, so no page of rows is read out.
+   * A page is counted by status in the database and found by its last entry, so no page of rows is read out.
    * Postgres counts off the event loop, in one statement.
    */
   async rowCounts(executionId: string): Promise<{ written: number; failed: number }> {
@@ -193,19 +193,23 @@ export class RowLogRepository extends SqlRepository {
     const hint = ' INDEXED BY "ux_row_key"';
     const cols = keys.map((k) => `"${k}"`).join(',');
     const after = (from: number) => `(${cols}) > (${keys.map((_, i) => this.p(from + i)).join(',')})`;
-    const upTo = (from: number) => `(${cols}) <= (${keys.map((_, i) => this.p(from + i)).join(',')})`;
     for (let last: unknown[] | null = null; ; ) {
       const args: unknown[] = [executionId, ...(last ?? [])];
       const from = `FROM "row_log"${hint} WHERE "execution_id" = ${this.p(1)}${filter}${last ? ` AND ${after(2)}` : ''}`;
+      // The page counted first: an execution within one page (most) takes one statement, and only a full page
+      // needs its last entry found to go on after it.
+      const counted = (await this.ds.query(`SELECT "status", COUNT(*) AS n FROM (SELECT "status" ${from} ORDER BY ${cols} LIMIT ${COUNT_PAGE}) GROUP BY "status"`, args)) as {
+        status: RowStatus;
+        n: string | number;
+      }[];
+      let total = 0;
+      for (const r of counted) {
+        countStatus(c, r.status, Number(r.n));
+        total += Number(r.n);
+      }
+      if (total < COUNT_PAGE) return;
       const [end] = (await this.ds.query(`SELECT ${cols} ${from} ORDER BY ${cols} LIMIT 1 OFFSET ${COUNT_PAGE - 1}`, args)) as Record<string, unknown>[];
-      const bound = end ? keys.map((k) => end[k]) : null;
-      const counted = (await this.ds.query(
-        `SELECT "status", COUNT(*) AS n ${from}${bound ? ` AND ${upTo(args.length + 1)}` : ''} GROUP BY "status"`,
-        bound ? [...args, ...bound] : args,
-      )) as { status: RowStatus; n: string | number }[];
-      for (const r of counted) countStatus(c, r.status, Number(r.n));
-      if (!bound) return;
-      last = bound;
+      last = keys.map((k) => end![k]);
       await yieldToLoop();
     }
   }
@@ -301,14 +305,17 @@ function rowValues(chunk: readonly RowEntry[]): unknown[] {
 
 /** A chunk's lines counted per execution and status, as Postgres's insert answers them: not an object per line. */
 function countsOf(chunk: readonly RowEntry[]): StoredCount[] {
-  const counts = new Map<string, StoredCount>();
+  const counts: StoredCount[] = [];
+  // A chunk is mostly one execution's run of lines with one status: the last count found usually takes the next.
+  let last: StoredCount | undefined;
   for (const e of chunk) {
-    const k = `${e.executionId}\u0000${e.row.status}`;
-    const c = counts.get(k);
-    if (c) c.count++;
-    else counts.set(k, { executionId: e.executionId, status: e.row.status, count: 1 });
+    if (last?.executionId !== e.executionId || last.status !== e.row.status) {
+      last = counts.find((c) => c.executionId === e.executionId && c.status === e.row.status);
+      if (!last) counts.push((last = { executionId: e.executionId, status: e.row.status, count: 0 }));
+    }
+    last.count++;
   }
-  return [...counts.values()];
+  return counts;
 }
 
 /** Adds stored rows (one by default) to the counts of their status (skipped rows count as neither). */

@@ -108,4 +108,24 @@ describe('RowLogWriter', () => {
     // Journaled, so kept for a later flush.
     expect(writer.pendingKeys('e4', 'ff-source-000001').size).toBe(15_000);
   });
+
+  it('counts an execution by status across counting pages, keyed lines and lines without a key alike', async () => {
+    const repository = new RowLogRepository(ds);
+    const line = (i: number, keyed: boolean) => ({
+      executionId: 'e5',
+      source: keyed ? `ff-source-${String(i % 3).padStart(6, '0')}` : null,
+      at: Date.now(),
+      row: { sku: `SKU-${i}`, status: i % 7 === 0 ? 'failed' : i % 11 === 0 ? 'skipped' : 'success', message: 'm', ...(keyed ? { key: String(i) } : {}) } satisfies RowLog,
+    });
+    const expected = { written: 0, failed: 0 };
+    // One page and a bit of keyed lines (three FlowFiles), and exactly a page of lines without a key.
+    for (const [n, keyed] of [[10_001, true], [10_000, false]] as const) {
+      const lines = Array.from({ length: n }, (_, i) => line(i, keyed));
+      for (const l of lines) if (l.row.status === 'success') expected.written++;
+      else if (l.row.status === 'failed') expected.failed++;
+      for (let i = 0; i < lines.length; i += 2000) await repository.insertRows(lines.slice(i, i + 2000));
+    }
+    expect(await repository.rowCounts('e5')).toEqual(expected);
+    expect(await repository.rowCounts('no such execution')).toEqual({ written: 0, failed: 0 });
+  });
 });
