@@ -75,8 +75,11 @@ export interface ProcessSession {
   /** Keeps the FlowFile from being taken again for the processor's penalty duration, or for `durationMs` when given. */
   penalize(flowFile: FlowFile, durationMs?: number): FlowFile;
 
-  /** Records a provenance event beyond the ones the session records itself (RECEIVE, SEND, FETCH). */
-  provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string): void;
+  /**
+   * Records a provenance event beyond the ones the session records itself (RECEIVE, SEND, FETCH). Details may be a
+   * function, called once when the session commits: a step in a hurry (the next request waits) defers the text.
+   */
+  provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string | (() => string)): void;
   adjustCounter(name: string, delta: number): void;
 
   /**

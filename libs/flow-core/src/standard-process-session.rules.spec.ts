@@ -183,4 +183,25 @@ describe('StandardProcessSession rules', () => {
     expect(outcome.events.map((e) => e.eventType)).toEqual(['SEND', 'DROP']);
     expect(outcome.events[0]).toMatchObject({ transitUri: 'https://omnitron.example/api/stock', details: 'sent 3 rows' });
   });
+
+  it('works out details given as a function once, at the commit, with the event keeping the time it was recorded', async () => {
+    const host = plainHost();
+    const s = new StandardProcessSession(host);
+    const root = s.create();
+    let calls = 0;
+    s.provenance(root, 'SEND', 'https://omnitron.example/api/stock', () => `sent chunk ${++calls}`);
+    expect(calls).toBe(0);
+    await (host.clock as TestClock).advance(250);
+    s.transfer(root, 'failure');
+    const outcome = await s.commit();
+    expect(calls).toBe(1);
+    expect(outcome.events[0]).toMatchObject({ eventType: 'SEND', details: 'sent chunk 1', timestamp: 1000 });
+
+    // A session rolled back never writes its details out.
+    const again = new StandardProcessSession(host);
+    const other = again.create();
+    again.provenance(other, 'SEND', 'https://omnitron.example/api/stock', () => `sent chunk ${++calls}`);
+    again.rollback();
+    expect(calls).toBe(1);
+  });
 });

@@ -23,6 +23,8 @@ export class StandardProcessSession implements ProcessSession {
   private contents = new Map<string, Uint8Array>();
   private claimsByBytes = new WeakMap<Uint8Array, string>();
   private extraEvents: ProvenanceEvent[] = [];
+  /** Details given as functions, worked out when the session is prepared for its commit. */
+  private lazyDetails: [ProvenanceEvent, () => string][] = [];
   private forks = new Map<string, string[]>();
   private clones = new Map<string, string[]>();
   /** FlowFiles created from several parents (merges), each recorded as a JOIN. */
@@ -258,9 +260,11 @@ export class StandardProcessSession implements ProcessSession {
     return this.update(rec, { ...flowFile, penaltyExpiration: this.now() + ms });
   }
 
-  provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string): void {
+  provenance(flowFile: FlowFile, eventType: 'RECEIVE' | 'SEND' | 'FETCH', transitUri: string, details?: string | (() => string)): void {
     this.check(flowFile);
-    this.extraEvents.push(provenanceEvent(this.host.flowId, this.host.id, eventType, flowFile, this.now(), { details: details ?? null, transitUri }));
+    const event = provenanceEvent(this.host.flowId, this.host.id, eventType, flowFile, this.now(), { details: typeof details === 'string' ? details : null, transitUri });
+    this.extraEvents.push(event);
+    if (typeof details === 'function') this.lazyDetails.push([event, details]);
   }
 
   adjustCounter(name: string, delta: number): void {
@@ -314,6 +318,7 @@ export class StandardProcessSession implements ProcessSession {
     this.contents = new Map();
     this.claimsByBytes = new WeakMap();
     this.extraEvents = [];
+    this.lazyDetails = [];
     this.forks = new Map();
     this.clones = new Map();
     this.joins = [];
@@ -332,6 +337,8 @@ export class StandardProcessSession implements ProcessSession {
    * Throws a SessionError naming the offending FlowFile or relationship.
    */
   prepare(): SessionOutcome {
+    for (const [event, details] of this.lazyDetails) event.details = details();
+    this.lazyDetails = [];
     const { records, contents, extraEvents, forks, clones, joins, counters } = this;
     return prepareOutcome(this.host, { records, contents, extraEvents, forks, clones, joins, counters });
   }

@@ -109,7 +109,10 @@ export async function runPooled<T>(items: readonly T[], limit: number, task: (it
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
-/** Records each of a writer's requests and its answer as a SEND event of the FlowFile being written. */
+/**
+ * Records each of a writer's requests and its answer as a SEND event of the FlowFile being written, the details
+ * written out at the commit: the next chunk goes out without waiting for them.
+ */
 export function recordExchanges(session: ProcessSession, current: () => FlowFile): (exchange: HttpExchange) => void {
-  return (x) => session.provenance(current(), 'SEND', x.url, exchangeDetails(x));
+  return (x) => session.provenance(current(), 'SEND', x.url, () => exchangeDetails(x));
 }
