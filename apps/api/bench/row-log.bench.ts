@@ -54,7 +54,7 @@ async function run(sliced: boolean): Promise<{ rate: number; longest: number }> 
       const journal = await repository.journal('whole', 'ff-source-000001', chunk.map((e) => e.row), Date.now());
       held.push(...chunk.map((e) => ({ ...e, journal })));
       if (held.length >= WHOLE_FLUSH || from + CHUNK >= TOTAL) {
-        stored += (await insert(held)).length;
+        stored += (await insert(held)).reduce((n, c) => n + c.count, 0);
         held = [];
       }
     }
