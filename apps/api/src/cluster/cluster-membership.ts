@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -9,6 +10,8 @@ export const NODE_TIMEOUT_MS = 8_000;
 /** Session advisory lock held by the leader; Postgres frees it when the leader's connection dies. */
 const LEADER_LOCK = 0x51_75_1c_e0;
 const CHANNEL = 'sluice_cluster';
+/** pg, loaded in cluster mode only: a single server on SQLite does not carry it. */
+const loadPg = () => createRequire(import.meta.url)('pg') as typeof pg;
 
 export interface ClusterMessage {
   from: string;
@@ -131,7 +134,7 @@ export class ClusterMembership {
 
   private async connect(): Promise<void> {
     const url = this.config.database.type === 'postgres' ? this.config.database.url : '';
-    const client = new pg.Client({ connectionString: url });
+    const client = new (loadPg().Client)({ connectionString: url });
     client.on('error', (e) => this.lost(client, e));
     client.on('end', () => this.lost(client, new Error('connection closed')));
     client.on('notification', (n) => {

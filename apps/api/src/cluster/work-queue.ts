@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import { createRequire } from 'node:module';
+import type PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -42,7 +43,9 @@ export class WorkQueue {
   /** Creates pg-boss's schema and the queue if needed; jobs can be sent from then on. */
   async start(): Promise<void> {
     if (!this.enabled || this.boss || this.config.database.type !== 'postgres') return;
-    const boss = new PgBoss({ connectionString: this.config.database.url, max: 4, schedule: false, application_name: 'sluice-queue' });
+    // Loaded in cluster mode only: with pg, ~18 MB a single server does not need.
+    const Boss = createRequire(import.meta.url)('pg-boss') as typeof PgBoss;
+    const boss = new Boss({ connectionString: this.config.database.url, max: 4, schedule: false, application_name: 'sluice-queue' });
     boss.on('error', (e: Error) => this.log.warn(`queue: ${e.message}`));
     await boss.start();
     await boss.createQueue(EXECUTION_QUEUE, { name: EXECUTION_QUEUE, expireInSeconds: EXPIRE_SECONDS, retryLimit: 1_000, retryDelay: 1 });

@@ -1,7 +1,12 @@
 import type { TlsSettings, TlsStore } from '@sluice/flow-api';
-import forge from 'node-forge';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { SecureContextOptions } from 'node:tls';
+
+// Loaded on the first PKCS12 truststore: a server without one does not carry node-forge's ~10 MB.
+const require = createRequire(import.meta.url);
+let forgeModule: typeof import('node-forge') | null = null;
+const forgeLib = () => (forgeModule ??= require('node-forge') as typeof import('node-forge'));
 
 /**
  * Reads the keystore and truststore files an SSL Context Service names into Node's TLS options. PKCS12 keystores
@@ -36,6 +41,7 @@ function read(store: TlsStore, what: string): Buffer {
 
 function pkcs12Certificates(bytes: Buffer, store: TlsStore): string[] {
   try {
+    const forge = forgeLib();
     const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(bytes.toString('binary')), store.password ?? '');
     const bags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
     return bags.flatMap((b) => (b.cert ? [forge.pki.certificateToPem(b.cert)] : []));

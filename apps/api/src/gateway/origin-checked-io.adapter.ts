@@ -1,8 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
-import { createAdapter } from '@socket.io/postgres-adapter';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { Server, ServerOptions } from 'socket.io';
 
 /**
@@ -24,7 +24,10 @@ export class OriginCheckedIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = this.createOriginChecked(port, options);
     if (this.clusterDatabase) {
-      this.pool = new pg.Pool({ connectionString: this.clusterDatabase, max: 2 });
+      // Loaded in cluster mode only, as the membership's client is.
+      const require = createRequire(import.meta.url);
+      const { createAdapter } = require('@socket.io/postgres-adapter') as typeof import('@socket.io/postgres-adapter');
+      this.pool = new (require('pg') as typeof pg).Pool({ connectionString: this.clusterDatabase, max: 2 });
       this.pool.on('error', () => undefined);
       server.adapter(createAdapter(this.pool, { channelPrefix: 'sluice_io' }));
     }
