@@ -1,17 +1,17 @@
 /**
  * Throughput of Read Data From ERP → Write Stock to Omnitron on a 5000-row batch against the simulators,
- * as a ratio to the same HTTP calls made directly with fetch in the same run.
- * Run: npx tsx --conditions=sluice-source libs/processors/src/integrator-shared/integrator-stock-flow.bench.ts
+ * as a ratio to the same HTTP calls made directly with fetch, the two in alternating rounds of one run.
+ * Run (in libs/processors): npx tsx --conditions=sluice-source bench/integrator-stock-flow.bench.ts
  */
 import { startErpSim } from '@sluice/erp-sim';
 import { startOmnitronSim } from '@sluice/omnitron-sim';
-import { ReadErpData } from '../read-erp-data/read-erp-data.processor.js';
-import { WriteOmnitronStock } from '../write-omnitron-stock/write-omnitron-stock.processor.js';
+import { ReadErpData } from '../src/read-erp-data/read-erp-data.processor.js';
+import { WriteOmnitronStock } from '../src/write-omnitron-stock/write-omnitron-stock.processor.js';
 import { TestRunner } from '@sluice/flow-testing';
-import { FetchHttpClient, integratorServices } from './integrator-services.testing.js';
+import { FetchHttpClient, integratorServices } from '../src/integrator-shared/integrator-services.testing.js';
 
 const ROWS = 5000;
-const RUNS = 7;
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const PAGE = 1000;
 
 const erp = await startErpSim({ generatedRows: ROWS, auth: 'none' });
@@ -49,22 +49,29 @@ async function throughProcessors(): Promise<number> {
   return Number(write.flowFilesFor('success')[0]!.attributes['rows.written']);
 }
 
-async function median(fn: () => Promise<number>): Promise<{ ms: number; rows: number }> {
-  await fn();
-  const times: number[] = [];
-  let rows = 0;
+const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+
+/** Both paths once to warm up, then RUNS alternating rounds, so drift of a shared machine reaches both alike. */
+async function alternating(a: () => Promise<number>, b: () => Promise<number>): Promise<{ a: { ms: number; rows: number }; b: { ms: number; rows: number } }> {
+  await a();
+  await b();
+  const ta: number[] = [];
+  const tb: number[] = [];
+  let rowsA = 0;
+  let rowsB = 0;
   for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    rows = await fn();
-    times.push(performance.now() - t);
+    let t = performance.now();
+    rowsA = await a();
+    ta.push(performance.now() - t);
+    t = performance.now();
+    rowsB = await b();
+    tb.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)]!, rows };
+  return { a: { ms: median(ta), rows: rowsA }, b: { ms: median(tb), rows: rowsB } };
 }
 
-const base = await median(direct);
-const proc = await median(throughProcessors);
+const { a: base, b: proc } = await alternating(direct, throughProcessors);
 console.log(`direct fetch:      ${base.rows} rows, median ${base.ms.toFixed(1)} ms (${Math.round((base.rows / base.ms) * 1000)} rows/s)`);
 console.log(`through processors: ${proc.rows} rows, median ${proc.ms.toFixed(1)} ms (${Math.round((proc.rows / proc.ms) * 1000)} rows/s)`);
-console.log(`ratio processors/direct: ${(proc.ms / base.ms).toFixed(2)}`);
+console.log(`ratio integrator.read-write-5000-processors-vs-direct: ${(proc.ms / base.ms).toFixed(2)}`);
 await Promise.all([erp.close(), omni.close()]);
