@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { FlowDocument } from '@sluice/contracts';
 import type { FlowEntity } from '../persistence/entities.js';
 import { EngineService } from '../engine/engine.service.js';
 import { executionSteps, ExecutionsService } from '../executions/executions.service.js';
-import { FlowsRepository } from '../flows/flows.repository.js';
+import { FlowsRepository, type StoredFlow } from '../flows/flows.repository.js';
 import { IntegrationService } from '../integration/integration.service.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
 import { ClusterMembership, HEARTBEAT_MS, NODE_TIMEOUT_MS } from './cluster-membership.js';
@@ -144,7 +143,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     const claimed = await this.executions.claim(executionId, async (flowId) => {
       await this.ensure(flowId);
       const f = await this.flows.findById(flowId);
-      const doc = f ? (JSON.parse(f.document) as FlowDocument) : undefined;
+      const doc = f?.doc;
       return { ...executionSteps(doc?.processors ?? []), inbound: doc?.integration?.direction === 'inbound' };
     });
     if (!claimed) return;
@@ -223,7 +222,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     if (flowIds.size === 0 && adopted.length === 0) return;
     this.log.warn(`taking over ${adopted.length} execution(s) and the queues of ${flowIds.size} flow(s) from ${dead.length} node(s) that left`);
     // As at a restart: engines hold the adopted FlowFiles, then their executions are known, and only then run.
-    const taken: FlowEntity[] = [];
+    const taken: StoredFlow[] = [];
     for (const flowId of flowIds) {
       const f = await this.flows.findById(flowId);
       if (!f) continue;

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { ClusterMembership } from '../cluster/cluster-membership.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { EXECUTION_ATTRIBUTE, executionSteps, ExecutionsService, type ExecutionSteps, type SeenAt } from '../executions/executions.service.js';
-import { FlowsRepository } from '../flows/flows.repository.js';
+import { FlowsRepository, type StoredFlow } from '../flows/flows.repository.js';
 import type { FlowEntity } from '../persistence/entities.js';
 import type { ScriptChecks } from '../scripting/script-checks.js';
 import { SqlFlowFileRepository } from '../persistence/sql-flowfile.repository.js';
@@ -360,9 +360,9 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
    * stored document (a save elsewhere, or FlowFiles taken over); `start` then runs the processors the flow keeps
    * running and stops the others. Nothing is written.
    */
-  follow(flowId: string, flow: FlowEntity, options: { rebuild: boolean; start: boolean }): Promise<void> {
+  follow(flowId: string, flow: StoredFlow, options: { rebuild: boolean; start: boolean }): Promise<void> {
     return this.serial(flowId, async () => {
-      const doc = JSON.parse(flow.document) as FlowDocument;
+      const doc = flow.doc;
       this.running.set(flowId, keptRunning(flow, doc));
       if (options.rebuild || !this.engines.has(flowId)) await this.load(flowId, doc);
       if (!options.start) return;

@@ -10,7 +10,6 @@ import type { AuthUser } from '../auth/roles.js';
 import { EngineEventsHub } from '../engine/engine-events.hub.js';
 import { redactAttributes } from '../persistence/sensitive-attributes.js';
 import { ConnectionTaps, MAX_TAPS_PER_SOCKET } from './connection-taps.js';
-import type { FlowDocument } from '@sluice/contracts';
 
 const TICK_MS = 250;
 const MAX_BULLETINS_PER_TICK = 10;
@@ -118,8 +117,7 @@ export class FlowEventsGateway implements OnGatewayInit, OnModuleDestroy {
       socket.data.user = await this.auth.verify(token);
       const flow = await this.flows.findById(flowId);
       if (!flow) return ack?.(false, `flow '${flowId}' not found`);
-      const doc = JSON.parse(flow.document) as FlowDocument;
-      const c = doc.connections.find((x) => x.id === connectionId);
+      const c = flow.doc.connections.find((x) => x.id === connectionId);
       if (!c) return ack?.(false, `connection '${connectionId}' not found in the flow`);
       if (this.taps.count(socket.id) >= MAX_TAPS_PER_SOCKET) return ack?.(false, `at most ${MAX_TAPS_PER_SOCKET} connections can be tapped at once`);
       this.taps.add({ socketId: socket.id, flowId, connectionId, sourceId: c.sourceId, relationships: c.relationships });
