@@ -34,6 +34,7 @@ function* validationSteps(doc: FlowDocument): Generator<void, FlowValidation> {
   const graph = toGraph(doc);
   yield;
   const at = positions(doc);
+  yield;
   for (const g of yield* graphIssueSteps(graph, getProcessor, getControllerService)) {
     if (g.code === 'structure') structure.push({ field: structureField(at, g), message: g.message, ...(g.processorId ? { processorId: g.processorId } : {}) });
     else issues.push(toDto(g));

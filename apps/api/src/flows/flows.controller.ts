@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FlowDocumentSchema, type FlowDocument, type FlowDto, type FlowImportDto, type FlowSummaryDto } from '@sluice/contracts';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
+import { JsonInSlicesInterceptor } from '../common/json-in-slices.js';
 import { BodyLimit, BODY_LIMITS } from '../common/request-body.js';
 import { parseInput } from '../common/zod.js';
 import { ExecutionsService } from '../executions/executions.service.js';
@@ -15,6 +16,8 @@ const flowDocumentJsonSchema = z.toJSONSchema(FlowDocumentSchema, { io: 'input',
 @ApiTags('flows')
 @ApiBearerAuth()
 @Controller('flows')
+// A flow at FLOW_LIMITS answers a few MB of JSON: written in slices, not in one stringify.
+@UseInterceptors(JsonInSlicesInterceptor)
 export class FlowsController {
   constructor(
     private readonly flows: FlowsService,

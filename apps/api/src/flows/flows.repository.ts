@@ -2,27 +2,33 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { FlowDocument } from '@sluice/contracts';
 import { DataSource, type Repository } from 'typeorm';
 import { FlowEntity } from '../persistence/entities.js';
+import { jsonInSlices } from '../common/json-in-slices.js';
 import { yieldToLoop } from '../common/slices.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { migrateFlowDocument } from './flow-migration.js';
 import { hasPlainSecrets, openDocument, sealDocument } from './flow-secrets.js';
 
-/**
- * A stored flow as it loads: documents saved under older property names read back under today's. `doc` is the
- * parsed document, null when the text is not one.
- */
-function loaded(flow: FlowEntity): { flow: FlowEntity; doc: FlowDocument | null } {
-  let parsed: FlowDocument;
+/** A stored document parsed, or null when the text is not one. */
+function parseStored(text: string): FlowDocument | null {
   try {
-    parsed = JSON.parse(flow.document) as FlowDocument;
-    if (!Array.isArray(parsed?.processors)) return { flow, doc: null };
+    const parsed = JSON.parse(text) as FlowDocument;
+    return Array.isArray(parsed?.processors) ? parsed : null;
   } catch {
     // Whoever reads it reports the unreadable flow; one must not keep the others from loading.
-    return { flow, doc: null };
+    return null;
   }
+}
+
+/** Documents saved under older property names read back under today's; `doc` stays null for an unreadable one. */
+function migrated(flow: FlowEntity, parsed: FlowDocument | null): { flow: FlowEntity; doc: FlowDocument | null } {
+  if (parsed === null) return { flow, doc: null };
   const { doc, changed } = migrateFlowDocument(parsed);
   return { flow: changed ? { ...flow, document: JSON.stringify(doc) } : flow, doc };
+}
+
+function loaded(flow: FlowEntity): { flow: FlowEntity; doc: FlowDocument | null } {
+  return migrated(flow, parseStored(flow.document));
 }
 
 /** A flow's row without its document. */
@@ -110,16 +116,17 @@ export class FlowsRepository implements OnModuleInit {
   private async sealed(doc: FlowDocument): Promise<string> {
     const sealed = sealDocument(doc, this.box);
     await yieldToLoop();
-    const text = JSON.stringify(sealed);
-    await yieldToLoop();
-    return text;
+    return jsonInSlices(sealed);
   }
 
   private async opened(stored: FlowEntity): Promise<StoredFlow> {
     // The query answers without a turn of the loop (the SQLite driver is synchronous): parsing a large document
     // must not join whatever work its caller's neighbours do in the same turn.
     await yieldToLoop();
-    const { flow: f, doc: parsed } = loaded(stored);
+    const read = parseStored(stored.document);
+    // Parsing a document at FLOW_LIMITS is one long step, migrating it another.
+    await yieldToLoop();
+    const { flow: f, doc: parsed } = migrated(stored, read);
     await yieldToLoop();
     const doc = openDocument(parsed ?? (JSON.parse(f.document) as FlowDocument), this.box, (s) => this.secrets.add(s), (e) => this.log.error(`flow '${f.name}' (${f.id}): ${e.message}`));
     // `doc` is the document parsed once here; `document`, its text with secrets opened, is written only for the

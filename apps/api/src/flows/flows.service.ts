@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { flowLimitErrors, type FlowDocument, FlowDocumentSchema, type FlowDto, type FlowImportDto, type FlowSummaryDto, type ProcessorValidationDto } from '@sluice/contracts';
+import { flowLimitErrors, type FlowDocument, type FlowDto, type FlowImportDto, type FlowSummaryDto, type ProcessorValidationDto } from '@sluice/contracts';
 import { randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { BadInputError, ConflictError, DomainError, NotFoundError } from '../common/errors.js';
 import { parseInput } from '../common/zod.js';
+import { parseFlowDocumentInSlices } from './flow-document-input.js';
 import { EngineService } from '../engine/engine.service.js';
 import { SCRIPT_CHECKS } from '../scripting/scripting.module.js';
 import type { ScriptChecks } from '../scripting/script-checks.js';
@@ -175,7 +176,7 @@ export class FlowsService {
    * the graph check runs in slices, so a document near FLOW_LIMITS never holds the loop for long.
    */
   private async checked(input: unknown, previous: FlowDocument | null): Promise<{ doc: FlowDocument; validation: FlowValidation }> {
-    const parsed = parseInput(FlowDocumentSchema, withinLimits(input), 'flow document');
+    const parsed = await parseFlowDocumentInSlices(withinLimits(input));
     await yieldToLoop();
     const doc = unmaskDocument(this.migrate(parsed), previous);
     await yieldToLoop();
