@@ -21,6 +21,7 @@ import { blockedScripts, keptRunning, runnable, sameSet, waitingProcessors } fro
 import { SecretRegistry } from '../secrets/secret-registry.js';
 import { changedProcessorSteps, sameGraph, toGraph } from './flow-graph.js';
 import { inSlices, yieldToLoop } from '../common/slices.js';
+import { startInSlices, stopInSlices } from './engine-slices.js';
 import { HTTP_CLIENT } from './undici-http.client.js';
 import { HTTP_SERVER } from './node-http.server.js';
 import { REGEX_ENGINE } from './regex-workers.js';
@@ -28,9 +29,6 @@ import { SCRIPT_CHECKS, SCRIPT_RUNNER } from '../scripting/scripting.module.js';
 
 export { SYSTEM_CLOCK } from './engine-wiring.js';
 export { toGraph } from './flow-graph.js';
-
-/** Processors started between two turns of the event loop. */
-const STARTS_PER_SLICE = 250;
 
 export interface TestInput {
   flowFileUuid?: string;
@@ -175,7 +173,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const previous = this.engines.get(flowId);
     const wasRunning = previous?.status().processors.filter((p) => p.state === 'running').map((p) => p.id) ?? [];
     try {
-      if (previous) await previous.close();
+      if (previous) await stopInSlices(previous).then(() => previous.close());
       await engine.initialize();
     } catch (e) {
       await engine.close();
@@ -198,7 +196,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       const engine = await inSlices(FlowEngine.build({ ...options, repository: startingFrom(options.repository, queuedIn(previous)) }));
       await engine.initialize();
       this.engines.set(flowId, engine);
-      await this.startInSlices(flowId, engine, running);
+      await startInSlices(engine, running, () => this.engines.get(flowId) === engine);
       return true;
     } catch (e) {
       this.log.error(`flow ${flowId}: its previous engine could not be reopened: ${(e as Error).message}`);
@@ -265,17 +263,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     const engine = this.engine(flowId);
     const valid = new Set(engine.status().processors.filter((p) => p.valid).map((p) => p.id));
     const ids = [...kept].filter((id) => valid.has(id) && !blocked.has(id) && this.runsHere(flowId, id));
-    await this.startInSlices(flowId, engine, ids);
+    await startInSlices(engine, ids, () => this.engines.get(flowId) === engine);
     return ids;
-  }
-
-  /** Each start is announced to every socket: thousands of processors start a slice at a time, the loop turning between. */
-  private async startInSlices(flowId: string, engine: FlowEngine, ids: readonly string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i++) {
-      if (this.engines.get(flowId) !== engine) return;
-      engine.start(ids[i]);
-      if ((i + 1) % STARTS_PER_SLICE === 0) await yieldToLoop();
-    }
   }
 
   /** A primary-node-only processor runs on the leader (always, outside a cluster); the others everywhere. */
@@ -379,7 +368,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       const engine = this.engine(flowId);
       const ids = new Set(engine.status().processors.map((p) => p.id));
       await this.remember(flowId, ids, 'running');
-      await this.startInSlices(flowId, engine, [...ids].filter((id) => this.runsHere(flowId, id)));
+      await startInSlices(engine, [...ids].filter((id) => this.runsHere(flowId, id)), () => this.engines.get(flowId) === engine);
       this.changed(flowId);
       await this.refuseFailedStarts(flowId, engine, ids);
     });
@@ -397,7 +386,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   stop(flowId: string): Promise<void> {
     return this.serial(flowId, async () => {
       await this.remember(flowId, new Set(), 'stopped');
-      await this.engine(flowId).stop();
+      await stopInSlices(this.engine(flowId));
       this.changed(flowId);
     });
   }
