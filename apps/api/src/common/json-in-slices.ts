@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
-import { from, mergeMap, type Observable } from 'rxjs';
+import { mergeMap, type Observable } from 'rxjs';
 import { inSlices } from './slices.js';
 
 /** Below this depth arrays and plain objects are written member by member; deeper values by JSON.stringify. */
@@ -63,16 +63,12 @@ export class JsonInSlicesInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const res = context.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
-      mergeMap((body: unknown) =>
-        from(
-          (async () => {
-            if (body === null || typeof body !== 'object') return body;
-            const text = await jsonInSlices(body);
-            res.type('application/json');
-            return text;
-          })(),
-        ),
-      ),
+      mergeMap(async (body: unknown) => {
+        if (body === null || typeof body !== 'object') return body;
+        const text = await jsonInSlices(body);
+        res.type('application/json');
+        return text;
+      }),
     );
   }
 }
