@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishedExecution, postBatch, startStockOutbound, stockBatch } from '../integration/outbound-batch.testing.js';
-import { eventLoopFigures, worstBlockBetween } from '../metrics/event-loop.testing.js';
+import { blockLimit, eventLoopFigures, worstBlockBetween } from '../metrics/event-loop.testing.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 
-/** The limit no write burst may hold the event loop for. */
-const LIMIT_S = 0.1;
+/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (blockLimit). */
+const LIMIT_MS = 100;
 const ROWS = 120_000;
 
 /**
@@ -48,6 +48,7 @@ describe('processing a large batch does not block the event loop', () => {
     const posted = await postBatch(server, flow.id, batch.body);
     expect(posted.status).toBe(202);
     const id = ((await posted.json()) as { executionId: string }).executionId;
+        const limit = await blockLimit(LIMIT_MS);
     const before = await eventLoopFigures(server.url, server.token);
 
     // Ordinary requests keep coming until the execution is finished: the chunks' writes and the execution's own
@@ -71,8 +72,8 @@ describe('processing a large batch does not block the event loop', () => {
     expect(ordinary.every((s) => s === 200)).toBe(true);
     expect(after.windows - before.windows).toBeGreaterThan(2);
     const worst = worstBlockBetween(before, after);
-    console.log(`worst event-loop block from the batch's admission to its end: under ${worst} ms`);
-    expect(after.blocksOver(LIMIT_S) - before.blocksOver(LIMIT_S), `worst block under ${worst} ms; longest in the last 30 s: ${after.recentBlockMs.toFixed(0)} ms`).toBe(0);
+    console.log(`worst event-loop block from the batch's admission to its end: under ${worst} ms; ${limit.text}`);
+    expect(after.blocksOver(limit.seconds) - before.blocksOver(limit.seconds), `worst block under ${worst} ms; longest in the last 30 s: ${after.recentBlockMs.toFixed(0)} ms; ${limit.text}`).toBe(0);
 
     const done = await finishedExecution(server, id, 10_000);
     expect(done.counts.read).toBe(batch.rows);

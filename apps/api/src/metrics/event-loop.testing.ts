@@ -1,3 +1,5 @@
+import { BLOCK_BUCKETS_S } from './event-loop-monitor.js';
+
 /** Reading the server's own event-loop figures from GET /api/metrics (for specs and benchmarks). */
 export interface EventLoopFigures {
   /** 500 ms windows observed so far. */
@@ -48,4 +50,63 @@ export async function eventLoopFigures(url: string, token: string): Promise<Even
     recentBlockMs: value('sluice_event_loop_block_recent_max_seconds') * 1000,
     recentStallMs: value('sluice_event_loop_stall_recent_max_seconds') * 1000,
   };
+}
+
+/**
+ * CPU time (ms) the reference job below takes on the machine the event-loop limits were set for. A slower machine, or
+ * one whose cores are shared with busier processes, spends longer on the same work, and so does the server's loop.
+ */
+export const REFERENCE_JOB_CPU_MS = 8;
+
+/** A document of the size and shape a server handles often (about 600 KB of JSON). */
+const referenceText = JSON.stringify(
+  Array.from({ length: 4000 }, (_, i) => ({ id: `p${i}`, type: 'UpdateAttribute', name: `Processor ${i}`, position: { x: i % 100, y: Math.floor(i / 100) }, properties: { step: String(i), note: 'n'.repeat(i % 40) } })),
+);
+
+const WARM_UP = 20;
+
+/**
+ * This machine's CPU time (ms) for the reference job, parsing and writing back that document: a median of `rounds`.
+ * The loop turns between rounds, so a server in this process is never held longer than one round.
+ */
+export async function referenceJobCpuMs(rounds = 15): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < rounds + WARM_UP; i++) {
+    const before = process.cpuUsage();
+    JSON.stringify(JSON.parse(referenceText));
+    const spent = process.cpuUsage(before);
+    // The first rounds compile the code and let the young generation grow to its size under this load.
+    if (i >= WARM_UP) times.push((spent.user + spent.system) / 1000);
+    await new Promise((r) => setImmediate(r));
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+export interface BlockLimit {
+  /** The limit to check against, a bound of the server's block histogram (for `blocksOver`). */
+  readonly seconds: number;
+  /** How much slower than the reference this machine ran the job (at least 1). */
+  readonly factor: number;
+  /** The limit and how it was reached, for assertion messages. */
+  readonly text: string;
+}
+
+/**
+ * An event-loop limit on a machine that spends `jobCpuMs` on the reference job: `limitMs` where the job takes
+ * REFERENCE_JOB_CPU_MS, scaled by the machine's time for it (never below `limitMs`), then rounded down to a bound of
+ * the server's histogram, so it is never looser than the scaled limit.
+ */
+export function scaledLimit(limitMs: number, jobCpuMs: number): BlockLimit {
+  const factor = Math.max(1, jobCpuMs / REFERENCE_JOB_CPU_MS);
+  const scaled = (limitMs * factor) / 1000;
+  const floor = Math.max(...BLOCK_BUCKETS_S.filter((b) => b <= limitMs / 1000));
+  const seconds = Math.max(floor, ...BLOCK_BUCKETS_S.filter((b) => b <= scaled + 1e-9));
+  const text = `limit ${(seconds * 1000).toFixed(0)} ms (${limitMs} ms × ${factor.toFixed(2)}: the reference job took ${jobCpuMs.toFixed(1)} ms of CPU against ${REFERENCE_JOB_CPU_MS})`;
+  return { seconds, factor, text };
+}
+
+/** `limitMs` scaled to this machine's speed, measured now (a shared machine's varies from minute to minute). */
+export async function blockLimit(limitMs: number): Promise<BlockLimit> {
+  return scaledLimit(limitMs, await referenceJobCpuMs());
 }
