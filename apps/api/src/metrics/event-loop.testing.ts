@@ -110,3 +110,41 @@ export function scaledLimit(limitMs: number, jobCpuMs: number): BlockLimit {
 export async function blockLimit(limitMs: number): Promise<BlockLimit> {
   return scaledLimit(limitMs, await referenceJobCpuMs());
 }
+
+export interface BlockMeasurement {
+  /** The figures around the last run. */
+  readonly before: EventLoopFigures;
+  readonly after: EventLoopFigures;
+  readonly limit: BlockLimit;
+  /** Windows whose block passed the limit in the last run: 0 when the limit held. */
+  readonly over: number;
+  /** Each run's worst window and the limit in force, for assertion messages. */
+  readonly text: string;
+}
+
+/**
+ * Runs `phase` between two readings of the server's own figures and counts the windows whose block passed `limitMs`,
+ * scaled to this machine (blockLimit). When some did, the phase runs again, up to `runs` times: a step that holds the
+ * loop holds it on every run, while a collection that waited for helper threads kept off the CPU, or a slice of CPU
+ * the host took back, seldom comes twice. `phase` must close its last window before it returns (about 700 ms) and
+ * make whatever other assertions it has on each run; `prepare`, run before each measurement, is not measured.
+ */
+export async function measureBlocks(
+  server: { url: string; token: string },
+  limitMs: number,
+  phase: (run: number) => Promise<void>,
+  prepare?: (run: number) => Promise<void>,
+  runs = 2,
+): Promise<BlockMeasurement> {
+  const lines: string[] = [];
+  for (let run = 1; ; run++) {
+    await prepare?.(run);
+    const limit = await blockLimit(limitMs);
+    const before = await eventLoopFigures(server.url, server.token);
+    await phase(run);
+    const after = await eventLoopFigures(server.url, server.token);
+    const over = after.blocksOver(limit.seconds) - before.blocksOver(limit.seconds);
+    lines.push(`run ${run}: ${over} window(s) over the limit, worst under ${worstBlockBetween(before, after)} ms; ${limit.text}`);
+    if (over === 0 || run >= runs) return { before, after, limit, over, text: lines.join('; ') };
+  }
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockLimit, eventLoopFigures, worstBlockBetween } from '../metrics/event-loop.testing.js';
+import { measureBlocks } from '../metrics/event-loop.testing.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { waitFor } from './security-support.testing.js';
 
@@ -25,50 +25,60 @@ const HAZARD = "${big:matches('(a|a)+$')}";
 /**
  * Creates the flow, starts `sources` and waits until each input queue holds its count, then starts `workers` while
  * health checks come in and waits until each output queue holds its count; asserts every input was taken, every
- * health check answered, and no 500 ms window of the server's own measurement had a block over 100 ms.
+ * health check answered, and no 500 ms window of the server's own measurement had a block over 100 ms (scaled to
+ * the machine; a run over it is done again once with a new flow, see measureBlocks).
  */
 async function measureWhileWorked(
   server: ServerProcess,
   document: unknown,
   stage: { sources: string[]; inputs: Record<string, number>; workers: string[]; outputs: Record<string, number> },
 ): Promise<void> {
-  const created = await server.request('/api/flows', { method: 'POST', json: document });
-  expect(created.status).toBe(201);
-  const flow = (await created.json()) as { id: string };
+  let flow = { id: '' };
   const count = async (id: string) => ((await (await server.request(`/api/flows/${flow.id}/connections/${id}/queue?limit=1`)).json()) as { count: number }).count;
   const start = (id: string) => server.request(`/api/flows/${flow.id}/processors/${id}/start`, { method: 'POST' });
   const holding = async (queues: Record<string, number>) => {
     for (const [id, n] of Object.entries(queues)) if ((await count(id)) !== n) return false;
     return true;
   };
-  for (const id of stage.sources) expect((await start(id)).status).toBe(200);
-  await waitFor(() => holding(stage.inputs), 60_000);
-  // The sources' windows close before the measurement starts.
-  await new Promise((r) => setTimeout(r, 700));
-
-    const limit = await blockLimit(LIMIT_MS);
-  const before = await eventLoopFigures(server.url, server.token);
-  let running = true;
-  const statuses: number[] = [];
-  const traffic = (async () => {
-    while (running) statuses.push((await server.request('/api/health')).status);
-  })();
-  try {
-    for (const id of stage.workers) expect((await start(id)).status).toBe(200);
-    await waitFor(() => holding(stage.outputs), 120_000);
-    // The last 500 ms window closes.
-    await new Promise((r) => setTimeout(r, 1200));
-  } finally {
-    running = false;
-    await traffic;
-  }
-  const after = await eventLoopFigures(server.url, server.token);
-  for (const id of Object.keys(stage.inputs)) expect(await count(id)).toBe(0);
-  expect(statuses.length).toBeGreaterThan(10);
-  expect(statuses.every((s) => s === 200)).toBe(true);
-  expect(after.windows - before.windows).toBeGreaterThan(2);
-  expect(after.blocksOver(limit.seconds) - before.blocksOver(limit.seconds), `worst window up to ${worstBlockBetween(before, after)} ms; ${limit.text}`).toBe(0);
-  await server.request(`/api/flows/${flow.id}/stop`, { method: 'POST' });
+  const stop = async () => expect((await server.request(`/api/flows/${flow.id}/stop`, { method: 'POST' })).status).toBe(200);
+  const prepare = async (run: number) => {
+    // A second run's flow has the engine to itself.
+    if (run > 1) await stop();
+    const created = await server.request('/api/flows', { method: 'POST', json: document });
+    expect(created.status).toBe(201);
+    flow = (await created.json()) as { id: string };
+    for (const id of stage.sources) expect((await start(id)).status).toBe(200);
+    await waitFor(() => holding(stage.inputs), 60_000);
+    // The sources' windows close before the measurement starts.
+    await new Promise((r) => setTimeout(r, 700));
+  };
+  const measured = await measureBlocks(
+    server,
+    LIMIT_MS,
+    async () => {
+      let running = true;
+      const statuses: number[] = [];
+      const traffic = (async () => {
+        while (running) statuses.push((await server.request('/api/health')).status);
+      })();
+      try {
+        for (const id of stage.workers) expect((await start(id)).status).toBe(200);
+        await waitFor(() => holding(stage.outputs), 120_000);
+        // The last 500 ms window closes.
+        await new Promise((r) => setTimeout(r, 1200));
+      } finally {
+        running = false;
+        await traffic;
+      }
+      for (const id of Object.keys(stage.inputs)) expect(await count(id)).toBe(0);
+      expect(statuses.length).toBeGreaterThan(10);
+      expect(statuses.every((s) => s === 200)).toBe(true);
+    },
+    prepare,
+  );
+  await stop();
+  expect(measured.after.windows - measured.before.windows).toBeGreaterThan(2);
+  expect(measured.over, measured.text).toBe(0);
 }
 
 /**

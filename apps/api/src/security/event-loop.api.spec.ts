@@ -41,7 +41,7 @@ describe('no request blocks the event loop for more than 100 ms', () => {
     const requests = await abusiveRequests(server);
     // Warm-up: the first run of each route compiles its code; a cold start is not what a request can force again.
     await settle(server, requests.slice(0, 4));
-        const limit = await blockLimit(LIMIT_MS);
+    const limit = await blockLimit(LIMIT_MS);
     const before = await eventLoopFigures(server.url, server.token);
     const statuses = await settle(server, requests, 4);
     await new Promise((r) => setTimeout(r, 1_200));

@@ -39,7 +39,7 @@ async function createFlow(api: StartedApi, body: object) {
  * own event-loop measurement (GET /api/metrics, as in event-loop.api.spec.ts) saw no block over LIMIT_MS, scaled.
  */
 async function withoutBlocks(api: StartedApi, work: () => Promise<void>): Promise<void> {
-    const limit = await blockLimit(LIMIT_MS);
+  const limit = await blockLimit(LIMIT_MS);
   const before = await eventLoopFigures(api.url, api.token);
   let running = true;
   const statuses: number[] = [];

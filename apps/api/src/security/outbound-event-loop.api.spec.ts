@@ -46,7 +46,7 @@ describe('large outbound batches do not block the event loop', () => {
     await finishedExecution(server, ((await warm.json()) as { executionId: string }).executionId, 60_000);
 
     omnitron.faults({ delayMs: HOLD_MS });
-        const limit = await blockLimit(LIMIT_MS);
+    const limit = await blockLimit(LIMIT_MS);
     const before = await eventLoopFigures(server.url, server.token);
     let admitting = true;
     const ordinary: number[] = [];
