@@ -8,7 +8,7 @@ import { finishedExecution, postBatch, startStockOutbound, stockBatch } from '..
 import { measureBlocks } from '../metrics/event-loop.testing.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 
-/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (blockLimit). */
+/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (measureBlocks). */
 const LIMIT_MS = 100;
 const ROWS = 120_000;
 

@@ -107,7 +107,7 @@ export function scaledLimit(limitMs: number, jobCpuMs: number): BlockLimit {
 }
 
 /** `limitMs` scaled to this machine's speed, measured now (a shared machine's varies from minute to minute). */
-export async function blockLimit(limitMs: number): Promise<BlockLimit> {
+async function blockLimit(limitMs: number): Promise<BlockLimit> {
   return scaledLimit(limitMs, await referenceJobCpuMs());
 }
 

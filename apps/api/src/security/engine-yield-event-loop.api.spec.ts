@@ -6,7 +6,7 @@ import { measureBlocks } from '../metrics/event-loop.testing.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { waitFor } from './security-support.testing.js';
 
-/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (blockLimit). */
+/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (measureBlocks). */
 const LIMIT_MS = 100;
 /** Just under the linear engine's input limit (EXPRESSION_LIMITS.maxLinearRegexInput, 32,768). */
 const ATTRIBUTE_CHARS = 32_000;

@@ -7,7 +7,7 @@ import { largeFlow } from '../flows/large-flow.testing.js';
 import { measureBlocks } from '../metrics/event-loop.testing.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 
-/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (blockLimit). */
+/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (measureBlocks). */
 const LIMIT_MS = 100;
 
 /** Polls /api/health until stopped; counts the answers that arrived while `inFlight` was set. */

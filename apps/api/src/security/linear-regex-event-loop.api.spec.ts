@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockLimit, eventLoopFigures } from '../metrics/event-loop.testing.js';
+import { measureBlocks } from '../metrics/event-loop.testing.js';
 import { type StartedApi, startApi } from '../testing/start-api.js';
 import { json, waitFor } from './security-support.testing.js';
 
-/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (blockLimit). */
+/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (measureBlocks). */
 const LIMIT_MS = 100;
 const ONCE = { strategy: 'timer', period: '1 hour', concurrentTasks: 1, penaltyDuration: '30 sec', yieldDuration: '1 sec' };
 /** 1 MB of short words, each a match of its own: the linear engine's slowest case (some 0.4 s for a replace). */
@@ -39,26 +39,31 @@ async function createFlow(api: StartedApi, body: object) {
  * own event-loop measurement (GET /api/metrics, as in event-loop.api.spec.ts) saw no block over LIMIT_MS, scaled.
  */
 async function withoutBlocks(api: StartedApi, work: () => Promise<void>): Promise<void> {
-  const limit = await blockLimit(LIMIT_MS);
-  const before = await eventLoopFigures(api.url, api.token);
-  let running = true;
   const statuses: number[] = [];
-  const traffic = (async () => {
-    while (running) statuses.push((await api.request('/api/health')).status);
-  })();
-  try {
-    await work();
-    // The last 500 ms window closes.
-    await new Promise((r) => setTimeout(r, 1200));
-  } finally {
-    running = false;
-    await traffic;
-  }
-  const after = await eventLoopFigures(api.url, api.token);
+  const measured = await measureBlocks(
+    api,
+    LIMIT_MS,
+    async () => {
+      let running = true;
+      const traffic = (async () => {
+        while (running) statuses.push((await api.request('/api/health')).status);
+      })();
+      try {
+        await work();
+        // The last 500 ms window closes.
+        await new Promise((r) => setTimeout(r, 1200));
+      } finally {
+        running = false;
+        await traffic;
+      }
+    },
+    undefined,
+    1,
+  );
   expect(statuses.length).toBeGreaterThan(0);
   expect(statuses.every((s) => s === 200)).toBe(true);
-  expect(after.windows - before.windows).toBeGreaterThan(1);
-  expect(after.blocksOver(limit.seconds) - before.blocksOver(limit.seconds), `longest block in the last 30 s: ${after.recentBlockMs.toFixed(0)} ms; ${limit.text}`).toBe(0);
+  expect(measured.after.windows - measured.before.windows).toBeGreaterThan(1);
+  expect(measured.over, `${measured.text}; longest block in the last 30 s: ${measured.after.recentBlockMs.toFixed(0)} ms`).toBe(0);
 }
 
 /**

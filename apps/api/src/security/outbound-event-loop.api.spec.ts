@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishedExecution, postBatch, startStockOutbound, stockBatch } from '../integration/outbound-batch.testing.js';
-import { blockLimit, eventLoopFigures } from '../metrics/event-loop.testing.js';
+import { measureBlocks } from '../metrics/event-loop.testing.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 
 const MB = 1024 * 1024;
-/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (blockLimit). */
+/** No block may pass this on the reference machine; each measurement scales it to this machine's speed (measureBlocks). */
 const LIMIT_MS = 100;
 /** The simulated Omnitron holds each request this long, so the flow's steps wait while the batches are admitted. */
 const HOLD_MS = 15_000;
@@ -46,29 +46,36 @@ describe('large outbound batches do not block the event loop', () => {
     await finishedExecution(server, ((await warm.json()) as { executionId: string }).executionId, 60_000);
 
     omnitron.faults({ delayMs: HOLD_MS });
-    const limit = await blockLimit(LIMIT_MS);
-    const before = await eventLoopFigures(server.url, server.token);
-    let admitting = true;
     const ordinary: number[] = [];
-    const traffic = (async () => {
-      while (admitting) {
-        for (const path of ['/api/health', '/api/flows', `/api/flows/${flow.id}`]) ordinary.push((await server.request(path)).status);
-        const pane = await server.request('/api/test/expression', { method: 'POST', json: { expression: '${sku:toUpper()}', attributes: { sku: 'a-1' } } });
-        ordinary.push(pane.status);
-      }
-    })();
-    const posted = await Promise.all([postBatch(server, flow.id, large.body, { 'Idempotency-Key': 'large-1' }), postBatch(server, flow.id, medium.body)]);
-    admitting = false;
-    await traffic;
+    let posted: Response[] = [];
+    // Run once: the large batch's key makes a second post the same execution.
+    const measured = await measureBlocks(
+      server,
+      LIMIT_MS,
+      async () => {
+        let admitting = true;
+        const traffic = (async () => {
+          while (admitting) {
+            for (const path of ['/api/health', '/api/flows', `/api/flows/${flow.id}`]) ordinary.push((await server.request(path)).status);
+            const pane = await server.request('/api/test/expression', { method: 'POST', json: { expression: '${sku:toUpper()}', attributes: { sku: 'a-1' } } });
+            ordinary.push(pane.status);
+          }
+        })();
+        posted = await Promise.all([postBatch(server, flow.id, large.body, { 'Idempotency-Key': 'large-1' }), postBatch(server, flow.id, medium.body)]);
+        admitting = false;
+        await traffic;
+        // The last 500 ms window closes.
+        await new Promise((r) => setTimeout(r, 700));
+      },
+      undefined,
+      1,
+    );
     expect(posted.map((r) => r.status)).toEqual([202, 202]);
     const ids = await Promise.all(posted.map(async (r) => ((await r.json()) as { executionId: string }).executionId));
-    // The last 500 ms window closes.
-    await new Promise((r) => setTimeout(r, 700));
-    const after = await eventLoopFigures(server.url, server.token);
     expect(ordinary.length).toBeGreaterThan(0);
     expect(ordinary.every((s) => s === 200)).toBe(true);
-    expect(after.windows - before.windows).toBeGreaterThan(2);
-    expect(after.blocksOver(limit.seconds) - before.blocksOver(limit.seconds), `longest block in the last 30 s: ${after.recentBlockMs.toFixed(0)} ms; ${limit.text}`).toBe(0);
+    expect(measured.after.windows - measured.before.windows).toBeGreaterThan(2);
+    expect(measured.over, `${measured.text}; longest block in the last 30 s: ${measured.after.recentBlockMs.toFixed(0)} ms`).toBe(0);
 
     // The same key with the same body is the same execution, before and after the batch is processed.
     const again = await postBatch(server, flow.id, large.body, { 'Idempotency-Key': 'large-1' });
